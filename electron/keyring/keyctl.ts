@@ -1,0 +1,228 @@
+// keyctl(2), add_key(2) and request_key(2) through koffi. There is no glibc wrapper for them, so we call
+// libc's syscall() with one typed declaration per call shape (faster than the variadic form, and safe on
+// x86_64 and aarch64 where glibc's syscall() just moves registers).
+import koffi from 'koffi';
+import { KeyctlError } from './keyctlError';
+
+export { KeyctlError, isVanished, formatKeyId } from './keyctlError';
+
+const SYSCALLS: Record<string, { addKey: number; requestKey: number; keyctl: number }> = {
+  x64: { addKey: 248, requestKey: 249, keyctl: 250 },
+  arm64: { addKey: 217, requestKey: 218, keyctl: 219 },
+};
+
+/** KEYCTL_* operation numbers (include/uapi/linux/keyctl.h). */
+export const KEYCTL = {
+  GET_KEYRING_ID: 0,
+  JOIN_SESSION_KEYRING: 1,
+  UPDATE: 2,
+  REVOKE: 3,
+  CHOWN: 4,
+  SETPERM: 5,
+  DESCRIBE: 6,
+  CLEAR: 7,
+  LINK: 8,
+  UNLINK: 9,
+  SEARCH: 10,
+  READ: 11,
+  SET_TIMEOUT: 15,
+  GET_SECURITY: 17,
+  INVALIDATE: 21,
+  GET_PERSISTENT: 22,
+  MOVE: 30,
+  CAPABILITIES: 31,
+} as const;
+
+/** Special key ids (KEY_SPEC_*). */
+export const KEY_SPEC = {
+  THREAD: -1,
+  PROCESS: -2,
+  SESSION: -3,
+  USER: -4,
+  USER_SESSION: -5,
+  GROUP: -6,
+  REQKEY_AUTH: -7,
+  REQUESTOR: -8,
+} as const;
+
+interface Native {
+  nr: { addKey: number; requestKey: number; keyctl: number };
+  ints: (nr: number, op: number, a: number, b: number, c: number, d: number) => number;
+  withBuffer: (nr: number, op: number, id: number, buf: Buffer | null, len: number, d: number) => number;
+  withName: (nr: number, op: number, name: string | null) => number;
+  bufferFirst: (nr: number, op: number, buf: Buffer, len: number) => number;
+  search: (nr: number, op: number, ring: number, type: string, desc: string, dest: number) => number;
+  addKey: (nr: number, type: string, desc: string | null, payload: Buffer | null, plen: number, ring: number) => number;
+}
+
+let native: Native | null = null;
+
+function load(): Native {
+  if (native) return native;
+  const nr = SYSCALLS[process.arch];
+  if (!nr) throw new Error(`keyctl: unsupported architecture ${process.arch} (x64 and arm64 are supported)`);
+  const libc = koffi.load('libc.so.6');
+  native = {
+    nr,
+    ints: libc.func('long syscall(long nr, long op, long a, long b, long c, long d)'),
+    withBuffer: libc.func('long syscall(long nr, long op, long id, void *buf, long len, long d)'),
+    withName: libc.func('long syscall(long nr, long op, const char *name)'),
+    bufferFirst: libc.func('long syscall(long nr, long op, void *buf, long len)'),
+    search: libc.func('long syscall(long nr, long op, long ring, const char *type, const char *desc, long dest)'),
+    addKey: libc.func('long syscall(long nr, const char *type, const char *desc, void *payload, size_t plen, long ring)'),
+  };
+  return native;
+}
+
+function check(result: number, op: string, keyId: number | null): number {
+  if (result < 0) throw new KeyctlError(op, koffi.errno(), keyId);
+  return result;
+}
+
+function keyctlInts(op: number, opName: string, keyId: number | null, a = 0, b = 0, c = 0, d = 0): number {
+  const n = load();
+  return check(n.ints(n.nr.keyctl, op, a, b, c, d), opName, keyId);
+}
+
+// One growing scratch buffer per thread: the scanner reads hundreds of keyrings per poll.
+let scratch = Buffer.alloc(16 * 1024);
+
+/** Calls a keyctl op that fills a buffer and returns the size it needs; grows and retries until it fits. */
+function readInto(op: number, opName: string, id: number): Buffer {
+  const n = load();
+  for (;;) {
+    const needed = check(n.withBuffer(n.nr.keyctl, op, id, scratch, scratch.length, 0), opName, id);
+    if (needed <= scratch.length) return scratch.subarray(0, needed);
+    scratch = Buffer.alloc(Math.max(needed, scratch.length * 2));
+  }
+}
+
+/** Strips the terminating NUL the kernel writes after strings. */
+function cString(buf: Buffer): string {
+  const end = buf.length > 0 && buf[buf.length - 1] === 0 ? buf.length - 1 : buf.length;
+  return buf.toString('utf8', 0, end);
+}
+
+/** KEYCTL_GET_KEYRING_ID. Beware: for the user (-4) and user-session (-5) keyrings this creates them even with create=false. */
+export function getKeyringId(id: number, create = false): number {
+  return keyctlInts(KEYCTL.GET_KEYRING_ID, 'KEYCTL_GET_KEYRING_ID', id, id, create ? 1 : 0);
+}
+
+/** KEYCTL_JOIN_SESSION_KEYRING: null joins a new anonymous session keyring. Affects only the calling thread's credentials. */
+export function joinSessionKeyring(name: string | null = null): number {
+  const n = load();
+  return check(n.withName(n.nr.keyctl, KEYCTL.JOIN_SESSION_KEYRING, name), 'KEYCTL_JOIN_SESSION_KEYRING', null);
+}
+
+export interface KeyDescription {
+  type: string;
+  uid: number;
+  gid: number;
+  perm: number;
+  description: string;
+}
+
+/** Parses KEYCTL_DESCRIBE's `type;uid;gid;perm;description` (the description may itself contain ';'). */
+export function parseDescribe(text: string): KeyDescription {
+  const parts = text.split(';');
+  if (parts.length < 5) throw new Error(`unexpected KEYCTL_DESCRIBE output: ${JSON.stringify(text)}`);
+  const [type, uid, gid, perm] = parts as [string, string, string, string];
+  return {
+    type,
+    uid: Number(uid),
+    gid: Number(gid),
+    perm: parseInt(perm, 16) >>> 0,
+    description: parts.slice(4).join(';'),
+  };
+}
+
+export function describe(id: number): KeyDescription {
+  return parseDescribe(cString(readInto(KEYCTL.DESCRIBE, 'KEYCTL_DESCRIBE', id)));
+}
+
+/** KEYCTL_READ: the payload. Secrets: the caller must never log it. */
+export function read(id: number): Buffer {
+  return Buffer.from(readInto(KEYCTL.READ, 'KEYCTL_READ', id));
+}
+
+/** KEYCTL_READ on a keyring: its member serials in kernel order. */
+export function readKeyringMembers(id: number): number[] {
+  const data = readInto(KEYCTL.READ, 'KEYCTL_READ', id);
+  const count = data.length >>> 2;
+  const members = new Array<number>(count);
+  for (let i = 0; i < count; i++) members[i] = data.readInt32LE(i * 4);
+  return members;
+}
+
+export function getSecurity(id: number): string {
+  return cString(readInto(KEYCTL.GET_SECURITY, 'KEYCTL_GET_SECURITY', id));
+}
+
+/** KEYCTL_GET_PERSISTENT: links uid's persistent keyring into `dest` and RENEWS its expiry timer. Only on request. */
+export function getPersistent(uid: number, dest: number): number {
+  return keyctlInts(KEYCTL.GET_PERSISTENT, 'KEYCTL_GET_PERSISTENT', dest, uid, dest);
+}
+
+/** KEYCTL_SEARCH: like `keyctl search`; links the found key into `dest` when dest is non-zero. */
+export function search(ring: number, type: string, description: string, dest = 0): number {
+  const n = load();
+  return check(n.search(n.nr.keyctl, KEYCTL.SEARCH, ring, type, description, dest), 'KEYCTL_SEARCH', ring);
+}
+
+/** KEYCTL_CAPABILITIES: the kernel's keyrings feature bytes (EOPNOTSUPP on kernels older than 5.3). */
+export function capabilities(): Buffer {
+  const n = load();
+  const buf = Buffer.alloc(32);
+  const size = check(n.bufferFirst(n.nr.keyctl, KEYCTL.CAPABILITIES, buf, buf.length), 'KEYCTL_CAPABILITIES', null);
+  return buf.subarray(0, Math.min(size, buf.length));
+}
+
+/** add_key(2). Returns the new (or updated) key's serial. */
+export function addKey(type: string, description: string | null, payload: Buffer | null, ring: number): number {
+  const n = load();
+  const data = payload ?? null;
+  return check(n.addKey(n.nr.addKey, type, description, data, data ? data.length : 0, ring), 'add_key', ring);
+}
+
+export function update(id: number, payload: Buffer): number {
+  const n = load();
+  return check(n.withBuffer(n.nr.keyctl, KEYCTL.UPDATE, id, payload, payload.length, 0), 'KEYCTL_UPDATE', id);
+}
+
+export function revoke(id: number): void {
+  keyctlInts(KEYCTL.REVOKE, 'KEYCTL_REVOKE', id, id);
+}
+
+export function invalidate(id: number): void {
+  keyctlInts(KEYCTL.INVALIDATE, 'KEYCTL_INVALIDATE', id, id);
+}
+
+export function clear(ring: number): void {
+  keyctlInts(KEYCTL.CLEAR, 'KEYCTL_CLEAR', ring, ring);
+}
+
+export function link(id: number, ring: number): void {
+  keyctlInts(KEYCTL.LINK, 'KEYCTL_LINK', id, id, ring);
+}
+
+export function unlink(id: number, ring: number): void {
+  keyctlInts(KEYCTL.UNLINK, 'KEYCTL_UNLINK', id, id, ring);
+}
+
+/** KEYCTL_MOVE (Linux 5.1+). flags: 1 = KEYCTL_MOVE_EXCL (fail if the target holds a key of that type+description). */
+export function move(id: number, from: number, to: number, flags = 0): void {
+  keyctlInts(KEYCTL.MOVE, 'KEYCTL_MOVE', id, id, from, to, flags);
+}
+
+export function setTimeout(id: number, seconds: number): void {
+  keyctlInts(KEYCTL.SET_TIMEOUT, 'KEYCTL_SET_TIMEOUT', id, id, seconds);
+}
+
+export function setPerm(id: number, perm: number): void {
+  keyctlInts(KEYCTL.SETPERM, 'KEYCTL_SETPERM', id, id, perm >>> 0);
+}
+
+/** KEYCTL_CHOWN: -1 leaves uid or gid unchanged. */
+export function chown(id: number, uid: number, gid: number): void {
+  keyctlInts(KEYCTL.CHOWN, 'KEYCTL_CHOWN', id, id, uid, gid);
+}

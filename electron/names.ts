@@ -1,0 +1,34 @@
+// uid/gid → names for the details panel, from /etc/passwd and /etc/group of the engine's host.
+// Read on each request: the files are small and may change while the app runs.
+import { readFile } from 'node:fs/promises';
+import type { IdentityNames } from '../shared/api';
+
+/** Parses passwd- or group-style lines (`name:x:id:...`) into id → name; the first name for an id wins. */
+export function parseIdFile(text: string): Record<number, string> {
+  const names: Record<number, string> = {};
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const fields = line.split(':');
+    const name = fields[0];
+    const id = Number(fields[2]);
+    if (!name || fields[2] === undefined || fields[2] === '' || !Number.isInteger(id) || id < 0) continue;
+    if (!(id in names)) names[id] = name;
+  }
+  return names;
+}
+
+async function readOrEmpty(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    // A host without the file (a minimal container) simply has no names: ids are shown as numbers.
+    return '';
+  }
+}
+
+export async function readIdentityNames(
+  paths: { passwd: string; group: string } = { passwd: '/etc/passwd', group: '/etc/group' },
+): Promise<IdentityNames> {
+  const [passwd, group] = await Promise.all([readOrEmpty(paths.passwd), readOrEmpty(paths.group)]);
+  return { users: parseIdFile(passwd), groups: parseIdFile(group) };
+}

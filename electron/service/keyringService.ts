@@ -1,0 +1,203 @@
+// The one engine-side implementation of KeyringApi, behind both transports (Electron IPC and serve's
+// WebSocket). It owns the poller, turns successive snapshots into deltas and fans events out.
+//
+// What is pushed, and when:
+// - `delta` after a poll that changed something; a poll where nothing changed pushes nothing at all.
+// - `status` when the status itself changes: paused/resumed, interval set, a scan starts or stops
+//   failing. The last scan's cost rides along at most once every STATUS_SCAN_EVERY_MS, and only on
+//   a poll that pushes a delta anyway, so an idle keyring stays silent; getStatus/refresh always
+//   answer with the fresh figure.
+import {
+  DEFAULT_POLL_INTERVAL_MS,
+  MAX_POLL_INTERVAL_MS,
+  MIN_POLL_INTERVAL_MS,
+  type IdentityNames,
+  type KeyDetails,
+  type KeyringApi,
+  type KeyringEvent,
+  type PollerStatus,
+  type ScanStats,
+  type SnapshotDelta,
+  type VersionedSnapshot,
+} from '../../shared/api';
+import { applyDelta, diffSnapshots } from '../../shared/delta';
+import { KeyringApiError } from '../../shared/protocol';
+import type { Snapshot } from '../../shared/snapshot';
+import type { SnapshotSource } from '../keyring/source';
+import { Poller } from './poller';
+
+export const STATUS_SCAN_EVERY_MS = 5000;
+
+export interface KeyringServiceOptions {
+  source: SnapshotSource;
+  intervalMs?: number;
+  /** KEYCTL_GET_SECURITY and friends; injectable so transport tests need no kernel. */
+  readKeyDetails?: (id: number) => KeyDetails | Promise<KeyDetails>;
+  readIdentityNames?: () => Promise<IdentityNames>;
+  diff?: (prev: Snapshot, next: Snapshot, seq: number) => SnapshotDelta | null;
+  /** Wall clock for status throttling (injectable for tests). */
+  now?: () => number;
+}
+
+type Listener = (event: KeyringEvent) => void;
+
+export class KeyringService implements KeyringApi {
+  private readonly poller: Poller;
+  private readonly listeners = new Set<Listener>();
+  private readonly diff: NonNullable<KeyringServiceOptions['diff']>;
+  private readonly now: () => number;
+  private current: VersionedSnapshot | null = null;
+  private lastScan: ScanStats | null = null;
+  private lastError: string | null = null;
+  private lastStatusPushAt = Number.NEGATIVE_INFINITY;
+  private closed = false;
+
+  constructor(private readonly options: KeyringServiceOptions) {
+    const intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    assertInterval(intervalMs);
+    this.diff = options.diff ?? diffSnapshots;
+    this.now = options.now ?? Date.now;
+    this.poller = new Poller({
+      source: options.source,
+      intervalMs,
+      onSnapshot: (snapshot, stats) => this.onSnapshot(snapshot, stats),
+      onError: (error) => this.onScanError(error),
+    });
+  }
+
+  /** Starts polling (first scan at once). */
+  start(): this {
+    this.poller.start();
+    return this;
+  }
+
+  /** Stops polling, closes the source and forgets the listeners. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    await this.poller.stop();
+    await this.options.source.close();
+  }
+
+  // --- KeyringApi -------------------------------------------------------------------------------
+
+  async getSnapshot(): Promise<VersionedSnapshot> {
+    if (!this.current) await this.poller.scanNow();
+    if (!this.current) throw new KeyringApiError('internal', this.lastError ?? 'no snapshot could be taken');
+    return this.current;
+  }
+
+  async getStatus(): Promise<PollerStatus> {
+    return this.status();
+  }
+
+  async setPollInterval(ms: number): Promise<PollerStatus> {
+    assertInterval(ms);
+    if (ms !== this.poller.interval) {
+      this.poller.setInterval(ms);
+      this.pushStatus();
+    }
+    return this.status();
+  }
+
+  async pause(): Promise<PollerStatus> {
+    if (!this.poller.isPaused) {
+      this.poller.pause();
+      this.pushStatus();
+    }
+    return this.status();
+  }
+
+  async resume(): Promise<PollerStatus> {
+    if (this.poller.isPaused) {
+      this.poller.resume();
+      this.pushStatus();
+    }
+    return this.status();
+  }
+
+  async refresh(): Promise<PollerStatus> {
+    await this.poller.scanNow();
+    return this.status();
+  }
+
+  async getKeyDetails(id: number): Promise<KeyDetails> {
+    const read = this.options.readKeyDetails ?? (await import('./keyDetails')).readKeyDetails;
+    return read(id);
+  }
+
+  async getIdentityNames(): Promise<IdentityNames> {
+    const read = this.options.readIdentityNames ?? (await import('../names')).readIdentityNames;
+    return read();
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  // --- polling ----------------------------------------------------------------------------------
+
+  private status(): PollerStatus {
+    return {
+      intervalMs: this.poller.interval,
+      paused: this.poller.isPaused,
+      lastScan: this.lastScan,
+      lastError: this.lastError,
+    };
+  }
+
+  private onSnapshot(snapshot: Snapshot, stats: ScanStats): void {
+    this.lastScan = stats;
+    const recovered = this.lastError !== null;
+    this.lastError = null;
+    if (!this.current) {
+      // The first snapshot is fetched with getSnapshot, never pushed.
+      this.current = { seq: 0, snapshot };
+      if (recovered) this.pushStatus();
+      return;
+    }
+    const seq = this.current.seq + 1;
+    const delta = this.diff(this.current.snapshot, snapshot, seq);
+    if (delta) {
+      // Keep what the clients hold (prev + delta), not the raw scan: expiry estimates the diff kept stay kept.
+      this.current = { seq, snapshot: applyDelta(this.current.snapshot, delta) };
+      this.emit({ type: 'delta', delta });
+    }
+    if (recovered || (delta && this.now() - this.lastStatusPushAt >= STATUS_SCAN_EVERY_MS)) this.pushStatus();
+  }
+
+  private onScanError(error: unknown): void {
+    const message = `scan failed: ${error instanceof Error ? error.message : String(error)}`;
+    if (message === this.lastError) return;
+    this.lastError = message;
+    this.pushStatus();
+  }
+
+  private pushStatus(): void {
+    this.lastStatusPushAt = this.now();
+    this.emit({ type: 'status', status: this.status() });
+  }
+
+  private emit(event: KeyringEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // One broken listener (a closed socket, a destroyed window) must not starve the others.
+      }
+    }
+  }
+}
+
+function assertInterval(ms: number): void {
+  if (!Number.isInteger(ms) || ms < MIN_POLL_INTERVAL_MS || ms > MAX_POLL_INTERVAL_MS) {
+    throw new KeyringApiError(
+      'bad-args',
+      `the poll interval must be a whole number of ms between ${MIN_POLL_INTERVAL_MS} and ${MAX_POLL_INTERVAL_MS}`,
+    );
+  }
+}

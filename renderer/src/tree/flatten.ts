@@ -1,0 +1,135 @@
+// Flattens the keyring graph into the rows the virtualized tree draws. Only expanded branches are
+// walked, so the cost follows what is on screen (plus search reveals), not the key count.
+//
+// Row ids are paths: `a:session/123/456` is key 456 inside keyring 123 inside the session anchor,
+// so a key linked from two keyrings has two rows with their own expansion state. A key that is its
+// own ancestor along a path (a cycle) gets a row that does not expand: the walk never loops.
+import { ANCHOR_ORDER, type AnchorName, type KeyInfo } from '../../../shared/snapshot';
+import { ANCHOR_LABELS, type TreeModel } from './model';
+import type { SearchResult } from './search';
+
+export type SectionId = 'anchors' | 'kernel' | 'orphans';
+
+export type FlatRow =
+  | { kind: 'section'; rowId: string; depth: 0; section: SectionId; label: string; count: number; expanded: boolean; dim: boolean }
+  | { kind: 'anchor-none'; rowId: string; depth: 1; anchor: AnchorName; label: string; dim: boolean }
+  | {
+      kind: 'key';
+      rowId: string;
+      depth: number;
+      key: KeyInfo;
+      /** The anchor names when this row is an anchor root. */
+      anchor: AnchorName | null;
+      parentKeyId: number | null;
+      expandable: boolean;
+      expanded: boolean;
+      /** Linked from more than one visible keyring. */
+      shared: boolean;
+      /** Already an ancestor on this path: drawn, never expanded. */
+      cycle: boolean;
+      match: boolean;
+      dim: boolean;
+    }
+  /** A member id that is not in the snapshot (the kernel lists it but this process cannot see it). */
+  | { kind: 'hidden'; rowId: string; depth: number; keyId: number; dim: boolean }
+  /** A key just removed from this keyring, kept for a moment so the eye sees it go. */
+  | { kind: 'ghost'; rowId: string; depth: number; key: KeyInfo; dim: boolean };
+
+export const SECTION_LABELS: Record<SectionId, string> = {
+  anchors: 'This process (search order)',
+  kernel: 'Kernel-held keyrings',
+  orphans: 'Not reachable from this process',
+};
+
+export interface FlattenOptions {
+  /** Explicit open/closed choices by row id; rows without one use `defaultExpanded`. */
+  expansion: ReadonlyMap<string, boolean>;
+  search: SearchResult | null;
+  /** With a search: hide non-matching rows (true) or only dim them (false). */
+  filter: boolean;
+  /** Recently removed links, by keyring id. */
+  ghosts?: ReadonlyMap<number, readonly { key: KeyInfo }[]>;
+}
+
+/** Sections and anchors open; keyrings below open by default only in small trees. */
+export function defaultExpanded(depth: number, key: KeyInfo | null, totalKeys: number): boolean {
+  if (depth <= 1) return true;
+  return totalKeys <= 500 && depth <= 3 && (key?.links?.length ?? 0) <= 25;
+}
+
+export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
+  const { keys, parents } = model;
+  const { expansion, search, filter, ghosts } = opts;
+  const rows: FlatRow[] = [];
+  const total = keys.size;
+  const onPath = new Set<number>();
+
+  const relevant = (id: number) => !search || search.matches.has(id) || search.ancestors.has(id);
+  const isOpen = (rowId: string, depth: number, key: KeyInfo | null) =>
+    expansion.get(rowId) ?? ((key && search?.ancestors.has(key.id)) || defaultExpanded(depth, key, total));
+
+  const visit = (id: number, rowId: string, depth: number, parentKeyId: number | null, anchor: AnchorName | null) => {
+    const key = keys.get(id);
+    if (!key) {
+      if (!filter || !search) rows.push({ kind: 'hidden', rowId, depth, keyId: id, dim: !!search });
+      return;
+    }
+    const cycle = onPath.has(id);
+    const members = key.links ?? [];
+    const expandable = !cycle && members.length > 0;
+    const expanded = expandable && !!isOpen(rowId, depth, key);
+    const match = !!search?.matches.has(id);
+    rows.push({
+      kind: 'key',
+      rowId,
+      depth,
+      key,
+      anchor,
+      parentKeyId,
+      expandable,
+      expanded,
+      shared: (parents.get(id)?.length ?? 0) > 1,
+      cycle,
+      match,
+      dim: !!search && !match,
+    });
+    if (!expanded) return;
+    onPath.add(id);
+    for (const m of members) {
+      if (filter && search && !relevant(m)) continue;
+      visit(m, `${rowId}/${m}`, depth + 1, id, null);
+    }
+    for (const { key: g } of ghosts?.get(id) ?? []) {
+      if (!members.includes(g.id)) rows.push({ kind: 'ghost', rowId: `${rowId}/~${g.id}`, depth: depth + 1, key: g, dim: !!search });
+    }
+    onPath.delete(id);
+  };
+
+  const section = (section: SectionId, count: number, fill: () => void) => {
+    if (count === 0) return;
+    const rowId = `sec:${section}`;
+    const expanded = expansion.get(rowId) ?? true;
+    rows.push({ kind: 'section', rowId, depth: 0, section, label: SECTION_LABELS[section], count, expanded, dim: false });
+    if (expanded) fill();
+  };
+
+  const anchorNames = ANCHOR_ORDER.filter((n) => !filter || !search || (model.anchors[n] != null && relevant(model.anchors[n]!)));
+  section('anchors', anchorNames.length, () => {
+    for (const name of anchorNames) {
+      const id = model.anchors[name];
+      if (id == null || !keys.has(id)) {
+        rows.push({ kind: 'anchor-none', rowId: `a:${name}`, depth: 1, anchor: name, label: ANCHOR_LABELS[name], dim: !!search });
+      } else visit(id, `a:${name}`, 1, null, name);
+    }
+  });
+  const kernel = model.kernelRoots.filter((id) => !filter || relevant(id));
+  section('kernel', kernel.length, () => kernel.forEach((id) => visit(id, `k:${id}`, 1, null, null)));
+  const orphans = model.orphanRoots.filter((id) => !filter || relevant(id));
+  section('orphans', orphans.length, () => orphans.forEach((id) => visit(id, `o:${id}`, 1, null, null)));
+  return rows;
+}
+
+/** The section row a root row id lives under. */
+export function sectionOfRowId(rowId: string): string {
+  return rowId.startsWith('a:') ? 'sec:anchors' : rowId.startsWith('k:') ? 'sec:kernel' : 'sec:orphans';
+}

@@ -1,0 +1,148 @@
+// The keyring graph as the tree view needs it: who links whom, what is reachable from the
+// process's anchors, and which unreachable keys start the "kernel-held" and "orphan" sections.
+// Pure and memoised per key map: a new snapshot (a new Map) gives a new model, nothing else does.
+import { ANCHOR_ORDER, type AnchorName, type Anchors, type KeyInfo } from '../../../shared/snapshot';
+
+export interface TreeModel {
+  keys: ReadonlyMap<number, KeyInfo>;
+  anchors: Anchors;
+  /** member id → ids of the visible keyrings that link it, in key-id order of discovery. */
+  parents: ReadonlyMap<number, readonly number[]>;
+  /** Keys reachable from at least one anchor. */
+  reachable: ReadonlySet<number>;
+  /** Unreachable keyrings with no visible parent (`.user_reg`, `.dns_resolver`, …), by description. */
+  kernelRoots: readonly number[];
+  /** Unreachable keys with no visible parent that are not kernel-held keyrings. */
+  orphanRoots: readonly number[];
+}
+
+export const isKeyring = (k: KeyInfo | undefined): boolean => k?.type === 'keyring';
+
+/** A keyring whose name starts with '.' is by convention owned by the kernel or a subsystem. */
+export const isKernelHeld = (k: KeyInfo): boolean => isKeyring(k) && k.description.startsWith('.');
+
+export function buildTreeModel(keys: ReadonlyMap<number, KeyInfo>, anchors: Anchors): TreeModel {
+  const parents = new Map<number, number[]>();
+  for (const k of keys.values()) {
+    if (!k.links) continue;
+    for (const member of k.links) {
+      const list = parents.get(member);
+      if (list) {
+        // A keyring cannot link the same key twice, but be tolerant of duplicated input.
+        if (list[list.length - 1] !== k.id) list.push(k.id);
+      } else parents.set(member, [k.id]);
+    }
+  }
+
+  const reachable = new Set<number>();
+  const stack: number[] = [];
+  for (const name of ANCHOR_ORDER) {
+    const id = anchors[name];
+    if (id != null && keys.has(id) && !reachable.has(id)) {
+      reachable.add(id);
+      stack.push(id);
+    }
+  }
+  walk(keys, stack, reachable);
+
+  // Unreachable keys with no visible parent start a section; whatever is still uncovered after
+  // walking from them sits on a cycle of unreachable keyrings: promote one key per cycle.
+  const covered = new Set<number>(reachable);
+  const roots: number[] = [];
+  for (const k of keys.values()) {
+    if (!covered.has(k.id) && !(parents.get(k.id)?.some((p) => keys.has(p)))) roots.push(k.id);
+  }
+  roots.sort((a, b) => compareRoots(keys, a, b));
+  for (const r of roots) covered.add(r);
+  walk(keys, [...roots], covered);
+  for (const k of [...keys.values()].sort((a, b) => a.id - b.id)) {
+    if (covered.has(k.id)) continue;
+    roots.push(k.id);
+    covered.add(k.id);
+    walk(keys, [k.id], covered);
+  }
+
+  const kernelRoots: number[] = [];
+  const orphanRoots: number[] = [];
+  for (const r of roots) (isKernelHeld(keys.get(r)!) ? kernelRoots : orphanRoots).push(r);
+  return { keys, anchors, parents, reachable, kernelRoots, orphanRoots };
+}
+
+function walk(keys: ReadonlyMap<number, KeyInfo>, stack: number[], seen: Set<number>): void {
+  while (stack.length) {
+    const k = keys.get(stack.pop()!);
+    for (const m of k?.links ?? []) {
+      if (!seen.has(m) && keys.has(m)) {
+        seen.add(m);
+        stack.push(m);
+      }
+    }
+  }
+}
+
+function compareRoots(keys: ReadonlyMap<number, KeyInfo>, a: number, b: number): number {
+  const ka = keys.get(a)!;
+  const kb = keys.get(b)!;
+  // Keyrings first, then by description, then id: a stable order that reads well.
+  if (isKeyring(ka) !== isKeyring(kb)) return isKeyring(ka) ? -1 : 1;
+  return ka.description.localeCompare(kb.description) || a - b;
+}
+
+/** Names of the anchors a key is, in search order (a keyring can be, say, both session and user-session). */
+export function anchorNamesOf(anchors: Anchors, id: number): AnchorName[] {
+  return ANCHOR_ORDER.filter((n) => anchors[n] === id);
+}
+
+export const ANCHOR_LABELS: Record<AnchorName, string> = {
+  thread: 'Thread keyring',
+  process: 'Process keyring',
+  session: 'Session keyring',
+  userSession: 'User session keyring',
+  user: 'User keyring',
+  persistent: 'Persistent keyring',
+};
+
+/**
+ * A path from a root row to one row showing `id`, as the row id the flattened tree uses, or null when
+ * the key is not in the tree. Prefers the first anchor in search order, then kernel-held, then orphans.
+ */
+export function findRowPath(model: TreeModel, id: number): string[] | null {
+  if (!model.keys.has(id)) return null;
+  const rootRowOf = new Map<number, string>();
+  for (const name of ANCHOR_ORDER) {
+    const a = model.anchors[name];
+    if (a != null && model.keys.has(a) && !rootRowOf.has(a)) rootRowOf.set(a, `a:${name}`);
+  }
+  for (const r of model.kernelRoots) rootRowOf.set(r, `k:${r}`);
+  for (const r of model.orphanRoots) rootRowOf.set(r, `o:${r}`);
+
+  // Breadth-first upwards so the shortest path wins; then prefer the earlier root.
+  const next = new Map<number, number>(); // node → child on the way back down to `id`
+  let frontier = [id];
+  const seen = new Set([id]);
+  while (frontier.length) {
+    const hits = frontier.filter((n) => rootRowOf.has(n));
+    if (hits.length) {
+      const order = [...rootRowOf.keys()];
+      hits.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+      let node = hits[0]!;
+      const path = [rootRowOf.get(node)!];
+      while (node !== id) {
+        node = next.get(node)!;
+        path.push(`${path[path.length - 1]}/${node}`);
+      }
+      return path;
+    }
+    const nextFrontier: number[] = [];
+    for (const n of frontier) {
+      for (const p of model.parents.get(n) ?? []) {
+        if (seen.has(p) || !model.keys.has(p)) continue;
+        seen.add(p);
+        next.set(p, n);
+        nextFrontier.push(p);
+      }
+    }
+    frontier = nextFrontier;
+  }
+  return null;
+}

@@ -1,0 +1,51 @@
+// Search: which keys a query matches, and which keyrings must open to reveal them.
+// Runs debounced, outside render; at 40k keys a pass is a few milliseconds.
+import type { KeyInfo } from '../../../shared/snapshot';
+
+export interface SearchResult {
+  query: string;
+  /** Keys the query matches. */
+  matches: ReadonlySet<number>;
+  /** Keyrings on some path to a match (excluding matches that are only matches). */
+  ancestors: ReadonlySet<number>;
+}
+
+/**
+ * A query matches a key when it is the key's id (decimal, or hex with or without `0x`, as /proc/keys
+ * prints it) or a case-insensitive substring of its description or type.
+ */
+export function compileQuery(raw: string): ((k: KeyInfo) => boolean) | null {
+  const q = raw.trim().toLowerCase();
+  if (!q) return null;
+  const hex = /^0x([0-9a-f]{1,8})$/.exec(q);
+  if (hex) {
+    const id = parseInt(hex[1]!, 16);
+    return (k) => k.id === id;
+  }
+  const ids = new Set<number>();
+  if (/^[0-9]{1,10}$/.test(q)) ids.add(Number(q));
+  if (/^[0-9a-f]{1,8}$/.test(q)) ids.add(parseInt(q, 16));
+  return (k) => ids.has(k.id) || k.description.toLowerCase().includes(q) || k.type.toLowerCase().includes(q);
+}
+
+export function runSearch(
+  keys: ReadonlyMap<number, KeyInfo>,
+  parents: ReadonlyMap<number, readonly number[]>,
+  query: string,
+): SearchResult | null {
+  const test = compileQuery(query);
+  if (!test) return null;
+  const matches = new Set<number>();
+  for (const k of keys.values()) if (test(k)) matches.add(k.id);
+  const ancestors = new Set<number>();
+  const stack = [...matches];
+  while (stack.length) {
+    for (const p of parents.get(stack.pop()!) ?? []) {
+      if (!ancestors.has(p)) {
+        ancestors.add(p);
+        stack.push(p);
+      }
+    }
+  }
+  return { query, matches, ancestors };
+}

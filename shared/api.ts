@@ -1,0 +1,113 @@
+// The KeyringApi contract: the only thing the renderer knows about the engine.
+// The Electron preload (over IPC) and the WebSocket client (over `serve`) both implement it;
+// the service in electron/ implements the same methods. Nothing else names a channel.
+import type { Anchors, KeyInfo, QuotaInfo, Snapshot } from './snapshot';
+
+/** Fields of a key that can change while it lives (id never does). */
+export type KeyFields = Omit<KeyInfo, 'id'>;
+
+export interface KeyChange {
+  id: number;
+  /** The new values of exactly the fields that changed. */
+  changes: Partial<KeyFields>;
+}
+
+/** A link from a keyring to one of its members: [keyringId, memberId]. */
+export type Link = [keyring: number, member: number];
+
+/** What changed between two snapshots. Applying it to the older one gives the newer one. */
+export interface SnapshotDelta {
+  /** Sequence number of the snapshot this delta produces; the first snapshot has seq 0. */
+  seq: number;
+  takenAt: number;
+  added: KeyInfo[];
+  removed: number[];
+  changed: KeyChange[];
+  /** Link changes, also reflected in `links` of the `changed` keyrings; given for the change log and the graph. */
+  linksAdded: Link[];
+  linksRemoved: Link[];
+  /** Present only when they changed. */
+  anchors?: Anchors;
+  quotas?: QuotaInfo[];
+}
+
+export interface ScanStats {
+  takenAt: number;
+  /** Wall time of the scan in ms. */
+  durationMs: number;
+  keyCount: number;
+}
+
+export interface PollerStatus {
+  intervalMs: number;
+  paused: boolean;
+  lastScan: ScanStats | null;
+  /** The last scan's failure, in words, or null. */
+  lastError: string | null;
+}
+
+export interface VersionedSnapshot {
+  seq: number;
+  snapshot: Snapshot;
+}
+
+/** What the details panel shows beyond the snapshot; read on request for one key. */
+export interface KeyDetails {
+  id: number;
+  /** KEYCTL_GET_SECURITY label; '' when none; null when it could not be read (with the reason in `securityError`). */
+  security: string | null;
+  securityError?: string;
+}
+
+/** Names for uids and gids, from /etc/passwd and /etc/group on the engine's host. */
+export interface IdentityNames {
+  users: Record<number, string>;
+  groups: Record<number, string>;
+}
+
+/** Push events from the engine. */
+export type KeyringEvent =
+  | { type: 'delta'; delta: SnapshotDelta }
+  /** A full resync: replaces whatever the client holds (sent when a client fell behind). */
+  | { type: 'snapshot'; snapshot: VersionedSnapshot }
+  | { type: 'status'; status: PollerStatus };
+
+/**
+ * Request methods: name → (argument tuple) → result. Both transports are derived from this map,
+ * so a method added here is added everywhere (and the type checker finds every place that must implement it).
+ */
+export interface KeyringMethods {
+  getSnapshot: { args: []; result: VersionedSnapshot };
+  getStatus: { args: []; result: PollerStatus };
+  setPollInterval: { args: [ms: number]; result: PollerStatus };
+  pause: { args: []; result: PollerStatus };
+  resume: { args: []; result: PollerStatus };
+  refresh: { args: []; result: PollerStatus };
+  getKeyDetails: { args: [id: number]; result: KeyDetails };
+  getIdentityNames: { args: []; result: IdentityNames };
+}
+
+export type MethodName = keyof KeyringMethods;
+
+export type KeyringApi = {
+  [M in MethodName]: (...args: KeyringMethods[M]['args']) => Promise<KeyringMethods[M]['result']>;
+} & {
+  /** Listen to push events; returns the function that stops listening. */
+  subscribe(listener: (event: KeyringEvent) => void): () => void;
+};
+
+export const METHOD_NAMES = [
+  'getSnapshot',
+  'getStatus',
+  'setPollInterval',
+  'pause',
+  'resume',
+  'refresh',
+  'getKeyDetails',
+  'getIdentityNames',
+] as const satisfies readonly MethodName[];
+
+/** Poll interval bounds, in ms, enforced on both sides. */
+export const MIN_POLL_INTERVAL_MS = 100;
+export const MAX_POLL_INTERVAL_MS = 3_600_000;
+export const DEFAULT_POLL_INTERVAL_MS = 1000;
