@@ -60,6 +60,9 @@ function keyChanges(prev: KeyInfo, next: KeyInfo, takenAt: number): Partial<KeyF
   }
   if (!sameExpiry(prev.expiresAt, next, takenAt)) (changes ??= {}).expiresAt = next.expiresAt;
   if (('links' in prev || 'links' in next) && !sameLinks(prev.links, next.links)) (changes ??= {}).links = next.links ?? null;
+  // Pins and doom are small nested values: compare them as JSON (their shapes are fixed in shared/snapshot.ts).
+  if (JSON.stringify(prev.pins) !== JSON.stringify(next.pins)) (changes ??= {}).pins = next.pins ?? [];
+  if (JSON.stringify(prev.doomed ?? null) !== JSON.stringify(next.doomed ?? null)) (changes ??= {}).doomed = next.doomed ?? null;
   return changes;
 }
 

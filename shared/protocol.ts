@@ -10,6 +10,7 @@ import {
   type KeyringMethods,
   type MethodName,
 } from './api';
+import type { RpcError, RpcErrorCode } from './ipcChannels';
 
 // ---------------------------------------------------------------------------------------------
 // Method arguments and kinds
@@ -67,24 +68,7 @@ export function isActionMethod(method: MethodName): boolean {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/**
- * Error codes that cross the boundary. Kernel refusals keep their errno name ('EACCES',
- * 'ENOKEY', ...) so the UI can say what happened; the rest are the transport's own.
- */
-export type RpcErrorCode =
-  | 'bad-json' // the message was not JSON
-  | 'bad-request' // JSON, but not a request
-  | 'unknown-method'
-  | 'bad-args'
-  | 'forbidden' // an action while actions are not allowed
-  | 'disconnected' // the transport went away before the answer came
-  | 'internal'
-  | `E${string}`;
-
-export interface RpcError {
-  code: RpcErrorCode;
-  message: string;
-}
+// RpcErrorCode, RpcError and RpcResult live in ipcChannels.ts (re-exported at the end of this file).
 
 /** What both transports throw to the renderer: the message in words plus a machine-readable code. */
 export class KeyringApiError extends Error {
@@ -163,27 +147,6 @@ export const TOKEN_QUERY_PARAM = 'token';
 /** The WebSocket endpoint of `serve`. */
 export const WS_PATH = '/ws';
 
-// ---------------------------------------------------------------------------------------------
-// Electron IPC (preload ↔ electron/ipc)
-
-/** Channel of each method; nothing else names an IPC channel. */
-export function ipcChannel(method: MethodName): string {
-  return `keyring:${method}`;
-}
-/** main → renderer pushes. */
-export const IPC_EVENT_CHANNEL = 'keyring:event';
-/** renderer → main: the renderer listens now; queued pushes may flow. */
-export const IPC_READY_CHANNEL = 'keyring:ready';
-
-/**
- * IPC answers carry errors as values: Electron would flatten a thrown error to its message and
- * lose the errno code the UI needs.
- */
-export type RpcResult<T> = { ok: true; result: T } | { ok: false; error: RpcError };
-
-/** What the preload exposes as `window.keyringApi`: the methods, answering with RpcResult envelopes. */
-export type KeyringBridge = {
-  [M in MethodName]: (...args: KeyringMethods[M]['args']) => Promise<RpcResult<KeyringMethods[M]['result']>>;
-} & {
-  subscribe(listener: (event: KeyringEvent) => void): () => void;
-};
+// Electron IPC: channel names and the bridge type live in ipcChannels.ts, which the preload bundles
+// without pulling zod in.
+export * from './ipcChannels';

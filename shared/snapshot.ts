@@ -43,6 +43,32 @@ export interface KeyInfo {
   orphan: boolean;
   /** Keyrings only: member ids in kernel order; null where this process may not read the keyring. */
   links?: number[] | null;
+  /** Why the kernel keeps this key (filled by the engine's pin analysis; absent where not computed). */
+  pins?: Pin[];
+  /** Set when the kernel will collect the key whatever its pins; null or absent otherwise. */
+  doomed?: Doom | null;
+}
+
+/** One reason the kernel keeps a key alive. */
+export type Pin =
+  /** A keyring links it. */
+  | { kind: 'link'; from: number }
+  /** References not explained by visible links (usage minus inbound visible links): process credentials
+   *  (thread/process/session keyrings), open files, links from keyrings this process cannot see, the kernel. */
+  | { kind: 'credentials'; count: number }
+  /** It expires at expiresAt. For `_persistent.<uid>`, renewalSeconds is the period each KEYCTL_GET_PERSISTENT
+   *  sets again (/proc/sys/kernel/keys/persistent_keyring_expiry); nothing else renews it. */
+  | { kind: 'timer'; expiresAt: number; renewalSeconds?: number; renewedBy?: 'KEYCTL_GET_PERSISTENT' }
+  /** `_uid.N` / `_uid_ses.N`: the user's keyrings, kept while the user has processes, and by `.user_reg`'s link
+   *  (userRegistry, its id) past the last process on Linux 5.3+. */
+  | { kind: 'user'; uid: number; processes: number; userRegistry?: number };
+
+export type DoomReason = 'revoked' | 'invalidated' | 'expired' | 'negative' | 'dead' | 'unpinned';
+
+export interface Doom {
+  reason: DoomReason;
+  /** Estimated epoch ms after which the collector removes it (expiry or revocation + gc_delay); null when unknown. */
+  collectAfter: number | null;
 }
 
 /** One line of /proc/key-users. */

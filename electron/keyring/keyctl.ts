@@ -1,9 +1,12 @@
 // keyctl(2), add_key(2) and request_key(2) through koffi. There is no glibc wrapper for them, so we call
 // libc's syscall() with one typed declaration per call shape (faster than the variadic form, and safe on
 // x86_64 and aarch64 where glibc's syscall() just moves registers).
-import koffi from 'koffi';
+import type * as Koffi from 'koffi' with { 'resolution-mode': 'import' };
 import { KeyctlError } from './keyctlError';
 
+// koffi ships ESM-typed declarations; at run time its CommonJS entry is what a CommonJS build loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const koffi: typeof Koffi = require('koffi');
 export { KeyctlError, isVanished, formatKeyId } from './keyctlError';
 
 const SYSCALLS: Record<string, { addKey: number; requestKey: number; keyctl: number }> = {

@@ -21,7 +21,6 @@ export const KNOWN_KEY_TYPES: readonly string[] = [
   'ceph',
   'pkcs7_test',
   'fscrypt-provisioning',
-  '.fscrypt',
   '._fscrypt',
   '.fscrypt-user',
 ];

@@ -209,7 +209,7 @@ describe('KeyringService', () => {
 
   it('reads the security label of a real key, and a refusal in words', async () => {
     service = new KeyringService({ source: new FakeSource() });
-    const id = addKey('user', 'kb-service-details', Buffer.from('x'), KEY_SPEC.SESSION_KEYRING);
+    const id = addKey('user', 'kb-service-details', Buffer.from('x'), KEY_SPEC.SESSION);
     const details = await service.getKeyDetails(id);
     expect(details.id).toBe(id);
     expect(typeof details.security).toBe('string');

@@ -24,6 +24,8 @@ import { applyDelta, diffSnapshots } from '../../shared/delta';
 import { KeyringApiError } from '../../shared/protocol';
 import type { Snapshot } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
+import { readIdentityNames } from '../names';
+import { readKeyDetails } from './keyDetails';
 import { Poller } from './poller';
 
 export const STATUS_SCAN_EVERY_MS = 5000;
@@ -123,12 +125,12 @@ export class KeyringService implements KeyringApi {
   }
 
   async getKeyDetails(id: number): Promise<KeyDetails> {
-    const read = this.options.readKeyDetails ?? (await import('./keyDetails')).readKeyDetails;
+    const read = this.options.readKeyDetails ?? readKeyDetails;
     return read(id);
   }
 
   async getIdentityNames(): Promise<IdentityNames> {
-    const read = this.options.readIdentityNames ?? (await import('../names')).readIdentityNames;
+    const read = this.options.readIdentityNames ?? readIdentityNames;
     return read();
   }
 

@@ -2,6 +2,7 @@
 // for links that just went away. Never payloads (the snapshot has none) and never field values
 // beyond names, flags and ids.
 import type { SnapshotDelta } from '../../../shared/api';
+import { BADGE_LABELS, stateBadges } from '../../../shared/flags';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { hexId } from '../util/format';
 
@@ -80,7 +81,7 @@ export function logEntriesFor(
     push('linked', member, after.get(member) ?? before.get(member), `into ${subjectOf(after.get(ring), ring)}`);
   }
   for (const [ring, member] of delta.linksRemoved) {
-    if (removedSet.has(ring)) continue; // the keyring itself went: its removal line says it all
+    if (removedSet.has(ring) || removedSet.has(member)) continue; // a removal line says it all
     push('unlinked', member, before.get(member) ?? after.get(member), `from ${subjectOf(before.get(ring) ?? after.get(ring), ring)}`);
   }
   return out;
@@ -89,7 +90,10 @@ export function logEntriesFor(
 function describeChange(field: string, changes: Record<string, unknown>): string {
   const v = changes[field];
   switch (field) {
-    case 'flags':
+    case 'flags': {
+      const states = stateBadges(String(v), String(changes.timeout ?? 'perm')).map((b) => BADGE_LABELS[b]);
+      return `flags → ${String(v)}${states.length ? ` (${states.join(', ')})` : ''}`;
+    }
     case 'timeout':
     case 'usage':
     case 'uid':

@@ -10,7 +10,14 @@ import type { SearchResult } from './search';
 
 export type SectionId = 'anchors' | 'kernel' | 'orphans';
 
-export type FlatRow =
+/** Position among its siblings (1-based) and their count, for aria-posinset / aria-setsize. */
+export interface SetPosition {
+  pos?: number;
+  size?: number;
+}
+
+export type FlatRow = SetPosition &
+  (
   | { kind: 'section'; rowId: string; depth: 0; section: SectionId; label: string; count: number; expanded: boolean; dim: boolean }
   | { kind: 'anchor-none'; rowId: string; depth: 1; anchor: AnchorName; label: string; dim: boolean }
   | {
@@ -33,7 +40,8 @@ export type FlatRow =
   /** A member id that is not in the snapshot (the kernel lists it but this process cannot see it). */
   | { kind: 'hidden'; rowId: string; depth: number; keyId: number; dim: boolean }
   /** A key just removed from this keyring, kept for a moment so the eye sees it go. */
-  | { kind: 'ghost'; rowId: string; depth: number; key: KeyInfo; dim: boolean };
+  | { kind: 'ghost'; rowId: string; depth: number; key: KeyInfo; dim: boolean }
+  );
 
 export const SECTION_LABELS: Record<SectionId, string> = {
   anchors: 'This process (search order)',
@@ -61,7 +69,9 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
   const { keys, parents } = model;
   const { expansion, search, filter, ghosts } = opts;
   const rows: FlatRow[] = [];
-  const total = keys.size;
+  // Orphans (other sessions' keyrings, a benchmark's thousands of keys) must not decide how this process's own tree opens.
+  let total = 0;
+  for (const k of keys.values()) if (!k.orphan) total++;
   const onPath = new Set<number>();
 
   const relevant = (id: number) => !search || search.matches.has(id) || search.ancestors.has(id);
@@ -76,7 +86,7 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
     }
     const cycle = onPath.has(id);
     const members = key.links ?? [];
-    const expandable = !cycle && members.length > 0;
+    const expandable = !cycle && (members.length > 0 || !!ghosts?.get(id)?.length);
     const expanded = expandable && !!isOpen(rowId, depth, key);
     const match = !!search?.matches.has(id);
     rows.push({
@@ -126,7 +136,30 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
   section('kernel', kernel.length, () => kernel.forEach((id) => visit(id, `k:${id}`, 1, null, null)));
   const orphans = model.orphanRoots.filter((id) => !filter || relevant(id));
   section('orphans', orphans.length, () => orphans.forEach((id) => visit(id, `o:${id}`, 1, null, null)));
+  setPositions(rows);
   return rows;
+}
+
+/**
+ * Fills pos/size from the depths alone: a virtualized tree has no DOM nesting, so assistive
+ * technology learns "3 of 12" from these attributes. Linear: one stack of open parents.
+ */
+function setPositions(rows: FlatRow[]): void {
+  const parentOf = new Int32Array(rows.length);
+  const counts = new Map<number, number>(); // parent index (-1 for top level) → children so far
+  const stack: number[] = []; // indices of the open ancestors, by depth
+  rows.forEach((row, i) => {
+    stack.length = row.depth;
+    const parent = row.depth > 0 ? (stack[row.depth - 1] ?? -1) : -1;
+    parentOf[i] = parent;
+    const n = (counts.get(parent) ?? 0) + 1;
+    counts.set(parent, n);
+    row.pos = n;
+    stack[row.depth] = i;
+  });
+  rows.forEach((row, i) => {
+    row.size = counts.get(parentOf[i]!) ?? 1;
+  });
 }
 
 /** The section row a root row id lives under. */

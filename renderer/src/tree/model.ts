@@ -55,7 +55,8 @@ export function buildTreeModel(keys: ReadonlyMap<number, KeyInfo>, anchors: Anch
   roots.sort((a, b) => compareRoots(keys, a, b));
   for (const r of roots) covered.add(r);
   walk(keys, [...roots], covered);
-  for (const k of [...keys.values()].sort((a, b) => a.id - b.id)) {
+  const uncovered = covered.size === keys.size ? [] : [...keys.values()].filter((k) => !covered.has(k.id)).sort((a, b) => a.id - b.id);
+  for (const k of uncovered) {
     if (covered.has(k.id)) continue;
     roots.push(k.id);
     covered.add(k.id);

@@ -14,6 +14,17 @@ export interface SearchResult {
  * A query matches a key when it is the key's id (decimal, or hex with or without `0x`, as /proc/keys
  * prints it) or a case-insensitive substring of its description or type.
  */
+/** Lower-cased "description\ntype" per key, kept while the key object lives (keys are replaced, never mutated). */
+const haystacks = new WeakMap<KeyInfo, string>();
+function haystackOf(k: KeyInfo): string {
+  let h = haystacks.get(k);
+  if (h === undefined) {
+    h = `${k.description}\n${k.type}`.toLowerCase();
+    haystacks.set(k, h);
+  }
+  return h;
+}
+
 export function compileQuery(raw: string): ((k: KeyInfo) => boolean) | null {
   const q = raw.trim().toLowerCase();
   if (!q) return null;
@@ -25,7 +36,8 @@ export function compileQuery(raw: string): ((k: KeyInfo) => boolean) | null {
   const ids = new Set<number>();
   if (/^[0-9]{1,10}$/.test(q)) ids.add(Number(q));
   if (/^[0-9a-f]{1,8}$/.test(q)) ids.add(parseInt(q, 16));
-  return (k) => ids.has(k.id) || k.description.toLowerCase().includes(q) || k.type.toLowerCase().includes(q);
+  // A newline cannot be typed into the search box, so a match never spans description and type.
+  return (k) => ids.has(k.id) || haystackOf(k).includes(q);
 }
 
 export function runSearch(

@@ -1,0 +1,140 @@
+// `npm run bench`: builds 400 keyrings × 25 and × 100 user keys (10k and 40k keys) in a throwaway session
+// keyring, then times, as whole processes (median of several runs), `keyctl show @s` against
+// `bin/keyring-browser snapshot --json`, and the engine in-process (cold scan, warm poll, worker source).
+// The machine's own keyrings are untouched: this process joins a new anonymous session keyring, which the
+// children it spawns inherit, and clears it at the end.
+// Needs a uid whose key quota holds 40k keys (root's default is 1,000,000; see /proc/key-users).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as keyctl from '../electron/keyring/keyctl';
+import { Scanner } from '../electron/keyring/scanner';
+import { createWorkerSnapshotSource } from '../electron/keyring/workerSource';
+import { median, ms, printTable, readExtraTables, type BenchRow } from './table';
+
+const ROOT = resolve(__dirname, '..', '..');
+const CLI = join(ROOT, 'bin', 'keyring-browser');
+const KEYRINGS = 400;
+const SIZES = [25, 100];
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+export { printTable, readExtraTables, type BenchRow } from './table';
+
+function buildTree(session: number, perRing: number): number {
+  keyctl.clear(session);
+  const payload = Buffer.from('x');
+  for (let r = 0; r < KEYRINGS; r++) {
+    const ring = keyctl.addKey('keyring', `bench-ring-${r}`, null, session);
+    for (let i = 0; i < perRing; i++) keyctl.addKey('user', `bench-key-${r}-${i}`, payload, ring);
+  }
+  return KEYRINGS * (perRing + 1);
+}
+
+function timeProcess(cmd: string, args: string[]): number {
+  const started = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  const elapsed = performance.now() - started;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.toString()}`);
+  return elapsed;
+}
+
+function timeRuns(cmd: string, args: string[], runs: number, warmUp: boolean): number {
+  if (warmUp) timeProcess(cmd, args); // warm the page cache
+  return median(Array.from({ length: runs }, () => timeProcess(cmd, args)));
+}
+
+/**
+ * Waits until this uid's key count (/proc/key-users: cheap, unlike /proc/keys in a possessing process)
+ * stops changing: keys cleared from the previous size are collected by the kernel in the background.
+ */
+async function settle(): Promise<void> {
+  let last = '';
+  for (let i = 0; i < 20; i++) {
+    const uid = process.getuid?.() ?? 0;
+    const count = readFileSync('/proc/key-users', 'utf8').split('\n').find((l) => l.trim().startsWith(`${uid}:`)) ?? '';
+    if (count === last) return;
+    last = count;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+export async function runBench(out: (s: string) => void = (s) => void process.stdout.write(s)): Promise<void> {
+  const session = keyctl.joinSessionKeyring(null);
+  const columns = SIZES.map((n) => `${(KEYRINGS * n) / 1000}k keys`);
+  const rows: Record<string, BenchRow> = {};
+  const row = (name: string): BenchRow => (rows[name] ??= { name, values: {} });
+  const raw: Record<string, number[]> = {};
+  const record = (name: string, value: number): void => {
+    (raw[name] ??= []).push(value);
+  };
+
+  try {
+    for (const [i, perRing] of SIZES.entries()) {
+      const col = columns[i] as string;
+      const t0 = performance.now();
+      const count = buildTree(session, perRing);
+      out(`built ${count} keys in ${KEYRINGS} keyrings in ${ms(performance.now() - t0)}\n`);
+      await settle(); // let the kernel's garbage collector finish with the previous tree
+
+      // keyctl show costs seconds at 40k: three runs, no warm-up (it reads nothing from disk).
+      const keyctlShow = timeRuns('keyctl', ['show', '@s'], 3, false);
+      const ours = timeRuns(process.execPath, [CLI, 'snapshot', '--json'], RUNS, true);
+      row('keyctl show @s (process)').values[col] = ms(keyctlShow);
+      row('keyring-browser snapshot --json (process)').values[col] = ms(ours);
+      row('speed-up vs keyctl show').values[col] = `${(keyctlShow / ours).toFixed(1)}×`;
+      record('ours', ours);
+
+      const scanner = new Scanner();
+      const cold = await timeAsync(() => scanner.scan());
+      const warmRuns: number[] = [];
+      for (let r = 0; r < RUNS; r++) warmRuns.push(await timeAsync(() => scanner.scan()));
+      const warm = median(warmRuns);
+      await scanner.close();
+      row('engine scan in-process, cold').values[col] = ms(cold);
+      row('engine poll in-process, warm (caches)').values[col] = ms(warm);
+      record('warm', warm);
+
+      const source = createWorkerSnapshotSource();
+      await source.scan();
+      const polls: number[] = [];
+      for (let r = 0; r < RUNS; r++) polls.push(await timeAsync(() => source.scan()));
+      await source.close();
+      row('worker source poll (app/serve), incl. transfer').values[col] = ms(median(polls));
+      record('worker', median(polls));
+    }
+  } finally {
+    keyctl.clear(session);
+  }
+
+  const scale = (name: string): string => {
+    const v = raw[name];
+    return v && v.length === 2 ? `${((v[1] as number) / (v[0] as number)).toFixed(2)}×` : '';
+  };
+  printTable('Keyring Browser bench (median of runs; 400 keyrings)', [...columns, '40k/10k'], [
+    ...Object.values(rows).map((r) => ({
+      ...r,
+      values: {
+        ...r.values,
+        '40k/10k': r.name.startsWith('keyring-browser') ? scale('ours') : r.name.includes('warm') ? scale('warm') : r.name.startsWith('worker') ? scale('worker') : '',
+      },
+    })),
+  ], out);
+  out('Goals: snapshot --json ≥ 10× faster than keyctl show @s at 40k keys; 40k costs ≤ 6× 10k.\n');
+  for (const t of readExtraTables(join(ROOT, 'bench', 'extra'))) printTable(t.title, t.columns, t.rows, out);
+}
+
+if (require.main === module) {
+  runBench().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,103 @@
+// The live keyring tree in chromium against `serve`, with real keys made by keyutils' keyctl in this
+// worker's own session keyring.
+import { expect, test, type Page } from '@playwright/test';
+import WebSocket from 'ws';
+import { joinOwnSession, keyctl } from './support/session';
+import { startServe, type RunningServer } from './support/serve';
+
+const INTERVAL_MS = 400;
+/** "Within two polls", plus the time a render takes. */
+const TWO_POLLS = 2 * INTERVAL_MS + 1500;
+
+let server: RunningServer;
+let ring: number;
+let early: number;
+
+test.beforeAll(async () => {
+  joinOwnSession();
+  ring = Number(keyctl('newring', 'e2e-ring', '@s'));
+  early = Number(keyctl('add', 'user', 'e2e-early', 'payload-early', String(ring)));
+  server = await startServe(['--interval', String(INTERVAL_MS)]);
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+function row(page: Page, id: number) {
+  return page.locator(`[data-key-id="${id}"]`).first();
+}
+
+async function openApp(page: Page) {
+  await page.goto(server.url);
+  await expect(row(page, early)).toBeVisible();
+}
+
+test('shows keys that exist when it opens', async ({ page }) => {
+  await openApp(page);
+  await expect(row(page, ring)).toBeVisible();
+  await expect(row(page, ring)).toContainText('e2e-ring');
+  await expect(row(page, early)).toHaveAttribute('data-key-flags', /^I/);
+});
+
+test('a key added with keyctl appears within two polls', async ({ page }) => {
+  await openApp(page);
+  const added = Number(keyctl('add', 'user', 'e2e-added-later', 'x', '@s'));
+  await expect(row(page, added)).toBeVisible({ timeout: TWO_POLLS });
+});
+
+test('a revoked key is marked revoked', async ({ page }) => {
+  const victim = Number(keyctl('add', 'user', 'e2e-to-revoke', 'x', '@s'));
+  await openApp(page);
+  await expect(row(page, victim)).toBeVisible({ timeout: TWO_POLLS });
+  keyctl('revoke', String(victim));
+  await expect(row(page, victim)).toHaveAttribute('data-key-flags', /^.R/, { timeout: TWO_POLLS });
+  await expect(row(page, victim)).toContainText(/revoked/i);
+});
+
+test('an unlinked key disappears', async ({ page }) => {
+  const gone = Number(keyctl('add', 'user', 'e2e-to-unlink', 'x', '@s'));
+  await openApp(page);
+  await expect(row(page, gone)).toBeVisible({ timeout: TWO_POLLS });
+  keyctl('unlink', String(gone), '@s');
+  await expect(page.locator(`[data-key-id="${gone}"]`)).toHaveCount(0, { timeout: TWO_POLLS });
+});
+
+test('finds a key by its decimal id', async ({ page }) => {
+  const needle = Number(keyctl('add', 'user', 'e2e-needle', 'x', String(ring)));
+  await openApp(page);
+  await page.getByRole('searchbox').fill(String(needle));
+  await expect(row(page, needle)).toBeVisible({ timeout: TWO_POLLS });
+  await expect(row(page, needle)).toContainText('e2e-needle');
+});
+
+test('selecting a key shows its details', async ({ page }) => {
+  await openApp(page);
+  await row(page, early).click();
+  const details = page.getByRole('complementary', { name: /details/i });
+  await expect(details).toContainText('e2e-early');
+  await expect(details).toContainText(early.toString(16).padStart(8, '0'));
+  await expect(details).not.toContainText('payload-early');
+});
+
+test('without the token no keyring data is served', async ({ page, request }) => {
+  const bare = server.origin + '/';
+  // The page itself may load, but it must show no keys.
+  await page.goto(bare);
+  await page.waitForTimeout(1000);
+  await expect(page.locator('[data-key-id]')).toHaveCount(0);
+  // The WebSocket upgrade is refused without the token, and with a wrong one.
+  for (const url of [server.origin.replace('http', 'ws') + '/ws', server.origin.replace('http', 'ws') + '/ws?token=wrong']) {
+    const outcome = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(url, { headers: { Origin: server.origin } });
+      ws.on('open', () => {
+        ws.close();
+        resolve('open');
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+      ws.on('error', () => resolve('error'));
+    });
+    expect(outcome === '401' || outcome === '403' || outcome === 'error').toBe(true);
+  }
+  void request;
+});

@@ -1,0 +1,150 @@
+// The CLI through main(argv, io) in this process, and through bin/keyring-browser as a whole process
+// (when built). Real kernel: this test process sits in its own session keyring.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Snapshot } from '../../shared/snapshot';
+import * as keyctl from '../keyring/keyctl';
+import { freshSession } from '../keyring/test/kernelHelpers';
+import { electronBinary } from './app';
+import { main } from './main';
+import { renderTree } from './tree';
+
+async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const saved: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  try {
+    const code = await main(argv, { stdout: (s) => void (out += s), stderr: (s) => void (err += s) });
+    return { code, out, err };
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+describe('keyring-browser main()', () => {
+  it('--help prints usage and exits 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Usage: keyring-browser');
+  });
+
+  it('a bad argument prints usage to stderr and exits 2', async () => {
+    for (const argv of [['nope'], ['snapshot', '--yaml'], ['serve', '--port', 'abc']]) {
+      const r = await run(argv);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toContain('Usage: keyring-browser');
+    }
+  });
+
+  it('a missing /proc/keys exits 1 with a sentence', async () => {
+    const r = await run(['snapshot'], { KEYRING_BROWSER_PROC_ROOT: '/nonexistent-proc' });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/keyrings are unavailable: .*does not exist: this kernel has no key management/);
+  });
+
+  it('snapshot --json prints the snapshot as JSON, never a payload', async () => {
+    const session = freshSession();
+    const key = keyctl.addKey('user', 'json "quoted" \\ key', Buffer.from('secret payload'), session);
+    const r = await run(['snapshot', '--json']);
+    expect(r.code).toBe(0);
+    const snap = JSON.parse(r.out) as Snapshot;
+    expect(snap.anchors.session).toBe(session);
+    expect(snap.keys.find((k) => k.id === key)?.description).toBe('json "quoted" \\ key');
+    expect(r.out).not.toContain('secret payload');
+  });
+
+  it('snapshot prints a tree a keyctl show user reads: anchors, states, shared keys once', async () => {
+    const session = freshSession();
+    const a = keyctl.addKey('keyring', 'ring a', null, session);
+    const b = keyctl.addKey('keyring', 'ring b', null, session);
+    const shared = keyctl.addKey('user', 'shared key', Buffer.from('x'), a);
+    keyctl.link(shared, b);
+    const gone = keyctl.addKey('user', 'revoked key', Buffer.from('x'), session);
+    keyctl.revoke(gone);
+    const timed = keyctl.addKey('user', 'timed key', Buffer.from('x'), session);
+    keyctl.setTimeout(timed, 3 * 3600 + 600); // well inside '3h' (the column is rounded down)
+    const r = await run(['snapshot']);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    const hex = (id: number): string => id.toString(16).padStart(8, '0');
+    expect(lines).toContain('Session keyring (@s):');
+    const sessionLine = lines.findIndex((l) => l.startsWith(hex(session)));
+    expect(lines[sessionLine]).toContain('keyring: _ses');
+    expect(lines[sessionLine]).toContain('possessed');
+    expect(lines.filter((l) => l.startsWith(hex(shared)) && l.includes('shared: 2 keyrings')).length).toBe(1);
+    expect(lines.filter((l) => l.startsWith(hex(shared)) && l.includes('shown above')).length).toBe(1);
+    expect(lines.find((l) => l.startsWith(hex(gone)))).toMatch(/user: revoked key .*revoked/);
+    expect(lines.find((l) => l.startsWith(hex(timed)))).toMatch(/expires in 3h/);
+    expect(r.out.indexOf('Thread keyring')).toBeLessThan(r.out.indexOf('Session keyring'));
+    expect(r.out.indexOf('User session keyring')).toBeLessThan(r.out.indexOf('User keyring (@u)'));
+  });
+
+  it('renderTree lists kernel-held keyrings and orphans after the anchors', () => {
+    const base = { uid: 0, gid: 0, perm: 0x3f010000, flags: 'I------', usage: 1, timeout: 'perm', expiresAt: null, possessed: false };
+    const snap: Snapshot = {
+      takenAt: 0,
+      uid: 0,
+      gid: 0,
+      groups: [],
+      anchors: { thread: null, process: null, session: 1, user: null, userSession: null, persistent: null },
+      keys: [
+        { ...base, id: 1, type: 'keyring', description: '_ses', links: [], orphan: false, possessed: true },
+        { ...base, id: 2, type: 'keyring', description: '.dns_resolver', links: [3], orphan: false },
+        { ...base, id: 3, type: 'dns_resolver', description: 'example.org', orphan: false },
+        { ...base, id: 4, type: 'keyring', description: 'lost', links: [5, 99], orphan: true },
+        { ...base, id: 5, type: 'user', description: 'lost key', orphan: true },
+      ],
+      quotas: [],
+    };
+    const out = renderTree(snap);
+    expect(out.indexOf('Kernel-held keyrings:')).toBeGreaterThan(out.indexOf('Persistent keyring'));
+    expect(out).toContain('dns_resolver: example.org');
+    expect(out.indexOf('(orphans)')).toBeGreaterThan(out.indexOf('Kernel-held'));
+    expect(out).toContain('(a member this process may not view)');
+    expect(out).toContain('Persistent keyring: none');
+  });
+
+  it('with no command, says in words that Electron is missing (or starts it)', async () => {
+    if (electronBinary() !== null) return; // a machine with Electron would open a window: not in unit tests
+    const r = await run([]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/Electron binary is not installed.*\n.*keyring-browser serve/);
+  });
+});
+
+const bin = resolve(__dirname, '..', '..', 'bin', 'keyring-browser');
+const built = existsSync(resolve(__dirname, '..', '..', 'dist', 'electron', 'cli', 'main.js'));
+if (!built) console.warn('main.test: whole-process tests skipped: dist/ is not built (run `npm run build:node`)');
+
+describe.skipIf(!built)('bin/keyring-browser as a process', () => {
+  it('exit codes: 0 for snapshot --json, 2 for a bad argument, 1 without /proc/keys', () => {
+    const ok = spawnSync(process.execPath, [bin, 'snapshot', '--json'], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(() => JSON.parse(ok.stdout)).not.toThrow();
+    const bad = spawnSync(process.execPath, [bin, 'snapshot', '--nope'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('Usage:');
+    const none = spawnSync(process.execPath, [bin, 'snapshot'], { encoding: 'utf8', env: { ...process.env, KEYRING_BROWSER_PROC_ROOT: '/nonexistent-proc' } });
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/no key management/);
+  });
+
+  it('never calls KEYCTL_GET_PERSISTENT nor looks up @u/@us (strace)', () => {
+    const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=keyctl', process.execPath, bin, 'snapshot', '--json'], { encoding: 'utf8' });
+    if (r.error) return void console.warn(`strace unavailable (${r.error.message}): check skipped`);
+    const trace = r.stderr;
+    expect(trace).toMatch(/keyctl\(KEYCTL_READ/);
+    expect(trace).not.toMatch(/KEYCTL_GET_PERSISTENT/);
+    expect(trace).not.toMatch(/KEY_SPEC_USER_KEYRING|KEY_SPEC_USER_SESSION_KEYRING/);
+  });
+});

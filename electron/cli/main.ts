@@ -1,0 +1,99 @@
+// The command-line entry (bin/keyring-browser calls main(argv)). Never imports electron.
+import { join, resolve } from 'node:path';
+// Only type imports from the engine here: `snapshot` starts its reader thread before loading the rest
+// (koffi, the scanner), so the kernel read overlaps with module loading.
+import type * as ScannerModule from '../keyring/scanner';
+import { NonPossessingReader } from '../keyring/nonPossessingReader';
+import { launchApp } from './app';
+import { parseArgs, USAGE, UsageError, type Command } from './args';
+import { renderTree } from './tree';
+import type * as ServerModule from '../serve/server';
+import type * as WorkerSourceModule from '../keyring/workerSource';
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const processIo: Io = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+};
+
+/** A sentence for the failures a person can act on; null for real bugs (then the stack helps more). */
+function explain(err: unknown): string | null {
+  if (err instanceof Error && err.name === 'KeyringsUnavailableError') return `keyring-browser: keyrings are unavailable: ${err.message}`;
+  if (err instanceof Error && err.name === 'KeyctlError' && (err as Error & { code?: string }).code === 'ENOSYS') {
+    return 'keyring-browser: keyrings are unavailable: this kernel has no key management (keyctl answers ENOSYS).';
+  }
+  if (err instanceof Error && /unsupported architecture/.test(err.message)) return `keyring-browser: ${err.message}`;
+  return null;
+}
+
+async function run(command: Command, io: Io): Promise<number> {
+  switch (command.kind) {
+    case 'help':
+      io.stdout(USAGE);
+      return 0;
+    case 'snapshot': {
+      const procRoot = process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
+      const reader = new NonPossessingReader(procRoot);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { scanSnapshot } = require('../keyring/scanner') as typeof ScannerModule;
+      const snapshot = await scanSnapshot({ reader, procRoot });
+      io.stdout(command.json ? JSON.stringify(snapshot) + '\n' : renderTree(snapshot));
+      return 0;
+    }
+    case 'serve': {
+      // Loaded here so `snapshot` does not pay for the HTTP stack.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { startServer } = require('../serve/server') as typeof ServerModule;
+      const { createWorkerSnapshotSource } = require('../keyring/workerSource') as typeof WorkerSourceModule;
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      const source = createWorkerSnapshotSource();
+      const server = await startServer({
+        port: command.port,
+        host: command.host,
+        intervalMs: command.intervalMs,
+        allowActions: command.allowActions,
+        source,
+        staticDir: resolve(join(__dirname, '..', '..', 'renderer')),
+        log: (line: string) => io.stderr(line + '\n'),
+      });
+      io.stdout(server.url + '\n');
+      await new Promise<void>((done) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void server.close().finally(done);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      return 0;
+    }
+    case 'app':
+      return launchApp(io.stderr);
+  }
+}
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let command: Command;
+  try {
+    command = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`keyring-browser: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    return await run(command, io);
+  } catch (err) {
+    const sentence = explain(err);
+    if (sentence === null) throw err;
+    io.stderr(sentence + '\n');
+    return 1;
+  }
+}

@@ -1,0 +1,113 @@
+// The readable tree `keyring-browser snapshot` prints: what a `keyctl show` user reads at once, but
+// complete. Anchors are roots in the kernel's search order; a key linked from several keyrings is printed
+// in full once (marked "shared") and referred to elsewhere; kernel-held keyrings and orphans come after.
+import { ANCHOR_ORDER, type AnchorName, type KeyInfo, type Snapshot } from '../../shared/snapshot';
+import { stateBadges } from '../../shared/flags';
+import { formatPermHex } from '../../shared/perm';
+
+const ANCHOR_TITLES: Record<AnchorName, string> = {
+  thread: 'Thread keyring (@t)',
+  process: 'Process keyring (@p)',
+  session: 'Session keyring (@s)',
+  userSession: 'User session keyring (@us)',
+  user: 'User keyring (@u)',
+  persistent: 'Persistent keyring',
+};
+
+export const TREE_HEADER = '        ID PERM     FLAGS   USAGE   UID   GID  KEY';
+
+export function hexId(id: number): string {
+  return (id >>> 0).toString(16).padStart(8, '0');
+}
+
+/** "in 3h", "in 5m", "in 12s", "in 2d": how long until `at`, coarsely. */
+export function formatIn(at: number, now: number): string {
+  const s = Math.max(0, Math.round((at - now) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+function notes(key: KeyInfo, parents: number, now: number): string {
+  const out: string[] = stateBadges(key.flags, key.timeout).map((b) => (b === 'underConstruction' ? 'under construction' : b));
+  if (key.expiresAt !== null && key.timeout !== 'expd') out.push(`expires in ${formatIn(key.expiresAt, now)}`);
+  if (key.possessed) out.push('possessed');
+  if (parents > 1) out.push(`shared: ${parents} keyrings link it`);
+  if (key.type === 'keyring' && key.links === null) out.push('members unreadable');
+  return out.length > 0 ? `  [${out.join(', ')}]` : '';
+}
+
+function columns(key: KeyInfo): string {
+  return `${hexId(key.id)} ${formatPermHex(key.perm)} ${key.flags} ${String(key.usage).padStart(5)} ${String(key.uid).padStart(5)} ${String(key.gid).padStart(5)}`;
+}
+
+const BLANK_COLUMNS = ' '.repeat(columns({ id: 0, perm: 0, flags: '-------', usage: 0, uid: 0, gid: 0 } as KeyInfo).length);
+
+export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): string {
+  const byId = new Map(snapshot.keys.map((k) => [k.id, k]));
+  const parentCount = new Map<number, number>();
+  for (const k of snapshot.keys) for (const m of k.links ?? []) parentCount.set(m, (parentCount.get(m) ?? 0) + 1);
+  const printed = new Set<number>();
+  const lines: string[] = [];
+
+  const emit = (id: number, prefix: string, branch: string, childPrefix: string, onPath: Set<number>): void => {
+    const key = byId.get(id);
+    if (!key) {
+      lines.push(`${hexId(id).padStart(8)} ${' '.repeat(BLANK_COLUMNS.length - 9)}  ${prefix}${branch}(a member this process may not view)`);
+      return;
+    }
+    const label = `${key.type}: ${key.description}`;
+    if (printed.has(id)) {
+      const why = onPath.has(id) ? 'cycle' : 'shown above';
+      lines.push(`${columns(key)}  ${prefix}${branch}${label}  [→ ${hexId(id)}, ${why}]`);
+      return;
+    }
+    printed.add(id);
+    lines.push(`${columns(key)}  ${prefix}${branch}${label}${notes(key, parentCount.get(id) ?? 0, now)}`);
+    const members = key.links ?? [];
+    onPath.add(id);
+    members.forEach((m, i) => {
+      const last = i === members.length - 1;
+      emit(m, prefix + childPrefix, '\\_ ', last ? '    ' : '|   ', onPath);
+    });
+    onPath.delete(id);
+  };
+
+  lines.push(TREE_HEADER);
+  for (const name of ANCHOR_ORDER) {
+    const id = snapshot.anchors[name];
+    lines.push(`${ANCHOR_TITLES[name]}:${id === null ? ' none' : ''}`);
+    if (id !== null) emit(id, '', '', '', new Set());
+  }
+
+  const kernelHeld = snapshot.keys.filter((k) => k.type === 'keyring' && k.description.startsWith('.') && !printed.has(k.id));
+  if (kernelHeld.length > 0) {
+    lines.push('Kernel-held keyrings:');
+    for (const k of kernelHeld) if (!printed.has(k.id)) emit(k.id, '', '', '', new Set());
+  }
+
+  const orphans = snapshot.keys.filter((k) => k.orphan && !printed.has(k.id));
+  if (orphans.length > 0) {
+    lines.push('Not reachable from this process’s keyrings (orphans):');
+    // Top-level orphan keyrings first (those no other orphan links), then whatever is left.
+    const linked = new Set<number>();
+    for (const k of orphans) for (const m of k.links ?? []) linked.add(m);
+    for (const k of orphans) if (k.type === 'keyring' && !linked.has(k.id)) emit(k.id, '', '', '', new Set());
+    for (const k of orphans) if (!printed.has(k.id)) emit(k.id, '', '', '', new Set());
+  }
+
+  const rest = snapshot.keys.filter((k) => !printed.has(k.id));
+  if (rest.length > 0) {
+    lines.push('Other visible keys:');
+    for (const k of rest) emit(k.id, '', '', '', new Set());
+  }
+
+  if (snapshot.quotas.length > 0) {
+    lines.push('Quotas (/proc/key-users):');
+    for (const q of snapshot.quotas) {
+      lines.push(`  uid ${q.uid}: ${q.qnkeys}/${q.maxkeys} keys, ${q.qnbytes}/${q.maxbytes} bytes (${q.nkeys} keys, ${q.nikeys} instantiated)`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_GC_DELAY_SECONDS,
+  DEFAULT_PERSISTENT_EXPIRY_SECONDS,
+  kernelAtLeast,
+  readPinEnvironment,
+  realUidFromStatus,
+} from './pinEnvironment';
+
+const STATUS = (uid: number) => `Name:\tbash\nState:\tS (sleeping)\nTgid:\t7\nUid:\t${uid}\t${uid + 1}\t${uid}\t${uid}\nGid:\t0\t0\t0\t0\n`;
+
+describe('readPinEnvironment on a fake /proc', () => {
+  let root = '';
+  afterEach(() => {
+    if (root !== '') rmSync(root, { recursive: true, force: true });
+    root = '';
+  });
+
+  function fakeProc(files: Record<string, string>): string {
+    root = mkdtempSync(join(tmpdir(), 'kb-pins-proc-'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return root;
+  }
+
+  it('counts processes per real uid (not effective) and reads the sysctls and the release', () => {
+    const procRoot = fakeProc({
+      '1/status': STATUS(0),
+      '42/status': STATUS(1000),
+      '43/status': STATUS(1000),
+      'self/status': STATUS(5), // not a pid: ignored
+      'sys/kernel/keys/gc_delay': '60\n',
+      'sys/kernel/keys/persistent_keyring_expiry': '3600\n',
+      'sys/kernel/osrelease': '5.2.21-old\n',
+    });
+    mkdirSync(join(procRoot, '44')); // exited between readdir and read: no status file
+    const env = readPinEnvironment(123, procRoot);
+    expect(env).toEqual({
+      now: 123,
+      processesByUid: new Map([
+        [0, 1],
+        [1000, 2],
+      ]),
+      gcDelaySeconds: 60,
+      persistentExpirySeconds: 3600,
+      userRegistryKeepsUserKeyrings: false,
+    });
+  });
+
+  it("falls back to the kernel's defaults where a file is missing or unreadable", () => {
+    const env = readPinEnvironment(1, fakeProc({ 'sys/kernel/keys/gc_delay': 'garbage', 'sys/kernel/osrelease': '6.18.0' }));
+    expect(env.gcDelaySeconds).toBe(DEFAULT_GC_DELAY_SECONDS);
+    expect(env.persistentExpirySeconds).toBe(DEFAULT_PERSISTENT_EXPIRY_SECONDS);
+    expect(env.userRegistryKeepsUserKeyrings).toBe(true);
+    expect(env.processesByUid.size).toBe(0);
+  });
+});
+
+describe('readPinEnvironment on this machine', () => {
+  it('sees this process under its real uid and the real sysctls', () => {
+    const env = readPinEnvironment();
+    expect(env.processesByUid.get(process.getuid?.() ?? 0)).toBeGreaterThanOrEqual(1);
+    expect(env.gcDelaySeconds).toBe(Number(readFileSync('/proc/sys/kernel/keys/gc_delay', 'utf8')));
+    expect(env.persistentExpirySeconds).toBe(Number(readFileSync('/proc/sys/kernel/keys/persistent_keyring_expiry', 'utf8')));
+    expect(env.userRegistryKeepsUserKeyrings).toBe(kernelAtLeast(readFileSync('/proc/sys/kernel/osrelease', 'utf8'), 5, 3));
+  });
+});
+
+describe('parsing helpers', () => {
+  it('takes the first Uid: field', () => {
+    expect(realUidFromStatus(STATUS(1000))).toBe(1000);
+    expect(realUidFromStatus('Name:\tx\n')).toBeNull();
+  });
+
+  it('compares kernel releases by major and minor', () => {
+    expect(kernelAtLeast('5.3.0', 5, 3)).toBe(true);
+    expect(kernelAtLeast('5.2.99', 5, 3)).toBe(false);
+    expect(kernelAtLeast('4.19.0', 5, 3)).toBe(false);
+    expect(kernelAtLeast('6.0.1-foo', 5, 3)).toBe(true);
+    expect(kernelAtLeast('6.18.44-fc-v782', 5, 3)).toBe(true);
+    expect(kernelAtLeast('weird', 5, 3)).toBe(true);
+  });
+});

@@ -1,0 +1,443 @@
+// Parser for /proc/keys. Pure: text in, data out (the scanner reads the file and feeds us its text).
+//
+// The kernel prints one record per visible key (security/keys/proc.c, proc_keys_show):
+//   "%08x %c%c%c%c%c%c%c %5d %4s %08x %5d %5d %-9.9s " + type->describe(key) + "\n"
+//   serial flags usage timeout perm uid gid type-cut9 rest
+// Widths are minimums: usage, uid and gid may be wider; the type column is exactly 9 characters.
+// `rest` is the description followed by a type-specific suffix (`: 3`, `: empty`, ...). A description
+// may hold any byte but NUL, '\n' included, so one record can span several text lines.
+//
+// How lines are classified:
+//  - a line matching the whole record grammar starts a record;
+//  - a line that starts like a record (serial, space, seven flag characters, space) but breaks the
+//    grammar later is a malformed record: reported in `errors` (with any lines continuing it), never
+//    thrown, and the records around it are kept;
+//  - any other line continues the previous record's `rest` (a description with '\n' in it), or is an
+//    error when no record precedes it.
+// Limitation, by construction of the format: a description holding '\n' followed by text that starts
+// like a record (8 hex digits, space, 7 flag characters, space) reads as a new (or malformed) record.
+// Only a deliberately crafted description does that; callers that care can DESCRIBE keys whose `rest`
+// contains '\n' and check the ids they got against the keyrings they read.
+//
+// Cost: one pass with indexOf and charCodeAt, no regex and no split; flag strings and type columns are
+// shared between records. 40k records take ~10-20 ms of CPU once warm (Node 20); most of the rest is
+// the garbage collector moving the 40k result objects out of the young generation.
+
+export interface ProcKeyLine {
+  /** Serial, parsed from hex. */
+  id: number;
+  /** Exactly the 7-character flag column, e.g. 'I--Q---'. */
+  flags: string;
+  usage: number;
+  /** 'perm' | 'expd' | /^\d+[smhdw]$/ (rounded down by the kernel). */
+  timeout: string;
+  /** Permission mask, parsed from hex, unsigned 32-bit. */
+  perm: number;
+  uid: number;
+  gid: number;
+  /** The type column as printed (at most 9 characters, trailing spaces trimmed). */
+  typeCut: string;
+  /** Everything after the type column: description + type-specific suffix, as printed. */
+  rest: string;
+}
+
+export interface ProcKeysParseError {
+  /** 1-based number of the text line where the bad record starts. */
+  lineNumber: number;
+  /** The offending text (a malformed record with its continuation lines joined by '\n'). */
+  line: string;
+  reason: string;
+}
+
+// The record grammar as a regex: the tests' reference for the hand-written scanner below, which the
+// scanner runs on every poll (a regex per line, with its match array, measured slower at 40k records).
+// The `s` flag lets `.` match '\r', U+2028 and U+2029, which may appear in descriptions. uid/gid are
+// printed with %d from an unsigned value, so they may show a minus sign.
+export const PROC_KEYS_RECORD =
+  /^([0-9a-f]{8}) ([I-][R-][D-][Q-][U-][N-][i-]) +(-?\d+) +(perm|expd|\d+[smhdw]) ([0-9a-f]{8}) +(-?\d+) +(-?\d+) ([^ ].{8}) (.*)$/s;
+
+const FLAG_LETTERS = 'IRDQUNi';
+/** All 128 flag strings, indexed by bitmask (bit k set = letter k shown), so no per-line allocation. */
+const FLAG_STRINGS: readonly string[] = Array.from({ length: 128 }, (_, mask) =>
+  Array.from(FLAG_LETTERS, (letter, k) => ((mask >> k) & 1 ? letter : '-')).join(''),
+);
+
+const SPACE = 0x20;
+const DASH = 0x2d;
+const NEWLINE = '\n';
+
+/** Value of a lowercase hex digit, or -1. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  return -1;
+}
+
+/** Unsigned value of the 8 hex digits at `at`, or -1. */
+function hex8(text: string, at: number): number {
+  let v = 0;
+  for (let k = 0; k < 8; k++) {
+    const d = hexValue(text.charCodeAt(at + k));
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/** Flag mask of the 7 flag characters at `at`, or -1 when one is neither its letter nor '-'. */
+function flagMask(text: string, at: number): number {
+  let mask = 0;
+  for (let k = 0; k < 7; k++) {
+    const c = text.charCodeAt(at + k);
+    if (c === FLAG_LETTERS.charCodeAt(k)) mask |= 1 << k;
+    else if (c !== DASH) return -1;
+  }
+  return mask;
+}
+
+/** Whether the line at `start` begins like a record: serial, space, 7 flag characters, space. */
+function looksLikeRecordStart(text: string, start: number, end: number): boolean {
+  return (
+    end - start >= 17 &&
+    hex8(text, start) >= 0 &&
+    text.charCodeAt(start + 8) === SPACE &&
+    flagMask(text, start + 9) >= 0 &&
+    text.charCodeAt(start + 16) === SPACE
+  );
+}
+
+/** Scanner state for one line: the position after the last field read, or -1 on a grammar error. */
+interface Cursor {
+  pos: number;
+  value: number;
+}
+
+/** Reads ` +-?\d+` (spaces, then a decimal integer) into cursor.value; pos = -1 if absent. */
+function readPaddedInt(text: string, cur: Cursor, end: number): void {
+  let p = cur.pos;
+  if (p >= end || text.charCodeAt(p) !== SPACE) return void (cur.pos = -1);
+  while (p < end && text.charCodeAt(p) === SPACE) p++;
+  let negative = false;
+  if (p < end && text.charCodeAt(p) === DASH) {
+    negative = true;
+    p++;
+  }
+  const digitsStart = p;
+  let v = 0;
+  for (; p < end; p++) {
+    const c = text.charCodeAt(p);
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+  }
+  if (p === digitsStart) return void (cur.pos = -1);
+  // Past 15 digits the running sum loses precision differently from Number(): let Number() decide.
+  if (p - digitsStart > 15) v = Number(text.slice(digitsStart, p));
+  cur.value = negative ? -v : v;
+  cur.pos = p;
+}
+
+/** Timeout token at `at` (after the padding): its end index, or -1. */
+function timeoutEnd(text: string, at: number, end: number): number {
+  if (text.startsWith('perm', at) || text.startsWith('expd', at)) return at + 4;
+  let p = at;
+  while (p < end && text.charCodeAt(p) >= 0x30 && text.charCodeAt(p) <= 0x39) p++;
+  if (p === at || p >= end) return -1;
+  const unit = text.charCodeAt(p);
+  // s m h d w
+  if (unit === 0x73 || unit === 0x6d || unit === 0x68 || unit === 0x64 || unit === 0x77) return p + 1;
+  return -1;
+}
+
+/** Type columns seen in this parse (padded as printed) with their trimmed form: usually a handful. */
+interface TypeColumn {
+  column: string;
+  cut: string;
+}
+
+function typeCutAt(text: string, at: number, seen: TypeColumn[]): string {
+  for (const t of seen) if (text.startsWith(t.column, at)) return t.cut;
+  const column = text.slice(at, at + 9);
+  const cut = column.trimEnd();
+  if (seen.length < 64) seen.push({ column, cut });
+  return cut;
+}
+
+/** Parses the record on [start, end), or returns null when the line breaks the grammar. */
+function parseRecord(text: string, start: number, end: number, cur: Cursor, seen: TypeColumn[]): ProcKeyLine | null {
+  if (!looksLikeRecordStart(text, start, end)) return null;
+  const id = hex8(text, start);
+  const flags = FLAG_STRINGS[flagMask(text, start + 9)] as string;
+
+  cur.pos = start + 16;
+  readPaddedInt(text, cur, end);
+  if (cur.pos < 0) return null;
+  const usage = cur.value;
+
+  // ' ' + '%4s' timeout: one separator, then right-aligned padding.
+  let p = cur.pos;
+  if (text.charCodeAt(p) !== SPACE) return null;
+  while (p < end && text.charCodeAt(p) === SPACE) p++;
+  const tEnd = timeoutEnd(text, p, end);
+  if (tEnd < 0) return null;
+  const timeout = text.startsWith('perm', p) ? 'perm' : text.startsWith('expd', p) ? 'expd' : text.slice(p, tEnd);
+
+  if (text.charCodeAt(tEnd) !== SPACE) return null;
+  const perm = hex8(text, tEnd + 1);
+  if (perm < 0) return null;
+
+  cur.pos = tEnd + 9;
+  readPaddedInt(text, cur, end);
+  if (cur.pos < 0) return null;
+  const uid = cur.value >>> 0;
+  readPaddedInt(text, cur, end);
+  if (cur.pos < 0) return null;
+  const gid = cur.value >>> 0;
+
+  // ' ' + '%-9.9s' + ' ': the type column is exactly 9 characters and never starts with a space.
+  const typeAt = cur.pos + 1;
+  if (text.charCodeAt(cur.pos) !== SPACE || typeAt + 10 > end) return null;
+  if (text.charCodeAt(typeAt) === SPACE || text.charCodeAt(typeAt + 9) !== SPACE) return null;
+  const typeCut = typeCutAt(text, typeAt, seen);
+  const rest = text.slice(typeAt + 10, end);
+  return { id, flags, usage, timeout, perm, uid, gid, typeCut, rest };
+}
+
+export function parseProcKeys(text: string): { lines: ProcKeyLine[]; errors: ProcKeysParseError[] } {
+  const lines: ProcKeyLine[] = [];
+  const errors: ProcKeysParseError[] = [];
+  const cur: Cursor = { pos: 0, value: 0 };
+  const seen: TypeColumn[] = [];
+
+  let current: ProcKeyLine | null = null;
+  let currentError: ProcKeysParseError | null = null;
+  let lineNumber = 0;
+  // The kernel ends every record with '\n': nothing after the last one is a line.
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf(NEWLINE, start);
+    const end = nl < 0 ? text.length : nl;
+    lineNumber++;
+    const record = parseRecord(text, start, end, cur, seen);
+    if (record !== null) {
+      current = record;
+      currentError = null;
+      lines.push(record);
+    } else if (looksLikeRecordStart(text, start, end)) {
+      const line = text.slice(start, end);
+      current = null;
+      currentError = { lineNumber, line, reason: diagnoseRecord(line) };
+      errors.push(currentError);
+    } else if (current !== null) {
+      current.rest += NEWLINE + text.slice(start, end);
+    } else if (currentError !== null) {
+      currentError.line += NEWLINE + text.slice(start, end);
+    } else {
+      errors.push({
+        lineNumber,
+        line: text.slice(start, end),
+        reason: 'not a /proc/keys record, and no record before it to continue',
+      });
+    }
+    start = end + 1;
+  }
+  return { lines, errors };
+}
+
+/** Says which field of a record-like line breaks the grammar (only runs on bad lines, so cost is moot). */
+function diagnoseRecord(line: string): string {
+  const checks: [RegExp, string][] = [
+    [/^[0-9a-f]{8} [I-][R-][D-][Q-][U-][N-][i-] +-?\d+ /, 'usage is not a number'],
+    [/^[0-9a-f]{8} \S{7} +\S+ +(perm|expd|\d+[smhdw]) /, "timeout is not 'perm', 'expd' or <n>[smhdw]"],
+    [/^[0-9a-f]{8} \S{7} +\S+ +\S+ [0-9a-f]{8} /, 'permission mask is not 8 hex digits'],
+    [/^[0-9a-f]{8} \S{7} +\S+ +\S+ \S+ +-?\d+ /, 'uid is not a number'],
+    [/^[0-9a-f]{8} \S{7} +\S+ +\S+ \S+ +\S+ +-?\d+ /, 'gid is not a number'],
+  ];
+  for (const [re, reason] of checks) if (!re.test(line)) return `malformed record: ${reason}`;
+  return 'malformed record: type column is not 9 characters followed by a space';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Descriptions: strip what the type's describe() appended.
+
+/**
+ * How a type's describe() prints, from the kernel sources:
+ * - `suffix`: description, then a suffix matching `re` exactly when the key is positive
+ *   (instantiated and not negative): user_describe and friends, keyring_describe, big_key,
+ *   dns_resolver, fscrypt-provisioning.
+ * - `asymmetric`: description, then `: <subtype> [<key id tail>] []` when the key has a subtype
+ *   (every positive key); parsed strictly and refused when two splits are possible.
+ * - `plain`: description only (blacklist).
+ * - `optional`: description, then a suffix that may or may not be there whatever the flags (rxrpc
+ *   prints its token list, possibly empty): known only when the text cannot end in such a suffix.
+ * - `requestKeyAuth`: 'key:' + description [+ ' pid:<n> ci:<n>' if positive]; nothing when revoked.
+ */
+type DescribeFormat =
+  | { kind: 'suffix'; re: RegExp }
+  | { kind: 'asymmetric' }
+  | { kind: 'plain' }
+  | { kind: 'optional'; re: RegExp }
+  | { kind: 'requestKeyAuth' };
+
+/** user_describe: `seq_printf(m, ": %u", key->datalen)` when positive. */
+const USER_SUFFIX: DescribeFormat = { kind: 'suffix', re: /: \d+$/ };
+
+const DESCRIBE_FORMATS: ReadonlyMap<string, DescribeFormat> = new Map<string, DescribeFormat>([
+  ['user', USER_SUFFIX],
+  ['logon', USER_SUFFIX],
+  ['encrypted', USER_SUFFIX],
+  ['trusted', USER_SUFFIX],
+  ['id_resolver', USER_SUFFIX],
+  ['id_legacy', USER_SUFFIX],
+  ['cifs.spnego', USER_SUFFIX],
+  ['cifs.idmap', USER_SUFFIX],
+  ['pkcs7_test', USER_SUFFIX],
+  // keyring_describe: ': empty' or ': <nr_leaves_on_tree>' when positive ('[anon]' for no description).
+  ['keyring', { kind: 'suffix', re: /: (?:empty|\d+)$/ }],
+  // big_key_describe: ': %zu [buff|file]'.
+  ['big_key', { kind: 'suffix', re: /: \d+ \[(?:buff|file)\]$/ }],
+  // dns_resolver_describe: ': %d' (a negative errno for a cached failure) or ': %u'.
+  ['dns_resolver', { kind: 'suffix', re: /: -?\d+$/ }],
+  // fscrypt_provisioning_key_describe: ': %u [%u]'.
+  ['fscrypt-provisioning', { kind: 'suffix', re: /: \d+ \[\d+\]$/ }],
+  ['asymmetric', { kind: 'asymmetric' }],
+  ['blacklist', { kind: 'plain' }],
+  // rxrpc_describe: ': ' then the space-separated token kinds, nothing when the key has no token.
+  ['rxrpc', { kind: 'optional', re: /: (?:ka|ygk|\d+)(?: (?:ka|ygk|\d+))*$/ }],
+  ['.request_key_auth', { kind: 'requestKeyAuth' }],
+]);
+
+/**
+ * Strip the type's describe() suffix from `rest`; returns null when the description cannot be known for
+ * sure from /proc/keys alone (unknown type, or a cut type name), so the caller DESCRIBEs it instead.
+ * `fullType` is the full type name (fullTypeName() of the column, or DESCRIBE's); a cut name gives null.
+ *
+ * Whether a suffix was printed depends on the key's state, which the kernel reads twice: once for the
+ * flags, once inside describe(). A key under construction (no 'I') or negative ('N') may become positive
+ * in between; when such a key's text ends in something that looks like the suffix, we return null
+ * rather than guess. Revoked and invalidated keys cannot change state, and DESCRIBE refuses them, so
+ * their flags are trusted. If DESCRIBE then fails too (an expired negative key), `rest` itself is the
+ * best text there is: it is the exact description unless the key was instantiated during the read.
+ */
+export function descriptionFromRest(fullType: string, rest: string, flags: string): string | null {
+  const format = DESCRIBE_FORMATS.get(fullType);
+  if (format === undefined) return null;
+  const positive = flags.charAt(0) === 'I' && flags.charAt(5) !== 'N';
+  const settled = positive || flags.charAt(1) === 'R' || flags.charAt(6) === 'i';
+
+  switch (format.kind) {
+    case 'plain':
+      return rest;
+    case 'optional':
+      return format.re.test(rest) ? null : rest;
+    case 'suffix': {
+      const description = stripSuffix(rest, format.re, positive, settled);
+      // keyring_describe prints '[anon]' for a keyring without a description: a keyring really named
+      // '[anon]' looks the same.
+      return fullType === 'keyring' && description === '[anon]' ? null : description;
+    }
+    case 'asymmetric':
+      if (positive) return stripAsymmetricSuffix(rest);
+      return settled || stripAsymmetricSuffix(rest) === null ? rest : null;
+    case 'requestKeyAuth': {
+      // Revoked auth keys print nothing at all (their payload is gone).
+      if (!rest.startsWith('key:')) return null;
+      return stripSuffix(rest.slice(4), / pid:-?\d+ ci:\d+$/, positive, settled);
+    }
+  }
+}
+
+function stripSuffix(rest: string, re: RegExp, positive: boolean, settled: boolean): string | null {
+  const m = re.exec(rest);
+  if (positive) return m === null ? null : rest.slice(0, m.index);
+  if (m !== null && !settled) return null;
+  return rest;
+}
+
+// asymmetric_key_describe: ': ' + subtype->describe() (public_key: '<id_type>.<pkey_algo>', possibly
+// empty) + [' ' + last 8 characters of the key id (hex)] + ' []'.
+const ASYMMETRIC_TAIL = /^: [^ ]*(?: [0-9a-f]{1,8})? \[\]$/;
+/** Longest suffix we look at: subtype names are short; this bounds the scan on long descriptions. */
+const ASYMMETRIC_TAIL_MAX = 256;
+
+function stripAsymmetricSuffix(rest: string): string | null {
+  if (!rest.endsWith(' []')) return null;
+  let found = -1;
+  const stop = Math.max(0, rest.length - ASYMMETRIC_TAIL_MAX);
+  for (let at = rest.lastIndexOf(': '); at >= stop; at = at > 0 ? rest.lastIndexOf(': ', at - 1) : -1) {
+    if (ASYMMETRIC_TAIL.test(rest.slice(at))) {
+      if (found !== -1) return null; // two ways to split: ambiguous
+      found = at;
+    }
+  }
+  return found === -1 ? null : rest.slice(0, found);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Timeouts.
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+export interface ExpiryWindow {
+  /** Epoch ms: the key expires at or after this... */
+  earliest: number;
+  /** ...and before this (equal to `earliest` for 'expd'). */
+  latest: number;
+}
+
+/**
+ * The window the key's expiry lies in, from the timeout column read at `now` (epoch ms):
+ * [earliest, latest) in epoch ms; null for 'perm'; [now, now] for 'expd' (expired at or before now);
+ * null for anything else.
+ * The kernel computes whole seconds `expiry - now_s` and rounds down to the unit, so for `Nu` the expiry
+ * is in [now_s + N*u, now_s + (N+1)*u) seconds. The kernel takes now_s for each line as it prints it: if
+ * the read took time, pass when it started as `readStartedAt` and when it ended as `now`, and the window
+ * covers every second the kernel may have used.
+ */
+export function expiryWindowFromTimeout(timeout: string, now: number, readStartedAt: number = now): ExpiryWindow | null {
+  if (timeout === 'perm') return null;
+  if (timeout === 'expd') return { earliest: now, latest: now };
+  const unit = UNIT_SECONDS[timeout.charAt(timeout.length - 1)];
+  const digits = timeout.slice(0, -1);
+  if (unit === undefined || !/^\d+$/.test(digits)) return null;
+  const n = Number(digits);
+  const firstSecond = Math.floor(Math.min(readStartedAt, now) / 1000);
+  const lastSecond = Math.floor(now / 1000);
+  return { earliest: (firstSecond + n * unit) * 1000, latest: (lastSecond + (n + 1) * unit) * 1000 };
+}
+
+/**
+ * Estimated expiry epoch ms from the timeout column read at `now` (null for 'perm'; `now` for 'expd').
+ * The estimate is the earliest moment the kernel's figure allows (exact to the second for `Ns`).
+ */
+export function expiresAtFromTimeout(timeout: string, now: number): number | null {
+  if (timeout === 'expd') return now;
+  const window = expiryWindowFromTimeout(timeout, now);
+  return window === null ? null : window.earliest;
+}
+
+/**
+ * Narrows a key's expiry window with a new reading of its timeout column. Each reading says the expiry
+ * lies in a window one unit wide; intersecting successive windows converges on the real expiry (to the
+ * second once the column has ticked over). Returns the new reading alone when it contradicts the old
+ * window (the timeout was changed with KEYCTL_SET_TIMEOUT), null for 'perm'.
+ *
+ * Why: the raw estimate slides with `now` (a key showing '3w' for a week would get a new expiresAt on
+ * every poll, and every poll would send a change). `latest - 1000` of the narrowed window moves only
+ * when the kernel's figure gives new information. `readStartedAt`: as for expiryWindowFromTimeout().
+ */
+export function narrowExpiryWindow(
+  previous: ExpiryWindow | null,
+  timeout: string,
+  now: number,
+  readStartedAt: number = now,
+): ExpiryWindow | null {
+  const reading = expiryWindowFromTimeout(timeout, now, readStartedAt);
+  if (reading === null || previous === null) return reading;
+  if (timeout === 'expd') {
+    // Expired by now: the expiry is in the old window, no later than now.
+    const latest = Math.min(previous.latest, now);
+    return previous.earliest <= latest ? { earliest: previous.earliest, latest } : reading;
+  }
+  const earliest = Math.max(previous.earliest, reading.earliest);
+  const latest = Math.min(previous.latest, reading.latest);
+  return earliest < latest ? { earliest, latest } : reading;
+}

@@ -1,0 +1,134 @@
+// main.ts with a stand-in `electron` module: the window's options, the CSP, the app:// protocol,
+// navigation/window.open/permission denial, and the IPC binding as main wires it.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { METHOD_NAMES } from '../shared/api';
+import { ipcChannel } from '../shared/protocol';
+import { FakeFrame, FakeWebContents, fakeElectron as fake, fakeEvent, ipcEvent } from './ipc/test/fakeElectron';
+import { main } from './main';
+import { FakeSource } from './service/test/fakeSource';
+
+vi.mock('electron', () => fake.module);
+
+const rendererDir = mkdtempSync(join(tmpdir(), 'kb-renderer-'));
+writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Keyring Browser</title>');
+const source = new FakeSource();
+
+beforeAll(async () => {
+  await main({ rendererDir, createSource: () => source });
+});
+
+const window = () => fake.BrowserWindow.instances[0]!;
+
+describe('main window', () => {
+  it('is created with every security switch on', () => {
+    expect(fake.BrowserWindow.instances).toHaveLength(1);
+    const prefs = window().options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
+    });
+    expect(String(prefs.preload)).toMatch(/preload\.js$/);
+    expect(fake.app.sandboxEnabled).toBe(true);
+  });
+
+  it('loads our bundle from app://', () => {
+    expect(window().loadedUrl).toBe('app://bundle/index.html');
+    expect(fake.protocol.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
+  });
+});
+
+describe('app:// protocol', () => {
+  const fetchApp = (url: string) => fake.protocol.handlers.get('app')!(new Request(url));
+
+  it('serves the renderer under a strict CSP', async () => {
+    const res = await fetchApp('app://bundle/index.html');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Keyring Browser');
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+      expect(csp).toContain(directive);
+    }
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('serves nothing outside the bundle', async () => {
+    expect((await fetchApp('app://bundle/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
+    expect((await fetchApp('app://elsewhere/index.html')).status).toBe(404);
+    expect((await fetchApp('app://bundle/missing.js')).status).toBe(404);
+  });
+});
+
+describe('lockdown', () => {
+  it('denies navigation, redirects, webviews and window.open in every web contents', () => {
+    const contents = new FakeWebContents();
+    fake.app.emit('web-contents-created', fakeEvent(), contents);
+    for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      const event = fakeEvent();
+      contents.emit(name, event, 'https://evil.example/');
+      expect(event.defaultPrevented, name).toBe(true);
+    }
+    expect(contents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    // The main window got the same treatment when it was created.
+    expect(window().webContents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+  });
+
+  it('refuses every permission request and check', () => {
+    const answers: boolean[] = [];
+    for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation']) {
+      fake.defaultSession.permissionRequestHandler?.(window().webContents, permission, (granted: boolean) => answers.push(granted));
+    }
+    expect(answers).toEqual([false, false, false, false]);
+    expect(fake.defaultSession.permissionCheckHandler?.(window().webContents, 'media')).toBe(false);
+  });
+});
+
+describe('IPC as main wires it', () => {
+  const invoke = (method: string, event: unknown, ...args: unknown[]) => fake.ipcMain.handlers.get(ipcChannel(method as never))!(event, ...args);
+
+  it('registers exactly one handler per contract method', () => {
+    expect([...fake.ipcMain.handlers.keys()].sort()).toEqual(METHOD_NAMES.map((m) => ipcChannel(m)).sort());
+  });
+
+  it('answers the main window', async () => {
+    expect(await invoke('getSnapshot', ipcEvent(window().webContents))).toMatchObject({ ok: true, result: { seq: 0 } });
+  });
+
+  it('refuses a foreign sender, a sub-frame, and a page that is not our bundle', async () => {
+    const stranger = new FakeWebContents();
+    stranger.mainFrame.url = 'app://bundle/index.html';
+    expect(await invoke('getStatus', ipcEvent(stranger))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await invoke('getStatus', ipcEvent(window().webContents, new FakeFrame('app://bundle/index.html')))).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    const own = window().webContents;
+    own.mainFrame.url = 'https://evil.example/';
+    try {
+      expect(await invoke('getStatus', ipcEvent(own))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    } finally {
+      own.mainFrame.url = 'app://bundle/index.html';
+    }
+  });
+
+  it('refuses bad arguments before the service sees them', async () => {
+    const scans = source.scans;
+    expect(await invoke('setPollInterval', ipcEvent(window().webContents), '1000')).toMatchObject({ ok: false, error: { code: 'bad-args' } });
+    expect(await invoke('getKeyDetails', ipcEvent(window().webContents), { id: 1 })).toMatchObject({ ok: false, error: { code: 'bad-args' } });
+    expect(await invoke('refresh', ipcEvent(window().webContents), 'extra')).toMatchObject({ ok: false, error: { code: 'bad-args' } });
+    expect(source.scans).toBe(scans);
+  });
+});

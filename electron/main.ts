@@ -1,0 +1,122 @@
+// Electron's main process: a table of contents. Each setupX() below does one thing; the engine and
+// the service know nothing of Electron, and electron/ipc is the only bridge to the renderer.
+import { app, BrowserWindow, protocol, session, type WebContents } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { rendererCsp, securityHeaders } from './csp';
+import { setupIpc } from './ipc/bindService';
+import { APP_HOST, APP_ENTRY_URL, APP_SCHEME, isAppUrl } from './ipc/trust';
+import type { SnapshotSource } from './keyring/source';
+import { createWorkerSnapshotSource } from './keyring/workerSource';
+import { contentTypeOf, resolveStaticPath } from './serve/staticFiles';
+import { KeyringService } from './service/keyringService';
+
+export interface MainOptions {
+  /** Where the built renderer lives (dist/renderer). */
+  rendererDir?: string;
+  /** The engine's snapshot source; the worker-backed one by default. */
+  createSource?: () => SnapshotSource;
+}
+
+// Both must run before the app is ready.
+app.enableSandbox(); // every renderer sandboxed, whatever a window's options say
+registerAppScheme(); // app:// behaves like https (secure context, fetch, workers)
+
+export async function main(options: MainOptions = {}): Promise<void> {
+  const rendererDir = options.rendererDir ?? join(__dirname, '..', 'renderer');
+  setupNavigationLockdown();
+  await app.whenReady();
+  setupPermissionDenial();
+  setupAppProtocol(rendererDir);
+  const service = setupService(options.createSource ?? createWorkerSnapshotSource);
+  const window = createMainWindow();
+  setupIpc({ service, getTrustedContents: () => liveContents(window), allowActions: false });
+  setupLifecycle(service);
+}
+
+function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+}
+
+/** No page may navigate anywhere, open windows or embed webviews: the app is one page. */
+function setupNavigationLockdown(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+}
+
+/** Camera, notifications, clipboard-read, …: the app needs none, so every request is refused. */
+function setupPermissionDenial(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+/** Serves dist/renderer as app://bundle/, every response under the strict CSP. */
+function setupAppProtocol(rendererDir: string): void {
+  const headers = securityHeaders(rendererCsp());
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === APP_HOST ? resolveStaticPath(rendererDir, url.pathname) : null;
+    const body = file ? await readFile(file).catch(() => null) : null;
+    if (!file || !body) return new Response('Not found', { status: 404, headers });
+    return new Response(new Uint8Array(body), { status: 200, headers: { ...headers, 'Content-Type': contentTypeOf(file) } });
+  });
+}
+
+function setupService(createSource: () => SnapshotSource): KeyringService {
+  return new KeyringService({ source: createSource() }).start();
+}
+
+function createMainWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    show: false,
+    title: 'Keyring Browser',
+    // Spelled out here, not spread from a constant, so electronegativity can check each switch.
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      // Middle-click would open links in new windows behind will-navigate's back.
+      disableBlinkFeatures: 'Auxclick',
+      preload: join(__dirname, 'preload.js'),
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(APP_ENTRY_URL);
+  return window;
+}
+
+function liveContents(window: BrowserWindow): WebContents | null {
+  if (window.isDestroyed()) return null;
+  const contents = window.webContents;
+  return isAppUrl(contents.getURL()) || contents.getURL() === '' ? contents : null;
+}
+
+function setupLifecycle(service: KeyringService): void {
+  app.on('window-all-closed', () => {
+    void service.close().finally(() => app.quit());
+  });
+}
+
+// Run when Electron starts this file; stay inert when a test imports it with a stand-in electron.
+if (process.versions.electron) {
+  main().catch((err: unknown) => {
+    console.error('keyring-browser:', err);
+    app.exit(1);
+  });
+}

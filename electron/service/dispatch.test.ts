@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { METHOD_KINDS } from '../../shared/protocol';
+import { KeyctlError } from '../keyring/keyctlError';
+import { dispatchCall, type ServiceMethods } from './dispatch';
+import { KeyringService } from './keyringService';
+import { FakeSource } from './test/fakeSource';
+
+const service = new KeyringService({
+  source: new FakeSource(),
+  readKeyDetails: (id) => {
+    throw new KeyctlError('KEYCTL_GET_SECURITY', 13, id);
+  },
+});
+
+afterEach(() => {
+  METHOD_KINDS.pause = 'read';
+});
+
+describe('dispatchCall', () => {
+  it('runs a valid call', async () => {
+    expect(await dispatchCall(service, 'getStatus', [], { allowActions: false })).toMatchObject({ ok: true, result: { paused: false } });
+  });
+
+  it('refuses unknown methods, bad arguments, and methods of the object that are not in the contract', async () => {
+    expect(await dispatchCall(service, 'close', [], { allowActions: true })).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    expect(await dispatchCall(service, 'constructor', [], { allowActions: true })).toMatchObject({ error: { code: 'unknown-method' } });
+    expect(await dispatchCall(service, 'getKeyDetails', [-3], { allowActions: true })).toMatchObject({ error: { code: 'bad-args' } });
+    expect(await dispatchCall(service, 'getKeyDetails', [1, 2], { allowActions: true })).toMatchObject({ error: { code: 'bad-args' } });
+    expect(await dispatchCall(service, 'getStatus', 'nope', { allowActions: true })).toMatchObject({ error: { code: 'bad-args' } });
+  });
+
+  it('refuses an action unless actions are allowed, in this one place', async () => {
+    METHOD_KINDS.pause = 'action'; // stands in for the administration issue's methods
+    const calls: string[] = [];
+    const spy = { pause: async () => (calls.push('pause'), service.getStatus()) } as unknown as ServiceMethods;
+    expect(await dispatchCall(spy, 'pause', [], { allowActions: false })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(calls).toEqual([]);
+    expect(await dispatchCall(spy, 'pause', [], { allowActions: true })).toMatchObject({ ok: true });
+    expect(calls).toEqual(['pause']);
+  });
+
+  it('keeps the errno name of a kernel refusal', async () => {
+    const failing = {
+      getKeyDetails: async (id: number) => {
+        throw new KeyctlError('KEYCTL_READ', 13, id);
+      },
+    } as unknown as ServiceMethods;
+    const answer = await dispatchCall(failing, 'getKeyDetails', [5], { allowActions: false });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'EACCES', message: expect.stringMatching(/KEYCTL_READ.*EACCES/) } });
+  });
+});

@@ -1,0 +1,28 @@
+// The one door from a transport into the service: validate the call (method known, action allowed,
+// arguments well-formed), run it, and turn any failure into an RpcError. Both serve's WebSocket and
+// Electron's IPC go through here, so the read-only switch is checked in exactly one place.
+import type { KeyringApi } from '../../shared/api';
+import { toRpcError, validateCall, type RpcResult } from '../../shared/protocol';
+
+export type ServiceMethods = Omit<KeyringApi, 'subscribe'>;
+
+export interface DispatchOptions {
+  /** Whether methods of kind 'action' (they change keys) may run. */
+  allowActions: boolean;
+}
+
+export async function dispatchCall(
+  service: ServiceMethods,
+  method: unknown,
+  args: unknown,
+  options: DispatchOptions,
+): Promise<RpcResult<unknown>> {
+  const call = validateCall(method, args, options.allowActions);
+  if (!call.ok) return call;
+  try {
+    const fn = service[call.method] as (...a: unknown[]) => Promise<unknown>;
+    return { ok: true, result: await fn.apply(service, call.args) };
+  } catch (err) {
+    return { ok: false, error: toRpcError(err) };
+  }
+}

@@ -1,0 +1,83 @@
+// The window: toolbar with search, the tree and the details side by side, the change log and the
+// status bar below. Shows words, not a blank screen, while connecting, on error and when empty.
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { KeyringApi } from '../../shared/api';
+import { ApiContext } from './apiContext';
+import { ChangeLog } from './components/ChangeLog';
+import { DetailsPanel } from './components/DetailsPanel';
+import { SearchBar } from './components/SearchBar';
+import { StatusBar } from './components/StatusBar';
+import { TreeView } from './components/TreeView';
+import { connectStore } from './store/connect';
+import { useKb } from './store';
+import { useSearchRunner } from './tree/useSearchRunner';
+
+function MainArea() {
+  const { connection, error, hasSnapshot, count } = useKb(
+    useShallow((s) => ({ connection: s.connection, error: s.connectionError, hasSnapshot: s.meta != null, count: s.keys.size })),
+  );
+  if (!hasSnapshot) {
+    return (
+      <div className="state-message" role={connection === 'error' ? 'alert' : 'status'}>
+        {connection === 'error' ? (
+          <>
+            <h2>Cannot reach the keyring service</h2>
+            <p>{error}</p>
+            <p className="muted">If you opened this page from <code>keyring-browser serve</code>, check that it is still running and that the URL carries its access token.</p>
+          </>
+        ) : (
+          <>
+            <h2>Reading keyrings…</h2>
+            <p className="muted">Waiting for the first snapshot.</p>
+          </>
+        )}
+      </div>
+    );
+  }
+  return (
+    <main className="main">
+      {connection === 'error' && (
+        <div className="banner" role="alert">
+          Connection lost: {error}. Showing the last known state.
+        </div>
+      )}
+      {count === 0 ? (
+        <div className="state-message" role="status">
+          <h2>No keys visible</h2>
+          <p className="muted">This process sees no keys or keyrings. Keys you add (for example with <code>keyctl add user test secret @s</code>) appear here live.</p>
+        </div>
+      ) : (
+        <div className="split">
+          <TreeView />
+          <DetailsPanel />
+        </div>
+      )}
+      <ChangeLog />
+    </main>
+  );
+}
+
+export function App({ api, mode }: { api: KeyringApi; mode?: string }) {
+  useEffect(() => connectStore(api), [api]);
+  useSearchRunner();
+  return (
+    <ApiContext.Provider value={api}>
+      <div className="app">
+        <header className="toolbar">
+          <div className="brand">
+            <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true" className="brand-icon">
+              <circle cx="8" cy="8" r="5.2" fill="none" strokeWidth="1.8" />
+              <circle cx="8" cy="8" r="1.6" />
+            </svg>
+            Keyring Browser
+            {mode && <span className="badge badge-muted">{mode}</span>}
+          </div>
+          <SearchBar />
+        </header>
+        <MainArea />
+        <StatusBar />
+      </div>
+    </ApiContext.Provider>
+  );
+}

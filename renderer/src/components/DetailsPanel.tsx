@@ -1,0 +1,191 @@
+// Everything about the selected key: every snapshot field in words, the permission matrix, names
+// for its owner and group, its security label, and the keyrings it is linked from (click to go there).
+import { useEffect, useState, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { KeyDetails } from '../../../shared/api';
+import { decodeFlags, flagWords } from '../../../shared/flags';
+import type { AnchorName, KeyInfo } from '../../../shared/snapshot';
+import { useApi } from '../apiContext';
+import { useKb } from '../store';
+import { anchorNamesOf, ANCHOR_LABELS, findRowPath, type TreeModel } from '../tree/model';
+import { revealKey } from '../tree/reveal';
+import { useTreeModel } from '../tree/useTreeRows';
+import { formatDateTime, hexId } from '../util/format';
+import { Countdown } from './Countdown';
+import { KeyIcon } from './KeyIcon';
+import { PermMatrix } from './PermMatrix';
+import { StateBadges } from './StateBadges';
+
+/** "Session keyring › project-x › ci-secrets": the first place the tree shows the key, in words. */
+function pathWords(model: TreeModel, id: number): string | null {
+  const path = findRowPath(model, id);
+  if (!path) return null;
+  const last = path[path.length - 1]!;
+  const [root, ...ids] = last.split('/');
+  if (!ids.length) return null; // the key is a root itself
+  const rootName = root!.startsWith('a:') ? ANCHOR_LABELS[root!.slice(2) as AnchorName] : model.keys.get(Number(root!.slice(2)))?.description;
+  const names = ids.slice(0, -1).map((x) => model.keys.get(Number(x))?.description ?? x);
+  const where = [rootName, ...names].join(' › ');
+  return root!.startsWith('a:') ? `in ${where}` : `in ${where} (not reachable from this process)`;
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+function useKeyDetails(id: number | null): { details: KeyDetails | null; error: string | null } {
+  const api = useApi();
+  const [state, setState] = useState<{ id: number | null; details: KeyDetails | null; error: string | null }>({ id: null, details: null, error: null });
+  useEffect(() => {
+    if (id == null) return;
+    let live = true;
+    api.getKeyDetails(id).then(
+      (details) => live && setState({ id, details, error: null }),
+      (e: unknown) => live && setState({ id, details: null, error: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, id]);
+  return state.id === id ? state : { details: null, error: null };
+}
+
+function KeyRef({ id, k }: { id: number; k: KeyInfo | undefined }) {
+  return (
+    <button type="button" className="key-link" onClick={() => revealKey(id)} title="Select and show in the tree">
+      <KeyIcon type={k?.type ?? 'keyring'} />
+      <span className="key-desc">{k?.description ?? 'not visible'}</span>
+      <code>{hexId(id)}</code>
+    </button>
+  );
+}
+
+export function DetailsPanel() {
+  const { k, meta, identity } = useKb(
+    useShallow((s) => ({ k: s.selectedId != null ? s.keys.get(s.selectedId) : undefined, meta: s.meta, identity: s.identity })),
+  );
+  const model = useTreeModel();
+  const { details, error } = useKeyDetails(k?.id ?? null);
+
+  if (!k || !meta || !model) {
+    return (
+      <aside className="details empty" aria-label="Key details">
+        <p className="placeholder">Select a key to see its details: permissions and who they apply to, owner, flags, expiry and where it is linked from.</p>
+      </aside>
+    );
+  }
+  const state = decodeFlags(k.flags, k.timeout);
+  const words = flagWords(k.flags);
+  const parents = model.parents.get(k.id) ?? [];
+  const anchorOf = anchorNamesOf(meta.anchors, k.id);
+  const user = identity?.users[k.uid];
+  const group = identity?.groups[k.gid];
+  const observer = { uid: meta.uid, gid: meta.gid, groups: meta.groups };
+  const reach = anchorOf.length
+    ? `this process's ${anchorOf.map((a) => ANCHOR_LABELS[a].toLowerCase()).join(' and ')}`
+    : pathWords(model, k.id) ?? 'not reachable from this process’s keyrings';
+
+  return (
+    <aside className="details" aria-label="Key details">
+      <header className="details-head">
+        <KeyIcon type={k.type} />
+        <div>
+          <h2 className="details-title">{k.description || <em>(no description)</em>}</h2>
+          <div className="details-sub">
+            <span>{k.type}</span>
+            <code>{hexId(k.id)}</code>
+            <StateBadges flags={k.flags} timeout={k.timeout} />
+          </div>
+        </div>
+      </header>
+
+      <section>
+        <h3>Key</h3>
+        <dl className="fields">
+          <Field label="ID">
+            <code>0x{hexId(k.id)}</code> <span className="muted">({k.id})</span>
+          </Field>
+          <Field label="Type">{k.type}</Field>
+          <Field label="Description">
+            <span className="break">{k.description}</span>
+          </Field>
+          <Field label="Owner">
+            {user ?? <span className="muted">unknown user</span>} <span className="muted">(uid {k.uid})</span>
+          </Field>
+          <Field label="Group">
+            {k.gid === 65534 ? <span className="muted">none (gid 65534)</span> : (
+              <>
+                {group ?? <span className="muted">unknown group</span>} <span className="muted">(gid {k.gid})</span>
+              </>
+            )}
+          </Field>
+          <Field label="Usage">{k.usage} {k.usage === 1 ? 'reference' : 'references'}</Field>
+          <Field label="Possessed">{k.possessed ? 'yes: reachable from this process’s thread, process or session keyring' : 'no'}</Field>
+          <Field label="Where">{reach}</Field>
+          {k.type === 'keyring' && (
+            <Field label="Members">
+              {k.links === null ? 'not readable by this process (no read permission)' : k.links?.length ? `${k.links.length} keys` : 'empty'}
+            </Field>
+          )}
+          <Field label="Flags">
+            <code>{k.flags}</code>
+            <ul className="flag-words">
+              {words.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+              {!state.instantiated && !state.underConstruction && <li>not instantiated</li>}
+            </ul>
+          </Field>
+          <Field label="Timeout">
+            {k.timeout === 'perm' ? 'none (permanent)' : k.timeout === 'expd' ? 'expired' : <code>{k.timeout}</code>}
+          </Field>
+          {k.expiresAt != null && (
+            <Field label="Expires">
+              {formatDateTime(k.expiresAt)} (<Countdown expiresAt={k.expiresAt} />)
+            </Field>
+          )}
+          <Field label="Security">
+            {details ? (
+              details.security === null ? (
+                <span className="muted">{details.securityError ?? 'unavailable'}</span>
+              ) : details.security === '' ? (
+                <span className="muted">no label</span>
+              ) : (
+                <code className="break">{details.security}</code>
+              )
+            ) : error ? (
+              <span className="muted">{error}</span>
+            ) : (
+              <span className="muted">reading…</span>
+            )}
+          </Field>
+        </dl>
+      </section>
+
+      <section>
+        <h3>Permissions</h3>
+        <PermMatrix k={k} observer={observer} />
+      </section>
+
+      <section>
+        <h3>Linked from {parents.length > 1 && <span className="badge badge-shared">shared</span>}</h3>
+        {parents.length ? (
+          <ul className="linked-from">
+            {parents.map((p) => (
+              <li key={p}>
+                <KeyRef id={p} k={model.keys.get(p)} />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">No visible keyring links it{anchorOf.length ? ' (it is one of this process’s own keyrings)' : ''}.</p>
+        )}
+      </section>
+    </aside>
+  );
+}

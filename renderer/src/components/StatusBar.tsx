@@ -1,0 +1,71 @@
+// Poller status at a glance, with pause/resume and refresh.
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useApi } from '../apiContext';
+import { useKb } from '../store';
+import { formatClock, formatDuration } from '../util/format';
+
+const INTERVALS = [250, 500, 1000, 2000, 5000, 10_000, 30_000];
+
+/** The usual choices, plus the current interval when it is something else (set with --interval). */
+function intervalChoices(current: number): number[] {
+  return INTERVALS.includes(current) ? INTERVALS : [...INTERVALS, current].sort((a, b) => a - b);
+}
+
+export function StatusBar() {
+  const api = useApi();
+  const { status, count, seq, connection, takenAt } = useKb(
+    useShallow((s) => ({ status: s.status, count: s.keys.size, seq: s.seq, connection: s.connection, takenAt: s.meta?.takenAt })),
+  );
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const act = (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    setActionError(null);
+    fn()
+      .then((st) => st && typeof st === 'object' && 'intervalMs' in st && useKb.getState().setStatus(st as never))
+      .catch((e: unknown) => setActionError(e instanceof Error ? e.message : String(e)))
+      .finally(() => setBusy(false));
+  };
+  const paused = status?.paused ?? false;
+  return (
+    <footer className="statusbar" role="status" aria-live="off">
+      <span className={`conn conn-${connection}`}>
+        <span className="conn-dot" aria-hidden="true" />
+        {connection === 'open' ? (paused ? 'Paused' : 'Live') : connection === 'connecting' ? 'Connecting…' : 'Disconnected'}
+      </span>
+      {status && (
+        <label className="interval">
+          poll every{' '}
+          <select
+            aria-label="Poll interval"
+            value={status.intervalMs}
+            disabled={busy}
+            onChange={(e) => {
+              const ms = Number(e.target.value);
+              act(() => api.setPollInterval(ms));
+            }}
+          >
+            {intervalChoices(status.intervalMs).map((ms) => (
+              <option key={ms} value={ms}>
+                {formatDuration(ms)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {status?.lastScan && <span title="Wall time of the last scan">last scan {formatDuration(status.lastScan.durationMs)}</span>}
+      <span>{count.toLocaleString()} keys</span>
+      {takenAt != null && <span className="muted">as of {formatClock(takenAt)} · seq {seq}</span>}
+      {status?.lastError && <span className="status-error">scan failed: {status.lastError}</span>}
+      {actionError && <span className="status-error">{actionError}</span>}
+      <span className="grow" />
+      <button type="button" className="btn" disabled={busy || !status} onClick={() => act(() => (paused ? api.resume() : api.pause()))}>
+        {paused ? 'Resume' : 'Pause'}
+      </button>
+      <button type="button" className="btn" disabled={busy} onClick={() => act(() => api.refresh())}>
+        Refresh
+      </button>
+    </footer>
+  );
+}

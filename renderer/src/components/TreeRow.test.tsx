@@ -1,0 +1,48 @@
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { k, ring } from '../test/keys';
+import type { FlatRow } from '../tree/flatten';
+import { TreeRow } from './TreeRow';
+
+afterEach(cleanup);
+
+const noop = () => {};
+function renderRow(row: FlatRow, selected = false) {
+  return render(
+    <div role="tree">
+      <TreeRow row={row} index={0} start={0} selected={selected} focused observer={{ uid: 1000, gid: 1000, groups: [] }} onToggle={noop} onActivate={noop} />
+    </div>,
+  );
+}
+
+describe('TreeRow', () => {
+  it('carries the decimal id, the flag string and the tree item roles', () => {
+    const key = k(0x2d44aa02, 'api-token', { flags: 'IR-Q---', usage: 2 });
+    renderRow({ kind: 'key', rowId: 'a:session/1/2', depth: 2, key, anchor: null, parentKeyId: 1, expandable: false, expanded: false, shared: true, cycle: false, match: false, dim: false }, true);
+    const item = screen.getByRole('treeitem');
+    expect(item.getAttribute('data-key-id')).toBe(String(0x2d44aa02));
+    expect(item.getAttribute('data-key-flags')).toBe('IR-Q---');
+    expect(item.getAttribute('aria-level')).toBe('3');
+    expect(item.getAttribute('aria-selected')).toBe('true');
+    expect(item.getAttribute('aria-expanded')).toBeNull();
+    expect(item.getAttribute('tabindex')).toBe('0');
+    expect(item.textContent).toContain('2d44aa02'); // hex as /proc/keys prints it
+    expect(item.textContent).toContain('revoked');
+    expect(item.textContent).toContain('shared');
+    expect(item.textContent).toContain('alswrv'.replace(/./g, (c) => ('alswrv'.includes(c) ? c : '-')));
+  });
+
+  it('labels anchors, says when a keyring is unreadable, and marks expansion', () => {
+    const key = ring(0x1ca19b07, '_ses', null);
+    renderRow({ kind: 'key', rowId: 'a:session', depth: 1, key, anchor: 'session', parentKeyId: null, expandable: true, expanded: true, shared: false, cycle: false, match: false, dim: false });
+    const item = screen.getByRole('treeitem');
+    expect(item.textContent).toContain('Session keyring');
+    expect(item.textContent).toContain('not readable');
+    expect(item.getAttribute('aria-expanded')).toBe('true');
+  });
+
+  it('shows an absent anchor as none', () => {
+    renderRow({ kind: 'anchor-none', rowId: 'a:thread', depth: 1, anchor: 'thread', label: 'Thread keyring', dim: false });
+    expect(screen.getByRole('treeitem').textContent).toBe('Thread keyringnone');
+  });
+});

@@ -1,0 +1,191 @@
+// One row of the keyring tree. Memoised on the row's fields (rows are re-created by every flatten,
+// but the KeyInfo objects inside are reused for unchanged keys), so a delta re-renders only the
+// rows it touched. Carries data-key-id (decimal) and data-key-flags for tests.
+import { memo, type CSSProperties } from 'react';
+import { effectivePerm, permLetters, type Observer } from '../../../shared/perm';
+import type { FlatRow } from '../tree/flatten';
+import { ANCHOR_LABELS } from '../tree/model';
+import { useKb } from '../store';
+import { hexId } from '../util/format';
+import { Countdown } from './Countdown';
+import { KeyIcon } from './KeyIcon';
+import { StateBadges } from './StateBadges';
+
+export const ROW_HEIGHT = 26;
+const INDENT = 18;
+
+export interface TreeRowProps {
+  row: FlatRow;
+  index: number;
+  start: number;
+  selected: boolean;
+  focused: boolean;
+  observer: Observer | null;
+  onToggle(row: FlatRow): void;
+  onActivate(row: FlatRow, index: number): void;
+}
+
+function Chevron({ row, onToggle }: { row: FlatRow; onToggle(row: FlatRow): void }) {
+  const expandable = row.kind === 'section' || (row.kind === 'key' && row.expandable);
+  if (!expandable) return <span className="chevron-space" />;
+  const expanded = row.kind === 'section' || row.kind === 'key' ? row.expanded : false;
+  return (
+    <span
+      className={`chevron${expanded ? ' open' : ''}`}
+      aria-hidden="true"
+      onClick={(e) => {
+        e.stopPropagation();
+        onToggle(row);
+      }}
+    >
+      <svg viewBox="0 0 16 16" width="12" height="12">
+        <path d="M6 3.5 10.5 8 6 12.5" fill="none" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+      </svg>
+    </span>
+  );
+}
+
+function HighlightedKeyRow({ row, observer }: { row: Extract<FlatRow, { kind: 'key' }>; observer: Observer | null }) {
+  const k = row.key;
+  const hl = useKb((s) => s.highlights.get(k.id));
+  const eff = observer ? effectivePerm(k, observer, k.possessed) : null;
+  const isRing = k.type === 'keyring';
+  return (
+    <>
+      <KeyIcon type={k.type} />
+      <span className="row-main">
+        {row.anchor && <span className="anchor-label">{ANCHOR_LABELS[row.anchor]}</span>}
+        {!isRing && <span className="key-type">{k.type}</span>}
+        <span className="key-desc" title={k.description}>
+          {k.description}
+        </span>
+        {isRing && k.links === null && (
+          <span className="badge badge-muted" title="This process may not read the keyring's member list">
+            not readable
+          </span>
+        )}
+        {isRing && k.links && !row.cycle && (
+          <span className="member-count">{k.links.length === 0 ? 'empty' : k.links.length}</span>
+        )}
+        {row.shared && (
+          <span className="badge badge-shared" title="Linked from more than one keyring: it appears under each">
+            shared
+          </span>
+        )}
+        {row.cycle && (
+          <span className="badge badge-muted" title="This keyring is already open above on this path">
+            ↻ cycle
+          </span>
+        )}
+        <StateBadges flags={k.flags} timeout={k.timeout} />
+      </span>
+      {hl && <span className={`hl-marker hl-${hl.kind}`} key={hl.at} aria-hidden="true" />}
+      <span className="col col-expiry">{k.expiresAt != null && k.timeout !== 'perm' ? <Countdown expiresAt={k.expiresAt} /> : null}</span>
+      <span className="col col-usage" title="Usage count (references)">
+        {k.usage}
+      </span>
+      <span className="col col-perm mono" title="Your effective permissions (setattr link search write read view)">
+        {eff != null ? permLetters(eff) : ''}
+      </span>
+      <span className="col col-poss" title={k.possessed ? 'Possessed by this process' : 'Not possessed'}>
+        {k.possessed ? <span className="poss-dot" aria-label="possessed" /> : null}
+      </span>
+      <span className="col col-id mono">{hexId(k.id)}</span>
+    </>
+  );
+}
+
+function TreeRowImpl({ row, index, start, selected, focused, observer, onToggle, onActivate }: TreeRowProps) {
+  const style: CSSProperties = { transform: `translateY(${start}px)`, paddingLeft: 6 + row.depth * INDENT };
+  const common = {
+    role: 'treeitem',
+    'aria-level': row.depth + 1,
+    'aria-posinset': row.pos,
+    'aria-setsize': row.size,
+    'aria-selected': row.kind === 'key' ? selected : undefined,
+    tabIndex: focused ? 0 : -1,
+    'data-row-id': row.rowId,
+    'data-index': index,
+    style,
+    onClick: () => onActivate(row, index),
+  } as const;
+  const dim = row.dim ? ' dim' : '';
+
+  switch (row.kind) {
+    case 'section':
+      return (
+        <div {...common} aria-expanded={row.expanded} className={`tree-row section-row${focused ? ' focused' : ''}`}>
+          <Chevron row={row} onToggle={onToggle} />
+          <span className="section-label">{row.label}</span>
+          <span className="section-count">{row.count}</span>
+        </div>
+      );
+    case 'anchor-none':
+      return (
+        <div {...common} className={`tree-row anchor-none${focused ? ' focused' : ''}${dim}`}>
+          <span className="chevron-space" />
+          <span className="key-icon-space" />
+          <span className="row-main">
+            <span className="anchor-label">{row.label}</span>
+            <span className="none-label">none</span>
+          </span>
+        </div>
+      );
+    case 'hidden':
+      return (
+        <div {...common} className={`tree-row hidden-row${focused ? ' focused' : ''}${dim}`}>
+          <span className="chevron-space" />
+          <span className="key-icon-space" />
+          <span className="row-main">
+            <span className="none-label">member not visible to this process</span>
+          </span>
+          <span className="col col-id mono">{hexId(row.keyId)}</span>
+        </div>
+      );
+    case 'ghost':
+      return (
+        <div {...common} className="tree-row ghost-row" data-ghost-key-id={row.key.id} aria-label={`removed: ${row.key.description}`}>
+          <span className="chevron-space" />
+          <KeyIcon type={row.key.type} />
+          <span className="row-main">
+            <span className="key-desc">{row.key.description}</span>
+            <span className="badge badge-muted">removed</span>
+          </span>
+          <span className="col col-id mono">{hexId(row.key.id)}</span>
+        </div>
+      );
+    case 'key':
+      return (
+        <div
+          {...common}
+          aria-expanded={row.expandable ? row.expanded : undefined}
+          data-key-id={row.key.id}
+          data-key-flags={row.key.flags}
+          className={`tree-row key-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}${dim}${row.match ? ' match' : ''}${row.anchor ? ' anchor-row' : ''}`}
+        >
+          <Chevron row={row} onToggle={onToggle} />
+          <HighlightedKeyRow row={row} observer={observer} />
+        </div>
+      );
+  }
+}
+
+function sameRow(a: FlatRow, b: FlatRow): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a) as (keyof FlatRow)[];
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}
+
+export const TreeRow = memo(
+  TreeRowImpl,
+  (p, n) =>
+    p.index === n.index &&
+    p.start === n.start &&
+    p.selected === n.selected &&
+    p.focused === n.focused &&
+    p.observer === n.observer &&
+    p.onToggle === n.onToggle &&
+    p.onActivate === n.onActivate &&
+    sameRow(p.row, n.row),
+);

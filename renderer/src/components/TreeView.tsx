@@ -1,0 +1,193 @@
+// The keyring tree: a flat, virtualized list of rows (only what is on screen is in the DOM) with the
+// ARIA tree pattern and a roving tabindex. Keys: ↑/↓ move, → opens or enters, ← closes or goes to the
+// parent, Home/End, Enter/Space select.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { Observer } from '../../../shared/perm';
+import { useKb } from '../store';
+import type { FlatRow } from '../tree/flatten';
+import { useTreeRows } from '../tree/useTreeRows';
+import { notifyRowsDrawn } from '../bench';
+import { ROW_HEIGHT, TreeRow } from './TreeRow';
+
+function isOpenable(row: FlatRow): boolean {
+  return row.kind === 'section' || (row.kind === 'key' && row.expandable);
+}
+function isOpen(row: FlatRow): boolean {
+  return (row.kind === 'section' || row.kind === 'key') && row.expanded;
+}
+
+export function TreeView() {
+  const rows = useTreeRows();
+  const { selectedId, focusedRowId, scrollRequest, uid, gid, groups } = useKb(
+    useShallow((s) => ({
+      selectedId: s.selectedId,
+      focusedRowId: s.focusedRowId,
+      scrollRequest: s.scrollRequest,
+      uid: s.meta?.uid,
+      gid: s.meta?.gid,
+      groups: s.meta?.groups,
+    })),
+  );
+  const observer = useMemo<Observer | null>(
+    () => (uid == null || gid == null ? null : { uid, gid, groups: groups ?? [] }),
+    [uid, gid, groups],
+  );
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // Used until the scroll element is measured (and in DOM-less tests, where it never is).
+    initialRect: { width: 1000, height: 800 },
+    getItemKey: (i) => rows[i]?.rowId ?? i,
+  });
+
+  const focusedIndex = useMemo(() => {
+    const i = focusedRowId ? rows.findIndex((r) => r.rowId === focusedRowId) : -1;
+    return i >= 0 ? i : 0;
+  }, [rows, focusedRowId]);
+
+  // Scroll (and focus) on request: keyboard moves, "reveal" from the details panel or search.
+  const lastTick = useRef(0);
+  useEffect(() => {
+    if (scrollRequest.tick === lastTick.current) return;
+    lastTick.current = scrollRequest.tick;
+    const id = useKb.getState().focusedRowId;
+    const idx = rowsRef.current.findIndex((r) => r.rowId === id);
+    if (idx < 0) return;
+    virtualizer.scrollToIndex(idx, { align: 'auto' });
+    if (scrollRequest.focus) {
+      requestAnimationFrame(() => {
+        const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${idx}"]`);
+        el?.focus({ preventScroll: true });
+      });
+    }
+  }, [scrollRequest, rows, virtualizer]);
+
+  useEffect(() => notifyRowsDrawn(rows), [rows]);
+
+  // A new search result brings its first match into view (without taking focus from the search box).
+  const search = useKb((s) => s.search);
+  const lastQuery = useRef<string | null>(null);
+  useEffect(() => {
+    const q = search?.query ?? null;
+    if (q === lastQuery.current) return;
+    lastQuery.current = q;
+    const first = q == null ? undefined : rowsRef.current.find((r) => r.kind === 'key' && r.match);
+    if (first) useKb.getState().setFocusedRow(first.rowId, true, false);
+  }, [search]);
+
+  const onToggle = useCallback((row: FlatRow) => {
+    if (isOpenable(row)) useKb.getState().setExpanded(row.rowId, !isOpen(row));
+  }, []);
+
+  const onActivate = useCallback((row: FlatRow) => {
+    const s = useKb.getState();
+    s.setFocusedRow(row.rowId);
+    if (row.kind === 'key') s.select(row.key.id, row.rowId);
+    else if (row.kind === 'section') s.setExpanded(row.rowId, !row.expanded);
+  }, []);
+
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      const list = rowsRef.current;
+      if (!list.length) return;
+      const cur = list[focusedIndex]!;
+      const s = useKb.getState();
+      const moveTo = (i: number) => {
+        const r = list[Math.max(0, Math.min(list.length - 1, i))]!;
+        s.setFocusedRow(r.rowId, true);
+      };
+      switch (e.key) {
+        case 'ArrowDown':
+          moveTo(focusedIndex + 1);
+          break;
+        case 'ArrowUp':
+          moveTo(focusedIndex - 1);
+          break;
+        case 'Home':
+          moveTo(0);
+          break;
+        case 'End':
+          moveTo(list.length - 1);
+          break;
+        case 'PageDown':
+          moveTo(focusedIndex + Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1));
+          break;
+        case 'PageUp':
+          moveTo(focusedIndex - Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1));
+          break;
+        case 'ArrowRight':
+          if (isOpenable(cur) && !isOpen(cur)) s.setExpanded(cur.rowId, true);
+          else if (isOpen(cur) && (list[focusedIndex + 1]?.depth ?? 0) > cur.depth) moveTo(focusedIndex + 1);
+          break;
+        case 'ArrowLeft':
+          if (isOpen(cur)) s.setExpanded(cur.rowId, false);
+          else {
+            for (let i = focusedIndex - 1; i >= 0; i--) {
+              if (list[i]!.depth < cur.depth) {
+                moveTo(i);
+                break;
+              }
+            }
+          }
+          break;
+        case 'Enter':
+        case ' ':
+          onActivate(cur);
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    },
+    [focusedIndex, onActivate],
+  );
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div className="tree-panel">
+      <div className="tree-header" aria-hidden="true">
+        <span className="col-head grow">Key</span>
+        <span className="col col-expiry">Expires</span>
+        <span className="col col-usage">Uses</span>
+        <span className="col col-perm">Yours</span>
+        <span className="col col-poss" title="Possessed">P</span>
+        <span className="col col-id">ID</span>
+      </div>
+      <div className="tree-scroll" ref={scrollRef}>
+        <div
+          role="tree"
+          aria-label="Keyrings"
+          aria-multiselectable="false"
+          className="tree"
+          onKeyDown={onKeyDown}
+          style={{ height: virtualizer.getTotalSize() }}
+        >
+          {items.map((vi) => {
+            const row = rows[vi.index]!;
+            return (
+              <TreeRow
+                key={row.rowId}
+                row={row}
+                index={vi.index}
+                start={vi.start}
+                selected={row.kind === 'key' && row.key.id === selectedId}
+                focused={vi.index === focusedIndex}
+                observer={observer}
+                onToggle={onToggle}
+                onActivate={onActivate}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+// Layout: elkjs's layered algorithm, left to right, one run per cluster, then the clusters arranged
+// (this process's graph on top, kernel-held and unreachable keyrings side by side below it, each in
+// a labelled box). Pure apart from the ELK instance it is given, so it runs the same in the worker
+// and, where a page may not start workers (file://), on the main thread.
+import type { ClusterId } from './model';
+
+export interface LayoutNode {
+  id: string;
+  cluster: ClusterId;
+  width: number;
+  height: number;
+}
+export interface LayoutEdge {
+  source: string;
+  target: string;
+}
+export interface LayoutRequest {
+  id: number;
+  nodes: LayoutNode[];
+  /** Only edges inside one cluster: cross-cluster edges are drawn, not laid out. */
+  edges: LayoutEdge[];
+}
+export interface ClusterBox {
+  cluster: ClusterId;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+export interface LayoutResult {
+  id: number;
+  /** node id → top-left corner. */
+  positions: Record<string, [number, number]>;
+  /** Boxes drawn behind the side clusters. */
+  boxes: ClusterBox[];
+  /** Time spent in ELK and arranging, in the thread that ran it. */
+  ms: number;
+  error?: string;
+}
+
+/** The part of elkjs's API we use (elk.bundled's ELK class satisfies it). */
+export interface ElkLike {
+  layout(graph: ElkGraph): Promise<ElkGraph>;
+}
+interface ElkGraph {
+  id: string;
+  layoutOptions?: Record<string, string>;
+  children?: { id: string; width: number; height: number; x?: number; y?: number }[];
+  edges?: { id: string; sources: string[]; targets: string[] }[];
+  width?: number;
+  height?: number;
+}
+
+export const ELK_OPTIONS: Record<string, string> = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'RIGHT',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '64',
+  'elk.spacing.nodeNode': '10',
+  'elk.spacing.componentComponent': '28',
+  // Keep the kernel's member order: the picture reads like the tree, and a new key lands at the end
+  // of its keyring instead of reshuffling its siblings.
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+  'elk.layered.nodePlacement.bk.fixedAlignment': 'BALANCED',
+  // We draw our own edges between node sides; the cheapest routing is enough.
+  'elk.edgeRouting': 'POLYLINE',
+  'elk.separateConnectedComponents': 'true',
+};
+
+/** Inner padding of a side cluster's box and the height of its title band. */
+export const BOX_PADDING = 16;
+export const BOX_TITLE = 26;
+const CLUSTER_GAP = 56;
+
+export async function computeLayout(elk: ElkLike, req: LayoutRequest, now: () => number = () => Date.now()): Promise<LayoutResult> {
+  const t0 = now();
+  const clusterOf = new Map(req.nodes.map((n) => [n.id, n.cluster]));
+  const order: ClusterId[] = ['process', 'kernel', 'orphan'];
+  const laid = new Map<ClusterId, { positions: Record<string, [number, number]>; width: number; height: number }>();
+  for (const cluster of order) {
+    const nodes = req.nodes.filter((n) => n.cluster === cluster);
+    if (!nodes.length) continue;
+    const edges = req.edges
+      .filter((e) => clusterOf.get(e.source) === cluster && clusterOf.get(e.target) === cluster)
+      .map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] }));
+    const out = await elk.layout({
+      id: cluster,
+      layoutOptions: ELK_OPTIONS,
+      children: nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),
+      edges,
+    });
+    const positions: Record<string, [number, number]> = {};
+    let width = 0;
+    let height = 0;
+    for (const c of out.children ?? []) {
+      const x = Math.round(c.x ?? 0);
+      const y = Math.round(c.y ?? 0);
+      positions[c.id] = [x, y];
+      width = Math.max(width, x + c.width);
+      height = Math.max(height, y + c.height);
+    }
+    laid.set(cluster, { positions, width, height });
+  }
+  const { positions, boxes } = arrangeClusters(laid);
+  return { id: req.id, positions, boxes, ms: now() - t0 };
+}
+
+/**
+ * This process's graph at the origin; the side clusters in a row below it, each shifted into a
+ * box with a title band. Side clusters start at the left edge, under the anchors, where the
+ * kernel's links into this process's keyrings (`.user_reg` → `_uid.N`) land.
+ */
+export function arrangeClusters(
+  laid: ReadonlyMap<ClusterId, { positions: Record<string, [number, number]>; width: number; height: number }>,
+): { positions: Record<string, [number, number]>; boxes: ClusterBox[] } {
+  const positions: Record<string, [number, number]> = {};
+  const boxes: ClusterBox[] = [];
+  const main = laid.get('process');
+  if (main) Object.assign(positions, main.positions);
+  let x = 0;
+  const y = main ? main.height + CLUSTER_GAP : 0;
+  for (const cluster of ['kernel', 'orphan'] as const) {
+    const c = laid.get(cluster);
+    if (!c) continue;
+    const dx = x + BOX_PADDING;
+    const dy = y + BOX_TITLE + BOX_PADDING;
+    for (const [id, [px, py]] of Object.entries(c.positions)) positions[id] = [px + dx, py + dy];
+    const box = { cluster, x, y, width: c.width + 2 * BOX_PADDING, height: c.height + BOX_TITLE + 2 * BOX_PADDING };
+    boxes.push(box);
+    x += box.width + CLUSTER_GAP;
+  }
+  return { positions, boxes };
+}

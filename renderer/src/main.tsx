@@ -1,0 +1,62 @@
+// Entry point: picks the KeyringApi (the fake one only with `?fake=1` or `?fake=<N keys>`), mounts
+// the app and, with `&bench=1`, measures first render and one search for `npm run bench`.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { KeyringApi } from '../../shared/api';
+import { App } from './App';
+import { runBench } from './bench';
+import { createFakeApi } from './dev/fakeApi';
+import { getKeyringApi } from './transport';
+import { useKb } from './store';
+import { runSearchNow } from './tree/useSearchRunner';
+
+const params = new URLSearchParams(window.location.search);
+const fake = params.get('fake');
+const fakeCount = fake && /^\d+$/.test(fake) && Number(fake) > 1 ? Number(fake) : undefined;
+const bench = params.get('bench') === '1';
+
+let api: KeyringApi;
+let mode: string | undefined;
+let startupError: unknown = null;
+if (fake) {
+  api = createFakeApi({ keyCount: fakeCount, live: !bench });
+  mode = fakeCount ? `demo data · ${fakeCount.toLocaleString()} keys` : 'demo data';
+} else {
+  try {
+    api = getKeyringApi();
+  } catch (e) {
+    startupError = e;
+    api = unavailableApi(e);
+  }
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App api={api} mode={mode} />
+  </StrictMode>,
+);
+if (startupError) console.error(startupError);
+
+if (bench && fakeCount) {
+  void runBench(fakeCount, (q) => {
+    useKb.getState().setQuery(q);
+    runSearchNow();
+  });
+}
+
+/** An api whose every call fails with the reason, so the app shows it in words. */
+function unavailableApi(e: unknown): KeyringApi {
+  const reason = e instanceof Error ? e.message : String(e);
+  const fail = () => Promise.reject(new Error(reason));
+  return {
+    getSnapshot: fail,
+    getStatus: fail,
+    setPollInterval: fail,
+    pause: fail,
+    resume: fail,
+    refresh: fail,
+    getKeyDetails: fail,
+    getIdentityNames: fail,
+    subscribe: () => () => {},
+  };
+}

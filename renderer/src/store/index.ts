@@ -1,0 +1,19 @@
+// The renderer's one store, made of small slices (zustand's slices pattern). Components select only
+// what they draw (with useShallow for several fields); Maps are replaced, never mutated.
+import { create } from 'zustand';
+import { createSnapshotSlice, type SnapshotSlice } from './snapshotSlice';
+import { createViewSlice, type ViewSlice } from './viewSlice';
+
+export type KbState = SnapshotSlice & ViewSlice;
+
+export const useKb = create<KbState>()((...a) => ({
+  ...createSnapshotSlice(...a),
+  ...createViewSlice(...a),
+}));
+
+/** The store's first state, for tests: `useKb.setState(initialKbState(), true)`. */
+const initial = useKb.getState();
+export const initialKbState = (): KbState => ({ ...initial });
+
+export type { ApplyOutcome, Connection, SnapshotMeta } from './snapshotSlice';
+export type { LogEntry, Highlight, GhostLink } from './liveEvents';

@@ -1,0 +1,163 @@
+// Snapshot slice: the keys (a Map by id, replaced on every change, never mutated), the snapshot's
+// other fields, the sequence number, poller status, connection state, and the live effects of
+// each delta (change log, highlights, ghosts).
+import type { StateCreator } from 'zustand';
+import type { IdentityNames, PollerStatus, SnapshotDelta, VersionedSnapshot } from '../../../shared/api';
+import { applyDeltaToMap } from '../../../shared/delta';
+import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
+import {
+  HIGHLIGHT_MS,
+  LOG_MAX_ENTRIES,
+  logEntriesFor,
+  type GhostLink,
+  type Highlight,
+  type LogEntry,
+} from './liveEvents';
+import type { KbState } from './index';
+
+export type SnapshotMeta = Omit<Snapshot, 'keys'>;
+export type Connection = 'connecting' | 'open' | 'error';
+
+/**
+ * What `applyDeltas` did. 'resync' means the store cannot follow the stream any more (a gap in seq,
+ * or a change for a key it never saw): the caller must fetch a full snapshot.
+ */
+export type ApplyOutcome = { applied: number; skipped: number; resync: null | string };
+
+export interface SnapshotSlice {
+  keys: ReadonlyMap<number, KeyInfo>;
+  meta: SnapshotMeta | null;
+  /** Seq of the snapshot the store holds; -1 before the first one. */
+  seq: number;
+  status: PollerStatus | null;
+  connection: Connection;
+  connectionError: string | null;
+  identity: IdentityNames | null;
+  log: readonly LogEntry[];
+  highlights: ReadonlyMap<number, Highlight>;
+  /** keyring id → members just unlinked from it, drawn fading for a moment. */
+  ghosts: ReadonlyMap<number, readonly GhostLink[]>;
+
+  loadSnapshot(v: VersionedSnapshot): void;
+  applyDeltas(deltas: readonly SnapshotDelta[], now?: number): ApplyOutcome;
+  setStatus(status: PollerStatus): void;
+  setConnection(connection: Connection, error?: string | null): void;
+  setIdentity(names: IdentityNames): void;
+  /** Drops highlights and ghosts older than HIGHLIGHT_MS. */
+  pruneLive(now?: number): void;
+}
+
+let logCounter = 0;
+const nextN = () => ++logCounter;
+
+export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> = (set, get) => ({
+  keys: new Map(),
+  meta: null,
+  seq: -1,
+  status: null,
+  connection: 'connecting',
+  connectionError: null,
+  identity: null,
+  log: [],
+  highlights: new Map(),
+  ghosts: new Map(),
+
+  loadSnapshot({ seq, snapshot }) {
+    const { keys: list, ...meta } = snapshot;
+    const keys = new Map(list.map((k) => [k.id, k]));
+    const hadOne = get().seq >= 0;
+    set((s) => ({
+      keys,
+      meta,
+      seq,
+      connection: 'open',
+      connectionError: null,
+      log: hadOne
+        ? trimLog([...s.log, { n: nextN(), at: snapshot.takenAt, kind: 'resync', keyId: null, subject: 'Full snapshot', detail: `${keys.size} keys, seq ${seq}` }])
+        : s.log,
+      // A selection survives a resync when its key still exists.
+      selectedId: s.selectedId != null && keys.has(s.selectedId) ? s.selectedId : null,
+    }));
+  },
+
+  applyDeltas(deltas, now = Date.now()) {
+    const s = get();
+    let keys = s.keys;
+    let meta = s.meta;
+    let seq = s.seq;
+    let applied = 0;
+    let skipped = 0;
+    let resync: string | null = null;
+    const entries: LogEntry[] = [];
+    const highlights = new Map(s.highlights);
+    const ghosts = new Map(s.ghosts);
+    if (!meta) return { applied: 0, skipped: deltas.length, resync: 'no snapshot yet' };
+
+    for (const d of deltas) {
+      if (d.seq <= seq) {
+        skipped++; // already applied (a duplicate or a delta the last snapshot already contains)
+        continue;
+      }
+      if (d.seq !== seq + 1) {
+        resync = `missed deltas ${seq + 1}..${d.seq - 1}`;
+        break;
+      }
+      const before = keys;
+      const result = applyDeltaToMap(before, d);
+      if (result.unknown.length) {
+        // A change for a key we never saw means we missed its addition: the map would be wrong, so
+        // keep what we have and ask for a full snapshot instead.
+        resync = `change for unknown key ${result.unknown[0]}`;
+        break;
+      }
+      keys = result.keys;
+      meta = { ...meta, takenAt: d.takenAt, anchors: d.anchors ?? meta.anchors, quotas: d.quotas ?? meta.quotas };
+      seq = d.seq;
+      applied++;
+      entries.push(...logEntriesFor(d, before, keys, nextN));
+      for (const k of d.added) highlights.set(k.id, { kind: 'added', at: now });
+      for (const c of d.changed) {
+        if (Object.keys(c.changes).some((f) => f !== 'links')) highlights.set(c.id, { kind: 'changed', at: now });
+      }
+      for (const [, member] of d.linksAdded) if (!highlights.has(member)) highlights.set(member, { kind: 'added', at: now });
+      for (const id of d.removed) highlights.delete(id);
+      for (const [ring, member] of d.linksRemoved) {
+        const k = before.get(member);
+        if (!k || !keys.has(ring)) continue;
+        ghosts.set(ring, [...(ghosts.get(ring) ?? []).filter((g) => g.key.id !== member), { key: k, until: now + HIGHLIGHT_MS }]);
+      }
+    }
+    if (applied) {
+      set((st) => ({
+        keys,
+        meta,
+        seq,
+        log: entries.length ? trimLog([...st.log, ...entries]) : st.log,
+        highlights,
+        ghosts,
+        selectedId: st.selectedId != null && !keys.has(st.selectedId) ? null : st.selectedId,
+      }));
+    }
+    return { applied, skipped, resync };
+  },
+
+  setStatus: (status) => set({ status }),
+  setConnection: (connection, error = null) => set({ connection, connectionError: error }),
+  setIdentity: (identity) => set({ identity }),
+
+  pruneLive(now = Date.now()) {
+    const { highlights, ghosts } = get();
+    if (!highlights.size && !ghosts.size) return;
+    const h = new Map([...highlights].filter(([, v]) => now - v.at < HIGHLIGHT_MS));
+    const g = new Map<number, GhostLink[]>();
+    for (const [ring, list] of ghosts) {
+      const left = list.filter((x) => x.until > now);
+      if (left.length) g.set(ring, left);
+    }
+    set({ highlights: h, ghosts: g });
+  },
+});
+
+function trimLog(log: LogEntry[]): LogEntry[] {
+  return log.length > LOG_MAX_ENTRIES ? log.slice(log.length - LOG_MAX_ENTRIES) : log;
+}

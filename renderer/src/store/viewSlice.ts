@@ -1,0 +1,75 @@
+// View slice: selection, keyboard focus, expansion and search. Expansion is by row id (a path), so
+// each place a shared key appears opens on its own; while a search is active a separate expansion
+// map is used, so searching never disturbs the tree the user had opened by hand.
+import type { StateCreator } from 'zustand';
+import type { SearchResult } from '../tree/search';
+import type { KbState } from './index';
+
+export interface ViewSlice {
+  selectedId: number | null;
+  /** The row that shows the selection (a shared key has several). */
+  selectedRowId: string | null;
+  /** The row holding the roving tabindex. */
+  focusedRowId: string | null;
+  /** Bumped to ask the tree to scroll `focusedRowId` into view (and focus it when `focus` is set). */
+  scrollRequest: { tick: number; focus: boolean };
+  expansion: ReadonlyMap<string, boolean>;
+  searchExpansion: ReadonlyMap<string, boolean>;
+  /** What is typed in the search box. */
+  query: string;
+  /** The result of the last completed search (debounced, computed off the render path). */
+  search: SearchResult | null;
+  /** Hide non-matching rows instead of dimming them. */
+  filterMatches: boolean;
+
+  select(id: number | null, rowId?: string | null): void;
+  /** Moves the roving tabindex; `scroll` brings the row into view, `focus` also moves DOM focus to it. */
+  setFocusedRow(rowId: string | null, scroll?: boolean, focus?: boolean): void;
+  setExpanded(rowId: string, open: boolean): void;
+  /** Opens every row in `rowIds` (and their section), selects the last and scrolls to it. */
+  revealPath(rowIds: readonly string[], sectionRowId: string, keyId: number): void;
+  setQuery(query: string): void;
+  setSearch(result: SearchResult | null): void;
+  setFilterMatches(on: boolean): void;
+}
+
+export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) => ({
+  selectedId: null,
+  selectedRowId: null,
+  focusedRowId: null,
+  scrollRequest: { tick: 0, focus: false },
+  expansion: new Map(),
+  searchExpansion: new Map(),
+  query: '',
+  search: null,
+  filterMatches: false,
+
+  select: (id, rowId = null) => set({ selectedId: id, selectedRowId: rowId }),
+  setFocusedRow: (rowId, scroll = false, focus = scroll) =>
+    set((s) => ({ focusedRowId: rowId, scrollRequest: scroll ? { tick: s.scrollRequest.tick + 1, focus } : s.scrollRequest })),
+  setExpanded: (rowId, open) =>
+    set((s) =>
+      s.search
+        ? { searchExpansion: new Map(s.searchExpansion).set(rowId, open) }
+        : { expansion: new Map(s.expansion).set(rowId, open) },
+    ),
+  revealPath: (rowIds, sectionRowId, keyId) =>
+    set((s) => {
+      const field = s.search ? 'searchExpansion' : 'expansion';
+      const next = new Map(s[field]);
+      next.set(sectionRowId, true);
+      for (const r of rowIds.slice(0, -1)) next.set(r, true);
+      const rowId = rowIds[rowIds.length - 1] ?? null;
+      return {
+        [field]: next,
+        selectedId: keyId,
+        selectedRowId: rowId,
+        focusedRowId: rowId,
+        scrollRequest: { tick: s.scrollRequest.tick + 1, focus: false },
+      };
+    }),
+  setQuery: (query) => set({ query }),
+  setSearch: (search) =>
+    set((s) => ({ search, searchExpansion: search?.query === s.search?.query ? s.searchExpansion : new Map() })),
+  setFilterMatches: (filterMatches) => set({ filterMatches }),
+});

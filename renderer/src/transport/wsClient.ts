@@ -1,0 +1,217 @@
+// KeyringApi over serve's WebSocket. Requests are `{id, method, args}`; answers `{id, result}` or
+// `{id, error}`; pushes `{event}`. The connection comes back by itself after a drop: calls in flight
+// are rejected ('disconnected'), calls made meanwhile wait for the new connection, and listeners get
+// one `snapshot` event (a full resync) before any further delta, since deltas were missed.
+//
+// No DOM types here (only the small WebSocketLike below), so Node tests can drive it with `ws`.
+import { METHOD_NAMES, type KeyringApi, type KeyringEvent, type MethodName, type VersionedSnapshot } from '../../../shared/api';
+import { KeyringApiError, type RpcError } from '../../../shared/protocol';
+
+/** The part of the browser's WebSocket this client uses. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+}
+export type WebSocketFactory = (url: string) => WebSocketLike;
+
+export interface WsClientOptions {
+  /** ws://host:port/ws?token=… */
+  url: string;
+  createSocket: WebSocketFactory;
+  /** Waits between reconnect attempts; the last one repeats. */
+  reconnectDelaysMs?: readonly number[];
+  /** A call not answered within this long is rejected. */
+  requestTimeoutMs?: number;
+}
+
+export type WsKeyringApi = KeyringApi & {
+  /** Closes the connection for good; pending calls are rejected. */
+  close(): void;
+  readonly connected: boolean;
+};
+
+const OPEN = 1;
+const DEFAULT_DELAYS = [250, 500, 1000, 2000, 5000];
+/** After this many attempts in a row that never opened, waiting calls fail instead of hanging. */
+const FAILED_OPENS_BEFORE_GIVING_UP_CALLS = 3;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+  /** Serialized request, kept until it is on the wire. */
+  text: string;
+  sent: boolean;
+}
+
+export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
+  const delays = options.reconnectDelaysMs ?? DEFAULT_DELAYS;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  const listeners = new Set<(event: KeyringEvent) => void>();
+  const pending = new Map<number, Pending>();
+  let socket: WebSocketLike | null = null;
+  let nextId = 1;
+  let attempt = 0;
+  let openedThisAttempt = false;
+  let everOpened = false;
+  let closedForGood = false;
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** While resyncing after a reconnect, events wait here until the snapshot has been delivered. */
+  let heldEvents: KeyringEvent[] | null = null;
+
+  const emit = (event: KeyringEvent): void => {
+    for (const listener of [...listeners]) listener(event);
+  };
+
+  const connect = (): void => {
+    if (socket || closedForGood) return;
+    const ws = options.createSocket(options.url);
+    socket = ws;
+    openedThisAttempt = false;
+    ws.onopen = () => {
+      attempt = 0;
+      openedThisAttempt = true;
+      const reconnected = everOpened;
+      everOpened = true;
+      for (const p of pending.values()) {
+        if (!p.sent) {
+          ws.send(p.text);
+          p.sent = true;
+        }
+      }
+      if (reconnected && listeners.size > 0) void resync();
+    };
+    ws.onmessage = (ev) => onMessage(ev.data);
+    ws.onerror = () => {
+      // onclose follows and handles it.
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      heldEvents = null;
+      for (const [id, p] of pending) {
+        if (!p.sent) continue; // not on the wire yet: it goes out on the next connection
+        pending.delete(id);
+        clearTimeout(p.timer);
+        p.reject(new KeyringApiError('disconnected', 'the connection to the server was lost before it answered'));
+      }
+      if (!openedThisAttempt && attempt + 1 >= FAILED_OPENS_BEFORE_GIVING_UP_CALLS) {
+        // A browser is not told why a handshake failed (a stopped server, or a token refused with
+        // 401/403 after serve restarted with a new one): say both rather than let calls hang.
+        for (const [id, p] of pending) {
+          pending.delete(id);
+          clearTimeout(p.timer);
+          p.reject(
+            new KeyringApiError(
+              'disconnected',
+              'cannot reach the keyring server: it is not running, or this page’s access token is not valid any more ' +
+                '(serve makes a new one each time it starts: open the URL it printed)',
+            ),
+          );
+        }
+      }
+      if (!closedForGood) {
+        const delay = delays[Math.min(attempt, delays.length - 1)] ?? 1000;
+        attempt++;
+        reconnectTimer = setTimeout(() => {
+          reconnectTimer = null;
+          connect();
+        }, delay);
+      }
+    };
+  };
+
+  const resync = async (): Promise<void> => {
+    heldEvents = [];
+    try {
+      const snapshot = (await call('getSnapshot', [])) as VersionedSnapshot;
+      const held = heldEvents ?? [];
+      heldEvents = null;
+      emit({ type: 'snapshot', snapshot });
+      for (const event of held) if (event.type !== 'delta' || event.delta.seq > snapshot.seq) emit(event);
+    } catch {
+      heldEvents = null; // the connection dropped again; the next open resyncs
+    }
+  };
+
+  const onMessage = (data: unknown): void => {
+    let message: { id?: unknown; result?: unknown; error?: RpcError; event?: KeyringEvent };
+    try {
+      message = JSON.parse(String(data)) as typeof message;
+    } catch {
+      return; // the server only sends JSON; anything else is not ours to interpret
+    }
+    if (message.event) {
+      if (heldEvents) heldEvents.push(message.event);
+      else emit(message.event);
+      return;
+    }
+    if (typeof message.id !== 'number') return;
+    const p = pending.get(message.id);
+    if (!p) return;
+    pending.delete(message.id);
+    clearTimeout(p.timer);
+    if (message.error) p.reject(new KeyringApiError(message.error.code, message.error.message));
+    else p.resolve(message.result);
+  };
+
+  const call = (method: MethodName, args: unknown[]): Promise<unknown> => {
+    if (closedForGood) return Promise.reject(new KeyringApiError('disconnected', 'the connection is closed'));
+    connect();
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      const text = JSON.stringify({ id, method, args });
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new KeyringApiError('disconnected', `${method}: no answer from the server within ${requestTimeoutMs / 1000} s`));
+      }, requestTimeoutMs);
+      const entry: Pending = { resolve, reject, timer, text, sent: false };
+      pending.set(id, entry);
+      if (socket && socket.readyState === OPEN) {
+        socket.send(text);
+        entry.sent = true;
+      }
+    });
+  };
+
+  const methods = Object.fromEntries(METHOD_NAMES.map((m) => [m, (...args: unknown[]) => call(m, args)])) as Omit<KeyringApi, 'subscribe'>;
+
+  return {
+    ...methods,
+    subscribe(listener) {
+      listeners.add(listener);
+      connect();
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    close() {
+      closedForGood = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      for (const p of pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(new KeyringApiError('disconnected', 'the connection is closed'));
+      }
+      pending.clear();
+      const ws = socket;
+      socket = null;
+      ws?.close();
+    },
+    get connected() {
+      return socket !== null && socket.readyState === OPEN;
+    },
+  };
+}
+
+/** The WebSocket URL of the serve instance that served this page. */
+export function serveWsUrl(pageUrl: string, token: string): string {
+  const url = new URL('/ws', pageUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.search = new URLSearchParams({ token }).toString();
+  return url.toString();
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { KeyInfo } from '../../../shared/snapshot';
+import { k, ring, snap } from '../test/keys';
+import { flattenTree, type FlatRow } from './flatten';
+import { buildTreeModel, findRowPath } from './model';
+import { runSearch } from './search';
+
+function model(keys: KeyInfo[], anchors: Parameters<typeof snap>[1] = {}) {
+  const s = snap(keys, anchors);
+  return buildTreeModel(new Map(s.keys.map((x) => [x.id, x])), s.anchors);
+}
+const label = (r: FlatRow) =>
+  r.kind === 'section' ? `#${r.section}` : r.kind === 'anchor-none' ? `${r.anchor}:none` : r.kind === 'key' ? `${'  '.repeat(r.depth)}${r.key.description}` : `${r.kind}`;
+const flat = (m: ReturnType<typeof model>, opts: Partial<Parameters<typeof flattenTree>[1]> = {}) =>
+  flattenTree(m, { expansion: new Map(), search: null, filter: false, ...opts });
+
+describe('flattenTree', () => {
+  it('roots the tree at the anchors in the kernel search order, with absent anchors shown as none', () => {
+    const m = model(
+      [ring(1, '_ses', []), ring(2, '_uid.1000', []), ring(3, '_uid_ses.1000', []), ring(4, '_pid', []), ring(5, '_persistent.1000', [])],
+      { session: 1, user: 2, userSession: 3, process: 4, persistent: 5 },
+    );
+    expect(flat(m).map(label)).toEqual(['#anchors', 'thread:none', '  _pid', '  _ses', '  _uid_ses.1000', '  _uid.1000', '  _persistent.1000']);
+  });
+
+  it('numbers siblings for aria-posinset and aria-setsize', () => {
+    const m = model([ring(1, '_ses', [2, 3]), k(2, 'a'), k(3, 'b')], { session: 1 });
+    const rows = flat(m);
+    const pos = rows.map((r) => `${r.pos}/${r.size}`);
+    // section; thread, process, session (with a, b), userSession, user, persistent
+    expect(pos).toEqual(['1/1', '1/6', '2/6', '3/6', '1/2', '2/2', '4/6', '5/6', '6/6']);
+  });
+
+  it('shows a key linked from two keyrings under each, marked shared', () => {
+    const m = model([ring(1, '_ses', [2, 3]), ring(2, 'a', [9]), ring(3, 'b', [9]), k(9, 'cert')], { session: 1 });
+    const rows = flat(m).filter((r) => r.kind === 'key' && r.key.id === 9);
+    expect(rows.map((r) => r.rowId)).toEqual(['a:session/2/9', 'a:session/3/9']);
+    expect(rows.every((r) => r.kind === 'key' && r.shared)).toBe(true);
+  });
+
+  it('never loops on a cycle: the repeated keyring is drawn once more, closed', () => {
+    const m = model([ring(1, '_ses', [2]), ring(2, 'A', [3]), ring(3, 'B', [2])], { session: 1 });
+    const rows = flat(m, { expansion: new Map([['a:session/2/3/2', true]]) });
+    expect(rows.map(label)).toEqual(['#anchors', 'thread:none', 'process:none', '  _ses', '    A', '      B', '        A', 'userSession:none', 'user:none', 'persistent:none']);
+    const again = rows[6]!;
+    expect(again.kind === 'key' && again.cycle && !again.expandable).toBe(true);
+  });
+
+  it('lists kernel-held keyrings and orphans after the anchors, in their own sections', () => {
+    const m = model(
+      [ring(1, '_ses', []), ring(2, '_uid.1000', []), ring(10, '.user_reg', [2], { orphan: true }), k(20, 'lost', { orphan: true }), ring(30, '.dns_resolver', [], { orphan: true })],
+      { session: 1, user: 2 },
+    );
+    const rows = flat(m).map(label);
+    expect(rows.slice(rows.indexOf('#kernel'))).toEqual(['#kernel', '  .dns_resolver', '  .user_reg', '    _uid.1000', '#orphans', '  lost']);
+  });
+
+  it('covers unreachable cycles with no root: one of them becomes a root', () => {
+    const m = model([ring(1, '_ses', []), ring(40, 'X', [41], { orphan: true }), ring(41, 'Y', [40], { orphan: true })], { session: 1 });
+    expect(m.orphanRoots).toEqual([40]);
+    const rows = flat(m);
+    expect(rows.map(label).slice(-4)).toEqual(['#orphans', '  X', '    Y', '      X']);
+    expect(rows.at(-1)).toMatchObject({ cycle: true, expandable: false });
+  });
+
+  it('says when a keyring cannot be read, and shows members it cannot see', () => {
+    const m = model([ring(1, '_ses', [2, 77]), ring(2, 'locked', null)], { session: 1 });
+    const rows = flat(m);
+    const locked = rows.find((r) => r.kind === 'key' && r.key.id === 2)!;
+    expect(locked.kind === 'key' && locked.expandable).toBe(false);
+    expect(rows.find((r) => r.kind === 'hidden')).toMatchObject({ keyId: 77 });
+  });
+
+  it('respects explicit collapse, and opens ancestors of search matches', () => {
+    const m = model([ring(1, '_ses', [2]), ring(2, 'deep', [3]), ring(3, 'deeper', [4]), k(4, 'needle'), k(5, 'hay')].concat([]), { session: 1 });
+    const collapsed = flat(m, { expansion: new Map([['a:session', false]]) }).map(label);
+    expect(collapsed).not.toContain('    deep');
+    const search = runSearch(m.keys, m.parents, 'needle');
+    const rows = flat(m, { search, filter: true, expansion: new Map([['a:session/2/3', true]]) });
+    expect(rows.map(label)).toEqual(['#anchors', '  _ses', '    deep', '      deeper', '        needle']);
+    expect(rows.filter((r) => r.kind === 'key' && r.match).length).toBe(1);
+  });
+
+  it('dims instead of hiding when not filtering', () => {
+    const m = model([ring(1, '_ses', [4, 5]), k(4, 'needle'), k(5, 'hay')], { session: 1 });
+    const rows = flat(m, { search: runSearch(m.keys, m.parents, 'needle') });
+    const hay = rows.find((r) => r.kind === 'key' && r.key.id === 5)!;
+    const needle = rows.find((r) => r.kind === 'key' && r.key.id === 4)!;
+    expect([hay.dim, needle.dim]).toEqual([true, false]);
+  });
+
+  it('draws ghosts of just-removed members under their keyring', () => {
+    const m = model([ring(1, '_ses', [])], { session: 1 });
+    const rows = flat(m, { expansion: new Map([['a:session', true]]), ghosts: new Map([[1, [{ key: k(9, 'gone') }]]]) });
+    expect(rows.find((r) => r.kind === 'ghost')).toMatchObject({ rowId: 'a:session/~9', depth: 2 });
+  });
+});
+
+describe('findRowPath', () => {
+  it('finds the shortest path from the first anchor in search order', () => {
+    const m = model([ring(1, '_ses', [2]), ring(2, 'a', [9]), ring(3, '_uid.1000', [4]), ring(4, 'b', [9]), k(9, 'x')], { session: 1, user: 3 });
+    expect(findRowPath(m, 9)).toEqual(['a:session', 'a:session/2', 'a:session/2/9']);
+    const m2 = model([ring(1, '_ses', [2]), ring(2, 'a', [9]), ring(3, '_uid.1000', [9]), k(9, 'x')], { session: 1, user: 3 });
+    expect(findRowPath(m2, 9)).toEqual(['a:user', 'a:user/9']); // shorter wins over search order
+    expect(findRowPath(m, 3)).toEqual(['a:user']);
+  });
+
+  it('finds keys under kernel-held keyrings and orphans', () => {
+    const m = model([ring(1, '_ses', []), ring(10, '.dns_resolver', [11], { orphan: true }), k(11, 'afsdb', { orphan: true })], { session: 1 });
+    expect(findRowPath(m, 11)).toEqual(['k:10', 'k:10/11']);
+    expect(findRowPath(m, 404)).toBeNull();
+  });
+});

@@ -1,0 +1,28 @@
+// Runs the search debounced, off the render path: typing updates `query` at once, the match sets
+// are computed after a short pause (and again when the keys change) and stored as `search`.
+import { useEffect } from 'react';
+import { useKb } from '../store';
+import { runSearch } from './search';
+import { selectTreeModel } from './useTreeRows';
+
+export const SEARCH_DEBOUNCE_MS = 150;
+
+/** Computes the search for the store's current query and keys now (used by the debounced runner and the bench). */
+export function runSearchNow(): void {
+  const s = useKb.getState();
+  const model = selectTreeModel(s);
+  s.setSearch(model ? runSearch(model.keys, model.parents, s.query) : null);
+}
+
+export function useSearchRunner(): void {
+  const query = useKb((s) => s.query);
+  const keys = useKb((s) => s.keys);
+  useEffect(() => {
+    if (!query.trim()) {
+      if (useKb.getState().search) useKb.getState().setSearch(null);
+      return;
+    }
+    const t = setTimeout(runSearchNow, SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [query, keys]);
+}

@@ -1,0 +1,42 @@
+// The rows the tree draws, derived from the store and memoised on exactly what they depend on.
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useKb, type KbState } from '../store';
+import { flattenTree, type FlatRow } from './flatten';
+import { buildTreeModel, type TreeModel } from './model';
+
+let memo: { keys: KbState['keys']; anchors: unknown; model: TreeModel } | null = null;
+
+/** The graph model for the store's current keys; rebuilt only when the key map or anchors change. */
+export function selectTreeModel(s: Pick<KbState, 'keys' | 'meta'>): TreeModel | null {
+  if (!s.meta) return null;
+  if (memo && memo.keys === s.keys && memo.anchors === s.meta.anchors) return memo.model;
+  const model = buildTreeModel(s.keys, s.meta.anchors);
+  memo = { keys: s.keys, anchors: s.meta.anchors, model };
+  return model;
+}
+
+export function useTreeModel(): TreeModel | null {
+  const [keys, meta] = useKb(useShallow((s) => [s.keys, s.meta] as const));
+  return useMemo(() => selectTreeModel({ keys, meta }), [keys, meta]);
+}
+
+export function useTreeRows(): FlatRow[] {
+  const model = useTreeModel();
+  const { expansion, searchExpansion, search, filterMatches, ghosts } = useKb(
+    useShallow((s) => ({
+      expansion: s.expansion,
+      searchExpansion: s.searchExpansion,
+      search: s.search,
+      filterMatches: s.filterMatches,
+      ghosts: s.ghosts,
+    })),
+  );
+  return useMemo(
+    () =>
+      model
+        ? flattenTree(model, { expansion: search ? searchExpansion : expansion, search, filter: filterMatches, ghosts })
+        : [],
+    [model, expansion, searchExpansion, search, filterMatches, ghosts],
+  );
+}

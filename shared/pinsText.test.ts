@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { describePins, formatDuration, keyName } from './pinsText';
+import type { KeyInfo } from './snapshot';
+
+const NOW = 1_800_000_000_000;
+
+function key(id: number, fields: Partial<KeyInfo> = {}): KeyInfo {
+  return {
+    id,
+    type: 'user',
+    description: `k${id}`,
+    uid: 0,
+    gid: 0,
+    perm: 0x3f010000,
+    flags: 'I--Q---',
+    usage: 1,
+    timeout: 'perm',
+    expiresAt: null,
+    possessed: true,
+    orphan: false,
+    pins: [],
+    doomed: null,
+    ...fields,
+  };
+}
+
+const ses = key(0x1ca19b07, { type: 'keyring', description: '_ses', links: [] });
+const ring = key(0x0000abcd, { type: 'keyring', description: 'ring', links: [] });
+const userReg = key(0x225b5587, { type: 'keyring', description: '.user_reg', links: [] });
+const byId = new Map([ses, ring, userReg].map((k) => [k.id, k]));
+
+describe('describePins', () => {
+  it("says the issue's sentence for a keyring linked from _ses and held by processes", () => {
+    const k = key(7, {
+      type: 'keyring',
+      description: 'krb',
+      usage: 3,
+      pins: [
+        { kind: 'link', from: ses.id },
+        { kind: 'credentials', count: 2 },
+      ],
+    });
+    expect(describePins(k, byId, NOW)).toEqual({
+      keptBy: 'Kept alive by: link from _ses (0x1ca19b07); 2 process references.',
+      ifUnlinked: 'Unlinking it from _ses (0x1ca19b07) would leave 2 references.',
+    });
+  });
+
+  it('warns that the last unlink destroys the key', () => {
+    const k = key(7, { pins: [{ kind: 'link', from: ses.id }] });
+    expect(describePins(k, byId, NOW).ifUnlinked).toBe('Unlinking it from _ses (0x1ca19b07) would destroy it: nothing else holds it.');
+  });
+
+  it('names several linking keyrings, and unknown ones by id', () => {
+    const k = key(7, {
+      usage: 2,
+      pins: [
+        { kind: 'link', from: ses.id },
+        { kind: 'link', from: 0x11 },
+      ],
+    });
+    const text = describePins(k, byId, NOW);
+    expect(text.keptBy).toBe('Kept alive by: links from _ses (0x1ca19b07) and 0x00000011.');
+    expect(text.ifUnlinked).toBe('Unlinking it from any one of these keyrings would leave 1 reference.');
+  });
+
+  it('shortens long link lists', () => {
+    const pins = [1, 2, 3, 4, 5].map((from) => ({ kind: 'link' as const, from }));
+    expect(describePins(key(7, { pins }), byId, NOW).keptBy).toBe(
+      'Kept alive by: links from 0x00000001, 0x00000002, 0x00000003 and 2 more.',
+    );
+  });
+
+  it('says who holds a session keyring nothing links', () => {
+    const text = describePins(key(9, { type: 'keyring', description: '_ses', pins: [{ kind: 'credentials', count: 1 }] }), byId, NOW);
+    expect(text).toEqual({ keptBy: 'Kept alive by: 1 process reference.' });
+  });
+
+  it('calls unexplained references of kernel keyrings and plain keys what they can be', () => {
+    expect(describePins(key(9, { type: 'keyring', description: '.user_reg', pins: [{ kind: 'credentials', count: 1 }] }), byId, NOW).keptBy).toBe(
+      'Kept alive by: 1 kernel reference.',
+    );
+    expect(describePins(key(9, { pins: [{ kind: 'credentials', count: 2 }] }), byId, NOW).keptBy).toBe(
+      'Kept alive by: 2 other references (unreadable keyrings or the kernel).',
+    );
+  });
+
+  it("explains the user keyrings and .user_reg", () => {
+    const k = key(5, {
+      type: 'keyring',
+      description: '_uid.0',
+      pins: [
+        { kind: 'link', from: userReg.id },
+        { kind: 'user', uid: 0, processes: 1, userRegistry: userReg.id },
+      ],
+    });
+    expect(describePins(k, byId, NOW).keptBy).toBe(
+      "Kept alive by: link from .user_reg (0x225b5587); uid 0's user keyring, kept by .user_reg (0x225b5587) even after the user's last process (1 process of uid 0 running).",
+    );
+    const old = key(5, { type: 'keyring', description: '_uid.1000', pins: [{ kind: 'user', uid: 1000, processes: 3 }] });
+    expect(describePins(old, byId, NOW).keptBy).toBe(
+      "Kept alive by: uid 1000's user keyring, kept while the user has processes (3 processes of uid 1000 running).",
+    );
+  });
+
+  it('adds the countdown of a timer, and how the persistent keyring is renewed', () => {
+    const timed = key(7, { pins: [{ kind: 'link', from: ring.id }, { kind: 'timer', expiresAt: NOW + 300_000 }] });
+    expect(describePins(timed, byId, NOW).keptBy).toBe('Kept alive by: link from ring (0x0000abcd). Expires in 5 min.');
+    const persistent = key(8, {
+      type: 'keyring',
+      description: '_persistent.0',
+      pins: [
+        { kind: 'link', from: ring.id },
+        { kind: 'timer', expiresAt: NOW + 2 * 86400_000 + 23 * 3600_000, renewalSeconds: 259200, renewedBy: 'KEYCTL_GET_PERSISTENT' },
+      ],
+    });
+    expect(describePins(persistent, byId, NOW).keptBy).toBe(
+      'Kept alive by: link from ring (0x0000abcd). Expires in 2 d 23 h unless renewed: only KEYCTL_GET_PERSISTENT resets the timer (to 3 d); reading it does not.',
+    );
+  });
+
+  it('says when the collector takes a doomed key', () => {
+    const revoked = key(7, { pins: [{ kind: 'link', from: ses.id }], doomed: { reason: 'revoked', collectAfter: NOW + 300_000 } });
+    expect(describePins(revoked, byId, NOW, 300).doom).toBe(
+      'Doomed: revoked; the collector removes it within about 5 min (gc_delay 300 s).',
+    );
+    expect(describePins(revoked, byId, NOW).doom).toBe('Doomed: revoked; the collector removes it within about 5 min.');
+
+    const expired = key(7, { doomed: { reason: 'expired', collectAfter: NOW + 90_000 } });
+    expect(describePins(expired, byId, NOW, 300).doom).toBe('Doomed: expired; the collector removes it in about 2 min (gc_delay 300 s).');
+    const overdue = key(7, { doomed: { reason: 'expired', collectAfter: NOW - 1_000 } });
+    expect(describePins(overdue, byId, NOW).doom).toBe('Doomed: expired; the collector removes it any moment now.');
+
+    for (const reason of ['invalidated', 'dead', 'unpinned'] as const) {
+      expect(describePins(key(7, { doomed: { reason, collectAfter: NOW } }), byId, NOW).doom).toMatch(/the collector removes it at once\.$/);
+    }
+    expect(describePins(key(7, { doomed: { reason: 'unpinned', collectAfter: NOW } }), byId, NOW)).toEqual({
+      keptBy: 'Kept alive by: nothing.',
+      doom: 'Doomed: nothing holds it; the collector removes it at once.',
+    });
+    expect(describePins(key(7, { doomed: { reason: 'negative', collectAfter: null } }), byId, NOW).doom).toBe(
+      'Doomed: negative (a failed lookup cached as a key); it has no timeout, so it stays until nothing references it.',
+    );
+  });
+
+  it('says so when the analysis has not run', () => {
+    expect(describePins(key(7, { pins: undefined }), byId, NOW)).toEqual({ keptBy: 'Kept alive by: not analysed.' });
+  });
+});
+
+describe('formatDuration', () => {
+  it('reads like a countdown, two units at most', () => {
+    expect(formatDuration(0)).toBe('0 s');
+    expect(formatDuration(45)).toBe('45 s');
+    expect(formatDuration(300)).toBe('5 min');
+    expect(formatDuration(3599)).toBe('1 h');
+    expect(formatDuration(3600 + 5 * 60)).toBe('1 h 5 min');
+    expect(formatDuration(7200 - 10)).toBe('2 h');
+    expect(formatDuration(259200)).toBe('3 d');
+    expect(formatDuration(2 * 86400 + 23 * 3600 + 59 * 60)).toBe('3 d');
+    expect(formatDuration(-5)).toBe('0 s');
+  });
+});
+
+describe('keyName', () => {
+  it('prints description and 8-digit hex id, or the id alone', () => {
+    expect(keyName(ses.id, byId)).toBe('_ses (0x1ca19b07)');
+    expect(keyName(0xfffffffe, byId)).toBe('0xfffffffe');
+  });
+});
