@@ -85,6 +85,64 @@ export interface KeyringMethods {
   refresh: { args: []; result: PollerStatus };
   getKeyDetails: { args: [id: number]; result: KeyDetails };
   getIdentityNames: { args: []; result: IdentityNames };
+  /** What this connection may do: actions only with `serve --allow-actions` / the app's IPC allowing them. */
+  getCapabilities: { args: []; result: Capabilities };
+  addKey: { args: [request: AddKeyRequest]; result: ActionOutcome };
+  /** Payloads travel as base64 (bytes, not text: a payload may be binary). */
+  updateKey: { args: [id: number, payloadBase64: string]; result: ActionOutcome };
+  linkKey: { args: [id: number, keyring: number]; result: ActionOutcome };
+  unlinkKey: { args: [id: number, keyring: number]; result: ActionOutcome };
+  moveKey: { args: [id: number, from: number, to: number, exclusive: boolean]; result: ActionOutcome };
+  revokeKey: { args: [id: number]; result: ActionOutcome };
+  invalidateKey: { args: [id: number]; result: ActionOutcome };
+  clearKeyring: { args: [id: number]; result: ActionOutcome };
+  setKeyTimeout: { args: [id: number, seconds: number]; result: ActionOutcome };
+  setKeyPerm: { args: [id: number, perm: number]; result: ActionOutcome };
+  /** uid/gid as a number or a name from getIdentityNames; null leaves it unchanged. */
+  chownKey: { args: [id: number, uid: number | string | null, gid: number | string | null]; result: ActionOutcome };
+  /** A secret: read only on request, never logged or stored. */
+  readPayload: { args: [id: number]; result: PayloadRead };
+  searchKey: { args: [ring: number, type: string, description: string]; result: SearchOutcome };
+  /** uid null = this process's uid. Links the persistent keyring into `dest` and renews its expiry. */
+  getPersistentKeyring: { args: [uid: number | null, dest: number]; result: ActionOutcome };
+}
+
+export interface Capabilities {
+  actionsAllowed: boolean;
+}
+
+/** Key types the UI can add. */
+export const ADDABLE_KEY_TYPES = ['user', 'logon', 'keyring'] as const;
+export type AddableKeyType = (typeof ADDABLE_KEY_TYPES)[number];
+
+export interface AddKeyRequest {
+  type: AddableKeyType;
+  description: string;
+  /** base64; null for a keyring. */
+  payloadBase64: string | null;
+  /** The keyring to link the new key into (a serial, or a special id like -3 for the session keyring). */
+  keyring: number;
+}
+
+/** What an action did, in words the UI shows as is. */
+export interface ActionOutcome {
+  message: string;
+  /** The key the action made or found (add, get persistent). */
+  keyId?: number;
+}
+
+export interface PayloadRead {
+  id: number;
+  base64: string;
+  length: number;
+}
+
+export interface SearchOutcome {
+  /** The key KEYCTL_SEARCH found. */
+  found: number;
+  /** Keyrings from `ring` down to the found key's keyring, from the snapshot; null when the snapshot cannot tell. */
+  path: number[] | null;
+  message: string;
 }
 
 export type MethodName = keyof KeyringMethods;
@@ -105,6 +163,21 @@ export const METHOD_NAMES = [
   'refresh',
   'getKeyDetails',
   'getIdentityNames',
+  'getCapabilities',
+  'addKey',
+  'updateKey',
+  'linkKey',
+  'unlinkKey',
+  'moveKey',
+  'revokeKey',
+  'invalidateKey',
+  'clearKeyring',
+  'setKeyTimeout',
+  'setKeyPerm',
+  'chownKey',
+  'readPayload',
+  'searchKey',
+  'getPersistentKeyring',
 ] as const satisfies readonly MethodName[];
 
 /** Poll interval bounds, in ms, enforced on both sides. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyDelta, applyDeltaToMap, diffSnapshots, sameExpiry } from './delta';
+import { applyDelta, applyDeltaToMap, diffSnapshots, keepExpiryEstimates, sameExpiry } from './delta';
 import type { KeyInfo, Snapshot } from './snapshot';
 
 const anchors = { thread: null, process: null, session: 1, user: null, userSession: null, persistent: null };
@@ -91,6 +91,16 @@ describe('diffSnapshots / applyDelta', () => {
     expect(d.removed).toEqual([1]);
     expect(d.added.map((k) => k.type)).toEqual(['user']);
     expect(applyDelta(a, d).keys[0]).not.toHaveProperty('links');
+  });
+
+  it('keeps the previous expiry estimate while the rounded column still allows it', () => {
+    const a = snap([key(1, { timeout: '2d', expiresAt: 1000 + 2.5 * 86_400_000 })], 1000);
+    const b = snap([key(1, { timeout: '2d', expiresAt: 5000 + 2 * 86_400_000 })], 5000);
+    keepExpiryEstimates(a, b);
+    expect(b.keys[0]!.expiresAt).toBe(1000 + 2.5 * 86_400_000);
+    const c = snap([key(1, { timeout: '1d', expiresAt: 2 * 86_400_000 })], 86_400_000);
+    keepExpiryEstimates(a, c);
+    expect(c.keys[0]!.expiresAt).toBe(2 * 86_400_000);
   });
 
   it('reports anchor and quota changes', () => {

@@ -24,6 +24,21 @@ export function sameExpiry(prevExpiresAt: number | null, next: KeyInfo, takenAt:
   return prevExpiresAt >= low - 1000 && prevExpiresAt < low + unit + 1000;
 }
 
+/**
+ * Keeps, in place, each key's previous expiry estimate while it still fits the kernel's rounded column, so
+ * successive scans agree on it (and pins, change logs and diffs do not see a change every poll).
+ */
+export function keepExpiryEstimates(prev: Snapshot | null, next: Snapshot): void {
+  if (!prev) return;
+  const before = new Map<number, number | null>();
+  for (const k of prev.keys) if (k.expiresAt !== null) before.set(k.id, k.expiresAt);
+  for (const k of next.keys) {
+    if (k.expiresAt === null) continue;
+    const old = before.get(k.id);
+    if (old !== undefined && old !== k.expiresAt && sameExpiry(old, k, next.takenAt)) k.expiresAt = old;
+  }
+}
+
 function sameLinks(a: readonly number[] | null | undefined, b: readonly number[] | null | undefined): boolean {
   if (a === b) return true;
   if (!a || !b || a.length !== b.length) return false;

@@ -3,6 +3,7 @@
 // Pure: zod only, no Node, Electron or DOM.
 import { z } from 'zod';
 import {
+  ADDABLE_KEY_TYPES,
   MAX_POLL_INTERVAL_MS,
   METHOD_NAMES,
   MIN_POLL_INTERVAL_MS,
@@ -11,6 +12,17 @@ import {
   type MethodName,
 } from './api';
 import type { RpcError, RpcErrorCode } from './ipcChannels';
+import {
+  base64ToBytes,
+  checkDescription,
+  checkKeyId,
+  checkKeyType,
+  checkPayloadSize,
+  checkPermMask,
+  checkTimeout,
+  parseIdentity,
+  type Checked,
+} from './validate';
 
 // ---------------------------------------------------------------------------------------------
 // Method arguments and kinds
@@ -26,6 +38,43 @@ const pollIntervalSchema = z
 
 const noArgs = z.tuple([]);
 
+/** A zod schema that runs one of shared/validate's checks, so the service refuses with the UI's reason. */
+function checkedBy<T extends z.ZodType>(base: T, check: (v: z.infer<T>) => Checked<unknown>): T {
+  return base.superRefine((value, ctx) => {
+    const result = check(value);
+    if (!result.ok) ctx.addIssue({ code: 'custom', message: result.reason });
+  }) as unknown as T;
+}
+
+/** A keyring argument: a serial, or @t/@p/@s/@u/@us as -1..-5. */
+const keyringIdSchema = checkedBy(z.number(), (v) => checkKeyId(v, true));
+/** A key argument of an action: a serial, with shared/validate's reason when it is not one. */
+const keyIdSchema = checkedBy(z.number(), (v) => checkKeyId(v));
+const base64PayloadSchema = z.string().max(64 * 1024).superRefine((value, ctx) => {
+  const bytes = base64ToBytes(value);
+  if (!bytes.ok) ctx.addIssue({ code: 'custom', message: bytes.reason });
+});
+/** uid/gid by number or name; names are resolved by the service. null leaves it unchanged. */
+const identitySchema = z.union([z.number(), z.string().max(256), z.null()]).superRefine((value, ctx) => {
+  if (typeof value === 'string') return; // names are looked up by the service
+  const r = parseIdentity(value, {}, 'user');
+  if (!r.ok) ctx.addIssue({ code: 'custom', message: r.reason });
+});
+const addKeyRequestSchema = z
+  .object({
+    type: z.enum(ADDABLE_KEY_TYPES),
+    description: checkedBy(z.string(), checkDescription),
+    payloadBase64: z.union([base64PayloadSchema, z.null()]),
+    keyring: keyringIdSchema,
+  })
+  .strict()
+  .superRefine((req, ctx) => {
+    const bytes = req.payloadBase64 === null ? new Uint8Array() : base64ToBytes(req.payloadBase64);
+    const length = bytes instanceof Uint8Array ? bytes.length : bytes.ok ? bytes.value.length : 0;
+    const size = checkPayloadSize(req.type, length);
+    if (!size.ok) ctx.addIssue({ code: 'custom', path: ['payloadBase64'], message: size.reason });
+  });
+
 /**
  * One schema per method for its argument tuple. Typed as a complete map, so a method added to
  * KeyringMethods does not compile until it says what it accepts.
@@ -39,6 +88,21 @@ export const METHOD_ARGS: { [M in MethodName]: z.ZodType<KeyringMethods[M]['args
   refresh: noArgs,
   getKeyDetails: z.tuple([keySerialSchema]),
   getIdentityNames: noArgs,
+  getCapabilities: noArgs,
+  addKey: z.tuple([addKeyRequestSchema]),
+  updateKey: z.tuple([keyIdSchema, base64PayloadSchema]),
+  linkKey: z.tuple([keyIdSchema, keyringIdSchema]),
+  unlinkKey: z.tuple([keyIdSchema, keyringIdSchema]),
+  moveKey: z.tuple([keyIdSchema, keyringIdSchema, keyringIdSchema, z.boolean()]),
+  revokeKey: z.tuple([keyIdSchema]),
+  invalidateKey: z.tuple([keyIdSchema]),
+  clearKeyring: z.tuple([keyringIdSchema]),
+  setKeyTimeout: z.tuple([keyIdSchema, checkedBy(z.number(), checkTimeout)]),
+  setKeyPerm: z.tuple([keyIdSchema, checkedBy(z.number(), checkPermMask)]),
+  chownKey: z.tuple([keyIdSchema, identitySchema, identitySchema]),
+  readPayload: z.tuple([keyIdSchema]),
+  searchKey: z.tuple([keyringIdSchema, checkedBy(z.string(), checkKeyType), checkedBy(z.string(), checkDescription)]),
+  getPersistentKeyring: z.tuple([z.union([checkedBy(z.number(), (v) => parseIdentity(v, {}, 'user')), z.null()]), keyringIdSchema]),
 };
 
 /**
@@ -55,6 +119,24 @@ export const METHOD_KINDS: { [M in MethodName]: 'read' | 'action' } = {
   refresh: 'read',
   getKeyDetails: 'read',
   getIdentityNames: 'read',
+  getCapabilities: 'read',
+  addKey: 'action',
+  updateKey: 'action',
+  linkKey: 'action',
+  unlinkKey: 'action',
+  moveKey: 'action',
+  revokeKey: 'action',
+  invalidateKey: 'action',
+  clearKeyring: 'action',
+  setKeyTimeout: 'action',
+  setKeyPerm: 'action',
+  chownKey: 'action',
+  // A payload is a secret: a read-only connection never hands one out.
+  readPayload: 'action',
+  // KEYCTL_SEARCH without a destination changes nothing, and only finds what the key permissions let it.
+  searchKey: 'read',
+  // Links a keyring and renews its expiry: a change.
+  getPersistentKeyring: 'action',
 };
 
 export function isMethodName(name: unknown): name is MethodName {

@@ -1,9 +1,7 @@
 // The command-line entry (bin/keyring-browser calls main(argv)). Never imports electron.
 import { join, resolve } from 'node:path';
-// Only type imports from the engine here: `snapshot` starts its reader thread before loading the rest
-// (koffi, the scanner), so the kernel read overlaps with module loading.
-import type * as ScannerModule from '../keyring/scanner';
 import { NonPossessingReader } from '../keyring/nonPossessingReader';
+import { Scanner } from '../keyring/scanner';
 import { launchApp } from './app';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { renderTree } from './tree';
@@ -37,12 +35,16 @@ async function run(command: Command, io: Io): Promise<number> {
       return 0;
     case 'snapshot': {
       const procRoot = process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
+      // The reader thread starts reading /proc/keys at once, while this thread finds its anchors.
       const reader = new NonPossessingReader(procRoot);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { scanSnapshot } = require('../keyring/scanner') as typeof ScannerModule;
-      const snapshot = await scanSnapshot({ reader, procRoot });
-      io.stdout(command.json ? JSON.stringify(snapshot) + '\n' : renderTree(snapshot));
-      return 0;
+      // One shot: no name cache. The reader thread is stopped but not waited for (it is unref'd).
+      try {
+        const snapshot = await new Scanner({ reader, procRoot, cacheNames: false }).scan();
+        io.stdout(command.json ? JSON.stringify(snapshot) + '\n' : renderTree(snapshot));
+        return 0;
+      } finally {
+        void reader.close();
+      }
     }
     case 'serve': {
       // Loaded here so `snapshot` does not pay for the HTTP stack.

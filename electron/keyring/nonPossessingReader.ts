@@ -95,14 +95,17 @@ export class NonPossessingReader {
    */
   constructor(prefetch?: string) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { koffiPath: require.resolve('koffi') } });
-    // Let the process exit while the helper idles between polls (the CLI; serve keeps itself alive).
-    this.worker.unref();
     this.worker.on('message', (msg: { seq: number }) => {
       const p = this.pending.get(msg.seq);
       if (!p) return;
       this.pending.delete(msg.seq);
+      if (this.pending.size === 0) this.worker.unref();
       p.resolve(msg);
     });
+    // The helper keeps the process alive only while a request is pending: between polls it lets the
+    // process exit (the CLI need not tear it down; serve keeps itself alive). unref() must come after the
+    // 'message' listener, which re-refs the worker.
+    this.worker.unref();
     const fail = (err: Error): void => {
       this.failure = err;
       for (const p of this.pending.values()) p.reject(err);
@@ -121,6 +124,7 @@ export class NonPossessingReader {
     if (this.failure) return Promise.reject(this.failure);
     const seq = ++this.seq;
     return new Promise<T>((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
       this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject });
       this.worker.postMessage({ ...msg, seq });
     });

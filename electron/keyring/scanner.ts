@@ -10,7 +10,21 @@
 //    those alone it needs its own /proc/keys (possessingProc.ts, throttled).
 // Possession is computed in userland (possession.ts). Keys that vanish mid-scan are dropped (or kept with
 // what /proc/keys said), never an error. The helper's own keyrings never appear.
+//
+// Decisions a consumer must know:
+//  - `links` lists members in kernel order, including members this process may not view at all (no view
+//    bit even as possessor): such ids have no entry in `keys`. Members that vanished mid-scan are removed.
+//  - `orphan`: reachable neither from an anchor nor from a kernel-held keyring (`.user_reg`,
+//    `.dns_resolver`, ...: type keyring, name starting with '.', which userspace may not create). Kernel-held
+//    keyrings are roots of their own, so they and what hangs off them (`_uid.N` under `.user_reg`,
+//    `_persistent.N` under `.persistent_register`) are not orphans.
+//  - anchors.session is null when the session keyring denies search: GET_KEYRING_ID(-3) itself answers
+//    EACCES, so the kernel will not name it (and nothing is possessed through it). See anchors.ts for what
+//    -3 does when there is no session keyring at all.
+//  - Possessor-only keys' flags/usage/timeout come from the possessing side's /proc/keys, re-read at most
+//    once per 10 × its cost (possessingProc.ts): on a huge tree with such keys they may lag a few polls.
 import { decodeFlags } from '../../shared/flags';
+import { keepExpiryEstimates } from '../../shared/delta';
 import type { Anchors, KeyInfo, QuotaInfo, Snapshot } from '../../shared/snapshot';
 import { findUserAnchors, isKernelKeyring, readProcessAnchors, type ProcessAnchors } from './anchors';
 import * as keyctl from './keyctl';
@@ -18,6 +32,8 @@ import { isVanished, KeyctlError, type KeyDescription } from './keyctl';
 import { parseKeyUsers } from './keyUsers';
 import { NameCache, type KeyName } from './nameCache';
 import { NonPossessingReader, type DescribeOutcome, type ReadResult } from './nonPossessingReader';
+import { readPinEnvironment } from './pinEnvironment';
+import { annotatePins } from './pins';
 import { computePossession, reachableFrom } from './possession';
 import { PossessingProcKeys } from './possessingProc';
 import { descriptionFromRest, expiresAtFromTimeout, parseProcKeys, type ProcKeyLine } from './procKeys';
@@ -91,6 +107,8 @@ export class Scanner {
   private readonly names: NameCache;
   private readonly possessingProc: PossessingProcKeys;
   lastStats: ScanStatsDetail = { describedByReader: 0, possessorOnly: 0, keyringsRead: 0 };
+  /** The last snapshot, whose expiry estimates and doom bounds the next scan keeps where they still hold. */
+  private previous: Snapshot | null = null;
 
   constructor(private readonly options: ScannerOptions = {}) {
     this.procRoot = options.procRoot ?? defaultProcRoot();
@@ -246,15 +264,13 @@ export class Scanner {
     trace('keys');
     this.names.retainOnly(new Set(entries.keys()));
     this.lastStats = stats;
-    return {
-      takenAt,
-      uid: who.uid,
-      gid: who.gid,
-      groups: who.groups,
-      anchors,
-      keys,
-      quotas,
-    };
+    const snapshot: Snapshot = { takenAt, uid: who.uid, gid: who.gid, groups: who.groups, anchors, keys, quotas };
+    // Steady the rounded-timeout estimates against the last scan, then say what keeps each key alive.
+    keepExpiryEstimates(this.previous, snapshot);
+    annotatePins(snapshot, readPinEnvironment(takenAt, this.procRoot), this.previous ?? undefined);
+    trace('pins');
+    this.previous = snapshot;
+    return snapshot;
   }
 
   private processAnchors(hidden: ReadonlySet<number>): ProcessAnchors {

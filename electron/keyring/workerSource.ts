@@ -41,7 +41,6 @@ type Reply = { seq: number; snapshot?: Snapshot; stats?: ScanStatsDetail; error?
 
 export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): WorkerSnapshotSource {
   const worker = new Worker(scanWorkerPath(), { workerData: { threadKeyring: callerThreadKeyring(), procRoot: options.procRoot } });
-  worker.unref();
   let seq = 0;
   let failure: Error | null = null;
   let stats: ScanStatsDetail | null = null;
@@ -55,8 +54,11 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
     const p = pending.get(r.seq);
     if (!p) return;
     pending.delete(r.seq);
+    if (pending.size === 0) worker.unref();
     p.resolve(r);
   });
+  // Alive only while a scan is pending (unref after the 'message' listener, which re-refs the worker).
+  worker.unref();
   worker.on('error', failAll);
   worker.on('exit', (code) => failAll(new Error(`the scan worker exited (code ${code})`)));
 
@@ -64,6 +66,7 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
     if (failure) return Promise.reject(failure);
     const s = ++seq;
     return new Promise<Reply>((resolve, reject) => {
+      if (pending.size === 0) worker.ref();
       pending.set(s, { resolve, reject });
       worker.postMessage({ op, seq: s });
     });

@@ -19,6 +19,8 @@ export async function dispatchCall(
 ): Promise<RpcResult<unknown>> {
   const call = validateCall(method, args, options.allowActions);
   if (!call.ok) return call;
+  // Only the transport knows whether its connection may act; the renderer asks so it can show the read-only switch.
+  if (call.method === 'getCapabilities') return { ok: true, result: { actionsAllowed: options.allowActions } };
   try {
     const fn = service[call.method] as (...a: unknown[]) => Promise<unknown>;
     return { ok: true, result: await fn.apply(service, call.args) };

@@ -25,6 +25,7 @@ import { KeyringApiError } from '../../shared/protocol';
 import type { Snapshot } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
 import { readIdentityNames } from '../names';
+import { createActions, type ActionMethods } from './actions';
 import { readKeyDetails } from './keyDetails';
 import { Poller } from './poller';
 
@@ -133,6 +134,32 @@ export class KeyringService implements KeyringApi {
     const read = this.options.readIdentityNames ?? readIdentityNames;
     return read();
   }
+
+  /** A direct caller may do everything; the transports narrow this to what their connection allows (dispatch.ts). */
+  async getCapabilities(): Promise<{ actionsAllowed: boolean }> {
+    return { actionsAllowed: true };
+  }
+
+  // --- actions (electron/service/actions.ts): each rescans, so the view shows their effect ---------
+  private readonly actions: ActionMethods = createActions({
+    snapshot: () => this.current?.snapshot ?? null,
+    refresh: () => this.refresh(),
+    identityNames: () => this.getIdentityNames(),
+  });
+  addKey: ActionMethods['addKey'] = (...a) => this.actions.addKey(...a);
+  updateKey: ActionMethods['updateKey'] = (...a) => this.actions.updateKey(...a);
+  linkKey: ActionMethods['linkKey'] = (...a) => this.actions.linkKey(...a);
+  unlinkKey: ActionMethods['unlinkKey'] = (...a) => this.actions.unlinkKey(...a);
+  moveKey: ActionMethods['moveKey'] = (...a) => this.actions.moveKey(...a);
+  revokeKey: ActionMethods['revokeKey'] = (...a) => this.actions.revokeKey(...a);
+  invalidateKey: ActionMethods['invalidateKey'] = (...a) => this.actions.invalidateKey(...a);
+  clearKeyring: ActionMethods['clearKeyring'] = (...a) => this.actions.clearKeyring(...a);
+  setKeyTimeout: ActionMethods['setKeyTimeout'] = (...a) => this.actions.setKeyTimeout(...a);
+  setKeyPerm: ActionMethods['setKeyPerm'] = (...a) => this.actions.setKeyPerm(...a);
+  chownKey: ActionMethods['chownKey'] = (...a) => this.actions.chownKey(...a);
+  readPayload: ActionMethods['readPayload'] = (...a) => this.actions.readPayload(...a);
+  searchKey: ActionMethods['searchKey'] = (...a) => this.actions.searchKey(...a);
+  getPersistentKeyring: ActionMethods['getPersistentKeyring'] = (...a) => this.actions.getPersistentKeyring(...a);
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);

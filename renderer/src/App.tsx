@@ -3,19 +3,23 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { KeyringApi } from '../../shared/api';
+import { ActionsRoot } from './actions/ActionsRoot';
+import { ReadOnlySwitch } from './actions/ReadOnlySwitch';
 import { ApiContext } from './apiContext';
 import { ChangeLog } from './components/ChangeLog';
 import { DetailsPanel } from './components/DetailsPanel';
 import { SearchBar } from './components/SearchBar';
 import { StatusBar } from './components/StatusBar';
 import { TreeView } from './components/TreeView';
+import { GraphView } from './graph/GraphView';
+import { VIEW_PANEL_ID, ViewSwitch } from './graph/ViewSwitch';
 import { connectStore } from './store/connect';
 import { useKb } from './store';
 import { useSearchRunner } from './tree/useSearchRunner';
 
 function MainArea() {
-  const { connection, error, hasSnapshot, count } = useKb(
-    useShallow((s) => ({ connection: s.connection, error: s.connectionError, hasSnapshot: s.meta != null, count: s.keys.size })),
+  const { connection, error, hasSnapshot, count, view } = useKb(
+    useShallow((s) => ({ connection: s.connection, error: s.connectionError, hasSnapshot: s.meta != null, count: s.keys.size, view: s.view })),
   );
   if (!hasSnapshot) {
     return (
@@ -49,7 +53,9 @@ function MainArea() {
         </div>
       ) : (
         <div className="split">
-          <TreeView />
+          <div className="view-panel" id={VIEW_PANEL_ID} role="tabpanel" aria-labelledby={`kb-tab-${view}`}>
+            {view === 'graph' ? <GraphView /> : <TreeView />}
+          </div>
           <DetailsPanel />
         </div>
       )}
@@ -73,10 +79,13 @@ export function App({ api, mode }: { api: KeyringApi; mode?: string }) {
             Keyring Browser
             {mode && <span className="badge badge-muted">{mode}</span>}
           </div>
+          <ViewSwitch />
           <SearchBar />
+          <ReadOnlySwitch />
         </header>
         <MainArea />
         <StatusBar />
+        <ActionsRoot />
       </div>
     </ApiContext.Provider>
   );

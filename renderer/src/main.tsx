@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { KeyringApi } from '../../shared/api';
 import { App } from './App';
+import { unavailableActions } from './actions/unavailableActions';
 import { runBench } from './bench';
 import { createFakeApi } from './dev/fakeApi';
 import { getKeyringApi } from './transport';
@@ -57,6 +58,7 @@ function unavailableApi(e: unknown): KeyringApi {
     refresh: fail,
     getKeyDetails: fail,
     getIdentityNames: fail,
+    ...unavailableActions(fail),
     subscribe: () => () => {},
   };
 }

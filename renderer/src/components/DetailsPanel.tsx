@@ -4,12 +4,15 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { KeyDetails } from '../../../shared/api';
 import { decodeFlags, flagWords } from '../../../shared/flags';
+import { describePins } from '../../../shared/pinsText';
 import type { AnchorName, KeyInfo } from '../../../shared/snapshot';
+import { ActionButtons } from '../actions/ActionButtons';
 import { useApi } from '../apiContext';
 import { useKb } from '../store';
 import { anchorNamesOf, ANCHOR_LABELS, findRowPath, type TreeModel } from '../tree/model';
 import { revealKey } from '../tree/reveal';
 import { useTreeModel } from '../tree/useTreeRows';
+import { useNow } from '../util/clock';
 import { formatDateTime, hexId } from '../util/format';
 import { Countdown } from './Countdown';
 import { KeyIcon } from './KeyIcon';
@@ -65,6 +68,23 @@ function KeyRef({ id, k }: { id: number; k: KeyInfo | undefined }) {
   );
 }
 
+/**
+ * "Kept alive by …", what one unlink would leave, and when a doomed key goes: the engine's pins in
+ * words (shared/pinsText). Its own component so the one-second clock re-renders only these lines.
+ */
+function PinsSection({ k, keys }: { k: KeyInfo; keys: ReadonlyMap<number, KeyInfo> }) {
+  const now = useNow();
+  const text = describePins(k, keys, now);
+  return (
+    <section aria-label="Kept alive by">
+      <h3>Kept alive by {k.doomed && <span className="badge badge-revoked">doomed</span>}</h3>
+      <p className="pins-text" data-pins-sentence="">{text.keptBy}</p>
+      {text.ifUnlinked && <p className="pins-text muted">{text.ifUnlinked}</p>}
+      {text.doom && <p className="pins-text pins-doom">{text.doom}</p>}
+    </section>
+  );
+}
+
 export function DetailsPanel() {
   const { k, meta, identity } = useKb(
     useShallow((s) => ({ k: s.selectedId != null ? s.keys.get(s.selectedId) : undefined, meta: s.meta, identity: s.identity })),
@@ -103,6 +123,8 @@ export function DetailsPanel() {
           </div>
         </div>
       </header>
+
+      <ActionButtons k={k} linkedFrom={parents.length} />
 
       <section>
         <h3>Key</h3>
@@ -166,6 +188,8 @@ export function DetailsPanel() {
           </Field>
         </dl>
       </section>
+
+      <PinsSection k={k} keys={model.keys} />
 
       <section>
         <h3>Permissions</h3>

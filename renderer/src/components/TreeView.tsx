@@ -152,7 +152,7 @@ export function TreeView() {
 
   const items = virtualizer.getVirtualItems();
   return (
-    <div className="tree-panel">
+    <div className="tree-panel" data-view="tree">
       <div className="tree-header" aria-hidden="true">
         <span className="col-head grow">Key</span>
         <span className="col col-expiry">Expires</span>

@@ -11,6 +11,7 @@ import {
   type PollerStatus,
 } from '../../../shared/api';
 import { diffSnapshots } from '../../../shared/delta';
+import { unavailableActions } from '../actions/unavailableActions';
 import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
 import { FIXTURE_IDS, fixtureSnapshot, generatedSnapshot } from './fixture';
 
@@ -97,6 +98,7 @@ export function createFakeApi(opts: FakeApiOptions = {}): KeyringApi & { tick():
       users: { 0: 'root', 1000: 'alice', 65534: 'nobody' },
       groups: { 0: 'root', 27: 'sudo', 1000: 'alice', 65534: 'nogroup' },
     }),
+    ...unavailableActions(() => Promise.reject(new Error('the demo data has no kernel behind it: actions need the app or `serve --allow-actions`'))),
   };
 }
 

@@ -1,6 +1,6 @@
 // A realistic snapshot for development and screenshots: what an administrator on a desktop with
 // pam_keyinit, a Kerberos persistent cache, an NFS/CIFS mount and a CI tool would see.
-import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
+import type { Doom, KeyInfo, Pin, Snapshot } from '../../../shared/snapshot';
 
 const UID = 1000;
 const GID = 1000;
@@ -102,7 +102,7 @@ export function fixtureSnapshot(now = Date.now()): Snapshot {
     { id: I.orphanToken, type: 'user', description: 'tmux:detached-session-token', possessed: false, orphan: true, usage: 2 },
     { id: I.orphanRing, type: 'keyring', description: 'old-session', links: [], possessed: false, orphan: true, usage: 1, timeout: '3m' },
   ];
-  return {
+  return withFixturePins({
     takenAt: now,
     uid: UID,
     gid: GID,
@@ -120,7 +120,54 @@ export function fixtureSnapshot(now = Date.now()): Snapshot {
       { uid: 0, usage: 9, nkeys: 9, nikeys: 9, qnkeys: 0, maxkeys: 1000000, qnbytes: 0, maxbytes: 25000000 },
       { uid: UID, usage: 32, nkeys: 30, nikeys: 28, qnkeys: 30, maxkeys: 200, qnbytes: 1834, maxbytes: 20000 },
     ],
-  };
+  });
+}
+
+/** gc_delay as the engine assumes it (/proc/sys/kernel/keys/gc_delay's default). */
+const GC_DELAY_MS = 300_000;
+/** persistent_keyring_expiry's default: 3 days. */
+const PERSISTENT_RENEWAL_S = 259_200;
+
+/**
+ * Fills `pins` and `doomed` the way the engine's pin analysis would for this topology (links from
+ * visible keyrings, unexplained references as credentials, timers, the user keyrings' pins, doom
+ * for revoked/invalidated/expired/negative/dead or unpinned keys), so the demo shows them.
+ */
+export function withFixturePins(snapshot: Snapshot): Snapshot {
+  const now = snapshot.takenAt;
+  const inbound = new Map<number, number[]>();
+  for (const k of snapshot.keys) for (const m of k.links ?? []) inbound.set(m, [...(inbound.get(m) ?? []), k.id]);
+  const userReg = snapshot.keys.find((k) => k.type === 'keyring' && k.description === '.user_reg')?.id;
+  const keys = snapshot.keys.map((k): KeyInfo => {
+    const from = inbound.get(k.id) ?? [];
+    const pins: Pin[] = from.map((id) => ({ kind: 'link', from: id }));
+    const unexplained = k.usage - from.length;
+    if (unexplained > 0) pins.push({ kind: 'credentials', count: unexplained });
+    const user = /^_uid(?:_ses)?\.(\d+)$/.exec(k.description);
+    if (k.type === 'keyring' && user) {
+      pins.push({ kind: 'user', uid: Number(user[1]), processes: 7, ...(userReg !== undefined ? { userRegistry: userReg } : {}) });
+    }
+    if (k.expiresAt != null && k.timeout !== 'perm' && k.timeout !== 'expd') {
+      pins.push(
+        k.type === 'keyring' && k.description.startsWith('_persistent.')
+          ? { kind: 'timer', expiresAt: k.expiresAt, renewalSeconds: PERSISTENT_RENEWAL_S, renewedBy: 'KEYCTL_GET_PERSISTENT' }
+          : { kind: 'timer', expiresAt: k.expiresAt },
+      );
+    }
+    return { ...k, pins, doomed: doomOf(k, pins, now) };
+  });
+  return { ...snapshot, keys };
+}
+
+function doomOf(k: KeyInfo, pins: readonly Pin[], now: number): Doom | null {
+  const after = (at: number | null) => (at == null ? now + GC_DELAY_MS : at + GC_DELAY_MS);
+  if (k.flags[1] === 'R') return { reason: 'revoked', collectAfter: now + GC_DELAY_MS };
+  if (k.flags[6] === 'i') return { reason: 'invalidated', collectAfter: now };
+  if (k.flags[2] === 'D') return { reason: 'dead', collectAfter: now };
+  if (k.timeout === 'expd') return { reason: 'expired', collectAfter: after(k.expiresAt) };
+  if (k.flags[5] === 'N') return { reason: 'negative', collectAfter: after(k.expiresAt) };
+  if (!pins.some((p) => p.kind !== 'timer')) return { reason: 'unpinned', collectAfter: now };
+  return null;
 }
 
 /** Deterministic pseudo-random numbers so generated trees are the same on every run. */
@@ -193,5 +240,5 @@ export function generatedSnapshot(n: number, now = Date.now()): Snapshot {
   }
   const idx = keys.indexOf(session);
   keys[idx] = { ...session, links: sessionLinks };
-  return { ...base, keys: keys.sort((a, b) => a.id - b.id) };
+  return withFixturePins({ ...base, keys: keys.sort((a, b) => a.id - b.id) });
 }

@@ -14,13 +14,13 @@ import { anchorNamesOf, isKeyring, type TreeModel } from '../tree/model';
 /** A keyring with more members than this folds its private leaf keys into a group node. */
 export const FOLD_THRESHOLD = 50;
 
-export const NODE_WIDTH = 216;
-export const NODE_HEIGHT = 42;
+export const NODE_WIDTH = 212;
+export const NODE_HEIGHT = 40;
 /** Anchor keyrings carry a label line above the description. */
-export const ANCHOR_NODE_HEIGHT = 58;
+export const ANCHOR_NODE_HEIGHT = 54;
 export const PROCESS_NODE_WIDTH = 150;
-export const PROCESS_NODE_HEIGHT = 42;
-export const GROUP_NODE_HEIGHT = 42;
+export const PROCESS_NODE_HEIGHT = 40;
+export const GROUP_NODE_HEIGHT = 40;
 
 export const PROCESS_NODE_ID = 'proc';
 

@@ -5,7 +5,17 @@ import type { StateCreator } from 'zustand';
 import type { SearchResult } from '../tree/search';
 import type { KbState } from './index';
 
+export type ViewName = 'tree' | 'graph';
+
+/** `?view=graph` opens the graph first (screenshots, the bench); the tree otherwise. */
+function initialView(): ViewName {
+  if (typeof window === 'undefined') return 'tree';
+  return new URLSearchParams(window.location.search).get('view') === 'graph' ? 'graph' : 'tree';
+}
+
 export interface ViewSlice {
+  /** Which view of the keys the main area shows. */
+  view: ViewName;
   selectedId: number | null;
   /** The row that shows the selection (a shared key has several). */
   selectedRowId: string | null;
@@ -31,9 +41,11 @@ export interface ViewSlice {
   setQuery(query: string): void;
   setSearch(result: SearchResult | null): void;
   setFilterMatches(on: boolean): void;
+  setView(view: ViewName): void;
 }
 
 export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) => ({
+  view: initialView(),
   selectedId: null,
   selectedRowId: null,
   focusedRowId: null,
@@ -72,4 +84,5 @@ export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) =
   setSearch: (search) =>
     set((s) => ({ search, searchExpansion: search?.query === s.search?.query ? s.searchExpansion : new Map() })),
   setFilterMatches: (filterMatches) => set({ filterMatches }),
+  setView: (view) => set({ view }),
 });

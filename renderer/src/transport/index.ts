@@ -3,6 +3,7 @@
 import type { KeyringApi } from '../../../shared/api';
 import { KeyringApiError, type KeyringBridge } from '../../../shared/protocol';
 import { createBridgeApi } from './bridgeClient';
+import { unavailableActions } from '../actions/unavailableActions';
 import { takeServeToken } from './serveToken';
 import { createWsKeyringApi, serveWsUrl, type WebSocketLike } from './wsClient';
 
@@ -48,6 +49,7 @@ function refusingApi(): KeyringApi {
     refresh: refuse,
     getKeyDetails: refuse,
     getIdentityNames: refuse,
+    ...unavailableActions(refuse),
     subscribe: () => () => {},
   };
 }

@@ -1,0 +1,285 @@
+// The actions behind the UI's buttons, over keyctl.ts. Each one re-checks its input with
+// shared/validate (the transport's schemas already did, but a direct caller may not have), calls the
+// kernel, turns a refusal into words (refusal.ts), answers with what happened in words, and asks for
+// a fresh scan so the view shows the kernel's real state right after, whether it worked or not.
+// Payloads are secrets: they are never logged, and the buffers read are zeroed once encoded.
+import { readFileSync } from 'node:fs';
+import type { ActionOutcome, AddKeyRequest, IdentityNames, KeyringApi, PayloadRead, SearchOutcome } from '../../shared/api';
+import { KeyringApiError } from '../../shared/protocol';
+import type { Snapshot } from '../../shared/snapshot';
+import {
+  base64ToBytes,
+  checkDescription,
+  checkKeyId,
+  checkKeyType,
+  checkPayloadSize,
+  checkPermMask,
+  checkTimeout,
+  parseIdentity,
+  type Checked,
+} from '../../shared/validate';
+import * as keyctl from '../keyring/keyctl';
+import { formatKeyId } from '../keyring/keyctlError';
+import { findKey, nameKey, refusal, resolveSpecial, type Need } from './refusal';
+
+export const ACTION_METHODS = [
+  'addKey',
+  'updateKey',
+  'linkKey',
+  'unlinkKey',
+  'moveKey',
+  'revokeKey',
+  'invalidateKey',
+  'clearKeyring',
+  'setKeyTimeout',
+  'setKeyPerm',
+  'chownKey',
+  'readPayload',
+  'searchKey',
+  'getPersistentKeyring',
+] as const;
+export type ActionMethods = Pick<KeyringApi, (typeof ACTION_METHODS)[number]>;
+
+export interface ActionContext {
+  /** The service's latest snapshot (for names, paths and explaining refusals); null before the first scan. */
+  snapshot(): Snapshot | null;
+  /** A fresh scan, so listeners get the delta the action caused. */
+  refresh(): Promise<unknown>;
+  identityNames(): Promise<IdentityNames>;
+}
+
+function must<T>(checked: Checked<T>, field: string): T {
+  if (!checked.ok) throw new KeyringApiError('bad-args', `${field}: ${checked.reason}`);
+  return checked.value;
+}
+
+export function createActions(ctx: ActionContext): ActionMethods {
+  /** Runs one kernel call: explains a refusal, and rescans afterwards either way. */
+  async function run<T>(action: string, needs: Need[], call: () => T): Promise<T> {
+    const before = ctx.snapshot();
+    try {
+      return call();
+    } catch (err) {
+      throw refusal(err, action, needs, before);
+    } finally {
+      await ctx.refresh().catch(() => {});
+    }
+  }
+  const name = (id: number) => nameKey(ctx.snapshot(), id);
+  const keyId = (v: unknown, field = 'key') => must(checkKeyId(v), field);
+  const ringId = (v: unknown, field = 'keyring') => must(checkKeyId(v, true), field);
+
+  return {
+    async addKey(request: AddKeyRequest): Promise<ActionOutcome> {
+      const description = must(checkDescription(request.description), 'description');
+      const ring = ringId(request.keyring);
+      const bytes = request.payloadBase64 === null ? new Uint8Array() : must(base64ToBytes(request.payloadBase64), 'payload');
+      must(checkPayloadSize(request.type, bytes.length), 'payload');
+      const payload = request.type === 'keyring' ? null : Buffer.from(bytes);
+      const existed = new Set(ctx.snapshot()?.keys.map((k) => k.id));
+      const ringName = name(ring);
+      try {
+        const id = await run('Add key', [{ id: ring, perms: ['write'], role: 'keyring' }], () =>
+          keyctl.addKey(request.type, description, payload, ring),
+        );
+        const what = existed.has(id) ? 'Updated the existing' : 'Added';
+        return { keyId: id, message: `${what} ${request.type} key “${description}” as ${formatKeyId(id)} in ${ringName}.` };
+      } finally {
+        payload?.fill(0);
+        bytes.fill(0);
+      }
+    },
+
+    async updateKey(id: number, payloadBase64: string): Promise<ActionOutcome> {
+      keyId(id);
+      const bytes = must(base64ToBytes(payloadBase64), 'payload');
+      const payload = Buffer.from(bytes);
+      try {
+        await run('Update', [{ id, perms: ['write'] }], () => keyctl.update(id, payload));
+        return { keyId: id, message: `Updated the payload of ${name(id)} (${payload.length} bytes).` };
+      } finally {
+        payload.fill(0);
+        bytes.fill(0);
+      }
+    },
+
+    async linkKey(id: number, ring: number): Promise<ActionOutcome> {
+      keyId(id);
+      ringId(ring);
+      const needs: Need[] = [{ id, perms: ['link'] }, { id: ring, perms: ['write'], role: 'keyring' }];
+      await run('Link', needs, () => keyctl.link(id, ring));
+      return { keyId: id, message: `Linked ${name(id)} into ${name(ring)}.` };
+    },
+
+    async unlinkKey(id: number, ring: number): Promise<ActionOutcome> {
+      keyId(id);
+      ringId(ring);
+      const label = name(id);
+      const from = name(ring);
+      await run('Unlink', [{ id: ring, perms: ['write'], role: 'keyring' }], () => keyctl.unlink(id, ring));
+      const still = findKey(ctx.snapshot(), id);
+      return { keyId: id, message: `Unlinked ${label} from ${from}.${still ? '' : ' It is gone: nothing else kept it.'}` };
+    },
+
+    async moveKey(id: number, from: number, to: number, exclusive: boolean): Promise<ActionOutcome> {
+      keyId(id);
+      ringId(from, 'from');
+      ringId(to, 'to');
+      const needs: Need[] = [
+        { id, perms: ['link'] },
+        { id: from, perms: ['write'], role: 'keyring' },
+        { id: to, perms: ['write'], role: 'keyring' },
+      ];
+      const [a, b] = [name(from), name(to)];
+      await run('Move', needs, () => keyctl.move(id, from, to, exclusive ? 1 : 0));
+      return { keyId: id, message: `Moved ${name(id)} from ${a} to ${b}.` };
+    },
+
+    async revokeKey(id: number): Promise<ActionOutcome> {
+      keyId(id);
+      const label = name(id);
+      await run('Revoke', [{ id, perms: ['write', 'setattr'] }], () => keyctl.revoke(id));
+      return { keyId: id, message: `Revoked ${label}: every use of it now fails with EKEYREVOKED until the collector removes it.` };
+    },
+
+    async invalidateKey(id: number): Promise<ActionOutcome> {
+      keyId(id);
+      const label = name(id);
+      await run('Invalidate', [{ id, perms: ['search'] }], () => keyctl.invalidate(id));
+      return { message: `Invalidated ${label}: the kernel unlinks it everywhere and destroys it.` };
+    },
+
+    async clearKeyring(id: number): Promise<ActionOutcome> {
+      ringId(id);
+      const k = findKey(ctx.snapshot(), id);
+      const count = k?.links?.length;
+      const label = name(id);
+      await run('Clear', [{ id, perms: ['write'], role: 'keyring' }], () => keyctl.clear(id));
+      return { keyId: id, message: `Cleared ${label}${count !== undefined ? `: unlinked its ${count} ${count === 1 ? 'member' : 'members'}` : ''}.` };
+    },
+
+    async setKeyTimeout(id: number, seconds: number): Promise<ActionOutcome> {
+      keyId(id);
+      must(checkTimeout(seconds), 'timeout');
+      await run('Set timeout', [{ id, perms: ['setattr'] }], () => keyctl.setTimeout(id, seconds));
+      return {
+        keyId: id,
+        message: seconds === 0 ? `Removed the timeout of ${name(id)}: it no longer expires.` : `${name(id)} now expires in ${seconds} s.`,
+      };
+    },
+
+    async setKeyPerm(id: number, perm: number): Promise<ActionOutcome> {
+      keyId(id);
+      const mask = must(checkPermMask(perm), 'permissions');
+      const label = name(id);
+      await run('Set permissions', [{ id, perms: ['setattr'] }], () => keyctl.setPerm(id, mask));
+      return { keyId: id, message: `Set the permissions of ${label} to ${mask.toString(16).padStart(8, '0')}.` };
+    },
+
+    async chownKey(id: number, uid: number | string | null, gid: number | string | null): Promise<ActionOutcome> {
+      keyId(id);
+      const names = await ctx.identityNames().catch((): IdentityNames => ({ users: {}, groups: {} }));
+      const u = must(parseIdentity(uid, names.users, 'user'), 'owner');
+      const g = must(parseIdentity(gid, names.groups, 'group'), 'group');
+      if (u === null && g === null) throw new KeyringApiError('bad-args', 'Change owner: give a new owner, a new group, or both');
+      const label = name(id);
+      await run('Change owner', [{ id, perms: ['setattr'] }], () => keyctl.chown(id, u ?? -1, g ?? -1));
+      const parts = [u !== null && `owner ${names.users[u] ?? 'uid'} (${u})`, g !== null && `group ${names.groups[g] ?? 'gid'} (${g})`].filter(Boolean);
+      return { keyId: id, message: `Changed ${label} to ${parts.join(' and ')}.` };
+    },
+
+    async readPayload(id: number): Promise<PayloadRead> {
+      keyId(id);
+      const type = findKey(ctx.snapshot(), id)?.type ?? describeType(id);
+      if (type === 'logon') {
+        // The kernel would answer EOPNOTSUPP: logon keys are for the kernel's own use (cifs, fscrypt, ...).
+        throw new KeyringApiError(
+          'EOPNOTSUPP',
+          `EOPNOTSUPP: ${name(id)} is a logon key, unreadable from user space by design: only the kernel uses its payload. The kernel was not asked.`,
+        );
+      }
+      if (type === 'keyring') {
+        throw new KeyringApiError('bad-args', `${name(id)} is a keyring: its “payload” is its member list, shown in the tree.`);
+      }
+      const buffer = await run('Read payload', [{ id, perms: ['read'] }], () => keyctl.read(id));
+      try {
+        return { id, base64: buffer.toString('base64'), length: buffer.length };
+      } finally {
+        buffer.fill(0);
+      }
+    },
+
+    async searchKey(ring: number, type: string, description: string): Promise<SearchOutcome> {
+      ringId(ring);
+      must(checkKeyType(type), 'type');
+      must(checkDescription(description), 'description');
+      // KEYCTL_SEARCH with no destination changes nothing, so no rescan is needed.
+      let found: number;
+      try {
+        found = keyctl.search(ring, type, description, 0);
+      } catch (err) {
+        throw refusal(err, `Search for ${type} “${description}”`, [{ id: ring, perms: ['search'], role: 'keyring' }], ctx.snapshot());
+      }
+      const snapshot = ctx.snapshot();
+      const start = resolveSpecial(snapshot, ring);
+      const path = start === null ? null : pathTo(snapshot, start, found);
+      const through = path ? ` through ${path.map((r) => name(r)).join(' › ')}` : '';
+      return { found, path, message: `Found ${name(found)}${through}.` };
+    },
+
+    async getPersistentKeyring(uid: number | null, dest: number): Promise<ActionOutcome> {
+      if (uid !== null) must(parseIdentity(uid, {}, 'user'), 'uid');
+      ringId(dest, 'destination');
+      const who = uid === null ? 'this user' : `uid ${uid}`;
+      const id = await run('Get persistent keyring', [{ id: dest, perms: ['write'], role: 'keyring' }], () =>
+        keyctl.getPersistent(uid ?? -1, dest),
+      );
+      const renewal = persistentExpirySeconds();
+      const renewed = renewal === null ? 'its expiry timer was renewed' : `its expiry timer was renewed (${renewal} s from now)`;
+      return { keyId: id, message: `Linked the persistent keyring of ${who}, ${formatKeyId(id)}, into ${name(dest)}; ${renewed}.` };
+    },
+  };
+}
+
+function describeType(id: number): string | null {
+  try {
+    return keyctl.describe(id).type;
+  } catch {
+    return null; // KEYCTL_READ will say why
+  }
+}
+
+function persistentExpirySeconds(): number | null {
+  try {
+    const n = Number(readFileSync('/proc/sys/kernel/keys/persistent_keyring_expiry', 'utf8').trim());
+    return Number.isFinite(n) ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The keyrings from `start` down to the one that links `target`, shortest first (breadth-first over the
+ * snapshot's links). Null when the snapshot does not show a way (a keyring it may not read, say).
+ */
+export function pathTo(snapshot: Snapshot | null, start: number, target: number): number[] | null {
+  if (!snapshot) return null;
+  const byId = new Map(snapshot.keys.map((k) => [k.id, k]));
+  const previous = new Map<number, number | null>([[start, null]]);
+  const queue = [start];
+  while (queue.length) {
+    const ring = queue.shift()!;
+    for (const member of byId.get(ring)?.links ?? []) {
+      if (member === target) {
+        const path = [ring];
+        for (let p = previous.get(ring); p != null; p = previous.get(p)) path.unshift(p);
+        return path;
+      }
+      if (!previous.has(member) && byId.get(member)?.type === 'keyring') {
+        previous.set(member, ring);
+        queue.push(member);
+      }
+    }
+  }
+  return null;
+}

@@ -1,0 +1,116 @@
+// The pieces every action dialog is made of: a modal (role dialog, or alertdialog to confirm), a
+// labelled field with its reason beside it, and a runner that shows the kernel's refusal in words
+// inside the dialog and closes it, reporting the outcome, when the action worked.
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import type { ActionOutcome } from '../../../shared/api';
+import { useActions } from './actionsStore';
+
+export function Modal({
+  title,
+  role = 'dialog',
+  onClose,
+  children,
+  describedBy,
+}: {
+  title: string;
+  role?: 'dialog' | 'alertdialog';
+  onClose: () => void;
+  children: ReactNode;
+  describedBy?: string;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button:not([data-close])');
+    first?.focus();
+    return () => previous?.focus?.();
+  }, []);
+  return (
+    <div className="act-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div
+        ref={ref}
+        className="act-modal"
+        role={role}
+        aria-modal="true"
+        aria-labelledby={titleId}
+        aria-describedby={describedBy}
+        onKeyDown={(e) => {
+          // Escape closes the dialog only: the search box's Escape must not see it.
+          if (e.key === 'Escape') {
+            e.stopPropagation();
+            onClose();
+          }
+          e.stopPropagation(); // keep the app's shortcuts out of the dialog's fields
+        }}
+      >
+        <h2 id={titleId} className="act-title">
+          {title}
+        </h2>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+/** A labelled input with its validation reason next to it (and wired to it for screen readers). */
+export function Field({ label, reason, children, hint }: { label: string; reason?: string | null; hint?: string; children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode }) {
+  const id = useId();
+  const reasonId = `${id}-reason`;
+  return (
+    <div className="act-field">
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-invalid': !!reason, 'aria-describedby': reason ? reasonId : undefined })}
+      {reason ? (
+        <span className="act-reason" id={reasonId}>
+          {reason}
+        </span>
+      ) : hint ? (
+        <span className="act-hint">{hint}</span>
+      ) : null}
+    </div>
+  );
+}
+
+/** Runs one action: busy while it runs; its refusal stays in the dialog; its outcome closes it. */
+export function useRunner() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (call: () => Promise<ActionOutcome | null>, options: { keepOpen?: boolean } = {}): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      const outcome = await call();
+      if (outcome) useActions.getState().report({ ok: true, message: outcome.message });
+      if (!options.keepOpen) useActions.getState().close();
+      return true;
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run, setError };
+}
+
+export function DialogError({ error }: { error: string | null }) {
+  return error ? (
+    <p className="act-error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
+export function DialogButtons({ confirm, busy, onCancel, danger }: { confirm: string; busy: boolean; onCancel: () => void; danger?: boolean }) {
+  return (
+    <div className="act-buttons">
+      <button type="button" data-close onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className={danger ? 'act-danger' : 'act-primary'} disabled={busy}>
+        {confirm}
+      </button>
+    </div>
+  );
+}

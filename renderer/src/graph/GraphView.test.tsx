@@ -1,0 +1,111 @@
+import ELK from 'elkjs/lib/elk.bundled.js';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../App';
+import { createFakeApi } from '../dev/fakeApi';
+import { FIXTURE_IDS } from '../dev/fixture';
+import { initialKbState, useKb } from '../store';
+import { computeLayout, type ElkLike, type LayoutRequest } from './layout';
+
+// happy-dom runs no workers: lay out in-process with the same code the worker runs.
+vi.mock('./layoutClient', () => {
+  const elk = new ELK() as unknown as ElkLike;
+  return {
+    layoutThread: 'test',
+    requestLayout: (req: LayoutRequest) => computeLayout(elk, req),
+  };
+});
+
+// xyflow measures its container; happy-dom lays nothing out.
+class NoopResizeObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+globalThis.ResizeObserver ??= NoopResizeObserver as unknown as typeof ResizeObserver;
+
+// …nor the tree's scroll box: give it a size so the virtualizer draws rows.
+const realClientHeight = Object.getOwnPropertyDescriptor(Element.prototype, 'clientHeight')!;
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.classList.contains('tree-scroll') ? 800 : realClientHeight.get!.call(this);
+    },
+  });
+});
+afterAll(() => {
+  delete (HTMLElement.prototype as unknown as Record<string, unknown>).clientHeight;
+});
+
+let api: ReturnType<typeof createFakeApi>;
+beforeEach(() => {
+  useKb.setState({ ...initialKbState(), view: 'graph' }, true);
+  api = createFakeApi({ live: false });
+});
+afterEach(() => {
+  cleanup();
+  api.close();
+});
+
+const graph = () => document.querySelector('[data-view="graph"]');
+const graphNode = (id: number) => document.querySelector(`[data-view="graph"] [data-key-id="${id}"]`);
+
+describe('graph view', () => {
+  it('draws the keyrings as nodes with ids and flags, and links as edges with data-link', async () => {
+    render(<App api={api} />);
+    await waitFor(() => expect(graphNode(FIXTURE_IDS.session)).not.toBeNull(), { timeout: 5000 });
+    expect(document.querySelector('[data-view="tree"]')).toBeNull();
+    expect(graphNode(FIXTURE_IDS.revokedToken)?.getAttribute('data-key-flags')).toBe('IR-Q---');
+    expect(graphNode(FIXTURE_IDS.revokedToken)?.classList.contains('doomed')).toBe(true);
+    await waitFor(() => expect(graph()!.querySelector(`[data-link="${FIXTURE_IDS.projectX}:${FIXTURE_IDS.sharedCert}"]`)).not.toBeNull());
+    expect(graph()!.querySelector(`[data-link="${FIXTURE_IDS.projectX}:${FIXTURE_IDS.sharedCert}"]`)?.classList.contains('shared')).toBe(true);
+    expect(graph()!.querySelector('[data-anchor="session"]')).not.toBeNull();
+    expect(graph()!.querySelector('[data-cluster="kernel"]')).not.toBeNull();
+    expect(graphNode(FIXTURE_IDS.session)?.textContent).toContain('Session keyring');
+  });
+
+  it('selects in both views: a click on a node selects it, the tree then shows it selected', async () => {
+    render(<App api={api} />);
+    await waitFor(() => expect(graphNode(FIXTURE_IDS.sharedCert)).not.toBeNull(), { timeout: 5000 });
+    fireEvent.click(graphNode(FIXTURE_IDS.sharedCert)!);
+    expect(useKb.getState().selectedId).toBe(FIXTURE_IDS.sharedCert);
+    expect(graphNode(FIXTURE_IDS.sharedCert)?.classList.contains('selected')).toBe(true);
+    const details = screen.getByRole('complementary', { name: 'Key details' });
+    expect(details.textContent).toContain('Kept alive by: links from project-x');
+
+    fireEvent.click(screen.getByRole('tab', { name: 'Tree' }));
+    await waitFor(() => expect(document.querySelector('[data-view="tree"]')).not.toBeNull());
+    // The click also revealed the key in the tree (its keyrings opened, the row chosen).
+    expect(useKb.getState().selectedRowId).toMatch(new RegExp(`/${FIXTURE_IDS.sharedCert}$`));
+    await waitFor(() =>
+      expect(document.querySelector(`[data-view="tree"] [data-row-id="${useKb.getState().selectedRowId}"]`)?.getAttribute('aria-selected')).toBe('true'),
+    );
+  });
+
+  it('switches views with the tabs and with the g / t keys, but not while typing in the search box', async () => {
+    useKb.setState({ view: 'tree' });
+    render(<App api={api} />);
+    await waitFor(() => expect(document.querySelector('[data-view="tree"]')).not.toBeNull());
+    expect(screen.getByRole('tab', { name: 'Tree' }).getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(window, { key: 'g' });
+    expect(useKb.getState().view).toBe('graph');
+    expect(screen.getByRole('tab', { name: 'Graph' }).getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(screen.getByRole('searchbox'), { key: 't' });
+    expect(useKb.getState().view).toBe('graph');
+    fireEvent.keyDown(window, { key: 't' });
+    expect(useKb.getState().view).toBe('tree');
+  });
+
+  it('dims what a search does not match', async () => {
+    render(<App api={api} />);
+    await waitFor(() => expect(graphNode(FIXTURE_IDS.sudoTicket)).not.toBeNull(), { timeout: 5000 });
+    act(() => {
+      useKb.getState().setQuery('sudo');
+      useKb.getState().setSearch({ query: 'sudo', matches: new Set([FIXTURE_IDS.sudoTicket]), ancestors: new Set([FIXTURE_IDS.session]) });
+    });
+    expect(graphNode(FIXTURE_IDS.sudoTicket)?.classList.contains('match')).toBe(true);
+    expect(graphNode(FIXTURE_IDS.projectX)?.classList.contains('dim')).toBe(true);
+    expect(graphNode(FIXTURE_IDS.session)?.classList.contains('dim')).toBe(false);
+  });
+});

@@ -1,0 +1,102 @@
+// In-browser graph measurements for `npm run bench` (only with `?fake=N&view=graph&bench=1`):
+// unfolds every group so all N keys are nodes, waits for that layout, then drives a short
+// programmatic zoom and pan and records frame times. The result lands in
+// `window.__kbGraphBench = { layoutMs, layoutRoundTripMs, nodes, edges, frameMs, frameMsP95, frames, thread }`.
+import type { ReactFlowInstance } from '@xyflow/react';
+import { useKb } from '../store';
+import { useGraphState } from './graphState';
+import { layoutThread } from './layoutClient';
+
+export interface GraphBenchResult {
+  /** ELK time in the worker (or page) for the whole graph. */
+  layoutMs: number;
+  /** From the layout request to its answer, including message passing. */
+  layoutRoundTripMs: number | null;
+  nodes: number;
+  edges: number;
+  /** Median time between animation frames while zooming and panning. */
+  frameMs: number;
+  frameMsP95: number;
+  frames: number;
+  thread: string;
+}
+
+declare global {
+  interface Window {
+    __kbGraphBench?: GraphBenchResult;
+  }
+}
+
+let phase: 'idle' | 'unfolding' | 'measuring' | 'done' = 'idle';
+
+function benchRequested(): boolean {
+  if (typeof window === 'undefined') return false;
+  const p = new URLSearchParams(window.location.search);
+  return p.get('bench') === '1' && p.get('view') === 'graph';
+}
+
+/** Called by the graph after each settled layout. */
+export function maybeRunGraphBench(
+  rf: ReactFlowInstance,
+  nodes: number,
+  edges: number,
+  roundTripMs: number | null,
+  layoutMs: number,
+): void {
+  if (phase === 'done' || phase === 'measuring' || !benchRequested()) return;
+  if (phase === 'idle') {
+    const keys = useKb.getState().keys;
+    const big = new Set<number>();
+    for (const k of keys.values()) if ((k.links?.length ?? 0) > 0) big.add(k.id);
+    phase = 'unfolding';
+    useGraphState.getState().setOpenGroups(big);
+    return; // the next settled layout is the unfolded one
+  }
+  phase = 'measuring';
+  void measureFrames(rf).then(({ median, p95, frames }) => {
+    phase = 'done';
+    window.__kbGraphBench = {
+      layoutMs: Math.round(layoutMs),
+      layoutRoundTripMs: roundTripMs == null ? null : Math.round(roundTripMs),
+      nodes,
+      edges,
+      frameMs: Math.round(median * 10) / 10,
+      frameMsP95: Math.round(p95 * 10) / 10,
+      frames,
+      thread: layoutThread,
+    };
+  });
+}
+
+/**
+ * Zooms from the overview into the middle of the graph (to a readable 0.8) while panning slowly,
+ * one viewport change per frame, as a person exploring it would.
+ */
+async function measureFrames(rf: ReactFlowInstance): Promise<{ median: number; p95: number; frames: number }> {
+  await rf.fitView({ padding: 0.05 });
+  await nextFrame();
+  await nextFrame();
+  const pane = document.querySelector('[data-view="graph"] .react-flow')?.getBoundingClientRect();
+  const w = pane?.width ?? 800;
+  const h = pane?.height ?? 600;
+  const start = rf.getViewport();
+  // The flow point at the centre of the pane stays at the centre while the zoom changes.
+  const cx = (w / 2 - start.x) / start.zoom;
+  const cy = (h / 2 - start.y) / start.zoom;
+  const target = Math.max(start.zoom, 0.8);
+  const steps = 90;
+  const deltas: number[] = [];
+  let last = await nextFrame();
+  for (let i = 1; i <= steps; i++) {
+    const zoom = start.zoom * Math.pow(target / start.zoom, i / steps);
+    const panX = i * 3; // a slow drift to the right, in screen pixels
+    await rf.setViewport({ x: w / 2 - cx * zoom - panX, y: h / 2 - cy * zoom, zoom });
+    const now = await nextFrame();
+    deltas.push(now - last);
+    last = now;
+  }
+  deltas.sort((a, b) => a - b);
+  return { median: deltas[Math.floor(deltas.length / 2)]!, p95: deltas[Math.floor(deltas.length * 0.95)]!, frames: deltas.length };
+}
+
+const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));

@@ -1,0 +1,46 @@
+// The graph's one custom edge: a bezier from a keyring's right side to its member's left side,
+// carrying `data-link="<keyringId>:<memberId>"` for tests. Links that make a key shared are drawn
+// dashed in the accent colour; links from kernel-held keyrings into this process's keyrings are
+// faint; anchor edges ("this process" holds its keyrings) are thick and grey.
+import { getBezierPath, type Edge, type EdgeProps, type EdgeTypes } from '@xyflow/react';
+import { memo } from 'react';
+import { useKb } from '../store';
+import type { GraphEdgeItem } from './model';
+
+export type LinkEdge = Edge<{ item: GraphEdgeItem }, 'link'>;
+
+const LinkEdgeView = memo(function LinkEdgeView(props: EdgeProps<LinkEdge>) {
+  const item = props.data!.item;
+  const { ring, member } = item;
+  const [path] = getBezierPath({
+    sourceX: props.sourceX,
+    sourceY: props.sourceY,
+    sourcePosition: props.sourcePosition,
+    targetX: props.targetX,
+    targetY: props.targetY,
+    targetPosition: props.targetPosition,
+  });
+  const active = useKb((s) => s.selectedId != null && (s.selectedId === ring || s.selectedId === member));
+  const dim = useKb((s) => {
+    if (!s.search || item.kind === 'anchor') return false;
+    const on = (id: number | undefined) => id != null && (s.search!.matches.has(id) || s.search!.ancestors.has(id));
+    return !(on(ring) && (item.kind === 'group' || on(member)));
+  });
+  const cls = [
+    'graph-edge',
+    `graph-edge-${item.kind}`,
+    item.shared ? 'shared' : '',
+    item.crossCluster ? 'cross' : '',
+    active ? 'active' : '',
+    dim ? 'dim' : '',
+  ].filter(Boolean).join(' ');
+  const attrs =
+    item.kind === 'link'
+      ? { 'data-link': `${ring}:${member}` }
+      : item.kind === 'group'
+        ? { 'data-group-link': String(ring) }
+        : { 'data-anchor': item.anchor };
+  return <path {...attrs} className={cls} d={path} fill="none" markerEnd={props.markerEnd} />;
+});
+
+export const edgeTypes: EdgeTypes = { link: LinkEdgeView };

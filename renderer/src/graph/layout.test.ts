@@ -1,0 +1,58 @@
+import ELK from 'elkjs/lib/elk.bundled.js';
+import { describe, expect, it } from 'vitest';
+import { fixtureSnapshot } from '../dev/fixture';
+import { buildTreeModel } from '../tree/model';
+import { arrangeClusters, BOX_TITLE, computeLayout, type ElkLike } from './layout';
+import { buildGraphModel, type ClusterId } from './model';
+import { layoutRequestOf } from './useGraphLayout';
+
+describe('cluster arrangement', () => {
+  type Laid = Parameters<typeof arrangeClusters>[0];
+  const laid: Laid = new Map<ClusterId, { positions: Record<string, [number, number]>; width: number; height: number }>([
+    ['process', { positions: { a: [0, 0], b: [300, 0] }, width: 500, height: 300 }],
+    ['kernel', { positions: { k: [0, 0] }, width: 200, height: 40 }],
+  ]);
+
+  it('puts the side clusters below this process when that suits a landscape view', () => {
+    const { positions, boxes } = arrangeClusters(laid, 1.5);
+    expect(positions.a).toEqual([0, 0]);
+    expect(boxes).toHaveLength(1);
+    expect(boxes[0]!.y).toBeGreaterThan(300);
+    expect(positions.k![1]).toBeGreaterThan(boxes[0]!.y + BOX_TITLE - 1);
+  });
+
+  it('puts them to the right in a very wide view', () => {
+    const { boxes } = arrangeClusters(laid, 3);
+    expect(boxes[0]!.x).toBeGreaterThan(500);
+  });
+});
+
+describe('computeLayout with elkjs', () => {
+  it('places every node of the fixture without overlaps, side clusters apart', async () => {
+    const s = fixtureSnapshot(1_000_000);
+    const model = buildGraphModel(buildTreeModel(new Map(s.keys.map((x) => [x.id, x])), s.anchors));
+    const result = await computeLayout(new ELK() as unknown as ElkLike, layoutRequestOf(model, 7, 1.5));
+    expect(result.id).toBe(7);
+    expect(result.error).toBeUndefined();
+    const rects = model.nodes.map((n) => {
+      const p = result.positions[n.id];
+      expect(p, n.id).toBeDefined();
+      return { id: n.id, x: p![0], y: p![1], w: n.width, h: n.height, cluster: n.cluster };
+    });
+    for (let i = 0; i < rects.length; i++) {
+      for (let j = i + 1; j < rects.length; j++) {
+        const a = rects[i]!;
+        const b = rects[j]!;
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        expect(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
+      }
+    }
+    // Each side cluster's nodes sit inside its box.
+    for (const box of result.boxes) {
+      for (const r of rects.filter((x) => x.cluster === box.cluster)) {
+        expect(r.x >= box.x && r.y >= box.y && r.x + r.w <= box.x + box.width && r.y + r.h <= box.y + box.height).toBe(true);
+      }
+    }
+    expect(result.boxes.map((b) => b.cluster).sort()).toEqual(['kernel', 'orphan']);
+  });
+});
