@@ -190,6 +190,22 @@ test('links, moves, clears', async ({ page }) => {
   expect(keyctl('rlist', String(ringA)).split(' ')).not.toContain(String(key));
   expect(keyctl('rlist', String(ringB)).split(' ')).toContain(String(key));
 
+  // Dragging its row onto a keyring's row opens the same confirmation, that keyring already chosen.
+  await row(page, ringA).click();
+  const from = await row(page, key).boundingBox();
+  const to = await row(page, ringA).boundingBox();
+  await page.mouse.move(from!.x + 40, from!.y + from!.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from!.x + 60, from!.y + 20, { steps: 3 });
+  await page.mouse.move(to!.x + 40, to!.y + to!.height / 2, { steps: 5 });
+  await page.mouse.up();
+  dialog = page.getByRole('alertdialog');
+  await expect(dialog).toContainText(/unlinked from adm-ring-b .* linked into adm-ring-a/);
+  await dialog.getByRole('button', { name: 'Move' }).click();
+  await expect(dialog).toBeHidden();
+  expect(keyctl('rlist', String(ringA)).split(' ')).toContain(String(key));
+  keyctl('link', String(key), String(ringB));
+
   await select(page, ringB);
   await action(page, 'Clear').click();
   dialog = await confirm(page, 'Clear');

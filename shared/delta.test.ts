@@ -98,9 +98,11 @@ describe('diffSnapshots / applyDelta', () => {
     const b = snap([key(1, { timeout: '2d', expiresAt: 5000 + 2 * 86_400_000 })], 5000);
     keepExpiryEstimates(a, b);
     expect(b.keys[0]!.expiresAt).toBe(1000 + 2.5 * 86_400_000);
-    const c = snap([key(1, { timeout: '1d', expiresAt: 2 * 86_400_000 })], 86_400_000);
+    // Two days later the kernel says 20h are left: the old estimate (2.5 d) no longer fits, the new one wins.
+    const later = 2 * 86_400_000;
+    const c = snap([key(1, { timeout: '20h', expiresAt: later + 20 * 3_600_000 })], later);
     keepExpiryEstimates(a, c);
-    expect(c.keys[0]!.expiresAt).toBe(2 * 86_400_000);
+    expect(c.keys[0]!.expiresAt).toBe(later + 20 * 3_600_000);
   });
 
   it('reports anchor and quota changes', () => {

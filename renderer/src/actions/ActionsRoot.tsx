@@ -1,6 +1,6 @@
 // Mounted once in App: asks whether this connection may act, drops a read payload when the selection
-// changes, and wires the keyboard shortcuts, the `?` help and the tree rows' context menu (listened for
-// on the document, so the tree itself needs no change). Renders the open dialog.
+// changes, and wires the keyboard shortcuts, the `?` help, the tree rows' context menu and drag-to-move
+// (listened for on the document, so the tree itself needs no change). Renders the open dialog.
 import { useEffect, useState } from 'react';
 import { useApi } from '../apiContext';
 import { useKb } from '../store';
@@ -10,6 +10,7 @@ import { ContextMenu } from './ContextMenu';
 import { DialogHost } from './DialogHost';
 import { HelpOverlay } from './HelpOverlay';
 import { startAction } from './startAction';
+import { useDragToMove } from './useDragToMove';
 import './actions.css';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -42,6 +43,7 @@ export function ActionsRoot() {
   }, [api]);
 
   useEffect(() => dropPayloadOnSelectionChange(), []);
+  useDragToMove(api);
 
   useEffect(() => {
     const onContextMenu = (e: MouseEvent) => {
