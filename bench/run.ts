@@ -11,6 +11,7 @@ import * as keyctl from '../electron/keyring/keyctl';
 import { Scanner } from '../electron/keyring/scanner';
 import { createWorkerSnapshotSource } from '../electron/keyring/workerSource';
 import { median, ms, printTable, readExtraTables, type BenchRow } from './table';
+import { runUiBench } from './ui';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'keyring-browser');
@@ -149,6 +150,9 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
   ], out);
   out('Goals: snapshot --json ≥ 10× faster than keyctl show @s at 40k keys; 40k costs ≤ 6× 10k.\n');
   out(`Load average during the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (wall figures suffer on a shared machine; CPU less).\n`);
+  const ui = await runUiBench(ROOT, SIZES.map((n) => n * KEYRINGS));
+  if (typeof ui === 'string') out(`\n${ui}\n`);
+  else for (const t of ui) printTable(t.title, t.columns, t.rows, out);
   for (const t of readExtraTables(join(ROOT, 'bench', 'extra'))) printTable(t.title, t.columns, t.rows, out);
 }
 

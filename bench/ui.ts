@@ -1,0 +1,96 @@
+// The UI's cost in Debian's chromium: the renderer bundle (dist/renderer) opened with generated keys
+// (`?fake=N&bench=1`, see renderer/src/bench.ts), timed by the page itself: first render of the tree
+// and one search at 10k and 40k keys, and the graph's layout and frame time at 2,000 nodes.
+import { chromium, type Browser } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { median, ms, type BenchRow } from './table';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const RUNS = 3;
+
+interface TreeBench {
+  firstRenderMs: number;
+  pageLoadMs: number;
+  searchMs: number;
+  searchRowCount: number;
+}
+
+interface GraphBench {
+  layoutMs: number;
+  nodes: number;
+  edges: number;
+  frameMs: number;
+}
+
+async function measure<T>(browser: Browser, url: string, global: string, timeoutMs: number): Promise<T | null> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    await page.goto(url);
+    await page.waitForFunction((g) => (globalThis as unknown as Record<string, unknown>)[g] !== undefined, global, { timeout: timeoutMs });
+    return (await page.evaluate((g) => (globalThis as unknown as Record<string, unknown>)[g], global)) as T;
+  } catch {
+    return null;
+  } finally {
+    await page.close();
+  }
+}
+
+/** Returns the UI table's rows, or a sentence saying why it could not run. */
+export interface UiTable {
+  title: string;
+  columns: string[];
+  rows: BenchRow[];
+}
+
+export async function runUiBench(root: string, sizes: number[]): Promise<UiTable[] | string> {
+  const index = join(root, 'dist', 'renderer', 'index.html');
+  if (!existsSync(index)) return 'UI bench skipped: dist/renderer is not built (npm run build).';
+  if (!existsSync(CHROMIUM)) return `UI bench skipped: no chromium at ${CHROMIUM} (set CHROMIUM_PATH).`;
+  const base = pathToFileURL(index).href;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const columns = sizes.map((n) => `${n / 1000}k keys`);
+    const render: BenchRow = { name: 'tree: first render (snapshot → painted rows)', values: {} };
+    const search: BenchRow = { name: 'tree: search "bench:3" (typed → rows drawn)', values: {} };
+    const matches: BenchRow = { name: 'tree: rows drawn by that search', values: {} };
+    for (const [i, n] of sizes.entries()) {
+      const runs: TreeBench[] = [];
+      for (let r = 0; r < RUNS; r++) {
+        const b = await measure<TreeBench>(browser, `${base}?fake=${n}&bench=1`, '__kbBench', 120_000);
+        if (b) runs.push(b);
+      }
+      const col = columns[i] as string;
+      if (!runs.length) {
+        render.values[col] = 'failed';
+        continue;
+      }
+      render.values[col] = ms(median(runs.map((b) => b.firstRenderMs)));
+      search.values[col] = ms(median(runs.map((b) => b.searchMs)));
+      matches.values[col] = String(runs[0]!.searchRowCount);
+    }
+    const tables: UiTable[] = [{ title: `UI in chromium (median of ${RUNS} page loads)`, columns, rows: [render, search, matches] }];
+    const graph: GraphBench[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const g = await measure<GraphBench>(browser, `${base}?fake=2000&view=graph&bench=1`, '__kbGraphBench', 120_000);
+      if (g) graph.push(g);
+    }
+    if (graph.length) {
+      const g0 = graph[0]!;
+      const col = `${g0.nodes} nodes, ${g0.edges} edges`;
+      tables.push({
+        title: 'Graph view in chromium (generated keys, ?fake=2000)',
+        columns: [col],
+        rows: [
+          { name: 'graph: elkjs layout in the worker', values: { [col]: ms(median(graph.map((g) => g.layoutMs))) } },
+          { name: 'graph: median frame time while panning/zooming', values: { [col]: ms(median(graph.map((g) => g.frameMs))) } },
+        ],
+      });
+    }
+    return tables;
+  } finally {
+    await browser.close();
+  }
+}
