@@ -204,7 +204,7 @@ test('links, moves, clears', async ({ page }) => {
   await dialog.getByRole('button', { name: 'Move' }).click();
   await expect(dialog).toBeHidden();
   expect(keyctl('rlist', String(ringA)).split(' ')).toContain(String(key));
-  keyctl('link', String(key), String(ringB));
+  keyctl('add', 'user', 'adm-lonely', 'x', String(ringB));
 
   await select(page, ringB);
   await action(page, 'Clear').click();

@@ -2,6 +2,7 @@
 // installed (it cannot be downloaded on the CI machines); elsewhere it is skipped, saying why.
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
+import { METHOD_NAMES } from '../shared/api';
 import path from 'node:path';
 import { joinOwnSession, keyctl } from './support/session';
 
@@ -61,9 +62,8 @@ test('opens our bundle from app:// with the window locked down', async () => {
   }));
   expect(globals.require).toBe('undefined');
   expect(globals.process).toBe('undefined');
-  expect(globals.api).toEqual(
-    ['getIdentityNames', 'getKeyDetails', 'getSnapshot', 'getStatus', 'pause', 'refresh', 'resume', 'setPollInterval', 'subscribe'].sort(),
-  );
+  // Exactly the contract's methods and subscribe: no raw channels, nothing else.
+  expect(globals.api).toEqual([...METHOD_NAMES, 'subscribe'].sort());
 });
 
 test('denies window.open and navigation away', async () => {

@@ -30,7 +30,9 @@ export async function main(options: MainOptions = {}): Promise<void> {
   setupAppProtocol(rendererDir);
   const service = setupService(options.createSource ?? createWorkerSnapshotSource);
   const window = createMainWindow();
-  setupIpc({ service, getTrustedContents: () => liveContents(window), allowActions: false });
+  // The desktop user is the machine's own user: actions are reachable, behind the renderer's read-only switch
+  // (on by default) and the confirmations of destructive ones. `serve` stays read-only unless --allow-actions.
+  setupIpc({ service, getTrustedContents: () => liveContents(window), allowActions: true });
   setupLifecycle(service);
 }
 

@@ -22,10 +22,13 @@ export function Modal({
   const titleId = useId();
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button:not([data-close])');
+    // A confirmation starts on Cancel, so a stray Enter never destroys anything; a form starts on its first field.
+    const first = ref.current?.querySelector<HTMLElement>(
+      role === 'alertdialog' ? '[data-close]' : '[data-autofocus], input, select, textarea, button:not([data-close])',
+    );
     first?.focus();
     return () => previous?.focus?.();
-  }, []);
+  }, [role]);
   return (
     <div className="act-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div

@@ -18,7 +18,7 @@ describe('what a destructive action will do, in words', () => {
 
   it('says which members clearing a keyring destroys', () => {
     expect(clearWords(keys, keys.get(20)!, parentsOf)).toBe(
-      'Clear project (0x00000014): its 2 members are unlinked. 1 of them have no other link and will be destroyed: lonely (0x0000001f).',
+      'Clear project (0x00000014): its 2 members are unlinked. 1 of them has no other link and will be destroyed: lonely (0x0000001f).',
     );
   });
 

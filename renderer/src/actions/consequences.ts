@@ -53,7 +53,7 @@ export function clearWords(keys: KeyLookup, ring: KeyInfo, parentsOf: (id: numbe
   if (ring.links === null) return `Clear ${keyLabel(keys, ring.id)}: every member is unlinked (this process cannot read the list).`;
   if (members.length === 0) return `Clear ${keyLabel(keys, ring.id)}: it is already empty.`;
   const destroyed = members.filter((m) => parentsOf(m).filter((p) => p !== ring.id).length === 0);
-  const gone = destroyed.length ? ` ${destroyed.length} of them have no other link and will be destroyed: ${listOf(keys, destroyed)}.` : ' Each of them stays linked elsewhere.';
+  const gone = destroyed.length ? ` ${destroyed.length} of them ${destroyed.length === 1 ? 'has' : 'have'} no other link and will be destroyed: ${listOf(keys, destroyed)}.` : ' Each of them stays linked elsewhere.';
   return `Clear ${keyLabel(keys, ring.id)}: its ${members.length} ${members.length === 1 ? 'member is' : 'members are'} unlinked.${gone}`;
 }
 

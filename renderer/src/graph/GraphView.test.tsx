@@ -108,4 +108,22 @@ describe('graph view', () => {
     expect(graphNode(FIXTURE_IDS.projectX)?.classList.contains('dim')).toBe(true);
     expect(graphNode(FIXTURE_IDS.session)?.classList.contains('dim')).toBe(false);
   });
+
+  it('folds a keyring of more than 50 keys into a group node that unfolds on click', async () => {
+    const big = createFakeApi({ keyCount: 150, live: false });
+    try {
+      render(<App api={big} />);
+      const group = () => document.querySelector('[data-view="graph"] [data-group-of]');
+      await waitFor(() => expect(group()).not.toBeNull(), { timeout: 5000 });
+      expect(group()!.textContent).toMatch(/\d+ (user )?keys/);
+      const ringId = Number(group()!.getAttribute('data-group-of'));
+      const firstMember = useKb.getState().keys.get(ringId)!.links![1]!;
+      expect(graphNode(firstMember)).toBeNull();
+      fireEvent.click(group()!);
+      await waitFor(() => expect(graphNode(firstMember)).not.toBeNull(), { timeout: 5000 });
+      expect(graph()!.querySelector(`[data-link="${ringId}:${firstMember}"]`)).not.toBeNull();
+    } finally {
+      big.close();
+    }
+  });
 });
