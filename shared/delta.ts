@@ -12,16 +12,19 @@ const TIMEOUT_UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_0
 /**
  * The kernel prints timeouts rounded down (`5m` means 5 to 6 minutes left), so each scan's expiresAt is an estimate.
  * A previous estimate that still fits the new column is kept: otherwise every poll would "change" every expiring key.
+ * While the column itself has not changed the kernel has said nothing new, and an earlier estimate may lag the
+ * sliding lower bound (now + N units) by up to one unit.
  */
-export function sameExpiry(prevExpiresAt: number | null, next: KeyInfo, takenAt: number): boolean {
-  if (prevExpiresAt === next.expiresAt) return true;
-  if (prevExpiresAt === null || next.expiresAt === null) return false;
-  if (next.timeout === 'expd') return prevExpiresAt <= takenAt;
+export function sameExpiry(prev: { expiresAt: number | null; timeout: string }, next: KeyInfo, takenAt: number): boolean {
+  if (prev.expiresAt === next.expiresAt) return true;
+  if (prev.expiresAt === null || next.expiresAt === null) return false;
+  if (next.timeout === 'expd') return prev.expiresAt <= takenAt;
   const m = /^(\d+)([smhdw])$/.exec(next.timeout);
   if (!m) return false;
   const unit = TIMEOUT_UNIT_MS[m[2]!]!;
   const low = takenAt + Number(m[1]) * unit;
-  return prevExpiresAt >= low - 1000 && prevExpiresAt < low + unit + 1000;
+  const slack = prev.timeout === next.timeout ? unit : 0;
+  return prev.expiresAt >= low - slack - 1000 && prev.expiresAt < low + unit + 1000;
 }
 
 /**
@@ -30,12 +33,12 @@ export function sameExpiry(prevExpiresAt: number | null, next: KeyInfo, takenAt:
  */
 export function keepExpiryEstimates(prev: Snapshot | null, next: Snapshot): void {
   if (!prev) return;
-  const before = new Map<number, number | null>();
-  for (const k of prev.keys) if (k.expiresAt !== null) before.set(k.id, k.expiresAt);
+  const before = new Map<number, KeyInfo>();
+  for (const k of prev.keys) if (k.expiresAt !== null) before.set(k.id, k);
   for (const k of next.keys) {
     if (k.expiresAt === null) continue;
     const old = before.get(k.id);
-    if (old !== undefined && old !== k.expiresAt && sameExpiry(old, k, next.takenAt)) k.expiresAt = old;
+    if (old !== undefined && old.expiresAt !== k.expiresAt && sameExpiry(old, k, next.takenAt)) k.expiresAt = old.expiresAt;
   }
 }
 
@@ -73,7 +76,7 @@ function keyChanges(prev: KeyInfo, next: KeyInfo, takenAt: number): Partial<KeyF
   for (const f of SCALAR_FIELDS) {
     if (prev[f] !== next[f]) (changes ??= {})[f] = next[f] as never;
   }
-  if (!sameExpiry(prev.expiresAt, next, takenAt)) (changes ??= {}).expiresAt = next.expiresAt;
+  if (!sameExpiry(prev, next, takenAt)) (changes ??= {}).expiresAt = next.expiresAt;
   if (('links' in prev || 'links' in next) && !sameLinks(prev.links, next.links)) (changes ??= {}).links = next.links ?? null;
   // Pins and doom are small nested values: compare them as JSON (their shapes are fixed in shared/snapshot.ts).
   if (JSON.stringify(prev.pins) !== JSON.stringify(next.pins)) (changes ??= {}).pins = next.pins ?? [];

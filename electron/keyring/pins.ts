@@ -139,7 +139,10 @@ function inboundLinks(keys: readonly KeyInfo[]): Map<number, LinkPin | LinkPin[]
  */
 function timerPin(key: KeyInfo, expiresAt: number, before: KeyInfo | undefined, takenAt: number, env: PinEnvironment): Pin {
   const earlierTimer = before?.pins?.find((pin) => pin.kind === 'timer');
-  const at = earlierTimer !== undefined && sameExpiry(earlierTimer.expiresAt, key, takenAt) ? earlierTimer.expiresAt : expiresAt;
+  const at =
+    earlierTimer !== undefined && before !== undefined && sameExpiry({ expiresAt: earlierTimer.expiresAt, timeout: before.timeout }, key, takenAt)
+      ? earlierTimer.expiresAt
+      : expiresAt;
   if (key.type === 'keyring' && PERSISTENT_KEYRING.test(key.description)) {
     return { kind: 'timer', expiresAt: at, renewalSeconds: env.persistentExpirySeconds, renewedBy: 'KEYCTL_GET_PERSISTENT' };
   }
