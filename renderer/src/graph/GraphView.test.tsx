@@ -83,17 +83,17 @@ describe('graph view', () => {
     );
   });
 
-  it('switches views with the tabs and with the g / t keys, but not while typing in the search box', async () => {
+  it('switches views with the tabs and with the 1 / 2 keys, but not while typing in the search box', async () => {
     useKb.setState({ view: 'tree' });
     render(<App api={api} />);
     await waitFor(() => expect(document.querySelector('[data-view="tree"]')).not.toBeNull());
     expect(screen.getByRole('tab', { name: 'Tree' }).getAttribute('aria-selected')).toBe('true');
-    fireEvent.keyDown(window, { key: 'g' });
+    fireEvent.keyDown(window, { key: '2' });
     expect(useKb.getState().view).toBe('graph');
     expect(screen.getByRole('tab', { name: 'Graph' }).getAttribute('aria-selected')).toBe('true');
-    fireEvent.keyDown(screen.getByRole('searchbox'), { key: 't' });
+    fireEvent.keyDown(screen.getByRole('searchbox'), { key: '1' });
     expect(useKb.getState().view).toBe('graph');
-    fireEvent.keyDown(window, { key: 't' });
+    fireEvent.keyDown(window, { key: '1' });
     expect(useKb.getState().view).toBe('tree');
   });
 

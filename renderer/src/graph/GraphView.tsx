@@ -11,6 +11,8 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStore,
+  useStoreApi,
   type Edge,
   type Node,
   type Viewport,
@@ -27,6 +29,7 @@ import { emptyFlowCache, toFlow } from './toFlow';
 import { useGraphLayout } from './useGraphLayout';
 import { layoutThread } from './layoutClient';
 import { maybeRunGraphBench } from './bench';
+import { fitNodes, MIN_ZOOM, type FitOptions } from './fit';
 
 /** Below this zoom, nodes drop their second line (ids, badges): unreadable there anyway, and cheaper. */
 const LOW_DETAIL_ZOOM = 0.45;
@@ -64,15 +67,28 @@ function GraphCanvas() {
     return out;
   }, [model, layout, uid]);
   const rf = useReactFlow();
+  const flowStore = useStoreApi();
+  const fit = useCallback((opts?: FitOptions) => fitNodes(rf, flowStore.getState(), opts), [rf, flowStore]);
   const [lowDetail, setLowDetail] = useState(false);
 
   // Fit the whole graph when it is laid out, until the user (or a search, or a selection) moves
   // the view: from then on a new layout leaves the viewport where the user put it.
   const viewMoved = useRef(false);
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
   useEffect(() => {
     if (!layout || viewMoved.current) return;
-    requestAnimationFrame(() => void rf.fitView({ padding: 0.06, maxZoom: 1 }));
-  }, [layout, rf]);
+    requestAnimationFrame(() => fit());
+  }, [layout, fit]);
+  // The pane grows or shrinks (the change log folds, the window resizes): fit again, same rule.
+  // Keyed on xyflow's own idea of the pane size, so the fit uses the new size.
+  const paneSize = useStore((st) => `${st.width}x${st.height}`);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => {
+      if (!viewMoved.current && layoutRef.current) fit();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [paneSize, fit]);
   const onMoveStart = useCallback((event: unknown) => {
     if (event) viewMoved.current = true; // programmatic moves (fitView) come without an event
   }, []);
@@ -83,7 +99,7 @@ function GraphCanvas() {
     if (!search || !model || !layout) return;
     const ids = [...new Set([...search.matches].slice(0, 200).map((k) => model.nodeOfKey.get(k)).filter((x): x is string => !!x))];
     if (ids.length) viewMoved.current = true;
-    if (ids.length) void rf.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.25, maxZoom: 1, duration: 300 });
+    if (ids.length) requestAnimationFrame(() => fit({ ids, padding: 0.25, duration: 300 }));
     // Only when the result changes, not on every tick.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search, layout]);
@@ -129,8 +145,8 @@ function GraphCanvas() {
   const onMove = useCallback((_: unknown, vp: Viewport) => setLowDetail(vp.zoom < LOW_DETAIL_ZOOM), []);
 
   useEffect(() => {
-    if (layout && !pending) maybeRunGraphBench(rf, flow.nodes.length, flow.edges.length, roundTripMs, layout.ms);
-  }, [layout, pending, rf, flow.nodes.length, flow.edges.length, roundTripMs]);
+    if (layout && !pending) maybeRunGraphBench(rf, fit, flow.nodes.length, flow.edges.length, roundTripMs, layout.ms);
+  }, [layout, pending, rf, fit, flow.nodes.length, flow.edges.length, roundTripMs]);
 
   const keyCount = model?.nodes.length ?? 0;
   return (
@@ -148,13 +164,17 @@ function GraphCanvas() {
         elementsSelectable={false}
         edgesFocusable={false}
         onlyRenderVisibleElements={flow.nodes.length > VIRTUALIZE_FROM}
-        minZoom={0.03}
+        minZoom={MIN_ZOOM}
         maxZoom={2}
         zoomOnDoubleClick={false}
+        // The graph edits nothing itself: keys belong to the app's actions (Delete is Unlink there).
+        deleteKeyCode={null}
+        selectionKeyCode={null}
+        multiSelectionKeyCode={null}
         aria-label="Keyring graph"
       >
         <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
-        <Controls showInteractive={false} position="top-left" />
+        <Controls showInteractive={false} position="bottom-left" />
         <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Graph overview" style={{ width: 150, height: 100 }} />
       </ReactFlow>
       {(pending || !layout) && keyCount > 0 && (

@@ -1,5 +1,6 @@
-// Tree | Graph: a tablist in the toolbar. Keys: `t` shows the tree, `g` the graph (when not typing);
-// ←/→ move between the tabs, as the ARIA tabs pattern says.
+// Tree | Graph: a tablist in the toolbar. Keys: `1` shows the tree, `2` the graph (when not typing;
+// letters belong to the key actions: t is Set timeout, g Get persistent keyring); ←/→ move between
+// the tabs, as the ARIA tabs pattern says.
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useKb } from '../store';
 import type { ViewName } from '../store/viewSlice';
@@ -7,8 +8,8 @@ import type { ViewName } from '../store/viewSlice';
 export const VIEW_PANEL_ID = 'kb-view-panel';
 
 const TABS: readonly { view: ViewName; label: string; shortcut: string }[] = [
-  { view: 'tree', label: 'Tree', shortcut: 't' },
-  { view: 'graph', label: 'Graph', shortcut: 'g' },
+  { view: 'tree', label: 'Tree', shortcut: '1' },
+  { view: 'graph', label: 'Graph', shortcut: '2' },
 ];
 
 function isTyping(target: EventTarget | null): boolean {
@@ -22,7 +23,7 @@ export function ViewSwitch() {
 
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
       const tab = TABS.find((t) => t.shortcut === e.key);
       if (!tab) return;
       e.preventDefault();
