@@ -8,6 +8,7 @@ const NAVIGATION: [string, string][] = [
   ['↑ ↓ ← →, Home, End', 'Move in the tree, open and close keyrings'],
   ['Enter', 'Select'],
   ['Escape', 'Close a dialog, clear the search'],
+  ['1 / 2', 'Tree view / Graph view'],
   ['Shift+F10 or the Menu key', 'Actions menu for the focused row (or right click)'],
   ['?', 'This help'],
 ];
