@@ -2,15 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyDelta, applyDeltaToMap, diffSnapshots, keepExpiryEstimates, sameExpiry } from './delta';
 import type { KeyInfo, Snapshot } from './snapshot';
+import { testKey } from './testing';
 
 const anchors = { thread: null, process: null, session: 1, user: null, userSession: null, persistent: null };
 
-function key(id: number, over: Partial<KeyInfo> = {}): KeyInfo {
-  return {
-    id, type: 'user', description: `k${id}`, uid: 0, gid: 0, perm: 0x3f010000, flags: 'I--Q---', usage: 1,
-    timeout: 'perm', expiresAt: null, possessed: true, orphan: false, ...over,
-  };
-}
+const key = testKey;
 
 function snap(keys: KeyInfo[], takenAt = 1000): Snapshot {
   return { takenAt, uid: 0, gid: 0, groups: [], anchors, keys: [...keys].sort((a, b) => a.id - b.id), quotas: [] };

@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { describePins, formatDuration, keyName } from './pinsText';
 import type { KeyInfo } from './snapshot';
+import { testKey } from './testing';
 
 const NOW = 1_800_000_000_000;
 
-function key(id: number, fields: Partial<KeyInfo> = {}): KeyInfo {
-  return {
-    id,
-    type: 'user',
-    description: `k${id}`,
-    uid: 0,
-    gid: 0,
-    perm: 0x3f010000,
-    flags: 'I--Q---',
-    usage: 1,
-    timeout: 'perm',
-    expiresAt: null,
-    possessed: true,
-    orphan: false,
-    pins: [],
-    doomed: null,
-    ...fields,
-  };
-}
+const key = (id: number, fields: Partial<KeyInfo> = {}): KeyInfo => testKey(id, { pins: [], doomed: null, ...fields });
 
 const ses = key(0x1ca19b07, { type: 'keyring', description: '_ses', links: [] });
 const ring = key(0x0000abcd, { type: 'keyring', description: 'ring', links: [] });

@@ -5,6 +5,7 @@ import * as keyctl from './keyctl';
 import { readPinEnvironment } from './pinEnvironment';
 import { annotatePins, withPins, type PinEnvironment } from './pins';
 import { scanSnapshot } from './scanner';
+import { testKey } from '../../shared/testing';
 
 const NOW = 1_800_000_000_000;
 const GC_DELAY = 300;
@@ -20,23 +21,7 @@ function env(overrides: Partial<PinEnvironment> = {}): PinEnvironment {
   };
 }
 
-function key(id: number, fields: Partial<KeyInfo> = {}): KeyInfo {
-  return {
-    id,
-    type: 'user',
-    description: `k${id}`,
-    uid: 0,
-    gid: 0,
-    perm: 0x3f010000,
-    flags: 'I--Q---',
-    usage: 1,
-    timeout: 'perm',
-    expiresAt: null,
-    possessed: true,
-    orphan: false,
-    ...fields,
-  };
-}
+const key = testKey;
 
 function ring(id: number, links: number[], fields: Partial<KeyInfo> = {}): KeyInfo {
   return key(id, { type: 'keyring', description: `ring${id}`, links, ...fields });

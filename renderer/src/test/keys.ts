@@ -1,23 +1,10 @@
 // Tiny builders for test snapshots.
 import type { SnapshotDelta } from '../../../shared/api';
 import type { Anchors, KeyInfo, Snapshot } from '../../../shared/snapshot';
+import { testKey } from '../../../shared/testing';
 
 export function k(id: number, description: string, extra: Partial<KeyInfo> = {}): KeyInfo {
-  return {
-    id,
-    type: extra.links !== undefined ? 'keyring' : 'user',
-    description,
-    uid: 1000,
-    gid: 1000,
-    perm: 0x3f010000,
-    flags: 'I--Q---',
-    usage: 1,
-    timeout: 'perm',
-    expiresAt: null,
-    possessed: true,
-    orphan: false,
-    ...extra,
-  };
+  return testKey(id, { type: extra.links !== undefined ? 'keyring' : 'user', description, uid: 1000, gid: 1000, ...extra });
 }
 
 export const ring = (id: number, description: string, links: number[] | null, extra: Partial<KeyInfo> = {}) =>
