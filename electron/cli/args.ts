@@ -8,7 +8,28 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'app'; args: string[] }
   | { kind: 'snapshot'; json: boolean }
-  | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean };
+  | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean }
+  | ({ kind: 'screenshot' } & ScreenshotArgs)
+  | {
+      kind: 'demo';
+      fixture: string;
+      then: { kind: 'serve'; port: number; host: string } | ({ kind: 'screenshot' } & ScreenshotArgs);
+      /** `--select NAME`: a key of the fixture, by its name there (its id is only known once built). */
+      selectName: string | null;
+    };
+
+export interface ScreenshotArgs {
+  out: string;
+  view: 'tree' | 'graph';
+  redact: boolean;
+  select: number | null;
+  width: number;
+  height: number;
+  theme: 'light' | 'dark';
+  dumpText: string | null;
+  /** Fold the change log (on a busy machine it fills with other processes' churn). */
+  hideLog: boolean;
+}
 
 export const USAGE = `Usage: keyring-browser [command] [options]
 
@@ -27,12 +48,31 @@ Commands:
     --host H        Address to bind (default 127.0.0.1; anything else is reachable by others: warns).
     --interval MS   Poll interval in milliseconds (default 1000).
     --allow-actions Allow actions that change keys (read-only without it).
+  screenshot        Render the app headlessly in chromium and write a PNG (for documentation builds).
+                    Serves the app in-process on 127.0.0.1 and drives /usr/bin/chromium (or
+                    CHROMIUM_PATH) through Playwright. (Electron's own capturePage is not used.)
+    --out FILE.png  Where to write the picture (required).
+    --view V        tree (default) or graph.
+    --redact        Replace every key's description by an alias ("user key #3"); the kernel's own
+                    names (_ses, _uid.0, .user_reg) stay. Ids and uids are kept.
+    --select ID     Select this key (decimal or 0x hex) so the details panel shows it.
+    --width W --height H   Window size in pixels (default 1400 x 900).
+    --theme T       light (default) or dark.
+    --hide-log      Fold the change log (a busy machine fills it with other processes' churn).
+    --dump-text FILE   Also write the page's visible text to FILE (tests of --redact).
+  demo FIXTURE.json Join a fresh anonymous session keyring, build the fixture's keyrings and keys
+                    with real keys (see docs/fixtures/), then serve or screenshot them. The keys go
+                    when the command ends.
+    --serve [--port N] [--host H]   Serve them (the default; port 7777).
+    --screenshot OUT.png [screenshot options]   Write a picture instead; --select also takes
+                    a key's name in the fixture.
   help, --help, -h  Show this help.
 
 Environment:
   KEYRING_BROWSER_PROC_ROOT   Read keys/ and key-users from this directory instead of /proc.
 
-Exit status: 0 success, 1 keyrings unavailable or another failure (said in a sentence), 2 bad arguments.
+Exit status: 0 success, 1 keyrings unavailable or another failure (said in a sentence), 2 bad arguments
+(or a bad fixture).
 `;
 
 function intArg(flag: string, value: string | undefined, min: number, max: number): number {
@@ -73,5 +113,115 @@ export function parseArgs(argv: readonly string[]): Command {
     }
     return out;
   }
+  if (command === 'screenshot') {
+    const parsed = parseScreenshotArgs('screenshot', rest, true);
+    return parsed === 'help' ? { kind: 'help' } : { kind: 'screenshot', ...parsed };
+  }
+  if (command === 'demo') return parseDemoArgs(rest);
   throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+}
+
+/** Splits `--flag=value` and hands out values; a flag's value may not look like another flag. */
+function optionReader(rest: readonly string[]) {
+  let i = -1;
+  let inline: string | undefined;
+  return {
+    next(): string | undefined {
+      i++;
+      if (i >= rest.length) return undefined;
+      const a = rest[i] as string;
+      if (a.startsWith('--') && a.includes('=')) {
+        inline = a.slice(a.indexOf('=') + 1);
+        return a.slice(0, a.indexOf('='));
+      }
+      inline = undefined;
+      return a;
+    },
+    value(flag: string): string {
+      const v = inline !== undefined ? inline : rest[++i];
+      inline = undefined;
+      if (v === undefined || v === '' || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    },
+    hasInline: () => inline !== undefined,
+  };
+}
+
+function keyIdArg(value: string): number {
+  const n = /^0x[0-9a-f]{1,8}$/i.test(value) ? parseInt(value.slice(2), 16) : /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) throw new UsageError('--select needs a key id (decimal or 0x hex)');
+  return n;
+}
+
+function screenshotDefaults(): ScreenshotArgs {
+  return { out: '', view: 'tree', redact: false, select: null, width: 1400, height: 900, theme: 'light', dumpText: null, hideLog: false };
+}
+
+/** Applies one screenshot option to `out`; false when `flag` is not one. */
+function screenshotOption(flag: string, r: ReturnType<typeof optionReader>, out: ScreenshotArgs, withOut: boolean): boolean {
+  if (flag === '--out' && withOut) out.out = r.value('--out');
+  else if (flag === '--view') {
+    const v = r.value('--view');
+    if (v !== 'tree' && v !== 'graph') throw new UsageError('--view is tree or graph');
+    out.view = v;
+  } else if (flag === '--redact' && !r.hasInline()) out.redact = true;
+  else if (flag === '--select') out.select = keyIdArg(r.value('--select'));
+  else if (flag === '--width') out.width = intArg('--width', r.value('--width'), 320, 7680);
+  else if (flag === '--height') out.height = intArg('--height', r.value('--height'), 240, 4320);
+  else if (flag === '--theme') {
+    const v = r.value('--theme');
+    if (v !== 'light' && v !== 'dark') throw new UsageError('--theme is light or dark');
+    out.theme = v;
+  } else if (flag === '--dump-text') out.dumpText = r.value('--dump-text');
+  else if (flag === '--hide-log' && !r.hasInline()) out.hideLog = true;
+  else return false;
+  return true;
+}
+
+function parseScreenshotArgs(command: string, rest: readonly string[], withOut: boolean): ScreenshotArgs | 'help' {
+  const out = screenshotDefaults();
+  const r = optionReader(rest);
+  for (let flag = r.next(); flag !== undefined; flag = r.next()) {
+    if (flag === '--help' || flag === '-h') return 'help';
+    if (!screenshotOption(flag, r, out, withOut)) throw new UsageError(`${command}: unknown option ${JSON.stringify(flag)}`);
+  }
+  if (withOut && !out.out) throw new UsageError(`${command}: --out FILE.png is required`);
+  return out;
+}
+
+function parseDemoArgs(rest: readonly string[]): Command {
+  const [fixture, ...options] = rest;
+  if (fixture === '--help' || fixture === '-h') return { kind: 'help' };
+  if (fixture === undefined || fixture.startsWith('--')) throw new UsageError('demo needs a fixture file (demo FIXTURE.json)');
+  const serve = { kind: 'serve' as const, port: 7777, host: '127.0.0.1' };
+  const shot = screenshotDefaults();
+  let mode: 'serve' | 'screenshot' | null = null;
+  const setMode = (m: 'serve' | 'screenshot') => {
+    if (mode && mode !== m) throw new UsageError('demo: --serve and --screenshot exclude each other');
+    mode = m;
+  };
+  let selectName: string | null = null;
+  const r = optionReader(options);
+  for (let flag = r.next(); flag !== undefined; flag = r.next()) {
+    if (flag === '--help' || flag === '-h') return { kind: 'help' };
+    if (flag === '--select') {
+      const v = r.value('--select');
+      setMode('screenshot');
+      if (/^[A-Za-z][\w-]*$/.test(v)) selectName = v;
+      else shot.select = keyIdArg(v);
+    } else if (flag === '--serve' && !r.hasInline()) setMode('serve');
+    else if (flag === '--port') {
+      setMode('serve');
+      serve.port = intArg('--port', r.value('--port'), 0, 65535);
+    } else if (flag === '--host') {
+      setMode('serve');
+      serve.host = r.value('--host');
+    } else if (flag === '--screenshot') {
+      setMode('screenshot');
+      shot.out = r.value('--screenshot');
+    } else if (screenshotOption(flag, r, shot, false)) setMode('screenshot');
+    else throw new UsageError(`demo: unknown option ${JSON.stringify(flag)}`);
+  }
+  if (mode === 'screenshot' && !shot.out) throw new UsageError('demo: screenshot options need --screenshot OUT.png');
+  return { kind: 'demo', fixture, then: mode === 'screenshot' ? { kind: 'screenshot', ...shot } : serve, selectName };
 }

@@ -4,7 +4,11 @@ import { NonPossessingReader } from '../keyring/nonPossessingReader';
 import { Scanner } from '../keyring/scanner';
 import { launchApp } from './app';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
+import { requireChromium } from './chromium';
+import { buildFixture, readFixture } from './demo';
+import { FixtureError } from './fixture';
 import { renderTree } from './tree';
+import type * as ScreenshotModule from './screenshot';
 import type * as ServerModule from '../serve/server';
 import type * as WorkerSourceModule from '../keyring/workerSource';
 
@@ -25,6 +29,8 @@ function explain(err: unknown): string | null {
     return 'keyring-browser: keyrings are unavailable: this kernel has no key management (keyctl answers ENOSYS).';
   }
   if (err instanceof Error && /unsupported architecture/.test(err.message)) return `keyring-browser: ${err.message}`;
+  if (err instanceof Error && err.name === 'ScreenshotError') return `keyring-browser: ${err.message}`;
+  if (err instanceof Error && err.name === 'DemoError') return `keyring-browser: ${err.message}`;
   return null;
 }
 
@@ -46,37 +52,68 @@ async function run(command: Command, io: Io): Promise<number> {
         void reader.close();
       }
     }
-    case 'serve': {
-      // Loaded here so `snapshot` does not pay for the HTTP stack.
-      /* eslint-disable @typescript-eslint/no-require-imports */
-      const { startServer } = require('../serve/server') as typeof ServerModule;
-      const { createWorkerSnapshotSource } = require('../keyring/workerSource') as typeof WorkerSourceModule;
-      /* eslint-enable @typescript-eslint/no-require-imports */
-      const source = createWorkerSnapshotSource();
-      const server = await startServer({
-        port: command.port,
-        host: command.host,
-        intervalMs: command.intervalMs,
-        allowActions: command.allowActions,
-        source,
-        staticDir: resolve(join(__dirname, '..', '..', 'renderer')),
-        log: (line: string) => io.stderr(line + '\n'),
-      });
-      io.stdout(server.url + '\n');
-      await new Promise<void>((done) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void server.close().finally(done);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+    case 'serve':
+      return serveUntilSignal(command, io);
+    case 'screenshot': {
+      requireChromium();
+      // Loaded here so other commands do not pay for Playwright and the HTTP stack.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { takeScreenshot } = require('./screenshot') as typeof ScreenshotModule;
+      await takeScreenshot(command, (line) => io.stderr(line + '\n'));
+      io.stderr(`keyring-browser: wrote ${command.out}\n`);
+      return 0;
+    }
+    case 'demo': {
+      const fixture = readFixture(command.fixture);
+      const names = [...fixture.keyrings, ...fixture.keys].map((k) => k.name);
+      if (command.selectName !== null && !names.includes(command.selectName)) {
+        throw new FixtureError(`--select ${command.selectName}: ${command.fixture} has no key or keyring of that name`);
+      }
+      const built = buildFixture(fixture);
+      const count = [...built.ids.values()].reduce((n, ids) => n + ids.length, 0);
+      io.stderr(`keyring-browser: built ${command.fixture} (${count} keys and keyrings) in session keyring ${built.session}\n`);
+      if (command.then.kind === 'serve') return serveUntilSignal({ ...command.then, intervalMs: 1000, allowActions: false }, io);
+      requireChromium();
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { takeScreenshot } = require('./screenshot') as typeof ScreenshotModule;
+      const select = command.selectName === null ? command.then.select : (built.ids.get(command.selectName)?.[0] ?? null);
+      await takeScreenshot({ ...command.then, select }, (line) => io.stderr(line + '\n'));
+      io.stderr(`keyring-browser: wrote ${command.then.out}\n`);
       return 0;
     }
     case 'app':
       return launchApp(io.stderr);
   }
+}
+
+/** `serve`: prints the URL (with its token) and serves until SIGINT/SIGTERM. */
+async function serveUntilSignal(options: { port: number; host: string; intervalMs: number; allowActions: boolean }, io: Io): Promise<number> {
+  // Loaded here so `snapshot` does not pay for the HTTP stack.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { startServer } = require('../serve/server') as typeof ServerModule;
+  const { createWorkerSnapshotSource } = require('../keyring/workerSource') as typeof WorkerSourceModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const source = createWorkerSnapshotSource();
+  const server = await startServer({
+    port: options.port,
+    host: options.host,
+    intervalMs: options.intervalMs,
+    allowActions: options.allowActions,
+    source,
+    staticDir: resolve(join(__dirname, '..', '..', 'renderer')),
+    log: (line: string) => io.stderr(line + '\n'),
+  });
+  io.stdout(server.url + '\n');
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().finally(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
 }
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -93,6 +130,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   try {
     return await run(command, io);
   } catch (err) {
+    if (err instanceof FixtureError) {
+      io.stderr(`keyring-browser: ${err.message}\n`);
+      return 2;
+    }
     const sentence = explain(err);
     if (sentence === null) throw err;
     io.stderr(sentence + '\n');

@@ -31,7 +31,9 @@ export function formatIn(at: number, now: number): string {
 
 function notes(key: KeyInfo, parents: number, now: number): string {
   const out: string[] = stateBadges(key.flags, key.timeout).map((b) => (b === 'underConstruction' ? 'under construction' : b));
-  if (key.expiresAt !== null && key.timeout !== 'expd') out.push(`expires in ${formatIn(key.expiresAt, now)}`);
+  // The kernel's own rounded-down column, as `keyctl`/`/proc/keys` users read it ("3h" = 3 to 4 hours left);
+  // an estimate from expiresAt could round to the unit below.
+  if (key.expiresAt !== null && key.timeout !== 'expd') out.push(`expires in ${/^\d+[smhdw]$/.test(key.timeout) ? key.timeout : formatIn(key.expiresAt, now)}`);
   if (key.possessed) out.push('possessed');
   if (parents > 1) out.push(`shared: ${parents} keyrings link it`);
   if (key.type === 'keyring' && key.links === null) out.push('members unreadable');

@@ -8,6 +8,7 @@ import { ReadOnlySwitch } from './actions/ReadOnlySwitch';
 import { ApiContext } from './apiContext';
 import { ChangeLog } from './components/ChangeLog';
 import { DetailsPanel } from './components/DetailsPanel';
+import { ExportMenu } from './export/ExportMenu';
 import { SearchBar } from './components/SearchBar';
 import { StatusBar } from './components/StatusBar';
 import { TreeView } from './components/TreeView';
@@ -81,6 +82,7 @@ export function App({ api, mode }: { api: KeyringApi; mode?: string }) {
           </div>
           <ViewSwitch />
           <SearchBar />
+          <ExportMenu />
           <ReadOnlySwitch />
         </header>
         <MainArea />

@@ -1,0 +1,116 @@
+// The documentation fixture format for `keyring-browser demo FIXTURE.json`: a small, declarative
+// description of keyrings and keys, validated with zod so a bad fixture fails with a reason (exit 2)
+// before any key is made. Pure: building it with real keys is demo.ts's job.
+//
+// Names: every keyring and key has a `name` local to the fixture; `in`, `links`, `timeouts`, `perm`,
+// `revoked` and `chown` refer to those names. `in` may also be `@s` (the fresh session keyring).
+import { z } from 'zod';
+
+const NAME = /^[A-Za-z][\w-]*$/;
+const name = z.string().regex(NAME, 'a name is a letter then letters, digits, _ or -');
+const where = z.union([z.literal('@s'), name]);
+
+const keyring = z.strictObject({
+  name,
+  description: z.string().min(1).max(4095),
+  /** Where the keyring is linked; `@s` by default. */
+  in: where.default('@s'),
+});
+
+const key = z.strictObject({
+  name,
+  type: z.enum(['user', 'logon', 'big_key']).default('user'),
+  /** With `count`, `{i}` is replaced by 1…count (the names become `<name>-1` …). */
+  description: z.string().min(1).max(4095),
+  /** Text payload; never shown by the app. `{i}` is replaced too. */
+  payload: z.string().max(32767).default('x'),
+  /** Pads the payload with `.` to this many bytes (quota pictures need realistic sizes). */
+  payloadBytes: z.int().min(1).max(32767).optional(),
+  in: where.default('@s'),
+  count: z.int().min(1).max(1000).optional(),
+});
+
+const fixtureSchema = z
+  .strictObject({
+    /** One sentence: what the picture shows. */
+    title: z.string().optional(),
+    keyrings: z.array(keyring).default([]),
+    keys: z.array(key).default([]),
+    /** Extra links, making a key shared: the key `key` also linked into keyring `into`. */
+    links: z.array(z.strictObject({ key: name, into: name })).default([]),
+    /** Seconds until expiry, by name. */
+    timeouts: z.record(name, z.int().min(1).max(10 * 365 * 86400)).default({}),
+    /** Permission masks (`0x3f010000` style strings), by name. */
+    perm: z.record(name, z.string().regex(/^0x[0-9a-fA-F]{1,8}$/, 'a perm is a hex mask like "0x3f010000"')).default({}),
+    /** Keys revoked once everything else is built. */
+    revoked: z.array(name).default([]),
+    /** Owner changes, by name (root only): the kernel charges the key to the new owner's quota. */
+    chown: z.record(name, z.strictObject({ uid: z.int().min(0), gid: z.int().min(-1).default(-1) })).default({}),
+  })
+  .superRefine((f, ctx) => {
+    const rings = new Set(f.keyrings.map((r) => r.name));
+    const all = new Set<string>();
+    for (const n of [...f.keyrings.map((r) => r.name), ...f.keys.map((k) => k.name)]) {
+      if (all.has(n)) ctx.addIssue({ code: 'custom', message: `the name ${JSON.stringify(n)} is used twice` });
+      all.add(n);
+    }
+    const ring = (n: string, path: (string | number)[]) => {
+      if (n !== '@s' && !rings.has(n)) ctx.addIssue({ code: 'custom', path, message: `${JSON.stringify(n)} is not a keyring of this fixture` });
+    };
+    const any = (n: string, path: (string | number)[]) => {
+      if (!all.has(n)) ctx.addIssue({ code: 'custom', path, message: `${JSON.stringify(n)} is not a keyring or key of this fixture` });
+    };
+    // Keyrings are made in order: a keyring may only sit in one made before it.
+    const made = new Set<string>();
+    f.keyrings.forEach((r, i) => {
+      if (r.in !== '@s' && !made.has(r.in)) {
+        const message = rings.has(r.in)
+          ? `keyring ${JSON.stringify(r.in)} must come before ${JSON.stringify(r.name)}`
+          : `${JSON.stringify(r.in)} is not a keyring of this fixture`;
+        ctx.addIssue({ code: 'custom', path: ['keyrings', i, 'in'], message });
+      }
+      made.add(r.name);
+    });
+    f.keys.forEach((k, i) => ring(k.in, ['keys', i, 'in']));
+    f.links.forEach((l, i) => {
+      any(l.key, ['links', i, 'key']);
+      ring(l.into, ['links', i, 'into']);
+    });
+    for (const n of Object.keys(f.timeouts)) any(n, ['timeouts', n]);
+    for (const n of Object.keys(f.perm)) any(n, ['perm', n]);
+    for (const n of Object.keys(f.chown)) any(n, ['chown', n]);
+    f.revoked.forEach((n, i) => any(n, ['revoked', i]));
+  });
+
+export type Fixture = z.output<typeof fixtureSchema>;
+export type FixtureKey = Fixture['keys'][number];
+
+export class FixtureError extends Error {
+  override readonly name = 'FixtureError';
+}
+
+/** Parses fixture JSON text; throws FixtureError with every problem, each with where it is. */
+export function parseFixture(text: string, source = 'fixture'): Fixture {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new FixtureError(`${source} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const result = fixtureSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `  ${i.path.length ? i.path.join('.') : '(top)'}: ${i.message}`);
+  throw new FixtureError(`${source} is not a valid fixture:\n${problems.join('\n')}`);
+}
+
+/** The concrete keys a fixture entry stands for (expanding `count`). */
+export function expandKey(k: FixtureKey): { name: string; description: string; payload: string }[] {
+  const one = (i: number | null) => {
+    const fill = (s: string) => (i === null ? s : s.replaceAll('{i}', String(i)));
+    let payload = fill(k.payload);
+    if (k.payloadBytes !== undefined && payload.length < k.payloadBytes) payload = payload.padEnd(k.payloadBytes, '.');
+    return { name: i === null ? k.name : `${k.name}-${i}`, description: fill(k.description), payload };
+  };
+  if (k.count === undefined) return [one(null)];
+  return Array.from({ length: k.count }, (_, j) => one(j + 1));
+}

@@ -1,0 +1,209 @@
+// Redaction for sharing a snapshot or a picture of it: descriptions become a per-export alias by type
+// ("user key #3", "keyring #2"), ids are renumbered, uids/gids are kept or renumbered. Pure and
+// deterministic: the same snapshot and options give the same output, byte for byte.
+//
+// What survives on purpose: names the kernel itself assigns (they say what a keyring is, not what the
+// user stored): `_ses`, `_tid`, `_pid`, `_uid.N`, `_uid_ses.N`, `_persistent.N` (N follows the uid
+// mapping), and keyrings whose name starts with '.' (userspace cannot create those: add_key refuses a
+// keyring description starting with '.' with EPERM, so `.user_reg`, `.dns_resolver`, … are kernel-made).
+// Types, permission masks, flags, usage counts, timeouts and pins' counts are kept: they are the point
+// of the picture and carry nothing the user typed.
+//
+// Every redacted object is built from an explicit field list, so a field added to KeyInfo later does
+// not leak through an export until someone decides here how to redact it.
+import type { Anchors, Doom, KeyInfo, Pin, QuotaInfo, Snapshot } from './snapshot';
+
+export interface RedactOptions {
+  /** 'replace' renumbers uids and gids (1000, 1001, … in order of appearance; 0 and 65534 stay). */
+  uids: 'keep' | 'replace';
+}
+
+export interface Redaction {
+  snapshot: Snapshot;
+  /** Original id → redacted id (any id: keys, link members, anchors, pins; identity when not redacting). */
+  id(originalId: number): number;
+  /** Original uid → shown uid (identity when uids are kept). */
+  uid(uid: number): number;
+  /** The redacted key for an original id, if the snapshot has it. */
+  keyOf(originalId: number): KeyInfo | undefined;
+}
+
+/** Redacted ids start here: they print as `10000001`, `10000002`, … and cannot be mistaken for live serials. */
+export const REDACTED_ID_BASE = 0x10000000;
+/** Renumbered uids and gids start here. */
+export const REDACTED_UID_BASE = 1000;
+/** Root and "no group/nobody" are well-known values, not identities: kept even when uids are replaced. */
+const WELL_KNOWN_IDS = new Set([0, 65534]);
+
+const KERNEL_FIXED_NAMES = new Set(['_ses', '_tid', '_pid']);
+const KERNEL_UID_NAME = /^(_uid|_uid_ses|_persistent)\.(\d+)$/;
+
+/** Whether a description is one the kernel assigns (and so may be shown in a redacted export). */
+export function isKernelAssignedName(type: string, description: string): boolean {
+  if (type !== 'keyring') return false;
+  return KERNEL_FIXED_NAMES.has(description) || KERNEL_UID_NAME.test(description) || description.startsWith('.');
+}
+
+/** "keyring #2", "user key #3", "asymmetric key #1". */
+export function aliasFor(type: string, n: number): string {
+  return type === 'keyring' ? `keyring #${n}` : `${type} key #${n}`;
+}
+
+/** Assigns numbers in order of first appearance, keeping the well-known ones. */
+class Renumber {
+  private readonly map = new Map<number, number>();
+  private next: number;
+  constructor(base: number, private readonly keep: (v: number) => boolean = () => false) {
+    this.next = base;
+  }
+  see(v: number): void {
+    if (!this.map.has(v) && !this.keep(v)) this.map.set(v, this.next++);
+  }
+  get(v: number): number {
+    this.see(v);
+    return this.map.get(v) ?? v;
+  }
+  entries(): ReadonlyMap<number, number> {
+    return this.map;
+  }
+}
+
+export function buildRedaction(snapshot: Snapshot, options: RedactOptions): Redaction {
+  const ids = new Renumber(REDACTED_ID_BASE);
+  // Ids in snapshot order: keys first (so a key's redacted id follows its position), then anything
+  // else the snapshot mentions (members this process cannot see, anchors, pin sources).
+  for (const k of snapshot.keys) ids.see(k.id);
+  for (const k of snapshot.keys) {
+    for (const m of k.links ?? []) ids.see(m);
+  }
+  for (const v of Object.values(snapshot.anchors) as (number | null)[]) if (v != null) ids.see(v);
+  for (const k of snapshot.keys) {
+    for (const p of k.pins ?? []) {
+      if (p.kind === 'link') ids.see(p.from);
+      if (p.kind === 'user' && p.userRegistry != null) ids.see(p.userRegistry);
+    }
+  }
+
+  const replace = options.uids === 'replace';
+  const uids = new Renumber(REDACTED_UID_BASE, (v) => !replace || WELL_KNOWN_IDS.has(v));
+  const gids = new Renumber(REDACTED_UID_BASE, (v) => !replace || WELL_KNOWN_IDS.has(v));
+  uids.see(snapshot.uid);
+  gids.see(snapshot.gid);
+  for (const g of snapshot.groups) gids.see(g);
+  for (const k of snapshot.keys) {
+    uids.see(k.uid);
+    gids.see(k.gid);
+    const m = KERNEL_UID_NAME.exec(k.description);
+    if (m && k.type === 'keyring') uids.see(Number(m[2]));
+  }
+  for (const q of snapshot.quotas) uids.see(q.uid);
+
+  const id = (v: number) => ids.get(v);
+  const uid = (v: number) => uids.get(v);
+  const gid = (v: number) => gids.get(v);
+
+  const perType = new Map<string, number>();
+  const describe = (k: KeyInfo): string => {
+    if (isKernelAssignedName(k.type, k.description)) {
+      const m = KERNEL_UID_NAME.exec(k.description);
+      return m ? `${m[1]}.${uid(Number(m[2]))}` : k.description;
+    }
+    const n = (perType.get(k.type) ?? 0) + 1;
+    perType.set(k.type, n);
+    return aliasFor(k.type, n);
+  };
+
+  const redactPin = (p: Pin): Pin => {
+    switch (p.kind) {
+      case 'link':
+        return { kind: 'link', from: id(p.from) };
+      case 'credentials':
+        return { kind: 'credentials', count: p.count };
+      case 'timer': {
+        const out: Pin = { kind: 'timer', expiresAt: p.expiresAt };
+        if (p.renewalSeconds != null) out.renewalSeconds = p.renewalSeconds;
+        if (p.renewedBy != null) out.renewedBy = p.renewedBy;
+        return out;
+      }
+      case 'user': {
+        const out: Pin = { kind: 'user', uid: uid(p.uid), processes: p.processes };
+        if (p.userRegistry != null) out.userRegistry = id(p.userRegistry);
+        return out;
+      }
+    }
+  };
+  const redactDoom = (d: Doom): Doom => ({ reason: d.reason, collectAfter: d.collectAfter });
+
+  const keys: KeyInfo[] = snapshot.keys.map((k) => {
+    const out: KeyInfo = {
+      id: id(k.id),
+      type: k.type,
+      description: describe(k),
+      uid: uid(k.uid),
+      gid: gid(k.gid),
+      perm: k.perm,
+      flags: k.flags,
+      usage: k.usage,
+      timeout: k.timeout,
+      expiresAt: k.expiresAt,
+      possessed: k.possessed,
+      orphan: k.orphan,
+    };
+    if (k.links !== undefined) out.links = k.links === null ? null : k.links.map(id);
+    if (k.pins !== undefined) out.pins = k.pins.map(redactPin);
+    if (k.doomed !== undefined) out.doomed = k.doomed === null ? null : redactDoom(k.doomed);
+    return out;
+  });
+
+  const a = snapshot.anchors;
+  const opt = (v: number | null) => (v == null ? null : id(v));
+  const anchors: Anchors = {
+    thread: opt(a.thread),
+    process: opt(a.process),
+    session: opt(a.session),
+    user: opt(a.user),
+    userSession: opt(a.userSession),
+    persistent: opt(a.persistent),
+  };
+  const quotas: QuotaInfo[] = snapshot.quotas.map((q) => ({
+    uid: uid(q.uid),
+    usage: q.usage,
+    nkeys: q.nkeys,
+    nikeys: q.nikeys,
+    qnkeys: q.qnkeys,
+    maxkeys: q.maxkeys,
+    qnbytes: q.qnbytes,
+    maxbytes: q.maxbytes,
+  }));
+  const redacted: Snapshot = {
+    takenAt: snapshot.takenAt,
+    uid: uid(snapshot.uid),
+    gid: gid(snapshot.gid),
+    groups: snapshot.groups.map(gid),
+    anchors,
+    keys,
+    quotas,
+  };
+  const byId = new Map(keys.map((k) => [k.id, k]));
+  const idMap = ids.entries();
+  return {
+    snapshot: redacted,
+    id,
+    uid,
+    keyOf: (originalId) => {
+      const r = idMap.get(originalId);
+      return r == null ? undefined : byId.get(r);
+    },
+  };
+}
+
+/** The redacted copy of a snapshot (see the header for what is kept). */
+export function redactSnapshot(snapshot: Snapshot, options: RedactOptions): Snapshot {
+  return buildRedaction(snapshot, options).snapshot;
+}
+
+/** A Redaction that changes nothing, so pictures have one code path whether or not they redact. */
+export function identityRedaction(snapshot: Snapshot): Redaction {
+  const byId = new Map(snapshot.keys.map((k) => [k.id, k]));
+  return { snapshot, id: (v) => v, uid: (v) => v, keyOf: (id) => byId.get(id) };
+}
