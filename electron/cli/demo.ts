@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import * as keyctl from '../keyring/keyctl';
 import { expandKey, FixtureError, parseFixture, type Fixture } from './fixture';
 
+export { FixtureError } from './fixture';
+
 /** The kernel refused a step (quota, permission): exit 1 with the step in the sentence. */
 export class DemoError extends Error {
   override readonly name = 'DemoError';

@@ -5,8 +5,6 @@ import { Scanner } from '../keyring/scanner';
 import { launchApp } from './app';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { requireChromium } from './chromium';
-import { buildFixture, readFixture } from './demo';
-import { FixtureError } from './fixture';
 import { renderTree } from './tree';
 import type * as ScreenshotModule from './screenshot';
 import type * as ServerModule from '../serve/server';
@@ -64,6 +62,8 @@ async function run(command: Command, io: Io): Promise<number> {
       return 0;
     }
     case 'demo': {
+      // Loaded here so `snapshot` does not pay for zod (the fixture schema).
+      const { buildFixture, readFixture, FixtureError } = await import('./demo.js');
       const fixture = readFixture(command.fixture);
       const names = [...fixture.keyrings, ...fixture.keys].map((k) => k.name);
       if (command.selectName !== null && !names.includes(command.selectName)) {
@@ -130,7 +130,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   try {
     return await run(command, io);
   } catch (err) {
-    if (err instanceof FixtureError) {
+    if (err instanceof Error && err.name === 'FixtureError') {
       io.stderr(`keyring-browser: ${err.message}\n`);
       return 2;
     }
