@@ -1,6 +1,6 @@
 // The command-line entry (bin/keyring-browser calls main(argv)). Never imports electron.
 import { join, resolve } from 'node:path';
-import { NonPossessingReader } from '../keyring/nonPossessingReader';
+import { NonPossessingReader, takePrestartedReader } from '../keyring/nonPossessingReader';
 import { Scanner } from '../keyring/scanner';
 import { launchApp } from './app';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
@@ -40,7 +40,7 @@ async function run(command: Command, io: Io): Promise<number> {
     case 'snapshot': {
       const procRoot = process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
       // The reader thread starts reading /proc/keys at once, while this thread finds its anchors.
-      const reader = new NonPossessingReader(procRoot);
+      const reader = takePrestartedReader(procRoot) ?? new NonPossessingReader(procRoot);
       // One shot: no name cache. The reader thread is stopped but not waited for (it is unref'd).
       try {
         const snapshot = await new Scanner({ reader, procRoot, cacheNames: false }).scan();

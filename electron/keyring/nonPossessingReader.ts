@@ -162,3 +162,25 @@ export class NonPossessingReader {
     await this.worker.terminate();
   }
 }
+
+let prestarted: NonPossessingReader | null = null;
+let prestartedRoot: string | null = null;
+
+/**
+ * Starts a reader (booting its thread and reading `procRoot`) before the caller loads the rest of its
+ * modules: bin/keyring-browser calls it first thing for `snapshot`, so the thread's start-up overlaps the
+ * main thread's.
+ */
+export function prestartReader(procRoot: string): void {
+  if (prestarted) return;
+  prestarted = new NonPossessingReader(procRoot);
+  prestartedRoot = procRoot;
+}
+
+/** The prestarted reader, once, if it was started for this proc root. */
+export function takePrestartedReader(procRoot: string): NonPossessingReader | null {
+  const reader = prestartedRoot === procRoot ? prestarted : null;
+  prestarted = null;
+  prestartedRoot = null;
+  return reader;
+}
