@@ -1,7 +1,9 @@
 // The Electron app end to end, with Playwright's _electron. It runs only where Electron's binary is
 // installed (it cannot be downloaded on the CI machines); elsewhere it is skipped, saying why.
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { METHOD_NAMES } from '../shared/api';
 import path from 'node:path';
 import { joinOwnSession, keyctl } from './support/session';
@@ -83,4 +85,12 @@ test('shows a key added with keyctl, live', async () => {
   await expect(page.locator(`[data-key-id="${id}"]`).first()).toBeVisible({ timeout: 10_000 });
   keyctl('revoke', String(id));
   await expect(page.locator(`[data-key-id="${id}"]`).first()).toHaveAttribute('data-key-flags', /R/, { timeout: 10_000 });
+});
+
+test('screenshot draws with Electron’s capturePage and writes a PNG', () => {
+  // The `screenshot` command picks Electron where its binary is installed; --engine forces it here.
+  // (Needs a display, as the app does: run under xvfb-run where there is none.)
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'kb-electron-shot-')), 'tree.png');
+  execFileSync(process.execPath, [path.join(ROOT, 'bin', 'keyring-browser'), 'screenshot', '--engine', 'electron', '--out', out], { timeout: 60_000, stdio: 'inherit' });
+  expect(readFileSync(out).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
 });

@@ -1,6 +1,6 @@
 // Electron's main process: a table of contents. Each setupX() below does one thing; the engine and
 // the service know nothing of Electron, and electron/ipc is the only bridge to the renderer.
-import { app, BrowserWindow, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, nativeTheme, protocol, session, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rendererCsp, securityHeaders } from './csp';
@@ -10,12 +10,15 @@ import type { SnapshotSource } from './keyring/source';
 import { createWorkerSnapshotSource } from './keyring/workerSource';
 import { contentTypeOf, resolveStaticPath } from './serve/staticFiles';
 import { KeyringService } from './service/keyringService';
+import type * as CaptureModule from './capture';
 
 export interface MainOptions {
   /** Where the built renderer lives (dist/renderer). */
   rendererDir?: string;
   /** The engine's snapshot source; the worker-backed one by default. */
   createSource?: () => SnapshotSource;
+  /** The command line (process.argv by default): `--kb-capture=OUT.png` takes a picture and quits (capture.ts). */
+  argv?: readonly string[];
 }
 
 // Both must run before the app is ready.
@@ -24,16 +27,29 @@ registerAppScheme(); // app:// behaves like https (secure context, fetch, worker
 
 export async function main(options: MainOptions = {}): Promise<void> {
   const rendererDir = options.rendererDir ?? join(__dirname, '..', 'renderer');
+  const capture = await loadCapture(options.argv ?? process.argv);
   setupNavigationLockdown();
   await app.whenReady();
   setupPermissionDenial();
   setupAppProtocol(rendererDir);
-  const service = setupService(options.createSource ?? createWorkerSnapshotSource);
-  const window = createMainWindow();
+  const createSource = options.createSource ?? createWorkerSnapshotSource;
+  const plan = capture ? capture.module.capturePlan(capture.options, createSource) : null;
+  const service = setupService(plan?.createSource ?? createSource);
+  if (capture) nativeTheme.themeSource = capture.options.theme;
+  const window = createMainWindow(capture?.options);
   // The desktop user is the machine's own user: actions are reachable, behind the renderer's read-only switch
   // (on by default) and the confirmations of destructive ones. `serve` stays read-only unless --allow-actions.
   setupIpc({ service, getTrustedContents: () => liveContents(window), allowActions: true });
   setupLifecycle(service);
+  if (capture && plan) void capture.module.runCapture(window.webContents, capture.options, plan, (code) => app.exit(code));
+}
+
+/** `screenshot` where Electron runs: capture.ts is loaded only when the picture flag is on the command line. */
+async function loadCapture(argv: readonly string[]): Promise<{ module: typeof CaptureModule; options: CaptureModule.CaptureOptions } | null> {
+  if (!argv.some((a) => a.startsWith('--kb-capture='))) return null;
+  const module = await import('./capture.js');
+  const options = module.parseCaptureArgs(argv);
+  return options ? { module, options } : null;
 }
 
 function registerAppScheme(): void {
@@ -74,10 +90,10 @@ function setupService(createSource: () => SnapshotSource): KeyringService {
   return new KeyringService({ source: createSource() }).start();
 }
 
-function createMainWindow(): BrowserWindow {
+function createMainWindow(picture?: { width: number; height: number; view: 'tree' | 'graph' }): BrowserWindow {
   const window = new BrowserWindow({
-    width: 1400,
-    height: 900,
+    width: picture?.width ?? 1400,
+    height: picture?.height ?? 900,
     show: false,
     title: 'Keyring Browser',
     // Spelled out here, not spread from a constant, so electronegativity can check each switch.
@@ -99,7 +115,7 @@ function createMainWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadURL(APP_ENTRY_URL);
+  void window.loadURL(picture?.view === 'graph' ? `${APP_ENTRY_URL}?view=graph` : APP_ENTRY_URL);
   return window;
 }
 

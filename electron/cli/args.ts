@@ -29,6 +29,10 @@ export interface ScreenshotArgs {
   dumpText: string | null;
   /** Fold the change log (on a busy machine it fills with other processes' churn). */
   hideLog: boolean;
+  /** With --redact: renumber uids and gids too (1000, 1001, …; 0 and 65534 stay). */
+  replaceUids: boolean;
+  /** Who draws: Electron's capturePage where its binary is installed ('auto'), else headless chromium. */
+  engine: 'auto' | 'electron' | 'chromium';
 }
 
 export const USAGE = `Usage: keyring-browser [command] [options]
@@ -48,14 +52,20 @@ Commands:
     --host H        Address to bind (default 127.0.0.1; anything else is reachable by others: warns).
     --interval MS   Poll interval in milliseconds (default 1000).
     --allow-actions Allow actions that change keys (read-only without it).
-  screenshot        Render the app headlessly in chromium and write a PNG (for documentation builds).
-                    Serves the app in-process on 127.0.0.1 and drives /usr/bin/chromium (or
-                    CHROMIUM_PATH) through Playwright. (Electron's own capturePage is not used.)
+  screenshot        Render the app and write a PNG (for documentation builds). Where Electron's binary
+                    is installed (node_modules/electron/dist), the app itself draws and Electron's
+                    capturePage takes the picture (it needs a display, e.g. xvfb-run). Elsewhere it
+                    serves the app in-process on 127.0.0.1 and drives /usr/bin/chromium (or
+                    CHROMIUM_PATH) headlessly through Playwright.
+    --engine E      electron or chromium: force one (default: electron where installed, else chromium).
     --out FILE.png  Where to write the picture (required).
     --view V        tree (default) or graph.
-    --redact        Replace every key's description by an alias ("user key #3"); the kernel's own
-                    names (_ses, _uid.0, .user_reg) stay. Ids and uids are kept.
-    --select ID     Select this key (decimal or 0x hex) so the details panel shows it.
+    --redact        Replace every key's description by an alias ("user key #3") and remap every id
+                    (0x10000000, 0x10000001, ...); the kernel's own names (_ses, _uid.0, .user_reg)
+                    stay. Uids are kept unless --replace-uids.
+    --replace-uids  Renumber uids and gids too (1000, 1001, ...; 0 and 65534 stay). Implies --redact.
+    --select ID     Select this key (decimal or 0x hex, its real id even with --redact) so the
+                    details panel shows it.
     --width W --height H   Window size in pixels (default 1400 x 900).
     --theme T       light (default) or dark.
     --hide-log      Fold the change log (a busy machine fills it with other processes' churn).
@@ -154,7 +164,7 @@ function keyIdArg(value: string): number {
 }
 
 function screenshotDefaults(): ScreenshotArgs {
-  return { out: '', view: 'tree', redact: false, select: null, width: 1400, height: 900, theme: 'light', dumpText: null, hideLog: false };
+  return { out: '', view: 'tree', redact: false, select: null, width: 1400, height: 900, theme: 'light', dumpText: null, hideLog: false, replaceUids: false, engine: 'auto' };
 }
 
 /** Applies one screenshot option to `out`; false when `flag` is not one. */
@@ -174,6 +184,12 @@ function screenshotOption(flag: string, r: ReturnType<typeof optionReader>, out:
     out.theme = v;
   } else if (flag === '--dump-text') out.dumpText = r.value('--dump-text');
   else if (flag === '--hide-log' && !r.hasInline()) out.hideLog = true;
+  else if (flag === '--replace-uids' && !r.hasInline()) out.replaceUids = out.redact = true;
+  else if (flag === '--engine') {
+    const v = r.value('--engine');
+    if (v !== 'electron' && v !== 'chromium') throw new UsageError('--engine is electron or chromium');
+    out.engine = v;
+  }
   else return false;
   return true;
 }

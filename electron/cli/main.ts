@@ -4,7 +4,7 @@ import { NonPossessingReader, takePrestartedReader } from '../keyring/nonPossess
 import { Scanner } from '../keyring/scanner';
 import { launchApp } from './app';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
-import { requireChromium } from './chromium';
+import { pictureEngine } from './engine';
 import { renderTree } from './tree';
 import type * as ScreenshotModule from './screenshot';
 import type * as ServerModule from '../serve/server';
@@ -53,7 +53,8 @@ async function run(command: Command, io: Io): Promise<number> {
     case 'serve':
       return serveUntilSignal(command, io);
     case 'screenshot': {
-      requireChromium();
+      // Fails here, in a sentence, when the chosen engine is missing (before Playwright is loaded).
+      pictureEngine(command.engine);
       // Loaded here so other commands do not pay for Playwright and the HTTP stack.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { takeScreenshot } = require('./screenshot') as typeof ScreenshotModule;
@@ -73,7 +74,7 @@ async function run(command: Command, io: Io): Promise<number> {
       const count = [...built.ids.values()].reduce((n, ids) => n + ids.length, 0);
       io.stderr(`keyring-browser: built ${command.fixture} (${count} keys and keyrings) in session keyring ${built.session}\n`);
       if (command.then.kind === 'serve') return serveUntilSignal({ ...command.then, intervalMs: 1000, allowActions: false }, io);
-      requireChromium();
+      pictureEngine(command.then.engine);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { takeScreenshot } = require('./screenshot') as typeof ScreenshotModule;
       const select = command.selectName === null ? command.then.select : (built.ids.get(command.selectName)?.[0] ?? null);

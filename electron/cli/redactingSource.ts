@@ -1,42 +1,168 @@
-// `screenshot --redact`: a SnapshotSource wrapper that replaces every key's description by a stable alias
-// ("user key #3", "keyring #2") before the service sees it, so everything the page can show (tree rows,
-// details, change log, status bar, graph) is redacted at the one place all of it comes from.
-// Ids and uids are kept (kernel serials say nothing about their owner's secrets). The kernel's own names
-// (`_ses`, `_uid.0`, `.user_reg`, …) are kept too: they name a mechanism, not a person.
-import type { Snapshot } from '../../shared/snapshot';
+// `screenshot --redact`: a SnapshotSource wrapper that redacts every snapshot before the service sees
+// it, so everything the page can show (tree rows, details, change log, status bar, graph) is redacted at
+// the one place all of it comes from. Descriptions become aliases ("user key #3", "keyring #2"), ids are
+// remapped (links, anchors, pins too), and uids/gids are renumbered when asked (--replace-uids).
+//
+// The rules and formats are shared/redact.ts's (exports), so a picture and an export name keys alike.
+// Not that module's buildRedaction itself: it numbers each snapshot afresh, while here the service
+// diffs successive scans into live deltas, so a key must keep its alias and its alias id across polls.
+// The mappings therefore live as long as the source (one screenshot run), in order of first appearance.
+import { aliasFor, isKernelAssignedName, REDACTED_ID_BASE, REDACTED_UID_BASE } from '../../shared/redact';
+import type { Anchors, KeyInfo, Pin, Snapshot } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
 
-// The same rule and alias format as shared/redact.ts (exports), so a picture and an export name keys
-// alike. Not that module's redactSnapshot itself: it renumbers ids per snapshot, and here the page asks
-// the engine about keys by their real id (details, --select) and deltas must keep a key's identity.
-const KERNEL_FIXED_NAMES = new Set(['_ses', '_tid', '_pid']);
-const KERNEL_UID_NAME = /^(_uid|_uid_ses|_persistent)\.\d+$/;
-
-/** Names the kernel assigns: userspace cannot create a keyring whose description starts with '.' (EPERM). */
-export function isKernelName(type: string, description: string): boolean {
-  if (type !== 'keyring') return false;
-  return KERNEL_FIXED_NAMES.has(description) || KERNEL_UID_NAME.test(description) || description.startsWith('.');
+export interface RedactorOptions {
+  /** 'replace' renumbers uids and gids (1000, 1001, … in order of appearance; 0 and 65534 stay). */
+  uids: 'keep' | 'replace';
 }
 
-/** Remembers each id's alias across scans, so a key keeps its name while the page is open. */
+/** Root and nobody/nogroup are well-known values, not identities: kept even when uids are replaced. */
+const WELL_KNOWN_IDS = new Set([0, 65534]);
+/** The uid inside a kernel-assigned name such as `_uid.1000` or `_persistent.0`. */
+const UID_SUFFIX = /^(_[a-z_]+)\.(\d+)$/;
+
+/** Numbers handed out in order of first appearance; a value keeps its number for the mapping's life. */
+class StableRenumber {
+  private readonly map = new Map<number, number>();
+  private readonly reverse = new Map<number, number>();
+  private next: number;
+  constructor(base: number, private readonly keep: (v: number) => boolean = () => false) {
+    this.next = base;
+  }
+  get(v: number): number {
+    if (this.keep(v)) return v;
+    let n = this.map.get(v);
+    if (n === undefined) {
+      n = this.next++;
+      this.map.set(v, n);
+      this.reverse.set(n, v);
+    }
+    return n;
+  }
+  /** The number already given to v, without giving one. */
+  peek(v: number): number | undefined {
+    return this.keep(v) ? v : this.map.get(v);
+  }
+}
+
+/** Remembers every alias and remapped id across scans, so a key keeps both while the page is open. */
 export class Redactor {
+  private readonly ids = new StableRenumber(REDACTED_ID_BASE);
+  private readonly uids: StableRenumber;
+  private readonly gids: StableRenumber;
   private readonly aliases = new Map<number, string>();
   private readonly counters = new Map<string, number>();
 
-  alias(id: number, type: string, description: string): string {
-    if (isKernelName(type, description)) return description;
+  constructor(options: RedactorOptions = { uids: 'keep' }) {
+    const keep = options.uids === 'keep' ? () => true : (v: number) => WELL_KNOWN_IDS.has(v);
+    this.uids = new StableRenumber(REDACTED_UID_BASE, keep);
+    this.gids = new StableRenumber(REDACTED_UID_BASE, keep);
+  }
+
+  /** The alias id of a real key id (given on first sight). */
+  id(realId: number): number {
+    return this.ids.get(realId);
+  }
+
+  /** The alias id already given to a real id, if the page has been shown that key. */
+  knownId(realId: number): number | undefined {
+    return this.ids.peek(realId);
+  }
+
+  uid(uid: number): number {
+    return this.uids.get(uid);
+  }
+
+  description(id: number, type: string, description: string): string {
+    if (isKernelAssignedName(type, description)) {
+      // `_uid.N`, `_uid_ses.N`, `_persistent.N`: the name follows the uid mapping, or it would tell the uid.
+      const m = UID_SUFFIX.exec(description);
+      return m ? `${m[1]}.${this.uid(Number(m[2]))}` : description;
+    }
     let a = this.aliases.get(id);
     if (a === undefined) {
       const n = (this.counters.get(type) ?? 0) + 1;
       this.counters.set(type, n);
-      a = type === 'keyring' ? `keyring #${n}` : `${type} key #${n}`;
+      a = aliasFor(type, n);
       this.aliases.set(id, a);
     }
     return a;
   }
 
+  private pin(p: Pin): Pin {
+    switch (p.kind) {
+      case 'link':
+        return { kind: 'link', from: this.id(p.from) };
+      case 'credentials':
+        return { kind: 'credentials', count: p.count };
+      case 'timer': {
+        const out: Pin = { kind: 'timer', expiresAt: p.expiresAt };
+        if (p.renewalSeconds != null) out.renewalSeconds = p.renewalSeconds;
+        if (p.renewedBy != null) out.renewedBy = p.renewedBy;
+        return out;
+      }
+      case 'user': {
+        const out: Pin = { kind: 'user', uid: this.uid(p.uid), processes: p.processes };
+        if (p.userRegistry != null) out.userRegistry = this.id(p.userRegistry);
+        return out;
+      }
+    }
+  }
+
+  // Built from explicit field lists (as shared/redact.ts does), so a field added to KeyInfo later does
+  // not reach a redacted picture until someone decides here how to redact it.
+  private key(k: KeyInfo): KeyInfo {
+    const out: KeyInfo = {
+      id: this.id(k.id),
+      type: k.type,
+      description: this.description(k.id, k.type, k.description),
+      uid: this.uid(k.uid),
+      gid: this.gids.get(k.gid),
+      perm: k.perm,
+      flags: k.flags,
+      usage: k.usage,
+      timeout: k.timeout,
+      expiresAt: k.expiresAt,
+      possessed: k.possessed,
+      orphan: k.orphan,
+    };
+    if (k.links !== undefined) out.links = k.links === null ? null : k.links.map((m) => this.id(m));
+    if (k.pins !== undefined) out.pins = k.pins.map((p) => this.pin(p));
+    if (k.doomed !== undefined) out.doomed = k.doomed === null ? null : { reason: k.doomed.reason, collectAfter: k.doomed.collectAfter };
+    return out;
+  }
+
   snapshot(s: Snapshot): Snapshot {
-    return { ...s, keys: s.keys.map((k) => ({ ...k, description: this.alias(k.id, k.type, k.description) })) };
+    // Keys first, in snapshot order, so alias ids follow the order keys first appear in.
+    const keys = s.keys.map((k) => this.key(k));
+    const opt = (v: number | null) => (v == null ? null : this.id(v));
+    const a = s.anchors;
+    const anchors: Anchors = {
+      thread: opt(a.thread),
+      process: opt(a.process),
+      session: opt(a.session),
+      user: opt(a.user),
+      userSession: opt(a.userSession),
+      persistent: opt(a.persistent),
+    };
+    return {
+      takenAt: s.takenAt,
+      uid: this.uid(s.uid),
+      gid: this.gids.get(s.gid),
+      groups: s.groups.map((g) => this.gids.get(g)),
+      anchors,
+      keys,
+      quotas: s.quotas.map((q) => ({
+        uid: this.uid(q.uid),
+        usage: q.usage,
+        nkeys: q.nkeys,
+        nikeys: q.nikeys,
+        qnkeys: q.qnkeys,
+        maxkeys: q.maxkeys,
+        qnbytes: q.qnbytes,
+        maxbytes: q.maxbytes,
+      })),
+    };
   }
 }
 

@@ -1,15 +1,21 @@
-// `keyring-browser screenshot`: the app's picture without a display, for documentation builds. It serves
-// the app in this process (127.0.0.1, a free port, the same service as `serve`), opens it in headless
-// chromium (Playwright drives Debian's /usr/bin/chromium, or CHROMIUM_PATH), waits until the chosen view
-// is drawn, selects a key if asked, and writes the PNG. Electron's capturePage is not used: this runs
-// where no display and no Electron exist. Never imports electron.
+// `keyring-browser screenshot`: the app's picture, for documentation builds. Two engines (engine.ts):
+// - Electron, where its binary is installed: the app is started with `--kb-capture=OUT.png` and draws
+//   itself; electron/capture.ts waits for the view and writes webContents.capturePage()'s PNG.
+// - chromium elsewhere (no display, no Electron): the app is served in this process (127.0.0.1, a free
+//   port, the same service as `serve`), opened in headless chromium (Playwright drives Debian's
+//   /usr/bin/chromium, or CHROMIUM_PATH), and the page's screenshot is written.
+// Both wait for the same readiness signals (viewReady.ts). Never imports electron.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createWorkerSnapshotSource } from '../keyring/workerSource';
 import { startServer } from '../serve/server';
+import { appDir } from './app';
 import type { ScreenshotArgs } from './args';
-import { CHROMIUM_ARGS, requireChromium, ScreenshotError } from './chromium';
-import { redactingSource } from './redactingSource';
+import { CHROMIUM_ARGS, ScreenshotError } from './chromium';
+import { pictureEngine } from './engine';
+import { Redactor, redactingSource } from './redactingSource';
+import { PAGE_TEXT_SCRIPT, viewReadyScript } from './viewReady';
 import type { Browser, Page } from '@playwright/test';
 
 export type ScreenshotOptions = ScreenshotArgs;
@@ -19,17 +25,16 @@ const POLL_MS = 1000;
 
 /** Resolves when the view shows keys: tree rows, or a finished graph layout with its nodes. */
 async function waitForView(page: Page, view: 'tree' | 'graph'): Promise<void> {
-  if (view === 'tree') {
-    await page.locator('[data-view="tree"] [data-key-id]').first().waitFor({ state: 'visible', timeout: DRAW_TIMEOUT_MS });
-  } else {
-    // data-layout-thread appears once the first layout is applied; the status line goes when none is pending.
-    await page.locator('[data-view="graph"] [data-layout-thread]').waitFor({ state: 'attached', timeout: DRAW_TIMEOUT_MS });
-    await page.locator('[data-view="graph"] [data-key-id]').first().waitFor({ state: 'visible', timeout: DRAW_TIMEOUT_MS });
-    await page.locator('[data-view="graph"] .graph-status').waitFor({ state: 'detached', timeout: DRAW_TIMEOUT_MS });
+  // Polled with evaluate, not waitForFunction: that one compiles its predicate inside the page, which the
+  // app's CSP (no 'unsafe-eval') refuses.
+  for (const start = Date.now(); (await page.evaluate(viewReadyScript(view))) !== true; await page.waitForTimeout(200)) {
+    if (Date.now() - start > DRAW_TIMEOUT_MS) throw new ScreenshotError(`the ${view} view showed no keys within ${DRAW_TIMEOUT_MS / 1000} s`);
   }
+  await page.locator(`[data-view="${view}"] [data-key-id]`).first().waitFor({ state: 'visible', timeout: DRAW_TIMEOUT_MS });
 }
 
-async function selectKey(page: Page, view: 'tree' | 'graph', id: number): Promise<void> {
+/** `id` is the id the page shows (the alias id under --redact); `realId` names the key in errors. */
+async function selectKey(page: Page, view: 'tree' | 'graph', id: number, realId: number): Promise<void> {
   const target = page.locator(`[data-view="${view}"] [data-key-id="${id}"]`).first();
   const shown = await target.waitFor({ state: 'visible', timeout: 3_000 }).then(
     () => true,
@@ -42,16 +47,46 @@ async function selectKey(page: Page, view: 'tree' | 'graph', id: number): Promis
   try {
     await target.waitFor({ state: 'visible', timeout: 5_000 });
   } catch {
-    throw new ScreenshotError(`key ${id} (0x${id.toString(16)}) is not shown in the ${view} view, so it cannot be selected`);
+    throw new ScreenshotError(`key ${realId} (0x${realId.toString(16)}) is not shown in the ${view} view, so it cannot be selected`);
   }
   await target.click();
   if (!shown) await search.blur();
   await page.locator('[aria-label="Kept alive by"], .details-panel, [data-pins-sentence]').first().waitFor({ timeout: 5_000 }).catch(() => {});
 }
 
-/** Renders the app headlessly and writes the PNG (and the text dump when asked). */
+/** Renders the app and writes the PNG (and the text dump when asked), with the engine options.engine picks. */
 export async function takeScreenshot(options: ScreenshotOptions, log: (line: string) => void = () => {}): Promise<void> {
-  const executablePath = requireChromium();
+  const engine = pictureEngine(options.engine);
+  if (engine.kind === 'electron') return captureWithElectron(engine.binary, options, log);
+  return screenshotInChromium(engine.executablePath, options, log);
+}
+
+/** The `--kb-*` arguments electron/capture.ts reads (parseCaptureArgs). */
+export function electronCaptureArgs(options: ScreenshotOptions): string[] {
+  const args = [`--kb-capture=${resolve(options.out)}`, `--kb-view=${options.view}`, `--kb-width=${options.width}`, `--kb-height=${options.height}`, `--kb-theme=${options.theme}`];
+  if (options.select !== null) args.push(`--kb-select=${options.select}`);
+  if (options.redact) args.push('--kb-redact');
+  if (options.replaceUids) args.push('--kb-replace-uids');
+  if (options.hideLog) args.push('--kb-hide-log');
+  if (options.dumpText) args.push(`--kb-dump-text=${resolve(options.dumpText)}`);
+  return args;
+}
+
+/** Starts the Electron app in capture mode; it writes the picture and exits (1 with a sentence on stderr on failure). */
+async function captureWithElectron(binary: string, options: ScreenshotOptions, log: (line: string) => void): Promise<void> {
+  mkdirSync(dirname(resolve(options.out)), { recursive: true });
+  // Root (as on CI) needs --no-sandbox for Chromium's own process sandbox; the renderer stays sandboxed.
+  const args = [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), appDir(), ...electronCaptureArgs(options)];
+  log(`keyring-browser: drawing with Electron (${binary})`);
+  const code = await new Promise<number>((done, fail) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (err) => fail(new ScreenshotError(`could not start Electron (${err.message}); try --engine chromium.`)));
+    child.on('exit', (c, signal) => done(c ?? (signal ? 1 : 0)));
+  });
+  if (code !== 0 || !existsSync(options.out)) throw new ScreenshotError(`Electron did not write ${options.out} (exit ${code}); try --engine chromium.`);
+}
+
+async function screenshotInChromium(executablePath: string, options: ScreenshotOptions, log: (line: string) => void): Promise<void> {
   const staticDir = resolve(join(__dirname, '..', '..', 'renderer'));
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new ScreenshotError(`the renderer is not built (${staticDir} has no index.html): run \`npm run build\`.`);
@@ -61,12 +96,14 @@ export async function takeScreenshot(options: ScreenshotOptions, log: (line: str
   const { chromium } = require('@playwright/test') as typeof import('@playwright/test');
 
   const inner = createWorkerSnapshotSource();
+  // One redactor for the run, so ids and aliases stay put across polls (and --select can be translated).
+  const redactor = options.redact ? new Redactor({ uids: options.replaceUids ? 'replace' : 'keep' }) : null;
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     intervalMs: POLL_MS,
     allowActions: false,
-    source: options.redact ? redactingSource(inner) : inner,
+    source: redactor ? redactingSource(inner, redactor) : inner,
     staticDir,
     log,
   });
@@ -98,12 +135,17 @@ export async function takeScreenshot(options: ScreenshotOptions, log: (line: str
       if (options.view === 'graph') await page.locator('.react-flow__controls-fitview').click().catch(() => {});
       await page.waitForTimeout(400);
     }
-    if (options.select !== null) await selectKey(page, options.view, options.select);
+    if (options.select !== null) {
+      // The page knows keys by the ids it was shown: under --redact, the alias of the real id asked for.
+      const shown = redactor ? redactor.knownId(options.select) : options.select;
+      if (shown === undefined) throw new ScreenshotError(`key ${options.select} (0x${options.select.toString(16)}) is not among the keys this process sees, so it cannot be selected`);
+      await selectKey(page, options.view, shown, options.select);
+    }
     // Let fit-to-view and selection animations (300 ms) settle; nothing here measures time.
     await page.waitForTimeout(800);
     mkdirSync(dirname(resolve(options.out)), { recursive: true });
     await page.screenshot({ path: options.out });
-    if (options.dumpText) writeFileSync(options.dumpText, String(await page.evaluate('document.body.innerText')));
+    if (options.dumpText) writeFileSync(options.dumpText, String(await page.evaluate(PAGE_TEXT_SCRIPT)));
   } finally {
     await browser?.close();
     await server.close();

@@ -16,13 +16,17 @@ describe('screenshot arguments', () => {
       theme: 'light',
       dumpText: null,
       hideLog: false,
+      replaceUids: false,
+      engine: 'auto',
     });
   });
 
   it('reads every option, in both --flag value and --flag=value forms', () => {
     expect(
       parseArgs(['screenshot', '--out=a.png', '--view', 'graph', '--redact', '--select', '0x1f', '--width=800', '--height', '600', '--theme', 'dark', '--dump-text', 't.txt', '--hide-log']),
-    ).toEqual({ kind: 'screenshot', out: 'a.png', view: 'graph', redact: true, select: 31, width: 800, height: 600, theme: 'dark', dumpText: 't.txt', hideLog: true });
+    ).toEqual({ kind: 'screenshot', out: 'a.png', view: 'graph', redact: true, select: 31, width: 800, height: 600, theme: 'dark', dumpText: 't.txt', hideLog: true, replaceUids: false, engine: 'auto' });
+    expect(parseArgs(['screenshot', '--out', 'a.png', '--replace-uids', '--engine', 'chromium'])).toMatchObject({ redact: true, replaceUids: true, engine: 'chromium' });
+    expect(parseArgs(['screenshot', '--out', 'a.png', '--engine=electron'])).toMatchObject({ redact: false, engine: 'electron' });
     expect(parseArgs(['screenshot', '--out', 'a.png', '--select', '12345'])).toMatchObject({ select: 12345 });
   });
 
@@ -35,6 +39,7 @@ describe('screenshot arguments', () => {
     [['screenshot', '--out', '--redact'], /--out needs a value/],
     [['screenshot', '--out', 'a.png', '--redact=yes'], /unknown option/],
     [['screenshot', '--out', 'a.png', '--port', '1'], /unknown option "--port"/],
+    [['screenshot', '--out', 'a.png', '--engine', 'firefox'], /--engine is electron or chromium/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);

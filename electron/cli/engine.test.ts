@@ -1,0 +1,25 @@
+// Which engine draws a screenshot, and that the flags screenshot.ts gives Electron are the ones capture.ts reads.
+import { describe, expect, it } from 'vitest';
+import { parseCaptureArgs } from '../capture';
+import { parseArgs, type ScreenshotArgs } from './args';
+import { pictureEngine } from './engine';
+import { electronCaptureArgs } from './screenshot';
+
+describe('pictureEngine', () => {
+  it('prefers Electron where its binary is installed, else chromium; --engine forces one', () => {
+    expect(pictureEngine('auto', () => '/x/electron')).toEqual({ kind: 'electron', binary: '/x/electron' });
+    expect(pictureEngine('electron', () => '/x/electron')).toEqual({ kind: 'electron', binary: '/x/electron' });
+    expect(pictureEngine('auto', () => null).kind).toBe('chromium');
+    expect(pictureEngine('chromium', () => '/x/electron').kind).toBe('chromium');
+    expect(() => pictureEngine('electron', () => null)).toThrow(/--engine electron: the Electron binary is not installed here/);
+  });
+});
+
+describe('electronCaptureArgs', () => {
+  it('round-trips through capture.ts’s parser', () => {
+    const args = parseArgs(['screenshot', '--out', '/tmp/o.png', '--view', 'graph', '--replace-uids', '--select', '0x2a', '--width', '800', '--height', '600', '--theme', 'dark', '--hide-log', '--dump-text', '/tmp/t.txt']) as ScreenshotArgs;
+    expect(parseCaptureArgs(['electron', '/app', ...electronCaptureArgs(args)])).toEqual({
+      out: '/tmp/o.png', view: 'graph', select: 42, width: 800, height: 600, theme: 'dark', redact: true, replaceUids: true, hideLog: true, dumpText: '/tmp/t.txt',
+    });
+  });
+});
