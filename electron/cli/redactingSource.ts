@@ -43,6 +43,10 @@ class StableRenumber {
   peek(v: number): number | undefined {
     return this.keep(v) ? v : this.map.get(v);
   }
+  /** The original value behind a number this mapping gave. */
+  original(n: number): number | undefined {
+    return this.reverse.get(n);
+  }
 }
 
 /** Remembers every alias and remapped id across scans, so a key keeps both while the page is open. */
@@ -67,6 +71,11 @@ export class Redactor {
   /** The alias id already given to a real id, if the page has been shown that key. */
   knownId(realId: number): number | undefined {
     return this.ids.peek(realId);
+  }
+
+  /** The real key id behind an alias id the page asks about. */
+  realId(aliasId: number): number | undefined {
+    return this.ids.original(aliasId);
   }
 
   uid(uid: number): number {

@@ -5,6 +5,8 @@
 //   port, the same service as `serve`), opened in headless chromium (Playwright drives Debian's
 //   /usr/bin/chromium, or CHROMIUM_PATH), and the page's screenshot is written.
 // Both wait for the same readiness signals (viewReady.ts). Never imports electron.
+import type { KeyDetails } from '../../shared/api';
+import { readKeyDetails } from '../service/keyDetails';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -106,6 +108,8 @@ async function screenshotInChromium(executablePath: string, options: ScreenshotO
     source: redactor ? redactingSource(inner, redactor) : inner,
     staticDir,
     log,
+    // The page only knows alias ids: read the real key's details and answer under the alias.
+    ...(redactor ? { readKeyDetails: (alias: number) => redactedKeyDetails(redactor, alias) } : {}),
   });
   let browser: Browser | null = null;
   try {
@@ -150,4 +154,11 @@ async function screenshotInChromium(executablePath: string, options: ScreenshotO
     await browser?.close();
     await server.close();
   }
+}
+
+/** A key's details for a redacting page: the real key's, under its alias id; never another key's. */
+export function redactedKeyDetails(redactor: Redactor, alias: number): KeyDetails {
+  const real = redactor.realId(alias);
+  if (real === undefined) return { id: alias, security: null, securityError: 'no such key on this page' };
+  return { ...readKeyDetails(real), id: alias };
 }

@@ -5,6 +5,7 @@
 // data flows only with the token: on the WebSocket (`/ws?token=…`, the page reads it from its own URL)
 // and on the HTTP data routes (`/api/snapshot`, `/api/status`; `Authorization: Bearer …` or `?token=`).
 // A missing token is answered 401, a wrong one 403. Host and Origin are checked against DNS rebinding.
+import type { KeyDetails } from '../../shared/api';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -27,6 +28,8 @@ export interface ServeOptions {
   /** The built renderer: dist/renderer. */
   staticDir: string;
   log?: (line: string) => void;
+  /** Reads a key's details (security label); a redacting caller translates the page's alias ids here. */
+  readKeyDetails?: (id: number) => KeyDetails | Promise<KeyDetails>;
 }
 
 export interface RunningServer {
@@ -43,7 +46,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const log = options.log ?? (() => {});
   const token = newAccessToken();
   const hostAllowed = hostChecker(options.host);
-  const service = new KeyringService({ source: options.source, intervalMs: options.intervalMs });
+  const service = new KeyringService({
+    source: options.source,
+    intervalMs: options.intervalMs,
+    ...(options.readKeyDetails ? { readKeyDetails: options.readKeyDetails } : {}),
+  });
 
   /** The page may open a WebSocket to where it came from; the Host header has passed hostAllowed by then. */
   const headersFor = (req: IncomingMessage): Record<string, string> => ({
