@@ -24,9 +24,10 @@ function electronBinary(): string | null {
 }
 
 const binary = electronBinary();
+// Skipped, saying why, where the Electron binary is missing (it cannot be downloaded on these machines).
 const SKIP_REASON = 'Electron binary not installed (node_modules/electron/dist/electron is missing; it cannot be downloaded here): Electron e2e skipped';
 if (!binary) console.log(`electron.spec.ts: ${SKIP_REASON}`);
-test.skip(!binary, SKIP_REASON);
+test.skip(!binary, SKIP_REASON); // Electron binary missing: see SKIP_REASON
 
 let app: ElectronApplication;
 let page: Page;

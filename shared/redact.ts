@@ -113,77 +113,8 @@ export function buildRedaction(snapshot: Snapshot, options: RedactOptions): Reda
     return aliasFor(k.type, n);
   };
 
-  const redactPin = (p: Pin): Pin => {
-    switch (p.kind) {
-      case 'link':
-        return { kind: 'link', from: id(p.from) };
-      case 'credentials':
-        return { kind: 'credentials', count: p.count };
-      case 'timer': {
-        const out: Pin = { kind: 'timer', expiresAt: p.expiresAt };
-        if (p.renewalSeconds != null) out.renewalSeconds = p.renewalSeconds;
-        if (p.renewedBy != null) out.renewedBy = p.renewedBy;
-        return out;
-      }
-      case 'user': {
-        const out: Pin = { kind: 'user', uid: uid(p.uid), processes: p.processes };
-        if (p.userRegistry != null) out.userRegistry = id(p.userRegistry);
-        return out;
-      }
-    }
-  };
-  const redactDoom = (d: Doom): Doom => ({ reason: d.reason, collectAfter: d.collectAfter });
-
-  const keys: KeyInfo[] = snapshot.keys.map((k) => {
-    const out: KeyInfo = {
-      id: id(k.id),
-      type: k.type,
-      description: describe(k),
-      uid: uid(k.uid),
-      gid: gid(k.gid),
-      perm: k.perm,
-      flags: k.flags,
-      usage: k.usage,
-      timeout: k.timeout,
-      expiresAt: k.expiresAt,
-      possessed: k.possessed,
-      orphan: k.orphan,
-    };
-    if (k.links !== undefined) out.links = k.links === null ? null : k.links.map(id);
-    if (k.pins !== undefined) out.pins = k.pins.map(redactPin);
-    if (k.doomed !== undefined) out.doomed = k.doomed === null ? null : redactDoom(k.doomed);
-    return out;
-  });
-
-  const a = snapshot.anchors;
-  const opt = (v: number | null) => (v == null ? null : id(v));
-  const anchors: Anchors = {
-    thread: opt(a.thread),
-    process: opt(a.process),
-    session: opt(a.session),
-    user: opt(a.user),
-    userSession: opt(a.userSession),
-    persistent: opt(a.persistent),
-  };
-  const quotas: QuotaInfo[] = snapshot.quotas.map((q) => ({
-    uid: uid(q.uid),
-    usage: q.usage,
-    nkeys: q.nkeys,
-    nikeys: q.nikeys,
-    qnkeys: q.qnkeys,
-    maxkeys: q.maxkeys,
-    qnbytes: q.qnbytes,
-    maxbytes: q.maxbytes,
-  }));
-  const redacted: Snapshot = {
-    takenAt: snapshot.takenAt,
-    uid: uid(snapshot.uid),
-    gid: gid(snapshot.gid),
-    groups: snapshot.groups.map(gid),
-    anchors,
-    keys,
-    quotas,
-  };
+  const redacted = remapSnapshot(snapshot, { id, uid, gid, description: describe });
+  const keys = redacted.keys;
   const byId = new Map(keys.map((k) => [k.id, k]));
   const idMap = ids.entries();
   return {
@@ -206,4 +137,91 @@ export function redactSnapshot(snapshot: Snapshot, options: RedactOptions): Snap
 export function identityRedaction(snapshot: Snapshot): Redaction {
   const byId = new Map(snapshot.keys.map((k) => [k.id, k]));
   return { snapshot, id: (v) => v, uid: (v) => v, keyOf: (id) => byId.get(id) };
+}
+
+/** How one redaction maps what it rewrites; each function is called in snapshot order (keys first). */
+export interface SnapshotMapping {
+  id(v: number): number;
+  uid(v: number): number;
+  gid(v: number): number;
+  description(k: KeyInfo): string;
+}
+
+/**
+ * A copy of the snapshot with ids, uids, gids and descriptions passed through `map`, built from explicit
+ * field lists: a field added to KeyInfo later reaches no redacted output until someone decides here how
+ * to redact it. Shared by exports (one mapping per export) and redacted screenshots (one stable mapping
+ * for a whole run, electron/cli/redactingSource.ts).
+ */
+export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapshot {
+  const { id, uid, gid } = map;
+  const pin = (p: Pin): Pin => {
+    switch (p.kind) {
+      case 'link':
+        return { kind: 'link', from: id(p.from) };
+      case 'credentials':
+        return { kind: 'credentials', count: p.count };
+      case 'timer': {
+        const out: Pin = { kind: 'timer', expiresAt: p.expiresAt };
+        if (p.renewalSeconds != null) out.renewalSeconds = p.renewalSeconds;
+        if (p.renewedBy != null) out.renewedBy = p.renewedBy;
+        return out;
+      }
+      case 'user': {
+        const out: Pin = { kind: 'user', uid: uid(p.uid), processes: p.processes };
+        if (p.userRegistry != null) out.userRegistry = id(p.userRegistry);
+        return out;
+      }
+    }
+  };
+  const doom = (d: Doom): Doom => ({ reason: d.reason, collectAfter: d.collectAfter });
+  const keys: KeyInfo[] = snapshot.keys.map((k) => {
+    const out: KeyInfo = {
+      id: id(k.id),
+      type: k.type,
+      description: map.description(k),
+      uid: uid(k.uid),
+      gid: gid(k.gid),
+      perm: k.perm,
+      flags: k.flags,
+      usage: k.usage,
+      timeout: k.timeout,
+      expiresAt: k.expiresAt,
+      possessed: k.possessed,
+      orphan: k.orphan,
+    };
+    if (k.links !== undefined) out.links = k.links === null ? null : k.links.map(id);
+    if (k.pins !== undefined) out.pins = k.pins.map(pin);
+    if (k.doomed !== undefined) out.doomed = k.doomed === null ? null : doom(k.doomed);
+    return out;
+  });
+  const a = snapshot.anchors;
+  const opt = (v: number | null) => (v == null ? null : id(v));
+  const anchors: Anchors = {
+    thread: opt(a.thread),
+    process: opt(a.process),
+    session: opt(a.session),
+    user: opt(a.user),
+    userSession: opt(a.userSession),
+    persistent: opt(a.persistent),
+  };
+  const quotas: QuotaInfo[] = snapshot.quotas.map((q) => ({
+    uid: uid(q.uid),
+    usage: q.usage,
+    nkeys: q.nkeys,
+    nikeys: q.nikeys,
+    qnkeys: q.qnkeys,
+    maxkeys: q.maxkeys,
+    qnbytes: q.qnbytes,
+    maxbytes: q.maxbytes,
+  }));
+  return {
+    takenAt: snapshot.takenAt,
+    uid: uid(snapshot.uid),
+    gid: gid(snapshot.gid),
+    groups: snapshot.groups.map(gid),
+    anchors,
+    keys,
+    quotas,
+  };
 }

@@ -7,8 +7,8 @@
 // Not that module's buildRedaction itself: it numbers each snapshot afresh, while here the service
 // diffs successive scans into live deltas, so a key must keep its alias and its alias id across polls.
 // The mappings therefore live as long as the source (one screenshot run), in order of first appearance.
-import { aliasFor, isKernelAssignedName, REDACTED_ID_BASE, REDACTED_UID_BASE } from '../../shared/redact';
-import type { Anchors, KeyInfo, Pin, Snapshot } from '../../shared/snapshot';
+import { aliasFor, isKernelAssignedName, REDACTED_ID_BASE, REDACTED_UID_BASE, remapSnapshot } from '../../shared/redact';
+import type { Snapshot } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
 
 export interface RedactorOptions {
@@ -98,80 +98,14 @@ export class Redactor {
     return a;
   }
 
-  private pin(p: Pin): Pin {
-    switch (p.kind) {
-      case 'link':
-        return { kind: 'link', from: this.id(p.from) };
-      case 'credentials':
-        return { kind: 'credentials', count: p.count };
-      case 'timer': {
-        const out: Pin = { kind: 'timer', expiresAt: p.expiresAt };
-        if (p.renewalSeconds != null) out.renewalSeconds = p.renewalSeconds;
-        if (p.renewedBy != null) out.renewedBy = p.renewedBy;
-        return out;
-      }
-      case 'user': {
-        const out: Pin = { kind: 'user', uid: this.uid(p.uid), processes: p.processes };
-        if (p.userRegistry != null) out.userRegistry = this.id(p.userRegistry);
-        return out;
-      }
-    }
-  }
-
-  // Built from explicit field lists (as shared/redact.ts does), so a field added to KeyInfo later does
-  // not reach a redacted picture until someone decides here how to redact it.
-  private key(k: KeyInfo): KeyInfo {
-    const out: KeyInfo = {
-      id: this.id(k.id),
-      type: k.type,
-      description: this.description(k.id, k.type, k.description),
-      uid: this.uid(k.uid),
-      gid: this.gids.get(k.gid),
-      perm: k.perm,
-      flags: k.flags,
-      usage: k.usage,
-      timeout: k.timeout,
-      expiresAt: k.expiresAt,
-      possessed: k.possessed,
-      orphan: k.orphan,
-    };
-    if (k.links !== undefined) out.links = k.links === null ? null : k.links.map((m) => this.id(m));
-    if (k.pins !== undefined) out.pins = k.pins.map((p) => this.pin(p));
-    if (k.doomed !== undefined) out.doomed = k.doomed === null ? null : { reason: k.doomed.reason, collectAfter: k.doomed.collectAfter };
-    return out;
-  }
-
   snapshot(s: Snapshot): Snapshot {
     // Keys first, in snapshot order, so alias ids follow the order keys first appear in.
-    const keys = s.keys.map((k) => this.key(k));
-    const opt = (v: number | null) => (v == null ? null : this.id(v));
-    const a = s.anchors;
-    const anchors: Anchors = {
-      thread: opt(a.thread),
-      process: opt(a.process),
-      session: opt(a.session),
-      user: opt(a.user),
-      userSession: opt(a.userSession),
-      persistent: opt(a.persistent),
-    };
-    return {
-      takenAt: s.takenAt,
-      uid: this.uid(s.uid),
-      gid: this.gids.get(s.gid),
-      groups: s.groups.map((g) => this.gids.get(g)),
-      anchors,
-      keys,
-      quotas: s.quotas.map((q) => ({
-        uid: this.uid(q.uid),
-        usage: q.usage,
-        nkeys: q.nkeys,
-        nikeys: q.nikeys,
-        qnkeys: q.qnkeys,
-        maxkeys: q.maxkeys,
-        qnbytes: q.qnbytes,
-        maxbytes: q.maxbytes,
-      })),
-    };
+    return remapSnapshot(s, {
+      id: (v) => this.id(v),
+      uid: (v) => this.uid(v),
+      gid: (v) => this.gids.get(v),
+      description: (k) => this.description(k.id, k.type, k.description),
+    });
   }
 }
 
