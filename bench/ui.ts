@@ -5,10 +5,10 @@ import { chromium, type Browser } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CHROMIUM_ARGS, chromiumPath } from '../electron/cli/chromium';
 import { median, ms, type BenchRow } from './table';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM = chromiumPath();
 const RUNS = 3;
 
 interface TreeBench {
@@ -50,7 +50,7 @@ export async function runUiBench(root: string, sizes: number[]): Promise<UiTable
   if (!existsSync(index)) return 'UI bench skipped: dist/renderer is not built (npm run build).';
   if (!existsSync(CHROMIUM)) return `UI bench skipped: no chromium at ${CHROMIUM} (set CHROMIUM_PATH).`;
   const base = pathToFileURL(index).href;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const columns = sizes.map((n) => `${n / 1000}k keys`);
     const render: BenchRow = { name: 'tree: first render (snapshot → painted rows)', values: {} };
