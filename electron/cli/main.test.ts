@@ -128,7 +128,7 @@ if (!built) console.warn('main.test: whole-process tests skipped: dist/ is not b
 
 describe.skipIf(!built)('bin/keyring-browser as a process', () => {
   it('exit codes: 0 for snapshot --json, 2 for a bad argument, 1 without /proc/keys', () => {
-    const ok = spawnSync(process.execPath, [bin, 'snapshot', '--json'], { encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [bin, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     expect(ok.status).toBe(0);
     expect(() => JSON.parse(ok.stdout)).not.toThrow();
     const bad = spawnSync(process.execPath, [bin, 'snapshot', '--nope'], { encoding: 'utf8' });
@@ -139,8 +139,30 @@ describe.skipIf(!built)('bin/keyring-browser as a process', () => {
     expect(none.stderr).toMatch(/no key management/);
   });
 
+  it('snapshot --json as a process sees what the caller possesses, though its main thread reads from a fresh session', () => {
+    // bin/keyring-browser swaps the sides (electron/keyring/prestart.ts): the main thread joins an empty
+    // session to read /proc/keys, a thread that kept our credentials reads the keyrings. A possessor-only
+    // keyring proves the possessing side is really ours; the output must be the same as in-process.
+    const session = freshSession();
+    const ring = keyctl.addKey('keyring', 'possessor only', null, session);
+    const inner = keyctl.addKey('user', 'inside "it"\nsecond line', Buffer.from('x'), ring);
+    keyctl.setPerm(ring, 0x3f000000);
+    const r = spawnSync(process.execPath, [bin, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.endsWith('}\n')).toBe(true);
+    const snap = JSON.parse(r.stdout) as Snapshot;
+    expect(snap.anchors.session).toBe(session);
+    const byId = new Map(snap.keys.map((k) => [k.id, k]));
+    expect(byId.get(ring)).toMatchObject({ description: 'possessor only', possessed: true, orphan: false, links: [inner] });
+    expect(byId.get(inner)).toMatchObject({ description: 'inside "it"\nsecond line', possessed: true, pins: [{ kind: 'link', from: ring }] });
+    expect(byId.get(session)?.links).toContain(ring);
+    // Nothing of the CLI's own fresh session shows: every keyring in the snapshot is one we can account for.
+    const sessions = snap.keys.filter((k) => k.type === 'keyring' && k.description === '_ses' && k.uid === (process.getuid?.() ?? 0));
+    for (const k of sessions) expect(k.id === session || !k.possessed).toBe(true);
+  });
+
   it('never calls KEYCTL_GET_PERSISTENT nor looks up @u/@us (strace)', () => {
-    const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=keyctl', process.execPath, bin, 'snapshot', '--json'], { encoding: 'utf8' });
+    const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=keyctl', process.execPath, bin, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     if (r.error) return void console.warn(`strace unavailable (${r.error.message}): check skipped`);
     const trace = r.stderr;
     expect(trace).toMatch(/keyctl\(KEYCTL_READ/);

@@ -1,10 +1,9 @@
 // The command-line entry (bin/keyring-browser calls main(argv)). Never imports electron.
 import { join, resolve } from 'node:path';
 import { NonPossessingReader, takePrestartedReader } from '../keyring/nonPossessingReader';
+import { takePrestartedSnapshot } from '../keyring/prestart';
 import { Scanner } from '../keyring/scanner';
-import { launchApp } from './app';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
-import { pictureEngine } from './engine';
 import { renderTree } from './tree';
 import type * as ScreenshotModule from './screenshot';
 import type * as ServerModule from '../serve/server';
@@ -39,21 +38,27 @@ async function run(command: Command, io: Io): Promise<number> {
       return 0;
     case 'snapshot': {
       const procRoot = process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
-      // The reader thread starts reading /proc/keys at once, while this thread finds its anchors.
-      const reader = takePrestartedReader(procRoot) ?? new NonPossessingReader(procRoot);
-      // One shot: no name cache. The reader thread is stopped but not waited for (it is unref'd).
+      // bin/keyring-browser has already read /proc/keys on this thread from a fresh session, with a thread
+      // that keeps our credentials as the possessing side (prestart.ts). Without that (tests, or when it
+      // failed) a reader thread reads, and this thread possesses.
+      const pre = takePrestartedSnapshot(procRoot);
+      const reader = pre?.reader ?? takePrestartedReader(procRoot) ?? new NonPossessingReader(procRoot);
+      // One shot: no name cache. The helper threads are stopped but not waited for (they are unref'd).
+      const scanner = new Scanner({ reader, possessing: pre?.possessing, procRoot, cacheNames: false });
       try {
-        const snapshot = await new Scanner({ reader, procRoot, cacheNames: false }).scan();
-        io.stdout(command.json ? JSON.stringify(snapshot) + '\n' : renderTree(snapshot));
+        if (command.json) await scanner.writeJson(io.stdout);
+        else io.stdout(renderTree(await scanner.scan()));
         return 0;
       } finally {
-        void reader.close();
+        void scanner.close();
       }
     }
     case 'serve':
       return serveUntilSignal(command, io);
     case 'screenshot': {
       // Fails here, in a sentence, when the chosen engine is missing (before Playwright is loaded).
+      // Loaded here, like the other picture modules, so `snapshot` does not pay for them.
+      const { pictureEngine } = await import('./engine.js');
       pictureEngine(command.engine);
       // Loaded here so other commands do not pay for Playwright and the HTTP stack.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -74,6 +79,7 @@ async function run(command: Command, io: Io): Promise<number> {
       const count = [...built.ids.values()].reduce((n, ids) => n + ids.length, 0);
       io.stderr(`keyring-browser: built ${command.fixture} (${count} keys and keyrings) in session keyring ${built.session}\n`);
       if (command.then.kind === 'serve') return serveUntilSignal({ ...command.then, intervalMs: 1000, allowActions: false }, io);
+      const { pictureEngine } = await import('./engine.js');
       pictureEngine(command.then.engine);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { takeScreenshot } = require('./screenshot') as typeof ScreenshotModule;
@@ -82,8 +88,10 @@ async function run(command: Command, io: Io): Promise<number> {
       io.stderr(`keyring-browser: wrote ${command.then.out}\n`);
       return 0;
     }
-    case 'app':
+    case 'app': {
+      const { launchApp } = await import('./app.js');
       return launchApp(io.stderr);
+    }
   }
 }
 

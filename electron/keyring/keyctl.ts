@@ -7,7 +7,7 @@ import { KeyctlError } from './keyctlError';
 // koffi ships ESM-typed declarations; at run time its CommonJS entry is what a CommonJS build loads.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const koffi: typeof Koffi = require('koffi');
-export { KeyctlError, isVanished, formatKeyId } from './keyctlError';
+export { KeyctlError, isVanished, isVanishedCode, formatKeyId } from './keyctlError';
 
 const SYSCALLS: Record<string, { addKey: number; requestKey: number; keyctl: number }> = {
   x64: { addKey: 248, requestKey: 249, keyctl: 250 },

@@ -71,5 +71,10 @@ export class KeyctlError extends Error {
 
 /** True when the error means the key went away between two reads: normal during a scan, never an error. */
 export function isVanished(err: unknown): boolean {
-  return err instanceof KeyctlError && (err.code === 'ENOKEY' || err.code === 'EKEYREVOKED' || err.code === 'EKEYEXPIRED');
+  return err instanceof KeyctlError && isVanishedCode(err.code);
+}
+
+/** isVanished() for an errno name (a batch answered by another thread carries names, not errors). */
+export function isVanishedCode(code: string): boolean {
+  return code === 'ENOKEY' || code === 'EKEYREVOKED' || code === 'EKEYEXPIRED';
 }

@@ -2,7 +2,7 @@
 // change while it lives, so what was resolved once (from /proc/keys, or by DESCRIBE when /proc/keys was
 // ambiguous) is reused. A serial can be reused after a key dies: the entry is trusted only while the
 // /proc/keys line still agrees with it (same type column, text starting with the description).
-import type { ProcKeyLine } from './procKeys';
+import type { KeyTable } from './keyTable';
 
 export interface KeyName {
   type: string;
@@ -19,21 +19,25 @@ export class NameCache {
   /** A disabled cache remembers nothing (a one-shot scan has no next poll to save work for). */
   constructor(private readonly enabled = true) {}
 
-  get(line: ProcKeyLine): KeyName | null {
+  /** The remembered name of a table row's key, if its line still agrees with it. */
+  get(table: KeyTable, row: number): KeyName | null {
     if (!this.enabled) return null;
-    const e = this.byId.get(line.id);
-    if (e === undefined || e.typeCut !== line.typeCut || !line.rest.startsWith(e.description)) return null;
-    return e;
+    const e = this.byId.get(table.id[row] as number);
+    if (e === undefined || e.typeCut !== table.typeCut(row)) return null;
+    const start = table.restStart[row] as number;
+    if (start + e.description.length > (table.restEnd[row] as number)) return null;
+    return table.source(row).startsWith(e.description, start) ? e : null;
   }
 
-  set(line: ProcKeyLine, name: KeyName): void {
+  set(table: KeyTable, row: number, name: KeyName): void {
     if (!this.enabled) return;
-    this.byId.set(line.id, { typeCut: line.typeCut, type: name.type, description: name.description });
+    this.byId.set(table.id[row] as number, { typeCut: table.typeCut(row), type: name.type, description: name.description });
   }
 
   /** Forget keys that are gone. */
-  retainOnly(live: ReadonlySet<number>): void {
-    for (const id of this.byId.keys()) if (!live.has(id)) this.byId.delete(id);
+  retainOnly(table: KeyTable): void {
+    if (!this.enabled) return;
+    for (const id of this.byId.keys()) if (!table.has(id)) this.byId.delete(id);
   }
 
   get size(): number {

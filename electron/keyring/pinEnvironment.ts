@@ -3,6 +3,7 @@
 // Each read is cheap (one small file, or one `status` per process) and tolerates a missing file:
 // processes come and go while we read, and a test may point procRoot at a fake tree.
 import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import type { PinEnvironment } from './pins';
@@ -12,9 +13,21 @@ export const DEFAULT_GC_DELAY_SECONDS = 5 * 60;
 export const DEFAULT_PERSISTENT_EXPIRY_SECONDS = 3 * 24 * 3600;
 
 export function readPinEnvironment(now: number = Date.now(), procRoot = '/proc'): PinEnvironment {
+  return pinEnvironmentWith(now, procRoot, countProcessesByRealUid(procRoot));
+}
+
+/**
+ * readPinEnvironment, with the per-process reads done off this thread (libuv's pool): a scan starts it first
+ * and awaits it last, so the ~100 small reads overlap the scan's own work.
+ */
+export async function readPinEnvironmentAsync(now: number = Date.now(), procRoot = '/proc'): Promise<PinEnvironment> {
+  return pinEnvironmentWith(now, procRoot, await countProcessesByRealUidAsync(procRoot));
+}
+
+function pinEnvironmentWith(now: number, procRoot: string, processesByUid: Map<number, number>): PinEnvironment {
   return {
     now,
-    processesByUid: countProcessesByRealUid(procRoot),
+    processesByUid,
     gcDelaySeconds: readSeconds(join(procRoot, 'sys/kernel/keys/gc_delay'), DEFAULT_GC_DELAY_SECONDS),
     persistentExpirySeconds: readSeconds(
       join(procRoot, 'sys/kernel/keys/persistent_keyring_expiry'),
@@ -42,6 +55,25 @@ export function countProcessesByRealUid(procRoot = '/proc'): Map<number, number>
       continue; // exited between readdir and read
     }
     const uid = realUidFromStatus(status);
+    if (uid !== null) counts.set(uid, (counts.get(uid) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** countProcessesByRealUid, reading asynchronously. */
+export async function countProcessesByRealUidAsync(procRoot = '/proc'): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = await readdir(procRoot);
+  } catch {
+    return counts;
+  }
+  const statuses = await Promise.all(
+    entries.filter(isPid).map((entry) => readFile(join(procRoot, entry, 'status'), 'latin1').catch(() => null)), // null: exited meanwhile
+  );
+  for (const status of statuses) {
+    const uid = status === null ? null : realUidFromStatus(status);
     if (uid !== null) counts.set(uid, (counts.get(uid) ?? 0) + 1);
   }
   return counts;

@@ -73,64 +73,105 @@ export function withPins(snapshot: Snapshot, env: PinEnvironment, previous?: Sna
  * and `doomed` on its keys in place and returns the same snapshot. About twice as fast at 40k keys.
  */
 export function annotatePins(snapshot: Snapshot, env: PinEnvironment, previous?: Snapshot): Snapshot {
-  const inbound = inboundLinks(snapshot.keys);
-  const registries = userRegistries(snapshot.keys);
-  const earlier = previous === undefined ? null : timedOrDoomedById(previous);
-  const states = new StateCache();
-  const anchors = snapshot.anchors;
-
-  for (const key of snapshot.keys) {
-    const from = inbound.get(key.id);
-    const linkCount = from === undefined ? 0 : Array.isArray(from) ? from.length : 1;
-    const pins: Pin[] = from === undefined ? [] : Array.isArray(from) ? from.slice() : [from];
-
-    const unexplained = key.usage - linkCount;
-    if (unexplained > 0) pins.push({ kind: 'credentials', count: unexplained });
-
-    if (key.type === 'keyring') {
-      const userPin = userKeyringPin(key, from, registries, anchors.user, anchors.userSession, env);
-      if (userPin !== null) pins.push(userPin);
-    }
-
-    const state = states.get(key.flags, key.timeout);
-    const expired = state.expired || (key.expiresAt !== null && key.expiresAt <= env.now);
-    const before = earlier?.get(key.id);
-    if (key.expiresAt !== null && !expired && !state.revoked) {
-      pins.push(timerPin(key, key.expiresAt, before, snapshot.takenAt, env));
-    }
-
-    let doomed = doomOf(key, state, expired, linkCount > 0 || unexplained > 0, env);
-    const earlierDoom = doomed === null ? null : before?.doomed;
-    if (doomed !== null && earlierDoom && earlierDoom.reason === doomed.reason && earlierDoom.collectAfter !== null) {
-      doomed = { reason: doomed.reason, collectAfter: Math.min(earlierDoom.collectAfter, doomed.collectAfter ?? Infinity) };
-    }
-
-    key.pins = pins;
-    key.doomed = doomed;
-  }
+  const context = pinContext(snapshot.keys, snapshot, env, previous);
+  for (const key of snapshot.keys) annotateKey(key, context);
   return snapshot;
 }
 
-type LinkPin = Extract<Pin, { kind: 'link' }>;
+/** member id -> the link pin(s) of the keyrings that hold it: a Map, or the scanner's row-indexed RowMap. */
+export interface InboundLinks {
+  get(id: number): LinkPin | LinkPin[] | undefined;
+  set(id: number, pins: LinkPin | LinkPin[]): unknown;
+}
+
+/** What pinning one key needs to know about the others: built once per snapshot (pinContext). */
+export interface PinContext {
+  readonly inbound: InboundLinks;
+  readonly registries: ReadonlySet<number>;
+  readonly earlier: ReadonlyMap<number, KeyInfo> | null;
+  readonly states: StateCache;
+  readonly anchors: Snapshot['anchors'];
+  readonly takenAt: number;
+  readonly env: PinEnvironment;
+}
 
 /**
- * member id -> the link pin(s) of the keyrings whose member lists hold it, built once over every visible
- * link. One frozen pin object per keyring is shared by all its members, and a key with a single parent
- * (most keys) maps to the bare pin: 40k keys cost 400 pins, not 40k pins and 40k arrays.
+ * The context for pinning the keys of one snapshot. `keyrings` are its keyrings (any other keys are ignored),
+ * in serial order, with their `links`: a caller that writes keys out one batch at a time (the CLI's JSON)
+ * passes just those, and annotates each key with annotateKey() as it goes.
  */
-function inboundLinks(keys: readonly KeyInfo[]): Map<number, LinkPin | LinkPin[]> {
-  const inbound = new Map<number, LinkPin | LinkPin[]>();
-  for (const key of keys) {
-    if (key.links === undefined || key.links === null || key.links.length === 0) continue;
-    const pin: LinkPin = Object.freeze({ kind: 'link', from: key.id });
-    for (const member of key.links) {
-      const seen = inbound.get(member);
-      if (seen === undefined) inbound.set(member, pin);
-      else if (Array.isArray(seen)) seen.push(pin);
-      else inbound.set(member, [seen, pin]);
-    }
+export function pinContext(
+  keyrings: Iterable<Pick<KeyInfo, 'id' | 'type' | 'description' | 'links'>>,
+  snapshot: Pick<Snapshot, 'anchors' | 'takenAt'>,
+  env: PinEnvironment,
+  previous?: Snapshot,
+  inbound: InboundLinks = new Map<number, LinkPin | LinkPin[]>(),
+): PinContext {
+  const registries = new Set<number>();
+  for (const key of keyrings) {
+    if (key.type !== 'keyring') continue;
+    if (key.description === USER_REGISTRY) registries.add(key.id);
+    addInboundLinks(inbound, key.id, key.links);
   }
-  return inbound;
+  return {
+    inbound,
+    registries,
+    earlier: previous === undefined ? null : timedOrDoomedById(previous),
+    states: new StateCache(),
+    anchors: snapshot.anchors,
+    takenAt: snapshot.takenAt,
+    env,
+  };
+}
+
+/** Sets `pins` and `doomed` on one key. */
+export function annotateKey(key: KeyInfo, context: PinContext): void {
+  const { env } = context;
+  const from = context.inbound.get(key.id);
+  const linkCount = from === undefined ? 0 : Array.isArray(from) ? from.length : 1;
+  const pins: Pin[] = from === undefined ? [] : Array.isArray(from) ? from.slice() : [from];
+
+  const unexplained = key.usage - linkCount;
+  if (unexplained > 0) pins.push({ kind: 'credentials', count: unexplained });
+
+  if (key.type === 'keyring') {
+    const userPin = userKeyringPin(key, from, context.registries, context.anchors.user, context.anchors.userSession, env);
+    if (userPin !== null) pins.push(userPin);
+  }
+
+  const state = context.states.get(key.flags, key.timeout);
+  const expired = state.expired || (key.expiresAt !== null && key.expiresAt <= env.now);
+  const before = context.earlier?.get(key.id);
+  if (key.expiresAt !== null && !expired && !state.revoked) {
+    pins.push(timerPin(key, key.expiresAt, before, context.takenAt, env));
+  }
+
+  let doomed = doomOf(key, state, expired, linkCount > 0 || unexplained > 0, env);
+  const earlierDoom = doomed === null ? null : before?.doomed;
+  if (doomed !== null && earlierDoom && earlierDoom.reason === doomed.reason && earlierDoom.collectAfter !== null) {
+    doomed = { reason: doomed.reason, collectAfter: Math.min(earlierDoom.collectAfter, doomed.collectAfter ?? Infinity) };
+  }
+
+  key.pins = pins;
+  key.doomed = doomed;
+}
+
+export type LinkPin = Extract<Pin, { kind: 'link' }>;
+
+/**
+ * Adds a keyring's links to `inbound` (member id -> the link pin(s) of the keyrings whose member lists hold
+ * it). One frozen pin object per keyring is shared by all its members, and a key with a single parent (most
+ * keys) maps to the bare pin: 40k keys cost 400 pins, not 40k pins and 40k arrays.
+ */
+function addInboundLinks(inbound: InboundLinks, ring: number, links: readonly number[] | null | undefined): void {
+  if (links === undefined || links === null || links.length === 0) return;
+  const pin: LinkPin = Object.freeze({ kind: 'link', from: ring });
+  for (const member of links) {
+    const seen = inbound.get(member);
+    if (seen === undefined) inbound.set(member, pin);
+    else if (Array.isArray(seen)) seen.push(pin);
+    else inbound.set(member, [seen, pin]);
+  }
 }
 
 /**
@@ -152,7 +193,7 @@ function timerPin(key: KeyInfo, expiresAt: number, before: KeyInfo | undefined, 
 type KeyState = ReturnType<typeof decodeFlags>;
 
 /** decodeFlags per distinct (flags, expd) pair: a snapshot holds thousands of keys but a handful of flag strings. */
-class StateCache {
+export class StateCache {
   private readonly cache = new Map<string, KeyState>();
   get(flags: string, timeout: string): KeyState {
     const cacheKey = timeout === 'expd' ? `${flags}!` : flags;
@@ -163,13 +204,6 @@ class StateCache {
     }
     return state;
   }
-}
-
-/** Ids of the visible `.user_reg` keyrings (one per user namespace). */
-function userRegistries(keys: readonly KeyInfo[]): Set<number> {
-  const ids = new Set<number>();
-  for (const key of keys) if (key.type === 'keyring' && key.description === USER_REGISTRY) ids.add(key.id);
-  return ids;
 }
 
 /** The previous keys whose estimates we may keep: only timed or doomed ones (few), not all 40k. */

@@ -28,6 +28,12 @@ export interface PermFacts {
   perm: number;
 }
 
+/** Where the results go: a Set, or anything with its add/has (the scanner's RowSet, one byte per key). */
+export interface IdSet {
+  add(id: number): unknown;
+  has(id: number): boolean;
+}
+
 export interface PossessionInput {
   /** Thread, process, session (or user-session) keyring ids, nulls allowed. */
   roots: readonly (number | null)[];
@@ -36,6 +42,8 @@ export interface PossessionInput {
   /** Member lists of keyrings (null or absent: unknown, so nothing below it is possessed through it). */
   members: ReadonlyMap<number, readonly number[] | null | undefined>;
   who: Observer;
+  /** Receives the possessed ids (default: a new Set). */
+  into?: IdSet;
 }
 
 function searchableWhenPossessed(facts: PermFacts | undefined, who: Observer): boolean {
@@ -43,8 +51,8 @@ function searchableWhenPossessed(facts: PermFacts | undefined, who: Observer): b
 }
 
 /** The set of key ids this process possesses. */
-export function computePossession({ roots, facts, members, who }: PossessionInput): Set<number> {
-  const possessed = new Set<number>();
+export function computePossession<S extends IdSet = Set<number>>({ roots, facts, members, who, into }: PossessionInput): S {
+  const possessed = (into ?? new Set<number>()) as S;
   const depthOf = new Map<number, number>();
   let frontier: number[] = [];
   for (const root of roots) {
@@ -72,8 +80,12 @@ export function computePossession({ roots, facts, members, who }: PossessionInpu
 }
 
 /** Every id reachable from `roots` through member lists (no permission or depth limit): for `orphan`. */
-export function reachableFrom(roots: Iterable<number>, members: ReadonlyMap<number, readonly number[] | null | undefined>): Set<number> {
-  const seen = new Set<number>();
+export function reachableFrom<S extends IdSet = Set<number>>(
+  roots: Iterable<number>,
+  members: ReadonlyMap<number, readonly number[] | null | undefined>,
+  into?: S,
+): S {
+  const seen = (into ?? new Set<number>()) as S;
   const stack: number[] = [];
   for (const r of roots) {
     if (!seen.has(r)) {

@@ -19,9 +19,10 @@
 // Only a deliberately crafted description does that; callers that care can DESCRIBE keys whose `rest`
 // contains '\n' and check the ids they got against the keyrings they read.
 //
-// Cost: one pass with indexOf and charCodeAt, no regex and no split; flag strings and type columns are
-// shared between records. 40k records take ~10-20 ms of CPU once warm (Node 20); most of the rest is
-// the garbage collector moving the 40k result objects out of the young generation.
+// Cost: one pass with indexOf and charCodeAt, no regex and no split, straight into the columns of a
+// KeyTable (keyTable.ts): no object per record. Flag strings and type columns are shared between records.
+// 40k records take ~35 ms cold (Node 20, small VM), about half of what one object per record cost.
+import { FLAG_LETTERS, KeyTable } from './keyTable';
 
 export interface ProcKeyLine {
   /** Serial, parsed from hex. */
@@ -56,12 +57,6 @@ export interface ProcKeysParseError {
 export const PROC_KEYS_RECORD =
   /^([0-9a-f]{8}) ([I-][R-][D-][Q-][U-][N-][i-]) +(-?\d+) +(perm|expd|\d+[smhdw]) ([0-9a-f]{8}) +(-?\d+) +(-?\d+) ([^ ].{8}) (.*)$/s;
 
-const FLAG_LETTERS = 'IRDQUNi';
-/** All 128 flag strings, indexed by bitmask (bit k set = letter k shown), so no per-line allocation. */
-const FLAG_STRINGS: readonly string[] = Array.from({ length: 128 }, (_, mask) =>
-  Array.from(FLAG_LETTERS, (letter, k) => ((mask >> k) & 1 ? letter : '-')).join(''),
-);
-
 const SPACE = 0x20;
 const DASH = 0x2d;
 const NEWLINE = '\n';
@@ -84,12 +79,14 @@ function hex8(text: string, at: number): number {
   return v;
 }
 
+const FLAG_CODES: readonly number[] = Array.from(FLAG_LETTERS, (letter) => letter.charCodeAt(0));
+
 /** Flag mask of the 7 flag characters at `at`, or -1 when one is neither its letter nor '-'. */
 function flagMask(text: string, at: number): number {
   let mask = 0;
   for (let k = 0; k < 7; k++) {
     const c = text.charCodeAt(at + k);
-    if (c === FLAG_LETTERS.charCodeAt(k)) mask |= 1 << k;
+    if (c === FLAG_CODES[k]) mask |= 1 << k;
     else if (c !== DASH) return -1;
   }
   return mask;
@@ -148,67 +145,101 @@ function timeoutEnd(text: string, at: number, end: number): number {
   return -1;
 }
 
-/** Type columns seen in this parse (padded as printed) with their trimmed form: usually a handful. */
+/** Type columns seen in this parse (padded as printed) with their index in the table: usually a handful. */
 interface TypeColumn {
   column: string;
-  cut: string;
+  index: number;
 }
 
-function typeCutAt(text: string, at: number, seen: TypeColumn[]): string {
-  for (const t of seen) if (text.startsWith(t.column, at)) return t.cut;
+function typeCutAt(text: string, at: number, seen: TypeColumn[], table: KeyTable): number {
+  for (const t of seen) if (text.startsWith(t.column, at)) return t.index;
   const column = text.slice(at, at + 9);
-  const cut = column.trimEnd();
-  if (seen.length < 64) seen.push({ column, cut });
-  return cut;
+  const index = table.typeCutOf(column.trimEnd());
+  if (seen.length < 64) seen.push({ column, index });
+  return index;
 }
 
-/** Parses the record on [start, end), or returns null when the line breaks the grammar. */
-function parseRecord(text: string, start: number, end: number, cur: Cursor, seen: TypeColumn[]): ProcKeyLine | null {
-  if (!looksLikeRecordStart(text, start, end)) return null;
-  const id = hex8(text, start);
-  const flags = FLAG_STRINGS[flagMask(text, start + 9)] as string;
+/** One record's fields while it is parsed (reused for every line: no per-line allocation). */
+interface Fields {
+  id: number;
+  flags: number;
+  usage: number;
+  /** Table index of the timeout string. */
+  timeout: number;
+  perm: number;
+  uid: number;
+  gid: number;
+  /** Table index of the type column. */
+  typeCut: number;
+  restStart: number;
+}
+
+/** Parses the record on [start, end) into `f`; false when the line breaks the grammar. */
+function parseRecord(text: string, start: number, end: number, cur: Cursor, seen: TypeColumn[], f: Fields, table: KeyTable, perm: number): boolean {
+  // The start of looksLikeRecordStart(), each field read once.
+  if (end - start < 17) return false;
+  f.id = hex8(text, start);
+  if (f.id < 0 || text.charCodeAt(start + 8) !== SPACE) return false;
+  f.flags = flagMask(text, start + 9);
+  if (f.flags < 0 || text.charCodeAt(start + 16) !== SPACE) return false;
 
   cur.pos = start + 16;
   readPaddedInt(text, cur, end);
-  if (cur.pos < 0) return null;
-  const usage = cur.value;
+  if (cur.pos < 0) return false;
+  f.usage = cur.value;
 
   // ' ' + '%4s' timeout: one separator, then right-aligned padding.
   let p = cur.pos;
-  if (text.charCodeAt(p) !== SPACE) return null;
+  if (text.charCodeAt(p) !== SPACE) return false;
   while (p < end && text.charCodeAt(p) === SPACE) p++;
   const tEnd = timeoutEnd(text, p, end);
-  if (tEnd < 0) return null;
-  const timeout = text.startsWith('perm', p) ? 'perm' : text.startsWith('expd', p) ? 'expd' : text.slice(p, tEnd);
+  if (tEnd < 0) return false;
+  f.timeout = text.startsWith('perm', p) ? perm : table.timeoutOf(text.slice(p, tEnd));
 
-  if (text.charCodeAt(tEnd) !== SPACE) return null;
-  const perm = hex8(text, tEnd + 1);
-  if (perm < 0) return null;
+  if (text.charCodeAt(tEnd) !== SPACE) return false;
+  f.perm = hex8(text, tEnd + 1);
+  if (f.perm < 0) return false;
 
   cur.pos = tEnd + 9;
   readPaddedInt(text, cur, end);
-  if (cur.pos < 0) return null;
-  const uid = cur.value >>> 0;
+  if (cur.pos < 0) return false;
+  f.uid = cur.value >>> 0;
   readPaddedInt(text, cur, end);
-  if (cur.pos < 0) return null;
-  const gid = cur.value >>> 0;
+  if (cur.pos < 0) return false;
+  f.gid = cur.value >>> 0;
 
   // ' ' + '%-9.9s' + ' ': the type column is exactly 9 characters and never starts with a space.
   const typeAt = cur.pos + 1;
-  if (text.charCodeAt(cur.pos) !== SPACE || typeAt + 10 > end) return null;
-  if (text.charCodeAt(typeAt) === SPACE || text.charCodeAt(typeAt + 9) !== SPACE) return null;
-  const typeCut = typeCutAt(text, typeAt, seen);
-  const rest = text.slice(typeAt + 10, end);
-  return { id, flags, usage, timeout, perm, uid, gid, typeCut, rest };
+  if (text.charCodeAt(cur.pos) !== SPACE || typeAt + 10 > end) return false;
+  if (text.charCodeAt(typeAt) === SPACE || text.charCodeAt(typeAt + 9) !== SPACE) return false;
+  f.typeCut = typeCutAt(text, typeAt, seen, table);
+  f.restStart = typeAt + 10;
+  return true;
 }
 
-export function parseProcKeys(text: string): { lines: ProcKeyLine[]; errors: ProcKeysParseError[] } {
-  const lines: ProcKeyLine[] = [];
+/**
+ * Parses /proc/keys text into `table` (rows keep the text's order), skipping records `keep` refuses; every
+ * row gets `readAt`. Returns the malformed lines (the good records around them are kept).
+ */
+export function parseProcKeysInto(
+  table: KeyTable,
+  text: string,
+  readAt: number,
+  keep: ((id: number) => boolean) | null = null,
+): ProcKeysParseError[] {
   const errors: ProcKeysParseError[] = [];
   const cur: Cursor = { pos: 0, value: 0 };
   const seen: TypeColumn[] = [];
+  const f: Fields = { id: 0, flags: 0, usage: 0, timeout: 0, perm: 0, uid: 0, gid: 0, typeCut: 0, restStart: 0 };
+  // Records are ~80 bytes: reserve once rather than grow as we go.
+  table.reserve(Math.ceil(text.length / 64));
+  const source = table.sourceOf(text);
+  const perm = table.timeoutOf('perm');
 
-  let current: ProcKeyLine | null = null;
+  /** The row the next continuation line extends; SKIPPED when that record was not kept. */
+  const NONE = -1;
+  const SKIPPED = -2;
+  let current = NONE;
   let currentError: ProcKeysParseError | null = null;
   let lineNumber = 0;
   // The kernel ends every record with '\n': nothing after the last one is a line.
@@ -216,18 +247,32 @@ export function parseProcKeys(text: string): { lines: ProcKeyLine[]; errors: Pro
     const nl = text.indexOf(NEWLINE, start);
     const end = nl < 0 ? text.length : nl;
     lineNumber++;
-    const record = parseRecord(text, start, end, cur, seen);
-    if (record !== null) {
-      current = record;
+    if (parseRecord(text, start, end, cur, seen, f, table, perm)) {
       currentError = null;
-      lines.push(record);
+      if (keep !== null && !keep(f.id)) {
+        current = SKIPPED;
+      } else {
+        const row = table.addRow(f.id, source, f.timeout, f.typeCut);
+        table.flagMask[row] = f.flags;
+        table.usage[row] = f.usage;
+        table.perm[row] = f.perm;
+        table.uid[row] = f.uid;
+        table.gid[row] = f.gid;
+        table.readAt[row] = readAt;
+        table.restStart[row] = f.restStart;
+        table.restEnd[row] = end;
+        current = row;
+      }
     } else if (looksLikeRecordStart(text, start, end)) {
       const line = text.slice(start, end);
-      current = null;
+      current = NONE;
       currentError = { lineNumber, line, reason: diagnoseRecord(line) };
       errors.push(currentError);
-    } else if (current !== null) {
-      current.rest += NEWLINE + text.slice(start, end);
+    } else if (current >= 0) {
+      // A description holding '\n': the record's rest runs on through this line (the '\n' included).
+      table.restEnd[current] = end;
+    } else if (current === SKIPPED) {
+      // continues a record we skip
     } else if (currentError !== null) {
       currentError.line += NEWLINE + text.slice(start, end);
     } else {
@@ -239,7 +284,31 @@ export function parseProcKeys(text: string): { lines: ProcKeyLine[]; errors: Pro
     }
     start = end + 1;
   }
+  return errors;
+}
+
+/** The records as objects (for callers that want a few lines, and the tests); a scan uses parseProcKeysInto. */
+export function parseProcKeys(text: string): { lines: ProcKeyLine[]; errors: ProcKeysParseError[] } {
+  const table = new KeyTable(0);
+  const errors = parseProcKeysInto(table, text, 0);
+  const lines: ProcKeyLine[] = new Array<ProcKeyLine>(table.length);
+  for (let row = 0; row < table.length; row++) lines[row] = procKeyLineOf(table, row);
   return { lines, errors };
+}
+
+/** One table row as a ProcKeyLine. */
+export function procKeyLineOf(table: KeyTable, row: number): ProcKeyLine {
+  return {
+    id: table.id[row] as number,
+    flags: table.flags(row),
+    usage: table.usage[row] as number,
+    timeout: table.timeout(row),
+    perm: table.perm[row] as number,
+    uid: table.uid[row] as number,
+    gid: table.gid[row] as number,
+    typeCut: table.typeCut(row),
+    rest: table.rest(row),
+  };
 }
 
 /** Says which field of a record-like line breaks the grammar (only runs on bad lines, so cost is moot). */
@@ -271,14 +340,45 @@ function diagnoseRecord(line: string): string {
  * - `requestKeyAuth`: 'key:' + description [+ ' pid:<n> ci:<n>' if positive]; nothing when revoked.
  */
 type DescribeFormat =
-  | { kind: 'suffix'; re: RegExp }
+  | { kind: 'suffix'; suffixAt: SuffixFinder }
   | { kind: 'asymmetric' }
   | { kind: 'plain' }
   | { kind: 'optional'; re: RegExp }
   | { kind: 'requestKeyAuth' };
 
+/** Where the type's suffix starts in text[start, end), or -1 when that text does not end in one. */
+type SuffixFinder = (text: string, start: number, end: number) => number;
+
+function regexSuffix(re: RegExp): SuffixFinder {
+  return (text, start, end) => {
+    const m = re.exec(text.slice(start, end));
+    return m === null ? -1 : start + m.index;
+  };
+}
+
+/**
+ * `: <digits>` at the end (the regex /: \d+$/ without building a string per key: this runs for every user
+ * key and keyring of every scan). The match starts where the maximal run of trailing digits is preceded by ': '.
+ */
+function digitsSuffixAt(text: string, start: number, end: number): number {
+  let p = end;
+  while (p > start) {
+    const c = text.charCodeAt(p - 1);
+    if (c < 0x30 || c > 0x39) break;
+    p--;
+  }
+  if (p === end || p - 2 < start) return -1;
+  return text.charCodeAt(p - 1) === SPACE && text.charCodeAt(p - 2) === 0x3a ? p - 2 : -1;
+}
+
+/** keyring_describe's `: empty` or `: <n>`. */
+function keyringSuffixAt(text: string, start: number, end: number): number {
+  if (end - start >= 7 && text.startsWith(': empty', end - 7)) return end - 7;
+  return digitsSuffixAt(text, start, end);
+}
+
 /** user_describe: `seq_printf(m, ": %u", key->datalen)` when positive. */
-const USER_SUFFIX: DescribeFormat = { kind: 'suffix', re: /: \d+$/ };
+const USER_SUFFIX: DescribeFormat = { kind: 'suffix', suffixAt: digitsSuffixAt };
 
 const DESCRIBE_FORMATS: ReadonlyMap<string, DescribeFormat> = new Map<string, DescribeFormat>([
   ['user', USER_SUFFIX],
@@ -291,19 +391,21 @@ const DESCRIBE_FORMATS: ReadonlyMap<string, DescribeFormat> = new Map<string, De
   ['cifs.idmap', USER_SUFFIX],
   ['pkcs7_test', USER_SUFFIX],
   // keyring_describe: ': empty' or ': <nr_leaves_on_tree>' when positive ('[anon]' for no description).
-  ['keyring', { kind: 'suffix', re: /: (?:empty|\d+)$/ }],
+  ['keyring', { kind: 'suffix', suffixAt: keyringSuffixAt }],
   // big_key_describe: ': %zu [buff|file]'.
-  ['big_key', { kind: 'suffix', re: /: \d+ \[(?:buff|file)\]$/ }],
+  ['big_key', { kind: 'suffix', suffixAt: regexSuffix(/: \d+ \[(?:buff|file)\]$/) }],
   // dns_resolver_describe: ': %d' (a negative errno for a cached failure) or ': %u'.
-  ['dns_resolver', { kind: 'suffix', re: /: -?\d+$/ }],
+  ['dns_resolver', { kind: 'suffix', suffixAt: regexSuffix(/: -?\d+$/) }],
   // fscrypt_provisioning_key_describe: ': %u [%u]'.
-  ['fscrypt-provisioning', { kind: 'suffix', re: /: \d+ \[\d+\]$/ }],
+  ['fscrypt-provisioning', { kind: 'suffix', suffixAt: regexSuffix(/: \d+ \[\d+\]$/) }],
   ['asymmetric', { kind: 'asymmetric' }],
   ['blacklist', { kind: 'plain' }],
   // rxrpc_describe: ': ' then the space-separated token kinds, nothing when the key has no token.
   ['rxrpc', { kind: 'optional', re: /: (?:ka|ygk|\d+)(?: (?:ka|ygk|\d+))*$/ }],
   ['.request_key_auth', { kind: 'requestKeyAuth' }],
 ]);
+
+const REQUEST_KEY_AUTH_SUFFIX = regexSuffix(/ pid:-?\d+ ci:\d+$/);
 
 /**
  * Strip the type's describe() suffix from `rest`; returns null when the description cannot be known for
@@ -318,38 +420,46 @@ const DESCRIBE_FORMATS: ReadonlyMap<string, DescribeFormat> = new Map<string, De
  * best text there is: it is the exact description unless the key was instantiated during the read.
  */
 export function descriptionFromRest(fullType: string, rest: string, flags: string): string | null {
+  return descriptionFromText(fullType, rest, 0, rest.length, flags);
+}
+
+/** descriptionFromRest() of text[start, end), without slicing `rest` out first (a scan's 40k keys). */
+export function descriptionFromText(fullType: string, text: string, start: number, end: number, flags: string): string | null {
   const format = DESCRIBE_FORMATS.get(fullType);
   if (format === undefined) return null;
-  const positive = flags.charAt(0) === 'I' && flags.charAt(5) !== 'N';
-  const settled = positive || flags.charAt(1) === 'R' || flags.charAt(6) === 'i';
+  const positive = flags.charCodeAt(0) === 0x49 /* I */ && flags.charCodeAt(5) !== 0x4e; /* N */
+  const settled = positive || flags.charCodeAt(1) === 0x52 /* R */ || flags.charCodeAt(6) === 0x69; /* i */
 
   switch (format.kind) {
     case 'plain':
-      return rest;
-    case 'optional':
+      return text.slice(start, end);
+    case 'optional': {
+      const rest = text.slice(start, end);
       return format.re.test(rest) ? null : rest;
+    }
     case 'suffix': {
-      const description = stripSuffix(rest, format.re, positive, settled);
+      const description = stripSuffix(text, start, end, format.suffixAt, positive, settled);
       // keyring_describe prints '[anon]' for a keyring without a description: a keyring really named
       // '[anon]' looks the same.
       return fullType === 'keyring' && description === '[anon]' ? null : description;
     }
-    case 'asymmetric':
+    case 'asymmetric': {
+      const rest = text.slice(start, end);
       if (positive) return stripAsymmetricSuffix(rest);
       return settled || stripAsymmetricSuffix(rest) === null ? rest : null;
-    case 'requestKeyAuth': {
-      // Revoked auth keys print nothing at all (their payload is gone).
-      if (!rest.startsWith('key:')) return null;
-      return stripSuffix(rest.slice(4), / pid:-?\d+ ci:\d+$/, positive, settled);
     }
+    case 'requestKeyAuth':
+      // Revoked auth keys print nothing at all (their payload is gone).
+      if (!text.startsWith('key:', start) || end - start < 4) return null;
+      return stripSuffix(text, start + 4, end, REQUEST_KEY_AUTH_SUFFIX, positive, settled);
   }
 }
 
-function stripSuffix(rest: string, re: RegExp, positive: boolean, settled: boolean): string | null {
-  const m = re.exec(rest);
-  if (positive) return m === null ? null : rest.slice(0, m.index);
-  if (m !== null && !settled) return null;
-  return rest;
+function stripSuffix(text: string, start: number, end: number, suffixAt: SuffixFinder, positive: boolean, settled: boolean): string | null {
+  const at = suffixAt(text, start, end);
+  if (positive) return at < 0 ? null : text.slice(start, at);
+  if (at >= 0 && !settled) return null;
+  return text.slice(start, end);
 }
 
 // asymmetric_key_describe: ': ' + subtype->describe() (public_key: '<id_type>.<pkey_algo>', possibly

@@ -200,7 +200,11 @@ describe('scanner against the kernel', () => {
       const first = await s.scan();
       const persistent = first.anchors.persistent;
       expect(persistent).not.toBeNull();
+      // Renewed to exactly 3 days, the column reads '3d' only during the first second, then '2d' for a day.
+      // So wait past that second: a renewal by one of the scans below would show '3d' again.
+      await new Promise((r) => setTimeout(r, 1100));
       const before = timeoutOf(persistent as number);
+      expect(before).toMatch(/^2d$/);
       for (let i = 0; i < 3; i++) await s.scan();
       expect(timeoutOf(persistent as number)).toBe(before);
       expect(calls.every((c) => c === 'get_keyring_id -1' || c === 'get_keyring_id -2' || c === 'get_keyring_id -3')).toBe(true);

@@ -1,13 +1,18 @@
 // The scanner: one complete Snapshot of every key this process can see, at a cost linear in the number
 // of keys (DESIGN.md "Performance: the trap and the way out").
 //
-// Two sides, because the kernel charges every per-key lookup with a search of the caller's keyrings:
-//  - the non-possessing reader (a worker thread in its own empty session keyring, nonPossessingReader.ts)
-//    reads /proc/keys and /proc/key-users and DESCRIBEs the few keys whose names /proc/keys leaves
-//    ambiguous: cheap, since it possesses nothing to search;
-//  - the possessing side (the thread that calls scan(), with the app's real credentials) only KEYCTL_READs
-//    keyrings (few) and DESCRIBEs the few members the reader could not see (possessor-only view); for
-//    those alone it needs its own /proc/keys (possessingProc.ts, throttled).
+// Two sides (sides.ts), because the kernel charges every per-key lookup with a search of the caller's
+// keyrings:
+//  - the non-possessing reader (a thread in its own empty session keyring) reads /proc/keys and
+//    /proc/key-users and DESCRIBEs the few keys whose names /proc/keys leaves ambiguous: cheap, since it
+//    possesses nothing to search;
+//  - the possessing side (the credentials the snapshot is for) only KEYCTL_READs keyrings (few) and
+//    DESCRIBEs the few members the reader could not see (possessor-only view); for those alone it needs
+//    its own /proc/keys (possessingProc.ts, throttled).
+// By default the thread that calls scan() possesses and the reader is a helper thread; the one-shot CLI
+// swaps them (prestart.ts). Both sides answer in batches.
+// The keys live in a KeyTable (columns, not objects) until the end: scan() makes the Snapshot's objects,
+// writeJson() writes the same snapshot as JSON a batch at a time (snapshotJson.ts).
 // Possession is computed in userland (possession.ts). Keys that vanish mid-scan are dropped (or kept with
 // what /proc/keys said), never an error. The helper's own keyrings never appear.
 //
@@ -25,44 +30,40 @@
 //    once per 10 × its cost (possessingProc.ts): on a huge tree with such keys they may lag a few polls.
 import { decodeFlags } from '../../shared/flags';
 import { keepExpiryEstimates } from '../../shared/delta';
-import type { Anchors, KeyInfo, Pin, QuotaInfo, Snapshot } from '../../shared/snapshot';
-import { findUserAnchors, isKernelKeyring, readProcessAnchors, type ProcessAnchors } from './anchors';
-import * as keyctl from './keyctl';
-import { isVanished, KeyctlError, type KeyDescription } from './keyctl';
+import type { Anchors, QuotaInfo, Snapshot } from '../../shared/snapshot';
+import { findUserAnchors, isKernelKeyring, type ProcessAnchors } from './anchors';
+import { isVanishedCode, type KeyDescription } from './keyctl';
+import { KeyTable, RowSet } from './keyTable';
 import { parseKeyUsers } from './keyUsers';
-import { NameCache, type KeyName } from './nameCache';
-import { NonPossessingReader, type DescribeOutcome, type ReadResult } from './nonPossessingReader';
-import { readPinEnvironment } from './pinEnvironment';
+import { NameCache } from './nameCache';
+import { NonPossessingReader } from './nonPossessingReader';
+import { readPinEnvironmentAsync } from './pinEnvironment';
 import { annotatePins } from './pins';
+import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
 import { computePossession, reachableFrom } from './possession';
 import { PossessingProcKeys } from './possessingProc';
-import { descriptionFromRest, expiresAtFromTimeout, parseProcKeys, type ProcKeyLine } from './procKeys';
+import { descriptionFromRest, descriptionFromText, parseProcKeysInto } from './procKeys';
+import { snapshotOf, type ScanState } from './scanState';
+import type { MembersOutcome, PossessingSide, ProcReader, ReadResult } from './sides';
+import { writeSnapshotJson } from './snapshotJson';
 import { fullTypeName } from './typeNames';
+
+export type { ProcReader } from './sides';
+export type { PossessingOps } from './possessingSide';
 
 /** The kernel has no key management, or /proc/keys is missing: said in a sentence. */
 export class KeyringsUnavailableError extends Error {
   override readonly name = 'KeyringsUnavailableError';
 }
 
-/** The non-possessing side, as the scanner uses it (tests may substitute it). */
-export interface ProcReader {
-  helperKeyIds(): Promise<number[]>;
-  read(procRoot: string): Promise<ReadResult>;
-  describe(ids: readonly number[]): Promise<DescribeOutcome[]>;
-  close(): Promise<void>;
-}
-
-/** The possessing side's kernel calls (the calling thread's credentials). */
-export interface PossessingOps {
-  readKeyringMembers(id: number): number[];
-  describe(id: number): KeyDescription;
-  getKeyringId(id: number, create?: boolean): number;
-}
-
 export interface ScannerOptions {
   /** Where /proc lives (tests point it elsewhere). Default '/proc' or $KEYRING_BROWSER_PROC_ROOT. */
   procRoot?: string;
+  /** The non-possessing side (default: a helper thread that joins an empty session keyring). */
   reader?: ProcReader;
+  /** The possessing side (default: the calling thread, through `ops`). */
+  possessing?: PossessingSide;
+  /** The calling thread's kernel calls when it is the possessing side (tests spy on them). */
   ops?: PossessingOps;
   /** Override the thread anchor (a scanning worker passes its creator's thread keyring). */
   threadKeyring?: number | null;
@@ -86,25 +87,13 @@ export function defaultProcRoot(): string {
   return process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
 }
 
-/** One visible key while a scan runs: its /proc/keys line (not copied: 40k keys per poll), and its name. */
-interface Entry {
-  line: ProcKeyLine;
-  readAt: number;
-  name: KeyName | null;
-}
-
-const DEFAULT_OPS: PossessingOps = {
-  readKeyringMembers: keyctl.readKeyringMembers,
-  describe: keyctl.describe,
-  getKeyringId: keyctl.getKeyringId,
-};
-
-const NO_PINS: Pin[] = [];
+/** Errno names of KEYCTL_READ on a keyring that mean "no member list for us" rather than a failure. */
+const UNREADABLE = new Set(['EACCES', 'ENOTDIR', 'EOPNOTSUPP']);
 
 export class Scanner {
   private readonly procRoot: string;
   private readonly reader: ProcReader;
-  private readonly ops: PossessingOps;
+  private readonly possessing: PossessingSide;
   private readonly now: () => number;
   private readonly names: NameCache;
   private readonly possessingProc: PossessingProcKeys;
@@ -115,55 +104,91 @@ export class Scanner {
   constructor(private readonly options: ScannerOptions = {}) {
     this.procRoot = options.procRoot ?? defaultProcRoot();
     this.reader = options.reader ?? new NonPossessingReader();
-    this.ops = options.ops ?? DEFAULT_OPS;
+    this.possessing = options.possessing ?? inThreadPossessingSide(options.ops);
     this.now = options.now ?? Date.now;
     this.names = new NameCache(options.cacheNames ?? true);
-    this.possessingProc = new PossessingProcKeys(this.procRoot, this.now);
+    this.possessingProc = new PossessingProcKeys(this.procRoot, this.now, (root) => this.possessing.readProcKeys(root));
   }
 
   async close(): Promise<void> {
-    await this.reader.close();
+    await Promise.all([this.reader.close(), this.possessing.close()]);
   }
 
+  /** One complete snapshot. */
   async scan(): Promise<Snapshot> {
+    const state = await this.scanState();
+    const snapshot = snapshotOf(state);
+    // Steady the rounded-timeout estimates against the last scan, then say what keeps each key alive.
+    keepExpiryEstimates(this.previous, snapshot);
+    annotatePins(snapshot, await state.pinEnvironment, this.previous ?? undefined);
+    this.previous = snapshot;
+    return snapshot;
+  }
+
+  /**
+   * One snapshot written as JSON (exactly JSON.stringify(scan()) + '\n'), a batch of keys at a time: the
+   * one-shot CLI's `snapshot --json`. It does not become the `previous` of a next scan.
+   */
+  async writeJson(write: (chunk: string) => void): Promise<void> {
+    const state = await this.scanState();
+    const trace = tracer();
+    const env = await state.pinEnvironment;
+    trace('pin environment');
+    writeSnapshotJson(state, env, write);
+    trace('json written');
+  }
+
+  /** What one scan finds, before it becomes a Snapshot (scanState.ts). */
+  async scanState(): Promise<ScanState> {
     const takenAt = this.now();
+    // Read off this thread while the scan runs (pins need it only at the end).
+    const pinEnvironment = readPinEnvironmentAsync(takenAt, this.procRoot);
     const hidden = new Set<number>([...(await this.reader.helperKeyIds()), ...(this.options.hiddenIds ?? [])]);
     const stats: ScanStatsDetail = { describedByReader: 0, possessorOnly: 0, keyringsRead: 0 };
 
-    const trace = process.env.KEYRING_BROWSER_TRACE ? (label: string): void => void process.stderr.write(`${label} ${(performance.now() - t0).toFixed(1)}\n`) : (): void => {};
-    const t0 = performance.now();
+    const trace = tracer();
     const first = await this.reader.read(this.procRoot);
     trace('read');
-    const entries = new Map<number, Entry>();
-    this.ingest(first, entries, hidden, null);
+    const table = this.tableOf(first, hidden);
+    trace('parse');
+    // Ask for the keyrings' members now: the possessing side works on them while this thread resolves names.
+    const early = table.keyringIds();
+    const earlyMembers = early.length > 0 ? this.possessing.readMembers(early) : Promise.resolve([]);
+    earlyMembers.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
     const quotas = parseQuotas(first);
-    stats.describedByReader += await this.resolveNames(entries.values());
-
+    stats.describedByReader += await this.resolveNames(table, 0);
     trace('names');
-    const processAnchors = this.processAnchors(hidden);
-    trace('anchors');
+    const processAnchors = await this.processAnchors(hidden);
 
     // Walk every keyring we know of, discovering members the reader could not see.
     const members = new Map<number, number[] | null>();
     const extra = new Map<number, KeyDescription>(); // possessor-only keys, described by the possessing side
     const unviewable = new Set<number>(); // members we may not even view (kept in `links`)
     const vanished = new Set<number>();
-    const queue: number[] = [];
-    for (const e of entries.values()) if (e.name?.type === 'keyring') queue.push(e.line.id);
+    let queue: number[] = [];
+    for (let row = 0; row < table.length; row++) if (table.isKeyring(row)) queue.push(table.id[row] as number);
     let unknown = new Set<number>();
-    for (const a of Object.values(processAnchors)) if (a !== null && !entries.has(a)) unknown.add(a);
+    for (const a of Object.values(processAnchors)) if (a !== null && !table.has(a)) unknown.add(a);
+    const isNew = (m: number): boolean => !table.has(m) && !extra.has(m) && !unviewable.has(m) && !vanished.has(m) && !hidden.has(m);
+    const record = (outcomes: MembersOutcome[]): void => {
+      for (const outcome of outcomes) {
+        const list = memberList(outcome);
+        stats.keyringsRead++;
+        members.set(outcome.id, list);
+        for (const m of list ?? []) if (isNew(m)) unknown.add(m);
+      }
+    };
+    const earlyAnswer = await earlyMembers;
+    trace(`members of ${early.length} keyrings arrived`);
+    record(earlyAnswer);
+    trace(`members of ${early.length} keyrings`);
     let reread = false;
 
     while (queue.length > 0 || unknown.size > 0) {
       while (queue.length > 0) {
-        const ring = queue.pop() as number;
-        if (members.has(ring)) continue;
-        const list = this.readMembers(ring);
-        stats.keyringsRead++;
-        members.set(ring, list);
-        for (const m of list ?? []) {
-          if (!entries.has(m) && !extra.has(m) && !unviewable.has(m) && !vanished.has(m) && !hidden.has(m)) unknown.add(m);
-        }
+        const batch = [...new Set(queue)].filter((ring) => !members.has(ring));
+        queue = [];
+        if (batch.length > 0) record(await this.possessing.readMembers(batch));
       }
       if (unknown.size === 0) break;
       const ids = [...unknown];
@@ -171,179 +196,185 @@ export class Scanner {
       // Keys added since the first read are visible to the reader: one fresh read picks them all up. Ask the
       // reader first (a cheap DESCRIBE) so members it may not view (e.g. other users' keyrings in
       // .user_reg) do not cost a re-read on every poll.
-      const readerSees = (await this.reader.describe(ids)).filter((o) => 'description' in o || o.code === 'EKEYREVOKED' || o.code === 'EKEYEXPIRED').map((o) => o.id);
+      const readerSees = (await this.reader.describe(ids)).filter((o) => 'description' in o || o.code === 'EKEYREVOKED' || o.code === 'EKEYEXPIRED');
       if (!reread && readerSees.length > 0) {
         reread = true;
         const again = await this.reader.read(this.procRoot);
-        const found = this.ingest(again, entries, hidden, new Set(ids));
-        stats.describedByReader += await this.resolveNames(found);
-        for (const e of found) if (e.name?.type === 'keyring') queue.push(e.line.id);
+        const wanted = new Set(ids);
+        const fresh = new KeyTable(0);
+        parseProcKeysInto(fresh, this.textOf(again), again.readAt, (id) => wanted.has(id) && !hidden.has(id) && !table.has(id));
+        const from = table.length;
+        for (let row = 0; row < fresh.length; row++) table.copyRow(fresh, row);
+        stats.describedByReader += await this.resolveNames(table, from);
+        for (let row = from; row < table.length; row++) if (table.isKeyring(row)) queue.push(table.id[row] as number);
       }
-      // What is left is visible (if at all) only through possession: ask from this side.
-      for (const id of ids) {
-        if (entries.has(id)) continue;
-        try {
-          const d = this.ops.describe(id);
-          extra.set(id, d);
-          if (d.type === 'keyring') queue.push(id);
-        } catch (err) {
-          if (err instanceof KeyctlError && err.code === 'EACCES') unviewable.add(id);
-          else if (isVanished(err)) vanished.add(id);
-          else throw err;
+      // What is left is visible (if at all) only through possession: ask from that side.
+      const left = ids.filter((id) => !table.has(id));
+      for (const outcome of await this.possessing.describe(left)) {
+        if ('description' in outcome) {
+          extra.set(outcome.id, outcome.description);
+          if (outcome.description.type === 'keyring') queue.push(outcome.id);
+        } else if (outcome.code === 'EACCES') {
+          unviewable.add(outcome.id);
+        } else if (isVanishedCode(outcome.code)) {
+          vanished.add(outcome.id);
+        } else {
+          throw new Error(`KEYCTL_DESCRIBE on key ${outcome.id} failed: ${outcome.code}`);
         }
       }
     }
 
-    trace('walk');
+    trace(`walk (${unviewable.size} unviewable, ${extra.size} possessor-only, re-read: ${reread})`);
     // Flags, usage and timeout of possessor-only keys come from the possessing side's /proc/keys.
-    const extraLines = extra.size > 0 ? this.possessingProc.linesFor([...extra.keys()]) : new Map();
+    const extraLines = extra.size > 0 ? await this.possessingProc.linesFor([...extra.keys()]) : new Map();
     for (const [id, d] of extra) {
       const line = extraLines.get(id);
       if (!line) {
         vanished.add(id);
         continue;
       }
-      entries.set(id, { line, readAt: line.readAt, name: { type: d.type, description: d.description } });
+      const row = table.addFields(line, line.readAt);
+      table.setName(row, d.type, d.description);
       stats.possessorOnly++;
     }
 
     // Member lists as the snapshot shows them: without vanished keys and the helper's keyrings.
     for (const [ring, list] of members) {
-      if (list) members.set(ring, list.filter((m) => !vanished.has(m) && !hidden.has(m)));
+      if (list && list.some((m) => vanished.has(m) || hidden.has(m))) members.set(ring, list.filter((m) => !vanished.has(m) && !hidden.has(m)));
     }
 
     const who = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: process.getgroups?.() ?? [] };
     const possessed = computePossession({
       roots: [processAnchors.thread, processAnchors.process, processAnchors.session],
-      facts: (id) => entries.get(id)?.line,
+      facts: (id) => {
+        const row = table.rowOf(id);
+        return row < 0 ? undefined : { uid: table.uid[row] as number, gid: table.gid[row] as number, perm: table.perm[row] as number };
+      },
       members,
       who,
+      into: new RowSet(table),
     });
-
     trace('possession');
+
     const named: { id: number; type: string; description: string; uid: number; gid: number }[] = [];
-    for (const e of entries.values()) {
-      if (e.name?.type === 'keyring') {
-        named.push({ id: e.line.id, type: e.name.type, description: e.name.description, uid: e.line.uid, gid: e.line.gid });
+    for (let row = 0; row < table.length; row++) {
+      if (table.isKeyring(row)) {
+        named.push({ id: table.id[row] as number, type: 'keyring', description: table.description(row) ?? table.rest(row), uid: table.uid[row] as number, gid: table.gid[row] as number });
       }
     }
     const userAnchors = findUserAnchors(named, who.uid, (id) => members.get(id));
     const anchors: Anchors = { ...processAnchors, ...userAnchors };
     for (const [k, v] of Object.entries(anchors) as [keyof Anchors, number | null][]) {
-      if (v !== null && !entries.has(v)) anchors[k] = null; // not visible: say so rather than point nowhere
+      if (v !== null && !table.has(v)) anchors[k] = null; // not visible: say so rather than point nowhere
     }
 
     // Orphans: reachable neither from an anchor nor from a kernel-held keyring (those are roots of their own).
     const roots: number[] = Object.values(anchors).filter((v): v is number => v !== null);
     for (const k of named) if (isKernelKeyring(k)) roots.push(k.id);
-    const reachable = reachableFrom(roots, members);
+    const reachable = reachableFrom(roots, members, new RowSet(table));
+    trace('orphans');
 
-    const keys: KeyInfo[] = [];
-    let sorted = true;
-    for (const e of entries.values()) {
-      const l = e.line;
-      const name = e.name ?? { type: l.typeCut, description: l.rest };
-      const info: KeyInfo = {
-        id: l.id,
-        type: name.type,
-        description: name.description,
-        uid: l.uid,
-        gid: l.gid,
-        perm: l.perm,
-        flags: l.flags,
-        usage: l.usage,
-        timeout: l.timeout,
-        expiresAt: l.timeout === 'perm' ? null : expiresAtFromTimeout(l.timeout, e.readAt),
-        possessed: possessed.has(l.id),
-        orphan: !reachable.has(l.id),
-        // Filled by annotatePins below; declared here so every key keeps one object shape (faster at 40k keys).
-        pins: NO_PINS,
-        doomed: null,
-      };
-      if (name.type === 'keyring') info.links = members.get(l.id) ?? null;
-      if (keys.length > 0 && (keys[keys.length - 1] as KeyInfo).id > l.id) sorted = false;
-      keys.push(info);
-    }
-    // /proc/keys lists keys by serial; only keys found later (re-read, possessor-only) break the order.
-    if (!sorted) keys.sort((a, b) => a.id - b.id);
-    trace('keys');
-    this.names.retainOnly(new Set(entries.keys()));
+    this.names.retainOnly(table);
     this.lastStats = stats;
-    const snapshot: Snapshot = { takenAt, uid: who.uid, gid: who.gid, groups: who.groups, anchors, keys, quotas };
-    // Steady the rounded-timeout estimates against the last scan, then say what keeps each key alive.
-    keepExpiryEstimates(this.previous, snapshot);
-    annotatePins(snapshot, readPinEnvironment(takenAt, this.procRoot), this.previous ?? undefined);
-    trace('pins');
-    this.previous = snapshot;
-    return snapshot;
+    return {
+      takenAt,
+      uid: who.uid,
+      gid: who.gid,
+      groups: who.groups,
+      anchors,
+      quotas,
+      table,
+      order: table.rowsInSerialOrder(),
+      members,
+      possessed,
+      reachable,
+      pinEnvironment,
+    };
   }
 
-  private processAnchors(hidden: ReadonlySet<number>): ProcessAnchors {
-    const a = readProcessAnchors(this.ops.getKeyringId);
+  private async processAnchors(hidden: ReadonlySet<number>): Promise<ProcessAnchors> {
+    const a = { ...(await this.possessing.anchors()) };
     if (this.options.threadKeyring !== undefined) a.thread = this.options.threadKeyring;
     if (a.thread !== null && hidden.has(a.thread)) a.thread = null;
     return a;
   }
 
-  /** Adds the lines of one /proc/keys read (only `only` ids when given); returns the entries added. */
-  private ingest(read: ReadResult, into: Map<number, Entry>, hidden: ReadonlySet<number>, only: ReadonlySet<number> | null): Entry[] {
-    if (read.keys.text === undefined) throw unavailable(this.procRoot, read.keys.code, read.keys.message);
-    const added: Entry[] = [];
-    for (const line of parseProcKeys(read.keys.text).lines) {
-      if (hidden.has(line.id) || (only !== null && !only.has(line.id)) || into.has(line.id)) continue;
-      const entry: Entry = { line, readAt: read.readAt, name: this.names.get(line) };
-      into.set(line.id, entry);
-      added.push(entry);
-    }
-    return added;
+  /** The first read's keys as a table without the hidden serials (parsed here unless the read came parsed). */
+  private tableOf(read: ReadResult, hidden: ReadonlySet<number>): KeyTable {
+    const parsed = read.parsed;
+    if (parsed !== undefined && [...hidden].every((id) => !parsed.table.has(id))) return parsed.table;
+    const table = new KeyTable(0);
+    parseProcKeysInto(table, this.textOf(read), read.readAt, (id) => !hidden.has(id));
+    return table;
   }
 
-  /** Fills in full type names and descriptions; DESCRIBEs (from the reader) only what /proc/keys leaves ambiguous. */
-  private async resolveNames(entries: Iterable<Entry>): Promise<number> {
-    const ambiguous: Entry[] = [];
-    for (const e of entries) {
-      if (e.name) continue;
-      const l = e.line;
-      const type = fullTypeName(l.typeCut);
-      const description = type === null || l.rest.includes('\n') ? null : descriptionFromRest(type, l.rest, l.flags);
+  private textOf(read: ReadResult): string {
+    if (read.keys.text === undefined) throw unavailable(this.procRoot, read.keys.code, read.keys.message);
+    return read.keys.text;
+  }
+
+  /**
+   * Fills in full type names and descriptions of rows [from, end); DESCRIBEs (from the reader) only what
+   * /proc/keys leaves ambiguous. Returns how many it asked the reader about.
+   */
+  private async resolveNames(table: KeyTable, from: number): Promise<number> {
+    const ambiguous: number[] = [];
+    for (let row = from; row < table.length; row++) {
+      if (table.type(row) !== null) continue;
+      const cached = this.names.get(table, row);
+      if (cached !== null) {
+        table.setName(row, cached.type, cached.description);
+        continue;
+      }
+      const type = fullTypeName(table.typeCut(row));
+      const source = table.source(row);
+      const start = table.restStart[row] as number;
+      const end = table.restEnd[row] as number;
+      const newline = source.indexOf('\n', start);
+      const multiline = newline >= 0 && newline < end;
+      const description = type === null || multiline ? null : descriptionFromText(type, source, start, end, table.flags(row));
       if (type !== null && description !== null) {
-        e.name = { type, description };
-        this.names.set(l, e.name);
+        table.setName(row, type, description);
+        this.names.set(table, row, { type, description });
       } else {
-        ambiguous.push(e);
+        ambiguous.push(row);
       }
     }
     if (ambiguous.length === 0) return 0;
-    const byId = new Map(ambiguous.map((e) => [e.line.id, e]));
-    for (const outcome of await this.reader.describe(ambiguous.map((e) => e.line.id))) {
-      const e = byId.get(outcome.id);
-      if (!e) continue;
-      const l = e.line;
+    const rowById = new Map(ambiguous.map((row) => [table.id[row] as number, row]));
+    for (const outcome of await this.reader.describe([...rowById.keys()])) {
+      const row = rowById.get(outcome.id);
+      if (row === undefined) continue;
       if ('description' in outcome) {
-        e.name = { type: outcome.description.type, description: outcome.description.description };
-        this.names.set(l, e.name);
+        table.setName(row, outcome.description.type, outcome.description.description);
+        this.names.set(table, row, outcome.description);
       } else {
         // DESCRIBE refuses revoked keys (and the key may just have gone): say what /proc/keys says.
-        const type = fullTypeName(l.typeCut) ?? l.typeCut;
-        e.name = { type, description: descriptionFromRest(type, l.rest, l.flags) ?? l.rest };
-        if (decodeFlags(l.flags).revoked) this.names.set(l, e.name); // settled: it will never describe again
+        const rest = table.rest(row);
+        const flags = table.flags(row);
+        const type = fullTypeName(table.typeCut(row)) ?? table.typeCut(row);
+        const description = descriptionFromRest(type, rest, flags) ?? rest;
+        table.setName(row, type, description);
+        if (decodeFlags(flags).revoked) this.names.set(table, row, { type, description }); // settled: it will never describe again
       }
     }
     return ambiguous.length;
   }
+}
 
-  /** KEYCTL_READ of a keyring from the possessing side; null where we may not read it. */
-  private readMembers(ring: number): number[] | null {
-    try {
-      return this.ops.readKeyringMembers(ring);
-    } catch (err) {
-      if (err instanceof KeyctlError && err.code === 'EKEYREVOKED') return []; // revoking a keyring clears it
-      if (isVanished(err) || (err instanceof KeyctlError && (err.code === 'EACCES' || err.code === 'ENOTDIR' || err.code === 'EOPNOTSUPP'))) {
-        return null;
-      }
-      throw err;
-    }
-  }
+/** KEYRING_BROWSER_TRACE=1: each phase's end on stderr, in ms since the phase's start and since process start. */
+function tracer(): (label: string) => void {
+  if (!process.env.KEYRING_BROWSER_TRACE) return () => {};
+  const t0 = performance.now();
+  return (label) => void process.stderr.write(`${label} ${(performance.now() - t0).toFixed(1)} ms (${performance.now().toFixed(0)} ms since start)\n`);
+}
+
+/** A keyring's members from KEYCTL_READ's outcome; null where we may not read it. */
+function memberList(outcome: MembersOutcome): number[] | null {
+  if ('members' in outcome) return outcome.members;
+  if (outcome.code === 'EKEYREVOKED') return []; // revoking a keyring clears it
+  if (isVanishedCode(outcome.code) || UNREADABLE.has(outcome.code)) return null;
+  throw new Error(`KEYCTL_READ on keyring ${outcome.id} failed: ${outcome.code}`);
 }
 
 function parseQuotas(read: ReadResult): QuotaInfo[] {

@@ -1,0 +1,99 @@
+// KeyTable (the scan's columns), its RowSet/RowMap, and the parser writing into it.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KeyTable, RowMap, RowSet, flagMaskOf, FLAG_STRINGS } from './keyTable';
+import { descriptionFromRest, parseProcKeys, parseProcKeysInto } from './procKeys';
+
+const line = (id: number, type: string, rest: string, timeout = 'perm'): string =>
+  `${id.toString(16).padStart(8, '0')} I--Q---     1 ${timeout.padStart(4)} 3f010000     0     0 ${type.padEnd(9)} ${rest}\n`;
+
+describe('KeyTable', () => {
+  it('finds every serial after growing, in any insertion order, and sorts rows by serial on demand', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 0x7fffffff }), { minLength: 1, maxLength: 3000 }), (ids) => {
+        const t = new KeyTable(0);
+        for (const id of ids) t.addFields({ id, flags: 'I------', usage: 1, timeout: 'perm', perm: 0, uid: 0, gid: 0, typeCut: 'user', rest: `k${id}` }, 0);
+        for (let row = 0; row < ids.length; row++) expect(t.rowOf(ids[row] as number)).toBe(row);
+        expect(t.rowOf(0x7fffffff) === -1 || ids.includes(0x7fffffff)).toBe(true);
+        const order = [...t.rowsInSerialOrder()].map((row) => t.id[row]);
+        expect(order).toEqual([...ids].sort((a, b) => a - b));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('indexes rows added after the first lookup', () => {
+    const t = new KeyTable(0);
+    t.addFields({ id: 10, flags: 'I------', usage: 1, timeout: 'perm', perm: 0, uid: 0, gid: 0, typeCut: 'user', rest: 'a' }, 0);
+    expect(t.rowOf(10)).toBe(0);
+    for (let id = 11; id < 5000; id++) t.addFields({ id, flags: 'I------', usage: 1, timeout: '3h', perm: 0, uid: 0, gid: 0, typeCut: 'user', rest: 'b' }, 0);
+    expect(t.rowOf(4999)).toBe(4989);
+    expect(t.timeout(4989)).toBe('3h');
+    expect(t.has(5000)).toBe(false);
+  });
+
+  it('RowSet and RowMap hold serials in and out of the table', () => {
+    const t = new KeyTable(0);
+    parseProcKeysInto(t, line(1, 'user', 'a: 1') + line(2, 'keyring', 'b: empty'), 0);
+    const set = new RowSet(t).add(1).add(99).add(1);
+    expect([set.has(1), set.has(2), set.has(99), set.size]).toEqual([true, false, true, 2]);
+    const map = new RowMap<string>(t).set(2, 'two').set(77, 'seventy-seven');
+    expect([map.get(1), map.get(2), map.get(77)]).toEqual([undefined, 'two', 'seventy-seven']);
+  });
+
+  it('flag masks round-trip through FLAG_STRINGS', () => {
+    for (let mask = 0; mask < 128; mask++) expect(flagMaskOf(FLAG_STRINGS[mask] as string)).toBe(mask);
+    expect(flagMaskOf('I--Q--')).toBe(-1);
+    expect(flagMaskOf('X------')).toBe(-1);
+  });
+});
+
+describe('parseProcKeysInto', () => {
+  it('skips refused records with their continuation lines, keeps the rest and their multi-line descriptions', () => {
+    const text = line(1, 'user', 'one: 1') + line(2, 'user', 'two\nstill two: 1') + line(3, 'user', 'three\nstill three: 1') + line(4, 'keyring', 'four: 2');
+    const t = new KeyTable(0);
+    const errors = parseProcKeysInto(t, text, 123, (id) => id !== 2);
+    expect(errors).toEqual([]);
+    expect([...t.id.subarray(0, t.length)]).toEqual([1, 3, 4]);
+    expect(t.rest(1)).toBe('three\nstill three: 1');
+    expect(t.readAt[2]).toBe(123);
+    expect(t.keyringIds()).toEqual([4]);
+  });
+
+  it('agrees with parseProcKeys, line for line', () => {
+    const text = line(5, 'user', 'x: 3', '2d') + 'garbage\n' + line(6, 'big_key', 'y: 10 [buff]') + '00000007 I--Q--- oops\n';
+    const t = new KeyTable(0);
+    const errors = parseProcKeysInto(t, text, 0);
+    const objects = parseProcKeys(text);
+    expect(errors).toEqual(objects.errors);
+    expect(objects.lines.map((l) => [l.id, l.flags, l.timeout, l.typeCut, l.rest])).toEqual(
+      [...Array(t.length).keys()].map((row) => [t.id[row], t.flags(row), t.timeout(row), t.typeCut(row), t.rest(row)]),
+    );
+  });
+});
+
+describe('description suffixes without a regex', () => {
+  // descriptionFromRest strips ': <digits>' (user and friends) and ': empty' / ': <n>' (keyring) by hand: it
+  // must agree with the regexes the kernel's formats were first written as.
+  const byRegex = (rest: string, re: RegExp): string | null => {
+    const m = re.exec(rest);
+    return m === null ? null : rest.slice(0, m.index);
+  };
+  it('user: the same as /: \\d+$/ on any text', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9: ]{0,12}$/), (rest) => {
+        expect(descriptionFromRest('user', rest, 'I------')).toBe(byRegex(rest, /: \d+$/));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('keyring: the same as /: (?:empty|\\d+)$/ on any text ([anon] aside)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^(?:[a-z0-9: ]|empty){0,8}$/), (rest) => {
+        const expected = byRegex(rest, /: (?:empty|\d+)$/);
+        expect(descriptionFromRest('keyring', rest, 'I------')).toBe(expected === '[anon]' ? null : expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,369 @@
+// The keys one scan found, one row per key, stored as columns. Why not one object per key: at 40k keys the
+// objects themselves were the cost (allocation, the collector promoting them, and on a small VM the page
+// faults of a growing heap cost more than the parsing). Typed arrays are a handful of allocations whatever
+// the count; strings that repeat (flags, types, timeouts) are stored once and rows hold their index, and
+// descriptions are slices of the text they were read from.
+//
+// Rows from one /proc/keys read come in serial order (the kernel walks its serial tree); the snapshot keeps
+// that order, so rows added later (a re-read, possessor-only keys) are sorted in only when there are some.
+
+/** The flag letters of /proc/keys, in column order: bit k of a row's flag mask is letter k. */
+export const FLAG_LETTERS = 'IRDQUNi';
+
+/** All 128 flag strings, indexed by mask, so rows share them. */
+export const FLAG_STRINGS: readonly string[] = Array.from({ length: 128 }, (_, mask) =>
+  Array.from(FLAG_LETTERS, (letter, k) => ((mask >> k) & 1 ? letter : '-')).join(''),
+);
+
+/** The mask of a 7-character flag string, or -1 when it is not one. */
+export function flagMaskOf(flags: string): number {
+  if (flags.length !== 7) return -1;
+  let mask = 0;
+  for (let k = 0; k < 7; k++) {
+    const c = flags.charAt(k);
+    if (c === FLAG_LETTERS.charAt(k)) mask |= 1 << k;
+    else if (c !== '-') return -1;
+  }
+  return mask;
+}
+
+/** One row's /proc/keys fields, for adding a row that did not come from parsing a table (possessor-only keys). */
+export interface RowFields {
+  id: number;
+  flags: string;
+  usage: number;
+  timeout: string;
+  perm: number;
+  uid: number;
+  gid: number;
+  typeCut: string;
+  rest: string;
+}
+
+/** Strings many rows share (flags aside: type columns, types, timeouts, source texts), stored once each. */
+class Interned {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(value: string): number {
+    let i = this.index.get(value);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(value);
+      this.index.set(value, i);
+    }
+    return i;
+  }
+}
+
+export class KeyTable {
+  length = 0;
+  id: Int32Array;
+  /** Bit k set: FLAG_LETTERS[k] shown. */
+  flagMask: Uint8Array;
+  usage: Int32Array;
+  perm: Uint32Array;
+  uid: Uint32Array;
+  gid: Uint32Array;
+  /** Epoch ms of the read the row comes from (timeouts count from it). */
+  readAt: Float64Array;
+  /** Where the row's `rest` (description + type suffix) lies in its source text: [restStart, restEnd). */
+  restStart: Int32Array;
+  restEnd: Int32Array;
+  /** Resolved descriptions (undefined until resolved): the one per-row string column. */
+  private descriptions: (string | undefined)[] = [];
+
+  // Shared strings are stored by index: typed arrays cost the collector nothing per row.
+  private sourceIndex: Int32Array;
+  private timeoutIndex: Int32Array;
+  private typeCutIndex: Int32Array;
+  /** -1 until the row's full type name is resolved. */
+  private typeIndex: Int32Array;
+  private readonly sources = new Interned();
+  private readonly timeouts = new Interned();
+  private readonly typeCuts = new Interned();
+  private readonly types = new Interned();
+
+  /**
+   * serial -> row, open addressing over typed arrays (serials are positive, 0 marks a free slot): a Map of
+   * 40k entries cost tens of ms to build on each scan. Built on first lookup, kept up to date after.
+   */
+  private slotIds: Int32Array | null = null;
+  private slotRows = new Int32Array(0);
+  /** Whether rows are in ascending serial order (one /proc/keys read is; rows added later may not be). */
+  private ordered = true;
+
+  constructor(capacity = 64) {
+    const n = Math.max(16, capacity);
+    this.id = new Int32Array(n);
+    this.flagMask = new Uint8Array(n);
+    this.usage = new Int32Array(n);
+    this.perm = new Uint32Array(n);
+    this.uid = new Uint32Array(n);
+    this.gid = new Uint32Array(n);
+    this.readAt = new Float64Array(n);
+    this.restStart = new Int32Array(n);
+    this.restEnd = new Int32Array(n);
+    this.sourceIndex = new Int32Array(n);
+    this.timeoutIndex = new Int32Array(n);
+    this.typeCutIndex = new Int32Array(n);
+    this.typeIndex = new Int32Array(n);
+  }
+
+  get capacity(): number {
+    return this.id.length;
+  }
+
+  /** Makes room for `extra` more rows. */
+  reserve(extra: number): void {
+    const needed = this.length + extra;
+    if (needed <= this.capacity) return;
+    const n = Math.max(needed, this.capacity * 2);
+    const grow = <T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a.subarray(0, this.length));
+      return b;
+    };
+    const int32 = (k: number): Int32Array => new Int32Array(k);
+    this.id = grow(this.id, int32);
+    this.flagMask = grow(this.flagMask, (k) => new Uint8Array(k));
+    this.usage = grow(this.usage, int32);
+    this.perm = grow(this.perm, (k) => new Uint32Array(k));
+    this.uid = grow(this.uid, (k) => new Uint32Array(k));
+    this.gid = grow(this.gid, (k) => new Uint32Array(k));
+    this.readAt = grow(this.readAt, (k) => new Float64Array(k));
+    this.restStart = grow(this.restStart, int32);
+    this.restEnd = grow(this.restEnd, int32);
+    this.sourceIndex = grow(this.sourceIndex, int32);
+    this.timeoutIndex = grow(this.timeoutIndex, int32);
+    this.typeCutIndex = grow(this.typeCutIndex, int32);
+    this.typeIndex = grow(this.typeIndex, int32);
+  }
+
+  /** Index of a source text (rows of one parse share it); pass it to addRow. */
+  sourceOf(text: string): number {
+    return this.sources.of(text);
+  }
+
+  /** Index of a type column (or a timeout); pass it to addRow. */
+  typeCutOf(typeCut: string): number {
+    return this.typeCuts.of(typeCut);
+  }
+
+  timeoutOf(timeout: string): number {
+    return this.timeouts.of(timeout);
+  }
+
+  /**
+   * Appends a row whose numeric fields the caller then fills (the parser writes the typed arrays directly).
+   * Returns the row.
+   */
+  addRow(id: number, source: number, timeout: number, typeCut: number): number {
+    if (this.length === this.capacity) this.reserve(1);
+    const row = this.length++;
+    this.id[row] = id;
+    this.sourceIndex[row] = source;
+    this.timeoutIndex[row] = timeout;
+    this.typeCutIndex[row] = typeCut;
+    this.typeIndex[row] = -1;
+    if (row > 0 && (this.id[row - 1] as number) >= id) this.ordered = false;
+    if (this.slotIds !== null) this.index(row);
+    return row;
+  }
+
+  /** Appends a row from its fields (a key found outside a parse). */
+  addFields(f: RowFields, readAt: number): number {
+    const row = this.addRow(f.id, this.sourceOf(f.rest), this.timeoutOf(f.timeout), this.typeCutOf(f.typeCut));
+    this.flagMask[row] = Math.max(0, flagMaskOf(f.flags));
+    this.usage[row] = f.usage;
+    this.perm[row] = f.perm;
+    this.uid[row] = f.uid;
+    this.gid[row] = f.gid;
+    this.readAt[row] = readAt;
+    this.restStart[row] = 0;
+    this.restEnd[row] = f.rest.length;
+    return row;
+  }
+
+  /** Copies row `row` of `from` into this table; returns the new row. */
+  copyRow(from: KeyTable, row: number): number {
+    const r = this.addRow(
+      from.id[row] as number,
+      this.sourceOf(from.source(row)),
+      this.timeoutOf(from.timeout(row)),
+      this.typeCutOf(from.typeCut(row)),
+    );
+    this.flagMask[r] = from.flagMask[row] as number;
+    this.usage[r] = from.usage[row] as number;
+    this.perm[r] = from.perm[row] as number;
+    this.uid[r] = from.uid[row] as number;
+    this.gid[r] = from.gid[row] as number;
+    this.readAt[r] = from.readAt[row] as number;
+    this.restStart[r] = from.restStart[row] as number;
+    this.restEnd[r] = from.restEnd[row] as number;
+    const type = from.type(row);
+    if (type !== null) this.setName(r, type, from.description(row) as string);
+    return r;
+  }
+
+  /** The row holding serial `id`, or -1. */
+  rowOf(id: number): number {
+    if (this.slotIds === null) this.buildIndex();
+    const ids = this.slotIds as Int32Array;
+    const mask = ids.length - 1;
+    for (let slot = hashSlot(id, mask); ; slot = (slot + 1) & mask) {
+      const at = ids[slot] as number;
+      if (at === id) return this.slotRows[slot] as number;
+      if (at === 0) return -1;
+    }
+  }
+
+  private buildIndex(): void {
+    let size = 1024;
+    while (size < this.length * 2) size *= 2;
+    this.slotIds = new Int32Array(size);
+    this.slotRows = new Int32Array(size);
+    for (let row = 0; row < this.length; row++) this.index(row);
+  }
+
+  private index(row: number): void {
+    const ids = this.slotIds as Int32Array;
+    if ((row + 1) * 2 > ids.length) {
+      this.slotIds = null;
+      this.buildIndex(); // indexes every row up to this one
+      return;
+    }
+    const id = this.id[row] as number;
+    const mask = ids.length - 1;
+    let slot = hashSlot(id, mask);
+    while (ids[slot] !== 0 && ids[slot] !== id) slot = (slot + 1) & mask;
+    ids[slot] = id;
+    this.slotRows[slot] = row;
+  }
+
+  has(id: number): boolean {
+    return this.rowOf(id) >= 0;
+  }
+
+  flags(row: number): string {
+    return FLAG_STRINGS[this.flagMask[row] as number] as string;
+  }
+
+  timeout(row: number): string {
+    return this.timeouts.values[this.timeoutIndex[row] as number] as string;
+  }
+
+  /** The type column, trimmed (at most 9 characters). */
+  typeCut(row: number): string {
+    return this.typeCuts.values[this.typeCutIndex[row] as number] as string;
+  }
+
+  /** The text the row's `rest` lies in. */
+  source(row: number): string {
+    return this.sources.values[this.sourceIndex[row] as number] as string;
+  }
+
+  /** Description + type suffix as /proc/keys printed it. */
+  rest(row: number): string {
+    return this.source(row).slice(this.restStart[row], this.restEnd[row]);
+  }
+
+  /** Full type name, null until resolved. */
+  type(row: number): string | null {
+    const i = this.typeIndex[row] as number;
+    return i < 0 ? null : (this.types.values[i] as string);
+  }
+
+  isKeyring(row: number): boolean {
+    return this.type(row) === 'keyring';
+  }
+
+  /** Description, null until resolved. */
+  description(row: number): string | null {
+    return this.descriptions[row] ?? null;
+  }
+
+  setName(row: number, type: string, description: string): void {
+    this.typeIndex[row] = this.types.of(type);
+    this.descriptions[row] = description;
+  }
+
+  /**
+   * Serials of the rows whose type column says 'keyring' (never a cut name, so known before any name is
+   * resolved): what a scan asks the possessing side to read first.
+   */
+  keyringIds(): number[] {
+    const ids: number[] = [];
+    const keyring = this.typeCuts.of('keyring');
+    for (let row = 0; row < this.length; row++) if (this.typeCutIndex[row] === keyring) ids.push(this.id[row] as number);
+    return ids;
+  }
+
+  /** Rows in ascending serial order (the snapshot's key order). */
+  rowsInSerialOrder(): Int32Array {
+    const rows = new Int32Array(this.length);
+    for (let i = 0; i < rows.length; i++) rows[i] = i;
+    if (!this.ordered) rows.sort((a, b) => (this.id[a] as number) - (this.id[b] as number));
+    return rows;
+  }
+}
+
+/** Serials are allocated at random by the kernel, but mix them anyway (tests use consecutive ones). */
+function hashSlot(id: number, mask: number): number {
+  const h = Math.imul(id, 0x9e3779b1);
+  return (h ^ (h >>> 15)) & mask;
+}
+
+/**
+ * A set of serials with one byte per table row (serials not in the table, such as members we may not view,
+ * go to a small Set): possession and reachability over 40k keys without 40k-entry hash sets.
+ */
+export class RowSet {
+  private readonly rows: Uint8Array;
+  private readonly others = new Set<number>();
+  size = 0;
+
+  constructor(private readonly table: KeyTable) {
+    this.rows = new Uint8Array(table.length);
+  }
+
+  add(id: number): this {
+    const row = this.table.rowOf(id);
+    if (row >= 0 && row < this.rows.length) {
+      if (this.rows[row] === 0) {
+        this.rows[row] = 1;
+        this.size++;
+      }
+    } else if (!this.others.has(id)) {
+      this.others.add(id);
+      this.size++;
+    }
+    return this;
+  }
+
+  has(id: number): boolean {
+    const row = this.table.rowOf(id);
+    return row >= 0 && row < this.rows.length ? this.rows[row] === 1 : this.others.has(id);
+  }
+}
+
+/** A map from serials to values with one slot per table row (serials not in the table go to a small Map). */
+export class RowMap<V> {
+  private readonly rows: (V | undefined)[];
+  private readonly others = new Map<number, V>();
+
+  constructor(private readonly table: KeyTable) {
+    this.rows = new Array<V | undefined>(table.length);
+  }
+
+  get(id: number): V | undefined {
+    const row = this.table.rowOf(id);
+    return row >= 0 && row < this.rows.length ? this.rows[row] : this.others.get(id);
+  }
+
+  set(id: number, value: V): this {
+    const row = this.table.rowOf(id);
+    if (row >= 0 && row < this.rows.length) this.rows[row] = value;
+    else this.others.set(id, value);
+    return this;
+  }
+}

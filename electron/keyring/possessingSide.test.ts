@@ -1,0 +1,97 @@
+// The possessing side on this thread and on a keyring thread, and the in-thread reader, against the real
+// kernel (this test process sits in its own anonymous session: electron/test/setupSession.ts).
+import { describe, expect, it, vi } from 'vitest';
+import * as keyctl from './keyctl';
+import { KeyringThread } from './keyringThread';
+import { InThreadReader, inThreadPossessingSide, threadPossessingSide, type PossessingOps } from './possessingSide';
+import { freshSession } from './test/kernelHelpers';
+
+const POSSESSOR_ONLY = 0x3f000000;
+const hex = (id: number): string => id.toString(16).padStart(8, '0');
+
+describe('inThreadPossessingSide', () => {
+  it('answers with this thread’s keyctl calls, errno names for KeyctlErrors', async () => {
+    const session = freshSession();
+    const ring = keyctl.addKey('keyring', 'here', null, session);
+    const key = keyctl.addKey('user', 'here key', Buffer.from('x'), ring);
+    keyctl.setPerm(ring, POSSESSOR_ONLY);
+    const revoked = keyctl.addKey('keyring', 'revoked', null, session);
+    keyctl.revoke(revoked);
+    const side = inThreadPossessingSide();
+    expect((await side.anchors()).session).toBe(session);
+    expect(await side.readMembers([ring, revoked, 0x7ffffff0])).toEqual([
+      { id: ring, members: [key] },
+      { id: revoked, code: 'EKEYREVOKED' },
+      { id: 0x7ffffff0, code: 'ENOKEY' },
+    ]);
+    expect(await side.describe([ring])).toEqual([{ id: ring, description: expect.objectContaining({ description: 'here', perm: POSSESSOR_ONLY }) }]);
+    expect((await side.readProcKeys('/proc')).text).toContain(hex(ring));
+    expect(await side.readProcKeys('/nonexistent-proc')).toMatchObject({ code: 'ENOENT' });
+    await side.close();
+  });
+
+  it('uses the ops it is given (spies), and lets other errors propagate', async () => {
+    const ops: PossessingOps = {
+      readKeyringMembers: vi.fn((id: number) => [id + 1]),
+      describe: vi.fn(() => {
+        throw new Error('boom');
+      }),
+      getKeyringId: vi.fn((id: number) => (id === -3 ? 42 : 0)),
+    };
+    const side = inThreadPossessingSide(ops);
+    expect(await side.readMembers([1, 2])).toEqual([
+      { id: 1, members: [2] },
+      { id: 2, members: [3] },
+    ]);
+    expect(await side.anchors()).toEqual({ thread: 0, process: 0, session: 42 });
+    await expect(side.describe([5])).rejects.toThrow('boom');
+    expect(ops.readKeyringMembers).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('threadPossessingSide', () => {
+  it('answers from a thread with its creator’s credentials, and the anchors it was given', async () => {
+    const session = freshSession();
+    const ring = keyctl.addKey('keyring', 'there', null, session);
+    const key = keyctl.addKey('user', 'there key', Buffer.from('x'), ring);
+    keyctl.setPerm(key, POSSESSOR_ONLY);
+    keyctl.setPerm(ring, POSSESSOR_ONLY);
+    const given = { thread: null, process: null, session };
+    const side = threadPossessingSide(new KeyringThread({ join: false }), given);
+    try {
+      expect(await side.anchors()).toEqual(given);
+      expect(await side.readMembers([ring])).toEqual([{ id: ring, members: [key] }]);
+      expect(await side.describe([key])).toEqual([{ id: key, description: expect.objectContaining({ description: 'there key' }) }]);
+      expect((await side.readProcKeys('/proc')).text).toContain(hex(key));
+    } finally {
+      await side.close();
+    }
+    // Without anchors, the thread is asked.
+    const asked = threadPossessingSide(new KeyringThread({ join: false }));
+    try {
+      expect((await asked.anchors()).session).toBe(session);
+    } finally {
+      await asked.close();
+    }
+  });
+});
+
+describe('InThreadReader', () => {
+  it('returns its primed read once for that root, then reads on this thread; describes here', async () => {
+    const session = freshSession();
+    const key = keyctl.addKey('user', 'reader key', Buffer.from('x'), session);
+    const primed = { keys: { text: 'primed' }, keyUsers: { text: '' }, readAt: 1 };
+    const reader = new InThreadReader(1234, { procRoot: '/proc', result: primed });
+    expect(await reader.helperKeyIds()).toEqual([1234]);
+    expect(await reader.read('/proc')).toBe(primed);
+    const fresh = await reader.read('/proc');
+    expect(fresh.keys.text).toContain(hex(key));
+    expect(fresh.keyUsers?.text).toBeTruthy();
+    expect(await reader.read('/nonexistent-proc')).toMatchObject({ keys: { code: 'ENOENT' }, keyUsers: null });
+    expect(await reader.describe([key, 0x7ffffff0])).toEqual([
+      { id: key, description: expect.objectContaining({ description: 'reader key' }) },
+      { id: 0x7ffffff0, code: 'ENOKEY' },
+    ]);
+    await reader.close();
+  });
+});

@@ -1,0 +1,80 @@
+// The one-shot CLI's start: the MAIN thread becomes the non-possessing reader, so the big /proc/keys read
+// begins before any worker has booted (sides.ts). First thing in the process (bin/keyring-browser):
+//  1. spawn a keyring thread that does not join: Node creates its OS thread synchronously in `new Worker`,
+//     and a new thread copies its creator's credentials, so it keeps the caller's session and possesses for
+//     it (it boots while this thread reads and parses);
+//  2. read the caller's anchors, GET_KEYRING_ID(-1/-2/-3, create=0), on this thread, before its creds change
+//     (the spawned thread does not inherit this thread's thread keyring). Doing 1 before 2 lets the thread
+//     boot while koffi loads here; the only way 2 changes creds is -3 installing the user-session keyring
+//     for a caller without a session keyring (anchors.ts), which the kernel searches in that case anyway,
+//     so both threads possess the same keys;
+//  3. join a fresh anonymous session keyring here: this thread now possesses nothing;
+//  4. read /proc/keys and /proc/key-users synchronously HERE (/proc/keys checks the opener's credentials;
+//     an async read would open them on a libuv pool thread with the old creds).
+//  5. parse the keys into a table (the scanner takes it as it is) and ask the thread for every keyring's
+//     members, so both are ready by the time the CLI's modules have loaded.
+// Imports are kept minimal (the parser and its table, no CLI, no scanner): this module loads first.
+import { readProcessAnchors } from './anchors';
+import * as keyctl from './keyctl';
+import { KeyringThread } from './keyringThread';
+import { KeyTable } from './keyTable';
+import { parseProcKeysInto } from './procKeys';
+import { InThreadReader, readProcHere, threadPossessingSide } from './possessingSide';
+import type { PossessingSide } from './sides';
+
+export interface PrestartedSnapshot {
+  /** This (main) thread, in its fresh session, primed with the read made at start. */
+  reader: InThreadReader;
+  /** The thread that kept the caller's credentials. */
+  possessing: PossessingSide;
+}
+
+/**
+ * Steps 1–4 above. Null (never a throw) when any step fails before this thread's creds change (no key
+ * support, koffi missing, ...): the caller then takes the normal path, which explains errors in sentences.
+ * A /proc/keys that cannot be read is not a failure here: the reader's first read() carries its code.
+ */
+export function prestartSnapshot(procRoot: string): PrestartedSnapshot | null {
+  let thread: KeyringThread | null = null;
+  try {
+    thread = new KeyringThread({ join: false });
+    const anchors = readProcessAnchors();
+    const joinedSession = keyctl.joinSessionKeyring(null);
+    const result = readProcHere(procRoot);
+    const possessing = threadPossessingSide(thread, anchors);
+    if (result.keys.text !== undefined) {
+      // 5. Parse here too, and have the possessing thread read every keyring's members meanwhile: it has
+      //    booted during the read, and works while this thread loads the CLI and resolves names.
+      const table = new KeyTable(0);
+      parseProcKeysInto(table, result.keys.text, result.readAt, (id) => id !== joinedSession);
+      result.parsed = { table, without: [joinedSession] };
+      possessing.prefetchMembers(table.keyringIds());
+    }
+    return { reader: new InThreadReader(joinedSession, { procRoot, result }), possessing };
+  } catch {
+    if (thread) void thread.close().catch(() => undefined);
+    return null;
+  }
+}
+
+let prestarted: PrestartedSnapshot | null = null;
+let prestartedRoot: string | null = null;
+
+/** Runs prestartSnapshot once for the process, keeping its result for takePrestartedSnapshot. */
+export function prestart(procRoot: string): void {
+  if (prestartedRoot !== null) return;
+  prestartedRoot = procRoot;
+  prestarted = prestartSnapshot(procRoot);
+}
+
+/**
+ * The prestarted pair, once (null when there was none or it failed: take the normal path). It is handed
+ * out even for another proc root: this thread's credentials have changed, so the pair is the only right
+ * way to scan now; the reader's primed read is used only for the root it was made for.
+ */
+export function takePrestartedSnapshot(procRoot: string): PrestartedSnapshot | null {
+  void procRoot; // the reader checks it
+  const taken = prestarted;
+  prestarted = null;
+  return taken;
+}

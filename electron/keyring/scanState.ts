@@ -1,0 +1,77 @@
+// What one scan found, before it becomes a Snapshot: the keys as table rows (keyTable.ts) plus what the
+// walk learned (member lists, possession, reachability). A Snapshot needs one object per key; the one-shot
+// CLI's JSON does not keep them (snapshotJson.ts makes them a batch at a time), so both start from here.
+import type { Anchors, KeyInfo, Pin, QuotaInfo, Snapshot } from '../../shared/snapshot';
+import type { KeyTable } from './keyTable';
+import type { PinEnvironment } from './pins';
+import { expiresAtFromTimeout } from './procKeys';
+
+export interface ScanState {
+  takenAt: number;
+  uid: number;
+  gid: number;
+  groups: number[];
+  anchors: Anchors;
+  quotas: QuotaInfo[];
+  table: KeyTable;
+  /** Table rows in ascending serial order: the snapshot's key order. */
+  order: Int32Array;
+  /** Member lists of the keyrings read (null: may not be read), without vanished or hidden members. */
+  members: ReadonlyMap<number, number[] | null>;
+  possessed: { has(id: number): boolean };
+  /** Reachable from an anchor or a kernel-held keyring (the rest are orphans). */
+  reachable: { has(id: number): boolean };
+  /** What the pin analysis needs beyond the keys, read while the scan ran. */
+  pinEnvironment: Promise<PinEnvironment>;
+}
+
+const NO_PINS: Pin[] = [];
+
+/** The KeyInfo of one row, without pins (annotatePins / annotateKey add them). */
+export function keyInfoAt(state: ScanState, row: number): KeyInfo {
+  const t = state.table;
+  const id = t.id[row] as number;
+  const timeout = t.timeout(row);
+  const type = t.type(row) ?? t.typeCut(row);
+  const info: KeyInfo = {
+    id,
+    type,
+    description: t.description(row) ?? t.rest(row),
+    uid: t.uid[row] as number,
+    gid: t.gid[row] as number,
+    perm: t.perm[row] as number,
+    flags: t.flags(row),
+    usage: t.usage[row] as number,
+    timeout,
+    expiresAt: timeout === 'perm' ? null : expiresAtFromTimeout(timeout, t.readAt[row] as number),
+    possessed: state.possessed.has(id),
+    orphan: !state.reachable.has(id),
+    // Set by the pin analysis; declared here so every key keeps one object shape (faster at 40k keys).
+    pins: NO_PINS,
+    doomed: null,
+  };
+  if (type === 'keyring') info.links = state.members.get(id) ?? null;
+  return info;
+}
+
+/** The snapshot's fields other than its keys, in the order JSON.stringify(snapshot) writes them. */
+export function snapshotHead(state: ScanState): Omit<Snapshot, 'keys' | 'quotas'> {
+  return { takenAt: state.takenAt, uid: state.uid, gid: state.gid, groups: state.groups, anchors: state.anchors };
+}
+
+/** The whole Snapshot (keys without pins yet). */
+export function snapshotOf(state: ScanState): Snapshot {
+  const keys = new Array<KeyInfo>(state.order.length);
+  for (let i = 0; i < keys.length; i++) keys[i] = keyInfoAt(state, state.order[i] as number);
+  return { ...snapshotHead(state), keys, quotas: state.quotas };
+}
+
+/** The keyrings of the scan, in serial order, as the pin analysis wants them (pins.ts pinContext). */
+export function* keyringsOf(state: ScanState): Generator<Pick<KeyInfo, 'id' | 'type' | 'description' | 'links'>> {
+  const t = state.table;
+  for (const row of state.order) {
+    if (!t.isKeyring(row)) continue;
+    const id = t.id[row] as number;
+    yield { id, type: 'keyring', description: t.description(row) ?? t.rest(row), links: state.members.get(id) ?? null };
+  }
+}

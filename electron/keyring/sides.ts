@@ -1,0 +1,65 @@
+// The two sides a scan talks to, because the kernel charges every per-key lookup with a search of the
+// caller's keyrings (DESIGN.md "Performance: the trap and the way out"):
+//  - the non-possessing side (ProcReader): credentials whose session keyring is fresh and empty, so they
+//    possess nothing. It reads /proc/keys and /proc/key-users (cheap: nothing to search) and DESCRIBEs the
+//    few keys whose names /proc/keys leaves ambiguous.
+//  - the possessing side (PossessingSide): the credentials the snapshot is taken for (the app's, the CLI
+//    caller's). It answers which thread/process/session keyrings they have, reads keyrings' member lists
+//    (few), and DESCRIBEs the few members the non-possessing side may not view (possessor-only view).
+// Credentials are per thread in Linux, so each side is a thread: in the app and `serve` the scanning thread
+// possesses and a helper thread reads (nonPossessingReader.ts); in the one-shot CLI the main thread reads
+// after joining an empty session, and a thread spawned before that keeps the caller's credentials
+// (prestart.ts), so the big read starts before any worker has booted.
+// Both sides answer in batches: one message per batch when the side is another thread.
+import type { ProcessAnchors } from './anchors';
+import type { KeyDescription } from './keyctl';
+import type { KeyTable } from './keyTable';
+
+/** The result of reading one /proc file: its text, or why it could not be read (errno name, message). */
+export interface FileText {
+  text?: string;
+  code?: string;
+  message?: string;
+}
+
+export interface ReadResult {
+  /** /proc/keys text, or the failure reading it. */
+  keys: FileText;
+  /** /proc/key-users (null when /proc/keys itself failed). */
+  keyUsers: FileText | null;
+  /** Epoch ms right after the read (timeouts are relative to it). */
+  readAt: number;
+  /**
+   * The keys text already parsed, without the serials in `without` (the one-shot CLI parses while its
+   * possessing thread boots). A scan that must hide other serials parses the text again.
+   */
+  parsed?: { table: KeyTable; without: readonly number[] };
+}
+
+/** KEYCTL_DESCRIBE of one key: what it says, or the errno name it failed with. */
+export type DescribeOutcome = { id: number; description: KeyDescription } | { id: number; code: string };
+
+/** KEYCTL_READ of one keyring: its member serials in kernel order, or the errno name it failed with. */
+export type MembersOutcome = { id: number; members: number[] } | { id: number; code: string };
+
+/** The non-possessing side. */
+export interface ProcReader {
+  /** Keyrings that exist only because of this side (its joined session keyring, ...): never shown. */
+  helperKeyIds(): Promise<number[]>;
+  read(procRoot: string): Promise<ReadResult>;
+  describe(ids: readonly number[]): Promise<DescribeOutcome[]>;
+  close(): Promise<void>;
+}
+
+/** The possessing side. */
+export interface PossessingSide {
+  /** KEYCTL_GET_KEYRING_ID(-1/-2/-3, create=0) with the possessing credentials (see anchors.ts). */
+  anchors(): Promise<ProcessAnchors>;
+  /** KEYCTL_READ of each keyring, in the order asked. */
+  readMembers(ids: readonly number[]): Promise<MembersOutcome[]>;
+  /** KEYCTL_DESCRIBE of each key, in the order asked. */
+  describe(ids: readonly number[]): Promise<DescribeOutcome[]>;
+  /** `${procRoot}/keys` read with the possessing credentials (costly on big trees: the caller throttles). */
+  readProcKeys(procRoot: string): Promise<FileText>;
+  close(): Promise<void>;
+}
