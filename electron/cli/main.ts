@@ -4,6 +4,7 @@ import { NonPossessingReader, takePrestartedReader } from '../keyring/nonPossess
 import { takePrestartedSnapshot } from '../keyring/prestart';
 import { Scanner } from '../keyring/scanner';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
+import { fdWriter } from './stdoutWriter';
 import { renderTree } from './tree';
 import type * as ScreenshotModule from './screenshot';
 import type * as ServerModule from '../serve/server';
@@ -15,7 +16,7 @@ export interface Io {
 }
 
 const processIo: Io = {
-  stdout: (s) => void process.stdout.write(s),
+  stdout: fdWriter(1),
   stderr: (s) => void process.stderr.write(s),
 };
 

@@ -1,7 +1,7 @@
 // KeyTable (the scan's columns), its RowSet/RowMap, and the parser writing into it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeyTable, RowMap, RowSet, flagMaskOf, FLAG_STRINGS } from './keyTable';
+import { KeyTable, RowMap, flagMaskOf, FLAG_STRINGS } from './keyTable';
 import { descriptionFromRest, parseProcKeys, parseProcKeysInto } from './procKeys';
 
 const line = (id: number, type: string, rest: string, timeout = 'perm'): string =>
@@ -32,11 +32,9 @@ describe('KeyTable', () => {
     expect(t.has(5000)).toBe(false);
   });
 
-  it('RowSet and RowMap hold serials in and out of the table', () => {
+  it('RowMap holds serials in and out of the table', () => {
     const t = new KeyTable(0);
     parseProcKeysInto(t, line(1, 'user', 'a: 1') + line(2, 'keyring', 'b: empty'), 0);
-    const set = new RowSet(t).add(1).add(99).add(1);
-    expect([set.has(1), set.has(2), set.has(99), set.size]).toEqual([true, false, true, 2]);
     const map = new RowMap<string>(t).set(2, 'two').set(77, 'seventy-seven');
     expect([map.get(1), map.get(2), map.get(77)]).toEqual([undefined, 'two', 'seventy-seven']);
   });

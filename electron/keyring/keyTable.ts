@@ -69,8 +69,15 @@ export class KeyTable {
   /** Where the row's `rest` (description + type suffix) lies in its source text: [restStart, restEnd). */
   restStart: Int32Array;
   restEnd: Int32Array;
-  /** Resolved descriptions (undefined until resolved): the one per-row string column. */
-  private descriptions: (string | undefined)[] = [];
+  /**
+   * Where a resolved description lies in the row's source text, [descStart, descEnd): most descriptions are
+   * the start of `rest`, so no string is made until a key object or its JSON needs one (40k retained strings
+   * cost the collector more than slicing them when wanted). descEnd NAMED: the description came from
+   * elsewhere (DESCRIBE) and is in `named`; UNRESOLVED: not known yet.
+   */
+  private descStart: Int32Array;
+  private descEnd: Int32Array;
+  private readonly named = new Map<number, string>();
 
   // Shared strings are stored by index: typed arrays cost the collector nothing per row.
   private sourceIndex: Int32Array;
@@ -107,6 +114,8 @@ export class KeyTable {
     this.timeoutIndex = new Int32Array(n);
     this.typeCutIndex = new Int32Array(n);
     this.typeIndex = new Int32Array(n);
+    this.descStart = new Int32Array(n);
+    this.descEnd = new Int32Array(n);
   }
 
   get capacity(): number {
@@ -137,6 +146,8 @@ export class KeyTable {
     this.timeoutIndex = grow(this.timeoutIndex, int32);
     this.typeCutIndex = grow(this.typeCutIndex, int32);
     this.typeIndex = grow(this.typeIndex, int32);
+    this.descStart = grow(this.descStart, int32);
+    this.descEnd = grow(this.descEnd, int32);
   }
 
   /** Index of a source text (rows of one parse share it); pass it to addRow. */
@@ -165,6 +176,7 @@ export class KeyTable {
     this.timeoutIndex[row] = timeout;
     this.typeCutIndex[row] = typeCut;
     this.typeIndex[row] = -1;
+    this.descEnd[row] = UNRESOLVED;
     if (row > 0 && (this.id[row - 1] as number) >= id) this.ordered = false;
     if (this.slotIds !== null) this.index(row);
     return row;
@@ -201,7 +213,9 @@ export class KeyTable {
     this.restStart[r] = from.restStart[row] as number;
     this.restEnd[r] = from.restEnd[row] as number;
     const type = from.type(row);
-    if (type !== null) this.setName(r, type, from.description(row) as string);
+    const end = from.descEnd[row] as number;
+    if (type !== null && end >= 0) this.setNameAt(r, type, from.descStart[row] as number, end);
+    else if (type !== null) this.setName(r, type, from.description(row) as string);
     return r;
   }
 
@@ -279,12 +293,23 @@ export class KeyTable {
 
   /** Description, null until resolved. */
   description(row: number): string | null {
-    return this.descriptions[row] ?? null;
+    const end = this.descEnd[row] as number;
+    if (end >= 0) return this.source(row).slice(this.descStart[row], end);
+    return end === NAMED ? (this.named.get(row) as string) : null;
   }
 
+  /** Sets the row's full type name and description. */
   setName(row: number, type: string, description: string): void {
     this.typeIndex[row] = this.types.of(type);
-    this.descriptions[row] = description;
+    this.descEnd[row] = NAMED;
+    this.named.set(row, description);
+  }
+
+  /** Sets the row's full type name, and its description as [start, end) of its source text. */
+  setNameAt(row: number, type: string, start: number, end: number): void {
+    this.typeIndex[row] = this.types.of(type);
+    this.descStart[row] = start;
+    this.descEnd[row] = end;
   }
 
   /**
@@ -307,43 +332,13 @@ export class KeyTable {
   }
 }
 
+const UNRESOLVED = -1;
+const NAMED = -2;
+
 /** Serials are allocated at random by the kernel, but mix them anyway (tests use consecutive ones). */
 function hashSlot(id: number, mask: number): number {
   const h = Math.imul(id, 0x9e3779b1);
   return (h ^ (h >>> 15)) & mask;
-}
-
-/**
- * A set of serials with one byte per table row (serials not in the table, such as members we may not view,
- * go to a small Set): possession and reachability over 40k keys without 40k-entry hash sets.
- */
-export class RowSet {
-  private readonly rows: Uint8Array;
-  private readonly others = new Set<number>();
-  size = 0;
-
-  constructor(private readonly table: KeyTable) {
-    this.rows = new Uint8Array(table.length);
-  }
-
-  add(id: number): this {
-    const row = this.table.rowOf(id);
-    if (row >= 0 && row < this.rows.length) {
-      if (this.rows[row] === 0) {
-        this.rows[row] = 1;
-        this.size++;
-      }
-    } else if (!this.others.has(id)) {
-      this.others.add(id);
-      this.size++;
-    }
-    return this;
-  }
-
-  has(id: number): boolean {
-    const row = this.table.rowOf(id);
-    return row >= 0 && row < this.rows.length ? this.rows[row] === 1 : this.others.has(id);
-  }
 }
 
 /** A map from serials to values with one slot per table row (serials not in the table go to a small Map). */

@@ -29,9 +29,13 @@ export class NameCache {
     return table.source(row).startsWith(e.description, start) ? e : null;
   }
 
-  set(table: KeyTable, row: number, name: KeyName): void {
+  /** Remembers the name the row has been given (table.setName / setNameAt). */
+  remember(table: KeyTable, row: number): void {
     if (!this.enabled) return;
-    this.byId.set(table.id[row] as number, { typeCut: table.typeCut(row), type: name.type, description: name.description });
+    const type = table.type(row);
+    const description = table.description(row);
+    if (type === null || description === null) return;
+    this.byId.set(table.id[row] as number, { typeCut: table.typeCut(row), type, description });
   }
 
   /** Forget keys that are gone. */

@@ -5,7 +5,8 @@
 //    creator's original credentials and possesses for it (the one-shot CLI, prestart.ts).
 //  - InThreadReader: the calling thread has already joined a fresh session keyring, so it possesses nothing
 //    and reads /proc itself (the one-shot CLI's main thread).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readProcessAnchors, type ProcessAnchors } from './anchors';
 import * as keyctl from './keyctl';
 import type { KeyringThread } from './keyringThread';
@@ -94,9 +95,16 @@ export function threadPossessingSide(thread: KeyringThread, anchors?: ProcessAnc
     },
     describe: (ids) => thread.describe(ids),
     readProcKeys: (procRoot) => thread.readText(`${procRoot}/keys`),
+    // The thread loads our compiled module, so only from a build (tests run the TypeScript sources).
+    ...(existsSync(PIN_ENVIRONMENT_JS)
+      ? { processesByUid: (procRoot: string) => thread.call<Map<number, number>>(PIN_ENVIRONMENT_JS, 'countProcessesByRealUid', [procRoot]) }
+      : {}),
     close: () => thread.close(),
   };
 }
+
+/** pinEnvironment's compiled module beside this one (dist/electron/keyring/), if this is a build. */
+const PIN_ENVIRONMENT_JS = join(__dirname, 'pinEnvironment.js');
 
 function sameIds(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;

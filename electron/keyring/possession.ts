@@ -28,12 +28,6 @@ export interface PermFacts {
   perm: number;
 }
 
-/** Where the results go: a Set, or anything with its add/has (the scanner's RowSet, one byte per key). */
-export interface IdSet {
-  add(id: number): unknown;
-  has(id: number): boolean;
-}
-
 export interface PossessionInput {
   /** Thread, process, session (or user-session) keyring ids, nulls allowed. */
   roots: readonly (number | null)[];
@@ -42,33 +36,56 @@ export interface PossessionInput {
   /** Member lists of keyrings (null or absent: unknown, so nothing below it is possessed through it). */
   members: ReadonlyMap<number, readonly number[] | null | undefined>;
   who: Observer;
-  /** Receives the possessed ids (default: a new Set). */
-  into?: IdSet;
 }
 
-function searchableWhenPossessed(facts: PermFacts | undefined, who: Observer): boolean {
+export function searchableWhenPossessed(facts: PermFacts | undefined, who: Observer): boolean {
   return facts !== undefined && (effectivePerm(facts, who, true) & PERM_BITS.search) !== 0;
 }
 
 /** The set of key ids this process possesses. */
-export function computePossession<S extends IdSet = Set<number>>({ roots, facts, members, who, into }: PossessionInput): S {
-  const possessed = (into ?? new Set<number>()) as S;
-  const depthOf = new Map<number, number>();
-  let frontier: number[] = [];
+export function computePossession({ roots, facts, members, who }: PossessionInput): Set<number> {
+  const possessed = new Set<number>();
+  walkPossession(
+    roots.filter((r): r is number => r !== null),
+    (id) => members.get(id),
+    (id) => searchableWhenPossessed(facts(id), who),
+    (id) => members.has(id),
+    (id) => possessed.add(id),
+  );
+  return possessed;
+}
+
+/**
+ * The walk behind computePossession, over any handle for a key: ids, or the scanner's table rows (where it
+ * costs no hash lookups). `membersOf` gives a keyring's members (nothing: unknown), `searchable` whether a key
+ * grants SEARCH with the possessor bits, `isReadKeyring` whether its members are known, `mark` is told each
+ * possessed key (possibly more than once).
+ */
+export function walkPossession<K>(
+  roots: readonly K[],
+  membersOf: (key: K) => ArrayLike<K> | null | undefined,
+  searchable: (key: K) => boolean,
+  isReadKeyring: (key: K) => boolean,
+  mark: (key: K) => void,
+): void {
+  const depthOf = new Map<K, number>();
+  let frontier: K[] = [];
   for (const root of roots) {
-    if (root === null || depthOf.has(root)) continue;
-    if (!searchableWhenPossessed(facts(root), who)) continue;
-    possessed.add(root);
+    if (depthOf.has(root) || !searchable(root)) continue;
+    mark(root);
     depthOf.set(root, 0);
     frontier.push(root);
   }
   for (let depth = 0; depth <= MAX_SEARCHED_DEPTH && frontier.length > 0; depth++) {
-    const next: number[] = [];
+    const next: K[] = [];
     for (const ring of frontier) {
-      for (const member of members.get(ring) ?? []) {
-        if (!searchableWhenPossessed(facts(member), who)) continue;
-        possessed.add(member);
-        if (!depthOf.has(member) && members.has(member)) {
+      const members = membersOf(ring);
+      if (!members) continue;
+      for (let i = 0; i < members.length; i++) {
+        const member = members[i] as K;
+        if (!searchable(member)) continue;
+        mark(member);
+        if (!depthOf.has(member) && isReadKeyring(member)) {
           depthOf.set(member, depth + 1);
           next.push(member);
         }
@@ -76,31 +93,25 @@ export function computePossession<S extends IdSet = Set<number>>({ roots, facts,
     }
     frontier = next;
   }
-  return possessed;
 }
 
 /** Every id reachable from `roots` through member lists (no permission or depth limit): for `orphan`. */
-export function reachableFrom<S extends IdSet = Set<number>>(
-  roots: Iterable<number>,
-  members: ReadonlyMap<number, readonly number[] | null | undefined>,
-  into?: S,
-): S {
-  const seen = (into ?? new Set<number>()) as S;
-  const stack: number[] = [];
-  for (const r of roots) {
-    if (!seen.has(r)) {
-      seen.add(r);
-      stack.push(r);
-    }
-  }
-  while (stack.length > 0) {
-    const ring = stack.pop() as number;
-    for (const m of members.get(ring) ?? []) {
-      if (!seen.has(m)) {
-        seen.add(m);
-        stack.push(m);
-      }
-    }
-  }
+export function reachableFrom(roots: Iterable<number>, members: ReadonlyMap<number, readonly number[] | null | undefined>): Set<number> {
+  const seen = new Set<number>();
+  walkReachable([...roots], (id) => members.get(id), (id) => (seen.has(id) ? false : (seen.add(id), true)));
   return seen;
+}
+
+/** The walk behind reachableFrom, over any handle; `visit` returns false for a key already seen. */
+export function walkReachable<K>(roots: readonly K[], membersOf: (key: K) => ArrayLike<K> | null | undefined, visit: (key: K) => boolean): void {
+  const stack: K[] = [];
+  for (const r of roots) if (visit(r)) stack.push(r);
+  while (stack.length > 0) {
+    const members = membersOf(stack.pop() as K);
+    if (!members) continue;
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i] as K;
+      if (visit(m)) stack.push(m);
+    }
+  }
 }

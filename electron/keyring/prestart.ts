@@ -40,7 +40,9 @@ export function prestartSnapshot(procRoot: string): PrestartedSnapshot | null {
     thread = new KeyringThread({ join: false });
     const anchors = readProcessAnchors();
     const joinedSession = keyctl.joinSessionKeyring(null);
+    trace('prestart: thread spawned, anchors read, session joined');
     const result = readProcHere(procRoot);
+    trace('prestart: /proc/keys read');
     const possessing = threadPossessingSide(thread, anchors);
     if (result.keys.text !== undefined) {
       // 5. Parse here too, and have the possessing thread read every keyring's members meanwhile: it has
@@ -49,12 +51,18 @@ export function prestartSnapshot(procRoot: string): PrestartedSnapshot | null {
       parseProcKeysInto(table, result.keys.text, result.readAt, (id) => id !== joinedSession);
       result.parsed = { table, without: [joinedSession] };
       possessing.prefetchMembers(table.keyringIds());
+      trace('prestart: parsed');
     }
     return { reader: new InThreadReader(joinedSession, { procRoot, result }), possessing };
   } catch {
     if (thread) void thread.close().catch(() => undefined);
     return null;
   }
+}
+
+/** KEYRING_BROWSER_TRACE=1: when each step ends, in ms since the process started. */
+function trace(label: string): void {
+  if (process.env.KEYRING_BROWSER_TRACE) process.stderr.write(`${label} (${performance.now().toFixed(0)} ms since start)\n`);
 }
 
 let prestarted: PrestartedSnapshot | null = null;

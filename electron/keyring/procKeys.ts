@@ -423,43 +423,71 @@ export function descriptionFromRest(fullType: string, rest: string, flags: strin
   return descriptionFromText(fullType, rest, 0, rest.length, flags);
 }
 
-/** descriptionFromRest() of text[start, end), without slicing `rest` out first (a scan's 40k keys). */
+/** descriptionFromRest() of text[start, end), without slicing `rest` out first. */
 export function descriptionFromText(fullType: string, text: string, start: number, end: number, flags: string): string | null {
+  const bounds: TextBounds = { start: 0, end: 0 };
+  return descriptionBounds(fullType, text, start, end, flags, bounds) ? text.slice(bounds.start, bounds.end) : null;
+}
+
+export interface TextBounds {
+  start: number;
+  end: number;
+}
+
+/**
+ * Where the description lies in text[start, end) (a record's `rest`): true with `out` set, false when
+ * /proc/keys cannot tell (descriptionFromRest's null). Makes no string in the common cases: a scan calls it
+ * for every key and keeps only the bounds.
+ */
+export function descriptionBounds(fullType: string, text: string, start: number, end: number, flags: string, out: TextBounds): boolean {
   const format = DESCRIBE_FORMATS.get(fullType);
-  if (format === undefined) return null;
+  if (format === undefined) return false;
   const positive = flags.charCodeAt(0) === 0x49 /* I */ && flags.charCodeAt(5) !== 0x4e; /* N */
   const settled = positive || flags.charCodeAt(1) === 0x52 /* R */ || flags.charCodeAt(6) === 0x69; /* i */
+  out.start = start;
+  out.end = end;
 
   switch (format.kind) {
     case 'plain':
-      return text.slice(start, end);
-    case 'optional': {
-      const rest = text.slice(start, end);
-      return format.re.test(rest) ? null : rest;
-    }
+      return true;
+    case 'optional':
+      return !format.re.test(text.slice(start, end));
     case 'suffix': {
-      const description = stripSuffix(text, start, end, format.suffixAt, positive, settled);
+      const descriptionEnd = suffixStripped(text, start, end, format.suffixAt, positive, settled);
+      if (descriptionEnd < 0) return false;
+      out.end = descriptionEnd;
       // keyring_describe prints '[anon]' for a keyring without a description: a keyring really named
       // '[anon]' looks the same.
-      return fullType === 'keyring' && description === '[anon]' ? null : description;
+      return !(fullType === 'keyring' && descriptionEnd - start === 6 && text.startsWith('[anon]', start));
     }
     case 'asymmetric': {
       const rest = text.slice(start, end);
-      if (positive) return stripAsymmetricSuffix(rest);
-      return settled || stripAsymmetricSuffix(rest) === null ? rest : null;
+      const stripped = stripAsymmetricSuffix(rest);
+      if (positive) {
+        if (stripped === null) return false;
+        out.end = start + stripped.length;
+        return true;
+      }
+      return settled || stripped === null;
     }
-    case 'requestKeyAuth':
+    case 'requestKeyAuth': {
       // Revoked auth keys print nothing at all (their payload is gone).
-      if (!text.startsWith('key:', start) || end - start < 4) return null;
-      return stripSuffix(text, start + 4, end, REQUEST_KEY_AUTH_SUFFIX, positive, settled);
+      if (end - start < 4 || !text.startsWith('key:', start)) return false;
+      const descriptionEnd = suffixStripped(text, start + 4, end, REQUEST_KEY_AUTH_SUFFIX, positive, settled);
+      if (descriptionEnd < 0) return false;
+      out.start = start + 4;
+      out.end = descriptionEnd;
+      return true;
+    }
   }
 }
 
-function stripSuffix(text: string, start: number, end: number, suffixAt: SuffixFinder, positive: boolean, settled: boolean): string | null {
+/** Where the description ends once the suffix is stripped; -1 when /proc/keys cannot tell. */
+function suffixStripped(text: string, start: number, end: number, suffixAt: SuffixFinder, positive: boolean, settled: boolean): number {
   const at = suffixAt(text, start, end);
-  if (positive) return at < 0 ? null : text.slice(start, at);
-  if (at >= 0 && !settled) return null;
-  return text.slice(start, end);
+  if (positive) return at;
+  if (at >= 0 && !settled) return -1;
+  return end;
 }
 
 // asymmetric_key_describe: ': ' + subtype->describe() (public_key: '<id_type>.<pkey_algo>', possibly

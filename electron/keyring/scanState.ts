@@ -18,9 +18,10 @@ export interface ScanState {
   order: Int32Array;
   /** Member lists of the keyrings read (null: may not be read), without vanished or hidden members. */
   members: ReadonlyMap<number, number[] | null>;
-  possessed: { has(id: number): boolean };
-  /** Reachable from an anchor or a kernel-held keyring (the rest are orphans). */
-  reachable: { has(id: number): boolean };
+  /** 1 for each possessed row. */
+  possessed: Uint8Array;
+  /** 1 for each row reachable from an anchor or a kernel-held keyring (the rest are orphans). */
+  reachable: Uint8Array;
   /** What the pin analysis needs beyond the keys, read while the scan ran. */
   pinEnvironment: Promise<PinEnvironment>;
 }
@@ -44,8 +45,8 @@ export function keyInfoAt(state: ScanState, row: number): KeyInfo {
     usage: t.usage[row] as number,
     timeout,
     expiresAt: timeout === 'perm' ? null : expiresAtFromTimeout(timeout, t.readAt[row] as number),
-    possessed: state.possessed.has(id),
-    orphan: !state.reachable.has(id),
+    possessed: state.possessed[row] === 1,
+    orphan: state.reachable[row] !== 1,
     // Set by the pin analysis; declared here so every key keeps one object shape (faster at 40k keys).
     pins: NO_PINS,
     doomed: null,
@@ -75,3 +76,4 @@ export function* keyringsOf(state: ScanState): Generator<Pick<KeyInfo, 'id' | 't
     yield { id, type: 'keyring', description: t.description(row) ?? t.rest(row), links: state.members.get(id) ?? null };
   }
 }
+

@@ -33,16 +33,16 @@ import { keepExpiryEstimates } from '../../shared/delta';
 import type { Anchors, QuotaInfo, Snapshot } from '../../shared/snapshot';
 import { findUserAnchors, isKernelKeyring, type ProcessAnchors } from './anchors';
 import { isVanishedCode, type KeyDescription } from './keyctl';
-import { KeyTable, RowSet } from './keyTable';
+import { KeyTable } from './keyTable';
 import { parseKeyUsers } from './keyUsers';
 import { NameCache } from './nameCache';
 import { NonPossessingReader } from './nonPossessingReader';
-import { readPinEnvironmentAsync } from './pinEnvironment';
+import { countProcessesByRealUidAsync, readPinEnvironmentAsync } from './pinEnvironment';
 import { annotatePins } from './pins';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
-import { computePossession, reachableFrom } from './possession';
+import { searchableWhenPossessed, walkPossession, walkReachable } from './possession';
 import { PossessingProcKeys } from './possessingProc';
-import { descriptionFromRest, descriptionFromText, parseProcKeysInto } from './procKeys';
+import { descriptionBounds, descriptionFromRest, parseProcKeysInto, type TextBounds } from './procKeys';
 import { snapshotOf, type ScanState } from './scanState';
 import type { MembersOutcome, PossessingSide, ProcReader, ReadResult } from './sides';
 import { writeSnapshotJson } from './snapshotJson';
@@ -141,8 +141,10 @@ export class Scanner {
   /** What one scan finds, before it becomes a Snapshot (scanState.ts). */
   async scanState(): Promise<ScanState> {
     const takenAt = this.now();
-    // Read off this thread while the scan runs (pins need it only at the end).
-    const pinEnvironment = readPinEnvironmentAsync(takenAt, this.procRoot);
+    // Read off this thread while the scan runs (pins need it only at the end): counted by the possessing
+    // side's thread when it has one, else read asynchronously here.
+    const processes = this.possessing.processesByUid?.(this.procRoot).catch(() => countProcessesByRealUidAsync(this.procRoot));
+    const pinEnvironment = readPinEnvironmentAsync(takenAt, this.procRoot, processes);
     const hidden = new Set<number>([...(await this.reader.helperKeyIds()), ...(this.options.hiddenIds ?? [])]);
     const stats: ScanStatsDetail = { describedByReader: 0, possessorOnly: 0, keyringsRead: 0 };
 
@@ -244,16 +246,37 @@ export class Scanner {
     }
 
     const who = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: process.getgroups?.() ?? [] };
-    const possessed = computePossession({
-      roots: [processAnchors.thread, processAnchors.process, processAnchors.session],
-      facts: (id) => {
-        const row = table.rowOf(id);
-        return row < 0 ? undefined : { uid: table.uid[row] as number, gid: table.gid[row] as number, perm: table.perm[row] as number };
-      },
-      members,
-      who,
-      into: new RowSet(table),
-    });
+    // The walks below go by table row (possession.ts walkPossession/walkReachable): each link's serial is
+    // looked up once here, not once per question.
+    const membersByRow = new Array<Int32Array | null | undefined>(table.length);
+    for (const [ring, list] of members) {
+      const row = table.rowOf(ring);
+      if (row < 0) continue;
+      if (list === null) {
+        membersByRow[row] = null;
+        continue;
+      }
+      const rows = new Int32Array(list.length);
+      for (let i = 0; i < list.length; i++) rows[i] = table.rowOf(list[i] as number);
+      membersByRow[row] = rows;
+    }
+    const searchableRows = new Uint8Array(table.length);
+    const facts = { uid: 0, gid: 0, perm: 0 };
+    for (let row = 0; row < table.length; row++) {
+      facts.uid = table.uid[row] as number;
+      facts.gid = table.gid[row] as number;
+      facts.perm = table.perm[row] as number;
+      if (searchableWhenPossessed(facts, who)) searchableRows[row] = 1;
+    }
+    const rowsOf = (ids: readonly (number | null)[]): number[] => ids.flatMap((id) => (id === null ? [] : [table.rowOf(id)])).filter((row) => row >= 0);
+    const possessed = new Uint8Array(table.length);
+    walkPossession(
+      rowsOf([processAnchors.thread, processAnchors.process, processAnchors.session]),
+      (row) => membersByRow[row],
+      (row) => row >= 0 && searchableRows[row] === 1,
+      (row) => row >= 0 && membersByRow[row] !== undefined,
+      (row) => void (possessed[row] = 1),
+    );
     trace('possession');
 
     const named: { id: number; type: string; description: string; uid: number; gid: number }[] = [];
@@ -271,7 +294,8 @@ export class Scanner {
     // Orphans: reachable neither from an anchor nor from a kernel-held keyring (those are roots of their own).
     const roots: number[] = Object.values(anchors).filter((v): v is number => v !== null);
     for (const k of named) if (isKernelKeyring(k)) roots.push(k.id);
-    const reachable = reachableFrom(roots, members, new RowSet(table));
+    const reachable = new Uint8Array(table.length);
+    walkReachable(rowsOf(roots), (row) => membersByRow[row], (row) => row >= 0 && reachable[row] === 0 && (reachable[row] = 1) === 1);
     trace('orphans');
 
     this.names.retainOnly(table);
@@ -319,6 +343,7 @@ export class Scanner {
    */
   private async resolveNames(table: KeyTable, from: number): Promise<number> {
     const ambiguous: number[] = [];
+    const bounds: TextBounds = { start: 0, end: 0 };
     for (let row = from; row < table.length; row++) {
       if (table.type(row) !== null) continue;
       const cached = this.names.get(table, row);
@@ -332,10 +357,9 @@ export class Scanner {
       const end = table.restEnd[row] as number;
       const newline = source.indexOf('\n', start);
       const multiline = newline >= 0 && newline < end;
-      const description = type === null || multiline ? null : descriptionFromText(type, source, start, end, table.flags(row));
-      if (type !== null && description !== null) {
-        table.setName(row, type, description);
-        this.names.set(table, row, { type, description });
+      if (type !== null && !multiline && descriptionBounds(type, source, start, end, table.flags(row), bounds)) {
+        table.setNameAt(row, type, bounds.start, bounds.end);
+        this.names.remember(table, row);
       } else {
         ambiguous.push(row);
       }
@@ -347,7 +371,7 @@ export class Scanner {
       if (row === undefined) continue;
       if ('description' in outcome) {
         table.setName(row, outcome.description.type, outcome.description.description);
-        this.names.set(table, row, outcome.description);
+        this.names.remember(table, row);
       } else {
         // DESCRIBE refuses revoked keys (and the key may just have gone): say what /proc/keys says.
         const rest = table.rest(row);
@@ -355,7 +379,7 @@ export class Scanner {
         const type = fullTypeName(table.typeCut(row)) ?? table.typeCut(row);
         const description = descriptionFromRest(type, rest, flags) ?? rest;
         table.setName(row, type, description);
-        if (decodeFlags(flags).revoked) this.names.set(table, row, { type, description }); // settled: it will never describe again
+        if (decodeFlags(flags).revoked) this.names.remember(table, row); // settled: it will never describe again
       }
     }
     return ambiguous.length;

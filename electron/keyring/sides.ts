@@ -61,5 +61,10 @@ export interface PossessingSide {
   describe(ids: readonly number[]): Promise<DescribeOutcome[]>;
   /** `${procRoot}/keys` read with the possessing credentials (costly on big trees: the caller throttles). */
   readProcKeys(procRoot: string): Promise<FileText>;
+  /**
+   * Processes per real uid (pinEnvironment.ts), counted on the side's own thread while the scan works; absent
+   * when the side runs on the scanning thread (the scan then reads them asynchronously itself).
+   */
+  processesByUid?(procRoot: string): Promise<Map<number, number>>;
   close(): Promise<void>;
 }
