@@ -34,7 +34,7 @@ function buildTree(session: number, perRing: number): number {
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** Wall ms and, where GNU time exists, CPU ms (user + sys, all threads): CPU is steadier on a shared machine. */
-function timeProcess(cmd: string, args: string[]): { wall: number; cpu: number | null } {
+function timeProcess(cmd: string, args: string[]): Timing {
   const [file, argv] = GNU_TIME ? [GNU_TIME, ['-f', '@@cpu %U %S', cmd, ...args]] : [cmd, args];
   const started = performance.now();
   const r = spawnSync(file, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
@@ -45,11 +45,26 @@ function timeProcess(cmd: string, args: string[]): { wall: number; cpu: number |
   return { wall, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : null };
 }
 
-function timeRuns(cmd: string, args: string[], runs: number, warmUp: boolean): { wall: number; cpu: number | null } {
-  if (warmUp) timeProcess(cmd, args); // warm the page cache
-  const all = Array.from({ length: runs }, () => timeProcess(cmd, args));
-  const cpus = all.map((t) => t.cpu).filter((c): c is number => c !== null);
-  return { wall: median(all.map((t) => t.wall)), cpu: cpus.length === all.length ? median(cpus) : null };
+interface Timing {
+  wall: number;
+  cpu: number | null;
+}
+
+/** Median wall and CPU of each command's runs, the runs of all commands interleaved (a, b, a, b, b, ...). */
+function timeAlternating(commands: { cmd: string; args: string[]; runs: number; warmUp: boolean }[]): Timing[] {
+  for (const c of commands) if (c.warmUp) timeProcess(c.cmd, c.args); // warm the page cache
+  const all: Timing[][] = commands.map(() => []);
+  const most = Math.max(...commands.map((c) => c.runs));
+  for (let r = 0; r < most; r++) {
+    commands.forEach((c, k) => {
+      // Spread each command's runs evenly over the rounds.
+      if (Math.floor(((r + 1) * c.runs) / most) > Math.floor((r * c.runs) / most)) (all[k] as Timing[]).push(timeProcess(c.cmd, c.args));
+    });
+  }
+  return all.map((runs) => {
+    const cpus = runs.map((t) => t.cpu).filter((c): c is number => c !== null);
+    return { wall: median(runs.map((t) => t.wall)), cpu: cpus.length === runs.length ? median(cpus) : null };
+  });
 }
 
 /**
@@ -91,9 +106,12 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
       out(`built ${count} keys in ${KEYRINGS} keyrings in ${ms(performance.now() - t0)}\n`);
       await settle(); // let the kernel's garbage collector finish with the previous tree
 
-      // keyctl show costs seconds at 40k: three runs, no warm-up (it reads nothing from disk).
-      const keyctlShow = timeRuns('keyctl', ['show', '@s'], 3, false);
-      const ours = timeRuns(process.execPath, [CLI, 'snapshot', '--json'], RUNS, true);
+      // keyctl show costs seconds at 40k: three runs, no warm-up (it reads nothing from disk). The runs of
+      // both alternate, so a shared machine's slow spells fall on both alike.
+      const [keyctlShow, ours] = timeAlternating([
+        { cmd: 'keyctl', args: ['show', '@s'], runs: 3, warmUp: false },
+        { cmd: process.execPath, args: [CLI, 'snapshot', '--json'], runs: RUNS, warmUp: true },
+      ]) as [Timing, Timing];
       row('keyctl show @s (process, wall)').values[col] = ms(keyctlShow.wall);
       row('keyring-browser snapshot --json (process, wall)').values[col] = ms(ours.wall);
       row('speed-up vs keyctl show (wall)').values[col] = `${(keyctlShow.wall / ours.wall).toFixed(1)}×`;

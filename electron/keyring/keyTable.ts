@@ -78,6 +78,8 @@ export class KeyTable {
   private descStart: Int32Array;
   private descEnd: Int32Array;
   private readonly named = new Map<number, string>();
+  /** Rows whose `rest` spans several lines (a description holding '\n'): few, so a set. */
+  private readonly multiline = new Set<number>();
 
   // Shared strings are stored by index: typed arrays cost the collector nothing per row.
   private sourceIndex: Int32Array;
@@ -193,6 +195,7 @@ export class KeyTable {
     this.readAt[row] = readAt;
     this.restStart[row] = 0;
     this.restEnd[row] = f.rest.length;
+    if (f.rest.includes('\n')) this.markMultiline(row);
     return row;
   }
 
@@ -212,9 +215,10 @@ export class KeyTable {
     this.readAt[r] = from.readAt[row] as number;
     this.restStart[r] = from.restStart[row] as number;
     this.restEnd[r] = from.restEnd[row] as number;
+    if (from.isMultiline(row)) this.markMultiline(r);
     const type = from.type(row);
     const end = from.descEnd[row] as number;
-    if (type !== null && end >= 0) this.setNameAt(r, type, from.descStart[row] as number, end);
+    if (type !== null && end >= 0) this.setNameAt(r, this.typeCode(type), from.descStart[row] as number, end);
     else if (type !== null) this.setName(r, type, from.description(row) as string);
     return r;
   }
@@ -281,6 +285,25 @@ export class KeyTable {
     return this.source(row).slice(this.restStart[row], this.restEnd[row]);
   }
 
+  markMultiline(row: number): void {
+    this.multiline.add(row);
+  }
+
+  /** Whether the row's `rest` holds a '\n' (/proc/keys cannot say where such a description ends). */
+  isMultiline(row: number): boolean {
+    return this.multiline.size > 0 && this.multiline.has(row);
+  }
+
+  /** The index of the row's type column among the table's distinct type columns (rows share a handful). */
+  typeCutCode(row: number): number {
+    return this.typeCutIndex[row] as number;
+  }
+
+  /** The index a full type name has in this table (setNameAt takes it, so rows need not hash the name). */
+  typeCode(type: string): number {
+    return this.types.of(type);
+  }
+
   /** Full type name, null until resolved. */
   type(row: number): string | null {
     const i = this.typeIndex[row] as number;
@@ -305,9 +328,9 @@ export class KeyTable {
     this.named.set(row, description);
   }
 
-  /** Sets the row's full type name, and its description as [start, end) of its source text. */
-  setNameAt(row: number, type: string, start: number, end: number): void {
-    this.typeIndex[row] = this.types.of(type);
+  /** Sets the row's full type name (typeCode()), and its description as [start, end) of its source text. */
+  setNameAt(row: number, typeCode: number, start: number, end: number): void {
+    this.typeIndex[row] = typeCode;
     this.descStart[row] = start;
     this.descEnd[row] = end;
   }

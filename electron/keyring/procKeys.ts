@@ -271,6 +271,7 @@ export function parseProcKeysInto(
     } else if (current >= 0) {
       // A description holding '\n': the record's rest runs on through this line (the '\n' included).
       table.restEnd[current] = end;
+      table.markMultiline(current);
     } else if (current === SKIPPED) {
       // continues a record we skip
     } else if (currentError !== null) {

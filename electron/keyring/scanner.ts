@@ -171,13 +171,23 @@ export class Scanner {
     for (let row = 0; row < table.length; row++) if (table.isKeyring(row)) queue.push(table.id[row] as number);
     let unknown = new Set<number>();
     for (const a of Object.values(processAnchors)) if (a !== null && !table.has(a)) unknown.add(a);
-    const isNew = (m: number): boolean => !table.has(m) && !extra.has(m) && !unviewable.has(m) && !vanished.has(m) && !hidden.has(m);
+    // Members' table rows, looked up once per link here (-1: not in the table yet); the walks below use them.
+    const memberRows = new Map<number, Int32Array>();
+    const isNewOutsideTable = (m: number): boolean => !extra.has(m) && !unviewable.has(m) && !vanished.has(m) && !hidden.has(m);
     const record = (outcomes: MembersOutcome[]): void => {
       for (const outcome of outcomes) {
         const list = memberList(outcome);
         stats.keyringsRead++;
         members.set(outcome.id, list);
-        for (const m of list ?? []) if (isNew(m)) unknown.add(m);
+        if (list === null) continue;
+        const rows = new Int32Array(list.length);
+        for (let i = 0; i < list.length; i++) {
+          const m = list[i] as number;
+          const row = table.rowOf(m);
+          rows[i] = row;
+          if (row < 0 && isNewOutsideTable(m)) unknown.add(m);
+        }
+        memberRows.set(outcome.id, rows);
       }
     };
     const earlyAnswer = await earlyMembers;
@@ -242,7 +252,10 @@ export class Scanner {
 
     // Member lists as the snapshot shows them: without vanished keys and the helper's keyrings.
     for (const [ring, list] of members) {
-      if (list && list.some((m) => vanished.has(m) || hidden.has(m))) members.set(ring, list.filter((m) => !vanished.has(m) && !hidden.has(m)));
+      if (list && list.some((m) => vanished.has(m) || hidden.has(m))) {
+        members.set(ring, list.filter((m) => !vanished.has(m) && !hidden.has(m)));
+        memberRows.delete(ring);
+      }
     }
 
     const who = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: process.getgroups?.() ?? [] };
@@ -256,8 +269,9 @@ export class Scanner {
         membersByRow[row] = null;
         continue;
       }
-      const rows = new Int32Array(list.length);
-      for (let i = 0; i < list.length; i++) rows[i] = table.rowOf(list[i] as number);
+      // Rows looked up while walking stay right, but keys added since (possessor-only) need theirs.
+      const rows = memberRows.get(ring) ?? new Int32Array(list.length).fill(-1);
+      for (let i = 0; i < list.length; i++) if ((rows[i] as number) < 0) rows[i] = table.rowOf(list[i] as number);
       membersByRow[row] = rows;
     }
     const searchableRows = new Uint8Array(table.length);
@@ -344,6 +358,7 @@ export class Scanner {
   private async resolveNames(table: KeyTable, from: number): Promise<number> {
     const ambiguous: number[] = [];
     const bounds: TextBounds = { start: 0, end: 0 };
+    const byCut: ({ type: string; code: number } | null | undefined)[] = [];
     for (let row = from; row < table.length; row++) {
       if (table.type(row) !== null) continue;
       const cached = this.names.get(table, row);
@@ -351,14 +366,18 @@ export class Scanner {
         table.setName(row, cached.type, cached.description);
         continue;
       }
-      const type = fullTypeName(table.typeCut(row));
+      // Full type names per type column: a table has a handful of columns and thousands of rows.
+      const cut = table.typeCutCode(row);
+      let known = byCut[cut];
+      if (known === undefined) {
+        const type = fullTypeName(table.typeCut(row));
+        known = byCut[cut] = type === null ? null : { type, code: table.typeCode(type) };
+      }
       const source = table.source(row);
       const start = table.restStart[row] as number;
       const end = table.restEnd[row] as number;
-      const newline = source.indexOf('\n', start);
-      const multiline = newline >= 0 && newline < end;
-      if (type !== null && !multiline && descriptionBounds(type, source, start, end, table.flags(row), bounds)) {
-        table.setNameAt(row, type, bounds.start, bounds.end);
+      if (known !== null && !table.isMultiline(row) && descriptionBounds(known.type, source, start, end, table.flags(row), bounds)) {
+        table.setNameAt(row, known.code, bounds.start, bounds.end);
         this.names.remember(table, row);
       } else {
         ambiguous.push(row);
