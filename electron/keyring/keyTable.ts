@@ -368,13 +368,19 @@ function hashSlot(id: number, mask: number): number {
 export class RowMap<V> {
   private readonly rows: (V | undefined)[];
   private readonly others = new Map<number, V>();
+  /**
+   * The row the next get() is probably about (a caller walking the rows in order says so): checked against the
+   * serial, it saves the lookup.
+   */
+  hint = -1;
 
   constructor(private readonly table: KeyTable) {
     this.rows = new Array<V | undefined>(table.length);
   }
 
   get(id: number): V | undefined {
-    const row = this.table.rowOf(id);
+    const hint = this.hint;
+    const row = hint >= 0 && hint < this.rows.length && this.table.id[hint] === id ? hint : this.table.rowOf(id);
     return row >= 0 && row < this.rows.length ? this.rows[row] : this.others.get(id);
   }
 

@@ -48,10 +48,15 @@ export const KEY_SPEC = {
   REQUESTOR: -8,
 } as const;
 
+/** A koffi function's asynchronous form: runs on libuv's thread pool, answers through the callback. */
+type AsyncForm<A extends unknown[]> = (...args: [...A, (err: unknown, result: number) => void]) => void;
+
 interface Native {
   nr: { addKey: number; requestKey: number; keyctl: number };
   ints: (nr: number, op: number, a: number, b: number, c: number, d: number) => number;
-  withBuffer: (nr: number, op: number, id: number, buf: Buffer | null, len: number, d: number) => number;
+  withBuffer: ((nr: number, op: number, id: number, buf: Buffer | null, len: number, d: number) => number) & {
+    async: AsyncForm<[number, number, number, Buffer | null, number, number]>;
+  };
   withName: (nr: number, op: number, name: string | null) => number;
   bufferFirst: (nr: number, op: number, buf: Buffer, len: number) => number;
   search: (nr: number, op: number, ring: number, type: string, desc: string, dest: number) => number;
@@ -106,6 +111,36 @@ function cString(buf: Buffer): string {
   return buf.toString('utf8', 0, end);
 }
 
+/**
+ * readInto() on libuv's thread pool (koffi's asynchronous calls). Why: the pool's threads keep the
+ * credentials this thread had when the pool started, so after the one-shot CLI's main thread has joined an
+ * empty session (to read /proc/keys cheaply, prestart.ts), calls made here still possess what the caller
+ * possesses. Each call has its own buffer (calls run side by side).
+ */
+function readIntoAsync(op: number, opName: string, id: number, size = 4096): Promise<Buffer> {
+  const n = load();
+  return new Promise<Buffer>((resolve, reject) => {
+    const buf = Buffer.alloc(size);
+    n.withBuffer.async(n.nr.keyctl, op, id, buf, size, 0, (err, result) => {
+      if (err) return reject(err as Error);
+      // koffi keeps each call's errno for its callback.
+      if (result < 0) return reject(new KeyctlError(opName, koffi.errno(), id));
+      if (result > size) return resolve(readIntoAsync(op, opName, id, result));
+      resolve(buf.subarray(0, result));
+    });
+  });
+}
+
+/** readKeyringMembers() on libuv's thread pool (see readIntoAsync). */
+export async function readKeyringMembersAsync(id: number): Promise<number[]> {
+  return membersOf(await readIntoAsync(KEYCTL.READ, 'KEYCTL_READ', id));
+}
+
+/** describe() on libuv's thread pool (see readIntoAsync). */
+export async function describeAsync(id: number): Promise<KeyDescription> {
+  return parseDescribe(cString(await readIntoAsync(KEYCTL.DESCRIBE, 'KEYCTL_DESCRIBE', id)));
+}
+
 /** KEYCTL_GET_KEYRING_ID. Beware: for the user (-4) and user-session (-5) keyrings this creates them even with create=false. */
 export function getKeyringId(id: number, create = false): number {
   return keyctlInts(KEYCTL.GET_KEYRING_ID, 'KEYCTL_GET_KEYRING_ID', id, id, create ? 1 : 0);
@@ -150,7 +185,11 @@ export function read(id: number): Buffer {
 
 /** KEYCTL_READ on a keyring: its member serials in kernel order. */
 export function readKeyringMembers(id: number): number[] {
-  const data = readInto(KEYCTL.READ, 'KEYCTL_READ', id);
+  return membersOf(readInto(KEYCTL.READ, 'KEYCTL_READ', id));
+}
+
+/** Member serials from KEYCTL_READ's bytes (native-endian int32, little-endian on x86_64 and aarch64). */
+function membersOf(data: Buffer): number[] {
   const count = data.length >>> 2;
   const members = new Array<number>(count);
   for (let i = 0; i < count; i++) members[i] = data.readInt32LE(i * 4);

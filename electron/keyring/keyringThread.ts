@@ -108,7 +108,6 @@ const OPS = {
   describe: (msg) => msg.ids.map(describe),
   readMembers: (msg) => msg.ids.map(readMembers),
   anchors: () => ({ thread: anchor(-1), process: anchor(-2), session: anchor(-3) }),
-  call: (msg) => require(msg.modulePath)[msg.fn](...msg.args),
 };
 parentPort.on('message', (msg) => {
   if (!ok) return parentPort.postMessage({ seq: msg.seq, error: init });
@@ -252,14 +251,6 @@ export class KeyringThread {
   describe(ids: readonly number[]): Promise<DescribeOutcome[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.request<DescribeOutcome[]>({ op: 'describe', ids });
-  }
-
-  /**
-   * Runs `fn(...args)` of a compiled module of ours on the thread (plain data in and out): work the caller
-   * wants done beside its own, e.g. counting processes while it builds a snapshot.
-   */
-  call<T>(modulePath: string, fn: string, args: readonly unknown[]): Promise<T> {
-    return this.request<T>({ op: 'call', modulePath, fn, args });
   }
 
   /** KEYCTL_READ of each keyring, in the order asked, in one message. */

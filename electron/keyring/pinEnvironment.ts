@@ -17,15 +17,11 @@ export function readPinEnvironment(now: number = Date.now(), procRoot = '/proc')
 }
 
 /**
- * readPinEnvironment, with the per-process reads done off this thread: by libuv's pool, or by the caller's
- * `processesByUid` (a helper thread's count). A scan starts it first and awaits it last.
+ * readPinEnvironment, with the per-process reads done off this thread (libuv's pool): a scan starts it first
+ * and awaits it last.
  */
-export async function readPinEnvironmentAsync(
-  now: number = Date.now(),
-  procRoot = '/proc',
-  processesByUid: Promise<Map<number, number>> | undefined = undefined,
-): Promise<PinEnvironment> {
-  return pinEnvironmentWith(now, procRoot, await (processesByUid ?? countProcessesByRealUidAsync(procRoot)));
+export async function readPinEnvironmentAsync(now: number = Date.now(), procRoot = '/proc'): Promise<PinEnvironment> {
+  return pinEnvironmentWith(now, procRoot, await countProcessesByRealUidAsync(procRoot));
 }
 
 function pinEnvironmentWith(now: number, procRoot: string, processesByUid: Map<number, number>): PinEnvironment {

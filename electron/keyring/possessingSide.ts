@@ -1,15 +1,13 @@
-// The sides of a scan (sides.ts) that run without a helper thread of their own, and the possessing side
-// backed by one:
+// The sides of a scan (sides.ts) that need no helper thread of their own:
 //  - inThreadPossessingSide: the calling thread possesses (the app's scanning worker, serve).
-//  - threadPossessingSide: a keyring thread created before its creator joined an empty session keeps the
-//    creator's original credentials and possesses for it (the one-shot CLI, prestart.ts).
+//  - poolPossessingSide: libuv's thread pool, started before the calling thread joined an empty session,
+//    keeps the caller's original credentials and possesses for it (the one-shot CLI, prestart.ts).
 //  - InThreadReader: the calling thread has already joined a fresh session keyring, so it possesses nothing
 //    and reads /proc itself (the one-shot CLI's main thread).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, stat } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { readProcessAnchors, type ProcessAnchors } from './anchors';
 import * as keyctl from './keyctl';
-import type { KeyringThread } from './keyringThread';
 import type { DescribeOutcome, FileText, MembersOutcome, PossessingSide, ProcReader, ReadResult } from './sides';
 
 /** The keyctl calls the possessing side makes (tests spy on them). */
@@ -73,17 +71,22 @@ export function inThreadPossessingSide(ops: PossessingOps = KEYCTL_OPS): Possess
 }
 
 /**
- * A keyring thread that did not join possesses for its creator. `anchors` are the creator's, read before
- * it changed its credentials (the thread's own GET_KEYRING_ID(-1) would miss the creator's thread keyring,
- * which a new thread does not inherit); without them the thread is asked.
+ * The possessing side on libuv's thread pool: koffi's asynchronous calls run there, and the pool's threads
+ * keep the credentials the process had when the pool started (startPossessingPool, before the calling
+ * thread joins an empty session). So the one-shot CLI possesses for its caller without booting a worker:
+ * the pool starts in ~2 ms, a worker thread in ~70 (and competes with the main thread while it boots).
+ * `anchors` are the caller's, read before it changed its credentials. /proc/keys is read asynchronously,
+ * so it is opened on a pool thread, with the caller's credentials, as possession requires.
  */
-export function threadPossessingSide(thread: KeyringThread, anchors?: ProcessAnchors): PossessingSide & { prefetchMembers(ids: readonly number[]): void } {
+export function poolPossessingSide(anchors: ProcessAnchors): PossessingSide & { prefetchMembers(ids: readonly number[]): void } {
   let prefetched: { ids: readonly number[]; result: Promise<MembersOutcome[]> } | null = null;
+  const readMembers = (ids: readonly number[]): Promise<MembersOutcome[]> =>
+    eachIdAsync(ids, async (id): Promise<MembersOutcome> => ({ id, members: await keyctl.readKeyringMembersAsync(id) }));
   return {
-    anchors: () => (anchors ? Promise.resolve({ ...anchors }) : thread.anchors()),
+    anchors: () => Promise.resolve({ ...anchors }),
     /** Starts reading these keyrings now; the first readMembers() of exactly these ids gets the answer. */
     prefetchMembers(ids) {
-      const result = thread.readMembers(ids);
+      const result = readMembers(ids);
       result.catch(() => undefined); // reported by the readMembers() that takes it
       prefetched = { ids: [...ids], result };
     },
@@ -91,20 +94,51 @@ export function threadPossessingSide(thread: KeyringThread, anchors?: ProcessAnc
       const pre = prefetched;
       prefetched = null;
       if (pre !== null && sameIds(pre.ids, ids)) return pre.result;
-      return thread.readMembers(ids);
+      return readMembers(ids);
     },
-    describe: (ids) => thread.describe(ids),
-    readProcKeys: (procRoot) => thread.readText(`${procRoot}/keys`),
-    // The thread loads our compiled module, so only from a build (tests run the TypeScript sources).
-    ...(existsSync(PIN_ENVIRONMENT_JS)
-      ? { processesByUid: (procRoot: string) => thread.call<Map<number, number>>(PIN_ENVIRONMENT_JS, 'countProcessesByRealUid', [procRoot]) }
-      : {}),
-    close: () => thread.close(),
+    describe: (ids) => eachIdAsync(ids, async (id): Promise<DescribeOutcome> => ({ id, description: await keyctl.describeAsync(id) })),
+    readProcKeys: async (procRoot) => {
+      try {
+        return { text: await readFile(`${procRoot}/keys`, 'utf8') };
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        return { code: e.code ?? 'EIO', message: String(e.message) };
+      }
+    },
+    close: () => Promise.resolve(),
   };
 }
 
-/** pinEnvironment's compiled module beside this one (dist/electron/keyring/), if this is a build. */
-const PIN_ENVIRONMENT_JS = join(__dirname, 'pinEnvironment.js');
+/** How many pool calls are in flight at once: libuv's pool has 4 threads, koffi caps concurrent calls. */
+const POOL_CALLS_IN_FLIGHT = 8;
+
+/** eachId for asynchronous calls, a few in flight at a time, answers in the order asked. */
+async function eachIdAsync<T>(ids: readonly number[], op: (id: number) => Promise<T>): Promise<Array<T | { id: number; code: string }>> {
+  const out = new Array<T | { id: number; code: string }>(ids.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < ids.length) {
+      const i = next++;
+      const id = ids[i] as number;
+      try {
+        out[i] = await op(id);
+      } catch (err) {
+        if (!(err instanceof keyctl.KeyctlError)) throw err;
+        out[i] = { id, code: err.code };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(POOL_CALLS_IN_FLIGHT, ids.length) }, lane));
+  return out;
+}
+
+/**
+ * Starts libuv's thread pool now, if it has not started, so that its threads are created with this thread's
+ * present credentials (libuv creates them all on the first piece of work). Call it before changing them.
+ */
+export function startPossessingPool(): void {
+  stat('/', () => undefined);
+}
 
 function sameIds(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;

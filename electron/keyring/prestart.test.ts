@@ -30,12 +30,15 @@ function inChild(body: string): unknown {
 }
 
 describe.skipIf(!built)('prestartSnapshot (in a child process)', () => {
-  it('makes the main thread the non-possessing reader and a thread with the caller’s credentials the possessing side', () => {
+  it('makes the main thread the non-possessing reader and libuv’s pool, with the caller’s credentials, the possessing side', () => {
     const session = freshSession();
     const visible = keyctl.addKey('user', 'visible key', Buffer.from('x'), session);
     const ring = keyctl.addKey('keyring', 'possessor-only ring', null, session);
     const inner = keyctl.addKey('user', 'inner', Buffer.from('x'), ring);
+    keyctl.setPerm(inner, 0x3f000000);
     keyctl.setPerm(ring, 0x3f000000);
+    const revoked = keyctl.addKey('keyring', 'revoked ring', null, session);
+    keyctl.revoke(revoked);
     const ids = JSON.stringify([session, visible, ring]);
     const out = inChild(`
       const snap = prestart.prestartSnapshot('/proc');
@@ -44,7 +47,9 @@ describe.skipIf(!built)('prestartSnapshot (in a child process)', () => {
         read: linesFor(first.keys.text, ${ids}),
         keyUsers: first.keyUsers && first.keyUsers.text !== undefined,
         anchors: await snap.possessing.anchors(),
-        members: await snap.possessing.readMembers([${ring}]),
+        members: await snap.possessing.readMembers([${ring}, ${revoked}, 0x7ffffff0]),
+        described: await snap.possessing.describe([${inner}]),
+        mainDescribes: codeOf(() => keyctl.describe(${inner})),
         possessedRead: linesFor((await snap.possessing.readProcKeys('/proc')).text, ${ids}),
         mainReads: codeOf(() => keyctl.readKeyringMembers(${ring})),
         mainSession: keyctl.getKeyringId(-3, false),
@@ -55,6 +60,8 @@ describe.skipIf(!built)('prestartSnapshot (in a child process)', () => {
       keyUsers: boolean;
       anchors: { session: number };
       members: unknown;
+      described: { id: number; description: { description: string } }[];
+      mainDescribes: string;
       possessedRead: number[];
       mainReads: string;
       mainSession: number;
@@ -65,8 +72,15 @@ describe.skipIf(!built)('prestartSnapshot (in a child process)', () => {
     expect(out.keyUsers).toBe(true);
     // The caller's anchors, read before the main thread joined.
     expect(out.anchors.session).toBe(session);
-    // The possessing thread reads the possessor-only keyring the main thread no longer can.
-    expect(out.members).toEqual([{ id: ring, members: [inner] }]);
+    // The pool (the possessing side) reads the possessor-only keyring the main thread no longer can, with
+    // errno names for a revoked keyring and a serial that does not exist; it describes a possessor-only key.
+    expect(out.members).toEqual([
+      { id: ring, members: [inner] },
+      { id: revoked, code: 'EKEYREVOKED' },
+      { id: 0x7ffffff0, code: 'ENOKEY' },
+    ]);
+    expect(out.described).toEqual([{ id: inner, description: expect.objectContaining({ description: 'inner' }) }]);
+    expect(['EACCES', 'ENOKEY']).toContain(out.mainDescribes);
     expect(out.possessedRead).toEqual([session, visible, ring]);
     expect(['EACCES', 'ENOKEY']).toContain(out.mainReads);
     // The main thread sits in its joined session, which the reader hides.

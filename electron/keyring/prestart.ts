@@ -1,31 +1,29 @@
 // The one-shot CLI's start: the MAIN thread becomes the non-possessing reader, so the big /proc/keys read
-// begins before any worker has booted (sides.ts). First thing in the process (bin/keyring-browser):
-//  1. spawn a keyring thread that does not join: Node creates its OS thread synchronously in `new Worker`,
-//     and a new thread copies its creator's credentials, so it keeps the caller's session and possesses for
-//     it (it boots while this thread reads and parses);
-//  2. read the caller's anchors, GET_KEYRING_ID(-1/-2/-3, create=0), on this thread, before its creds change
-//     (the spawned thread does not inherit this thread's thread keyring). Doing 1 before 2 lets the thread
-//     boot while koffi loads here; the only way 2 changes creds is -3 installing the user-session keyring
-//     for a caller without a session keyring (anchors.ts), which the kernel searches in that case anyway,
-//     so both threads possess the same keys;
+// begins at once (sides.ts). First thing in the process (bin/keyring-browser):
+//  1. start libuv's thread pool: its threads copy this thread's credentials when they are created, so they
+//     keep the caller's session and possess for it (possessingSide.ts poolPossessingSide: keyctl calls
+//     through koffi's asynchronous form run there);
+//  2. read the caller's anchors, GET_KEYRING_ID(-1/-2/-3, create=0), on this thread, before its creds
+//     change. The only way this changes creds is -3 installing the user-session keyring for a caller
+//     without a session keyring (anchors.ts), which the kernel searches in that case anyway;
 //  3. join a fresh anonymous session keyring here: this thread now possesses nothing;
 //  4. read /proc/keys and /proc/key-users synchronously HERE (/proc/keys checks the opener's credentials;
-//     an async read would open them on a libuv pool thread with the old creds).
-//  5. parse the keys into a table (the scanner takes it as it is) and ask the thread for every keyring's
-//     members, so both are ready by the time the CLI's modules have loaded.
+//     an async read would open them on a pool thread, with the caller's creds: slow on a big tree);
+//  5. parse the keys into a table (the scanner takes it as it is) and have the pool read every keyring's
+//     members meanwhile, so both are ready by the time the CLI's modules have loaded.
+// (A worker thread was the possessing side first: it took ~70 ms to boot, competing with this thread.)
 // Imports are kept minimal (the parser and its table, no CLI, no scanner): this module loads first.
 import { readProcessAnchors } from './anchors';
 import * as keyctl from './keyctl';
-import { KeyringThread } from './keyringThread';
 import { KeyTable } from './keyTable';
 import { parseProcKeysInto } from './procKeys';
-import { InThreadReader, readProcHere, threadPossessingSide } from './possessingSide';
+import { InThreadReader, poolPossessingSide, readProcHere, startPossessingPool } from './possessingSide';
 import type { PossessingSide } from './sides';
 
 export interface PrestartedSnapshot {
   /** This (main) thread, in its fresh session, primed with the read made at start. */
   reader: InThreadReader;
-  /** The thread that kept the caller's credentials. */
+  /** libuv's thread pool, which kept the caller's credentials. */
   possessing: PossessingSide;
 }
 
@@ -35,18 +33,15 @@ export interface PrestartedSnapshot {
  * A /proc/keys that cannot be read is not a failure here: the reader's first read() carries its code.
  */
 export function prestartSnapshot(procRoot: string): PrestartedSnapshot | null {
-  let thread: KeyringThread | null = null;
   try {
-    thread = new KeyringThread({ join: false });
+    startPossessingPool();
     const anchors = readProcessAnchors();
     const joinedSession = keyctl.joinSessionKeyring(null);
-    trace('prestart: thread spawned, anchors read, session joined');
+    trace('prestart: pool started, anchors read, session joined');
     const result = readProcHere(procRoot);
     trace('prestart: /proc/keys read');
-    const possessing = threadPossessingSide(thread, anchors);
+    const possessing = poolPossessingSide(anchors);
     if (result.keys.text !== undefined) {
-      // 5. Parse here too, and have the possessing thread read every keyring's members meanwhile: it has
-      //    booted during the read, and works while this thread loads the CLI and resolves names.
       const table = new KeyTable(0);
       parseProcKeysInto(table, result.keys.text, result.readAt, (id) => id !== joinedSession);
       result.parsed = { table, without: [joinedSession] };
@@ -55,7 +50,6 @@ export function prestartSnapshot(procRoot: string): PrestartedSnapshot | null {
     }
     return { reader: new InThreadReader(joinedSession, { procRoot, result }), possessing };
   } catch {
-    if (thread) void thread.close().catch(() => undefined);
     return null;
   }
 }

@@ -148,14 +148,19 @@ function timeoutEnd(text: string, at: number, end: number): number {
 /** Type columns seen in this parse (padded as printed) with their index in the table: usually a handful. */
 interface TypeColumn {
   column: string;
+  /** Its first character: most columns differ there, so most comparisons stop at one character. */
+  first: number;
   index: number;
 }
 
 function typeCutAt(text: string, at: number, seen: TypeColumn[], table: KeyTable): number {
-  for (const t of seen) if (text.startsWith(t.column, at)) return t.index;
+  for (let i = 0; i < seen.length; i++) {
+    const t = seen[i] as TypeColumn;
+    if (text.charCodeAt(at) === t.first && text.startsWith(t.column, at)) return t.index;
+  }
   const column = text.slice(at, at + 9);
   const index = table.typeCutOf(column.trimEnd());
-  if (seen.length < 64) seen.push({ column, index });
+  if (seen.length < 64) seen.push({ column, first: column.charCodeAt(0), index });
   return index;
 }
 

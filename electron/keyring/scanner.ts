@@ -37,7 +37,7 @@ import { KeyTable } from './keyTable';
 import { parseKeyUsers } from './keyUsers';
 import { NameCache } from './nameCache';
 import { NonPossessingReader } from './nonPossessingReader';
-import { countProcessesByRealUidAsync, readPinEnvironmentAsync } from './pinEnvironment';
+import { readPinEnvironmentAsync } from './pinEnvironment';
 import { annotatePins } from './pins';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
 import { searchableWhenPossessed, walkPossession, walkReachable } from './possession';
@@ -141,10 +141,8 @@ export class Scanner {
   /** What one scan finds, before it becomes a Snapshot (scanState.ts). */
   async scanState(): Promise<ScanState> {
     const takenAt = this.now();
-    // Read off this thread while the scan runs (pins need it only at the end): counted by the possessing
-    // side's thread when it has one, else read asynchronously here.
-    const processes = this.possessing.processesByUid?.(this.procRoot).catch(() => countProcessesByRealUidAsync(this.procRoot));
-    const pinEnvironment = readPinEnvironmentAsync(takenAt, this.procRoot, processes);
+    // Read off this thread while the scan runs (pins need it only at the end).
+    const pinEnvironment = readPinEnvironmentAsync(takenAt, this.procRoot);
     const hidden = new Set<number>([...(await this.reader.helperKeyIds()), ...(this.options.hiddenIds ?? [])]);
     const stats: ScanStatsDetail = { describedByReader: 0, possessorOnly: 0, keyringsRead: 0 };
 

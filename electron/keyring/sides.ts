@@ -8,8 +8,8 @@
 //    (few), and DESCRIBEs the few members the non-possessing side may not view (possessor-only view).
 // Credentials are per thread in Linux, so each side is a thread: in the app and `serve` the scanning thread
 // possesses and a helper thread reads (nonPossessingReader.ts); in the one-shot CLI the main thread reads
-// after joining an empty session, and a thread spawned before that keeps the caller's credentials
-// (prestart.ts), so the big read starts before any worker has booted.
+// after joining an empty session, and libuv's thread pool, started before that, keeps the caller's
+// credentials (prestart.ts), so the big read starts at once.
 // Both sides answer in batches: one message per batch when the side is another thread.
 import type { ProcessAnchors } from './anchors';
 import type { KeyDescription } from './keyctl';
@@ -61,10 +61,5 @@ export interface PossessingSide {
   describe(ids: readonly number[]): Promise<DescribeOutcome[]>;
   /** `${procRoot}/keys` read with the possessing credentials (costly on big trees: the caller throttles). */
   readProcKeys(procRoot: string): Promise<FileText>;
-  /**
-   * Processes per real uid (pinEnvironment.ts), counted on the side's own thread while the scan works; absent
-   * when the side runs on the scanning thread (the scan then reads them asynchronously itself).
-   */
-  processesByUid?(procRoot: string): Promise<Map<number, number>>;
   close(): Promise<void>;
 }

@@ -15,7 +15,9 @@ const BATCH = 200;
 
 export function writeSnapshotJson(state: ScanState, env: PinEnvironment, write: (chunk: string) => void): void {
   write(headJson(state));
-  writeKeys(state, contextFor(state, env), 0, state.order.length, write);
+  const inbound = new RowMap<LinkPin | LinkPin[]>(state.table);
+  const context = pinContext(keyringsOf(state), state, env, undefined, inbound);
+  writeKeys(state, context, inbound, write);
   write(tailJson(state));
 }
 
@@ -28,24 +30,22 @@ function tailJson(state: ScanState): string {
   return `],"quotas":${JSON.stringify(state.quotas)}}\n`;
 }
 
-function contextFor(state: ScanState, env: PinEnvironment): PinContext {
-  return pinContext(keyringsOf(state), state, env, undefined, new RowMap<LinkPin | LinkPin[]>(state.table));
-}
-
-/** Keys [from, to) of the snapshot's order, comma-separated. */
-function writeKeys(state: ScanState, context: PinContext, from: number, to: number, write: (chunk: string) => void): void {
+/** The keys in the snapshot's order, comma-separated. */
+function writeKeys(state: ScanState, context: PinContext, inbound: RowMap<unknown>, write: (chunk: string) => void): void {
   const batch: KeyInfo[] = [];
   const order = state.order;
-  for (let start = from; start < to; start += BATCH) {
-    const end = Math.min(to, start + BATCH);
+  for (let start = 0; start < order.length; start += BATCH) {
+    const end = Math.min(order.length, start + BATCH);
     batch.length = 0;
     for (let i = start; i < end; i++) {
-      const key = keyInfoAt(state, order[i] as number);
+      const row = order[i] as number;
+      const key = keyInfoAt(state, row);
+      inbound.hint = row; // annotateKey asks for this key's links first
       annotateKey(key, context);
       batch.push(key);
     }
     const json = JSON.stringify(batch);
     // Drop the batch's own brackets; batches after the first are joined with a comma.
-    write(start === from ? json.slice(1, -1) : `,${json.slice(1, -1)}`);
+    write(start === 0 ? json.slice(1, -1) : `,${json.slice(1, -1)}`);
   }
 }
