@@ -39,13 +39,12 @@ async function run(command: Command, io: Io): Promise<number> {
       return 0;
     case 'snapshot': {
       const procRoot = process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
-      // bin/keyring-browser has already read /proc/keys on this thread from a fresh session, with a thread
-      // that keeps our credentials as the possessing side (prestart.ts). Without that (tests, or when it
-      // failed) a reader thread reads, and this thread possesses.
-      const pre = takePrestartedSnapshot(procRoot);
+      // bin/keyring-browser has started the read already, on libuv's pool thread in an empty session of its
+      // own (keyring/prestart.ts); this thread possesses. Without that (tests) a reader thread reads.
+      const pre = takePrestartedSnapshot();
       const reader = pre?.reader ?? takePrestartedReader(procRoot) ?? new NonPossessingReader(procRoot);
-      // One shot: no name cache. The helper threads are stopped but not waited for (they are unref'd).
-      const scanner = new Scanner({ reader, possessing: pre?.possessing, procRoot, cacheNames: false });
+      // One shot: no name cache. A helper thread is stopped but not waited for (it is unref'd).
+      const scanner = new Scanner({ reader, procRoot, cacheNames: false });
       try {
         if (command.json) await scanner.writeJson(io.stdout);
         else io.stdout(renderTree(await scanner.scan()));

@@ -2,16 +2,16 @@
 // libc's syscall() with one typed declaration per call shape (faster than the variadic form, and safe on
 // x86_64 and aarch64 where glibc's syscall() just moves registers).
 import type * as Koffi from 'koffi' with { 'resolution-mode': 'import' };
-import { KeyctlError } from './keyctlError';
+import { errnoName, KeyctlError } from './keyctlError';
 
 // koffi ships ESM-typed declarations; at run time its CommonJS entry is what a CommonJS build loads.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const koffi: typeof Koffi = require('koffi');
 export { KeyctlError, isVanished, isVanishedCode, formatKeyId } from './keyctlError';
 
-const SYSCALLS: Record<string, { addKey: number; requestKey: number; keyctl: number }> = {
-  x64: { addKey: 248, requestKey: 249, keyctl: 250 },
-  arm64: { addKey: 217, requestKey: 218, keyctl: 219 },
+const SYSCALLS: Record<string, { addKey: number; requestKey: number; keyctl: number; openat: number }> = {
+  x64: { addKey: 248, requestKey: 249, keyctl: 250, openat: 257 },
+  arm64: { addKey: 217, requestKey: 218, keyctl: 219, openat: 56 },
 };
 
 /** KEYCTL_* operation numbers (include/uapi/linux/keyctl.h). */
@@ -52,12 +52,17 @@ export const KEY_SPEC = {
 type AsyncForm<A extends unknown[]> = (...args: [...A, (err: unknown, result: number) => void]) => void;
 
 interface Native {
-  nr: { addKey: number; requestKey: number; keyctl: number };
+  nr: { addKey: number; requestKey: number; keyctl: number; openat: number };
   ints: (nr: number, op: number, a: number, b: number, c: number, d: number) => number;
   withBuffer: ((nr: number, op: number, id: number, buf: Buffer | null, len: number, d: number) => number) & {
     async: AsyncForm<[number, number, number, Buffer | null, number, number]>;
   };
-  withName: (nr: number, op: number, name: string | null) => number;
+  withName: ((nr: number, op: number, name: string | null) => number) & { async: AsyncForm<[number, number, string | null]> };
+  openat: ((nr: number, dirfd: number, path: string, flags: number, mode: number) => number) & { async: AsyncForm<[number, number, string, number, number]> };
+  fdopen: (fd: number, mode: string) => unknown;
+  fread: ((buf: Buffer, size: number, count: number, stream: unknown) => number) & { async: AsyncForm<[Buffer, number, number, unknown]> };
+  ferror: (stream: unknown) => number;
+  fclose: (stream: unknown) => number;
   bufferFirst: (nr: number, op: number, buf: Buffer, len: number) => number;
   search: (nr: number, op: number, ring: number, type: string, desc: string, dest: number) => number;
   addKey: (nr: number, type: string, desc: string | null, payload: Buffer | null, plen: number, ring: number) => number;
@@ -78,6 +83,11 @@ function load(): Native {
     bufferFirst: libc.func('long syscall(long nr, long op, void *buf, long len)'),
     search: libc.func('long syscall(long nr, long op, long ring, const char *type, const char *desc, long dest)'),
     addKey: libc.func('long syscall(long nr, const char *type, const char *desc, void *payload, size_t plen, long ring)'),
+    openat: libc.func('long syscall(long nr, int dirfd, const char *path, int flags, int mode)'),
+    fdopen: libc.func('void *fdopen(int fd, const char *mode)'),
+    fread: libc.func('size_t fread(void *buf, size_t size, size_t count, void *stream)'),
+    ferror: libc.func('int ferror(void *stream)'),
+    fclose: libc.func('int fclose(void *stream)'),
   };
   return native;
 }
@@ -112,10 +122,9 @@ function cString(buf: Buffer): string {
 }
 
 /**
- * readInto() on libuv's thread pool (koffi's asynchronous calls). Why: the pool's threads keep the
- * credentials this thread had when the pool started, so after the one-shot CLI's main thread has joined an
- * empty session (to read /proc/keys cheaply, prestart.ts), calls made here still possess what the caller
- * possesses. Each call has its own buffer (calls run side by side).
+ * readInto() on libuv's thread pool (koffi's asynchronous calls), with the pool thread's credentials: the
+ * one-shot CLI has its single pool thread join an empty session, so calls made there possess nothing
+ * (poolReader.ts). Each call has its own buffer.
  */
 function readIntoAsync(op: number, opName: string, id: number, size = 4096): Promise<Buffer> {
   const n = load();
@@ -131,14 +140,61 @@ function readIntoAsync(op: number, opName: string, id: number, size = 4096): Pro
   });
 }
 
-/** readKeyringMembers() on libuv's thread pool (see readIntoAsync). */
-export async function readKeyringMembersAsync(id: number): Promise<number[]> {
-  return membersOf(await readIntoAsync(KEYCTL.READ, 'KEYCTL_READ', id));
-}
-
 /** describe() on libuv's thread pool (see readIntoAsync). */
 export async function describeAsync(id: number): Promise<KeyDescription> {
   return parseDescribe(cString(await readIntoAsync(KEYCTL.DESCRIBE, 'KEYCTL_DESCRIBE', id)));
+}
+
+/** joinSessionKeyring(null) for the libuv pool thread that runs it (see poolReader.ts). */
+export function joinSessionKeyringAsync(): Promise<number> {
+  const n = load();
+  return new Promise<number>((resolve, reject) => {
+    n.withName.async(n.nr.keyctl, KEYCTL.JOIN_SESSION_KEYRING, null, (err, result) => {
+      if (err) reject(err as Error);
+      else if (result < 0) reject(new KeyctlError('KEYCTL_JOIN_SESSION_KEYRING', koffi.errno(), null));
+      else resolve(result);
+    });
+  });
+}
+
+/** A file's bytes, or the errno name it failed with. */
+export type FileBytes = { bytes: Buffer } | { code: string; message: string };
+
+const O_RDONLY_CLOEXEC = 0o2000000;
+const AT_FDCWD = -100;
+/** What one fread asks for: a whole /proc/keys of ~100k keys; a longer file takes more freads. */
+const READ_CHUNK = 8 << 20;
+
+/**
+ * Opens and reads a whole file on libuv's thread pool: the file is opened with the pool thread's credentials,
+ * which is what /proc/keys judges its reader by (the opener's, f_cred). Two pool jobs (open, then one fread
+ * that loops over read(2) in C), so the calling thread does other work meanwhile.
+ */
+export async function readFileOnPool(path: string): Promise<FileBytes> {
+  const n = load();
+  const fd = await new Promise<number>((resolve, reject) => {
+    n.openat.async(n.nr.openat, AT_FDCWD, path, O_RDONLY_CLOEXEC, 0, (err, result) => (err ? reject(err as Error) : resolve(result < 0 ? -koffi.errno() : result)));
+  });
+  if (fd < 0) {
+    const code = errnoName(-fd);
+    return { code, message: `cannot open ${path}: ${code}` };
+  }
+  const stream = n.fdopen(fd, 'r');
+  const chunks: Buffer[] = [];
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(READ_CHUNK); // pages are touched only as far as the file fills them
+      const got = await new Promise<number>((resolve, reject) => {
+        n.fread.async(chunk, 1, READ_CHUNK, stream, (err, result) => (err ? reject(err as Error) : resolve(result)));
+      });
+      chunks.push(chunk.subarray(0, got));
+      if (got < READ_CHUNK) break;
+    }
+    if (n.ferror(stream) !== 0) return { code: 'EIO', message: `cannot read ${path}` };
+  } finally {
+    n.fclose(stream);
+  }
+  return { bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
 }
 
 /** KEYCTL_GET_KEYRING_ID. Beware: for the user (-4) and user-session (-5) keyrings this creates them even with create=false. */

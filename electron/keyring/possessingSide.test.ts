@@ -1,8 +1,8 @@
-// The possessing side on this thread, and the in-thread reader, against the real
+// The possessing side on this thread, against the real
 // kernel (this test process sits in its own anonymous session: electron/test/setupSession.ts).
 import { describe, expect, it, vi } from 'vitest';
 import * as keyctl from './keyctl';
-import { InThreadReader, inThreadPossessingSide, type PossessingOps } from './possessingSide';
+import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
 import { freshSession } from './test/kernelHelpers';
 
 const POSSESSOR_ONLY = 0x3f000000;
@@ -45,28 +45,5 @@ describe('inThreadPossessingSide', () => {
     expect(await side.anchors()).toEqual({ thread: 0, process: 0, session: 42 });
     await expect(side.describe([5])).rejects.toThrow('boom');
     expect(ops.readKeyringMembers).toHaveBeenCalledTimes(2);
-  });
-});
-
-// poolPossessingSide needs libuv's pool started before the thread changes its session, which a test process
-// (whose pool vitest started long ago) cannot arrange: prestart.test.ts runs it in child processes.
-
-describe('InThreadReader', () => {
-  it('returns its primed read once for that root, then reads on this thread; describes here', async () => {
-    const session = freshSession();
-    const key = keyctl.addKey('user', 'reader key', Buffer.from('x'), session);
-    const primed = { keys: { text: 'primed' }, keyUsers: { text: '' }, readAt: 1 };
-    const reader = new InThreadReader(1234, { procRoot: '/proc', result: primed });
-    expect(await reader.helperKeyIds()).toEqual([1234]);
-    expect(await reader.read('/proc')).toBe(primed);
-    const fresh = await reader.read('/proc');
-    expect(fresh.keys.text).toContain(hex(key));
-    expect(fresh.keyUsers?.text).toBeTruthy();
-    expect(await reader.read('/nonexistent-proc')).toMatchObject({ keys: { code: 'ENOENT' }, keyUsers: null });
-    expect(await reader.describe([key, 0x7ffffff0])).toEqual([
-      { id: key, description: expect.objectContaining({ description: 'reader key' }) },
-      { id: 0x7ffffff0, code: 'ENOKEY' },
-    ]);
-    await reader.close();
   });
 });

@@ -9,8 +9,8 @@
 //  - the possessing side (the credentials the snapshot is for) only KEYCTL_READs keyrings (few) and
 //    DESCRIBEs the few members the reader could not see (possessor-only view); for those alone it needs
 //    its own /proc/keys (possessingProc.ts, throttled).
-// By default the thread that calls scan() possesses and the reader is a helper thread; the one-shot CLI
-// swaps them (prestart.ts). Both sides answer in batches.
+// The thread that calls scan() possesses; the reader is a helper thread (a worker in the app, libuv's pool
+// thread in the one-shot CLI). Both sides answer in batches.
 // The keys live in a KeyTable (columns, not objects) until the end: scan() makes the Snapshot's objects,
 // writeJson() writes the same snapshot as JSON a batch at a time (snapshotJson.ts).
 // Possession is computed in userland (possession.ts). Keys that vanish mid-scan are dropped (or kept with
@@ -335,10 +335,8 @@ export class Scanner {
     return a;
   }
 
-  /** The first read's keys as a table without the hidden serials (parsed here unless the read came parsed). */
+  /** The first read's keys as a table, without the hidden serials. */
   private tableOf(read: ReadResult, hidden: ReadonlySet<number>): KeyTable {
-    const parsed = read.parsed;
-    if (parsed !== undefined && [...hidden].every((id) => !parsed.table.has(id))) return parsed.table;
     const table = new KeyTable(0);
     parseProcKeysInto(table, this.textOf(read), read.readAt, (id) => !hidden.has(id));
     return table;

@@ -6,14 +6,13 @@
 //  - the possessing side (PossessingSide): the credentials the snapshot is taken for (the app's, the CLI
 //    caller's). It answers which thread/process/session keyrings they have, reads keyrings' member lists
 //    (few), and DESCRIBEs the few members the non-possessing side may not view (possessor-only view).
-// Credentials are per thread in Linux, so each side is a thread: in the app and `serve` the scanning thread
-// possesses and a helper thread reads (nonPossessingReader.ts); in the one-shot CLI the main thread reads
-// after joining an empty session, and libuv's thread pool, started before that, keeps the caller's
-// credentials (prestart.ts), so the big read starts at once.
+// Credentials are per thread in Linux, so each side is a thread: the scanning thread possesses, and a
+// helper thread that joined an empty session reads: a worker thread in the app and `serve`
+// (nonPossessingReader.ts), libuv's single pool thread in the one-shot CLI (poolReader.ts), which costs
+// nothing to start.
 // Both sides answer in batches: one message per batch when the side is another thread.
 import type { ProcessAnchors } from './anchors';
 import type { KeyDescription } from './keyctl';
-import type { KeyTable } from './keyTable';
 
 /** The result of reading one /proc file: its text, or why it could not be read (errno name, message). */
 export interface FileText {
@@ -29,11 +28,6 @@ export interface ReadResult {
   keyUsers: FileText | null;
   /** Epoch ms right after the read (timeouts are relative to it). */
   readAt: number;
-  /**
-   * The keys text already parsed, without the serials in `without` (the one-shot CLI parses while its
-   * possessing thread boots). A scan that must hide other serials parses the text again.
-   */
-  parsed?: { table: KeyTable; without: readonly number[] };
 }
 
 /** KEYCTL_DESCRIBE of one key: what it says, or the errno name it failed with. */

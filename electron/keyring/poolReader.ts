@@ -1,0 +1,72 @@
+// The one-shot CLI's non-possessing reader, on libuv's thread pool instead of a worker thread.
+//
+// bin/keyring-browser sets UV_THREADPOOL_SIZE=1 before anything starts the pool, so the pool is ONE thread.
+// Its first job joins a fresh, empty anonymous session keyring (koffi's asynchronous calls run on the pool),
+// so that thread possesses nothing; /proc/keys is then opened there (the kernel judges a /proc/keys reader
+// by the opener's credentials, f_cred) and read there by one fread. The main thread keeps the caller's
+// credentials and is the possessing side, as in the app; it loads the CLI while the pool reads.
+// Why not a worker thread: booting one costs ~70 ms of CPU, which on a 2-vCPU machine competes with the
+// main thread; the pool costs nothing to start. (A pool larger than one thread would still give a correct
+// snapshot, only a slower one: the read might then run with the caller's credentials.)
+import * as keyctl from './keyctl';
+import type { DescribeOutcome, FileText, ProcReader, ReadResult } from './sides';
+
+export class PoolReader implements ProcReader {
+  private readonly joined: Promise<number>;
+  private prefetched: { procRoot: string; result: Promise<ReadResult> } | null = null;
+
+  /** @param prefetch a proc root to read at once (the CLI's start). */
+  constructor(prefetch?: string) {
+    this.joined = keyctl.joinSessionKeyringAsync();
+    this.joined.catch(() => undefined); // reported by whoever waits for it
+    if (prefetch !== undefined) {
+      const result = this.readNow(prefetch);
+      result.catch(() => undefined); // reported by the read() that takes it
+      this.prefetched = { procRoot: prefetch, result };
+    }
+  }
+
+  /** The session keyring the pool thread joined (never shown). */
+  async helperKeyIds(): Promise<number[]> {
+    return [await this.joined];
+  }
+
+  read(procRoot: string): Promise<ReadResult> {
+    const pre = this.prefetched;
+    this.prefetched = null;
+    if (pre && pre.procRoot === procRoot) return pre.result;
+    return this.readNow(procRoot);
+  }
+
+  /** KEYCTL_DESCRIBE on the pool thread (it possesses nothing, so it is cheap). */
+  async describe(ids: readonly number[]): Promise<DescribeOutcome[]> {
+    await this.joined;
+    const out: DescribeOutcome[] = [];
+    // One at a time: the pool has one thread, and these are few (keys /proc/keys leaves ambiguous).
+    for (const id of ids) {
+      try {
+        out.push({ id, description: await keyctl.describeAsync(id) });
+      } catch (err) {
+        if (!(err instanceof keyctl.KeyctlError)) throw err;
+        out.push({ id, code: err.code });
+      }
+    }
+    return out;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private async readNow(procRoot: string): Promise<ReadResult> {
+    await this.joined;
+    const keys = await textOnPool(`${procRoot}/keys`);
+    const keyUsers = keys.text === undefined ? null : await textOnPool(`${procRoot}/key-users`);
+    return { keys, keyUsers, readAt: Date.now() };
+  }
+}
+
+async function textOnPool(path: string): Promise<FileText> {
+  const read = await keyctl.readFileOnPool(path);
+  return 'bytes' in read ? { text: read.bytes.toString('utf8') } : { code: read.code, message: read.message };
+}
