@@ -23,6 +23,8 @@
 // KeyTable (keyTable.ts): no object per record. Flag strings and type columns are shared between records.
 // 40k records take ~35 ms cold (Node 20, small VM), about half of what one object per record cost.
 import { FLAG_LETTERS, KeyTable } from './keyTable';
+import type { NameCache } from './nameCache';
+import { fullTypeName } from './typeNames';
 
 export interface ProcKeyLine {
   /** Serial, parsed from hex. */
@@ -291,6 +293,41 @@ export function parseProcKeysInto(
     start = end + 1;
   }
   return errors;
+}
+
+/**
+ * Names the rows [from, end) whose type and description /proc/keys tells (the name cache first, when it has
+ * one); returns the rows it could not name, for DESCRIBE.
+ */
+export function nameFromText(table: KeyTable, from: number, names: NameCache | null = null): number[] {
+  const ambiguous: number[] = [];
+  const bounds: TextBounds = { start: 0, end: 0 };
+  const byCut: ({ type: string; code: number } | null | undefined)[] = [];
+  for (let row = from; row < table.length; row++) {
+    if (table.type(row) !== null) continue;
+    const cached = names?.get(table, row) ?? null;
+    if (cached !== null) {
+      table.setName(row, cached.type, cached.description);
+      continue;
+    }
+    // Full type names per type column: a table has a handful of columns and thousands of rows.
+    const cut = table.typeCutCode(row);
+    let known = byCut[cut];
+    if (known === undefined) {
+      const type = fullTypeName(table.typeCut(row));
+      known = byCut[cut] = type === null ? null : { type, code: table.typeCode(type) };
+    }
+    const source = table.source(row);
+    const start = table.restStart[row] as number;
+    const end = table.restEnd[row] as number;
+    if (known !== null && !table.isMultiline(row) && descriptionBounds(known.type, source, start, end, table.flags(row), bounds)) {
+      table.setNameAt(row, known.code, bounds.start, bounds.end);
+      names?.remember(table, row);
+    } else {
+      ambiguous.push(row);
+    }
+  }
+  return ambiguous;
 }
 
 /** The records as objects (for callers that want a few lines, and the tests); a scan uses parseProcKeysInto. */

@@ -42,7 +42,7 @@ import { annotatePins } from './pins';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
 import { searchableWhenPossessed, walkPossession, walkReachable } from './possession';
 import { PossessingProcKeys } from './possessingProc';
-import { descriptionBounds, descriptionFromRest, parseProcKeysInto, type TextBounds } from './procKeys';
+import { descriptionFromRest, nameFromText, parseProcKeysInto } from './procKeys';
 import { snapshotOf, type ScanState } from './scanState';
 import type { MembersOutcome, PossessingSide, ProcReader, ReadResult } from './sides';
 import { writeSnapshotJson } from './snapshotJson';
@@ -352,33 +352,7 @@ export class Scanner {
    * /proc/keys leaves ambiguous. Returns how many it asked the reader about.
    */
   private async resolveNames(table: KeyTable, from: number): Promise<number> {
-    const ambiguous: number[] = [];
-    const bounds: TextBounds = { start: 0, end: 0 };
-    const byCut: ({ type: string; code: number } | null | undefined)[] = [];
-    for (let row = from; row < table.length; row++) {
-      if (table.type(row) !== null) continue;
-      const cached = this.names.get(table, row);
-      if (cached !== null) {
-        table.setName(row, cached.type, cached.description);
-        continue;
-      }
-      // Full type names per type column: a table has a handful of columns and thousands of rows.
-      const cut = table.typeCutCode(row);
-      let known = byCut[cut];
-      if (known === undefined) {
-        const type = fullTypeName(table.typeCut(row));
-        known = byCut[cut] = type === null ? null : { type, code: table.typeCode(type) };
-      }
-      const source = table.source(row);
-      const start = table.restStart[row] as number;
-      const end = table.restEnd[row] as number;
-      if (known !== null && !table.isMultiline(row) && descriptionBounds(known.type, source, start, end, table.flags(row), bounds)) {
-        table.setNameAt(row, known.code, bounds.start, bounds.end);
-        this.names.remember(table, row);
-      } else {
-        ambiguous.push(row);
-      }
-    }
+    const ambiguous = nameFromText(table, from, this.names);
     if (ambiguous.length === 0) return 0;
     const rowById = new Map(ambiguous.map((row) => [table.id[row] as number, row]));
     for (const outcome of await this.reader.describe([...rowById.keys()])) {
