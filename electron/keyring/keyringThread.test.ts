@@ -1,6 +1,5 @@
-// The keyring thread against the real kernel: a thread that does not join possesses this test's session
-// (it reads a possessor-only keyring), one that joins possesses nothing; batches keep their order and
-// carry errno names; the thread lets the process exit when idle.
+// The keyring thread against the real kernel: it possesses nothing (it joined a session of its own), reads
+// /proc/keys, answers DESCRIBE batches with errno names, and lets the process exit when idle.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -20,83 +19,32 @@ function possessorOnlyTree(session: number): { ring: number; key: number } {
   return { ring, key };
 }
 
-describe('KeyringThread (not joining: the possessing side)', () => {
-  it('possesses its creator’s session: reads a possessor-only keyring and describes a possessor-only key', async () => {
-    const session = freshSession();
-    const { ring, key } = possessorOnlyTree(session);
-    const thread = new KeyringThread({ join: false });
-    try {
-      expect((await thread.started()).joined).toBeNull();
-      expect(await thread.readMembers([ring])).toEqual([{ id: ring, members: [key] }]);
-      const [described] = await thread.describe([key]);
-      expect(described).toEqual({ id: key, description: expect.objectContaining({ type: 'user', description: 'possessed key', perm: POSSESSOR_ONLY }) });
-      expect((await thread.anchors()).session).toBe(session);
-      // Read with the possessing creds, /proc/keys shows the possessor-only key.
-      const text = await thread.readText('/proc/keys');
-      expect(text.text).toContain(key.toString(16).padStart(8, '0'));
-    } finally {
-      await thread.close();
-    }
-  });
-
-  it('answers a batch in the order asked, with errno names for a vanished and a revoked keyring', async () => {
-    const session = freshSession();
-    const a = keyctl.addKey('keyring', 'a', null, session);
-    const b = keyctl.addKey('keyring', 'b', null, session);
-    const gone = keyctl.addKey('keyring', 'gone', null, session);
-    const revoked = keyctl.addKey('keyring', 'revoked', null, session);
-    const inA = keyctl.addKey('user', 'in a', Buffer.from('x'), a);
-    keyctl.unlink(gone, session); // garbage-collected: its id soon answers ENOKEY
-    keyctl.revoke(revoked);
-    const thread = new KeyringThread({ join: false });
-    try {
-      const out = await thread.readMembers([b, revoked, a, gone]);
-      expect(out.map((o) => o.id)).toEqual([b, revoked, a, gone]);
-      expect(out[0]).toEqual({ id: b, members: [] });
-      expect(out[1]).toEqual({ id: revoked, code: 'EKEYREVOKED' });
-      expect(out[2]).toEqual({ id: a, members: [inA] });
-      // Unlinked and unreferenced: destroyed at once or by the GC shortly after (ENOKEY either way).
-      expect(out[3]).toMatchObject({ id: gone });
-      const described = await thread.describe([0x7ffffff0, a]);
-      expect(described[0]).toEqual({ id: 0x7ffffff0, code: 'ENOKEY' });
-      expect(described[1]).toMatchObject({ id: a, description: { type: 'keyring', description: 'a' } });
-      expect(await thread.readMembers([0x7ffffff0])).toEqual([{ id: 0x7ffffff0, code: 'ENOKEY' }]);
-    } finally {
-      await thread.close();
-    }
-  });
-
-  it('grows its buffer for a keyring with more than 1024 members', async () => {
-    const session = freshSession();
-    const ring = keyctl.addKey('keyring', 'big', null, session);
-    const members: number[] = [];
-    // Keyrings are cheap members (no payload) and count against the quota like any key.
-    for (let i = 0; i < 1100; i++) members.push(keyctl.addKey('keyring', `m${i}`, null, ring));
-    const thread = new KeyringThread({ join: false });
-    try {
-      const [out] = await thread.readMembers([ring]);
-      expect(out).toEqual({ id: ring, members: keyctl.readKeyringMembers(ring) });
-      expect(out && 'members' in out ? [...out.members].sort((x, y) => x - y) : null).toEqual(members.sort((x, y) => x - y));
-    } finally {
-      await thread.close();
-      keyctl.unlink(ring, session);
-    }
-  });
-
+describe('KeyringThread (the non-possessing side)', () => {
   it('rejects everything pending, and later requests, once it has gone', async () => {
-    const thread = new KeyringThread({ join: false });
+    const thread = new KeyringThread({});
     const pending = thread.anchors();
     await thread.close();
     await expect(pending).rejects.toThrow();
-    await expect(thread.readMembers([1])).rejects.toThrow();
+    await expect(thread.describe([1])).rejects.toThrow();
   });
-});
 
-describe('KeyringThread (joining: the non-possessing side)', () => {
+  it('grows its buffer for a DESCRIBE longer than 4096 bytes', async () => {
+    const session = freshSession();
+    const long = 'd'.repeat(4095);
+    const key = keyctl.addKey('user', long, Buffer.from('x'), session);
+    const thread = new KeyringThread({});
+    try {
+      const [d] = await thread.describe([key]);
+      expect(d).toEqual({ id: key, description: expect.objectContaining({ type: 'user', description: long }) });
+    } finally {
+      await thread.close();
+    }
+  });
+
   it('possesses nothing: cannot describe a possessor-only key, but reads /proc/keys', async () => {
     const session = freshSession();
     const { ring, key } = possessorOnlyTree(session);
-    const thread = new KeyringThread({ join: true });
+    const thread = new KeyringThread({});
     try {
       const { joined } = await thread.started();
       expect(joined?.sessionKeyring).toBeGreaterThan(0);
@@ -118,7 +66,7 @@ describe('KeyringThread (joining: the non-possessing side)', () => {
 
   it('sends a prefetch with its start answer, without being asked', async () => {
     const session = freshSession();
-    const thread = new KeyringThread({ join: true, prefetch: '/proc' });
+    const thread = new KeyringThread({ prefetch: '/proc' });
     try {
       const { prefetched } = await thread.started();
       expect(prefetched?.keys.text).toContain(session.toString(16).padStart(8, '0'));
@@ -140,7 +88,7 @@ describe.skipIf(!built)('KeyringThread and process exit', () => {
     // A bare node child (no TypeScript loader) runs the compiled module from dist/.
     const script = `
       const { KeyringThread } = require(${JSON.stringify(builtThread)});
-      const t = new KeyringThread({ join: true, prefetch: '/proc' });
+      const t = new KeyringThread({ prefetch: '/proc' });
       t.started().then((s) => t.anchors().then((a) => { console.log(s.prefetched.keys.text ? 'read' : 'none', a.session === s.joined.sessionKeyring); }));
     `;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });

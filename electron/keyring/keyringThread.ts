@@ -1,11 +1,7 @@
-// A worker thread that makes keyctl calls and reads /proc files with ITS OWN credentials, answering in
-// batches (one message per batch). Both sides of a scan (sides.ts) use it:
-//  - joining (`join: true`): at start the thread joins a fresh, empty anonymous session keyring, so it
-//    possesses nothing: the non-possessing reader (nonPossessingReader.ts).
-//  - not joining: the thread keeps the credentials its creator had when it was created (Linux creds are
-//    per thread and a new thread copies its creator's; Node creates the OS thread synchronously inside
-//    `new Worker`): the possessing side of the one-shot CLI, whose main thread joins an empty session
-//    right after creating it (prestart.ts).
+// A worker thread that joins a fresh, empty anonymous session keyring at start, so it possesses nothing,
+// and then reads /proc files and DESCRIBEs keys with those credentials, answering in batches (one message
+// per batch): the app's non-possessing reader (nonPossessingReader.ts). Linux credentials are per thread,
+// so the join changes nothing for the rest of the process.
 //
 // /proc/keys checks the *opener's* credentials (proc_keys_show uses m->file->f_cred), so the thread opens
 // and reads files synchronously on itself: an async read would open them on a libuv pool thread.
@@ -15,7 +11,7 @@
 // This module must not load koffi on the caller's thread (types only): the CLI creates the thread first.
 import { Worker } from 'node:worker_threads';
 import type { ProcessAnchors } from './anchors';
-import type { DescribeOutcome, FileText, MembersOutcome, ReadResult } from './sides';
+import type { DescribeOutcome, ReadResult } from './sides';
 
 const WORKER_SOURCE = String.raw`
 'use strict';
@@ -62,14 +58,6 @@ function describe(id) {
   if (parts.length < 5) return { id, code: 'EBADMSG' };
   return { id, description: { type: parts[0], uid: Number(parts[1]), gid: Number(parts[2]), perm: parseInt(parts[3], 16) >>> 0, description: parts.slice(4).join(';') } };
 }
-function readMembers(id) {
-  const n = fill(KEYCTL.READ, id);
-  if (typeof n === 'string') return { id, code: n };
-  const count = n >>> 2;
-  const members = new Array(count);
-  for (let i = 0; i < count; i++) members[i] = buf.readInt32LE(i * 4);
-  return { id, members };
-}
 function anchor(spec) {
   const id = native.ints(native.NR, KEYCTL.GET_KEYRING_ID, spec, 0, 0, 0);
   if (id >= 0) return id;
@@ -87,16 +75,14 @@ function read(procRoot) {
   return { keys, keyUsers, readAt: Date.now() };
 }
 if (init === undefined) {
-  if (workerData.join) {
-    const joined = native.withName(native.NR, KEYCTL.JOIN_SESSION_KEYRING, null);
-    if (joined < 0) {
-      const code = errName();
-      init = { code, message: 'could not give the keyring thread its own session keyring (' + code + ')' };
-    } else {
-      const thread = native.ints(native.NR, KEYCTL.GET_KEYRING_ID, -1, 0, 0, 0);
-      init = { joined: { sessionKeyring: joined, threadKeyring: thread < 0 ? null : thread } };
-    }
-  } else init = { joined: null };
+  const joined = native.withName(native.NR, KEYCTL.JOIN_SESSION_KEYRING, null);
+  if (joined < 0) {
+    const code = errName();
+    init = { code, message: 'could not give the keyring thread its own session keyring (' + code + ')' };
+  } else {
+    const thread = native.ints(native.NR, KEYCTL.GET_KEYRING_ID, -1, 0, 0, 0);
+    init = { joined: { sessionKeyring: joined, threadKeyring: thread < 0 ? null : thread } };
+  }
 }
 const ok = init.code === undefined;
 // Sent unasked as message 0; a prefetch rides along: no round trip through the creator's event loop,
@@ -104,9 +90,7 @@ const ok = init.code === undefined;
 parentPort.postMessage({ seq: 0, result: { init, prefetched: ok && workerData.prefetch !== undefined ? read(workerData.prefetch) : null } });
 const OPS = {
   read: (msg) => read(msg.procRoot),
-  readText: (msg) => readText(msg.path),
   describe: (msg) => msg.ids.map(describe),
-  readMembers: (msg) => msg.ids.map(readMembers),
   anchors: () => ({ thread: anchor(-1), process: anchor(-2), session: anchor(-3) }),
 };
 parentPort.on('message', (msg) => {
@@ -117,13 +101,11 @@ parentPort.on('message', (msg) => {
 `;
 
 export interface KeyringThreadOptions {
-  /** Join a fresh anonymous session keyring at start (the non-possessing reader). */
-  join: boolean;
   /** A proc root to read at once and send with the start answer, unasked. */
   prefetch?: string;
 }
 
-/** The keyrings a joining thread made for itself (never shown). */
+/** The keyrings the thread made for itself (never shown). */
 export interface JoinedKeyrings {
   sessionKeyring: number;
   threadKeyring: number | null;
@@ -131,8 +113,7 @@ export interface JoinedKeyrings {
 
 /** What the thread says once it has booted (and joined, when asked to). */
 export interface ThreadStart {
-  /** null for a thread that did not join. */
-  joined: JoinedKeyrings | null;
+  joined: JoinedKeyrings;
   /** The prefetch's read (null when there was none or the thread failed to start). */
   prefetched: ReadResult | null;
 }
@@ -177,7 +158,7 @@ export class KeyringThread {
   constructor(options: KeyringThreadOptions) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { koffiPath: require.resolve('koffi'), join: options.join, prefetch: options.prefetch },
+      workerData: { koffiPath: require.resolve('koffi'), prefetch: options.prefetch },
     });
     this.startAnswer = new Promise<StartMessage>((resolve, reject) => {
       this.pending.set(0, { resolve: resolve as (v: unknown) => void, reject });
@@ -224,7 +205,8 @@ export class KeyringThread {
     }
     const { init, prefetched } = await this.startAnswer;
     if (init.code !== undefined) throw new KeyringThreadError(init.message ?? 'the keyring thread failed', init.code);
-    return { joined: init.joined ?? null, prefetched };
+    if (!init.joined) throw new KeyringThreadError('the keyring thread did not say which session it joined', undefined);
+    return { joined: init.joined, prefetched };
   }
 
   private request<T>(msg: Record<string, unknown>): Promise<T> {
@@ -242,21 +224,10 @@ export class KeyringThread {
     return this.request<ReadResult>({ op: 'read', procRoot });
   }
 
-  /** One file, read on the thread (its credentials). */
-  readText(path: string): Promise<FileText> {
-    return this.request<FileText>({ op: 'readText', path });
-  }
-
   /** KEYCTL_DESCRIBE of each id, in the order asked, in one message. */
   describe(ids: readonly number[]): Promise<DescribeOutcome[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.request<DescribeOutcome[]>({ op: 'describe', ids });
-  }
-
-  /** KEYCTL_READ of each keyring, in the order asked, in one message. */
-  readMembers(ids: readonly number[]): Promise<MembersOutcome[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.request<MembersOutcome[]>({ op: 'readMembers', ids });
   }
 
   /** KEYCTL_GET_KEYRING_ID(-1/-2/-3, create=0) on the thread (see anchors.ts). */

@@ -26,7 +26,7 @@ export class NonPossessingReader implements ProcReader {
    *   /proc/keys while the caller is still loading its own modules (a one-shot CLI scan starts sooner).
    */
   constructor(prefetch?: string) {
-    this.thread = new KeyringThread({ join: true, prefetch });
+    this.thread = new KeyringThread({ prefetch });
     if (prefetch !== undefined) {
       const result = this.thread.started().then(({ prefetched }) => prefetched as ReadResult);
       result.catch(() => undefined); // reported by the read() that takes it
