@@ -27,16 +27,22 @@ export function flagMaskOf(flags: string): number {
   return mask;
 }
 
-/** One row's /proc/keys fields, for adding a row that did not come from parsing a table (possessor-only keys). */
-export interface RowFields {
+/** One /proc/keys record as an object: what a table row holds (procKeys.ts parseProcKeys makes these). */
+export interface ProcKeyLine {
+  /** Serial, parsed from hex. */
   id: number;
+  /** Exactly the 7-character flag column, e.g. 'I--Q---'. */
   flags: string;
   usage: number;
+  /** 'perm' | 'expd' | /^\d+[smhdw]$/ (rounded down by the kernel). */
   timeout: string;
+  /** Permission mask, parsed from hex, unsigned 32-bit. */
   perm: number;
   uid: number;
   gid: number;
+  /** The type column as printed (at most 9 characters, trailing spaces trimmed). */
   typeCut: string;
+  /** Everything after the type column: description + type-specific suffix, as printed. */
   rest: string;
 }
 
@@ -185,7 +191,7 @@ export class KeyTable {
   }
 
   /** Appends a row from its fields (a key found outside a parse). */
-  addFields(f: RowFields, readAt: number): number {
+  addFields(f: ProcKeyLine, readAt: number): number {
     const row = this.addRow(f.id, this.sourceOf(f.rest), this.timeoutOf(f.timeout), this.typeCutOf(f.typeCut));
     this.flagMask[row] = Math.max(0, flagMaskOf(f.flags));
     this.usage[row] = f.usage;

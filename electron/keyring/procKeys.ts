@@ -22,27 +22,11 @@
 // Cost: one pass with indexOf and charCodeAt, no regex and no split, straight into the columns of a
 // KeyTable (keyTable.ts): no object per record. Flag strings and type columns are shared between records.
 // 40k records take ~35 ms cold (Node 20, small VM), about half of what one object per record cost.
-import { FLAG_LETTERS, KeyTable } from './keyTable';
+import { FLAG_LETTERS, KeyTable, type ProcKeyLine } from './keyTable';
 import type { NameCache } from './nameCache';
 import { fullTypeName } from './typeNames';
 
-export interface ProcKeyLine {
-  /** Serial, parsed from hex. */
-  id: number;
-  /** Exactly the 7-character flag column, e.g. 'I--Q---'. */
-  flags: string;
-  usage: number;
-  /** 'perm' | 'expd' | /^\d+[smhdw]$/ (rounded down by the kernel). */
-  timeout: string;
-  /** Permission mask, parsed from hex, unsigned 32-bit. */
-  perm: number;
-  uid: number;
-  gid: number;
-  /** The type column as printed (at most 9 characters, trailing spaces trimmed). */
-  typeCut: string;
-  /** Everything after the type column: description + type-specific suffix, as printed. */
-  rest: string;
-}
+export type { ProcKeyLine } from './keyTable';
 
 export interface ProcKeysParseError {
   /** 1-based number of the text line where the bad record starts. */
