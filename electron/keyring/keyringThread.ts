@@ -100,6 +100,9 @@ parentPort.on('message', (msg) => {
 });
 `;
 
+/** How long close() waits for a thread that has not started yet (it boots in well under a second). */
+const CLOSE_WAIT_MS = 10_000;
+
 export interface KeyringThreadOptions {
   /** A proc root to read at once and send with the start answer, unasked. */
   prefetch?: string;
@@ -235,8 +238,16 @@ export class KeyringThread {
     return this.request<ProcessAnchors>({ op: 'anchors' });
   }
 
+  /**
+   * Stops the thread, once it has started: terminating a thread while it is still loading koffi's native
+   * module aborts the whole process (the addon's initialisation cannot throw into a terminating thread;
+   * seen in CI when a test closed an unused scanner at once).
+   */
   async close(): Promise<void> {
     this.failure ??= new Error('the keyring thread was closed');
+    this.startWanted = true; // keeps the process alive until the thread has started
+    this.updateRef();
+    await Promise.race([this.startAnswer.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     await this.worker.terminate();
   }
 }
