@@ -1,6 +1,6 @@
 // The command-line entry (bin/keyring-browser calls main(argv)). Never imports electron.
 import { join, resolve } from 'node:path';
-import { NonPossessingReader, takePrestartedReader } from '../keyring/nonPossessingReader';
+import { NonPossessingReader } from '../keyring/nonPossessingReader';
 import { takePrestartedSnapshot } from '../keyring/prestart';
 import { Scanner } from '../keyring/scanner';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
@@ -42,7 +42,7 @@ async function run(command: Command, io: Io): Promise<number> {
       // bin/keyring-browser has started the read already, on libuv's pool thread in an empty session of its
       // own (keyring/prestart.ts); this thread possesses. Without that (tests) a reader thread reads.
       const pre = takePrestartedSnapshot();
-      const reader = pre?.reader ?? takePrestartedReader(procRoot) ?? new NonPossessingReader(procRoot);
+      const reader = pre?.reader ?? new NonPossessingReader(procRoot);
       // One shot: no name cache. A helper thread is stopped but not waited for (it is unref'd).
       const scanner = new Scanner({ reader, procRoot, cacheNames: false });
       try {

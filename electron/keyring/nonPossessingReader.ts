@@ -5,10 +5,9 @@
 // Why a thread: the kernel decides possession by searching the reader's keyrings for every key it shows,
 // so a reader that possesses 40k keys in 400 keyrings pays keys × keyrings (seconds). Credentials are
 // per-thread in Linux: KEYCTL_JOIN_SESSION_KEYRING in this thread changes only its creds (verified: the
-// main thread's @s is unchanged after the thread joined). It is kept alive between polls.
-//
-// Types and the thread only: this module must not load koffi on the caller's thread before the thread
-// starts (CLI start-up).
+// main thread's @s is unchanged after the thread joined). It is kept alive between polls: the app and
+// `serve` use it; the one-shot CLI uses libuv's pool thread instead (poolReader.ts), which costs nothing to
+// start.
 import { KeyringThread } from './keyringThread';
 import type { DescribeOutcome, ProcReader, ReadResult } from './sides';
 
@@ -23,7 +22,7 @@ export class NonPossessingReader implements ProcReader {
 
   /**
    * @param prefetch a proc root to read right away: the helper thread boots, joins its session and reads
-   *   /proc/keys while the caller is still loading its own modules (a one-shot CLI scan starts sooner).
+   *   /proc/keys while the caller gets on with other work.
    */
   constructor(prefetch?: string) {
     this.thread = new KeyringThread({ prefetch });
@@ -68,25 +67,4 @@ export class NonPossessingReader implements ProcReader {
   close(): Promise<void> {
     return this.thread.close();
   }
-}
-
-let prestarted: NonPossessingReader | null = null;
-let prestartedRoot: string | null = null;
-
-/**
- * Starts a reader (booting its thread and reading `procRoot`) before the caller loads the rest of its
- * modules, so the thread's start-up overlaps the main thread's.
- */
-export function prestartReader(procRoot: string): void {
-  if (prestarted) return;
-  prestarted = new NonPossessingReader(procRoot);
-  prestartedRoot = procRoot;
-}
-
-/** The prestarted reader, once, if it was started for this proc root. */
-export function takePrestartedReader(procRoot: string): NonPossessingReader | null {
-  const reader = prestartedRoot === procRoot ? prestarted : null;
-  prestarted = null;
-  prestartedRoot = null;
-  return reader;
 }

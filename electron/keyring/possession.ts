@@ -95,14 +95,7 @@ export function walkPossession<K>(
   }
 }
 
-/** Every id reachable from `roots` through member lists (no permission or depth limit): for `orphan`. */
-export function reachableFrom(roots: Iterable<number>, members: ReadonlyMap<number, readonly number[] | null | undefined>): Set<number> {
-  const seen = new Set<number>();
-  walkReachable([...roots], (id) => members.get(id), (id) => (seen.has(id) ? false : (seen.add(id), true)));
-  return seen;
-}
-
-/** The walk behind reachableFrom, over any handle; `visit` returns false for a key already seen. */
+/** Every key reachable from `roots` through member lists (no permission or depth limit: for `orphan`), over any handle; `visit` returns false for a key already seen. */
 export function walkReachable<K>(roots: readonly K[], membersOf: (key: K) => ArrayLike<K> | null | undefined, visit: (key: K) => boolean): void {
   const stack: K[] = [];
   for (const r of roots) if (visit(r)) stack.push(r);
