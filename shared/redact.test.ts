@@ -2,23 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aliasFor, buildRedaction, isKernelAssignedName, REDACTED_ID_BASE, redactSnapshot } from './redact';
 import type { KeyInfo, Snapshot } from './snapshot';
+import { testKey } from './testing';
 
+/** A user key owned by uid 1000 (the snapshot's own uid below). */
 function key(id: number, description: string, extra: Partial<KeyInfo> = {}): KeyInfo {
-  return {
-    id,
-    type: 'user',
-    description,
-    uid: 1000,
-    gid: 1000,
-    perm: 0x3f010000,
-    flags: 'I--Q---',
-    usage: 1,
-    timeout: 'perm',
-    expiresAt: null,
-    possessed: true,
-    orphan: false,
-    ...extra,
-  };
+  return testKey(id, { description, uid: 1000, gid: 1000, ...extra });
 }
 const ring = (id: number, description: string, links: number[] | null, extra: Partial<KeyInfo> = {}) =>
   key(id, description, { type: 'keyring', links, ...extra });

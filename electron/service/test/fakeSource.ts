@@ -1,24 +1,11 @@
 // A SnapshotSource for tests: scans return scripted snapshots (or failures), optionally held open
 // until the test releases them, and it counts how many scans ran at once.
 import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
+import { testKey } from '../../../shared/testing';
 import type { SnapshotSource } from '../../keyring/source';
 
 export function fakeKey(id: number, extra: Partial<KeyInfo> = {}): KeyInfo {
-  return {
-    id,
-    type: 'user',
-    description: `key ${id}`,
-    uid: 0,
-    gid: 0,
-    perm: 0x3f010000,
-    flags: 'I------',
-    usage: 1,
-    timeout: 'perm',
-    expiresAt: null,
-    possessed: true,
-    orphan: false,
-    ...extra,
-  };
+  return testKey(id, { description: `key ${id}`, flags: 'I------', ...extra });
 }
 
 export function fakeSnapshot(keys: KeyInfo[], takenAt = 1_700_000_000_000): Snapshot {
