@@ -1,7 +1,7 @@
 // The command-line entry (bin/keyring-browser calls main(argv)). Never imports electron.
 import { join, resolve } from 'node:path';
 import { NonPossessingReader } from '../keyring/nonPossessingReader';
-import { takePrestartedSnapshot } from '../keyring/prestart';
+import { takePrestartedReader } from '../keyring/prestart';
 import { Scanner } from '../keyring/scanner';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { fdWriter } from './stdoutWriter';
@@ -41,8 +41,7 @@ async function run(command: Command, io: Io): Promise<number> {
       const procRoot = process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
       // bin/keyring-browser has started the read already, on libuv's pool thread in an empty session of its
       // own (keyring/prestart.ts); this thread possesses. Without that (tests) a reader thread reads.
-      const pre = takePrestartedSnapshot();
-      const reader = pre?.reader ?? new NonPossessingReader(procRoot);
+      const reader = takePrestartedReader() ?? new NonPossessingReader(procRoot);
       // One shot: no name cache. A helper thread is stopped but not waited for (it is unref'd).
       const scanner = new Scanner({ reader, procRoot, cacheNames: false });
       try {

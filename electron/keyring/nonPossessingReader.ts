@@ -11,8 +11,6 @@
 import { KeyringThread } from './keyringThread';
 import type { DescribeOutcome, ProcReader, ReadResult } from './sides';
 
-export type { DescribeOutcome, ReadResult } from './sides';
-
 export class NonPossessingReader implements ProcReader {
   private readonly thread: KeyringThread;
   /** Keyrings that exist only because of this helper (its joined session keyring, a thread keyring): never shown. */

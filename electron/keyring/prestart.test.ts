@@ -1,4 +1,4 @@
-// prestartSnapshot has libuv's pool thread join a session of its own (for good), so it runs only in child
+// prestartReader has libuv's pool thread join a session of its own (for good), so it runs only in child
 // processes (plain node on the compiled dist/, as bin/keyring-browser does: `npm run build:node`), with a
 // one-thread pool as bin/keyring-browser sets it. A child inherits this test's session keyring, where the
 // test puts its keys.
@@ -30,7 +30,7 @@ function inChild(body: string, env: Record<string, string> = {}): unknown {
   return JSON.parse(r.stdout);
 }
 
-describe.skipIf(!built)('prestartSnapshot (in a child process)', () => {
+describe.skipIf(!built)('prestartReader (in a child process)', () => {
   it('reads /proc/keys on the pool thread, which possesses nothing, while the main thread keeps possessing', () => {
     const session = freshSession();
     const visible = keyctl.addKey('user', 'visible key', Buffer.from('x'), session);
@@ -40,17 +40,17 @@ describe.skipIf(!built)('prestartSnapshot (in a child process)', () => {
     keyctl.setPerm(ring, 0x3f000000);
     const ids = JSON.stringify([session, visible, ring]);
     const out = inChild(`
-      const snap = prestart.prestartSnapshot('/proc');
-      const first = await snap.reader.read('/proc');
-      const again = await snap.reader.read('/proc');
+      const reader = prestart.prestartReader('/proc');
+      const first = await reader.read('/proc');
+      const again = await reader.read('/proc');
       return {
         read: linesFor(first.keys.text, ${ids}),
         again: linesFor(again.keys.text, ${ids}),
         keyUsers: first.keyUsers && first.keyUsers.text !== undefined,
-        readerDescribes: (await snap.reader.describe([${visible}, ${inner}, 0x7ffffff0])).map((o) => o.code || o.description.description),
+        readerDescribes: (await reader.describe([${visible}, ${inner}, 0x7ffffff0])).map((o) => o.code || o.description.description),
         mainReads: codeOf(() => keyctl.readKeyringMembers(${ring})),
         mainSession: keyctl.getKeyringId(-3, false),
-        helperKeyIds: await snap.reader.helperKeyIds(),
+        helperKeyIds: await reader.helperKeyIds(),
       };
     `, { UV_THREADPOOL_SIZE: '1' }) as {
       read: number[];
@@ -79,8 +79,8 @@ describe.skipIf(!built)('prestartSnapshot (in a child process)', () => {
 
   it('carries a missing proc root as ENOENT in the first read, not as a throw', () => {
     const out = inChild(`
-      const snap = prestart.prestartSnapshot('/nonexistent-proc');
-      return snap && (await snap.reader.read('/nonexistent-proc'));
+      const reader = prestart.prestartReader('/nonexistent-proc');
+      return reader && (await reader.read('/nonexistent-proc'));
     `);
     expect(out).toMatchObject({ keys: { code: 'ENOENT' }, keyUsers: null });
   });
@@ -88,9 +88,9 @@ describe.skipIf(!built)('prestartSnapshot (in a child process)', () => {
   it('hands the prestarted reader out once', () => {
     const out = inChild(`
       prestart.prestart('/proc');
-      const first = prestart.takePrestartedSnapshot();
-      const second = prestart.takePrestartedSnapshot();
-      return { first: first !== null && typeof first.reader.read === 'function', second };
+      const first = prestart.takePrestartedReader();
+      const second = prestart.takePrestartedReader();
+      return { first: first !== null && typeof first.read === 'function', second };
     `);
     expect(out).toEqual({ first: true, second: null });
   });

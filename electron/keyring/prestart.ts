@@ -4,32 +4,30 @@
 // Imports are kept minimal: this module loads before the CLI and the scanner.
 import { PoolReader } from './poolReader';
 
-export interface PrestartedSnapshot {
-  /** The non-possessing side, its first read under way. */
-  reader: PoolReader;
-}
-
-/** Null (never a throw) when the reader cannot start (koffi missing, ...): the CLI then takes the normal path. */
-export function prestartSnapshot(procRoot: string): PrestartedSnapshot | null {
+/**
+ * The non-possessing side with its first read under way. Null (never a throw) when it cannot start (koffi
+ * missing, ...): the CLI then takes the normal path.
+ */
+export function prestartReader(procRoot: string): PoolReader | null {
   try {
-    return { reader: new PoolReader(procRoot) };
+    return new PoolReader(procRoot);
   } catch {
     return null;
   }
 }
 
-let prestarted: PrestartedSnapshot | null = null;
+let prestarted: PoolReader | null = null;
 let prestartedRoot: string | null = null;
 
-/** Runs prestartSnapshot once for the process, keeping its result for takePrestartedSnapshot. */
+/** Runs prestartReader once for the process, keeping its result for takePrestartedReader. */
 export function prestart(procRoot: string): void {
   if (prestartedRoot !== null) return;
   prestartedRoot = procRoot;
-  prestarted = prestartSnapshot(procRoot);
+  prestarted = prestartReader(procRoot);
 }
 
 /** The prestarted reader, once (null when there was none); its primed read is used only for its own root. */
-export function takePrestartedSnapshot(): PrestartedSnapshot | null {
+export function takePrestartedReader(): PoolReader | null {
   const taken = prestarted;
   prestarted = null;
   return taken;

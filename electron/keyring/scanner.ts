@@ -61,9 +61,7 @@ export interface ScannerOptions {
   procRoot?: string;
   /** The non-possessing side (default: a helper thread that joins an empty session keyring). */
   reader?: ProcReader;
-  /** The possessing side (default: the calling thread, through `ops`). */
-  possessing?: PossessingSide;
-  /** The calling thread's kernel calls when it is the possessing side (tests spy on them). */
+  /** The calling thread's kernel calls: it is the possessing side (tests spy on them). */
   ops?: PossessingOps;
   /** Override the thread anchor (a scanning worker passes its creator's thread keyring). */
   threadKeyring?: number | null;
@@ -104,7 +102,7 @@ export class Scanner {
   constructor(private readonly options: ScannerOptions = {}) {
     this.procRoot = options.procRoot ?? defaultProcRoot();
     this.reader = options.reader ?? new NonPossessingReader();
-    this.possessing = options.possessing ?? inThreadPossessingSide(options.ops);
+    this.possessing = inThreadPossessingSide(options.ops);
     this.now = options.now ?? Date.now;
     this.names = new NameCache(options.cacheNames ?? true);
     this.possessingProc = new PossessingProcKeys(this.procRoot, this.now, (root) => this.possessing.readProcKeys(root));
@@ -151,10 +149,6 @@ export class Scanner {
     trace('read');
     const table = this.tableOf(first, hidden);
     trace('parse');
-    // Ask for the keyrings' members now: the possessing side works on them while this thread resolves names.
-    const early = table.keyringIds();
-    const earlyMembers = early.length > 0 ? this.possessing.readMembers(early) : Promise.resolve([]);
-    earlyMembers.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
     const quotas = parseQuotas(first);
     stats.describedByReader += await this.resolveNames(table, 0);
     trace('names');
@@ -188,10 +182,6 @@ export class Scanner {
         memberRows.set(outcome.id, rows);
       }
     };
-    const earlyAnswer = await earlyMembers;
-    trace(`members of ${early.length} keyrings arrived`);
-    record(earlyAnswer);
-    trace(`members of ${early.length} keyrings`);
     let reread = false;
 
     while (queue.length > 0 || unknown.size > 0) {

@@ -6,11 +6,10 @@
 //  - the possessing side (PossessingSide): the credentials the snapshot is taken for (the app's, the CLI
 //    caller's). It answers which thread/process/session keyrings they have, reads keyrings' member lists
 //    (few), and DESCRIBEs the few members the non-possessing side may not view (possessor-only view).
-// Credentials are per thread in Linux, so each side is a thread: the scanning thread possesses, and a
-// helper thread that joined an empty session reads: a worker thread in the app and `serve`
-// (nonPossessingReader.ts), libuv's single pool thread in the one-shot CLI (poolReader.ts), which costs
-// nothing to start.
-// Both sides answer in batches: one message per batch when the side is another thread.
+// Credentials are per thread in Linux, so each side is a thread: the scanning thread possesses
+// (possessingSide.ts), and a helper thread that joined an empty session reads: a worker thread in the app
+// and `serve` (nonPossessingReader.ts), libuv's single pool thread in the one-shot CLI (poolReader.ts),
+// which costs nothing to start. Both answer in batches: one message per batch from the worker thread.
 import type { ProcessAnchors } from './anchors';
 import type { KeyDescription } from './keyctl';
 
