@@ -15,6 +15,7 @@ import { rendererCsp, securityHeaders } from '../csp';
 import type { SnapshotSource } from '../keyring/source';
 import { KeyringService } from '../service/keyringService';
 import { hostChecker, isLoopbackHost, newAccessToken, originMatchesHost, tokenMatches, urlHost } from './access';
+import { parseRequestTarget, shownTarget } from './requestTarget';
 import { sendStatic } from './staticFiles';
 import { attachConnection } from './wsConnection';
 
@@ -40,7 +41,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-type Verdict = { ok: true } | { ok: false; status: 401 | 403; reason: string };
+type Refusal = { ok: false; status: 400 | 401 | 403; reason: string };
+type Verdict = { ok: true } | Refusal;
+
+const STATUS_TEXT: Record<Refusal['status'], string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' };
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const log = options.log ?? (() => {});
@@ -58,9 +62,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     'Cache-Control': 'no-store',
   });
 
-  const authorize = (req: IncomingMessage, url: URL): Verdict => {
+  const authorize = (req: IncomingMessage, query: URLSearchParams): Verdict => {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const given = bearer ?? url.searchParams.get(TOKEN_QUERY_PARAM);
+    const given = bearer ?? query.get(TOKEN_QUERY_PARAM);
     if (!given) return { ok: false, status: 401, reason: 'no access token' };
     if (!tokenMatches(token, given)) return { ok: false, status: 403, reason: 'wrong access token' };
     return { ok: true };
@@ -69,18 +73,31 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const checkHost = (req: IncomingMessage): Verdict =>
     hostAllowed(req.headers.host) ? { ok: true } : { ok: false, status: 403, reason: `Host ${JSON.stringify(req.headers.host)} is not this server` };
 
-  const refuse = (req: IncomingMessage, verdict: Exclude<Verdict, { ok: true }>): void =>
-    log(`serve: refused ${req.method ?? ''} ${new URL(req.url ?? '/', 'http://x').pathname} from ${req.socket.remoteAddress}: ${verdict.reason}`);
+  /** The start of every log line about one request: method, target (path only: the query may hold the token), peer. */
+  const describe = (req: IncomingMessage): string =>
+    `${JSON.stringify(String(req.method ?? '').slice(0, 16))} ${shownTarget(req.url)} from ${req.socket.remoteAddress ?? '?'}`;
+
+  const refuse = (req: IncomingMessage, verdict: Refusal): void => log(`serve: refused ${describe(req)}: ${verdict.reason}`);
+
+  /** A fault in one request is logged in one line and ends that request only, never the process. */
+  const fault = (req: IncomingMessage, err: unknown): void => {
+    try {
+      log(`serve: ${describe(req)} failed: ${err instanceof Error ? err.message : String(err)}`.replace(/[\r\n]+/g, ' '));
+    } catch {
+      // A throwing log sink must not turn one bad request into a dead server either.
+    }
+  };
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
     const headers = headersFor(req);
-    const deny = (verdict: Exclude<Verdict, { ok: true }>): void => {
+    const deny = (verdict: Refusal): void => {
       refuse(req, verdict);
       const extra: Record<string, string> = verdict.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
       res.writeHead(verdict.status, { ...headers, ...extra, 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(`${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}: ${verdict.reason}\n`);
+      res.end(`${STATUS_TEXT[verdict.status]}: ${verdict.reason}\n`);
     };
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return deny({ ok: false, status: 400, reason: target.reason });
     const host = checkHost(req);
     if (!host.ok) return deny(host);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -88,15 +105,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       res.end();
       return;
     }
-    if (url.pathname.startsWith('/api/')) {
-      const access = authorize(req, url);
+    const { path, query } = target;
+    if (path.startsWith('/api/')) {
+      const access = authorize(req, query);
       if (!access.ok) return deny(access);
       // A cross-site page must not read data even if it somehow had the token.
       if (req.headers.origin && !originMatchesHost(req.headers.origin, req.headers.host)) {
         return deny({ ok: false, status: 403, reason: 'foreign Origin' });
       }
-      const data =
-        url.pathname === '/api/snapshot' ? await service.getSnapshot() : url.pathname === '/api/status' ? await service.getStatus() : undefined;
+      const data = path === '/api/snapshot' ? await service.getSnapshot() : path === '/api/status' ? await service.getStatus() : undefined;
       if (data === undefined) {
         res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
         res.end('Not found\n');
@@ -107,41 +124,55 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
-    if (url.pathname === WS_PATH) {
+    if (path === WS_PATH) {
       res.writeHead(426, { ...headers, Upgrade: 'websocket' });
       res.end();
       return;
     }
-    await sendStatic(res, options.staticDir, url.pathname, headers, req.method === 'HEAD');
+    await sendStatic(res, options.staticDir, path, headers, req.method === 'HEAD');
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_REQUEST_BYTES });
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    const verdict: Verdict = (() => {
-      const host = checkHost(req);
-      if (!host.ok) return host;
-      if (url.pathname !== WS_PATH) return { ok: false, status: 403, reason: 'no WebSocket here' };
-      if (!originMatchesHost(req.headers.origin, req.headers.host)) {
-        return { ok: false, status: 403, reason: `Origin ${JSON.stringify(req.headers.origin)} is not this server` };
-      }
-      return authorize(req, url);
-    })();
-    if (!verdict.ok) {
-      refuse(req, verdict);
-      const text = verdict.status === 401 ? 'Unauthorized' : 'Forbidden';
-      socket.end(`HTTP/1.1 ${verdict.status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
+  const upgradeVerdict = (req: IncomingMessage): Verdict => {
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return { ok: false, status: 400, reason: target.reason };
+    const host = checkHost(req);
+    if (!host.ok) return host;
+    if (target.path !== WS_PATH) return { ok: false, status: 403, reason: 'no WebSocket here' };
+    if (!originMatchesHost(req.headers.origin, req.headers.host)) {
+      return { ok: false, status: 403, reason: `Origin ${JSON.stringify(req.headers.origin)} is not this server` };
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attachConnection(ws, service, { allowActions: options.allowActions }));
+    return authorize(req, target.query);
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // Node hands an upgrading socket over without its own error listener: a reset peer would otherwise
+    // raise an uncaught 'error'. ws adds its own once it takes the socket.
+    socket.on('error', () => socket.destroy());
+    try {
+      const verdict = upgradeVerdict(req);
+      if (!verdict.ok) {
+        refuse(req, verdict);
+        socket.end(`HTTP/1.1 ${verdict.status} ${STATUS_TEXT[verdict.status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => attachConnection(ws, service, { allowActions: options.allowActions }));
+    } catch (err) {
+      fault(req, err);
+      socket.destroy();
+    }
   };
 
   const server = createServer((req, res) => {
     onRequest(req, res).catch((err: unknown) => {
-      log(`serve: ${req.method ?? ''} ${new URL(req.url ?? '/', 'http://x').pathname} failed: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('Internal error\n');
+      fault(req, err);
+      try {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('Internal error\n');
+      } catch {
+        res.destroy();
+      }
     });
   });
   server.on('upgrade', onUpgrade);

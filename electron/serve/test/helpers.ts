@@ -1,6 +1,7 @@
 // Test helpers for serve: raw HTTP requests (fetch will not let a test forge a Host header) and
 // WebSocket clients that collect what the server says.
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,4 +102,51 @@ export class TestClient {
   close(): void {
     this.ws.close();
   }
+}
+
+/** What came back on a raw socket: the status of the first response (0 when none), and whether the server closed it. */
+export interface RawAnswer {
+  status: number;
+  text: string;
+}
+
+/**
+ * Sends bytes exactly as given (no client library to tidy a malformed request line) and resolves with the
+ * first response's status once its head has arrived, or when the server closes the socket.
+ */
+export function rawRequest(port: number, bytes: string | Buffer, timeoutMs = 5000): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1];
+      resolve({ status: status ? Number(status) : 0, text });
+    };
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms to ${JSON.stringify(String(bytes).slice(0, 80))}`));
+    }, timeoutMs);
+    socket.on('connect', () => socket.write(bytes));
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      if (text.includes('\r\n\r\n')) done();
+    });
+    socket.on('end', done);
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      // A reset after the answer arrived is the server hanging up on a bad request: still an answer.
+      if (text) done();
+      else reject(err);
+    });
+  });
+}
+
+/** The handshake a browser sends to open a WebSocket, for `target`. */
+export function upgradeRequest(target: string, host: string, extra = ''): string {
+  return (
+    `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Key: ${Buffer.from('0123456789abcdef').toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`
+  );
 }
