@@ -1,7 +1,7 @@
 // Mounted once in App: asks whether this connection may act, drops a read payload when the selection
 // changes, and wires the keyboard shortcuts, the `?` help, the tree rows' context menu and drag-to-move
 // (listened for on the document, so the tree itself needs no change). Renders the open dialog.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useApi } from '../apiContext';
 import { useKb } from '../store';
 import { dropPayloadOnSelectionChange, useActions } from './actionsStore';
@@ -30,6 +30,7 @@ function selectRowOf(el: Element | null): Element | null {
 export function ActionsRoot() {
   const api = useApi();
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
 
   useEffect(() => {
     let live = true;
@@ -99,7 +100,7 @@ export function ActionsRoot() {
 
   return (
     <>
-      {menu && <ContextMenu x={menu.x} y={menu.y} onClose={() => setMenu(null)} />}
+      {menu && <ContextMenu x={menu.x} y={menu.y} onClose={closeMenu} />}
       <DialogHost />
       <HelpOverlay />
     </>
