@@ -3,7 +3,8 @@ import react from '@vitejs/plugin-react';
 
 // Two projects: node-side code runs in forked processes, each of which joins its own anonymous
 // session keyring (electron/test/setupSession.ts) so tests never see each other's keys or the machine's;
-// renderer code runs in happy-dom.
+// renderer code runs in happy-dom. Before the node tests, dist/ is built from the sources
+// (electron/test/buildDist.ts): worker threads and child processes run the compiled code.
 export default defineConfig({
   test: {
     projects: [
@@ -14,6 +15,7 @@ export default defineConfig({
           environment: 'node',
           pool: 'forks',
           setupFiles: ['electron/test/setupSession.ts'],
+          globalSetup: ['electron/test/buildDist.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as keyctl from '../electron/keyring/keyctl';
 import { Scanner } from '../electron/keyring/scanner';
-import { createWorkerSnapshotSource } from '../electron/keyring/workerSource';
+import { createWorkerSnapshotSource } from '../electron/threads/scanThread';
 import { median, ms, printTable, readExtraTables, type BenchRow } from './table';
 import { runUiBench } from './ui';
 

@@ -7,7 +7,7 @@ import { rendererCsp, securityHeaders } from './csp';
 import { setupIpc } from './ipc/bindService';
 import { APP_HOST, APP_ENTRY_URL, APP_SCHEME, isAppUrl } from './ipc/trust';
 import type { SnapshotSource } from './keyring/source';
-import { createWorkerSnapshotSource } from './keyring/workerSource';
+import { createWorkerSnapshotSource } from './threads/scanThread';
 import { contentTypeOf, resolveStaticPath } from './serve/staticFiles';
 import { KeyringService } from './service/keyringService';
 import type * as CaptureModule from './capture';

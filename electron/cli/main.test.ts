@@ -139,9 +139,10 @@ describe.skipIf(!built)('bin/keyring-browser as a process', () => {
     expect(none.stderr).toMatch(/no key management/);
   });
 
-  it('snapshot --json as a process sees what the caller possesses, though its main thread reads from a fresh session', () => {
-    // bin/keyring-browser swaps the sides (electron/keyring/prestart.ts): the main thread joins an empty
-    // session to read /proc/keys, a thread that kept our credentials reads the keyrings. A possessor-only
+  it('snapshot --json as a process sees what the caller possesses, though /proc/keys is read from a fresh session', () => {
+    // bin/keyring-browser starts the reader first (electron/threads/prestart.ts): libuv's single pool thread
+    // joins an empty session and reads /proc/keys, the main thread keeps our credentials and reads the
+    // keyrings. A possessor-only
     // keyring proves the possessing side is really ours; the output must be the same as in-process.
     const session = freshSession();
     const ring = keyctl.addKey('keyring', 'possessor only', null, session);

@@ -1,14 +1,14 @@
 // The command-line entry (bin/keyring-browser calls main(argv)). Never imports electron.
 import { join, resolve } from 'node:path';
-import { NonPossessingReader } from '../keyring/nonPossessingReader';
-import { takePrestartedReader } from '../keyring/prestart';
+import { takePrestartedReader } from '../threads/prestart';
+import { ReaderThread } from '../threads/readerThread';
 import { Scanner } from '../keyring/scanner';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { fdWriter } from './stdoutWriter';
 import { renderTree } from './tree';
 import type * as ScreenshotModule from './screenshot';
 import type * as ServerModule from '../serve/server';
-import type * as WorkerSourceModule from '../keyring/workerSource';
+import type * as WorkerSourceModule from '../threads/scanThread';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -40,8 +40,8 @@ async function run(command: Command, io: Io): Promise<number> {
     case 'snapshot': {
       const procRoot = process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
       // bin/keyring-browser has started the read already, on libuv's pool thread in an empty session of its
-      // own (keyring/prestart.ts); this thread possesses. Without that (tests) a reader thread reads.
-      const reader = takePrestartedReader() ?? new NonPossessingReader(procRoot);
+      // own (threads/prestart.ts); this thread possesses. Without that (tests) a reader thread reads.
+      const reader = takePrestartedReader() ?? new ReaderThread({ prefetch: procRoot });
       // One shot: no name cache. A helper thread is stopped but not waited for (it is unref'd).
       const scanner = new Scanner({ reader, procRoot, cacheNames: false });
       try {
@@ -99,7 +99,7 @@ async function serveUntilSignal(options: { port: number; host: string; intervalM
   // Loaded here so `snapshot` does not pay for the HTTP stack.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { startServer } = require('../serve/server') as typeof ServerModule;
-  const { createWorkerSnapshotSource } = require('../keyring/workerSource') as typeof WorkerSourceModule;
+  const { createWorkerSnapshotSource } = require('../threads/scanThread') as typeof WorkerSourceModule;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const source = createWorkerSnapshotSource();
   const server = await startServer({

@@ -10,7 +10,7 @@ import { readKeyDetails } from '../service/keyDetails';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createWorkerSnapshotSource } from '../keyring/workerSource';
+import { createWorkerSnapshotSource } from '../threads/scanThread';
 import { startServer } from '../serve/server';
 import { appDir } from './app';
 import type { ScreenshotArgs } from './args';

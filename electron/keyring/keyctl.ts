@@ -1,18 +1,10 @@
 // keyctl(2), add_key(2) and request_key(2) through koffi. There is no glibc wrapper for them, so we call
 // libc's syscall() with one typed declaration per call shape (faster than the variadic form, and safe on
 // x86_64 and aarch64 where glibc's syscall() just moves registers).
-import type * as Koffi from 'koffi' with { 'resolution-mode': 'import' };
 import { errnoName, KeyctlError } from './keyctlError';
+import { koffi, libc, syscallNumbers, type SyscallNumbers } from './libc';
 
-// koffi ships ESM-typed declarations; at run time its CommonJS entry is what a CommonJS build loads.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const koffi: typeof Koffi = require('koffi');
 export { KeyctlError, isVanished, isVanishedCode, formatKeyId } from './keyctlError';
-
-const SYSCALLS: Record<string, { addKey: number; requestKey: number; keyctl: number; openat: number }> = {
-  x64: { addKey: 248, requestKey: 249, keyctl: 250, openat: 257 },
-  arm64: { addKey: 217, requestKey: 218, keyctl: 219, openat: 56 },
-};
 
 /** KEYCTL_* operation numbers (include/uapi/linux/keyctl.h). */
 export const KEYCTL = {
@@ -52,7 +44,7 @@ export const KEY_SPEC = {
 type AsyncForm<A extends unknown[]> = (...args: [...A, (err: unknown, result: number) => void]) => void;
 
 interface Native {
-  nr: { addKey: number; requestKey: number; keyctl: number; openat: number };
+  nr: SyscallNumbers;
   ints: (nr: number, op: number, a: number, b: number, c: number, d: number) => number;
   withBuffer: ((nr: number, op: number, id: number, buf: Buffer | null, len: number, d: number) => number) & {
     async: AsyncForm<[number, number, number, Buffer | null, number, number]>;
@@ -72,22 +64,21 @@ let native: Native | null = null;
 
 function load(): Native {
   if (native) return native;
-  const nr = SYSCALLS[process.arch];
-  if (!nr) throw new Error(`keyctl: unsupported architecture ${process.arch} (x64 and arm64 are supported)`);
-  const libc = koffi.load('libc.so.6');
+  const nr = syscallNumbers();
+  const lib = libc();
   native = {
     nr,
-    ints: libc.func('long syscall(long nr, long op, long a, long b, long c, long d)'),
-    withBuffer: libc.func('long syscall(long nr, long op, long id, void *buf, long len, long d)'),
-    withName: libc.func('long syscall(long nr, long op, const char *name)'),
-    bufferFirst: libc.func('long syscall(long nr, long op, void *buf, long len)'),
-    search: libc.func('long syscall(long nr, long op, long ring, const char *type, const char *desc, long dest)'),
-    addKey: libc.func('long syscall(long nr, const char *type, const char *desc, void *payload, size_t plen, long ring)'),
-    openat: libc.func('long syscall(long nr, int dirfd, const char *path, int flags, int mode)'),
-    fdopen: libc.func('void *fdopen(int fd, const char *mode)'),
-    fread: libc.func('size_t fread(void *buf, size_t size, size_t count, void *stream)'),
-    ferror: libc.func('int ferror(void *stream)'),
-    fclose: libc.func('int fclose(void *stream)'),
+    ints: lib.func('long syscall(long nr, long op, long a, long b, long c, long d)'),
+    withBuffer: lib.func('long syscall(long nr, long op, long id, void *buf, long len, long d)'),
+    withName: lib.func('long syscall(long nr, long op, const char *name)'),
+    bufferFirst: lib.func('long syscall(long nr, long op, void *buf, long len)'),
+    search: lib.func('long syscall(long nr, long op, long ring, const char *type, const char *desc, long dest)'),
+    addKey: lib.func('long syscall(long nr, const char *type, const char *desc, void *payload, size_t plen, long ring)'),
+    openat: lib.func('long syscall(long nr, int dirfd, const char *path, int flags, int mode)'),
+    fdopen: lib.func('void *fdopen(int fd, const char *mode)'),
+    fread: lib.func('size_t fread(void *buf, size_t size, size_t count, void *stream)'),
+    ferror: lib.func('int ferror(void *stream)'),
+    fclose: lib.func('int fclose(void *stream)'),
   };
   return native;
 }

@@ -19,7 +19,7 @@ const KEYCTL_OPS: PossessingOps = {
 };
 
 /** Runs `op` on each id; a KeyctlError becomes that id's errno name, anything else propagates. */
-function eachId<T>(ids: readonly number[], op: (id: number) => T): Array<T | { id: number; code: string }> {
+export function eachId<T>(ids: readonly number[], op: (id: number) => T): Array<T | { id: number; code: string }> {
   return ids.map((id) => {
     try {
       return op(id);

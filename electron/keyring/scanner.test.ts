@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import * as keyctl from './keyctl';
-import { NonPossessingReader } from './nonPossessingReader';
+import { ReaderThread } from '../threads/readerThread';
 import { Scanner, scanSnapshot, type ProcReader } from './scanner';
 import { freshSession, keyctlCli, ownProcKeys, pick, prng } from './test/kernelHelpers';
 
@@ -151,7 +151,7 @@ describe('scanner against the kernel', () => {
   });
 
   it('never shows the helper thread’s own session keyring, and leaves this thread’s credentials alone', async () => {
-    const reader = new NonPossessingReader();
+    const reader = new ReaderThread();
     const s = new Scanner({ reader });
     try {
       const snap = await s.scan();
@@ -252,7 +252,7 @@ describe('scanner against the kernel', () => {
 
   it('reuses names between polls and DESCRIBEs only ambiguous keys', async () => {
     const describes: number[] = [];
-    const real = new NonPossessingReader();
+    const real = new ReaderThread();
     const reader: ProcReader = {
       helperKeyIds: () => real.helperKeyIds(),
       read: (root) => real.read(root),

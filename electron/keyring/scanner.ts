@@ -36,7 +36,6 @@ import { isVanishedCode, type KeyDescription } from './keyctl';
 import { KeyTable } from './keyTable';
 import { parseKeyUsers } from './keyUsers';
 import { NameCache } from './nameCache';
-import { NonPossessingReader } from './nonPossessingReader';
 import { readPinEnvironmentAsync } from './pinEnvironment';
 import { annotatePins } from './pins';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
@@ -46,6 +45,7 @@ import { descriptionFromRest, nameFromText, parseProcKeysInto } from './procKeys
 import { snapshotOf, type ScanState } from './scanState';
 import type { MembersOutcome, PossessingSide, ProcReader, ReadResult } from './sides';
 import { writeSnapshotJson } from './snapshotJson';
+import { ReaderThread } from '../threads/readerThread';
 import { fullTypeName } from './typeNames';
 
 export type { ProcReader } from './sides';
@@ -101,7 +101,7 @@ export class Scanner {
 
   constructor(private readonly options: ScannerOptions = {}) {
     this.procRoot = options.procRoot ?? defaultProcRoot();
-    this.reader = options.reader ?? new NonPossessingReader();
+    this.reader = options.reader ?? new ReaderThread();
     this.possessing = inThreadPossessingSide(options.ops);
     this.now = options.now ?? Date.now;
     this.names = new NameCache(options.cacheNames ?? true);
@@ -396,7 +396,7 @@ function unavailable(procRoot: string, code: string | undefined, message: string
 
 /** One snapshot with a throwaway reader (the CLI's `snapshot`). The calling thread is the possessing side. */
 export async function scanSnapshot(options: ScannerOptions = {}): Promise<Snapshot> {
-  const reader = options.reader ?? new NonPossessingReader(options.procRoot ?? defaultProcRoot());
+  const reader = options.reader ?? new ReaderThread({ prefetch: options.procRoot ?? defaultProcRoot() });
   const scanner = new Scanner({ cacheNames: false, ...options, reader });
   try {
     return await scanner.scan();

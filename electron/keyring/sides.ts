@@ -8,7 +8,7 @@
 //    (few), and DESCRIBEs the few members the non-possessing side may not view (possessor-only view).
 // Credentials are per thread in Linux, so each side is a thread: the scanning thread possesses
 // (possessingSide.ts), and a helper thread that joined an empty session reads: a worker thread in the app
-// and `serve` (nonPossessingReader.ts), libuv's single pool thread in the one-shot CLI (poolReader.ts),
+// and `serve` (threads/readerThread.ts), libuv's single pool thread in the one-shot CLI (threads/poolReader.ts),
 // which costs nothing to start. Both answer in batches: one message per batch from the worker thread.
 import type { ProcessAnchors } from './anchors';
 import type { KeyDescription } from './keyctl';

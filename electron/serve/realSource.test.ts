@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import type { KeyringEvent } from '../../shared/api';
 import { createWsKeyringApi, serveWsUrl, type WebSocketLike, type WsKeyringApi } from '../../renderer/src/transport/wsClient';
 import { addKey, KEY_SPEC, revoke } from '../keyring/keyctl';
-import { createWorkerSnapshotSource } from '../keyring/workerSource';
+import { createWorkerSnapshotSource } from '../threads/scanThread';
 import { startServer, type RunningServer } from './server';
 import { fakeRendererDir } from './test/helpers';
 

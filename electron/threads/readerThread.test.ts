@@ -1,14 +1,14 @@
-// The keyring thread against the real kernel: it possesses nothing (it joined a session of its own), reads
+// The reader thread against the real kernel: it possesses nothing (it joined a session of its own), reads
 // /proc/keys, answers DESCRIBE batches with errno names, and lets the process exit when idle.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as keyctl from './keyctl';
-import { KeyringThread } from './keyringThread';
-import { freshSession } from './test/kernelHelpers';
+import * as keyctl from '../keyring/keyctl';
+import { freshSession } from '../keyring/test/kernelHelpers';
+import { ReaderThread } from './readerThread';
 
 const POSSESSOR_ONLY = 0x3f000000;
+const hex = (id: number): string => id.toString(16).padStart(8, '0');
 
 /** A keyring in the session that only a possessor may view/read, holding a possessor-only user key. */
 function possessorOnlyTree(session: number): { ring: number; key: number } {
@@ -19,24 +19,25 @@ function possessorOnlyTree(session: number): { ring: number; key: number } {
   return { ring, key };
 }
 
-describe('KeyringThread (the non-possessing side)', () => {
+describe('ReaderThread (the non-possessing side)', () => {
   it('closes only once it has started (terminating it while koffi loads would abort the process), then refuses requests', async () => {
-    const thread = new KeyringThread({});
-    const pending = thread.anchors(); // made before close: answered or refused, never left hanging
+    const thread = new ReaderThread();
+    const pending = thread.describe([1]); // made before close: answered or refused, never left hanging
     await thread.close();
     await pending.then(
-      (anchors) => expect(anchors).toHaveProperty('session'),
+      (outcomes) => expect(outcomes).toHaveLength(1),
       (err: unknown) => expect(err).toBeInstanceOf(Error),
     );
-    await expect(thread.describe([1])).rejects.toThrow();
+    await expect(thread.describe([1])).rejects.toThrow(/closed/);
     await expect(thread.started()).resolves.toHaveProperty('joined');
+    expect(thread.dead).toBe(true);
   });
 
-  it('grows its buffer for a DESCRIBE longer than 4096 bytes', async () => {
+  it('grows its buffer for a DESCRIBE longer than the scratch buffer', async () => {
     const session = freshSession();
     const long = 'd'.repeat(4095);
     const key = keyctl.addKey('user', long, Buffer.from('x'), session);
-    const thread = new KeyringThread({});
+    const thread = new ReaderThread();
     try {
       const [d] = await thread.describe([key]);
       expect(d).toEqual({ id: key, description: expect.objectContaining({ type: 'user', description: long }) });
@@ -48,19 +49,21 @@ describe('KeyringThread (the non-possessing side)', () => {
   it('possesses nothing: cannot describe a possessor-only key, but reads /proc/keys', async () => {
     const session = freshSession();
     const { ring, key } = possessorOnlyTree(session);
-    const thread = new KeyringThread({});
+    const thread = new ReaderThread();
     try {
       const { joined } = await thread.started();
-      expect(joined?.sessionKeyring).toBeGreaterThan(0);
-      expect(joined?.sessionKeyring).not.toBe(session);
+      expect(joined.sessionKeyring).toBeGreaterThan(0);
+      expect(joined.sessionKeyring).not.toBe(session);
+      expect(await thread.helperKeyIds()).toContain(joined.sessionKeyring);
       const [d] = await thread.describe([key]);
       expect(d).toEqual({ id: key, code: expect.stringMatching(/^(EACCES|ENOKEY)$/) });
       const read = await thread.read('/proc');
-      expect(read.keys.text).toContain(`${session.toString(16).padStart(8, '0')} `);
+      expect(read.keys.text).toContain(`${hex(session)} `);
       // Our possessor-only keyring is invisible to it in /proc/keys (no possessor view).
-      expect(read.keys.text).not.toContain(`${ring.toString(16).padStart(8, '0')} `);
+      expect(read.keys.text).not.toContain(`${hex(ring)} `);
+      // Its own session keyring is there: it possesses that one.
+      expect(read.keys.text).toContain(`${hex(joined.sessionKeyring)} `);
       expect(read.keyUsers?.text).toMatch(/^\s*\d+:/);
-      expect((await thread.anchors()).session).toBe(joined?.sessionKeyring);
       // The caller's session is untouched.
       expect(keyctl.getKeyringId(-3, false)).toBe(session);
     } finally {
@@ -70,34 +73,44 @@ describe('KeyringThread (the non-possessing side)', () => {
 
   it('sends a prefetch with its start answer, without being asked', async () => {
     const session = freshSession();
-    const thread = new KeyringThread({ prefetch: '/proc' });
+    const thread = new ReaderThread({ prefetch: '/proc' });
     try {
       const { prefetched } = await thread.started();
-      expect(prefetched?.keys.text).toContain(session.toString(16).padStart(8, '0'));
+      expect(prefetched?.keys.text).toContain(hex(session));
       expect(prefetched?.readAt).toBeGreaterThan(0);
+      expect((await thread.read('/proc')).keys.text).toBe(prefetched?.keys.text); // the first read takes it
       const missing = await thread.read('/nonexistent-proc');
       expect(missing).toMatchObject({ keys: { code: 'ENOENT' }, keyUsers: null });
     } finally {
       await thread.close();
     }
   });
+
+  it('fails every request, in a sentence, when it cannot take the credentials it was given', async () => {
+    // uid 0 with a group list longer than the kernel allows (NGROUPS_MAX 65536): setgroups refuses.
+    const thread = new ReaderThread({ credentials: { uid: 0, gid: 0, groups: Array.from({ length: 65537 }, (_, i) => i) } });
+    try {
+      await expect(thread.started()).rejects.toMatchObject({ name: 'CredentialsError' });
+      await expect(thread.helperKeyIds()).rejects.toThrow(/could not start the reader thread.*too many groups/);
+      await expect(thread.read('/proc')).rejects.toThrow(/too many groups/);
+    } finally {
+      await thread.close();
+    }
+  });
 });
 
-const builtThread = resolve(__dirname, '..', '..', 'dist', 'electron', 'keyring', 'keyringThread.js');
-const built = existsSync(builtThread);
-if (!built) console.warn('keyringThread.test: exit test skipped: dist/ is not built (run `npm run build:node`)');
-
-describe.skipIf(!built)('KeyringThread and process exit', () => {
+describe('ReaderThread and process exit', () => {
   it('is unref’d when idle: a process that used it exits on its own', () => {
-    // A bare node child (no TypeScript loader) runs the compiled module from dist/.
+    // A bare node child (no TypeScript loader) runs the compiled module from dist/ (vitest's global setup builds it).
+    const built = resolve(__dirname, '..', '..', 'dist', 'electron', 'threads', 'readerThread.js');
     const script = `
-      const { KeyringThread } = require(${JSON.stringify(builtThread)});
-      const t = new KeyringThread({ prefetch: '/proc' });
-      t.started().then((s) => t.anchors().then((a) => { console.log(s.prefetched.keys.text ? 'read' : 'none', a.session === s.joined.sessionKeyring); }));
+      const { ReaderThread } = require(${JSON.stringify(built)});
+      const t = new ReaderThread({ prefetch: '/proc' });
+      t.started().then((s) => t.describe([s.joined.sessionKeyring]).then(([d]) => { console.log(s.prefetched.keys.text ? 'read' : 'none', d.description.type); }));
     `;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
     expect(r.signal).toBeNull();
-    expect(r.stdout.trim()).toBe('read true');
+    expect(r.stdout.trim()).toBe('read keyring');
     expect(r.status).toBe(0);
   });
 });

@@ -1,17 +1,12 @@
 // createWorkerSnapshotSource(): the scan runs in a worker thread that still has this thread's
 // credentials (it sees this test's session keyring as the session anchor, and possesses it).
-// It runs the compiled worker from dist/ (npm run build:node), as the app and serve do.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+// It runs the compiled worker from dist/, as the app and serve do (vitest's global setup builds it).
 import { describe, expect, it } from 'vitest';
-import * as keyctl from './keyctl';
-import { freshSession } from './test/kernelHelpers';
-import { createWorkerSnapshotSource } from './workerSource';
+import * as keyctl from '../keyring/keyctl';
+import { freshSession } from '../keyring/test/kernelHelpers';
+import { createWorkerSnapshotSource } from './scanThread';
 
-const built = existsSync(resolve(__dirname, '..', '..', 'dist', 'electron', 'keyring', 'scanWorker.js'));
-if (!built) console.warn('workerSource.test: skipped: dist/electron/keyring/scanWorker.js is missing (run `npm run build:node`)');
-
-describe.skipIf(!built)('createWorkerSnapshotSource', () => {
+describe('createWorkerSnapshotSource', () => {
   it('scans from a worker with the creator’s credentials, polls repeatedly, and closes', async () => {
     const session = freshSession();
     const ring = keyctl.addKey('keyring', 'worker ring', null, session);
@@ -32,7 +27,7 @@ describe.skipIf(!built)('createWorkerSnapshotSource', () => {
     } finally {
       await source.close();
     }
-    await expect(source.scan()).rejects.toThrow();
+    await expect(source.scan()).rejects.toThrow(/closed/);
   });
 
   it('reports a missing /proc/keys as KeyringsUnavailableError', async () => {

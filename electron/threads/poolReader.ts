@@ -8,8 +8,8 @@
 // Why not a worker thread: booting one costs ~70 ms of CPU, which on a 2-vCPU machine competes with the
 // main thread; the pool costs nothing to start. (A pool larger than one thread would still give a correct
 // snapshot, only a slower one: the read might then run with the caller's credentials.)
-import * as keyctl from './keyctl';
-import type { DescribeOutcome, FileText, ProcReader, ReadResult } from './sides';
+import * as keyctl from '../keyring/keyctl';
+import type { DescribeOutcome, FileText, ProcReader, ReadResult } from '../keyring/sides';
 
 export class PoolReader implements ProcReader {
   private readonly joined: Promise<number>;

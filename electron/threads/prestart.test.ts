@@ -1,23 +1,21 @@
 // prestartReader has libuv's pool thread join a session of its own (for good), so it runs only in child
-// processes (plain node on the compiled dist/, as bin/keyring-browser does: `npm run build:node`), with a
+// processes (plain node on the compiled dist/, as bin/keyring-browser does), with a
 // one-thread pool as bin/keyring-browser sets it. A child inherits this test's session keyring, where the
 // test puts its keys.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as keyctl from './keyctl';
-import { freshSession } from './test/kernelHelpers';
+import * as keyctl from '../keyring/keyctl';
+import { freshSession } from '../keyring/test/kernelHelpers';
 
-const dist = resolve(__dirname, '..', '..', 'dist', 'electron', 'keyring');
-const built = existsSync(resolve(dist, 'prestart.js')) && existsSync(resolve(dist, 'poolReader.js'));
-if (!built) console.warn('prestart.test: skipped: dist/electron/keyring/prestart.js is missing (run `npm run build:node`)');
+// Built by vitest's global setup from these sources.
+const dist = resolve(__dirname, '..', '..', 'dist', 'electron');
 
 /** Runs `body` (an async function body with `prestart` and `keyctl` in scope) in a child; returns what it prints as JSON. */
 function inChild(body: string, env: Record<string, string> = {}): unknown {
   const script = `
-    const prestart = require(${JSON.stringify(resolve(dist, 'prestart.js'))});
-    const keyctl = require(${JSON.stringify(resolve(dist, 'keyctl.js'))});
+    const prestart = require(${JSON.stringify(resolve(dist, 'threads', 'prestart.js'))});
+    const keyctl = require(${JSON.stringify(resolve(dist, 'keyring', 'keyctl.js'))});
     const codeOf = (f) => { try { f(); return 'ok'; } catch (e) { return e.code; } };
     // Which of these ids the text has a line for (the texts themselves may be megabytes: the machine's keys).
     const linesFor = (text, ids) => ids.filter((id) => text.includes(id.toString(16).padStart(8, '0') + ' '));
@@ -30,7 +28,7 @@ function inChild(body: string, env: Record<string, string> = {}): unknown {
   return JSON.parse(r.stdout);
 }
 
-describe.skipIf(!built)('prestartReader (in a child process)', () => {
+describe('prestartReader (in a child process)', () => {
   it('reads /proc/keys on the pool thread, which possesses nothing, while the main thread keeps possessing', () => {
     const session = freshSession();
     const visible = keyctl.addKey('user', 'visible key', Buffer.from('x'), session);

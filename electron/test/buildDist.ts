@@ -1,0 +1,11 @@
+// vitest's global setup for the node-side tests: builds dist/ from the sources under test before any test
+// runs, so tests that run compiled code (worker threads, child processes of bin/keyring-browser, the built
+// preload) never skip and never test a stale build. tsc is incremental (dist/.tsbuildinfo): a build with
+// nothing changed takes a few seconds.
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export default function setup(): void {
+  const root = resolve(__dirname, '..', '..');
+  execFileSync(process.execPath, [resolve(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}

@@ -1,0 +1,56 @@
+// Worker body: the non-possessing reader (readerThread.ts). At start it joins a fresh, empty anonymous
+// session keyring, so it possesses nothing, and, when asked, takes a user's filesystem ids and groups
+// (credentials.ts), so it sees what that user may view; then it reads /proc files and DESCRIBEs keys with
+// those credentials. Only this thread's credentials change.
+//
+// /proc/keys judges its reader by the *opener's* credentials (the file's f_cred), so files are opened and
+// read synchronously here: an asynchronous read would open them on a libuv pool thread.
+import { workerData } from 'node:worker_threads';
+import * as keyctl from '../keyring/keyctl';
+import { eachId, readTextHere } from '../keyring/possessingSide';
+import type { DescribeOutcome, ReadResult } from '../keyring/sides';
+import { joinEmptySession, ownThreadKeyring, takeCredentials, type UserCredentials } from './credentials';
+import { serveThread } from './rpc';
+
+export interface ReaderData {
+  /** A proc root to read at once and send with the start answer: it rides along, with no round trip. */
+  prefetch?: string;
+  /** Whose filesystem ids and groups to take (default: keep the creator's). */
+  credentials?: UserCredentials;
+}
+
+/** The keyrings the thread made for itself (never shown). */
+export interface JoinedKeyrings {
+  sessionKeyring: number;
+  threadKeyring: number | null;
+}
+
+export interface ReaderStart {
+  joined: JoinedKeyrings;
+  /** The prefetch's read (null when none was asked for). */
+  prefetched: ReadResult | null;
+}
+
+function read(procRoot: string): ReadResult {
+  const keys = readTextHere(`${procRoot}/keys`);
+  const keyUsers = keys.text === undefined ? null : readTextHere(`${procRoot}/key-users`);
+  return { keys, keyUsers, readAt: Date.now() };
+}
+
+function describe(ids: number[]): DescribeOutcome[] {
+  return eachId(ids, (id): DescribeOutcome => ({ id, description: keyctl.describe(id) }));
+}
+
+const ops = { read, describe };
+export type ReaderOps = typeof ops;
+
+serveThread(
+  (): ReaderStart => {
+    const data = (workerData ?? {}) as ReaderData;
+    const sessionKeyring = joinEmptySession();
+    if (data.credentials) takeCredentials(data.credentials);
+    const joined = { sessionKeyring, threadKeyring: ownThreadKeyring() };
+    return { joined, prefetched: data.prefetch === undefined ? null : read(data.prefetch) };
+  },
+  ops,
+);

@@ -1,0 +1,68 @@
+// createWorkerSnapshotSource(): the SnapshotSource the app and `serve` poll. The scans run on a worker
+// thread (scanWorker.ts) that keeps its Scanner between polls, so the event loop only receives finished
+// snapshots. A scan thread that dies (a crash in the engine, a killed reader) is replaced by a fresh one
+// at the next scan; the source counts and reports it (onRestart).
+import type { Snapshot } from '../../shared/snapshot';
+import { KeyringsUnavailableError, type ScanStatsDetail } from '../keyring/scanner';
+import type { SnapshotSource } from '../keyring/source';
+import { ownThreadKeyring } from './credentials';
+import { threadEntryPath } from './entry';
+import { ThreadError, ThreadClient } from './rpc';
+import type { ScanData, ScanOps } from './scanWorker';
+
+export interface WorkerSourceOptions {
+  /** Where /proc lives (tests). */
+  procRoot?: string;
+  /** Told when a dead scan thread was replaced (why it died). */
+  onRestart?: (reason: Error) => void;
+}
+
+export interface WorkerSnapshotSource extends SnapshotSource {
+  /** What the last scan had to do beyond reading /proc/keys (for the bench and diagnostics). */
+  lastStats(): ScanStatsDetail | null;
+  /** How many times a dead scan thread was replaced. */
+  restarts(): number;
+}
+
+export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): WorkerSnapshotSource {
+  // This thread's keyring, asked here: the scan thread cannot see it (it gets a fresh one).
+  const data: ScanData = { threadKeyring: ownThreadKeyring(), ...(options.procRoot ? { procRoot: options.procRoot } : {}) };
+  const start = (): ThreadClient<null, ScanOps> => {
+    const client = new ThreadClient<null, ScanOps>(threadEntryPath('scanWorker'), { label: 'scan', data });
+    client.onDeath((err) => (death = err));
+    return client;
+  };
+  let death: Error | null = null;
+  let closed = false;
+  let restarts = 0;
+  let stats: ScanStatsDetail | null = null;
+  let thread = start();
+
+  return {
+    async scan(): Promise<Snapshot> {
+      if (closed) throw new Error('the snapshot source is closed');
+      if (death) {
+        const reason = death;
+        death = null;
+        restarts++;
+        void thread.close();
+        thread = start();
+        options.onRestart?.(reason);
+      }
+      try {
+        const r = await thread.call('scan');
+        stats = r.stats;
+        return r.snapshot;
+      } catch (err) {
+        if (err instanceof ThreadError && err.name === 'KeyringsUnavailableError') throw new KeyringsUnavailableError(err.message);
+        throw err;
+      }
+    },
+    lastStats: () => stats,
+    restarts: () => restarts,
+    async close(): Promise<void> {
+      closed = true;
+      await thread.close();
+    },
+  };
+}

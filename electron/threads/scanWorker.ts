@@ -1,0 +1,48 @@
+// Worker body: the app's and `serve`'s scans (scanThread.ts), on a thread of their own so a scan never
+// blocks the Electron main process or the serve event loop. It keeps its Scanner (its reader thread and
+// name cache) between polls.
+//
+// This thread is the *possessing* side: a new thread starts with its creator's credentials (session and
+// process keyrings), so it possesses what the app possesses. Caveat, the thread keyring: a new thread never
+// shares its creator's thread keyring (Linux gives it a fresh empty one if the creator had one), so the
+// creator passes its own thread keyring id as the thread anchor, this thread's own is hidden, and keys
+// reachable only through the creator's thread keyring are seen only as far as their permissions allow
+// without possession.
+import { workerData } from 'node:worker_threads';
+import type { Snapshot } from '../../shared/snapshot';
+import { Scanner, type ScanStatsDetail } from '../keyring/scanner';
+import { ownThreadKeyring } from './credentials';
+import { serveThread } from './rpc';
+
+export interface ScanData {
+  /** The creating thread's thread keyring (this thread cannot have it). */
+  threadKeyring: number | null;
+  /** Where /proc lives (tests). */
+  procRoot?: string;
+}
+
+let scanner: Scanner | null = null;
+
+async function scan(): Promise<{ snapshot: Snapshot; stats: ScanStatsDetail }> {
+  const s = scanner as Scanner;
+  const snapshot = await s.scan();
+  return { snapshot, stats: s.lastStats };
+}
+
+const ops = { scan };
+export type ScanOps = typeof ops;
+
+serveThread(
+  () => {
+    const data = workerData as ScanData;
+    const mine = ownThreadKeyring();
+    scanner = new Scanner({
+      threadKeyring: data.threadKeyring,
+      hiddenIds: mine !== null && mine !== data.threadKeyring ? [mine] : [],
+      ...(data.procRoot ? { procRoot: data.procRoot } : {}),
+    });
+    return null;
+  },
+  ops,
+  () => scanner?.close(),
+);
