@@ -106,7 +106,7 @@ describe('diffSnapshots / applyDelta', () => {
 
   it('reports anchor and quota changes', () => {
     const a = snap([key(1)]);
-    const b = { ...snap([key(1)]), anchors: { ...anchors, session: 2 }, quotas: [{ uid: 0, usage: 1, nkeys: 1, nikeys: 1, qnkeys: 1, maxkeys: 200, qnbytes: 3, maxbytes: 20000 }] };
+    const b = { ...snap([key(1)]), anchors: { ...anchors, session: 2 }, quotas: [{ uid: 0, name: 'root', usage: 1, nkeys: 1, nikeys: 1, qnkeys: 1, maxkeys: 200, qnbytes: 3, maxbytes: 20000 }] };
     const d = diffSnapshots(a, b, 1)!;
     expect(d.anchors?.session).toBe(2);
     expect(d.quotas).toHaveLength(1);

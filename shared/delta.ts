@@ -49,6 +49,12 @@ function sameLinks(a: readonly number[] | null | undefined, b: readonly number[]
   return true;
 }
 
+function sameLabels(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((s, i) => s === b[i]);
+}
+
 function linkDiff(keyring: number, before: readonly number[] | null | undefined, after: readonly number[] | null | undefined) {
   const was = new Set(before ?? []);
   const now = new Set(after ?? []);
@@ -81,6 +87,7 @@ function keyChanges(prev: KeyInfo, next: KeyInfo, takenAt: number): Partial<KeyF
   // Pins and doom are small nested values: compare them as JSON (their shapes are fixed in shared/snapshot.ts).
   if (JSON.stringify(prev.pins) !== JSON.stringify(next.pins)) (changes ??= {}).pins = next.pins ?? [];
   if (JSON.stringify(prev.doomed ?? null) !== JSON.stringify(next.doomed ?? null)) (changes ??= {}).doomed = next.doomed ?? null;
+  if (('seenBy' in prev || 'seenBy' in next) && !sameLabels(prev.seenBy, next.seenBy)) (changes ??= {}).seenBy = next.seenBy ?? [];
   return changes;
 }
 

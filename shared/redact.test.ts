@@ -26,7 +26,7 @@ function sample(): Snapshot {
       ring(400, '.user_reg', [300], { uid: 0, gid: 0 }),
       key(500, 'nfs:alice', { type: 'logon', uid: 1234, gid: 65534, doomed: { reason: 'revoked', collectAfter: 5 } }),
     ],
-    quotas: [{ uid: 1000, usage: 4, nkeys: 4, nikeys: 4, qnkeys: 4, maxkeys: 200, qnbytes: 40, maxbytes: 20000 }],
+    quotas: [{ uid: 1000, name: 'alice', usage: 4, nkeys: 4, nikeys: 4, qnkeys: 4, maxkeys: 200, qnbytes: 40, maxbytes: 20000 }],
   };
 }
 
@@ -121,7 +121,7 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc
           ),
         ),
       ),
-      quotas: fc.array(fc.record({ uid: fc.integer({ min: 0, max: 70000 }), usage: fc.nat(), nkeys: fc.nat(), nikeys: fc.nat(), qnkeys: fc.nat(), maxkeys: fc.nat(), qnbytes: fc.nat(), maxbytes: fc.nat() }), { maxLength: 3 }),
+      quotas: fc.array(fc.record({ uid: fc.integer({ min: 0, max: 70000 }), name: fc.option(fc.string({ maxLength: 8 })), usage: fc.nat(), nkeys: fc.nat(), nikeys: fc.nat(), qnkeys: fc.nat(), maxkeys: fc.nat(), qnbytes: fc.nat(), maxbytes: fc.nat() }), { maxLength: 3 }),
     }),
   );
 const optionsArb = fc.constantFrom({ uids: 'keep' as const }, { uids: 'replace' as const });
@@ -192,6 +192,20 @@ describe('redactSnapshot, properties', () => {
         expect(ok(r.uid)).toBe(true);
         for (const k of r.keys) expect(ok(k.uid)).toBe(true);
         for (const q of r.quotas) expect(ok(q.uid)).toBe(true);
+      }),
+    );
+  });
+
+  it('keeps no user name but root\'s and nobody\'s', () => {
+    fc.assert(
+      fc.property(snapshotArb, optionsArb, (s, o) => {
+        const r = redactSnapshot(s, o);
+        r.quotas.forEach((q, i) => {
+          const before = s.quotas[i]!;
+          if (before.name === null) expect(q.name).toBeNull();
+          else if (before.uid === 0 || before.uid === 65534) expect(q.name).toBe(before.name);
+          else expect(q.name).toBe(`user${q.uid}`);
+        });
       }),
     );
   });

@@ -7,7 +7,8 @@
 // mapping), and keyrings whose name starts with '.' (userspace cannot create those: add_key refuses a
 // keyring description starting with '.' with EPERM, so `.user_reg`, `.dns_resolver`, … are kernel-made).
 // Types, permission masks, flags, usage counts, timeouts and pins' counts are kept: they are the point
-// of the picture and carry nothing the user typed.
+// of the picture and carry nothing the user typed. User names become `user<uid>` (after the uid mapping;
+// root and nobody keep theirs), and the commands of the processes that pin a user keyring become `process`.
 //
 // Every redacted object is built from an explicit field list, so a field added to KeyInfo later does
 // not leak through an export until someone decides here how to redact it.
@@ -170,6 +171,7 @@ export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapsho
       case 'user': {
         const out: Pin = { kind: 'user', uid: uid(p.uid), processes: p.processes };
         if (p.userRegistry != null) out.userRegistry = id(p.userRegistry);
+        if (p.processList !== undefined) out.processList = p.processList.map((r) => ({ pid: r.pid, command: 'process' }));
         return out;
       }
     }
@@ -193,6 +195,7 @@ export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapsho
     if (k.links !== undefined) out.links = k.links === null ? null : k.links.map(id);
     if (k.pins !== undefined) out.pins = k.pins.map(pin);
     if (k.doomed !== undefined) out.doomed = k.doomed === null ? null : doom(k.doomed);
+    if (k.seenBy !== undefined) out.seenBy = k.seenBy.map((s) => remapScopeLabel(s, uid));
     return out;
   });
   const a = snapshot.anchors;
@@ -207,6 +210,7 @@ export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapsho
   };
   const quotas: QuotaInfo[] = snapshot.quotas.map((q) => ({
     uid: uid(q.uid),
+    name: redactedUserName(q, uid),
     usage: q.usage,
     nkeys: q.nkeys,
     nikeys: q.nikeys,
@@ -215,7 +219,7 @@ export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapsho
     qnbytes: q.qnbytes,
     maxbytes: q.maxbytes,
   }));
-  return {
+  const out: Snapshot = {
     takenAt: snapshot.takenAt,
     uid: uid(snapshot.uid),
     gid: gid(snapshot.gid),
@@ -224,4 +228,18 @@ export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapsho
     keys,
     quotas,
   };
+  if (snapshot.scope !== undefined) out.scope = snapshot.scope.kind === 'uid' ? { kind: 'uid', uid: uid(snapshot.scope.uid) } : { kind: snapshot.scope.kind };
+  return out;
+}
+
+/** A user's name in redacted output: root and nobody keep theirs (not identities), others become `user<uid>`. */
+function redactedUserName(q: QuotaInfo, uid: (v: number) => number): string | null {
+  if (q.name === null) return null;
+  return WELL_KNOWN_IDS.has(q.uid) ? q.name : `user${uid(q.uid)}`;
+}
+
+/** 'uid 1000' → 'uid <mapped>'; 'process' as is. */
+function remapScopeLabel(label: string, uid: (v: number) => number): string {
+  const m = /^uid (\d+)$/.exec(label);
+  return m ? `uid ${uid(Number(m[1]))}` : label;
 }

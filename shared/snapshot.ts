@@ -43,6 +43,11 @@ export interface KeyInfo {
   orphan: boolean;
   /** Keyrings only: member ids in kernel order; null where this process may not read the keyring. */
   links?: number[] | null;
+  /**
+   * Which views of a scan with a scope other than 'process' list the key: 'process' (the app's own), and
+   * 'uid N' for each uid whose view (its credentials opening /proc/keys) shows it. Absent in a 'process' scan.
+   */
+  seenBy?: string[];
   /** Why the kernel keeps this key (filled by the engine's pin analysis; absent where not computed). */
   pins?: Pin[];
   /** Set when the kernel will collect the key whatever its pins; null or absent otherwise. */
@@ -61,7 +66,14 @@ export type Pin =
   | { kind: 'timer'; expiresAt: number; renewalSeconds?: number; renewedBy?: 'KEYCTL_GET_PERSISTENT' }
   /** `_uid.N` / `_uid_ses.N`: the user's keyrings, kept while the user has processes, and by `.user_reg`'s link
    *  (userRegistry, its id) past the last process on Linux 5.3+. */
-  | { kind: 'user'; uid: number; processes: number; userRegistry?: number };
+  | { kind: 'user'; uid: number; processes: number; userRegistry?: number; processList?: ProcessRef[] };
+
+/** A live process, as the pins of `_uid.N` list them (the first few by pid; `processes` counts them all). */
+export interface ProcessRef {
+  pid: number;
+  /** The `Name:` line of /proc/PID/status (the command, cut to 15 characters by the kernel). */
+  command: string;
+}
 
 export type DoomReason = 'revoked' | 'invalidated' | 'expired' | 'negative' | 'dead' | 'unpinned';
 
@@ -71,9 +83,15 @@ export interface Doom {
   collectAfter: number | null;
 }
 
-/** One line of /proc/key-users. */
+/**
+ * One line of /proc/key-users: a uid the kernel keeps key accounting for, whoever can see its keys.
+ * maxkeys/maxbytes are the kernel's limits for that uid (root_maxkeys/root_maxbytes for uid 0, maxkeys/maxbytes
+ * otherwise, from /proc/sys/kernel/keys): the kernel prints the one that applies.
+ */
 export interface QuotaInfo {
   uid: number;
+  /** The user's name in the passwd database of the engine's host; null when it has none. */
+  name: string | null;
   usage: number;
   nkeys: number;
   nikeys: number;
@@ -81,6 +99,17 @@ export interface QuotaInfo {
   maxkeys: number;
   qnbytes: number;
   maxbytes: number;
+}
+
+/**
+ * What a scan looks at: the app's own process (its credentials: what `keyctl show` would see), one uid's view, or
+ * every uid of /proc/key-users plus the process's view. Possession is always the app's own process's.
+ */
+export type ScanScope = { kind: 'process' } | { kind: 'uid'; uid: number } | { kind: 'all' };
+
+/** 'process', 'uid 1000', 'all': how a scope is written (CLI, status, seenBy). */
+export function scopeLabel(scope: ScanScope): string {
+  return scope.kind === 'uid' ? `uid ${scope.uid}` : scope.kind;
 }
 
 export interface Snapshot {
@@ -94,4 +123,6 @@ export interface Snapshot {
   anchors: Anchors;
   keys: KeyInfo[];
   quotas: QuotaInfo[];
+  /** Absent: { kind: 'process' }. */
+  scope?: ScanScope;
 }

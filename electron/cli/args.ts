@@ -8,6 +8,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'app'; args: string[] }
   | { kind: 'snapshot'; json: boolean }
+  | { kind: 'quota'; json: boolean }
   | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean }
   | ({ kind: 'screenshot' } & ScreenshotArgs)
   | {
@@ -46,6 +47,10 @@ Commands:
                     session, user-session, user and persistent keyrings, then kernel-held keyrings
                     (.user_reg, .dns_resolver, ...) and keyrings no anchor leads to (orphans).
     --json          Print the snapshot as JSON instead (the format the app uses; never any payload).
+  quota             Print /proc/key-users as a table: each uid with its name, keys and bytes charged
+                    to its quota against the limit (with percentages and whether it is nearly full),
+                    then the limits in /proc/sys/kernel/keys. Any user may run it.
+    --json          Print the quotas (with user names) and the limits as JSON instead.
   serve             Serve the app over HTTP + WebSocket for a browser (e.g. through an SSH tunnel).
                     Prints the URL, with its access token, as the first line.
     --port N        Port to listen on (default 7777; 0 picks a free port).
@@ -104,6 +109,15 @@ export function parseArgs(argv: readonly string[]): Command {
       else throw new UsageError(`snapshot: unknown option ${JSON.stringify(a)}`);
     }
     return { kind: 'snapshot', json };
+  }
+  if (command === 'quota') {
+    let json = false;
+    for (const a of rest) {
+      if (a === '--json') json = true;
+      else if (a === '--help' || a === '-h') return { kind: 'help' };
+      else throw new UsageError(`quota: unknown option ${JSON.stringify(a)}`);
+    }
+    return { kind: 'quota', json };
   }
   if (command === 'serve') {
     const out = { kind: 'serve' as const, port: 7777, host: '127.0.0.1', intervalMs: 1000, allowActions: false };

@@ -1,7 +1,7 @@
 // The CLI through main(argv, io) in this process, and through bin/keyring-browser as a whole process
 // (when built). Real kernel: this test process sits in its own session keyring.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../shared/snapshot';
@@ -9,6 +9,7 @@ import * as keyctl from '../keyring/keyctl';
 import { freshSession } from '../keyring/test/kernelHelpers';
 import { electronBinary } from './app';
 import { main } from './main';
+import { parseKeyUsers } from '../keyring/keyUsers';
 import { renderTree } from './tree';
 
 async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
@@ -38,12 +39,28 @@ describe('keyring-browser main()', () => {
   });
 
   it('a bad argument prints usage to stderr and exits 2', async () => {
-    for (const argv of [['nope'], ['snapshot', '--yaml'], ['serve', '--port', 'abc']]) {
+    for (const argv of [['nope'], ['snapshot', '--yaml'], ['serve', '--port', 'abc'], ['quota', '--all']]) {
       const r = await run(argv);
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
       expect(r.err).toContain('Usage: keyring-browser');
     }
+  });
+
+  it('quota prints /proc/key-users as a table with names and the limits', async () => {
+    const session = freshSession();
+    keyctl.addKey('user', 'quota-probe', Buffer.from('x'), session);
+    const r = await run(['quota']);
+    expect(r.code).toBe(0);
+    const rootLine = r.out.split('\n').find((l) => /^ *0 {2}/.test(l));
+    const root = parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.find((q) => q.uid === 0)!;
+    // root's count moves with every other root process's keys: compare the limit, which does not.
+    expect(rootLine).toMatch(new RegExp(`root +\\d+/${root.maxkeys} `));
+    expect(r.out).toMatch(/Limits \(\/proc\/sys\/kernel\/keys\): maxkeys \d+, maxbytes \d+ per user; root_maxkeys \d+, root_maxbytes \d+ for uid 0\./);
+    const json = await run(['quota', '--json']);
+    const parsed = JSON.parse(json.out) as { quotas: { uid: number; name: string | null }[]; limits: Record<string, number> };
+    expect(parsed.quotas.find((q) => q.uid === 0)?.name).toBe('root');
+    expect(parsed.limits.rootMaxkeys).toBe(Number(readFileSync('/proc/sys/kernel/keys/root_maxkeys', 'utf8')));
   });
 
   it('a missing /proc/keys exits 1 with a sentence', async () => {

@@ -6,6 +6,9 @@ import { Scanner } from '../keyring/scanner';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { fdWriter } from './stdoutWriter';
 import { renderTree } from './tree';
+import { renderQuotaTable } from './quotaTable';
+import { readKeyLimits } from '../keyring/keyLimits';
+import { readQuotas } from '../keyring/keyUsers';
 import type * as ScreenshotModule from './screenshot';
 import type * as ServerModule from '../serve/server';
 import type * as WorkerSourceModule from '../threads/scanThread';
@@ -51,6 +54,13 @@ async function run(command: Command, io: Io): Promise<number> {
       } finally {
         void scanner.close();
       }
+    }
+    case 'quota': {
+      const procRoot = process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
+      const quotas = readQuotas(procRoot);
+      const limits = readKeyLimits(procRoot);
+      io.stdout(command.json ? JSON.stringify({ quotas, limits }) + '\n' : renderQuotaTable(quotas, limits));
+      return 0;
     }
     case 'serve':
       return serveUntilSignal(command, io);

@@ -10,7 +10,7 @@ const key = (id: number, type: string, description: string, extra: Partial<KeyIn
 });
 
 const snapshot = (keys: KeyInfo[], session = 11): Snapshot => ({
-  takenAt: 0, uid: 1000, gid: 1000, groups: [1000, 0], keys, quotas: [{ uid: 1000, usage: 1, nkeys: 1, nikeys: 1, qnkeys: 1, maxkeys: 200, qnbytes: 1, maxbytes: 20000 }],
+  takenAt: 0, uid: 1000, gid: 1000, groups: [1000, 0], keys, quotas: [{ uid: 1000, name: 'alice', usage: 1, nkeys: 1, nikeys: 1, qnkeys: 1, maxkeys: 200, qnbytes: 1, maxbytes: 20000 }],
   anchors: { thread: null, process: null, session, user: null, userSession: null, persistent: null },
 });
 

@@ -4,6 +4,7 @@
 import { ANCHOR_ORDER, type AnchorName, type KeyInfo, type Snapshot } from '../../shared/snapshot';
 import { stateBadges } from '../../shared/flags';
 import { formatPermHex } from '../../shared/perm';
+import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../../shared/quota';
 
 const ANCHOR_TITLES: Record<AnchorName, string> = {
   thread: 'Thread keyring (@t)',
@@ -108,7 +109,12 @@ export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): 
   if (snapshot.quotas.length > 0) {
     lines.push('Quotas (/proc/key-users):');
     for (const q of snapshot.quotas) {
-      lines.push(`  uid ${q.uid}: ${q.qnkeys}/${q.maxkeys} keys, ${q.qnbytes}/${q.maxbytes} bytes (${q.nkeys} keys, ${q.nikeys} instantiated)`);
+      const level = worstQuotaLevel(q);
+      lines.push(
+        `  ${userLabel(q.uid, q.name)}: ${q.qnkeys}/${q.maxkeys} keys (${quotaPercent(q.qnkeys, q.maxkeys)}%), ` +
+          `${q.qnbytes}/${q.maxbytes} bytes (${quotaPercent(q.qnbytes, q.maxbytes)}%)` +
+          `${level === 'ok' ? '' : ` [${QUOTA_LEVEL_WORDS[level]}]`} (${q.nkeys} keys, ${q.nikeys} instantiated)`,
+      );
     }
   }
   return lines.join('\n') + '\n';

@@ -44,6 +44,7 @@ describe('parseKeyUsers on the running kernel', () => {
     const mine = quotas.find((q) => q.uid === uid);
     expect(mine).toEqual({
       uid,
+      name: null,
       usage: expect.any(Number) as number,
       nkeys: 1,
       nikeys: 1,
@@ -62,6 +63,7 @@ describe('parseKeyUsers properties', () => {
   const int32 = fc.integer({ min: 0, max: 0x7fffffff });
   const quotaArb: fc.Arbitrary<QuotaInfo> = fc.record({
     uid: uint32,
+    name: fc.constant(null),
     usage: int32,
     nkeys: int32,
     nikeys: int32,

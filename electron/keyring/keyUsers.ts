@@ -1,4 +1,4 @@
-// Parser for /proc/key-users. Pure: text in, data out.
+// Parser for /proc/key-users (pure: text in, data out), and readQuotas, which reads it with user names.
 //
 // The kernel prints one line per key user (security/keys/proc.c, proc_key_users_show):
 //   "%5u: %5d %d/%d %d/%d %d/%d\n"
@@ -6,7 +6,11 @@
 // qnkeys, maxkeys, qnbytes and maxbytes are unsigned but printed with %d, so a quota raised past 2^31
 // through sysctl shows a minus sign: we read those back as unsigned 32-bit.
 // A line that does not fit is reported in `errors` (never thrown); the other lines are kept.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { QuotaInfo } from '../../shared/snapshot';
+import { KeyringsUnavailableError } from './keyringsUnavailable';
+import { readUserNames } from './userNames';
 
 export interface KeyUsersParseError {
   /** 1-based line number. */
@@ -31,6 +35,7 @@ export function parseKeyUsers(text: string): { quotas: QuotaInfo[]; errors: KeyU
     }
     quotas.push({
       uid: Number(m[1]) >>> 0,
+      name: null,
       usage: Number(m[2]),
       nkeys: Number(m[3]),
       nikeys: Number(m[4]),
@@ -41,4 +46,23 @@ export function parseKeyUsers(text: string): { quotas: QuotaInfo[]; errors: KeyU
     });
   }
   return { quotas, errors };
+}
+
+/** The same quotas with each uid's name from `users` (uid → name, e.g. the passwd database), null where it has none. */
+export function withUserNames(quotas: readonly QuotaInfo[], users: Readonly<Record<number, string>>): QuotaInfo[] {
+  return quotas.map((q) => ({ ...q, name: users[q.uid] ?? null }));
+}
+
+/** /proc/key-users, with names from the passwd file. Anyone may read it: it lists every uid that has keys. */
+export function readQuotas(procRoot = '/proc', passwdPath?: string): QuotaInfo[] {
+  let text: string;
+  try {
+    text = readFileSync(join(procRoot, 'key-users'), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new KeyringsUnavailableError(
+      code === 'ENOENT' ? `${procRoot}/key-users does not exist: this kernel has no key management (CONFIG_KEYS).` : `cannot read ${procRoot}/key-users (${code}).`,
+    );
+  }
+  return withUserNames(parseKeyUsers(text).quotas, readUserNames(passwdPath));
 }

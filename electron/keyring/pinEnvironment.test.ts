@@ -7,6 +7,8 @@ import {
   DEFAULT_PERSISTENT_EXPIRY_SECONDS,
   kernelAtLeast,
   readPinEnvironment,
+  processesByRealUid,
+  PROCESS_LIST_LIMIT,
   realUidFromStatus,
 } from './pinEnvironment';
 
@@ -46,6 +48,10 @@ describe('readPinEnvironment on a fake /proc', () => {
         [0, 1],
         [1000, 2],
       ]),
+      processListByUid: new Map([
+        [0, [{ pid: 1, command: 'bash' }]],
+        [1000, [{ pid: 42, command: 'bash' }, { pid: 43, command: 'bash' }]],
+      ]),
       gcDelaySeconds: 60,
       persistentExpirySeconds: 3600,
       userRegistryKeepsUserKeyrings: false,
@@ -58,6 +64,24 @@ describe('readPinEnvironment on a fake /proc', () => {
     expect(env.persistentExpirySeconds).toBe(DEFAULT_PERSISTENT_EXPIRY_SECONDS);
     expect(env.userRegistryKeepsUserKeyrings).toBe(true);
     expect(env.processesByUid.size).toBe(0);
+  });
+});
+
+describe('processesByRealUid', () => {
+  it('lists the first processes of each uid by pid, with their command, and counts them all', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kb-pins-proc-'));
+    try {
+      const pids = Array.from({ length: PROCESS_LIST_LIMIT + 5 }, (_, i) => 100 + i);
+      for (const pid of [...pids].reverse()) {
+        mkdirSync(join(root, String(pid)));
+        writeFileSync(join(root, String(pid), 'status'), `Name:\tsleep ${pid}\nUid:\t1000\t1000\t1000\t1000\n`);
+      }
+      const { counts, lists } = processesByRealUid(root);
+      expect(counts.get(1000)).toBe(pids.length);
+      expect(lists.get(1000)).toEqual(pids.slice(0, PROCESS_LIST_LIMIT).map((pid) => ({ pid, command: `sleep ${pid}` })));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

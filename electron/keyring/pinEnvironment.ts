@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
+import type { ProcessRef } from '../../shared/snapshot';
 import type { PinEnvironment } from './pins';
 
 /** Kernel defaults (security/keys/gc.c key_gc_delay, persistent.c persistent_keyring_expiry). */
@@ -13,7 +14,7 @@ export const DEFAULT_GC_DELAY_SECONDS = 5 * 60;
 export const DEFAULT_PERSISTENT_EXPIRY_SECONDS = 3 * 24 * 3600;
 
 export function readPinEnvironment(now: number = Date.now(), procRoot = '/proc'): PinEnvironment {
-  return pinEnvironmentWith(now, procRoot, countProcessesByRealUid(procRoot));
+  return pinEnvironmentWith(now, procRoot, processesByRealUid(procRoot));
 }
 
 /**
@@ -21,13 +22,14 @@ export function readPinEnvironment(now: number = Date.now(), procRoot = '/proc')
  * and awaits it last.
  */
 export async function readPinEnvironmentAsync(now: number = Date.now(), procRoot = '/proc'): Promise<PinEnvironment> {
-  return pinEnvironmentWith(now, procRoot, await countProcessesByRealUidAsync(procRoot));
+  return pinEnvironmentWith(now, procRoot, await processesByRealUidAsync(procRoot));
 }
 
-function pinEnvironmentWith(now: number, procRoot: string, processesByUid: Map<number, number>): PinEnvironment {
+function pinEnvironmentWith(now: number, procRoot: string, processes: ProcessesByUid): PinEnvironment {
   return {
     now,
-    processesByUid,
+    processesByUid: processes.counts,
+    processListByUid: processes.lists,
     gcDelaySeconds: readSeconds(join(procRoot, 'sys/kernel/keys/gc_delay'), DEFAULT_GC_DELAY_SECONDS),
     persistentExpirySeconds: readSeconds(
       join(procRoot, 'sys/kernel/keys/persistent_keyring_expiry'),
@@ -37,52 +39,79 @@ function pinEnvironmentWith(now: number, procRoot: string, processesByUid: Map<n
   };
 }
 
-/** Live processes (not threads: /proc lists thread-group leaders only) per real uid, the first `Uid:` field. */
-export function countProcessesByRealUid(procRoot = '/proc'): Map<number, number> {
-  const counts = new Map<number, number>();
+/** How many processes the pins of `_uid.N` name (the lowest pids); the count covers them all. */
+export const PROCESS_LIST_LIMIT = 20;
+
+export interface ProcessesByUid {
+  /** Live processes (not threads: /proc lists thread-group leaders only) per real uid, the first `Uid:` field. */
+  counts: Map<number, number>;
+  /** The first PROCESS_LIST_LIMIT of them by pid, with their command (`Name:`). */
+  lists: Map<number, ProcessRef[]>;
+}
+
+/** Live processes per real uid: counts, and the first few by pid. */
+export function processesByRealUid(procRoot = '/proc'): ProcessesByUid {
   let entries: string[];
   try {
     entries = readdirSync(procRoot);
   } catch {
-    return counts;
+    entries = [];
   }
-  for (const entry of entries) {
-    if (!isPid(entry)) continue;
-    let status: string;
+  const pids = entries.filter(isPid);
+  return tally(pids, pids.map((pid) => {
     try {
-      status = readFileSync(join(procRoot, entry, 'status'), 'latin1');
+      return readFileSync(join(procRoot, pid, 'status'), 'latin1');
     } catch {
-      continue; // exited between readdir and read
+      return null; // exited between readdir and read
     }
-    const uid = realUidFromStatus(status);
-    if (uid !== null) counts.set(uid, (counts.get(uid) ?? 0) + 1);
-  }
-  return counts;
+  }));
 }
 
-/** countProcessesByRealUid, reading asynchronously. */
-export async function countProcessesByRealUidAsync(procRoot = '/proc'): Promise<Map<number, number>> {
-  const counts = new Map<number, number>();
+/** processesByRealUid, reading asynchronously. */
+export async function processesByRealUidAsync(procRoot = '/proc'): Promise<ProcessesByUid> {
   let entries: string[];
   try {
     entries = await readdir(procRoot);
   } catch {
-    return counts;
+    entries = [];
   }
-  const statuses = await Promise.all(
-    entries.filter(isPid).map((entry) => readFile(join(procRoot, entry, 'status'), 'latin1').catch(() => null)), // null: exited meanwhile
-  );
-  for (const status of statuses) {
-    const uid = status === null ? null : realUidFromStatus(status);
-    if (uid !== null) counts.set(uid, (counts.get(uid) ?? 0) + 1);
+  const pids = entries.filter(isPid);
+  const statuses = await Promise.all(pids.map((pid) => readFile(join(procRoot, pid, 'status'), 'latin1').catch(() => null))); // null: exited meanwhile
+  return tally(pids, statuses);
+}
+
+/** Counts per real uid; the lists keep the lowest pids (procfs lists pids in ascending order). */
+function tally(pids: readonly string[], statuses: readonly (string | null)[]): ProcessesByUid {
+  const counts = new Map<number, number>();
+  const lists = new Map<number, ProcessRef[]>();
+  const order = pids.map((_, i) => i).sort((a, b) => Number(pids[a]) - Number(pids[b]));
+  for (const i of order) {
+    const status = statuses[i];
+    const uid = status == null ? null : realUidFromStatus(status);
+    if (uid === null) continue;
+    counts.set(uid, (counts.get(uid) ?? 0) + 1);
+    let list = lists.get(uid);
+    if (list === undefined) lists.set(uid, (list = []));
+    if (list.length < PROCESS_LIST_LIMIT) list.push({ pid: Number(pids[i]), command: commandFromStatus(status as string) });
   }
-  return counts;
+  return { counts, lists };
+}
+
+/** Live processes per real uid (see processesByRealUid). */
+export function countProcessesByRealUid(procRoot = '/proc'): Map<number, number> {
+  return processesByRealUid(procRoot).counts;
 }
 
 /** `Uid:\t<real>\t<effective>\t<saved>\t<fs>` -> real. */
 export function realUidFromStatus(status: string): number | null {
   const m = /^Uid:\s+(\d+)/m.exec(status);
   return m === null ? null : Number(m[1]);
+}
+
+/** `Name:\t<comm>` -> comm ('' when missing). The kernel escapes newlines in it, so one line is all of it. */
+export function commandFromStatus(status: string): string {
+  const m = /^Name:\t(.*)$/m.exec(status);
+  return m === null ? '' : (m[1] as string);
 }
 
 /** "6.18.44-fc-v782" -> true for (6, 18) >= (5, 3). An unparsable release is taken as modern. */

@@ -30,7 +30,7 @@
 //    expired keys; one whose timeout was cleared afterwards stays until nothing references it.
 //  - Measured here: keys revoked at T, and a key that expired at T+4 s, vanished from /proc/keys in the
 //    same collector pass between T+302 s and T+312 s (gc_delay 300).
-import type { Doom, KeyInfo, Pin, Snapshot } from '../../shared/snapshot';
+import type { Doom, KeyInfo, Pin, ProcessRef, Snapshot } from '../../shared/snapshot';
 import { sameExpiry } from '../../shared/delta';
 import { decodeFlags } from '../../shared/flags';
 
@@ -39,6 +39,8 @@ export interface PinEnvironment {
   now: number;
   /** Live processes per real uid (from /proc/[pid]/status). */
   processesByUid: ReadonlyMap<number, number>;
+  /** The first few of them by pid, with their command (absent: not read). */
+  processListByUid?: ReadonlyMap<number, readonly ProcessRef[]>;
   /** /proc/sys/kernel/keys/gc_delay. */
   gcDelaySeconds: number;
   /** /proc/sys/kernel/keys/persistent_keyring_expiry: what each KEYCTL_GET_PERSISTENT sets the timer back to. */
@@ -234,9 +236,13 @@ function userKeyringPin(
   if (env.userRegistryKeepsUserKeyrings && registry === undefined && !isAnchor) return null;
   const uid = Number(match[1]);
   const processes = env.processesByUid.get(uid) ?? 0;
-  return env.userRegistryKeepsUserKeyrings && registry !== undefined
-    ? { kind: 'user', uid, processes, userRegistry: registry }
-    : { kind: 'user', uid, processes };
+  const pin: Extract<Pin, { kind: 'user' }> =
+    env.userRegistryKeepsUserKeyrings && registry !== undefined ? { kind: 'user', uid, processes, userRegistry: registry } : { kind: 'user', uid, processes };
+  // Only `_uid.N` names them: it is the keyring the seed's rule is about ("pinned while processes with that
+  // real uid run"); `_uid_ses.N` hangs off it.
+  const list = env.processListByUid?.get(uid);
+  if (list !== undefined && key.description.startsWith('_uid.')) pin.processList = [...list];
+  return pin;
 }
 
 /** When and why the collector will take the key, whatever links it; null if nothing dooms it. */

@@ -34,7 +34,8 @@ import type { Anchors, QuotaInfo, Snapshot } from '../../shared/snapshot';
 import { findUserAnchors, isKernelKeyring, type ProcessAnchors } from './anchors';
 import { isVanishedCode, type KeyDescription } from './keyctl';
 import { KeyTable } from './keyTable';
-import { parseKeyUsers } from './keyUsers';
+import { parseKeyUsers, withUserNames } from './keyUsers';
+import { readUserNames } from './userNames';
 import { NameCache } from './nameCache';
 import { readPinEnvironmentAsync } from './pinEnvironment';
 import { annotatePins } from './pins';
@@ -47,14 +48,12 @@ import type { MembersOutcome, PossessingSide, ProcReader, ReadResult } from './s
 import { writeSnapshotJson } from './snapshotJson';
 import { ReaderThread } from '../threads/readerThread';
 import { fullTypeName } from './typeNames';
+import { KeyringsUnavailableError } from './keyringsUnavailable';
 
 export type { ProcReader } from './sides';
 export type { PossessingOps } from './possessingSide';
 
-/** The kernel has no key management, or /proc/keys is missing: said in a sentence. */
-export class KeyringsUnavailableError extends Error {
-  override readonly name = 'KeyringsUnavailableError';
-}
+export { KeyringsUnavailableError } from './keyringsUnavailable';
 
 export interface ScannerOptions {
   /** Where /proc lives (tests point it elsewhere). Default '/proc' or $KEYRING_BROWSER_PROC_ROOT. */
@@ -70,6 +69,8 @@ export interface ScannerOptions {
   now?: () => number;
   /** Remember names between polls (default true; a one-shot scan turns it off). */
   cacheNames?: boolean;
+  /** Where user names come from (default /etc/passwd). */
+  passwdPath?: string;
 }
 
 export interface ScanStatsDetail {
@@ -149,7 +150,7 @@ export class Scanner {
     trace('read');
     const table = this.tableOf(first, hidden);
     trace('parse');
-    const quotas = parseQuotas(first);
+    const quotas = withUserNames(parseQuotas(first), readUserNames(this.options.passwdPath));
     stats.describedByReader += await this.resolveNames(table, 0);
     trace('names');
     const processAnchors = await this.processAnchors(hidden);

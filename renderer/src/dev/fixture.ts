@@ -117,8 +117,8 @@ export function fixtureSnapshot(now = Date.now()): Snapshot {
     },
     keys: specs.map((s) => key(s, now)).sort((a, b) => a.id - b.id),
     quotas: [
-      { uid: 0, usage: 9, nkeys: 9, nikeys: 9, qnkeys: 0, maxkeys: 1000000, qnbytes: 0, maxbytes: 25000000 },
-      { uid: UID, usage: 32, nkeys: 30, nikeys: 28, qnkeys: 30, maxkeys: 200, qnbytes: 1834, maxbytes: 20000 },
+      { uid: 0, name: 'root', usage: 9, nkeys: 9, nikeys: 9, qnkeys: 0, maxkeys: 1000000, qnbytes: 0, maxbytes: 25000000 },
+      { uid: UID, name: 'alice', usage: 32, nkeys: 30, nikeys: 28, qnkeys: 30, maxkeys: 200, qnbytes: 1834, maxbytes: 20000 },
     ],
   });
 }
