@@ -26,6 +26,8 @@ export default defineConfig({
           name: 'renderer',
           include: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
           environment: 'happy-dom',
+          // Generous: the graph tests lay out in elkjs, which on a loaded 2-core machine can take seconds.
+          testTimeout: 30_000,
         },
       },
     ],
