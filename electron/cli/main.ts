@@ -120,6 +120,7 @@ async function serveUntilSignal(options: { port: number; host: string; intervalM
     source,
     staticDir: resolve(join(__dirname, '..', '..', 'renderer')),
     log: (line: string) => io.stderr(line + '\n'),
+    serveSourceMaps: process.env.NODE_ENV === 'development',
   });
   io.stdout(server.url + '\n');
   await new Promise<void>((done) => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyringEvent } from '../../shared/api';
 import { FakeSource, fakeKey, fakeSnapshot } from '../service/test/fakeSource';
 import { startServer, type RunningServer } from './server';
-import { fakeRendererDir, httpGet, TestClient, upgradeStatus, wsUrl } from './test/helpers';
+import { fakeRendererDir, httpGet, rawRequest, TestClient, upgradeRequest, upgradeStatus, wsUrl } from './test/helpers';
 
 let server: RunningServer;
 let source: FakeSource;
@@ -107,6 +107,18 @@ describe('serve over HTTP', () => {
     expect(answer.status).toBe(403);
   });
 
+  it('refuses a request with more than one Host header', async () => {
+    const port = Number(new URL(origin).port);
+    for (const hosts of [['127.0.0.1', 'evil.example'], ['127.0.0.1', '127.0.0.1']]) {
+      const head = hosts.map((h) => `Host: ${h}\r\n`).join('');
+      const plain = await rawRequest(port, `GET /api/status?token=${server.token} HTTP/1.1\r\n${head}Connection: close\r\n\r\n`);
+      expect(plain.status, hosts.join()).toBe(400);
+      const upgrade = await rawRequest(port, upgradeRequest(`/ws?token=${server.token}`, `127.0.0.1:${port}`, `Host: evil.example\r\nOrigin: ${origin}\r\n`));
+      expect(upgrade.status).toBe(400);
+    }
+    expect(logs.join('\n')).toMatch(/more than one Host header/);
+  });
+
   it('answers anything but GET and HEAD with 405', async () => {
     expect((await httpGet(`${origin}/`, {}, 'POST')).status).toBe(405);
   });
@@ -182,7 +194,7 @@ describe('serve on a port already taken', () => {
 });
 
 describe('serve on a non-loopback address', () => {
-  it('warns', async () => {
+  it('warns that others can reach it and that token and data are unencrypted', async () => {
     const lines: string[] = [];
     const other = await startServer({
       port: 0,
@@ -195,6 +207,7 @@ describe('serve on a non-loopback address', () => {
     });
     await other.close();
     expect(lines.join('\n')).toMatch(/warning: listening on 0\.0\.0\.0, not loopback/);
+    expect(lines.join('\n')).toMatch(/access token and all keyring data travel unencrypted/);
     expect(other.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
   });
 });

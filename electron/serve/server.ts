@@ -6,8 +6,8 @@
 // and on the HTTP data routes (`/api/snapshot`, `/api/status`; `Authorization: Bearer …` or `?token=`).
 // A missing token is answered 401, a wrong one 403. Host and Origin are checked against DNS rebinding.
 import type { KeyDetails } from '../../shared/api';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { TOKEN_QUERY_PARAM, WS_MAX_REQUEST_BYTES, WS_PATH } from '../../shared/protocol';
@@ -15,6 +15,7 @@ import { rendererCsp, securityHeaders } from '../csp';
 import type { SnapshotSource } from '../keyring/source';
 import { KeyringService } from '../service/keyringService';
 import { hostChecker, isLoopbackHost, newAccessToken, originMatchesHost, tokenMatches, urlHost } from './access';
+import { DEFAULT_LIMITS, type ServeLimits } from './limits';
 import { parseRequestTarget, shownTarget } from './requestTarget';
 import { sendStatic } from './staticFiles';
 import { attachConnection } from './wsConnection';
@@ -31,6 +32,10 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** Reads a key's details (security label); a redacting caller translates the page's alias ids here. */
   readKeyDetails?: (id: number) => KeyDetails | Promise<KeyDetails>;
+  /** Timeouts and caps; DEFAULT_LIMITS where not given. */
+  limits?: Partial<ServeLimits>;
+  /** Serve the bundle's `.map` files (development only: they hold the whole source). */
+  serveSourceMaps?: boolean;
 }
 
 export interface RunningServer {
@@ -48,6 +53,7 @@ const STATUS_TEXT: Record<Refusal['status'], string> = { 400: 'Bad Request', 401
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const log = options.log ?? (() => {});
+  const limits: ServeLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const token = newAccessToken();
   const hostAllowed = hostChecker(options.host);
   const service = new KeyringService({
@@ -70,8 +76,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return { ok: true };
   };
 
-  const checkHost = (req: IncomingMessage): Verdict =>
-    hostAllowed(req.headers.host) ? { ok: true } : { ok: false, status: 403, reason: `Host ${JSON.stringify(req.headers.host)} is not this server` };
+  const checkHost = (req: IncomingMessage): Verdict => {
+    // Node keeps the first of several Host headers; a proxy in front may have judged by another one.
+    if (countHeader(req.rawHeaders, 'host') > 1) return { ok: false, status: 400, reason: 'more than one Host header' };
+    return hostAllowed(req.headers.host) ? { ok: true } : { ok: false, status: 403, reason: `Host ${JSON.stringify(req.headers.host)} is not this server` };
+  };
 
   /** The start of every log line about one request: method, target (path only: the query may hold the token), peer. */
   const describe = (req: IncomingMessage): string =>
@@ -89,6 +98,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (overCap(req.socket)) return void res.destroy();
     const headers = headersFor(req);
     const deny = (verdict: Refusal): void => {
       refuse(req, verdict);
@@ -129,7 +139,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       res.end();
       return;
     }
-    await sendStatic(res, options.staticDir, path, headers, req.method === 'HEAD');
+    await sendStatic(res, options.staticDir, path, headers, { headOnly: req.method === 'HEAD', sourceMaps: options.serveSourceMaps === true });
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_REQUEST_BYTES });
@@ -150,6 +160,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // Node hands an upgrading socket over without its own error listener: a reset peer would otherwise
     // raise an uncaught 'error'. ws adds its own once it takes the socket.
     socket.on('error', () => socket.destroy());
+    if (overCap(req.socket)) return void socket.destroy();
     try {
       const verdict = upgradeVerdict(req);
       if (!verdict.ok) {
@@ -157,25 +168,39 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         socket.end(`HTTP/1.1 ${verdict.status} ${STATUS_TEXT[verdict.status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => attachConnection(ws, service, { allowActions: options.allowActions }));
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        attachConnection(ws, service, { allowActions: options.allowActions, limits, peer: req.socket.remoteAddress ?? '?', log }),
+      );
     } catch (err) {
       fault(req, err);
       socket.destroy();
     }
   };
 
-  const server = createServer((req, res) => {
-    onRequest(req, res).catch((err: unknown) => {
-      fault(req, err);
-      try {
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end('Internal error\n');
-      } catch {
-        res.destroy();
-      }
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often Node looks for requests past their timeouts (its default, 30 s, would stretch a 10 s limit to 40 s).
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, limits.headersTimeoutMs / 4)),
+    },
+    (req, res) => {
+      onRequest(req, res).catch((err: unknown) => {
+        fault(req, err);
+        try {
+          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+          res.end('Internal error\n');
+        } catch {
+          res.destroy();
+        }
+      });
+    },
+  );
   server.on('upgrade', onUpgrade);
+  // A connection that sends nothing (or stops) is closed; ws turns this off on the sockets it takes.
+  server.setTimeout(limits.idleTimeoutMs);
+  const overCap = capConnections(server, limits.maxConnections, log);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -199,6 +224,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   if (!isLoopbackHost(options.host)) {
     log(
       `serve: warning: listening on ${options.host}, not loopback: anyone who can reach this port and learns the URL sees your keyrings. ` +
+        'The access token and all keyring data travel unencrypted (plain HTTP): anyone on the network path can read them. ' +
         'Prefer the default 127.0.0.1 and an SSH tunnel.',
     );
   }
@@ -217,4 +243,42 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         await service.close();
       })()),
   };
+}
+
+/** How many times a header appears (`rawHeaders` alternates names and values, names as sent). */
+function countHeader(rawHeaders: readonly string[], name: string): number {
+  let n = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === name) n++;
+  return n;
+}
+
+const TOO_MANY_CONNECTIONS =
+  'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 5\r\n' +
+  'Content-Length: 46\r\n\r\nServer busy: too many connections; try again.\n';
+
+/**
+ * At most `max` open connections (HTTP and WebSocket). One more is answered 503 and closed at once,
+ * without waiting for its request; the returned predicate tells the handlers to ignore a request that
+ * raced in on such a socket. The first refusal after a quiet spell is logged, not every one.
+ */
+function capConnections(server: Server, max: number, log: (line: string) => void): (socket: Socket) => boolean {
+  let open = 0;
+  let refusing = false;
+  const refused = new WeakSet<Socket>();
+  server.prependListener('connection', (socket: Socket) => {
+    if (open >= max) {
+      if (!refusing) log(`serve: ${open} connections open, the limit: refusing new ones with 503`);
+      refusing = true;
+      refused.add(socket);
+      socket.on('error', () => socket.destroy());
+      socket.end(TOO_MANY_CONNECTIONS, () => socket.destroy());
+      return;
+    }
+    open++;
+    socket.once('close', () => {
+      open--;
+      if (open < max) refusing = false;
+    });
+  });
+  return (socket) => refused.has(socket);
 }

@@ -1,7 +1,9 @@
 // The built renderer (dist/renderer) served read-only. The files hold no keyring data, so they are
 // served without the token; the page then presents the token on its WebSocket.
+// Only files inside the bundle: no `..`, and no symlink that leads out of it (its real path must be
+// inside too). Source maps hold the whole source: served only when asked for (development).
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 
@@ -43,15 +45,38 @@ export function contentTypeOf(file: string): string {
   return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
+/**
+ * The file's real path (every symlink followed) when that is still a regular file inside root's real
+ * path; null otherwise. What is opened is this real path, so a symlink swapped in afterwards is not followed.
+ */
+export async function realFileInside(root: string, file: string): Promise<string | null> {
+  try {
+    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)]);
+    if (!realFile.startsWith(realRoot + sep)) return null;
+    return realFile;
+  } catch {
+    return null;
+  }
+}
+
+export interface StaticOptions {
+  /** HEAD: the headers only. */
+  headOnly: boolean;
+  /** Whether `.map` files are served (development). */
+  sourceMaps: boolean;
+}
+
 /** Sends the file, or answers 404. `headers` are the security headers every response carries. */
 export async function sendStatic(
   res: ServerResponse,
   root: string,
   urlPath: string,
   headers: Record<string, string>,
-  headOnly: boolean,
+  { headOnly, sourceMaps }: StaticOptions,
 ): Promise<void> {
-  const file = resolveStaticPath(root, urlPath);
+  const wanted = resolveStaticPath(root, urlPath);
+  const allowed = wanted && (sourceMaps || extname(wanted).toLowerCase() !== '.map') ? wanted : null;
+  const file = allowed ? await realFileInside(root, allowed) : null;
   const info = file ? await stat(file).catch(() => null) : null;
   if (!file || !info || !info.isFile()) {
     const missingBuild = urlPath === '/' || urlPath === '/index.html';
@@ -60,7 +85,7 @@ export async function sendStatic(
     res.end(headOnly ? undefined : body);
     return;
   }
-  res.writeHead(200, { ...headers, 'Content-Type': contentTypeOf(file), 'Content-Length': String(info.size) });
+  res.writeHead(200, { ...headers, 'Content-Type': contentTypeOf(allowed ?? file), 'Content-Length': String(info.size) });
   if (headOnly) {
     res.end();
     return;

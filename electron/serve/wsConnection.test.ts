@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { KeyringApi, KeyringEvent, SnapshotDelta } from '../../shared/api';
+import { DEFAULT_LIMITS } from './limits';
 import { attachConnection, MAX_BUFFERED_BYTES } from './wsConnection';
 
 class SlowSocket extends EventEmitter {
@@ -29,7 +30,7 @@ describe('attachConnection', () => {
       getSnapshot: async () => ({ seq: 3, snapshot: { keys: [] } }),
     } as unknown as KeyringApi;
     const ws = new SlowSocket();
-    attachConnection(ws as unknown as WebSocket, service, { allowActions: false });
+    attachConnection(ws as unknown as WebSocket, service, { allowActions: false, limits: DEFAULT_LIMITS, peer: 'test', log: () => {} });
     emit(delta(1));
     ws.bufferedAmount = MAX_BUFFERED_BYTES + 1;
     emit(delta(2));

@@ -1,5 +1,7 @@
 // One browser's WebSocket: requests in, answers and pushed events out.
 // Every message is validated; a bad one gets an error answer and the connection stays usable.
+// A peer that does not read its answers, asks faster than it is answered, or stops answering pings
+// is closed (code 1008, one log line): what it costs serve is bounded by its limits.
 import type { RawData, WebSocket } from 'ws';
 import type { KeyringApi, KeyringEvent } from '../../shared/api';
 import {
@@ -10,6 +12,7 @@ import {
   type WsServerMessage,
 } from '../../shared/protocol';
 import { dispatchCall } from '../service/dispatch';
+import { WS_CLOSE_LIMIT, type ServeLimits } from './limits';
 
 /**
  * Past this much unsent data the client is not keeping up: deltas are dropped and it gets one full
@@ -30,19 +33,48 @@ function serializeEvent(event: KeyringEvent): string {
 
 export interface ConnectionOptions {
   allowActions: boolean;
+  limits: Pick<ServeLimits, 'wsMaxBufferedBytes' | 'wsMaxRequestsInFlight' | 'wsPingIntervalMs'>;
+  /** Who this is, for log lines (the peer's address). */
+  peer: string;
+  log: (line: string) => void;
 }
 
+/** How long a closed-for-a-limit peer gets to take the close frame before its socket is dropped. */
+const CLOSE_GRACE_MS = 1000;
+
 export function attachConnection(ws: WebSocket, service: KeyringApi, options: ConnectionOptions): void {
+  const { limits } = options;
   let behind = false;
+  let inFlight = 0;
+  let closedForLimit = false;
+
+  const closeForLimit = (reason: string): void => {
+    if (closedForLimit) return;
+    closedForLimit = true;
+    options.log(`serve: closed the WebSocket of ${options.peer}: ${reason}`);
+    ws.close(WS_CLOSE_LIMIT, reason.slice(0, 120));
+    // A peer that does not read will not read the close frame either; its backlog is freed with the socket.
+    setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+  };
+  const checkBacklog = (): void => {
+    if (ws.bufferedAmount > limits.wsMaxBufferedBytes) {
+      closeForLimit(`not reading: ${mebibytes(ws.bufferedAmount)} unsent, the limit is ${mebibytes(limits.wsMaxBufferedBytes)}`);
+    }
+  };
+  const sendText = (text: string): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(text);
+    checkBacklog();
+  };
 
   const send = (message: WsServerMessage): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    if (ws.readyState === ws.OPEN) sendText(JSON.stringify(message));
   };
   const reply = (id: WsRequestId | null, outcome: { ok: true; result: unknown } | { ok: false; error: RpcError }) =>
     send(outcome.ok ? { id, result: outcome.result } : { id, error: outcome.error });
 
   const push = (event: KeyringEvent): void => {
-    if (ws.readyState === ws.OPEN) ws.send(serializeEvent(event));
+    if (ws.readyState === ws.OPEN) sendText(serializeEvent(event));
   };
   const onEvent = (event: KeyringEvent): void => {
     if (event.type === 'status') return push(event);
@@ -64,10 +96,36 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
   // and ignores deltas whose seq its snapshot already includes.
   const unsubscribe = service.subscribe(onEvent);
 
-  ws.on('message', (data: RawData, isBinary: boolean) => {
-    void handleMessage(data, isBinary);
+  // Liveness: a peer that has not answered the last ping by the time of the next one is gone.
+  let answeredPing = true;
+  ws.on('pong', () => {
+    answeredPing = true;
   });
-  ws.on('close', unsubscribe);
+  const pinger = setInterval(() => {
+    if (!answeredPing) {
+      options.log(`serve: dropped the WebSocket of ${options.peer}: no answer to a ping in ${limits.wsPingIntervalMs} ms`);
+      ws.terminate();
+      return;
+    }
+    answeredPing = false;
+    if (ws.readyState === ws.OPEN) ws.ping();
+  }, limits.wsPingIntervalMs);
+  pinger.unref();
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (inFlight >= limits.wsMaxRequestsInFlight) {
+      closeForLimit(`more than ${limits.wsMaxRequestsInFlight} requests waiting for their answers`);
+      return;
+    }
+    inFlight++;
+    handleMessage(data, isBinary)
+      .catch((err: unknown) => reply(null, fail('internal', err instanceof Error ? err.message : String(err))))
+      .finally(() => inFlight--);
+  });
+  ws.on('close', () => {
+    clearInterval(pinger);
+    unsubscribe();
+  });
   ws.on('error', () => ws.terminate());
 
   async function handleMessage(data: RawData, isBinary: boolean): Promise<void> {
@@ -95,6 +153,10 @@ function fail(code: RpcError['code'], message: string): { ok: false; error: RpcE
 function idOf(json: unknown): WsRequestId | null {
   const id = (json as { id?: unknown } | null)?.id;
   return typeof id === 'number' && Number.isInteger(id) ? id : typeof id === 'string' && id.length <= 64 ? id : null;
+}
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
 function rawToString(data: RawData): string {
