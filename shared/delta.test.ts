@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyDelta, applyDeltaToMap, diffSnapshots, keepExpiryEstimates, sameExpiry } from './delta';
+import { applyDelta, applyDeltaToMap, diffSnapshots } from './delta';
 import type { KeyInfo, Snapshot } from './snapshot';
 import { testKey } from './testing';
 
@@ -71,16 +71,15 @@ describe('diffSnapshots / applyDelta', () => {
     expect(d.linksRemoved).toEqual([[1, 3]]);
   });
 
-  it('ignores expiry estimates that still fit the rounded timeout column', () => {
-    const a = snap([key(1, { timeout: '5m', expiresAt: 1000 + 5 * 60_000 + 30_000 })], 1000);
-    const b = snap([key(1, { timeout: '5m', expiresAt: 2000 + 5 * 60_000 })], 2000);
+  it('sends an expiry window only when it changes (the tracker keeps it steady between rollovers)', () => {
+    const window = { from: 301_000, to: 360_000 };
+    const a = snap([key(1, { timeout: '5m', expiry: window })], 1000);
+    const b = snap([key(1, { timeout: '5m', expiry: { ...window } })], 2000);
     expect(diffSnapshots(a, b, 1)).toBeNull();
-    const c = snap([key(1, { timeout: '4m', expiresAt: 62_000 + 4 * 60_000 })], 62_000);
-    expect(diffSnapshots(a, c, 1)!.changed[0]!.changes.timeout).toBe('4m');
-    expect(sameExpiry({ expiresAt: 5000, timeout: '1s' }, key(1, { timeout: 'expd', expiresAt: 6000 }), 6000)).toBe(true);
-    // The column unchanged: an estimate made a poll ago (the lower bound then) is still good.
-    const day = 86_400_000;
-    expect(sameExpiry({ expiresAt: 1000 + 2 * day, timeout: '2d' }, key(1, { timeout: '2d', expiresAt: 2200 + 2 * day }), 2200)).toBe(true);
+    const c = snap([key(1, { timeout: '4m', expiry: { from: 301_000, to: 301_000 } })], 62_000);
+    expect(diffSnapshots(a, c, 1)!.changed[0]!.changes).toEqual({ timeout: '4m', expiry: { from: 301_000, to: 301_000 } });
+    const d = snap([key(1, { timeout: 'perm', expiry: null })], 63_000);
+    expect(diffSnapshots(c, d, 2)!.changed[0]!.changes).toEqual({ timeout: 'perm', expiry: null });
   });
 
   it('treats a serial reused by a key of another type as a removal and an addition', () => {
@@ -90,18 +89,6 @@ describe('diffSnapshots / applyDelta', () => {
     expect(d.removed).toEqual([1]);
     expect(d.added.map((k) => k.type)).toEqual(['user']);
     expect(applyDelta(a, d).keys[0]).not.toHaveProperty('links');
-  });
-
-  it('keeps the previous expiry estimate while the rounded column still allows it', () => {
-    const a = snap([key(1, { timeout: '2d', expiresAt: 1000 + 2.5 * 86_400_000 })], 1000);
-    const b = snap([key(1, { timeout: '2d', expiresAt: 5000 + 2 * 86_400_000 })], 5000);
-    keepExpiryEstimates(a, b);
-    expect(b.keys[0]!.expiresAt).toBe(1000 + 2.5 * 86_400_000);
-    // Two days later the kernel says 20h are left: the old estimate (2.5 d) no longer fits, the new one wins.
-    const later = 2 * 86_400_000;
-    const c = snap([key(1, { timeout: '20h', expiresAt: later + 20 * 3_600_000 })], later);
-    keepExpiryEstimates(a, c);
-    expect(c.keys[0]!.expiresAt).toBe(later + 20 * 3_600_000);
   });
 
   it('reports anchor and quota changes', () => {

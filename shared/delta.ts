@@ -1,46 +1,11 @@
 // Snapshot deltas: what the poller sends after the first snapshot, and how clients apply it.
-// Invariant: applyDelta(prev, diffSnapshots(prev, next, seq)) equals next, up to expiresAt estimates
-// that both still agree with the kernel's rounded timeout column (see sameExpiry).
+// Invariant: applyDelta(prev, diffSnapshots(prev, next, seq)) equals next.
 import type { KeyChange, KeyFields, Link, SnapshotDelta } from './api';
+import { sameExpiry } from './expiry';
 import type { Anchors, KeyInfo, QuotaInfo, Snapshot } from './snapshot';
 
-/** Compared field by field; `links` and `expiresAt` have rules of their own below. */
+/** Compared field by field; `links` and `expiry` (objects) have rules of their own below. */
 const SCALAR_FIELDS = ['description', 'uid', 'gid', 'perm', 'flags', 'usage', 'timeout', 'possessed', 'orphan'] as const;
-
-const TIMEOUT_UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/**
- * The kernel prints timeouts rounded down (`5m` means 5 to 6 minutes left), so each scan's expiresAt is an estimate.
- * A previous estimate that still fits the new column is kept: otherwise every poll would "change" every expiring key.
- * While the column itself has not changed the kernel has said nothing new, and an earlier estimate may lag the
- * sliding lower bound (now + N units) by up to one unit.
- */
-export function sameExpiry(prev: { expiresAt: number | null; timeout: string }, next: KeyInfo, takenAt: number): boolean {
-  if (prev.expiresAt === next.expiresAt) return true;
-  if (prev.expiresAt === null || next.expiresAt === null) return false;
-  if (next.timeout === 'expd') return prev.expiresAt <= takenAt;
-  const m = /^(\d+)([smhdw])$/.exec(next.timeout);
-  if (!m) return false;
-  const unit = TIMEOUT_UNIT_MS[m[2]!]!;
-  const low = takenAt + Number(m[1]) * unit;
-  const slack = prev.timeout === next.timeout ? unit : 0;
-  return prev.expiresAt >= low - slack - 1000 && prev.expiresAt < low + unit + 1000;
-}
-
-/**
- * Keeps, in place, each key's previous expiry estimate while it still fits the kernel's rounded column, so
- * successive scans agree on it (and pins, change logs and diffs do not see a change every poll).
- */
-export function keepExpiryEstimates(prev: Snapshot | null, next: Snapshot): void {
-  if (!prev) return;
-  const before = new Map<number, KeyInfo>();
-  for (const k of prev.keys) if (k.expiresAt !== null) before.set(k.id, k);
-  for (const k of next.keys) {
-    if (k.expiresAt === null) continue;
-    const old = before.get(k.id);
-    if (old !== undefined && old.expiresAt !== k.expiresAt && sameExpiry(old, k, next.takenAt)) k.expiresAt = old.expiresAt;
-  }
-}
 
 function sameLinks(a: readonly number[] | null | undefined, b: readonly number[] | null | undefined): boolean {
   if (a === b) return true;
@@ -77,12 +42,12 @@ function sameQuotas(a: readonly QuotaInfo[], b: readonly QuotaInfo[]): boolean {
   });
 }
 
-function keyChanges(prev: KeyInfo, next: KeyInfo, takenAt: number): Partial<KeyFields> | null {
+function keyChanges(prev: KeyInfo, next: KeyInfo): Partial<KeyFields> | null {
   let changes: Partial<KeyFields> | null = null;
   for (const f of SCALAR_FIELDS) {
     if (prev[f] !== next[f]) (changes ??= {})[f] = next[f] as never;
   }
-  if (!sameExpiry(prev, next, takenAt)) (changes ??= {}).expiresAt = next.expiresAt;
+  if (!sameExpiry(prev.expiry, next.expiry)) (changes ??= {}).expiry = next.expiry;
   if (('links' in prev || 'links' in next) && !sameLinks(prev.links, next.links)) (changes ??= {}).links = next.links ?? null;
   // Pins and doom are small nested values: compare them as JSON (their shapes are fixed in shared/snapshot.ts).
   if (JSON.stringify(prev.pins) !== JSON.stringify(next.pins)) (changes ??= {}).pins = next.pins ?? [];
@@ -113,7 +78,7 @@ export function diffSnapshots(prev: Snapshot, next: Snapshot, seq: number): Snap
       if (k.links) for (const m of k.links) linksAdded.push([k.id, m]);
       continue;
     }
-    const changes = keyChanges(old, k, next.takenAt);
+    const changes = keyChanges(old, k);
     if (!changes) continue;
     changed.push({ id: k.id, changes });
     if ('links' in changes) {

@@ -86,19 +86,22 @@ describe('describePins', () => {
     );
   });
 
-  it('adds the countdown of a timer, and how the persistent keyring is renewed', () => {
-    const timed = key(7, { pins: [{ kind: 'link', from: ring.id }, { kind: 'timer', expiresAt: NOW + 300_000 }] });
-    expect(describePins(timed, byId, NOW).keptBy).toBe('Kept alive by: link from ring (0x0000abcd). Expires in 5 min.');
+  it('adds the countdown of a timer, as precise as its window, and how the persistent keyring is renewed', () => {
+    const exact = key(7, { expiry: { from: NOW + 300_000, to: NOW + 300_000 }, pins: [{ kind: 'link', from: ring.id }, { kind: 'timer' }] });
+    expect(describePins(exact, byId, NOW).keptBy).toBe('Kept alive by: link from ring (0x0000abcd). Expires in 5m 00s.');
+    const rounded = key(7, { expiry: { from: NOW + 9 * 3600_000, to: NOW + 10 * 3600_000 - 1000 }, pins: [{ kind: 'timer' }] });
+    expect(describePins(rounded, byId, NOW).keptBy).toBe('Kept alive by: nothing. Expires in ≈9h 29m ±30m.');
     const persistent = key(8, {
       type: 'keyring',
       description: '_persistent.0',
+      expiry: { from: NOW + 2 * 86400_000, to: NOW + 3 * 86400_000 - 1000 },
       pins: [
         { kind: 'link', from: ring.id },
-        { kind: 'timer', expiresAt: NOW + 2 * 86400_000 + 23 * 3600_000, renewalSeconds: 259200, renewedBy: 'KEYCTL_GET_PERSISTENT' },
+        { kind: 'timer', renewalSeconds: 259200, renewedBy: 'KEYCTL_GET_PERSISTENT' },
       ],
     });
     expect(describePins(persistent, byId, NOW).keptBy).toBe(
-      'Kept alive by: link from ring (0x0000abcd). Expires in 2 d 23 h unless renewed: only KEYCTL_GET_PERSISTENT resets the timer (to 3 d); reading it does not.',
+      'Kept alive by: link from ring (0x0000abcd). Expires in ≈2d 11h ±12h: it expires 3 d after its last use (KEYCTL_GET_PERSISTENT resets the timer; reading it does not).',
     );
   });
 

@@ -1,5 +1,6 @@
 // Pins in words, for the details panel and the CLI: what keeps a key alive, what unlinking it would
 // leave, and when the collector takes a doomed key. Pure: reads the pins withPins() computed.
+import { expiryCountdown } from './expiryText';
 import type { DoomReason, KeyInfo, Pin } from './snapshot';
 
 export interface PinsText {
@@ -42,7 +43,7 @@ function keptBySentence(key: KeyInfo, keysById: ReadonlyMap<number, KeyInfo>, no
   }
   let sentence = `Kept alive by: ${parts.length === 0 ? 'nothing' : parts.join('; ')}.`;
   const timer = key.pins.find((pin): pin is Extract<Pin, { kind: 'timer' }> => pin.kind === 'timer');
-  if (timer !== undefined) sentence += ` ${timerSentence(timer, now)}`;
+  if (timer !== undefined) sentence += ` ${timerSentence(key, timer, now)}`;
   return sentence;
 }
 
@@ -79,11 +80,13 @@ function doomSentence(reason: DoomReason, collectAfter: number | null, now: numb
   return `${head}; the collector removes it ${when} ${formatDuration(seconds)}${delay}.`;
 }
 
-function timerSentence(timer: Extract<Pin, { kind: 'timer' }>, now: number): string {
-  const left = `Expires in ${formatDuration(Math.max(0, Math.round((timer.expiresAt - now) / 1000)))}`;
+function timerSentence(key: KeyInfo, timer: Extract<Pin, { kind: 'timer' }>, now: number): string {
+  const countdown = expiryCountdown(key.expiry, now);
+  const left = countdown.state === 'unknown' ? 'Expires at an unknown time' : countdown.state === 'expired' ? 'Expired' : `Expires in ${countdown.text}`;
   if (timer.renewedBy === undefined) return `${left}.`;
-  const period = timer.renewalSeconds === undefined ? '' : ` (to ${formatDuration(timer.renewalSeconds)})`;
-  return `${left} unless renewed: only ${timer.renewedBy} resets the timer${period}; reading it does not.`;
+  // The persistent keyring: its timer restarts at each use through KEYCTL_GET_PERSISTENT, and only then.
+  const period = timer.renewalSeconds === undefined ? '' : `${formatDuration(timer.renewalSeconds)} `;
+  return `${left}: it expires ${period}after its last use (${timer.renewedBy} resets the timer; reading it does not).`;
 }
 
 function credentialsPhrase(key: KeyInfo, count: number): string {

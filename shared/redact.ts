@@ -12,6 +12,7 @@
 //
 // Every redacted object is built from an explicit field list, so a field added to KeyInfo later does
 // not leak through an export until someone decides here how to redact it.
+import { isWindow } from './expiry';
 import type { Anchors, Doom, KeyInfo, Pin, QuotaInfo, Snapshot } from './snapshot';
 
 export interface RedactOptions {
@@ -163,7 +164,7 @@ export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapsho
       case 'credentials':
         return { kind: 'credentials', count: p.count };
       case 'timer': {
-        const out: Pin = { kind: 'timer', expiresAt: p.expiresAt };
+        const out: Extract<Pin, { kind: 'timer' }> = { kind: 'timer' };
         if (p.renewalSeconds != null) out.renewalSeconds = p.renewalSeconds;
         if (p.renewedBy != null) out.renewedBy = p.renewedBy;
         return out;
@@ -188,7 +189,7 @@ export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapsho
       flags: k.flags,
       usage: k.usage,
       timeout: k.timeout,
-      expiresAt: k.expiresAt,
+      expiry: isWindow(k.expiry) ? { from: k.expiry.from, to: k.expiry.to } : k.expiry,
       possessed: k.possessed,
       orphan: k.orphan,
     };

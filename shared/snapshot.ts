@@ -1,5 +1,8 @@
 // The snapshot: the one contract the engine, the CLI, the UI and the tests share.
 // Pure types: nothing here imports Node, Electron or the DOM.
+import type { Expiry } from './expiry';
+
+export type { Expiry, ExpiryWindow } from './expiry';
 
 /** The /proc/keys flag string: exactly 7 characters, '-' where a flag is unset. */
 export type KeyFlags = string;
@@ -35,8 +38,12 @@ export interface KeyInfo {
   usage: number;
   /** The /proc/keys timeout column: `perm`, `expd`, or `<n><s|m|h|d|w>` (rounded down by the kernel). */
   timeout: string;
-  /** Epoch ms when the key expires (estimated from the timeout column), null for `perm`. */
-  expiresAt: number | null;
+  /**
+   * When the key expires, as far as it is known (shared/expiry.ts): a window `{ from, to }` of epoch ms with
+   * from ≤ expiry ≤ to (from === to only when known exactly; narrowed while polling), null for `perm`,
+   * 'unknown' for a timeout column that cannot be read.
+   */
+  expiry: Expiry;
   /** Whether this process possesses the key (reachable from its thread/process/session keyrings through searchable keyrings). */
   possessed: boolean;
   /** Visible but not reachable from any anchor. */
@@ -61,9 +68,9 @@ export type Pin =
   /** References not explained by visible links (usage minus inbound visible links): process credentials
    *  (thread/process/session keyrings), open files, links from keyrings this process cannot see, the kernel. */
   | { kind: 'credentials'; count: number }
-  /** It expires at expiresAt. For `_persistent.<uid>`, renewalSeconds is the period each KEYCTL_GET_PERSISTENT
-   *  sets again (/proc/sys/kernel/keys/persistent_keyring_expiry); nothing else renews it. */
-  | { kind: 'timer'; expiresAt: number; renewalSeconds?: number; renewedBy?: 'KEYCTL_GET_PERSISTENT' }
+  /** It expires (when: the key's `expiry`). For `_persistent.<uid>`, renewalSeconds is the period each
+   *  KEYCTL_GET_PERSISTENT sets again (/proc/sys/kernel/keys/persistent_keyring_expiry); nothing else renews it. */
+  | { kind: 'timer'; renewalSeconds?: number; renewedBy?: 'KEYCTL_GET_PERSISTENT' }
   /** `_uid.N` / `_uid_ses.N`: the user's keyrings, kept while the user has processes, and by `.user_reg`'s link
    *  (userRegistry, its id) past the last process on Linux 5.3+. */
   | { kind: 'user'; uid: number; processes: number; userRegistry?: number; processList?: ProcessRef[] };

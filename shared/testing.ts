@@ -13,7 +13,7 @@ export function testKey(id: number, fields: Partial<KeyInfo> = {}): KeyInfo {
     flags: 'I--Q---',
     usage: 1,
     timeout: 'perm',
-    expiresAt: null,
+    expiry: null,
     possessed: true,
     orphan: false,
     ...fields,

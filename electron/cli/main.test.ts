@@ -89,7 +89,7 @@ describe('keyring-browser main()', () => {
     const gone = keyctl.addKey('user', 'revoked key', Buffer.from('x'), session);
     keyctl.revoke(gone);
     const timed = keyctl.addKey('user', 'timed key', Buffer.from('x'), session);
-    keyctl.setTimeout(timed, 3 * 3600 + 600); // well inside '3h' (the column is rounded down)
+    keyctl.setTimeout(timed, 3 * 3600 + 600); // well inside '3h', which the kernel rounds down: 3 to 4 hours
     const r = await run(['snapshot']);
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
@@ -101,13 +101,13 @@ describe('keyring-browser main()', () => {
     expect(lines.filter((l) => l.startsWith(hex(shared)) && l.includes('shared: 2 keyrings')).length).toBe(1);
     expect(lines.filter((l) => l.startsWith(hex(shared)) && l.includes('shown above')).length).toBe(1);
     expect(lines.find((l) => l.startsWith(hex(gone)))).toMatch(/user: revoked key .*revoked/);
-    expect(lines.find((l) => l.startsWith(hex(timed)))).toMatch(/expires in 3h/);
+    expect(lines.find((l) => l.startsWith(hex(timed)))).toMatch(/expires in 3–4 h/);
     expect(r.out.indexOf('Thread keyring')).toBeLessThan(r.out.indexOf('Session keyring'));
     expect(r.out.indexOf('User session keyring')).toBeLessThan(r.out.indexOf('User keyring (@u)'));
   });
 
   it('renderTree lists kernel-held keyrings and orphans after the anchors', () => {
-    const base = { uid: 0, gid: 0, perm: 0x3f010000, flags: 'I------', usage: 1, timeout: 'perm', expiresAt: null, possessed: false };
+    const base = { uid: 0, gid: 0, perm: 0x3f010000, flags: 'I------', usage: 1, timeout: 'perm', expiry: null, possessed: false };
     const snap: Snapshot = {
       takenAt: 0,
       uid: 0,

@@ -6,7 +6,7 @@ import { Redactor, redactingSource } from './redactingSource';
 
 const key = (id: number, type: string, description: string, extra: Partial<KeyInfo> = {}): KeyInfo => ({
   id, type, description, uid: 1000, gid: 1000, perm: 0x3f010000, flags: 'I------', usage: 1, timeout: 'perm',
-  expiresAt: null, possessed: true, orphan: false, ...(type === 'keyring' ? { links: [] } : {}), ...extra,
+  expiry: null, possessed: true, orphan: false, ...(type === 'keyring' ? { links: [] } : {}), ...extra,
 });
 
 const snapshot = (keys: KeyInfo[], session = 11): Snapshot => ({

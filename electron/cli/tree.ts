@@ -5,6 +5,7 @@ import { ANCHOR_ORDER, type AnchorName, type KeyInfo, type Snapshot } from '../.
 import { stateBadges } from '../../shared/flags';
 import { formatPermHex } from '../../shared/perm';
 import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../../shared/quota';
+import { expiryInWords } from '../../shared/expiryText';
 
 const ANCHOR_TITLES: Record<AnchorName, string> = {
   thread: 'Thread keyring (@t)',
@@ -21,20 +22,11 @@ export function hexId(id: number): string {
   return (id >>> 0).toString(16).padStart(8, '0');
 }
 
-/** "in 3h", "in 5m", "in 12s", "in 2d": how long until `at`, coarsely. */
-export function formatIn(at: number, now: number): string {
-  const s = Math.max(0, Math.round((at - now) / 1000));
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.floor(s / 60)}m`;
-  if (s < 172800) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
-}
-
 function notes(key: KeyInfo, parents: number, now: number): string {
   const out: string[] = stateBadges(key.flags, key.timeout).map((b) => (b === 'underConstruction' ? 'under construction' : b));
-  // The kernel's own rounded-down column, as `keyctl`/`/proc/keys` users read it ("3h" = 3 to 4 hours left);
-  // an estimate from expiresAt could round to the unit below.
-  if (key.expiresAt !== null && key.timeout !== 'expd') out.push(`expires in ${/^\d+[smhdw]$/.test(key.timeout) ? key.timeout : formatIn(key.expiresAt, now)}`);
+  // The expiry window in words: "expires in 9–10 h" is what the kernel's rounded "9h" means.
+  const expiry = expiryInWords(key.expiry, now);
+  if (expiry !== '' && expiry !== 'expired') out.push(`expires ${expiry}`);
   if (key.possessed) out.push('possessed');
   if (parents > 1) out.push(`shared: ${parents} keyrings link it`);
   if (key.type === 'keyring' && key.links === null) out.push('members unreadable');

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { isWindow } from '../../shared/expiry';
 import type { KeyInfo, Pin, Snapshot } from '../../shared/snapshot';
 import * as keyctl from './keyctl';
 import { readPinEnvironment } from './pinEnvironment';
@@ -79,25 +80,24 @@ describe('withPins on hand-made snapshots', () => {
     expect(pinned(out, 12).pins?.map((p) => p.kind)).toEqual(['link', 'link']);
   });
 
-  it('gives a key with a future expiry a timer pin', () => {
-    const expiresAt = NOW + 60_000;
-    const out = withPins(snapshot([ring(10, [11]), key(11, { timeout: '1m', expiresAt })]), env());
-    expect(pinned(out, 11).pins).toContainEqual({ kind: 'timer', expiresAt });
+  it('gives a key with a future expiry a timer pin (when: the key says, in its expiry window)', () => {
+    const expiry = { from: NOW + 60_000, to: NOW + 119_000 };
+    const out = withPins(snapshot([ring(10, [11]), key(11, { timeout: '1m', expiry })]), env());
+    expect(pinned(out, 11).pins).toContainEqual({ kind: 'timer' });
     expect(pinned(out, 11).doomed).toBeNull();
   });
 
   it("gives _persistent.<uid> a timer that only KEYCTL_GET_PERSISTENT renews, with the sysctl's period", () => {
-    const expiresAt = NOW + 2 * 86400_000;
+    const expiry = { from: NOW + 2 * 86400_000, to: NOW + 3 * 86400_000 - 1000 };
     const out = withPins(
       snapshot([
         ring(10, [11], { description: '.persistent_register' }),
-        ring(11, [], { description: '_persistent.0', timeout: '2d', expiresAt }),
+        ring(11, [], { description: '_persistent.0', timeout: '2d', expiry }),
       ]),
       env({ persistentExpirySeconds: 7200 }),
     );
     expect(pinned(out, 11).pins).toContainEqual({
       kind: 'timer',
-      expiresAt,
       renewalSeconds: 7200,
       renewedBy: 'KEYCTL_GET_PERSISTENT',
     });
@@ -139,42 +139,36 @@ describe('withPins on hand-made snapshots', () => {
   });
 
   it('dooms a revoked key: collected gc_delay after its revocation, bounded by now + gc_delay', () => {
-    const keys = [ring(10, [11]), key(11, { flags: 'IR-Q---', timeout: 'expd', expiresAt: NOW })];
+    const keys = [ring(10, [11]), key(11, { flags: 'IR-Q---', timeout: 'expd', expiry: { from: 0, to: NOW } })];
     const out = withPins(snapshot(keys), env());
     expect(pinned(out, 11).doomed).toEqual({ reason: 'revoked', collectAfter: NOW + GC_DELAY * 1000 });
     expect(pinned(out, 11).pins).toEqual([{ kind: 'link', from: 10 }]);
 
     // Seen revoked 30 s earlier: the earlier bound stands.
     const later = { ...snapshot(keys), takenAt: NOW + 30_000 };
-    later.keys = [ring(10, [11]), key(11, { flags: 'IR-Q---', timeout: 'expd', expiresAt: NOW + 30_000 })];
+    later.keys = [ring(10, [11]), key(11, { flags: 'IR-Q---', timeout: 'expd', expiry: { from: 0, to: NOW + 30_000 } })];
     const again = withPins(later, env({ now: NOW + 30_000 }), out);
     expect(pinned(again, 11).doomed).toEqual({ reason: 'revoked', collectAfter: NOW + GC_DELAY * 1000 });
   });
 
-  it("keeps the previous scan's timer estimate while it still fits the rounded countdown", () => {
-    const first = withPins(snapshot([ring(10, [11]), key(11, { timeout: '9m', expiresAt: NOW + 540_000 + 20_000 })]), env());
-    const later = { ...snapshot([ring(10, [11]), key(11, { timeout: '9m', expiresAt: NOW + 1_000 + 540_000 })]), takenAt: NOW + 1_000 };
-    const second = withPins(later, env({ now: NOW + 1_000 }), first);
-    expect(pinned(second, 11).pins).toContainEqual({ kind: 'timer', expiresAt: NOW + 560_000 });
-    // A renewed timer no longer fits: the new estimate wins.
-    const renewed = { ...snapshot([ring(10, [11]), key(11, { timeout: '1h', expiresAt: NOW + 3_600_000 })]), takenAt: NOW + 1_000 };
-    expect(pinned(withPins(renewed, env({ now: NOW + 1_000 }), first), 11).pins).toContainEqual({ kind: 'timer', expiresAt: NOW + 3_600_000 });
-  });
-
   it('dooms an expired key at expiry + gc_delay, and drops its timer', () => {
-    const keys = [ring(10, [11]), key(11, { timeout: 'expd', expiresAt: NOW - 10_000 })];
+    const keys = [ring(10, [11]), key(11, { timeout: 'expd', expiry: { from: NOW - 11_000, to: NOW - 10_000 } })];
     const out = withPins(snapshot(keys), env());
+    // At the latest: the window's end.
     expect(pinned(out, 11).doomed).toEqual({ reason: 'expired', collectAfter: NOW - 10_000 + GC_DELAY * 1000 });
     expect(pinned(out, 11).pins?.some((p) => p.kind === 'timer')).toBe(false);
   });
 
-  it('treats an expiry that passed since the scan as expired even if /proc/keys still showed a countdown', () => {
-    const keys = [ring(10, [11]), key(11, { timeout: '1s', expiresAt: NOW - 1 })];
+  it('treats a window that ended since the scan as expired even if /proc/keys still showed a countdown', () => {
+    const keys = [ring(10, [11]), key(11, { timeout: '1s', expiry: { from: NOW - 1000, to: NOW - 1000 } })];
     expect(pinned(withPins(snapshot(keys), env()), 11).doomed?.reason).toBe('expired');
+    // A window that has not ended yet may still hold a future expiry: not expired.
+    const open = [ring(10, [11]), key(11, { timeout: '1m', expiry: { from: NOW - 1000, to: NOW + 58_000 } })];
+    expect(pinned(withPins(snapshot(open), env()), 11).doomed).toBeNull();
   });
 
   it('reaps dns_resolver keys at expiry, without gc_delay (KEY_TYPE_INSTANT_REAP)', () => {
-    const keys = [ring(10, [11]), key(11, { type: 'dns_resolver', timeout: 'expd', expiresAt: NOW - 5_000 })];
+    const keys = [ring(10, [11]), key(11, { type: 'dns_resolver', timeout: 'expd', expiry: { from: NOW - 5_000, to: NOW - 5_000 } })];
     expect(pinned(withPins(snapshot(keys), env()), 11).doomed).toEqual({ reason: 'expired', collectAfter: NOW - 5_000 });
   });
 
@@ -188,7 +182,7 @@ describe('withPins on hand-made snapshots', () => {
   it('dooms a negative key after its timeout + gc_delay, or leaves the time unknown without one', () => {
     const keys = [
       ring(10, [11, 12]),
-      key(11, { flags: 'I--Q-N-', timeout: '1m', expiresAt: NOW + 60_000 }),
+      key(11, { flags: 'I--Q-N-', timeout: '1m', expiry: { from: NOW + 60_000, to: NOW + 60_000 } }),
       key(12, { flags: 'I--Q-N-' }),
     ];
     const out = withPins(snapshot(keys), env());
@@ -203,7 +197,7 @@ describe('withPins on hand-made snapshots', () => {
   });
 
   it('a timer alone does not keep a key alive', () => {
-    const out = withPins(snapshot([key(11, { usage: 0, timeout: '5m', expiresAt: NOW + 300_000 })]), env());
+    const out = withPins(snapshot([key(11, { usage: 0, timeout: '5m', expiry: { from: NOW + 300_000, to: NOW + 359_000 } })]), env());
     expect(pinned(out, 11).doomed?.reason).toBe('unpinned');
   });
 
@@ -217,7 +211,7 @@ describe('withPins on hand-made snapshots', () => {
   });
 
   it('annotatePins does the same in place, for a caller that owns a fresh snapshot', () => {
-    const input = snapshot([ring(10, [11]), key(11, { flags: 'IR-Q---', timeout: 'expd', expiresAt: NOW })]);
+    const input = snapshot([ring(10, [11]), key(11, { flags: 'IR-Q---', timeout: 'expd', expiry: { from: 0, to: NOW } })]);
     const expected = withPins(input, env());
     const out = annotatePins(input, env());
     expect(out).toBe(input);
@@ -346,15 +340,11 @@ describe('withPins against the kernel', () => {
     expect((user as { processes: number }).processes).toBeGreaterThanOrEqual(1); // this test runs as root
   });
 
-  it('gives a key with a timeout a timer pin at its expiry', async () => {
+  it('gives a key with a timeout a timer pin', async () => {
     const k = keyctl.addKey('user', 'pins-timed', Buffer.from('x'), session());
     keyctl.setTimeout(k, 600);
     const { snap } = await pinnedScan();
-    const timer = pinsOf(snap, k).find((p) => p.kind === 'timer') as Extract<Pin, { kind: 'timer' }>;
-    expect(timer).toBeDefined();
-    // /proc/keys rounds the countdown down to a unit: 600 s shows as 9m or 10m.
-    expect(timer.expiresAt).toBeGreaterThan(snap.takenAt + 8 * 60_000);
-    expect(timer.expiresAt).toBeLessThanOrEqual(snap.takenAt + 600_000 + 1000);
+    expect(pinsOf(snap, k)).toContainEqual({ kind: 'timer' });
     expect(snap.keys.find((x) => x.id === k)?.doomed).toBeNull();
   });
 
@@ -397,8 +387,10 @@ describe('withPins against the kernel', () => {
     const negative = snap.keys.find((k) => k.description === description);
     expect(negative?.flags).toMatch(/^I....N.$/);
     expect(negative?.doomed?.reason).toBe('negative');
-    expect(negative?.expiresAt).not.toBeNull();
-    expect(negative?.doomed?.collectAfter).toBe((negative?.expiresAt ?? 0) + pinEnv.gcDelaySeconds * 1000);
+    const expiry = negative?.expiry;
+    expect(isWindow(expiry)).toBe(true);
+    // Collected at the latest gc_delay after the window's end.
+    expect(negative?.doomed?.collectAfter).toBe((isWindow(expiry) ? expiry.to : Number.NaN) + pinEnv.gcDelaySeconds * 1000);
     expect(pinsOf(snap, negative?.id ?? 0)).toContainEqual({ kind: 'link', from: session() });
   });
 

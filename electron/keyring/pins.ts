@@ -31,7 +31,7 @@
 //  - Measured here: keys revoked at T, and a key that expired at T+4 s, vanished from /proc/keys in the
 //    same collector pass between T+302 s and T+312 s (gc_delay 300).
 import type { Doom, KeyInfo, Pin, ProcessRef, Snapshot } from '../../shared/snapshot';
-import { sameExpiry } from '../../shared/delta';
+import { isWindow } from '../../shared/expiry';
 import { decodeFlags } from '../../shared/flags';
 
 export interface PinEnvironment {
@@ -58,9 +58,8 @@ const INSTANT_REAP_TYPES: ReadonlySet<string> = new Set(['dns_resolver']);
 /**
  * Returns a new snapshot whose keys carry `pins` and `doomed`; the input is left untouched. O(keys + links).
  *
- * `previous` (optional, the last annotated snapshot) steadies two estimates so they do not "change" on every
- * poll: a timer keeps its earlier expiry while the rounded countdown still allows it, and a doomed key keeps
- * its earlier collection bound (/proc/keys shows a revoked key as `expd` without saying since when, so a first
+ * `previous` (optional, the last annotated snapshot) steadies one estimate so it does not "change" on every
+ * poll: a doomed key keeps its earlier collection bound (/proc/keys shows a revoked key as `expd` without saying since when, so a first
  * sighting can only bound its collection by now + gc_delay).
  */
 export function withPins(snapshot: Snapshot, env: PinEnvironment, previous?: Snapshot): Snapshot {
@@ -118,7 +117,7 @@ export function pinContext(
   return {
     inbound,
     registries,
-    earlier: previous === undefined ? null : timedOrDoomedById(previous),
+    earlier: previous === undefined ? null : doomedById(previous),
     states: new StateCache(),
     anchors: snapshot.anchors,
     takenAt: snapshot.takenAt,
@@ -142,11 +141,10 @@ export function annotateKey(key: KeyInfo, context: PinContext): void {
   }
 
   const state = context.states.get(key.flags, key.timeout);
-  const expired = state.expired || (key.expiresAt !== null && key.expiresAt <= env.now);
+  // Past the window's end it has expired for sure, even if this scan's column still counted down.
+  const expired = state.expired || (isWindow(key.expiry) && key.expiry.to <= env.now);
   const before = context.earlier?.get(key.id);
-  if (key.expiresAt !== null && !expired && !state.revoked) {
-    pins.push(timerPin(key, key.expiresAt, before, context.takenAt, env));
-  }
+  if (key.expiry !== null && !expired && !state.revoked) pins.push(timerPin(key, env));
 
   let doomed = doomOf(key, state, expired, linkCount > 0 || unexplained > 0, env);
   const earlierDoom = doomed === null ? null : before?.doomed;
@@ -176,21 +174,15 @@ function addInboundLinks(inbound: InboundLinks, ring: number, links: readonly nu
   }
 }
 
-/**
- * The kernel prints a rounded countdown, so each scan re-estimates expiresAt; the previous scan's estimate
- * is kept while it still fits (shared/delta.ts sameExpiry), so the pin does not "change" on every poll.
- */
-function timerPin(key: KeyInfo, expiresAt: number, before: KeyInfo | undefined, takenAt: number, env: PinEnvironment): Pin {
-  const earlierTimer = before?.pins?.find((pin) => pin.kind === 'timer');
-  const at =
-    earlierTimer !== undefined && before !== undefined && sameExpiry({ expiresAt: earlierTimer.expiresAt, timeout: before.timeout }, key, takenAt)
-      ? earlierTimer.expiresAt
-      : expiresAt;
+/** The expiry timer (when it fires is the key's `expiry`: one place for that fact). */
+function timerPin(key: KeyInfo, env: PinEnvironment): Pin {
   if (key.type === 'keyring' && PERSISTENT_KEYRING.test(key.description)) {
-    return { kind: 'timer', expiresAt: at, renewalSeconds: env.persistentExpirySeconds, renewedBy: 'KEYCTL_GET_PERSISTENT' };
+    return { kind: 'timer', renewalSeconds: env.persistentExpirySeconds, renewedBy: 'KEYCTL_GET_PERSISTENT' };
   }
-  return { kind: 'timer', expiresAt: at };
+  return TIMER_PIN;
 }
+
+const TIMER_PIN: Pin = Object.freeze({ kind: 'timer' });
 
 type KeyState = ReturnType<typeof decodeFlags>;
 
@@ -208,10 +200,10 @@ export class StateCache {
   }
 }
 
-/** The previous keys whose estimates we may keep: only timed or doomed ones (few), not all 40k. */
-function timedOrDoomedById(snapshot: Snapshot): Map<number, KeyInfo> {
+/** The previous keys whose doom bounds we may keep: only doomed ones (few), not all 40k. */
+function doomedById(snapshot: Snapshot): Map<number, KeyInfo> {
   const byId = new Map<number, KeyInfo>();
-  for (const key of snapshot.keys) if (key.expiresAt !== null || key.doomed) byId.set(key.id, key);
+  for (const key of snapshot.keys) if (key.doomed) byId.set(key.id, key);
   return byId;
 }
 
@@ -259,13 +251,15 @@ function doomOf(
   if (state.dead) return { reason: 'dead', collectAfter: now };
 
   const delayMs = INSTANT_REAP_TYPES.has(key.type) ? 0 : env.gcDelaySeconds * 1000;
-  // Expiry (or revocation: the same field), clamped to now: `expd` says it has passed, not when.
-  const deathAt = key.expiresAt === null ? now : Math.min(key.expiresAt, now);
+  // Expiry (or revocation: the same field): at the latest the window's end, and no later than now once
+  // passed (`expd` says it has passed, not when). The collector may come any time before the bound.
+  const latest = isWindow(key.expiry) ? key.expiry.to : null;
+  const deathAt = latest === null ? now : Math.min(latest, now);
   if (state.revoked) return { reason: 'revoked', collectAfter: deathAt + delayMs };
   if (state.negative) {
     // A negative key with a timeout is collected like an expired one; without, only when unreferenced.
-    if (key.expiresAt === null) return { reason: 'negative', collectAfter: null };
-    return { reason: 'negative', collectAfter: (expired ? deathAt : key.expiresAt) + delayMs };
+    if (latest === null) return { reason: 'negative', collectAfter: null };
+    return { reason: 'negative', collectAfter: (expired ? deathAt : latest) + delayMs };
   }
   if (expired) return { reason: 'expired', collectAfter: deathAt + delayMs };
 

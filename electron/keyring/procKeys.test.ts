@@ -8,13 +8,11 @@ import { describe, expect, it } from 'vitest';
 import {
   PROC_KEYS_RECORD,
   descriptionFromRest,
-  expiresAtFromTimeout,
-  expiryWindowFromTimeout,
-  narrowExpiryWindow,
   parseProcKeys,
   type ProcKeyLine,
 } from './procKeys';
 import { KNOWN_KEY_TYPES, fullTypeName } from './typeNames';
+import { expiryFromColumn, isWindow } from '../../shared/expiry';
 
 // ----------------------------------------------------------------------------------------------------
 // Helpers: keyctl as the oracle, and a printer that writes records the way proc_keys_show does.
@@ -210,22 +208,17 @@ describe('parseProcKeys on the running kernel', () => {
       keyctl('timeout', String(id), String(seconds));
       return id;
     });
-    const setAt = Date.now();
+    const readStartedAt = Date.now();
     const text = readProcKeys();
     const readAt = Date.now();
     const { lines, errors } = parseProcKeys(text);
     expect(errors.filter((e) => ids.some((id) => e.line.startsWith(hex8(id))))).toEqual([]);
     ids.forEach((id, i) => {
-      const [seconds, form] = cases[i] as [number, RegExp];
+      const [, form] = cases[i] as [number, RegExp];
       const line = findRecord(lines, id);
       expect(line.timeout).toMatch(form);
-      const window = expiryWindowFromTimeout(line.timeout, readAt);
-      expect(window).not.toBeNull();
-      const real = setAt + seconds * 1000;
-      // Whole seconds on both sides, plus the time between setting and reading.
-      expect(real).toBeGreaterThanOrEqual((window?.earliest ?? 0) - 2000);
-      expect(real).toBeLessThan((window?.latest ?? 0) + 2000);
-      expect(expiresAtFromTimeout(line.timeout, readAt)).toBe(window?.earliest);
+      // The windows themselves are checked against the kernel in expiry.test.ts.
+      expect(isWindow(expiryFromColumn(line.timeout, readStartedAt, readAt))).toBe(true);
     });
   });
 
@@ -364,86 +357,6 @@ describe('fullTypeName', () => {
     expect(fullTypeName('brand_new')).toBeNull();
     expect(fullTypeName('shorttyp')).toBe('shorttyp');
     expect(fullTypeName('')).toBeNull();
-  });
-});
-
-describe('timeouts', () => {
-  const now = Date.UTC(2026, 0, 1, 12, 0, 0, 400);
-  it.each([
-    ['perm', null],
-    ['expd', now],
-    ['0s', now - 400],
-    ['59s', now - 400 + 59_000],
-    ['3m', now - 400 + 180_000],
-    ['2h', now - 400 + 7_200_000],
-    ['6d', now - 400 + 6 * 86_400_000],
-    ['7101w', now - 400 + 7101 * 604_800_000],
-    ['garbage', null],
-  ])('%s read at now → %j', (timeout, want) => {
-    expect(expiresAtFromTimeout(timeout, now)).toBe(want);
-  });
-  it('gives a window one unit wide', () => {
-    expect(expiryWindowFromTimeout('3m', now)).toEqual({ earliest: now - 400 + 180_000, latest: now - 400 + 240_000 });
-  });
-});
-
-describe('narrowExpiryWindow', () => {
-  /** What proc_keys_show prints for a key expiring at second `expiry`, read at epoch ms `at`. */
-  function kernelTimeout(expiry: number, at: number): string {
-    const now = Math.floor(at / 1000);
-    if (now >= expiry) return 'expd';
-    const timo = expiry - now;
-    if (timo < 60) return `${timo}s`;
-    if (timo < 3600) return `${Math.floor(timo / 60)}m`;
-    if (timo < 86400) return `${Math.floor(timo / 3600)}h`;
-    if (timo < 604800) return `${Math.floor(timo / 86400)}d`;
-    return `${Math.floor(timo / 604800)}w`;
-  }
-
-  it('always contains the real expiry and moves only when the column gives new information', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1_700_000_000, max: 1_800_000_000 }),
-        fc.integer({ min: 1, max: 3_000_000 }),
-        // Poll intervals, and how long before the end of its read the kernel printed the line.
-        fc.array(fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 800 })), { minLength: 1, maxLength: 60 }),
-        (start, lifetime, steps) => {
-          const expiry = start + lifetime;
-          let at = start * 1000;
-          let window: ReturnType<typeof narrowExpiryWindow> = null;
-          let informed = false; // 'expd' alone only says "at or before now"
-          for (const [step, lag] of steps) {
-            at += step;
-            const timeout = kernelTimeout(expiry, at - lag);
-            const next = narrowExpiryWindow(window, timeout, at, at - 800);
-            expect(next).not.toBeNull();
-            if (next === null) return;
-            // Narrowing only ever shrinks the window: a UI showing `latest` sees it change rarely.
-            if (window !== null && informed) {
-              expect(next.earliest).toBeGreaterThanOrEqual(window.earliest);
-              expect(next.latest).toBeLessThanOrEqual(window.latest);
-            }
-            informed ||= timeout !== 'expd';
-            if (informed) expect(expiry * 1000).toBeGreaterThanOrEqual(next.earliest);
-            expect(expiry * 1000).toBeLessThanOrEqual(next.latest);
-            window = next;
-          }
-        },
-      ),
-      { numRuns: 500 },
-    );
-  });
-
-  it('converges to the second once the column ticks, and starts over when the timeout is changed', () => {
-    const expiry = 1_767_268_800 + 150; // '2m' for the first 30 s
-    let window = narrowExpiryWindow(null, '2m', 1_767_268_800_000);
-    expect(window).toEqual({ earliest: (expiry - 30) * 1000, latest: (expiry + 30) * 1000 });
-    window = narrowExpiryWindow(window, '2m', 1_767_268_830_000); // 120 s left: still '2m'
-    window = narrowExpiryWindow(window, '1m', 1_767_268_831_000); // 119 s left: ticked
-    expect(window).toEqual({ earliest: expiry * 1000, latest: (expiry + 1) * 1000 });
-    // KEYCTL_SET_TIMEOUT to a whole day: the old window no longer fits, take the new reading.
-    expect(narrowExpiryWindow(window, '1d', 1_767_268_832_000)).toEqual(expiryWindowFromTimeout('1d', 1_767_268_832_000));
-    expect(narrowExpiryWindow(window, 'perm', 1_767_268_832_000)).toBeNull();
   });
 });
 

@@ -1,10 +1,10 @@
 // What one scan found, before it becomes a Snapshot: the keys as table rows (keyTable.ts) plus what the
 // walk learned (member lists, possession, reachability). A Snapshot needs one object per key; the one-shot
 // CLI's JSON does not keep them (snapshotJson.ts makes them a batch at a time), so both start from here.
+import { expiryFromColumn } from '../../shared/expiry';
 import type { Anchors, KeyInfo, Pin, QuotaInfo, Snapshot } from '../../shared/snapshot';
 import type { KeyTable } from './keyTable';
 import type { PinEnvironment } from './pins';
-import { expiresAtFromTimeout } from './procKeys';
 
 export interface ScanState {
   takenAt: number;
@@ -44,7 +44,8 @@ export function keyInfoAt(state: ScanState, row: number): KeyInfo {
     flags: t.flags(row),
     usage: t.usage[row] as number,
     timeout,
-    expiresAt: timeout === 'perm' ? null : expiresAtFromTimeout(timeout, t.readAt[row] as number),
+    // The kernel printed the column at some second between the scan's start and the end of the read.
+    expiry: timeout === 'perm' ? null : expiryFromColumn(timeout, state.takenAt, t.readAt[row] as number),
     possessed: state.possessed[row] === 1,
     orphan: state.reachable[row] !== 1,
     // Set by the pin analysis; declared here so every key keeps one object shape (faster at 40k keys).

@@ -29,7 +29,6 @@
 //  - Possessor-only keys' flags/usage/timeout come from the possessing side's /proc/keys, re-read at most
 //    once per 10 × its cost (possessingProc.ts): on a huge tree with such keys they may lag a few polls.
 import { decodeFlags } from '../../shared/flags';
-import { keepExpiryEstimates } from '../../shared/delta';
 import type { Anchors, QuotaInfo, Snapshot } from '../../shared/snapshot';
 import { findUserAnchors, isKernelKeyring, type ProcessAnchors } from './anchors';
 import { isVanishedCode, type KeyDescription } from './keyctl';
@@ -97,7 +96,7 @@ export class Scanner {
   private readonly names: NameCache;
   private readonly possessingProc: PossessingProcKeys;
   lastStats: ScanStatsDetail = { describedByReader: 0, possessorOnly: 0, keyringsRead: 0 };
-  /** The last snapshot, whose expiry estimates and doom bounds the next scan keeps where they still hold. */
+  /** The last snapshot, whose doom bounds the next scan keeps where they still hold. */
   private previous: Snapshot | null = null;
 
   constructor(private readonly options: ScannerOptions = {}) {
@@ -117,8 +116,7 @@ export class Scanner {
   async scan(): Promise<Snapshot> {
     const state = await this.scanState();
     const snapshot = snapshotOf(state);
-    // Steady the rounded-timeout estimates against the last scan, then say what keeps each key alive.
-    keepExpiryEstimates(this.previous, snapshot);
+    // Each key's expiry is this read's window; the service narrows it across polls (shared/expiry.ts ExpiryTracker).
     annotatePins(snapshot, await state.pinEnvironment, this.previous ?? undefined);
     this.previous = snapshot;
     return snapshot;

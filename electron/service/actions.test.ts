@@ -14,7 +14,7 @@ function keyInfo(id: number, overrides: Partial<KeyInfo> = {}): KeyInfo {
   const d = keyctl.describe(id);
   return {
     id, type: d.type, description: d.description, uid: d.uid, gid: d.gid, perm: d.perm, flags: 'I------', usage: 1,
-    timeout: 'perm', expiresAt: null, possessed: true, orphan: false, ...overrides,
+    timeout: 'perm', expiry: null, possessed: true, orphan: false, ...overrides,
   };
 }
 

@@ -5,6 +5,7 @@
 // Payloads are secrets: they are never logged, and the buffers read are zeroed once encoded.
 import { readFileSync } from 'node:fs';
 import type { ActionOutcome, AddKeyRequest, IdentityNames, KeyringApi, PayloadRead, SearchOutcome } from '../../shared/api';
+import { expiryAfterTimeoutSet, type Expiry } from '../../shared/expiry';
 import { KeyringApiError } from '../../shared/protocol';
 import type { Snapshot } from '../../shared/snapshot';
 import {
@@ -46,6 +47,8 @@ export interface ActionContext {
   /** A fresh scan, so listeners get the delta the action caused. */
   refresh(): Promise<unknown>;
   identityNames(): Promise<IdentityNames>;
+  /** This app set a key's timer itself, so its expiry is known to the second (shared/expiry.ts). */
+  timeoutSet?(id: number, expiry: Expiry): void;
 }
 
 function must<T>(checked: Checked<T>, field: string): T {
@@ -161,7 +164,11 @@ export function createActions(ctx: ActionContext): ActionMethods {
     async setKeyTimeout(id: number, seconds: number): Promise<ActionOutcome> {
       keyId(id);
       must(checkTimeout(seconds), 'timeout');
-      await run('Set timeout', [{ id, perms: ['setattr'] }], () => keyctl.setTimeout(id, seconds));
+      await run('Set timeout', [{ id, perms: ['setattr'] }], () => {
+        const started = Date.now();
+        keyctl.setTimeout(id, seconds);
+        ctx.timeoutSet?.(id, expiryAfterTimeoutSet(seconds, started, Date.now()));
+      });
       return {
         keyId: id,
         message: seconds === 0 ? `Removed the timeout of ${name(id)}: it no longer expires.` : `${name(id)} now expires in ${seconds} s.`,
@@ -231,10 +238,14 @@ export function createActions(ctx: ActionContext): ActionMethods {
       if (uid !== null) must(parseIdentity(uid, {}, 'user'), 'uid');
       ringId(dest, 'destination');
       const who = uid === null ? 'this user' : `uid ${uid}`;
-      const id = await run('Get persistent keyring', [{ id: dest, perms: ['write'], role: 'keyring' }], () =>
-        keyctl.getPersistent(uid ?? -1, dest),
-      );
       const renewal = persistentExpirySeconds();
+      const id = await run('Get persistent keyring', [{ id: dest, perms: ['write'], role: 'keyring' }], () => {
+        const started = Date.now();
+        const persistent = keyctl.getPersistent(uid ?? -1, dest);
+        // The kernel has just set its timer to persistent_keyring_expiry from now.
+        if (renewal !== null) ctx.timeoutSet?.(persistent, expiryAfterTimeoutSet(renewal, started, Date.now()));
+        return persistent;
+      });
       const renewed = renewal === null ? 'its expiry timer was renewed' : `its expiry timer was renewed (${renewal} s from now)`;
       return { keyId: id, message: `Linked the persistent keyring of ${who}, ${formatKeyId(id)}, into ${name(dest)}; ${renewed}.` };
     },

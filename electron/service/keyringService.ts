@@ -21,6 +21,7 @@ import {
   type VersionedSnapshot,
 } from '../../shared/api';
 import { applyDelta, diffSnapshots } from '../../shared/delta';
+import { ExpiryTracker } from '../../shared/expiry';
 import { KeyringApiError } from '../../shared/protocol';
 import type { Snapshot } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
@@ -54,6 +55,8 @@ export class KeyringService implements KeyringApi {
   private lastError: string | null = null;
   private lastStatusPushAt = Number.NEGATIVE_INFINITY;
   private closed = false;
+  /** Narrows each key's expiry window across polls, and knows the timeouts this app set. */
+  private readonly expiries = new ExpiryTracker();
 
   constructor(private readonly options: KeyringServiceOptions) {
     const intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
@@ -145,6 +148,7 @@ export class KeyringService implements KeyringApi {
     snapshot: () => this.current?.snapshot ?? null,
     refresh: () => this.refresh(),
     identityNames: () => this.getIdentityNames(),
+    timeoutSet: (id, expiry) => this.expiries.timeoutSet(id, expiry),
   });
   addKey: ActionMethods['addKey'] = (...a) => this.actions.addKey(...a);
   updateKey: ActionMethods['updateKey'] = (...a) => this.actions.updateKey(...a);
@@ -181,6 +185,7 @@ export class KeyringService implements KeyringApi {
 
   private onSnapshot(snapshot: Snapshot, stats: ScanStats): void {
     this.lastScan = stats;
+    this.expiries.narrow(snapshot.keys);
     const recovered = this.lastError !== null;
     this.lastError = null;
     if (!this.current) {
@@ -192,7 +197,7 @@ export class KeyringService implements KeyringApi {
     const seq = this.current.seq + 1;
     const delta = this.diff(this.current.snapshot, snapshot, seq);
     if (delta) {
-      // Keep what the clients hold (prev + delta), not the raw scan: expiry estimates the diff kept stay kept.
+      // Keep what the clients hold (prev + delta).
       this.current = { seq, snapshot: applyDelta(this.current.snapshot, delta) };
       this.emit({ type: 'delta', delta });
     }

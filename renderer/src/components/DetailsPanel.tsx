@@ -13,8 +13,8 @@ import { anchorNamesOf, ANCHOR_LABELS, findRowPath, type TreeModel } from '../tr
 import { revealKey } from '../tree/reveal';
 import { useTreeModel } from '../tree/useTreeRows';
 import { useNow } from '../util/clock';
-import { formatDateTime, hexId } from '../util/format';
-import { Countdown } from './Countdown';
+import { hexId } from '../util/format';
+import { ExpiryDetails } from './Countdown';
 import { KeyIcon } from './KeyIcon';
 import { PermMatrix } from './PermMatrix';
 import { StateBadges } from './StateBadges';
@@ -166,9 +166,9 @@ export function DetailsPanel() {
           <Field label="Timeout">
             {k.timeout === 'perm' ? 'none (permanent)' : k.timeout === 'expd' ? 'expired' : <code>{k.timeout}</code>}
           </Field>
-          {k.expiresAt != null && (
+          {k.expiry !== null && (
             <Field label="Expires">
-              {formatDateTime(k.expiresAt)} (<Countdown expiresAt={k.expiresAt} />)
+              <ExpiryDetails expiry={k.expiry} />
             </Field>
           )}
           <Field label="Security">

@@ -80,7 +80,7 @@ function HighlightedKeyRow({ row, observer }: { row: Extract<FlatRow, { kind: 'k
         <StateBadges flags={k.flags} timeout={k.timeout} />
       </span>
       {hl && <span className={`hl-marker hl-${hl.kind}`} key={hl.at} aria-hidden="true" />}
-      <span className="col col-expiry">{k.expiresAt != null && k.timeout !== 'perm' ? <Countdown expiresAt={k.expiresAt} /> : null}</span>
+      <span className="col col-expiry">{k.expiry !== null ? <Countdown expiry={k.expiry} /> : null}</span>
       <span className="col col-usage" title="Usage count (references)">
         {k.usage}
       </span>

@@ -13,6 +13,7 @@ import {
 import { diffSnapshots } from '../../../shared/delta';
 import { unavailableActions } from '../actions/unavailableActions';
 import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
+import { expiryFromColumn } from '../../../shared/expiry';
 import { FIXTURE_IDS, fixtureSnapshot, generatedSnapshot } from './fixture';
 
 export interface FakeApiOptions {
@@ -122,7 +123,7 @@ function simulate(prev: Snapshot, step: number): Snapshot {
           flags: 'I--Q---',
           usage: 1,
           timeout: '5m',
-          expiresAt: now + 5 * 60_000,
+          expiry: expiryFromColumn('5m', now, now),
           possessed: true,
           orphan: false,
         });

@@ -1,5 +1,6 @@
 // A realistic snapshot for development and screenshots: what an administrator on a desktop with
 // pam_keyinit, a Kerberos persistent cache, an NFS/CIFS mount and a CI tool would see.
+import { expiryFromColumn, isWindow } from '../../../shared/expiry';
 import type { Doom, KeyInfo, Pin, Snapshot } from '../../../shared/snapshot';
 
 const UID = 1000;
@@ -15,18 +16,15 @@ function key(spec: Spec, takenAt: number): KeyInfo {
     flags: 'I--Q---',
     usage: 1,
     timeout: 'perm',
-    expiresAt: null,
+    expiry: null,
     possessed: true,
     orphan: false,
     ...spec,
   };
   if (k.type === 'keyring' && k.links === undefined) k.links = [];
   if (k.type !== 'keyring') delete k.links;
-  if (spec.expiresAt === undefined && /^\d+[smhdw]$/.test(k.timeout)) {
-    const n = Number(k.timeout.slice(0, -1));
-    const unit = { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8 }[k.timeout.slice(-1) as 's'];
-    k.expiresAt = takenAt + n * unit + unit / 2;
-  }
+  // What the engine makes of the column read at takenAt (a window one unit wide), unless the spec says.
+  if (spec.expiry === undefined) k.expiry = expiryFromColumn(k.timeout, takenAt, takenAt);
   return k;
 }
 
@@ -73,7 +71,7 @@ export function fixtureSnapshot(now = Date.now()): Snapshot {
     { id: I.sudoTicket, type: 'user', description: 'sudo_ticket', timeout: '4m' },
     { id: I.revokedToken, type: 'user', description: 'api-token:registry.example.com', flags: 'IR-Q---' },
     { id: I.negativeLookup, type: 'dns_resolver', description: 'nfs.corp.example', flags: 'I--Q-N-', timeout: '57s', perm: 0x3f010000 },
-    { id: I.expiredKey, type: 'user', description: 'vault:lease/db-creds', flags: 'I--Q---', timeout: 'expd', expiresAt: now - 40_000 },
+    { id: I.expiredKey, type: 'user', description: 'vault:lease/db-creds', flags: 'I--Q---', timeout: 'expd', expiry: { from: 0, to: now - 40_000 } },
     { id: I.possessorOnly, type: 'keyring', description: 'private:possessor-only', perm: 0x3f000000, links: [0x21f0a621] },
     { id: 0x21f0a621, type: 'user', description: 'gpg:AB12CD34 cached passphrase', perm: 0x3f000000, timeout: '9m' },
     { id: I.unreadable, type: 'keyring', description: 'nspawn:container-42', uid: 0, gid: 0, perm: 0x0b0b0000, possessed: true, links: null },
@@ -147,11 +145,11 @@ export function withFixturePins(snapshot: Snapshot): Snapshot {
     if (k.type === 'keyring' && user) {
       pins.push({ kind: 'user', uid: Number(user[1]), processes: 7, ...(userReg !== undefined ? { userRegistry: userReg } : {}) });
     }
-    if (k.expiresAt != null && k.timeout !== 'perm' && k.timeout !== 'expd') {
+    if (k.expiry !== null && k.timeout !== 'perm' && k.timeout !== 'expd') {
       pins.push(
         k.type === 'keyring' && k.description.startsWith('_persistent.')
-          ? { kind: 'timer', expiresAt: k.expiresAt, renewalSeconds: PERSISTENT_RENEWAL_S, renewedBy: 'KEYCTL_GET_PERSISTENT' }
-          : { kind: 'timer', expiresAt: k.expiresAt },
+          ? { kind: 'timer', renewalSeconds: PERSISTENT_RENEWAL_S, renewedBy: 'KEYCTL_GET_PERSISTENT' }
+          : { kind: 'timer' },
       );
     }
     return { ...k, pins, doomed: doomOf(k, pins, now) };
@@ -160,12 +158,13 @@ export function withFixturePins(snapshot: Snapshot): Snapshot {
 }
 
 function doomOf(k: KeyInfo, pins: readonly Pin[], now: number): Doom | null {
+  const latest = isWindow(k.expiry) ? k.expiry.to : null;
   const after = (at: number | null) => (at == null ? now + GC_DELAY_MS : at + GC_DELAY_MS);
   if (k.flags[1] === 'R') return { reason: 'revoked', collectAfter: now + GC_DELAY_MS };
   if (k.flags[6] === 'i') return { reason: 'invalidated', collectAfter: now };
   if (k.flags[2] === 'D') return { reason: 'dead', collectAfter: now };
-  if (k.timeout === 'expd') return { reason: 'expired', collectAfter: after(k.expiresAt) };
-  if (k.flags[5] === 'N') return { reason: 'negative', collectAfter: after(k.expiresAt) };
+  if (k.timeout === 'expd') return { reason: 'expired', collectAfter: after(latest) };
+  if (k.flags[5] === 'N') return { reason: 'negative', collectAfter: after(latest) };
   if (!pins.some((p) => p.kind !== 'timer')) return { reason: 'unpinned', collectAfter: now };
   return null;
 }
@@ -214,7 +213,7 @@ export function generatedSnapshot(n: number, now = Date.now()): Snapshot {
         flags: roll < 0.01 ? 'IR-Q---' : 'I--Q---',
         usage: 1,
         timeout,
-        expiresAt: timeout === 'perm' ? null : now + Number(timeout.slice(0, -1)) * 60_000,
+        expiry: expiryFromColumn(timeout, now, now),
         possessed: true,
         orphan: false,
       });
@@ -231,7 +230,7 @@ export function generatedSnapshot(n: number, now = Date.now()): Snapshot {
       flags: 'I--Q---',
       usage: 1,
       timeout: 'perm',
-      expiresAt: null,
+      expiry: null,
       possessed: true,
       orphan: false,
       links: members,

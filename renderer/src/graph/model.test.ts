@@ -108,7 +108,7 @@ describe('graph model', () => {
     const build = (keys: KeyInfo[]) => buildGraphModel(buildTreeModel(new Map(keys.map((x) => [x.id, x])), base.anchors));
     const before = build(base.keys);
     const ticked = base.keys.map((x) =>
-      x.id === FIXTURE_IDS.sharedCert ? { ...x, usage: x.usage + 1, flags: 'IR-Q---', pins: [] } : x.id === FIXTURE_IDS.sudoTicket ? { ...x, timeout: '3m', expiresAt: 5 } : x,
+      x.id === FIXTURE_IDS.sharedCert ? { ...x, usage: x.usage + 1, flags: 'IR-Q---', pins: [] } : x.id === FIXTURE_IDS.sudoTicket ? { ...x, timeout: '3m', expiry: { from: 5000, to: 5000 } } : x,
     );
     const after = build(ticked);
     expect(after.structureKey).toBe(before.structureKey);

@@ -36,7 +36,7 @@ const KeyNodeView = memo(function KeyNodeView({ data }: NodeProps<KeyNode>) {
   const selected = useKb((s) => s.selectedId === id);
   const searchState = useKb((s) => (s.search ? (s.search.matches.has(id) ? 'match' : s.search.ancestors.has(id) ? 'path' : 'dim') : null));
   const hl = useKb((s) => s.highlights.get(id));
-  const hasCountdown = k.expiresAt != null && k.timeout !== 'perm';
+  const hasCountdown = k.expiry !== null;
   const pins = pinSummary(k.pins, hasCountdown);
   const isRing = k.type === 'keyring';
   const cls = [
@@ -71,7 +71,7 @@ const KeyNodeView = memo(function KeyNodeView({ data }: NodeProps<KeyNode>) {
             {pins.short}
           </span>
         )}
-        {hasCountdown && <Countdown expiresAt={k.expiresAt!} />}
+        {hasCountdown && <Countdown expiry={k.expiry} />}
       </div>
     </div>
   );

@@ -44,8 +44,8 @@ describe('pinSummary', () => {
   it('counts links and credential references, names the timer, and says when nothing is left', () => {
     expect(pinSummary(undefined)).toBeNull();
     expect(pinSummary([{ kind: 'link', from: 1 }, { kind: 'link', from: 2 }, { kind: 'credentials', count: 1 }])?.short).toBe('2 links · 1 cred');
-    expect(pinSummary([{ kind: 'link', from: 1 }, { kind: 'timer', expiresAt: 5 }])?.short).toBe('1 link · timer');
-    expect(pinSummary([{ kind: 'link', from: 1 }, { kind: 'timer', expiresAt: 5 }], true)?.short).toBe('1 link');
+    expect(pinSummary([{ kind: 'link', from: 1 }, { kind: 'timer' }])?.short).toBe('1 link · timer');
+    expect(pinSummary([{ kind: 'link', from: 1 }, { kind: 'timer' }], true)?.short).toBe('1 link');
     expect(pinSummary([{ kind: 'user', uid: 0, processes: 3 }])?.short).toBe('user');
     expect(pinSummary([])).toMatchObject({ short: 'no pins', count: 0 });
   });

@@ -1,4 +1,5 @@
 // Small pure formatters shared by rows, details and the change log.
+import { formatDateTime, formatLeft } from '../../../shared/expiryText';
 
 /** The id as /proc/keys prints it: 8 lower-case hex digits, no prefix. */
 export function hexId(id: number): string {
@@ -10,21 +11,9 @@ export function hexMask(perm: number): string {
   return (perm >>> 0).toString(16).padStart(8, '0');
 }
 
-/**
- * Time left until `expiresAt`, compact like /proc/keys but live: `59s`, `4m 05s`, `3h 12m`, `2d 4h`.
- * Returns 'expired' once the moment has passed.
- */
-export function formatRemaining(expiresAt: number, now: number): string {
-  const ms = expiresAt - now;
-  if (ms <= 0) return 'expired';
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
-  const d = Math.floor(h / 24);
-  return `${d}d ${h % 24}h`;
+/** Time left until `at`: shared/expiryText.ts formatLeft (`59s`, `4m 05s`, `3h 12m`, `2d 4h`, 'expired'). */
+export function formatRemaining(at: number, now: number): string {
+  return formatLeft(at - now);
 }
 
 /** Wall-clock time of day for the change log, with seconds. */
@@ -34,11 +23,7 @@ export function formatClock(ms: number): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-export function formatDateTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
+export { formatDateTime };
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

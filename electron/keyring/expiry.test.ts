@@ -1,0 +1,140 @@
+// The expiry model (shared/expiry.ts) against the real kernel: keys with timeouts just under, at and just
+// over each unit boundary, /proc/keys as the oracle; and the service, polling the real engine, narrowing a
+// window when the column rolls over.
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expiryAfterTimeoutSet, expiryFromColumn, isExact, isWindow, type Expiry, type ExpiryWindow } from '../../shared/expiry';
+import type { Snapshot } from '../../shared/snapshot';
+import { KeyringService } from '../service/keyringService';
+import * as keyctl from './keyctl';
+import { Scanner } from './scanner';
+
+const session = keyctl.getKeyringId(keyctl.KEY_SPEC.SESSION);
+
+/** Adds a user key and sets its timeout; returns it with the window the kernel's expiry lies in (the set call's). */
+function timedKey(description: string, seconds: number): { id: number; set: ExpiryWindow } {
+  const id = keyctl.addKey('user', description, Buffer.from('x'), session);
+  const started = Date.now();
+  keyctl.setTimeout(id, seconds);
+  const set = expiryAfterTimeoutSet(seconds, started, Date.now());
+  if (!isWindow(set)) throw new Error('a timeout was set');
+  return { id, set };
+}
+
+/** The key's /proc/keys timeout column and the window it reads as. */
+function readColumn(id: number): { column: string; expiry: Expiry; readAt: number } {
+  const readStartedAt = Date.now();
+  const text = readFileSync('/proc/keys', 'utf8');
+  const readAt = Date.now();
+  const line = text.split('\n').find((l) => l.startsWith(id.toString(16).padStart(8, '0')));
+  const column = line?.split(/ +/)[3] ?? '';
+  return { column, expiry: expiryFromColumn(column, readStartedAt, readAt), readAt };
+}
+
+function asWindow(expiry: Expiry | undefined): ExpiryWindow {
+  if (!isWindow(expiry)) throw new Error(`expected an expiry window, got ${JSON.stringify(expiry)}`);
+  return expiry;
+}
+
+/** Waits until the wall clock enters a new second, plus `ms`, so a set and a read fall in one second (past the kernel clock slack). */
+async function startOfSecond(ms = 100): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + ms));
+}
+
+describe('the kernel rounds the time left down to one unit', () => {
+  // [timeout set, what /proc/keys prints in the same second, what it prints one second later]
+  const cases: [number, string, string][] = [
+    [1, '1s', 'expd'],
+    [59, '59s', '58s'],
+    [60, '1m', '59s'],
+    [61, '1m', '1m'],
+    [119, '1m', '1m'],
+    [120, '2m', '1m'],
+    [3599, '59m', '59m'],
+    [3600, '1h', '59m'],
+    [3601, '1h', '1h'],
+    [86399, '23h', '23h'],
+    [86400, '1d', '23h'],
+    [86401, '1d', '1d'],
+    [604799, '6d', '6d'],
+    [604800, '1w', '6d'],
+    [604801, '1w', '1w'],
+    [3 * 86400, '3d', '2d'], // the persistent keyring's default renewal: "3d" only in the second it was renewed
+  ];
+
+  it('prints each boundary as modelled, and every window holds the expiry', async () => {
+    await startOfSecond();
+    const keys = cases.map(([seconds]) => {
+      const key = timedKey(`boundary ${seconds}`, seconds);
+      return { ...key, first: readColumn(key.id) };
+    });
+    await startOfSecond();
+    cases.forEach(([seconds, inSecond, oneLater], i) => {
+      const { id, set, first } = keys[i] as (typeof keys)[number];
+      const second = readColumn(id);
+      // We started just after a second began, so the set call fell within one second: known exactly.
+      expect(isExact(set), `${seconds} s: set within one second`).toBe(true);
+      const setSecond = set.from / 1000 - seconds;
+      for (const reading of [first, second]) {
+        const elapsed = Math.floor(reading.readAt / 1000) - setSecond;
+        expect([0, 1, 2], `${seconds} s: read within two seconds of setting`).toContain(elapsed);
+        // Reads rarely straddle a second; when one does, the kernel may print the earlier second's figure.
+        const want = elapsed === 0 ? [inSecond] : elapsed === 1 ? [inSecond, oneLater] : [oneLater];
+        expect(want, `${seconds} s read ${elapsed} s after setting`).toContain(reading.column);
+        if (reading.column === 'expd') continue;
+        const window = asWindow(reading.expiry);
+        expect(window.from <= set.from && set.to <= window.to, `${seconds} s: window holds the expiry`).toBe(true);
+      }
+    });
+  });
+
+  it('prints perm for no timeout and expd once the second of expiry has come', async () => {
+    await startOfSecond();
+    const { id } = timedKey('gone soon', 1);
+    const perm = timedKey('kept', 5);
+    keyctl.setTimeout(perm.id, 0);
+    expect(readColumn(perm.id).column).toBe('perm');
+    expect(readColumn(perm.id).expiry).toBeNull();
+    await startOfSecond();
+    const expired = readColumn(id);
+    expect(expired.column).toBe('expd');
+    expect(asWindow(expired.expiry).to).toBeGreaterThanOrEqual(expired.readAt - 1000);
+  });
+});
+
+describe('polling narrows the window when the column rolls over', () => {
+  let service: KeyringService | null = null;
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it('pins a `2m` key to the second once it reads `1m`', async () => {
+    await startOfSecond(100);
+    // Set by keyctl, not by the app: the service learns the expiry only from /proc/keys.
+    const { id, set } = timedKey('rolls over', 121);
+    const scanner = new Scanner();
+    service = new KeyringService({ source: { scan: () => scanner.scan(), close: () => scanner.close() }, intervalMs: 100 });
+    const seen: { column: string; expiry: Expiry }[] = [];
+    const snapshot = (await service.getSnapshot()).snapshot;
+    const record = (s: Snapshot) => {
+      const k = s.keys.find((key) => key.id === id);
+      if (k) seen.push({ column: k.timeout, expiry: k.expiry });
+    };
+    record(snapshot);
+    expect(seen[0]?.column).toBe('2m');
+    const first = asWindow(seen[0]?.expiry);
+    expect(first.to - first.from).toBeGreaterThanOrEqual(59_000);
+    service.start();
+    for (let i = 0; i < 80 && seen[seen.length - 1]?.column !== '1m'; i++) {
+      await service.refresh();
+      record((await service.getSnapshot()).snapshot);
+    }
+    const last = seen[seen.length - 1];
+    expect(last?.column).toBe('1m');
+    const narrowed = asWindow(last?.expiry);
+    // A reading of `1m` alone is a minute wide; the rollover pins it to within the poll (≤ 1 s here).
+    expect(narrowed.to - narrowed.from).toBeLessThanOrEqual(1000);
+    expect(narrowed.from).toBeLessThanOrEqual(set.from);
+    expect(narrowed.to).toBeGreaterThanOrEqual(set.to);
+  });
+});

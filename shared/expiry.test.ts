@@ -1,0 +1,207 @@
+// The expiry model against a model of the kernel's printer (proc_keys_show, checked against real keys in
+// electron/keyring/expiry.test.ts): every window holds the truth, narrowing only shrinks it, and anything the
+// kernel cannot print reads as 'unknown'.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ExpiryTracker,
+  expiryAfterTimeoutSet,
+  expiryFromColumn,
+  intersectWindows,
+  isExact,
+  isWindow,
+  parseTimeoutColumn,
+  type Expiry,
+  type ExpiryWindow,
+} from './expiry';
+import { testKey } from './testing';
+
+/** What proc_keys_show prints for a key expiring at second `expiry` when the kernel's clock reads second `now`. */
+function kernelColumn(expiry: number, now: number): string {
+  if (now >= expiry) return 'expd';
+  const timo = expiry - now;
+  if (timo < 60) return `${timo}s`;
+  if (timo < 3600) return `${Math.floor(timo / 60)}m`;
+  if (timo < 86400) return `${Math.floor(timo / 3600)}h`;
+  if (timo < 604800) return `${Math.floor(timo / 86400)}d`;
+  return `${Math.floor(timo / 604800)}w`;
+}
+
+function asWindow(expiry: Expiry | undefined): ExpiryWindow {
+  if (!isWindow(expiry)) throw new Error(`expected an expiry window, got ${JSON.stringify(expiry)}`);
+  return expiry;
+}
+
+function holds(expiry: Expiry, trueSecond: number): boolean {
+  return isWindow(expiry) && expiry.from <= trueSecond * 1000 && trueSecond * 1000 <= expiry.to;
+}
+
+const T0 = 1_767_268_800; // 2026-01-01T12:00:00Z, in seconds
+
+describe('the timeout column', () => {
+  it.each([
+    ['perm', { kind: 'perm' }],
+    ['expd', { kind: 'expired' }],
+    ['1s', { kind: 'left', count: 1, unit: 's' }],
+    ['59s', { kind: 'left', count: 59, unit: 's' }],
+    ['1m', { kind: 'left', count: 1, unit: 'm' }],
+    ['23h', { kind: 'left', count: 23, unit: 'h' }],
+    ['6d', { kind: 'left', count: 6, unit: 'd' }],
+    ['7101w', { kind: 'left', count: 7101, unit: 'w' }],
+  ])('reads %s', (column, want) => {
+    expect(parseTimeoutColumn(column)).toEqual(want);
+  });
+
+  // The kernel never prints these: `0s` is `expd`, 60 minutes are `1h`, 24 hours `1d`, 7 days `1w`.
+  it.each(['0s', '60s', '60m', '24h', '7d', '0w', '01m', '1x', '', 'h', '12', ' 5m', '5m ', '-1s', '1.5h', 'PERM', '1234567890123456w'])(
+    'gives an unknown expiry, never a wrong one, for %j',
+    (column) => {
+      expect(parseTimeoutColumn(column)).toBeNull();
+      expect(expiryFromColumn(column, T0 * 1000, T0 * 1000)).toBe('unknown');
+    },
+  );
+
+  it('reads any string without throwing: null only for perm, otherwise a window or unknown', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^\d{1,17}[smhdwx]?$/)), (column) => {
+        const expiry = expiryFromColumn(column, T0 * 1000, T0 * 1000 + 300);
+        if (column === 'perm') expect(expiry).toBeNull();
+        else expect(expiry === 'unknown' || (isWindow(expiry) && expiry.from <= expiry.to)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives a window holding the true expiry for every column the kernel prints, at most one unit wide', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 * 604800 }),
+        fc.integer({ min: 0, max: 999 }),
+        fc.integer({ min: 0, max: 2500 }),
+        (left, startMs, readMs) => {
+          // The read starts at startMs into second T0 and takes readMs; the kernel prints at some second in between.
+          const readStartedAt = T0 * 1000 + startMs;
+          const readAt = readStartedAt + readMs;
+          for (const printedAt of [Math.floor(readStartedAt / 1000), Math.floor(readAt / 1000)]) {
+            const expiry = printedAt + left;
+            const column = kernelColumn(expiry, printedAt);
+            const window = expiryFromColumn(column, readStartedAt, readAt);
+            expect(holds(window, expiry)).toBe(true);
+            const { from, to } = asWindow(window);
+            const unit = left < 60 ? 1 : left < 3600 ? 60 : left < 86400 ? 3600 : left < 604800 ? 86400 : 604800;
+            // Widened by the seconds the read spanned (and the kernel clock's slack).
+            const spanned = Math.floor(readAt / 1000) - Math.floor((readStartedAt - 50) / 1000);
+            expect(to - from).toBe((unit - 1 + spanned) * 1000);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads an expired key as "at or before the read"', () => {
+    expect(expiryFromColumn('expd', T0 * 1000 + 100, T0 * 1000 + 900)).toEqual({ from: 0, to: T0 * 1000 });
+  });
+
+  it('knows a timeout set within one second exactly', () => {
+    const set = expiryAfterTimeoutSet(3600, T0 * 1000 + 200, T0 * 1000 + 201);
+    expect(set).toEqual({ from: (T0 + 3600) * 1000, to: (T0 + 3600) * 1000 });
+    expect(isExact(set)).toBe(true);
+    // A call that straddles a second: either second.
+    expect(expiryAfterTimeoutSet(60, T0 * 1000 + 999, T0 * 1000 + 1001)).toEqual({ from: (T0 + 60) * 1000, to: (T0 + 61) * 1000 });
+    expect(expiryAfterTimeoutSet(0, T0 * 1000, T0 * 1000)).toBeNull();
+  });
+});
+
+/** Polls a simulated kernel: a key expiring at `expiry` (s), read every `steps` ms; yields what the tracker shows. */
+function poll(tracker: ExpiryTracker, expiry: number, at: number): { expiry: Expiry; column: string } {
+  const column = kernelColumn(expiry, Math.floor(at / 1000));
+  const key = testKey(1, { timeout: column, expiry: expiryFromColumn(column, at - 20, at) });
+  tracker.narrow([key]);
+  return { expiry: key.expiry, column };
+}
+
+describe('ExpiryTracker', () => {
+  it('pins the expiry to the second when the hour rolls over (9h → 8h)', () => {
+    const tracker = new ExpiryTracker();
+    const expiry = T0 + 9 * 3600 + 30; // 9h 0m 30s left at T0
+    let at = T0 * 1000 + 500;
+    const first = poll(tracker, expiry, at);
+    expect(first.column).toBe('9h');
+    expect(first.expiry).toEqual({ from: (T0 + 9 * 3600) * 1000, to: (T0 + 10 * 3600 - 1) * 1000 });
+    // Polls every second while the column says 9h: the window shown does not move (nothing new is learnt).
+    for (let i = 0; i < 30; i++) {
+      at += 1000;
+      const seen = poll(tracker, expiry, at);
+      expect(seen.column).toBe('9h');
+      expect(seen.expiry).toEqual(first.expiry);
+    }
+    at += 1000;
+    const rolled = poll(tracker, expiry, at);
+    expect(rolled.column).toBe('8h');
+    expect(rolled.expiry).toEqual({ from: expiry * 1000, to: expiry * 1000 });
+  });
+
+  it('always holds the truth, only ever narrows while the timeout stands, and publishes only when it learns', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 3 * 604800 }),
+        fc.array(fc.integer({ min: 1, max: 120_000 }), { minLength: 1, maxLength: 80 }),
+        (left, steps) => {
+          const tracker = new ExpiryTracker();
+          const expiry = T0 + left;
+          let at = T0 * 1000 + 500;
+          let shown: ExpiryWindow | null = null;
+          let column = '';
+          for (const step of steps) {
+            const seen = poll(tracker, expiry, at);
+            const window = asWindow(seen.expiry);
+            if (seen.column !== 'expd' || shown !== null) expect(holds(window, expiry)).toBe(true);
+            else expect(window.to).toBeGreaterThanOrEqual(expiry * 1000);
+            if (shown !== null) {
+              expect(window.from).toBeGreaterThanOrEqual(shown.from);
+              expect(window.to).toBeLessThanOrEqual(shown.to);
+              if (seen.column === column) expect(window).toEqual(shown);
+            }
+            shown = window;
+            column = seen.column;
+            at += step;
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('knows a timeout this app set, and starts over when someone else changes it', () => {
+    const tracker = new ExpiryTracker();
+    const set = expiryAfterTimeoutSet(7200, T0 * 1000 + 100, T0 * 1000 + 110);
+    tracker.timeoutSet(1, set);
+    const expiry = T0 + 7200;
+    expect(poll(tracker, expiry, T0 * 1000 + 400).expiry).toEqual(set);
+    expect(poll(tracker, expiry, T0 * 1000 + 1400).expiry).toEqual(set);
+    // Another process sets 3 days: the reading contradicts the exact window, so it wins.
+    const renewed = T0 + 2 + 3 * 86400;
+    const after = poll(tracker, renewed, T0 * 1000 + 2400);
+    expect(after.column).toBe('3d'); // exactly 3 days left in the second it was set
+    expect(holds(after.expiry, renewed)).toBe(true);
+    expect(isExact(after.expiry)).toBe(false);
+  });
+
+  it('forgets keys that are gone and keys without a timer', () => {
+    const tracker = new ExpiryTracker();
+    poll(tracker, T0 + 100, T0 * 1000);
+    tracker.narrow([]);
+    // A new key under the same serial starts from its own reading.
+    const seen = poll(tracker, T0 + 5000, T0 * 1000 + 1000);
+    expect(seen.expiry).toEqual(expiryFromColumn('1h', T0 * 1000 + 980, T0 * 1000 + 1000));
+    const perm = testKey(1, { timeout: 'perm', expiry: null });
+    tracker.narrow([perm]);
+    expect(perm.expiry).toBeNull();
+  });
+
+  it('intersects windows, or says they contradict', () => {
+    expect(intersectWindows({ from: 1, to: 5 }, { from: 3, to: 9 })).toEqual({ from: 3, to: 5 });
+    expect(intersectWindows({ from: 1, to: 2 }, { from: 3, to: 9 })).toBeNull();
+  });
+});

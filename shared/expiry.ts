@@ -1,0 +1,151 @@
+// A key's expiry as far as it is known: a window, never a guessed timestamp.
+//
+// What the kernel gives us (security/keys/proc.c, proc_keys_show, checked against real keys in
+// electron/keyring/expiry.test.ts): a key's expiry is a whole second of the real-time clock (KEYCTL_SET_TIMEOUT
+// stores `now + timeout`, now in whole seconds), and /proc/keys prints `expiry - now` (now in whole seconds,
+// taken as the line is printed), rounded DOWN to one unit:
+//   under 60 s: `Ns`; under an hour: `Nm`; under a day: `Nh`; under a week: `Nd`; beyond: `Nw`;
+//   `expd` once now ≥ expiry; `perm` for no expiry. `0s` is never printed (that is `expd`).
+// So `9h` read at second s says: the expiry lies in [s + 9 h, s + 10 h − 1 s]. A window one unit wide is all one
+// reading can tell; watching the column roll over (`9h` → `8h` between two polls) pins it to within one poll
+// (ExpiryTracker below), and a timeout this app set itself is known to the second.
+//
+// The kernel's second is its coarse clock (updated once per tick), which may lag Date.now() by a tick: readings
+// allow KERNEL_CLOCK_SLACK_MS for it.
+import type { KeyInfo } from './snapshot';
+
+/** Epoch ms, both whole seconds: from ≤ the true expiry ≤ to; from === to only when known exactly. */
+export interface ExpiryWindow {
+  from: number;
+  to: number;
+}
+
+/**
+ * A key's expiry: a window; null when the key never expires (`perm`); 'unknown' when the timeout column could
+ * not be read (a unit or number the kernel never prints): never a wrong window.
+ * A key first seen already expired (`expd`) has `from` 0: /proc/keys does not say since when.
+ */
+export type Expiry = ExpiryWindow | null | 'unknown';
+
+/** Seconds in each unit of the /proc/keys timeout column. */
+export const TIMEOUT_UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
+export type TimeoutUnit = keyof typeof TIMEOUT_UNIT_SECONDS;
+
+/** How far the kernel's coarse real-time seconds may lag Date.now() (a tick is 1 to 10 ms; generous). */
+export const KERNEL_CLOCK_SLACK_MS = 50;
+
+/** The timeout column, read: no expiry, expired, or N whole units left (rounded down). */
+export type TimeoutColumn = { kind: 'perm' } | { kind: 'expired' } | { kind: 'left'; count: number; unit: TimeoutUnit };
+
+/** Largest count the kernel prints for each unit (the next unit takes over above it); weeks are unbounded. */
+const MAX_COUNT: Readonly<Record<TimeoutUnit, number>> = { s: 59, m: 59, h: 23, d: 6, w: Number.MAX_SAFE_INTEGER };
+
+/** Parses the column; null for anything proc_keys_show cannot print (`0s`, `60m`, `7d`, an unknown unit, junk). */
+export function parseTimeoutColumn(column: string): TimeoutColumn | null {
+  if (column === 'perm') return { kind: 'perm' };
+  if (column === 'expd') return { kind: 'expired' };
+  const unit = column.charAt(column.length - 1);
+  const digits = column.slice(0, -1);
+  if (!(unit in TIMEOUT_UNIT_SECONDS) || !/^[1-9]\d{0,14}$/.test(digits)) return null;
+  const count = Number(digits);
+  if (count > MAX_COUNT[unit as TimeoutUnit] || count * TIMEOUT_UNIT_SECONDS[unit as TimeoutUnit] > Number.MAX_SAFE_INTEGER / 1000) return null;
+  return { kind: 'left', count, unit: unit as TimeoutUnit };
+}
+
+/**
+ * The expiry one reading of the column tells: the kernel printed it at some whole second between
+ * `readStartedAt` (minus the clock slack) and `readAt` (epoch ms when the read ended).
+ */
+export function expiryFromColumn(column: string, readStartedAt: number, readAt: number): Expiry {
+  const parsed = parseTimeoutColumn(column);
+  if (parsed === null) return 'unknown';
+  if (parsed.kind === 'perm') return null;
+  const firstSecond = Math.floor((Math.min(readStartedAt, readAt) - KERNEL_CLOCK_SLACK_MS) / 1000);
+  const lastSecond = Math.floor(readAt / 1000);
+  if (parsed.kind === 'expired') return { from: 0, to: lastSecond * 1000 };
+  const unit = TIMEOUT_UNIT_SECONDS[parsed.unit];
+  return { from: (firstSecond + parsed.count * unit) * 1000, to: (lastSecond + (parsed.count + 1) * unit - 1) * 1000 };
+}
+
+/**
+ * The expiry after KEYCTL_SET_TIMEOUT(seconds) (or KEYCTL_GET_PERSISTENT, which sets its timer the same way)
+ * returned: the kernel added `seconds` to its second during the call. Exact unless the call straddled a second.
+ */
+export function expiryAfterTimeoutSet(seconds: number, callStartedAt: number, callEndedAt: number): Expiry {
+  if (seconds === 0) return null;
+  const firstSecond = Math.floor((callStartedAt - KERNEL_CLOCK_SLACK_MS) / 1000);
+  const lastSecond = Math.floor(callEndedAt / 1000);
+  return { from: (firstSecond + seconds) * 1000, to: (lastSecond + seconds) * 1000 };
+}
+
+export function isWindow(expiry: Expiry | undefined): expiry is ExpiryWindow {
+  return typeof expiry === 'object' && expiry !== null;
+}
+
+export function isExact(expiry: Expiry | undefined): boolean {
+  return isWindow(expiry) && expiry.from === expiry.to;
+}
+
+/** Both windows hold the truth, so it is in both: their intersection, or null when they contradict each other. */
+export function intersectWindows(a: ExpiryWindow, b: ExpiryWindow): ExpiryWindow | null {
+  const from = Math.max(a.from, b.from);
+  const to = Math.min(a.to, b.to);
+  return from <= to ? { from, to } : null;
+}
+
+export function sameExpiry(a: Expiry | undefined, b: Expiry | undefined): boolean {
+  if (isWindow(a) && isWindow(b)) return a.from === b.from && a.to === b.to;
+  return a === b;
+}
+
+/** What the tracker remembers of one key between polls. */
+interface Tracked {
+  /** The column last read ('' after this app set the timeout). */
+  column: string;
+  /** Every reading intersected: the tightest window known. */
+  tight: ExpiryWindow;
+  /** The window the snapshot carries. */
+  shown: ExpiryWindow;
+}
+
+/**
+ * Narrows keys' expiry windows across polls. Every reading holds the truth, so their intersection does; it
+ * tightens whenever the column rolls over (`9h` read at 10:00:00, `8h` at 10:00:01: the expiry is 19:00:00 or
+ * 19:00:01). A reading that contradicts what is known means the timeout was changed (KEYCTL_SET_TIMEOUT, a
+ * renewed persistent keyring): start again from it.
+ *
+ * While the column does not change, the lower bound still creeps up with the clock (`9h` at 10:00:05 says
+ * "after 19:00:05"), but that is only time passing: the window shown stays as it was (still true), so a poll
+ * tells clients of a change only when something was learnt. Internally the tightest window is kept, which a
+ * rollover needs.
+ */
+export class ExpiryTracker {
+  private tracked = new Map<number, Tracked>();
+
+  /** This app set the key's timeout itself (expiryAfterTimeoutSet): the next scans start from that. */
+  timeoutSet(id: number, expiry: Expiry): void {
+    if (isWindow(expiry)) this.tracked.set(id, { column: '', tight: expiry, shown: expiry });
+    else this.tracked.delete(id);
+  }
+
+  /**
+   * Narrows, in place, the expiry of every key (which must be the reading of this scan's column:
+   * expiryFromColumn) with what earlier scans learnt. Keys not in `keys` are forgotten.
+   */
+  narrow(keys: readonly KeyInfo[]): void {
+    const next = new Map<number, Tracked>();
+    for (const key of keys) {
+      const reading = key.expiry;
+      if (!isWindow(reading)) continue;
+      const before = this.tracked.get(key.id);
+      const tight = before === undefined ? null : intersectWindows(before.tight, reading);
+      let tracked: Tracked;
+      if (before === undefined || tight === null) tracked = { column: key.timeout, tight: reading, shown: reading };
+      else if (before.column === key.timeout) tracked = { column: key.timeout, tight, shown: before.shown };
+      else tracked = { column: key.timeout, tight, shown: tight };
+      next.set(key.id, tracked);
+      key.expiry = tracked.shown;
+    }
+    this.tracked = next;
+  }
+}
