@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyDelta, applyDeltaToMap, diffSnapshots } from './delta';
-import type { KeyInfo, Snapshot } from './snapshot';
+import type { Anchors, Doom, DoomReason, Expiry, KeyInfo, Pin, QuotaInfo, Snapshot } from './snapshot';
 import { testKey } from './testing';
 
 const anchors = { thread: null, process: null, session: 1, user: null, userSession: null, persistent: null };
@@ -12,47 +12,175 @@ function snap(keys: KeyInfo[], takenAt = 1000): Snapshot {
   return { takenAt, uid: 0, gid: 0, groups: [], anchors, keys: [...keys].sort((a, b) => a.id - b.id), quotas: [] };
 }
 
-const arbKey = fc.record({
-  id: fc.integer({ min: 1, max: 40 }),
-  type: fc.constantFrom('user', 'keyring', 'logon'),
-  description: fc.string({ maxLength: 6 }),
-  perm: fc.constantFrom(0x3f010000, 0x3f3f0000, 0x01000000),
-  flags: fc.constantFrom('I--Q---', 'IR-Q---', 'I--Q-N-'),
-  usage: fc.integer({ min: 1, max: 4 }),
-  possessed: fc.boolean(),
-  links: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 5 }), { nil: undefined }),
+// --- Every field of a snapshot, as a poll sees it ----------------------------------------------------
+// An expiry is a window (from ≤ expiry ≤ to), exact, unknown or none: each changes independently of the column.
+const T = 1_800_000_000_000;
+const arbTimeout = fc.constantFrom('perm', 'expd', '10s', '5m', '3h', '9d');
+const arbExpiry: fc.Arbitrary<Expiry> = fc.constantFrom<Expiry>(
+  null,
+  'unknown',
+  { from: 0, to: T },
+  { from: T + 10_000, to: T + 10_000 },
+  { from: T + 10_000, to: T + 11_000 },
+  { from: T + 300_000, to: T + 360_000 },
+  { from: T + 300_000, to: T + 300_000 },
+);
+const arbId = fc.integer({ min: 1, max: 12 });
+const arbPin: fc.Arbitrary<Pin> = fc.oneof(
+  fc.record({ kind: fc.constant('link' as const), from: arbId }),
+  fc.record({ kind: fc.constant('credentials' as const), count: fc.integer({ min: 1, max: 3 }) }),
+  fc.record(
+    {
+      kind: fc.constant('timer' as const),
+      renewalSeconds: fc.constantFrom(3600, 259200),
+      renewedBy: fc.constant('KEYCTL_GET_PERSISTENT' as const),
+    },
+    { requiredKeys: ['kind'] },
+  ),
+  fc.record(
+    {
+      kind: fc.constant('user' as const),
+      uid: fc.constantFrom(0, 1000),
+      processes: fc.integer({ min: 0, max: 3 }),
+      userRegistry: arbId,
+      processList: fc.array(fc.record({ pid: fc.integer({ min: 1, max: 9 }), command: fc.constantFrom('bash', 'sshd') }), { maxLength: 2 }),
+    },
+    { requiredKeys: ['kind', 'uid', 'processes'] },
+  ),
+);
+const arbDoom: fc.Arbitrary<Doom | null> = fc.option(
+  fc.record({
+    reason: fc.constantFrom<DoomReason>('revoked', 'invalidated', 'expired', 'negative', 'dead', 'unpinned'),
+    collectAfter: fc.option(fc.constantFrom(T, T + 300_000), { nil: null }),
+  }),
+  { nil: null },
+);
+const arbFullKey = (seenBy: boolean): fc.Arbitrary<KeyInfo> =>
+  fc
+    .record({
+      id: arbId,
+      type: fc.constantFrom('user', 'keyring', 'logon'),
+      description: fc.constantFrom('a', 'b', 'é\n'),
+      uid: fc.constantFrom(0, 1000, 4294967294),
+      gid: fc.constantFrom(0, 100, 65534),
+      perm: fc.constantFrom(0x3f010000, 0x3f3f0000, 0x01000000, 0x3f3f3f3f),
+      flags: fc.constantFrom('I--Q---', 'IR-Q---', 'I--Q-N-', 'I--Q--i', '---QU--'),
+      usage: fc.integer({ min: 0, max: 3 }),
+      timeout: arbTimeout,
+      expiry: arbExpiry,
+      possessed: fc.boolean(),
+      orphan: fc.boolean(),
+      links: fc.option(fc.uniqueArray(arbId, { maxLength: 4 }), { nil: null }),
+      seenBy: fc.subarray(['process', 'uid 0', 'uid 1000']),
+      pins: fc.array(arbPin, { maxLength: 3 }),
+      doomed: arbDoom,
+    })
+    .map(({ links, seenBy: views, ...k }) => ({
+      ...k,
+      // Only keyrings have links (null where unreadable); seenBy exists in every key of a wider scan, in none otherwise.
+      ...(k.type === 'keyring' ? { links } : {}),
+      ...(seenBy ? { seenBy: views } : {}),
+    }));
+const arbQuota: fc.Arbitrary<QuotaInfo> = fc.record({
+  uid: fc.constantFrom(0, 1000),
+  name: fc.constantFrom(null, 'root', 'alice'),
+  usage: fc.integer({ min: 0, max: 3 }),
+  nkeys: fc.integer({ min: 0, max: 3 }),
+  nikeys: fc.integer({ min: 0, max: 3 }),
+  qnkeys: fc.integer({ min: 0, max: 3 }),
+  maxkeys: fc.constantFrom(200, 1_000_000),
+  qnbytes: fc.integer({ min: 0, max: 3 }),
+  maxbytes: fc.constantFrom(20_000, 25_000_000),
 });
+const arbAnchors: fc.Arbitrary<Anchors> = fc.record({
+  thread: fc.option(arbId, { nil: null }),
+  process: fc.option(arbId, { nil: null }),
+  session: fc.option(arbId, { nil: null }),
+  user: fc.option(arbId, { nil: null }),
+  userSession: fc.option(arbId, { nil: null }),
+  persistent: fc.option(arbId, { nil: null }),
+});
+const arbFullSnapshot = (seenBy: boolean): fc.Arbitrary<Snapshot> =>
+  fc
+    .record({
+      keys: fc.uniqueArray(arbFullKey(seenBy), { selector: (k) => k.id, maxLength: 10 }),
+      anchors: arbAnchors,
+      quotas: fc.array(arbQuota, { maxLength: 2 }),
+    })
+    .map(({ keys, anchors: a, quotas }) => ({ takenAt: T, uid: 0, gid: 0, groups: [], anchors: a, keys: keys.sort((x, y) => x.id - y.id), quotas }));
 
-const arbSnapshot = fc
-  .uniqueArray(arbKey, { selector: (k) => k.id, maxLength: 30 })
-  .map((ks) => snap(ks.map(({ links, ...k }) => key(k.id, k.type === 'keyring' ? { ...k, links: links ?? null } : k))));
+/**
+ * Pairs of snapshots: independent ones (every field of a common key differs at once), and a snapshot with a
+ * copy of it where each field of each key was taken from one or the other (one field changing alone).
+ */
+const arbPair: fc.Arbitrary<[Snapshot, Snapshot]> = fc.boolean().chain((seenBy) =>
+  fc.oneof(
+    fc.tuple(arbFullSnapshot(seenBy), arbFullSnapshot(seenBy)),
+    fc.tuple(arbFullSnapshot(seenBy), arbFullSnapshot(seenBy), fc.infiniteStream(fc.boolean())).map(([a, c, picks]): [Snapshot, Snapshot] => {
+      const other = new Map(c.keys.map((k) => [k.id, k]));
+      const keys = a.keys.map((k) => {
+        const o = other.get(k.id);
+        if (o === undefined || o.type !== k.type) return k;
+        const mixed = { ...k };
+        for (const field of Object.keys(k) as (keyof KeyInfo)[]) {
+          if (picks.next().value) (mixed as Record<string, unknown>)[field] = o[field];
+        }
+        return mixed;
+      });
+      return [a, { ...a, keys, anchors: picks.next().value ? c.anchors : a.anchors, quotas: picks.next().value ? c.quotas : a.quotas }];
+    }),
+  ),
+);
+
+/** The links of a snapshot as "keyring>member" strings. */
+function linkSet(s: Snapshot): Set<string> {
+  return new Set(s.keys.flatMap((k) => (k.links ?? []).map((m) => `${k.id}>${m}`)));
+}
 
 function normalise(s: Snapshot) {
   return s.keys.map((k) => JSON.parse(JSON.stringify(k)));
 }
 
 describe('diffSnapshots / applyDelta', () => {
-  it('applying the diff of any two snapshots to the first gives the second', () => {
+  it('applying the diff to the first gives exactly the second: every field of every key, anchors and quotas', () => {
     fc.assert(
-      fc.property(arbSnapshot, arbSnapshot, (a, b) => {
+      fc.property(arbPair, ([a, b]) => {
         const d = diffSnapshots(a, b, 7);
-        const out = d ? applyDelta(a, d) : a;
-        expect(normalise(out)).toEqual(normalise(b));
+        const out = d === null ? a : applyDelta(a, d);
+        expect(JSON.parse(JSON.stringify(out))).toEqual(JSON.parse(JSON.stringify(b)));
+        if (d !== null) expect(d.seq).toBe(7);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('lists exactly the links that appeared and disappeared (the change log and the graph read these)', () => {
+    fc.assert(
+      fc.property(arbPair, ([a, b]) => {
+        const d = diffSnapshots(a, b, 1);
+        const before = linkSet(a);
+        const after = linkSet(b);
+        const added = (d?.linksAdded ?? []).map(([r, m]) => `${r}>${m}`);
+        const removed = (d?.linksRemoved ?? []).map(([r, m]) => `${r}>${m}`);
+        expect(new Set(added)).toEqual(new Set([...after].filter((l) => !before.has(l))));
+        expect(new Set(removed)).toEqual(new Set([...before].filter((l) => !after.has(l))));
+        expect(added).toHaveLength(new Set(added).size);
+        expect(removed).toHaveLength(new Set(removed).size);
       }),
       { numRuns: 300 },
     );
   });
 
   it('reports nothing when nothing changed', () => {
-    fc.assert(fc.property(arbSnapshot, (a) => diffSnapshots(a, structuredClone(a), 1) === null));
+    fc.assert(fc.property(fc.boolean().chain(arbFullSnapshot), (a) => diffSnapshots(a, structuredClone(a), 1) === null));
   });
 
   it('applying a delta twice changes nothing more (idempotent)', () => {
     fc.assert(
-      fc.property(arbSnapshot, arbSnapshot, (a, b) => {
+      fc.property(arbPair, ([a, b]) => {
         const d = diffSnapshots(a, b, 1);
-        if (!d) return;
-        expect(normalise(applyDelta(applyDelta(a, d), d))).toEqual(normalise(b));
+        const twice = d === null ? a : applyDelta(applyDelta(a, d), d);
+        expect(normalise(twice)).toEqual(normalise(b));
       }),
     );
   });
