@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   base64ToBytes,
+  bytesToHex,
   bytesToBase64,
   checkDescription,
   checkKeyId,
+  checkKeyType,
   checkPayloadSize,
   checkPermMask,
   checkTimeout,
@@ -13,6 +15,7 @@ import {
   parsePayload,
   parsePerm,
   parseTimeout,
+  specialKeyringName,
 } from './validate';
 
 const validators: ((v: unknown) => { ok: boolean; reason?: string })[] = [
@@ -27,6 +30,7 @@ const validators: ((v: unknown) => { ok: boolean; reason?: string })[] = [
   (v) => parsePayload(v, 'hex'),
   (v) => parseIdentity(v, { 0: 'root' }, 'user'),
   base64ToBytes,
+  checkKeyType,
 ];
 
 describe('validators', () => {
@@ -103,5 +107,115 @@ describe('validators', () => {
     expect(parseIdentity('42', names, 'user')).toEqual({ ok: true, value: 42 });
     expect(parseIdentity('', names, 'user')).toEqual({ ok: true, value: null });
     expect(parseIdentity('mallory', names, 'user')).toMatchObject({ ok: false, reason: expect.stringContaining('mallory') });
+  });
+});
+
+describe('what a person types', () => {
+  it('reads key ids as /proc/keys and keyctl print them: 0x hex, bare hex with a letter, decimal', () => {
+    expect(parseKeyId('0x1A2B3C4D')).toEqual({ ok: true, value: 0x1a2b3c4d });
+    expect(parseKeyId(' 1ca19b07 ')).toEqual({ ok: true, value: 0x1ca19b07 });
+    expect(parseKeyId('439041101')).toEqual({ ok: true, value: 439041101 });
+    // All digits: decimal, as keyctl reads it (not the hex 0x12345678).
+    expect(parseKeyId('12345678')).toEqual({ ok: true, value: 12345678 });
+    expect(parseKeyId('7fffffff')).toEqual({ ok: true, value: 0x7fffffff });
+    expect(parseKeyId('2147483647')).toEqual({ ok: true, value: 0x7fffffff });
+    expect(parseKeyId('2147483648').ok).toBe(false);
+    expect(parseKeyId('ffffffff').ok).toBe(false);
+    expect(parseKeyId('80000000')).toEqual({ ok: true, value: 80000000 });
+    expect(parseKeyId('0').ok).toBe(false);
+    for (const bad of ['0x', '0x123456789', '1ca19b07z', 'x12', '12 34', '-3', '1e5x', '123456789012']) {
+      expect(parseKeyId(bad)).toMatchObject({ ok: false, reason: expect.stringMatching(/key id|serial/) });
+    }
+    expect(parseKeyId('')).toMatchObject({ ok: false, reason: expect.stringContaining('enter a key id') });
+    expect(parseKeyId(42)).toMatchObject({ ok: false, reason: expect.stringContaining('text') });
+  });
+
+  it('reads the special keyrings as keyctl spells them, each to its own id, only where allowed', () => {
+    expect(['@t', '@p', '@s', '@u', '@us'].map((t) => parseKeyId(t, true))).toEqual([-1, -2, -3, -4, -5].map((value) => ({ ok: true, value })));
+    expect(parseKeyId(' @US ', true)).toEqual({ ok: true, value: -5 });
+    expect(parseKeyId('@u')).toMatchObject({ ok: false, reason: expect.stringContaining('not allowed here') });
+    expect(parseKeyId('@x', true)).toMatchObject({ ok: false, reason: expect.stringContaining('unknown special keyring @x') });
+    expect(specialKeyringName(-3)).toBe('@s');
+    expect(specialKeyringName(-5)).toBe('@us');
+    expect(specialKeyringName(3)).toBeUndefined();
+    expect(checkKeyId(-3)).toMatchObject({ ok: false, reason: expect.stringContaining('between 1 and 0x7fffffff') });
+    expect(checkKeyId(-6, true)).toMatchObject({ ok: false, reason: expect.stringContaining('@us') });
+    expect(checkKeyId(1.5, true)).toMatchObject({ ok: false, reason: expect.stringContaining('whole number') });
+  });
+
+  it('refuses a permission mask wider than 32 bits instead of wrapping it', () => {
+    expect(checkPermMask(2 ** 32)).toMatchObject({ ok: false, reason: expect.stringContaining('32 bits') });
+    expect(checkPermMask(2 ** 32 + 0x3f010000).ok).toBe(false);
+    expect(checkPermMask(-1)).toMatchObject({ ok: false, reason: expect.stringContaining('32 bits') });
+    expect(checkPermMask(0x3f3f3f3f)).toEqual({ ok: true, value: 0x3f3f3f3f });
+    expect(checkPermMask(0)).toEqual({ ok: true, value: 0 });
+    expect(checkPermMask(0x40000000)).toMatchObject({ ok: false, reason: expect.stringContaining('0x3f') });
+    expect(checkPermMask(1.5)).toMatchObject({ ok: false, reason: expect.stringContaining('whole number') });
+    expect(parsePerm(0x3f010000)).toMatchObject({ ok: false, reason: expect.stringContaining('hex digits') });
+  });
+
+  it('refuses a NUL in a description (the kernel would cut it there) and counts bytes, not characters', () => {
+    expect(checkDescription('a\0b')).toMatchObject({ ok: false, reason: expect.stringContaining('NUL') });
+    expect(checkDescription('a'.repeat(4096))).toMatchObject({ ok: false, reason: expect.stringContaining('this one is 4096') });
+    expect(checkDescription('é'.repeat(2047))).toEqual({ ok: true, value: 'é'.repeat(2047) });
+    expect(checkDescription(7)).toMatchObject({ ok: false, reason: expect.stringContaining('text') });
+    expect(checkDescription('')).toMatchObject({ ok: false, reason: expect.stringContaining('empty') });
+  });
+
+  it('takes key type names of 1 to 31 letters, digits and _ . : -', () => {
+    for (const t of ['user', 'logon', 'big_key', '.request_key_auth', 'cifs.spnego', 'fscrypt-provisioning', 'a:b', 'A'.repeat(31)]) {
+      expect(checkKeyType(t)).toEqual({ ok: true, value: t });
+    }
+    expect(checkKeyType('A'.repeat(32))).toMatchObject({ ok: false, reason: expect.stringContaining('at most 31') });
+    expect(checkKeyType('')).toMatchObject({ ok: false, reason: expect.stringContaining('name like user') });
+    expect(checkKeyType(3)).toMatchObject({ ok: false, reason: expect.stringContaining('name like user') });
+    for (const t of ['us er', 'user/1', 'user\n', 'ü', 'a;b']) {
+      expect(checkKeyType(t)).toMatchObject({ ok: false, reason: expect.stringContaining('only letters') });
+    }
+  });
+
+  it('refuses malformed base64 rather than reading garbage bytes', () => {
+    for (const bad of ['abc', 'ab=c', 'a===', '====x', 'ab!d', 'YQ==YQ==', ' YQ==', 'YQ=\n']) {
+      expect(base64ToBytes(bad)).toMatchObject({ ok: false, reason: expect.stringContaining('not valid base64') });
+    }
+    expect(base64ToBytes(5)).toMatchObject({ ok: false, reason: expect.stringContaining('base64 text') });
+    expect(base64ToBytes('')).toEqual({ ok: true, value: new Uint8Array([]) });
+    expect(base64ToBytes('/+8=')).toEqual({ ok: true, value: new Uint8Array([0xff, 0xef]) });
+    expect(bytesToHex(new Uint8Array([0, 0xab, 0x10]))).toBe('00 ab 10');
+  });
+
+  it('takes uids and gids from 0 to 4294967294 (-1 means "leave unchanged" to the kernel)', () => {
+    expect(parseIdentity('4294967294', {}, 'user')).toEqual({ ok: true, value: 4294967294 });
+    expect(parseIdentity('4294967295', {}, 'group')).toMatchObject({ ok: false, reason: expect.stringContaining('a group id is a whole number from 0 to 4294967294') });
+    expect(parseIdentity(0, {}, 'user')).toEqual({ ok: true, value: 0 });
+    expect(parseIdentity(-1, {}, 'user')).toMatchObject({ ok: false, reason: expect.stringContaining('a user id') });
+    expect(parseIdentity(1.5, {}, 'user').ok).toBe(false);
+    expect(parseIdentity(null, {}, 'user')).toEqual({ ok: true, value: null });
+    expect(parseIdentity(undefined, {}, 'user')).toEqual({ ok: true, value: null });
+    expect(parseIdentity('  ', {}, 'user')).toEqual({ ok: true, value: null });
+    expect(parseIdentity(' alice ', { 1000: 'alice' }, 'user')).toEqual({ ok: true, value: 1000 });
+    expect(parseIdentity({}, {}, 'group')).toMatchObject({ ok: false, reason: expect.stringContaining('a group is a name or a number') });
+    expect(parseIdentity('staff', {}, 'group')).toMatchObject({ ok: false, reason: expect.stringContaining('no group named “staff”') });
+  });
+
+  it('reads timeouts and payloads with a reason for each refusal', () => {
+    expect(parseTimeout('')).toMatchObject({ ok: false, reason: expect.stringContaining('enter a number of seconds') });
+    expect(parseTimeout(' 42 ')).toEqual({ ok: true, value: 42 });
+    expect(parseTimeout('4294967296')).toMatchObject({ ok: false, reason: expect.stringContaining('at most 4294967295') });
+    expect(parseTimeout('1234567890123')).toMatchObject({ ok: false, reason: expect.stringContaining('whole number') });
+    expect(checkTimeout(-1)).toMatchObject({ ok: false, reason: expect.stringContaining('negative') });
+    expect(checkTimeout(Infinity)).toMatchObject({ ok: false, reason: expect.stringContaining('number of seconds') });
+    expect(checkTimeout(0.5)).toMatchObject({ ok: false, reason: expect.stringContaining('whole number') });
+    expect(checkTimeout(0xffffffff)).toEqual({ ok: true, value: 0xffffffff });
+    expect(parsePayload('héllo', 'text')).toEqual({ ok: true, value: new TextEncoder().encode('héllo') });
+    expect(parsePayload('0xDEAD', 'hex')).toEqual({ ok: true, value: new Uint8Array([0xde, 0xad]) });
+    expect(parsePayload('', 'hex')).toEqual({ ok: true, value: new Uint8Array([]) });
+    expect(parsePayload('zz', 'hex')).toMatchObject({ ok: false, reason: expect.stringContaining('0-9 and a-f') });
+    expect(parsePayload('abc', 'hex')).toMatchObject({ ok: false, reason: expect.stringContaining('two digits per byte') });
+    expect(parsePayload(1, 'text')).toMatchObject({ ok: false, reason: expect.stringContaining('payload is text') });
+    expect(checkPayloadSize('user', 0)).toMatchObject({ ok: false, reason: expect.stringContaining('at least 1 byte') });
+    expect(checkPayloadSize('user', 40000)).toMatchObject({ ok: false, reason: expect.stringContaining('at most 32767 bytes (this one is 40000)') });
+    expect(checkPayloadSize('keyring', 3)).toMatchObject({ ok: false, reason: expect.stringContaining('no payload') });
+    expect(checkPayloadSize('nope' as 'user', 3)).toMatchObject({ ok: false, reason: expect.stringContaining('unknown key type nope') });
   });
 });
