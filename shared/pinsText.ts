@@ -2,6 +2,7 @@
 // leave, and when the collector takes a doomed key. Pure: reads the pins withPins() computed.
 import { expiryCountdown } from './expiryText';
 import type { DoomReason, KeyInfo, Pin } from './snapshot';
+import { cutMiddle } from './text';
 
 export interface PinsText {
   /** "Kept alive by: link from _ses (0x1ca19b07); 2 process references." (+ an expiry sentence if timed). */
@@ -123,7 +124,7 @@ function nameList(ids: readonly number[], keysById: ReadonlyMap<number, KeyInfo>
 export function keyName(id: number, keysById: ReadonlyMap<number, KeyInfo>): string {
   const key = keysById.get(id);
   const hex = `0x${(id >>> 0).toString(16).padStart(8, '0')}`;
-  return key === undefined ? hex : `${key.description} (${hex})`;
+  return key === undefined ? hex : `${cutMiddle(key.description)} (${hex})`;
 }
 
 /** 45 s, 5 min, 2 h 5 min, 2 d 23 h: two units at most, as a person reads a countdown. */

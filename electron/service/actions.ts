@@ -22,6 +22,7 @@ import {
 import * as keyctl from '../keyring/keyctl';
 import { formatKeyId } from '../keyring/keyctlError';
 import { findKey, nameKey, refusal, resolveSpecial, type Need } from './refusal';
+import { cutMiddle } from '../../shared/text';
 
 export const ACTION_METHODS = [
   'addKey',
@@ -86,7 +87,7 @@ export function createActions(ctx: ActionContext): ActionMethods {
           keyctl.addKey(request.type, description, payload, ring),
         );
         const what = existed.has(id) ? 'Updated the existing' : 'Added';
-        return { keyId: id, message: `${what} ${request.type} key “${description}” as ${formatKeyId(id)} in ${ringName}.` };
+        return { keyId: id, message: `${what} ${request.type} key “${cutMiddle(description)}” as ${formatKeyId(id)} in ${ringName}.` };
       } finally {
         payload?.fill(0);
         bytes.fill(0);
@@ -225,7 +226,7 @@ export function createActions(ctx: ActionContext): ActionMethods {
       try {
         found = keyctl.search(ring, type, description, 0);
       } catch (err) {
-        throw refusal(err, `Search for ${type} “${description}”`, [{ id: ring, perms: ['search'], role: 'keyring' }], ctx.snapshot());
+        throw refusal(err, `Search for ${type} “${cutMiddle(description)}”`, [{ id: ring, perms: ['search'], role: 'keyring' }], ctx.snapshot());
       }
       const snapshot = ctx.snapshot();
       const start = resolveSpecial(snapshot, ring);

@@ -7,6 +7,7 @@ import type { RpcErrorCode } from '../../shared/protocol';
 import { applicableClass, effectivePerm, formatPermHex, PERM_BITS, type PermName } from '../../shared/perm';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import { errnoMeaning, formatKeyId, KeyctlError } from '../keyring/keyctlError';
+import { cutMiddle } from '../../shared/text';
 
 /** One key the operation touches and the permission it needs on it (any one of `perms`). */
 export interface Need {
@@ -34,8 +35,8 @@ export function findKey(snapshot: Snapshot | null, id: number): KeyInfo | undefi
 export function nameKey(snapshot: Snapshot | null, id: number): string {
   const special: Record<number, string> = { [-1]: 'thread keyring', [-2]: 'process keyring', [-3]: 'session keyring', [-4]: 'user keyring', [-5]: 'user session keyring' };
   const k = findKey(snapshot, id);
-  if (id < 0) return k ? `${special[id]} ${k.description} (${formatKeyId(k.id)})` : special[id] ?? String(id);
-  return k ? `${k.type} “${k.description}” (${formatKeyId(id)})` : `key ${formatKeyId(id)}`;
+  if (id < 0) return k ? `${special[id]} ${cutMiddle(k.description)} (${formatKeyId(k.id)})` : special[id] ?? String(id);
+  return k ? `${k.type} “${cutMiddle(k.description)}” (${formatKeyId(id)})` : `key ${formatKeyId(id)}`;
 }
 
 /** Why the kernel said no, in words. */

@@ -13,6 +13,7 @@ import { canAct, useActions, type ActionName } from './actionsStore';
 import { ACTIONS, type ActionSpec } from './catalog';
 import { startAction } from './startAction';
 import { useSelection } from './useSelection';
+import { cutMiddle } from '../../../shared/text';
 
 /** The item a key press inside the menu runs: the item whose shown shortcut it is. */
 export function menuItemForKey(items: readonly ActionSpec[], key: string): ActionSpec | undefined {
@@ -71,7 +72,7 @@ export function ContextMenu({ x, y, onClose }: { x: number; y: number; onClose: 
       ref={ref}
       className="act-menu"
       role="menu"
-      aria-label={k ? `Actions for ${k.description}` : 'Actions'}
+      aria-label={k ? `Actions for ${cutMiddle(k.description)}` : 'Actions'}
       style={{ left: Math.min(x, window.innerWidth - 240), top: Math.min(y, window.innerHeight - items.length * 30 - 10) }}
       onFocus={(e) => {
         const el = e.target as HTMLElement;

@@ -1,6 +1,7 @@
 // Picks a keyring: every keyring this process sees, by description and id, the session keyring first.
 import type { KeyInfo } from '../../../shared/snapshot';
 import { hexId } from '../util/format';
+import { cutMiddle } from '../../../shared/text';
 
 export function KeyringSelect({ keyrings, value, onChange, exclude = [], fieldProps }: {
   keyrings: KeyInfo[];
@@ -15,7 +16,7 @@ export function KeyringSelect({ keyrings, value, onChange, exclude = [], fieldPr
       {value == null && <option value="">choose a keyring…</option>}
       {options.map((r) => (
         <option key={r.id} value={r.id}>
-          {r.description || '(no description)'} (0x{hexId(r.id)})
+          {cutMiddle(r.description) || '(no description)'} (0x{hexId(r.id)})
         </option>
       ))}
     </select>

@@ -4,6 +4,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { ActionOutcome } from '../../../shared/api';
 import { useActions } from './actionsStore';
+import { cutMiddle, SHORT_TEXT } from '../../../shared/text';
 
 export function Modal({
   title,
@@ -20,6 +21,8 @@ export function Modal({
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
+  // A title names the key: one of 4,095 bytes is cut (the whole of it is in the details panel and the tooltip).
+  const shown = cutMiddle(title, SHORT_TEXT + 24);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     // A confirmation starts on Cancel, so a stray Enter never destroys anything; a form starts on its first field.
@@ -47,8 +50,8 @@ export function Modal({
           e.stopPropagation(); // keep the app's shortcuts out of the dialog's fields
         }}
       >
-        <h2 id={titleId} className="act-title">
-          {title}
+        <h2 id={titleId} className="act-title" title={shown === title ? undefined : title}>
+          {shown}
         </h2>
         {children}
       </div>

@@ -3,13 +3,14 @@
 import { effectivePerm, PERM_BITS, type Observer } from '../../../shared/perm';
 import type { Anchors, KeyInfo } from '../../../shared/snapshot';
 import { hexId } from '../util/format';
+import { cutMiddle } from '../../../shared/text';
 
 export type KeyLookup = ReadonlyMap<number, KeyInfo>;
 
 /** "_ses (0x1a2b3c4d)". */
 export function keyLabel(keys: KeyLookup, id: number): string {
   const k = keys.get(id);
-  return `${k ? k.description || `(${k.type})` : 'a keyring this process cannot see'} (0x${hexId(id)})`;
+  return `${k ? cutMiddle(k.description) || `(${k.type})` : 'a keyring this process cannot see'} (0x${hexId(id)})`;
 }
 
 function listOf(keys: KeyLookup, ids: readonly number[]): string {

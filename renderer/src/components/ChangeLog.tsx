@@ -3,6 +3,10 @@ import { memo, useState } from 'react';
 import { useKb, type LogEntry } from '../store';
 import { revealKey } from '../tree/reveal';
 import { formatClock } from '../util/format';
+import { cutMiddle, SHORT_TEXT } from '../../../shared/text';
+
+/** A subject or detail is cut in the middle to this many characters (keeping the key's id at its end); the tooltip has it whole. */
+const LOG_TEXT = SHORT_TEXT + 32;
 
 const LogLine = memo(function LogLine({ e }: { e: LogEntry }) {
   const exists = useKb((s) => e.keyId != null && s.keys.has(e.keyId));
@@ -11,13 +15,19 @@ const LogLine = memo(function LogLine({ e }: { e: LogEntry }) {
       <time className="mono">{formatClock(e.at)}</time>
       <span className={`log-kind log-kind-${e.kind}`}>{e.kind}</span>
       {exists ? (
-        <button type="button" className="log-subject linklike" onClick={() => revealKey(e.keyId!)}>
-          {e.subject}
+        <button type="button" className="log-subject linklike" onClick={() => revealKey(e.keyId!)} title={e.subject}>
+          {cutMiddle(e.subject, LOG_TEXT)}
         </button>
       ) : (
-        <span className="log-subject">{e.subject}</span>
+        <span className="log-subject" title={e.subject}>
+          {cutMiddle(e.subject, LOG_TEXT)}
+        </span>
       )}
-      {e.detail && <span className="log-detail">{e.detail}</span>}
+      {e.detail && (
+        <span className="log-detail" title={e.detail}>
+          {cutMiddle(e.detail, LOG_TEXT)}
+        </span>
+      )}
     </li>
   );
 });

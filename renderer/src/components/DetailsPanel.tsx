@@ -18,6 +18,10 @@ import { ExpiryDetails } from './Countdown';
 import { KeyIcon } from './KeyIcon';
 import { PermMatrix } from './PermMatrix';
 import { StateBadges } from './StateBadges';
+import { cutMiddle } from '../../../shared/text';
+
+/** The heading shows this many characters of the description at most. */
+const TITLE_TEXT = 120;
 
 /** "Session keyring › project-x › ci-secrets": the first place the tree shows the key, in words. */
 function pathWords(model: TreeModel, id: number): string | null {
@@ -26,8 +30,8 @@ function pathWords(model: TreeModel, id: number): string | null {
   const last = path[path.length - 1]!;
   const [root, ...ids] = last.split('/');
   if (!ids.length) return null; // the key is a root itself
-  const rootName = root!.startsWith('a:') ? ANCHOR_LABELS[root!.slice(2) as AnchorName] : model.keys.get(Number(root!.slice(2)))?.description;
-  const names = ids.slice(0, -1).map((x) => model.keys.get(Number(x))?.description ?? x);
+  const rootName = root!.startsWith('a:') ? ANCHOR_LABELS[root!.slice(2) as AnchorName] : cutMiddle(model.keys.get(Number(root!.slice(2)))?.description ?? '');
+  const names = ids.slice(0, -1).map((x) => cutMiddle(model.keys.get(Number(x))?.description ?? x));
   const where = [rootName, ...names].join(' › ');
   return root!.startsWith('a:') ? `in ${where}` : `in ${where} (not reachable from this process)`;
 }
@@ -62,7 +66,9 @@ function KeyRef({ id, k }: { id: number; k: KeyInfo | undefined }) {
   return (
     <button type="button" className="key-link" onClick={() => revealKey(id)} title="Select and show in the tree">
       <KeyIcon type={k?.type ?? 'keyring'} />
-      <span className="key-desc">{k?.description ?? 'not visible'}</span>
+      <span className="key-desc" title={k?.description}>
+        {k?.description ?? 'not visible'}
+      </span>
       <code>{hexId(id)}</code>
     </button>
   );
@@ -115,7 +121,10 @@ export function DetailsPanel() {
       <header className="details-head">
         <KeyIcon type={k.type} />
         <div>
-          <h2 className="details-title">{k.description || <em>(no description)</em>}</h2>
+          {/* The heading is cut (a description may be 4,095 bytes); the Description field below has it whole. */}
+          <h2 className="details-title" title={k.description.length > TITLE_TEXT ? k.description : undefined}>
+            {cutMiddle(k.description, TITLE_TEXT) || <em>(no description)</em>}
+          </h2>
           <div className="details-sub">
             <span>{k.type}</span>
             <code>{hexId(k.id)}</code>
@@ -134,7 +143,9 @@ export function DetailsPanel() {
           </Field>
           <Field label="Type">{k.type}</Field>
           <Field label="Description">
-            <span className="break">{k.description}</span>
+            <span className="break" data-testid="whole-description">
+              {k.description}
+            </span>
           </Field>
           <Field label="Owner">
             {user ?? <span className="muted">unknown user</span>} <span className="muted">(uid {k.uid})</span>

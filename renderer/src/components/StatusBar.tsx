@@ -57,8 +57,8 @@ export function StatusBar() {
       {status?.lastScan && <span title="Wall time of the last scan">last scan {formatDuration(status.lastScan.durationMs)}</span>}
       <span>{count.toLocaleString()} keys</span>
       {takenAt != null && <span className="muted">as of {formatClock(takenAt)} · seq {seq}</span>}
-      {status?.lastError && <span className="status-error">scan failed: {status.lastError}</span>}
-      {actionError && <span className="status-error">{actionError}</span>}
+      {status?.lastError && <span className="status-error" title={status.lastError}>scan failed: {status.lastError}</span>}
+      {actionError && <span className="status-error" title={actionError}>{actionError}</span>}
       <span className="grow" />
       <button type="button" className="btn" disabled={busy || !status} onClick={() => act(() => (paused ? api.resume() : api.pause()))}>
         {paused ? 'Resume' : 'Pause'}

@@ -10,6 +10,7 @@ import { keyLabel, moveWords } from '../consequences';
 import { KeyringSelect } from '../KeyringSelect';
 import { DialogButtons, DialogError, Field, Modal, useRunner } from '../Modal';
 import { useSelection } from '../useSelection';
+import { cutMiddle } from '../../../../shared/text';
 
 export function LinkDialog({ target }: { target?: number }) {
   const api = useApi();
@@ -74,7 +75,7 @@ export function MoveDialog({ target }: { target?: number }) {
           {(p) => <KeyringSelect keyrings={keyrings} value={to} onChange={setTo} exclude={[k.id, ...(from != null ? [from] : [])]} fieldProps={p} />}
         </Field>
         <label className="act-check">
-          <input type="checkbox" checked={exclusive} onChange={(e) => setExclusive(e.target.checked)} /> Fail if the target already holds a {k.type} key “{k.description}” (KEYCTL_MOVE_EXCL)
+          <input type="checkbox" checked={exclusive} onChange={(e) => setExclusive(e.target.checked)} /> Fail if the target already holds a {k.type} key “{cutMiddle(k.description)}” (KEYCTL_MOVE_EXCL)
         </label>
         {from != null && to != null && <p className="act-consequence">{moveWords(keys, k.id, from, to)}</p>}
         <DialogError error={error} />

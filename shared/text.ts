@@ -1,0 +1,23 @@
+// Cutting long text for display. A key's description may be 4,095 bytes: wherever one is printed inside
+// a sentence or a one-line label, it is cut in the middle, so both its start and its end (often the
+// telling part: `krbtgt/…@EXAMPLE.TEST`, `…(0x1ca19b07)`) stay readable. The whole text is shown elsewhere
+// (the details panel, a tooltip).
+
+/** Descriptions inside sentences (messages, confirmations, the change log) are cut to this many characters. */
+export const SHORT_TEXT = 64;
+
+const ELLIPSIS = '…';
+
+/**
+ * `text` if it has at most `max` characters, else its head, an ellipsis and its tail, `max` characters in
+ * all. Counts code points, so a surrogate pair (an emoji) is never split.
+ */
+export function cutMiddle(text: string, max: number = SHORT_TEXT): string {
+  if (text.length <= max) return text;
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  const keep = Math.max(1, max - 1);
+  const head = Math.ceil(keep / 2);
+  const tail = keep - head;
+  return chars.slice(0, head).join('') + ELLIPSIS + (tail > 0 ? chars.slice(-tail).join('') : '');
+}
