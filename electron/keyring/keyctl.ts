@@ -93,7 +93,8 @@ function keyctlInts(op: number, opName: string, keyId: number | null, a = 0, b =
   return check(n.ints(n.nr.keyctl, op, a, b, c, d), opName, keyId);
 }
 
-// One growing scratch buffer per thread: the scanner reads hundreds of keyrings per poll.
+// One growing scratch buffer per thread: the scanner reads hundreds of keyrings per poll. It holds
+// descriptions, member lists and labels, never a payload (read() has a buffer per call).
 let scratch = Buffer.alloc(16 * 1024);
 
 /** Calls a keyctl op that fills a buffer and returns the size it needs; grows and retries until it fits. */
@@ -225,9 +226,30 @@ export function describe(id: number): KeyDescription {
   return parseDescribe(cString(readInto(KEYCTL.DESCRIBE, 'KEYCTL_DESCRIBE', id)));
 }
 
-/** KEYCTL_READ: the payload. Secrets: the caller must never log it. */
+/**
+ * KEYCTL_READ: the payload, in a buffer of this call's own. Secrets: the caller must never log it, and
+ * zeroes the result (`fill(0)`) once it has encoded what it needs. The payload never passes through the
+ * shared scratch buffer (which would keep it until overwritten), and a buffer outgrown because the
+ * payload grew between the two calls is zeroed here, so no other copy of the bytes is left behind.
+ */
 export function read(id: number): Buffer {
-  return Buffer.from(readInto(KEYCTL.READ, 'KEYCTL_READ', id));
+  const n = load();
+  // KEYCTL_READ with no buffer answers the size and copies nothing.
+  let size = check(n.withBuffer(n.nr.keyctl, KEYCTL.READ, id, null, 0, 0), 'KEYCTL_READ', id);
+  for (;;) {
+    const buf = Buffer.alloc(Math.max(size, 1));
+    let needed: number;
+    try {
+      needed = check(n.withBuffer(n.nr.keyctl, KEYCTL.READ, id, buf, buf.length, 0), 'KEYCTL_READ', id);
+    } catch (err) {
+      buf.fill(0);
+      throw err;
+    }
+    if (needed <= buf.length) return buf.subarray(0, needed);
+    // Updated in between: kernels before 5.x copied what fitted, so this buffer may hold part of it.
+    buf.fill(0);
+    size = needed;
+  }
 }
 
 /** KEYCTL_READ on a keyring: its member serials in kernel order. */
