@@ -53,7 +53,10 @@ describe('parseProcKeysInto', () => {
     const errors = parseProcKeysInto(t, text, 123, (id) => id !== 2);
     expect(errors).toEqual([]);
     expect([...t.id.subarray(0, t.length)]).toEqual([1, 3, 4]);
+    // The refused record's continuation line belongs to it: not glued onto the record before it.
+    expect(t.rest(0)).toBe('one: 1');
     expect(t.rest(1)).toBe('three\nstill three: 1');
+    expect(t.rest(2)).toBe('four: 2');
     expect(t.readAt[2]).toBe(123);
     expect(t.keyringIds()).toEqual([4]);
   });

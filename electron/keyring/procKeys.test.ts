@@ -5,10 +5,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { KeyTable } from './keyTable';
 import {
   PROC_KEYS_RECORD,
   descriptionFromRest,
+  nameFromText,
   parseProcKeys,
+  parseProcKeysInto,
   type ProcKeyLine,
 } from './procKeys';
 import { KNOWN_KEY_TYPES, fullTypeName } from './typeNames';
@@ -569,5 +572,96 @@ describe('parseProcKeys properties', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+// ----------------------------------------------------------------------------------------------------
+// What the scan reports about lines it cannot read, and which rows it must DESCRIBE.
+
+describe('parse errors say where and what', () => {
+  const good = (id: number, rest: string) => `${hex8(id)} I--Q---     1 perm 3f010000     0     0 user      ${rest}\n`;
+
+  it('numbers the text line a bad record starts on, counting multi-line descriptions, and keeps its continuation', () => {
+    const text =
+      good(1, 'one: 1') +
+      good(2, 'two\nlines: 1') +
+      '00000003 I--Q---     1 soon 3f010000     0     0 user      three\n' +
+      'continued\n' +
+      good(4, 'four: 1');
+    const { lines, errors } = parseProcKeys(text);
+    expect(lines.map((l) => [l.id, l.rest])).toEqual([
+      [1, 'one: 1'],
+      [2, 'two\nlines: 1'],
+      [4, 'four: 1'],
+    ]);
+    expect(errors).toEqual([
+      {
+        lineNumber: 4,
+        line: '00000003 I--Q---     1 soon 3f010000     0     0 user      three\ncontinued',
+        reason: "malformed record: timeout is not 'perm', 'expd' or <n>[smhdw]",
+      },
+    ]);
+  });
+
+  it('reports text before the first record as such, on its own line number', () => {
+    const { lines, errors } = parseProcKeys('hello\n\n' + good(9, 'nine: 1'));
+    expect(lines.map((l) => l.id)).toEqual([9]);
+    expect(errors).toEqual([
+      { lineNumber: 1, line: 'hello', reason: 'not a /proc/keys record, and no record before it to continue' },
+      { lineNumber: 2, line: '', reason: 'not a /proc/keys record, and no record before it to continue' },
+    ]);
+  });
+
+  it('names the field that breaks the grammar', () => {
+    const cases: [string, string][] = [
+      ['0000000a I--Q---     x perm 3f010000     0     0 user      a: 1', 'usage is not a number'],
+      ['0000000a I--Q---     1 soon 3f010000     0     0 user      a: 1', "timeout is not 'perm', 'expd' or <n>[smhdw]"],
+      ['0000000a I--Q---     1   5q 3f010000     0     0 user      a: 1', "timeout is not 'perm', 'expd' or <n>[smhdw]"],
+      ['0000000a I--Q---     1 perm 3f01000g     0     0 user      a: 1', 'permission mask is not 8 hex digits'],
+      ['0000000a I--Q---     1 perm 3f01     0     0 user      a: 1', 'permission mask is not 8 hex digits'],
+      ['0000000a I--Q---     1 perm 3f010000  root     0 user      a: 1', 'uid is not a number'],
+      ['0000000a I--Q---     1 perm 3f010000     0 wheel user      a: 1', 'gid is not a number'],
+      ['0000000a I--Q---     1 perm 3f010000     0     0 user a: 1', 'type column is not 9 characters followed by a space'],
+      ['0000000a I--Q---     1 perm 3f010000     0     0  user     a: 1', 'type column is not 9 characters followed by a space'],
+    ];
+    for (const [line, reason] of cases) {
+      expect(parseProcKeys(line + '\n').errors).toEqual([{ lineNumber: 1, line, reason: `malformed record: ${reason}` }]);
+    }
+  });
+});
+
+describe('nameFromText', () => {
+  const record = (id: number, type: string, rest: string, flags = 'I--Q---') =>
+    `${hex8(id)} ${flags}     1 perm 3f010000     0     0 ${type.slice(0, 9).padEnd(9)} ${rest}\n`;
+
+  it('names the rows /proc/keys tells, and hands back for DESCRIBE every row it cannot name', () => {
+    const text =
+      record(1, 'user', 'plain: 5') +
+      record(2, 'keyring', '_ses: empty') +
+      record(3, 'user', 'two\nlines: 3') + // multi-line: a later line could have been a record of its own
+      record(4, 'mystery', 'who knows: 1') + // a type the parser has no format for
+      record(5, 'keyring', '[anon]: 1') + // keyring_describe's text for no description, or a keyring named so
+      record(6, 'user', 'maybe: 4', 'I--QUN-') + // negative and under construction: the suffix may be part of it
+      record(7, 'asymmetric', 'tls: X509.rsa 0a1b2c3d []');
+    const table = new KeyTable(0);
+    expect(parseProcKeysInto(table, text, 0)).toEqual([]);
+    const ambiguous = nameFromText(table, 0);
+    expect(ambiguous.map((row) => table.id[row])).toEqual([3, 4, 5, 6]);
+    const named = [0, 1, 6].map((row) => [table.id[row], table.type(row), table.description(row)]);
+    expect(named).toEqual([
+      [1, 'user', 'plain'],
+      [2, 'keyring', '_ses'],
+      [7, 'asymmetric', 'tls'],
+    ]);
+    for (const row of ambiguous) expect(table.description(row)).toBeNull();
+  });
+
+  it('looks only at rows from `from` on, and at rows not yet named', () => {
+    const table = new KeyTable(0);
+    parseProcKeysInto(table, record(1, 'mystery', 'a') + record(2, 'mystery', 'b') + record(3, 'user', 'c: 1'), 0);
+    expect(nameFromText(table, 1).map((row) => table.id[row])).toEqual([2]);
+    expect(table.description(2)).toBe('c');
+    table.setName(1, 'mystery', 'b');
+    expect(nameFromText(table, 0).map((row) => table.id[row])).toEqual([1]);
   });
 });
