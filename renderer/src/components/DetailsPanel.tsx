@@ -16,6 +16,8 @@ import { useNow } from '../util/clock';
 import { hexId } from '../util/format';
 import { ExpiryDetails } from './Countdown';
 import { KeyIcon } from './KeyIcon';
+import { RoleTag } from './RoleTag';
+import { roleOf } from '../tree/roles';
 import { PermMatrix } from './PermMatrix';
 import { StateBadges } from './StateBadges';
 import { cutMiddle } from '../../../shared/text';
@@ -108,6 +110,7 @@ export function DetailsPanel() {
   const state = decodeFlags(k.flags, k.timeout);
   const words = flagWords(k.flags);
   const parents = model.parents.get(k.id) ?? [];
+  const role = roleOf(model, k.id);
   const anchorOf = anchorNamesOf(meta.anchors, k.id);
   const user = identity?.users[k.uid];
   const group = identity?.groups[k.gid];
@@ -132,6 +135,12 @@ export function DetailsPanel() {
           </div>
         </div>
       </header>
+
+      {role !== null && (
+        <p className="role-sentence" data-role={role.id}>
+          <RoleTag role={role} /> {role.sentence}
+        </p>
+      )}
 
       <ActionButtons k={k} linkedFrom={parents.length} />
 

@@ -9,7 +9,10 @@ import { useKb } from '../store';
 import { hexId } from '../util/format';
 import { Countdown } from './Countdown';
 import { KeyIcon } from './KeyIcon';
+import { RoleTag } from './RoleTag';
 import { StateBadges } from './StateBadges';
+import { keyRoleIn } from '../tree/roles';
+import { useShallow } from 'zustand/react/shallow';
 
 export const ROW_HEIGHT = 26;
 const INDENT = 18;
@@ -50,10 +53,13 @@ function HighlightedKeyRow({ row, observer }: { row: Extract<FlatRow, { kind: 'k
   const hl = useKb((s) => s.highlights.get(k.id));
   const eff = observer ? effectivePerm(k, observer, k.possessed) : null;
   const isRing = k.type === 'keyring';
+  // Shallow: a new snapshot makes a new (equal) role object, which must not re-render the row.
+  const role = useKb(useShallow((s) => keyRoleIn(s, k.id)));
   return (
     <>
       <KeyIcon type={k.type} />
       <span className="row-main">
+        <RoleTag role={role} />
         {row.anchor && <span className="anchor-label">{ANCHOR_LABELS[row.anchor]}</span>}
         {!isRing && <span className="key-type">{k.type}</span>}
         <span className="key-desc" title={k.description}>

@@ -8,6 +8,9 @@ import { ANCHOR_LABELS } from '../tree/model';
 import { useKb } from '../store';
 import { Countdown } from '../components/Countdown';
 import { KeyIcon } from '../components/KeyIcon';
+import { RoleTag } from '../components/RoleTag';
+import { keyRoleIn } from '../tree/roles';
+import { useShallow } from 'zustand/react/shallow';
 import { StateBadges } from '../components/StateBadges';
 import { hexId } from '../util/format';
 import { CLUSTER_LABELS, groupBreakdown, groupTitle, type ClusterId, type GroupNodeItem, type KeyNodeItem } from './model';
@@ -36,6 +39,7 @@ const KeyNodeView = memo(function KeyNodeView({ data }: NodeProps<KeyNode>) {
   const selected = useKb((s) => s.selectedId === id);
   const searchState = useKb((s) => (s.search ? (s.search.matches.has(id) ? 'match' : s.search.ancestors.has(id) ? 'path' : 'dim') : null));
   const hl = useKb((s) => s.highlights.get(id));
+  const role = useKb(useShallow((s) => keyRoleIn(s, id)));
   const hasCountdown = k.expiry !== null;
   const pins = pinSummary(k.pins, hasCountdown);
   const isRing = k.type === 'keyring';
@@ -57,6 +61,7 @@ const KeyNodeView = memo(function KeyNodeView({ data }: NodeProps<KeyNode>) {
       )}
       <div className="graph-line1">
         <KeyIcon type={k.type} />
+        <RoleTag role={role} />
         {!isRing && <span className="key-type">{k.type}</span>}
         <span className="key-desc">{k.description || '(no description)'}</span>
         {isRing && k.links === null && <span className="badge badge-muted" title="This process may not read the keyring's member list">unreadable</span>}

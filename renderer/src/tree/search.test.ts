@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { k, ring } from '../test/keys';
+import { buildTreeModel } from './model';
+import { roleText } from './roles';
 import { compileQuery, runSearch } from './search';
 
 const keys = [ring(0x1ca19b07, '_ses', [0x2d44aa01, 0x10]), k(0x2d44aa01, 'sudo_ticket'), k(0x10, 'cifs:a:server', { type: 'logon' }), k(0x2a, 'Kerberos TGT')];
@@ -20,6 +22,21 @@ describe('search', () => {
   it('matches a decimal id', () => {
     expect(ids(String(0x2d44aa01))).toEqual([0x2d44aa01]);
     expect(ids('42')).toEqual([0x2a]); // 42 decimal; 0x42 does not exist
+  });
+
+  it('finds keys by their role ("ticket", "credential cache")', () => {
+    const krb = [
+      ring(1, '_krb', [2]),
+      ring(2, 'krb_ccache_6C9qzTw', [3, 4]),
+      k(3, 'host/localhost@EXAMPLE.TEST'),
+      k(4, '__krb5_princ__'),
+      k(5, 'unrelated'),
+    ];
+    const model = buildTreeModel(new Map(krb.map((x) => [x.id, x])), { thread: null, process: null, session: null, user: null, userSession: null, persistent: null });
+    const find = (q: string) => [...(runSearch(model.keys, model.parents, q, (id) => roleText(model, id))?.matches ?? [])].sort((a, b) => a - b);
+    expect(find('ticket')).toEqual([3]);
+    expect(find('Credential cache')).toEqual([1, 2]);
+    expect(find('principal')).toEqual([4]);
   });
 
   it('matches descriptions and types case-insensitively', () => {

@@ -12,7 +12,8 @@ export interface SearchResult {
 
 /**
  * A query matches a key when it is the key's id (decimal, or hex with or without `0x`, as /proc/keys
- * prints it) or a case-insensitive substring of its description or type.
+ * prints it), a case-insensitive substring of its description or type, or of its role's label and terms
+ * ("ticket", "credential cache": shared/keyRoles.ts).
  */
 /** Lower-cased "description\ntype" per key, kept while the key object lives (keys are replaced, never mutated). */
 const haystacks = new WeakMap<KeyInfo, string>();
@@ -25,7 +26,7 @@ function haystackOf(k: KeyInfo): string {
   return h;
 }
 
-export function compileQuery(raw: string): ((k: KeyInfo) => boolean) | null {
+export function compileQuery(raw: string): ((k: KeyInfo, roleText?: string) => boolean) | null {
   const q = raw.trim().toLowerCase();
   if (!q) return null;
   const hex = /^0x([0-9a-f]{1,8})$/.exec(q);
@@ -37,18 +38,19 @@ export function compileQuery(raw: string): ((k: KeyInfo) => boolean) | null {
   if (/^[0-9]{1,10}$/.test(q)) ids.add(Number(q));
   if (/^[0-9a-f]{1,8}$/.test(q)) ids.add(parseInt(q, 16));
   // A newline cannot be typed into the search box, so a match never spans description and type.
-  return (k) => ids.has(k.id) || haystackOf(k).includes(q);
+  return (k, roleText = '') => ids.has(k.id) || haystackOf(k).includes(q) || roleText.includes(q);
 }
 
 export function runSearch(
   keys: ReadonlyMap<number, KeyInfo>,
   parents: ReadonlyMap<number, readonly number[]>,
   query: string,
+  roleText: (id: number) => string = () => '',
 ): SearchResult | null {
   const test = compileQuery(query);
   if (!test) return null;
   const matches = new Set<number>();
-  for (const k of keys.values()) if (test(k)) matches.add(k.id);
+  for (const k of keys.values()) if (test(k, roleText(k.id))) matches.add(k.id);
   const ancestors = new Set<number>();
   const stack = [...matches];
   while (stack.length) {

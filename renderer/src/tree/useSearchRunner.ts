@@ -2,6 +2,7 @@
 // are computed after a short pause (and again when the keys change) and stored as `search`.
 import { useEffect } from 'react';
 import { useKb } from '../store';
+import { roleText } from './roles';
 import { runSearch } from './search';
 import { selectTreeModel } from './useTreeRows';
 
@@ -11,7 +12,7 @@ export const SEARCH_DEBOUNCE_MS = 150;
 export function runSearchNow(): void {
   const s = useKb.getState();
   const model = selectTreeModel(s);
-  s.setSearch(model ? runSearch(model.keys, model.parents, s.query) : null);
+  s.setSearch(model ? runSearch(model.keys, model.parents, s.query, (id) => roleText(model, id)) : null);
 }
 
 export function useSearchRunner(): void {
