@@ -4,7 +4,7 @@ import { _electron as electron, expect, test, type ElectronApplication, type Pag
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { METHOD_NAMES } from '../shared/api';
+import { METHOD_NAMES } from '../shared/contract';
 import path from 'node:path';
 import { joinOwnSession, keyctl } from './support/session';
 

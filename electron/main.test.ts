@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { METHOD_NAMES } from '../shared/api';
+import { METHOD_NAMES } from '../shared/contract';
 import { ipcChannel } from '../shared/protocol';
 import { FakeFrame, FakeWebContents, fakeElectron as fake, fakeEvent, ipcEvent } from './ipc/test/fakeElectron';
 import { main } from './main';

@@ -1,7 +1,7 @@
 // The preload with a stand-in `electron`: it exposes exactly the contract's named methods and
 // subscribe, and never hands the page an IPC event or ipcRenderer itself.
 import { describe, expect, it, vi } from 'vitest';
-import { METHOD_NAMES } from '../shared/api';
+import { METHOD_NAMES } from '../shared/contract';
 import { IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, type KeyringBridge } from '../shared/protocol';
 import { fakeElectron as fake } from './ipc/test/fakeElectron';
 import './preload';

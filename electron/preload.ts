@@ -1,16 +1,13 @@
-// The preload: the page's only way to the engine. It exposes the typed KeyringApi methods as
+// The preload: the page's only way to the engine. It exposes the contract's methods as
 // `window.keyringApi`, by name; no channel, no ipcRenderer, no event object reaches the page.
 // Bundled to one CommonJS file (electron/preload.vite.config.mts): a sandboxed preload cannot require.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { METHOD_NAMES, type KeyringEvent } from '../shared/api';
-import { IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannel, type KeyringBridge } from '../shared/ipcChannels';
+import type { KeyringEvent } from '../shared/api';
+import { eachMethod } from '../shared/contract';
+import { IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannel, type KeyringBridge, type RpcResult } from '../shared/ipcChannels';
 
-const methods = Object.fromEntries(
-  METHOD_NAMES.map((method) => [method, (...args: unknown[]) => ipcRenderer.invoke(ipcChannel(method), ...args)]),
-);
-
-const bridge = {
-  ...methods,
+const bridge: KeyringBridge = {
+  ...eachMethod((method) => (...args: readonly unknown[]): Promise<RpcResult<unknown>> => ipcRenderer.invoke(ipcChannel(method), ...args)),
   subscribe(listener: (event: KeyringEvent) => void): () => void {
     const forward = (_event: IpcRendererEvent, payload: KeyringEvent) => listener(payload);
     ipcRenderer.on(IPC_EVENT_CHANNEL, forward);
@@ -20,6 +17,6 @@ const bridge = {
       ipcRenderer.removeListener(IPC_EVENT_CHANNEL, forward);
     };
   },
-} as KeyringBridge;
+};
 
 contextBridge.exposeInMainWorld('keyringApi', bridge);

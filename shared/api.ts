@@ -1,7 +1,8 @@
-// The KeyringApi contract: the only thing the renderer knows about the engine.
-// The Electron preload (over IPC) and the WebSocket client (over `serve`) both implement it;
-// the service in electron/ implements the same methods. Nothing else names a channel.
+// The data the contract carries: snapshots, deltas, events and the methods' arguments and answers.
+// The methods themselves are listed once, in shared/contract.ts; the types derived from it are
+// re-exported here for the code that only needs a type.
 import type { Anchors, KeyInfo, QuotaInfo, Snapshot } from './snapshot';
+export type { ActionName, ContractMethods, KeyringApi, KeyringMethods, MethodName } from './contract';
 
 /** Fields of a key that can change while it lives (id never does). */
 export type KeyFields = Omit<KeyInfo, 'id'>;
@@ -72,41 +73,6 @@ export type KeyringEvent =
   | { type: 'snapshot'; snapshot: VersionedSnapshot }
   | { type: 'status'; status: PollerStatus };
 
-/**
- * Request methods: name → (argument tuple) → result. Both transports are derived from this map,
- * so a method added here is added everywhere (and the type checker finds every place that must implement it).
- */
-export interface KeyringMethods {
-  getSnapshot: { args: []; result: VersionedSnapshot };
-  getStatus: { args: []; result: PollerStatus };
-  setPollInterval: { args: [ms: number]; result: PollerStatus };
-  pause: { args: []; result: PollerStatus };
-  resume: { args: []; result: PollerStatus };
-  refresh: { args: []; result: PollerStatus };
-  getKeyDetails: { args: [id: number]; result: KeyDetails };
-  getIdentityNames: { args: []; result: IdentityNames };
-  /** What this connection may do: actions only with `serve --allow-actions` / the app's IPC allowing them. */
-  getCapabilities: { args: []; result: Capabilities };
-  addKey: { args: [request: AddKeyRequest]; result: ActionOutcome };
-  /** Payloads travel as base64 (bytes, not text: a payload may be binary). */
-  updateKey: { args: [id: number, payloadBase64: string]; result: ActionOutcome };
-  linkKey: { args: [id: number, keyring: number]; result: ActionOutcome };
-  unlinkKey: { args: [id: number, keyring: number]; result: ActionOutcome };
-  moveKey: { args: [id: number, from: number, to: number, exclusive: boolean]; result: ActionOutcome };
-  revokeKey: { args: [id: number]; result: ActionOutcome };
-  invalidateKey: { args: [id: number]; result: ActionOutcome };
-  clearKeyring: { args: [id: number]; result: ActionOutcome };
-  setKeyTimeout: { args: [id: number, seconds: number]; result: ActionOutcome };
-  setKeyPerm: { args: [id: number, perm: number]; result: ActionOutcome };
-  /** uid/gid as a number or a name from getIdentityNames; null leaves it unchanged. */
-  chownKey: { args: [id: number, uid: number | string | null, gid: number | string | null]; result: ActionOutcome };
-  /** A secret: read only on request, never logged or stored. */
-  readPayload: { args: [id: number]; result: PayloadRead };
-  searchKey: { args: [ring: number, type: string, description: string]; result: SearchOutcome };
-  /** uid null = this process's uid. Links the persistent keyring into `dest` and renews its expiry. */
-  getPersistentKeyring: { args: [uid: number | null, dest: number]; result: ActionOutcome };
-}
-
 export interface Capabilities {
   actionsAllowed: boolean;
 }
@@ -144,41 +110,6 @@ export interface SearchOutcome {
   path: number[] | null;
   message: string;
 }
-
-export type MethodName = keyof KeyringMethods;
-
-export type KeyringApi = {
-  [M in MethodName]: (...args: KeyringMethods[M]['args']) => Promise<KeyringMethods[M]['result']>;
-} & {
-  /** Listen to push events; returns the function that stops listening. */
-  subscribe(listener: (event: KeyringEvent) => void): () => void;
-};
-
-export const METHOD_NAMES = [
-  'getSnapshot',
-  'getStatus',
-  'setPollInterval',
-  'pause',
-  'resume',
-  'refresh',
-  'getKeyDetails',
-  'getIdentityNames',
-  'getCapabilities',
-  'addKey',
-  'updateKey',
-  'linkKey',
-  'unlinkKey',
-  'moveKey',
-  'revokeKey',
-  'invalidateKey',
-  'clearKeyring',
-  'setKeyTimeout',
-  'setKeyPerm',
-  'chownKey',
-  'readPayload',
-  'searchKey',
-  'getPersistentKeyring',
-] as const satisfies readonly MethodName[];
 
 /** Poll interval bounds, in ms, enforced on both sides. */
 export const MIN_POLL_INTERVAL_MS = 100;

@@ -1,6 +1,6 @@
-// The IPC half of the wire protocol (preload ↔ electron/ipc), kept free of zod so the bundled
-// preload stays small. shared/protocol.ts re-exports all of it.
-import type { KeyringEvent, KeyringMethods, MethodName } from './api';
+// The IPC half of the wire protocol (preload ↔ electron/ipc). shared/protocol.ts re-exports all of it.
+import type { KeyringEvent } from './api';
+import type { MethodName } from './contract';
 
 /**
  * Error codes that cross the boundary. Kernel refusals keep their errno name ('EACCES',
@@ -36,9 +36,11 @@ export const IPC_EVENT_CHANNEL = 'keyring:event';
 /** renderer → main: the renderer listens now; queued pushes may flow. */
 export const IPC_READY_CHANNEL = 'keyring:ready';
 
-/** What the preload exposes as `window.keyringApi`: the methods, answering with RpcResult envelopes. */
-export type KeyringBridge = {
-  [M in MethodName]: (...args: KeyringMethods[M]['args']) => Promise<RpcResult<KeyringMethods[M]['result']>>;
-} & {
+/**
+ * What the preload exposes as `window.keyringApi`: every contract method by name, answering with an
+ * RpcResult envelope. Untyped per method on purpose: the preload only forwards, the main process
+ * validates, and the renderer's bridgeClient turns it back into the typed KeyringApi.
+ */
+export type KeyringBridge = Record<MethodName, (...args: readonly unknown[]) => Promise<RpcResult<unknown>>> & {
   subscribe(listener: (event: KeyringEvent) => void): () => void;
 };

@@ -3,7 +3,8 @@
 // service's push events, queued until the renderer says it listens.
 // The only importer of ipcMain (lint enforces it).
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { METHOD_NAMES, type KeyringApi, type KeyringEvent } from '../../shared/api';
+import type { KeyringApi, KeyringEvent } from '../../shared/api';
+import { METHOD_NAMES } from '../../shared/contract';
 import { IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannel, type RpcResult } from '../../shared/protocol';
 import { dispatchCall } from '../service/dispatch';
 import { isTrustedSender } from './trust';

@@ -2,9 +2,10 @@
 // (a separate process in the same session) is the oracle.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import type { IdentityNames } from '../../shared/api';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import * as keyctl from '../keyring/keyctl';
-import { createActions, pathTo } from './actions';
+import { KeyringActions, pathTo } from './actions';
 
 const oracle = (...args: string[]) => execFileSync('keyctl', args, { encoding: 'utf8' }).trim();
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -26,14 +27,27 @@ function snapshotOf(keys: KeyInfo[]): Snapshot {
   };
 }
 
+/** The actions over a given snapshot, counting the rescans they ask for (KeyringService supplies these for real). */
+class Harness extends KeyringActions {
+  refreshes = 0;
+  constructor(private readonly snapshot: () => Snapshot | null) {
+    super();
+  }
+  protected override latestSnapshot(): Snapshot | null {
+    return this.snapshot();
+  }
+  override async refresh(): Promise<void> {
+    this.refreshes++;
+  }
+  override async getIdentityNames(): Promise<IdentityNames> {
+    return { users: { 0: 'root' }, groups: { 0: 'root' } };
+  }
+  protected override timeoutSet(): void {}
+}
+
 function harness(snapshot: () => Snapshot | null = () => null) {
-  let refreshes = 0;
-  const actions = createActions({
-    snapshot,
-    refresh: async () => void refreshes++,
-    identityNames: async () => ({ users: { 0: 'root' }, groups: { 0: 'root' } }),
-  });
-  return { actions, refreshes: () => refreshes };
+  const actions = new Harness(snapshot);
+  return { actions, refreshes: () => actions.refreshes };
 }
 
 describe('actions against the kernel', () => {

@@ -1,10 +1,10 @@
-// The actions behind the UI's buttons, over keyctl.ts. Each one re-checks its input with
+// The actions behind the UI's buttons (and the search), over keyctl.ts. Each one re-checks its input with
 // shared/validate (the transport's schemas already did, but a direct caller may not have), calls the
 // kernel, turns a refusal into words (refusal.ts), answers with what happened in words, and asks for
 // a fresh scan so the view shows the kernel's real state right after, whether it worked or not.
 // Payloads are secrets: they are never logged, and the buffers read are zeroed once encoded.
 import { readFileSync } from 'node:fs';
-import type { ActionOutcome, AddKeyRequest, IdentityNames, KeyringApi, PayloadRead, SearchOutcome } from '../../shared/api';
+import type { ActionOutcome, AddKeyRequest, IdentityNames, PayloadRead, SearchOutcome } from '../../shared/api';
 import { expiryAfterTimeoutSet, type Expiry } from '../../shared/expiry';
 import { KeyringApiError } from '../../shared/protocol';
 import type { Snapshot } from '../../shared/snapshot';
@@ -24,233 +24,218 @@ import { formatKeyId } from '../keyring/keyctlError';
 import { findKey, nameKey, refusal, resolveSpecial, type Need } from './refusal';
 import { cutMiddle } from '../../shared/text';
 
-export const ACTION_METHODS = [
-  'addKey',
-  'updateKey',
-  'linkKey',
-  'unlinkKey',
-  'moveKey',
-  'revokeKey',
-  'invalidateKey',
-  'clearKeyring',
-  'setKeyTimeout',
-  'setKeyPerm',
-  'chownKey',
-  'readPayload',
-  'searchKey',
-  'getPersistentKeyring',
-] as const;
-export type ActionMethods = Pick<KeyringApi, (typeof ACTION_METHODS)[number]>;
-
-export interface ActionContext {
-  /** The service's latest snapshot (for names, paths and explaining refusals); null before the first scan. */
-  snapshot(): Snapshot | null;
-  /** A fresh scan, so listeners get the delta the action caused. */
-  refresh(): Promise<unknown>;
-  identityNames(): Promise<IdentityNames>;
-  /** This app set a key's timer itself, so its expiry is known to the second (shared/expiry.ts). */
-  timeoutSet?(id: number, expiry: Expiry): void;
-}
-
 function must<T>(checked: Checked<T>, field: string): T {
   if (!checked.ok) throw new KeyringApiError('bad-args', `${field}: ${checked.reason}`);
   return checked.value;
 }
+const keyId = (v: unknown, field = 'key') => must(checkKeyId(v), field);
+const ringId = (v: unknown, field = 'keyring') => must(checkKeyId(v, true), field);
 
-export function createActions(ctx: ActionContext): ActionMethods {
+/**
+ * The contract's methods that touch keys, for KeyringService to inherit: it supplies the snapshot, the
+ * rescan and the identity names; its `implements KeyringApi` checks that the two together cover the table.
+ */
+export abstract class KeyringActions {
+  /** The service's latest snapshot (for names, paths and explaining refusals); null before the first scan. */
+  protected abstract latestSnapshot(): Snapshot | null;
+  /** A fresh scan, so listeners get the delta the action caused. */
+  abstract refresh(): Promise<unknown>;
+  abstract getIdentityNames(): Promise<IdentityNames>;
+  /** This app set a key's timer itself, so its expiry is known to the second (shared/expiry.ts). */
+  protected abstract timeoutSet(id: number, expiry: Expiry): void;
+
   /** Runs one kernel call: explains a refusal, and rescans afterwards either way. */
-  async function run<T>(action: string, needs: Need[], call: () => T): Promise<T> {
-    const before = ctx.snapshot();
+  private async run<T>(action: string, needs: Need[], call: () => T): Promise<T> {
+    const before = this.latestSnapshot();
     try {
       return call();
     } catch (err) {
       throw refusal(err, action, needs, before);
     } finally {
-      await ctx.refresh().catch(() => {});
+      await this.refresh().catch(() => {});
     }
   }
-  const name = (id: number) => nameKey(ctx.snapshot(), id);
-  const keyId = (v: unknown, field = 'key') => must(checkKeyId(v), field);
-  const ringId = (v: unknown, field = 'keyring') => must(checkKeyId(v, true), field);
 
-  return {
-    async addKey(request: AddKeyRequest): Promise<ActionOutcome> {
-      const description = must(checkDescription(request.description), 'description');
-      const ring = ringId(request.keyring);
-      const bytes = request.payloadBase64 === null ? new Uint8Array() : must(base64ToBytes(request.payloadBase64), 'payload');
-      must(checkPayloadSize(request.type, bytes.length), 'payload');
-      const payload = request.type === 'keyring' ? null : Buffer.from(bytes);
-      const existed = new Set(ctx.snapshot()?.keys.map((k) => k.id));
-      const ringName = name(ring);
-      try {
-        const id = await run('Add key', [{ id: ring, perms: ['write'], role: 'keyring' }], () =>
-          keyctl.addKey(request.type, description, payload, ring),
-        );
-        const what = existed.has(id) ? 'Updated the existing' : 'Added';
-        return { keyId: id, message: `${what} ${request.type} key “${cutMiddle(description)}” as ${formatKeyId(id)} in ${ringName}.` };
-      } finally {
-        payload?.fill(0);
-        bytes.fill(0);
-      }
-    },
+  private name(id: number): string {
+    return nameKey(this.latestSnapshot(), id);
+  }
 
-    async updateKey(id: number, payloadBase64: string): Promise<ActionOutcome> {
-      keyId(id);
-      const bytes = must(base64ToBytes(payloadBase64), 'payload');
-      const payload = Buffer.from(bytes);
-      try {
-        await run('Update', [{ id, perms: ['write'] }], () => keyctl.update(id, payload));
-        return { keyId: id, message: `Updated the payload of ${name(id)} (${payload.length} bytes).` };
-      } finally {
-        payload.fill(0);
-        bytes.fill(0);
-      }
-    },
+  async addKey(request: AddKeyRequest): Promise<ActionOutcome> {
+    const description = must(checkDescription(request.description), 'description');
+    const ring = ringId(request.keyring);
+    const bytes = request.payloadBase64 === null ? new Uint8Array() : must(base64ToBytes(request.payloadBase64), 'payload');
+    must(checkPayloadSize(request.type, bytes.length), 'payload');
+    const payload = request.type === 'keyring' ? null : Buffer.from(bytes);
+    const existed = new Set(this.latestSnapshot()?.keys.map((k) => k.id));
+    const ringName = this.name(ring);
+    try {
+      const id = await this.run('Add key', [{ id: ring, perms: ['write'], role: 'keyring' }], () =>
+        keyctl.addKey(request.type, description, payload, ring),
+      );
+      const what = existed.has(id) ? 'Updated the existing' : 'Added';
+      return { keyId: id, message: `${what} ${request.type} key “${cutMiddle(description)}” as ${formatKeyId(id)} in ${ringName}.` };
+    } finally {
+      payload?.fill(0);
+      bytes.fill(0);
+    }
+  }
 
-    async linkKey(id: number, ring: number): Promise<ActionOutcome> {
-      keyId(id);
-      ringId(ring);
-      const needs: Need[] = [{ id, perms: ['link'] }, { id: ring, perms: ['write'], role: 'keyring' }];
-      await run('Link', needs, () => keyctl.link(id, ring));
-      return { keyId: id, message: `Linked ${name(id)} into ${name(ring)}.` };
-    },
+  async updateKey(id: number, payloadBase64: string): Promise<ActionOutcome> {
+    keyId(id);
+    const bytes = must(base64ToBytes(payloadBase64), 'payload');
+    const payload = Buffer.from(bytes);
+    try {
+      await this.run('Update', [{ id, perms: ['write'] }], () => keyctl.update(id, payload));
+      return { keyId: id, message: `Updated the payload of ${this.name(id)} (${payload.length} bytes).` };
+    } finally {
+      payload.fill(0);
+      bytes.fill(0);
+    }
+  }
 
-    async unlinkKey(id: number, ring: number): Promise<ActionOutcome> {
-      keyId(id);
-      ringId(ring);
-      const label = name(id);
-      const from = name(ring);
-      await run('Unlink', [{ id: ring, perms: ['write'], role: 'keyring' }], () => keyctl.unlink(id, ring));
-      const still = findKey(ctx.snapshot(), id);
-      return { keyId: id, message: `Unlinked ${label} from ${from}.${still ? '' : ' It is gone: nothing else kept it.'}` };
-    },
+  async linkKey(id: number, ring: number): Promise<ActionOutcome> {
+    keyId(id);
+    ringId(ring);
+    const needs: Need[] = [{ id, perms: ['link'] }, { id: ring, perms: ['write'], role: 'keyring' }];
+    await this.run('Link', needs, () => keyctl.link(id, ring));
+    return { keyId: id, message: `Linked ${this.name(id)} into ${this.name(ring)}.` };
+  }
 
-    async moveKey(id: number, from: number, to: number, exclusive: boolean): Promise<ActionOutcome> {
-      keyId(id);
-      ringId(from, 'from');
-      ringId(to, 'to');
-      const needs: Need[] = [
-        { id, perms: ['link'] },
-        { id: from, perms: ['write'], role: 'keyring' },
-        { id: to, perms: ['write'], role: 'keyring' },
-      ];
-      const [a, b] = [name(from), name(to)];
-      await run('Move', needs, () => keyctl.move(id, from, to, exclusive ? 1 : 0));
-      return { keyId: id, message: `Moved ${name(id)} from ${a} to ${b}.` };
-    },
+  async unlinkKey(id: number, ring: number): Promise<ActionOutcome> {
+    keyId(id);
+    ringId(ring);
+    const label = this.name(id);
+    const from = this.name(ring);
+    await this.run('Unlink', [{ id: ring, perms: ['write'], role: 'keyring' }], () => keyctl.unlink(id, ring));
+    const still = findKey(this.latestSnapshot(), id);
+    return { keyId: id, message: `Unlinked ${label} from ${from}.${still ? '' : ' It is gone: nothing else kept it.'}` };
+  }
 
-    async revokeKey(id: number): Promise<ActionOutcome> {
-      keyId(id);
-      const label = name(id);
-      await run('Revoke', [{ id, perms: ['write', 'setattr'] }], () => keyctl.revoke(id));
-      return { keyId: id, message: `Revoked ${label}: every use of it now fails with EKEYREVOKED until the collector removes it.` };
-    },
+  async moveKey(id: number, from: number, to: number, exclusive: boolean): Promise<ActionOutcome> {
+    keyId(id);
+    ringId(from, 'from');
+    ringId(to, 'to');
+    const needs: Need[] = [
+      { id, perms: ['link'] },
+      { id: from, perms: ['write'], role: 'keyring' },
+      { id: to, perms: ['write'], role: 'keyring' },
+    ];
+    const [a, b] = [this.name(from), this.name(to)];
+    await this.run('Move', needs, () => keyctl.move(id, from, to, exclusive ? 1 : 0));
+    return { keyId: id, message: `Moved ${this.name(id)} from ${a} to ${b}.` };
+  }
 
-    async invalidateKey(id: number): Promise<ActionOutcome> {
-      keyId(id);
-      const label = name(id);
-      await run('Invalidate', [{ id, perms: ['search'] }], () => keyctl.invalidate(id));
-      return { message: `Invalidated ${label}: the kernel unlinks it everywhere and destroys it.` };
-    },
+  async revokeKey(id: number): Promise<ActionOutcome> {
+    keyId(id);
+    const label = this.name(id);
+    await this.run('Revoke', [{ id, perms: ['write', 'setattr'] }], () => keyctl.revoke(id));
+    return { keyId: id, message: `Revoked ${label}: every use of it now fails with EKEYREVOKED until the collector removes it.` };
+  }
 
-    async clearKeyring(id: number): Promise<ActionOutcome> {
-      ringId(id);
-      const k = findKey(ctx.snapshot(), id);
-      const count = k?.links?.length;
-      const label = name(id);
-      await run('Clear', [{ id, perms: ['write'], role: 'keyring' }], () => keyctl.clear(id));
-      return { keyId: id, message: `Cleared ${label}${count !== undefined ? `: unlinked its ${count} ${count === 1 ? 'member' : 'members'}` : ''}.` };
-    },
+  async invalidateKey(id: number): Promise<ActionOutcome> {
+    keyId(id);
+    const label = this.name(id);
+    await this.run('Invalidate', [{ id, perms: ['search'] }], () => keyctl.invalidate(id));
+    return { message: `Invalidated ${label}: the kernel unlinks it everywhere and destroys it.` };
+  }
 
-    async setKeyTimeout(id: number, seconds: number): Promise<ActionOutcome> {
-      keyId(id);
-      must(checkTimeout(seconds), 'timeout');
-      await run('Set timeout', [{ id, perms: ['setattr'] }], () => {
-        const started = Date.now();
-        keyctl.setTimeout(id, seconds);
-        ctx.timeoutSet?.(id, expiryAfterTimeoutSet(seconds, started, Date.now()));
-      });
-      return {
-        keyId: id,
-        message: seconds === 0 ? `Removed the timeout of ${name(id)}: it no longer expires.` : `${name(id)} now expires in ${seconds} s.`,
-      };
-    },
+  async clearKeyring(id: number): Promise<ActionOutcome> {
+    ringId(id);
+    const k = findKey(this.latestSnapshot(), id);
+    const count = k?.links?.length;
+    const label = this.name(id);
+    await this.run('Clear', [{ id, perms: ['write'], role: 'keyring' }], () => keyctl.clear(id));
+    return { keyId: id, message: `Cleared ${label}${count !== undefined ? `: unlinked its ${count} ${count === 1 ? 'member' : 'members'}` : ''}.` };
+  }
 
-    async setKeyPerm(id: number, perm: number): Promise<ActionOutcome> {
-      keyId(id);
-      const mask = must(checkPermMask(perm), 'permissions');
-      const label = name(id);
-      await run('Set permissions', [{ id, perms: ['setattr'] }], () => keyctl.setPerm(id, mask));
-      return { keyId: id, message: `Set the permissions of ${label} to ${mask.toString(16).padStart(8, '0')}.` };
-    },
+  async setKeyTimeout(id: number, seconds: number): Promise<ActionOutcome> {
+    keyId(id);
+    must(checkTimeout(seconds), 'timeout');
+    await this.run('Set timeout', [{ id, perms: ['setattr'] }], () => {
+      const started = Date.now();
+      keyctl.setTimeout(id, seconds);
+      this.timeoutSet(id, expiryAfterTimeoutSet(seconds, started, Date.now()));
+    });
+    return {
+      keyId: id,
+      message: seconds === 0 ? `Removed the timeout of ${this.name(id)}: it no longer expires.` : `${this.name(id)} now expires in ${seconds} s.`,
+    };
+  }
 
-    async chownKey(id: number, uid: number | string | null, gid: number | string | null): Promise<ActionOutcome> {
-      keyId(id);
-      const names = await ctx.identityNames().catch((): IdentityNames => ({ users: {}, groups: {} }));
-      const u = must(parseIdentity(uid, names.users, 'user'), 'owner');
-      const g = must(parseIdentity(gid, names.groups, 'group'), 'group');
-      if (u === null && g === null) throw new KeyringApiError('bad-args', 'Change owner: give a new owner, a new group, or both');
-      const label = name(id);
-      await run('Change owner', [{ id, perms: ['setattr'] }], () => keyctl.chown(id, u ?? -1, g ?? -1));
-      const parts = [u !== null && `owner ${names.users[u] ?? 'uid'} (${u})`, g !== null && `group ${names.groups[g] ?? 'gid'} (${g})`].filter(Boolean);
-      return { keyId: id, message: `Changed ${label} to ${parts.join(' and ')}.` };
-    },
+  async setKeyPerm(id: number, perm: number): Promise<ActionOutcome> {
+    keyId(id);
+    const mask = must(checkPermMask(perm), 'permissions');
+    const label = this.name(id);
+    await this.run('Set permissions', [{ id, perms: ['setattr'] }], () => keyctl.setPerm(id, mask));
+    return { keyId: id, message: `Set the permissions of ${label} to ${mask.toString(16).padStart(8, '0')}.` };
+  }
 
-    async readPayload(id: number): Promise<PayloadRead> {
-      keyId(id);
-      const type = findKey(ctx.snapshot(), id)?.type ?? describeType(id);
-      if (type === 'logon') {
-        // The kernel would answer EOPNOTSUPP: logon keys are for the kernel's own use (cifs, fscrypt, ...).
-        throw new KeyringApiError(
-          'EOPNOTSUPP',
-          `EOPNOTSUPP: ${name(id)} is a logon key, unreadable from user space by design: only the kernel uses its payload. The kernel was not asked.`,
-        );
-      }
-      if (type === 'keyring') {
-        throw new KeyringApiError('bad-args', `${name(id)} is a keyring: its “payload” is its member list, shown in the tree.`);
-      }
-      const buffer = await run('Read payload', [{ id, perms: ['read'] }], () => keyctl.read(id));
-      try {
-        return { id, base64: buffer.toString('base64'), length: buffer.length };
-      } finally {
-        buffer.fill(0);
-      }
-    },
+  async chownKey(id: number, uid: number | string | null, gid: number | string | null): Promise<ActionOutcome> {
+    keyId(id);
+    const names = await this.getIdentityNames().catch((): IdentityNames => ({ users: {}, groups: {} }));
+    const u = must(parseIdentity(uid, names.users, 'user'), 'owner');
+    const g = must(parseIdentity(gid, names.groups, 'group'), 'group');
+    if (u === null && g === null) throw new KeyringApiError('bad-args', 'Change owner: give a new owner, a new group, or both');
+    const label = this.name(id);
+    await this.run('Change owner', [{ id, perms: ['setattr'] }], () => keyctl.chown(id, u ?? -1, g ?? -1));
+    const parts = [u !== null && `owner ${names.users[u] ?? 'uid'} (${u})`, g !== null && `group ${names.groups[g] ?? 'gid'} (${g})`].filter(Boolean);
+    return { keyId: id, message: `Changed ${label} to ${parts.join(' and ')}.` };
+  }
 
-    async searchKey(ring: number, type: string, description: string): Promise<SearchOutcome> {
-      ringId(ring);
-      must(checkKeyType(type), 'type');
-      must(checkDescription(description), 'description');
-      // KEYCTL_SEARCH with no destination changes nothing, so no rescan is needed.
-      let found: number;
-      try {
-        found = keyctl.search(ring, type, description, 0);
-      } catch (err) {
-        throw refusal(err, `Search for ${type} “${cutMiddle(description)}”`, [{ id: ring, perms: ['search'], role: 'keyring' }], ctx.snapshot());
-      }
-      const snapshot = ctx.snapshot();
-      const start = resolveSpecial(snapshot, ring);
-      const path = start === null ? null : pathTo(snapshot, start, found);
-      const through = path ? ` through ${path.map((r) => name(r)).join(' › ')}` : '';
-      return { found, path, message: `Found ${name(found)}${through}.` };
-    },
+  async readPayload(id: number): Promise<PayloadRead> {
+    keyId(id);
+    const type = findKey(this.latestSnapshot(), id)?.type ?? describeType(id);
+    if (type === 'logon') {
+      // The kernel would answer EOPNOTSUPP: logon keys are for the kernel's own use (cifs, fscrypt, ...).
+      throw new KeyringApiError(
+        'EOPNOTSUPP',
+        `EOPNOTSUPP: ${this.name(id)} is a logon key, unreadable from user space by design: only the kernel uses its payload. The kernel was not asked.`,
+      );
+    }
+    if (type === 'keyring') {
+      throw new KeyringApiError('bad-args', `${this.name(id)} is a keyring: its “payload” is its member list, shown in the tree.`);
+    }
+    const buffer = await this.run('Read payload', [{ id, perms: ['read'] }], () => keyctl.read(id));
+    try {
+      return { id, base64: buffer.toString('base64'), length: buffer.length };
+    } finally {
+      buffer.fill(0);
+    }
+  }
 
-    async getPersistentKeyring(uid: number | null, dest: number): Promise<ActionOutcome> {
-      if (uid !== null) must(parseIdentity(uid, {}, 'user'), 'uid');
-      ringId(dest, 'destination');
-      const who = uid === null ? 'this user' : `uid ${uid}`;
-      const renewal = persistentExpirySeconds();
-      const id = await run('Get persistent keyring', [{ id: dest, perms: ['write'], role: 'keyring' }], () => {
-        const started = Date.now();
-        const persistent = keyctl.getPersistent(uid ?? -1, dest);
-        // The kernel has just set its timer to persistent_keyring_expiry from now.
-        if (renewal !== null) ctx.timeoutSet?.(persistent, expiryAfterTimeoutSet(renewal, started, Date.now()));
-        return persistent;
-      });
-      const renewed = renewal === null ? 'its expiry timer was renewed' : `its expiry timer was renewed (${renewal} s from now)`;
-      return { keyId: id, message: `Linked the persistent keyring of ${who}, ${formatKeyId(id)}, into ${name(dest)}; ${renewed}.` };
-    },
-  };
+  async searchKey(ring: number, type: string, description: string): Promise<SearchOutcome> {
+    ringId(ring);
+    must(checkKeyType(type), 'type');
+    must(checkDescription(description), 'description');
+    // KEYCTL_SEARCH with no destination changes nothing, so no rescan is needed.
+    let found: number;
+    try {
+      found = keyctl.search(ring, type, description, 0);
+    } catch (err) {
+      throw refusal(err, `Search for ${type} “${cutMiddle(description)}”`, [{ id: ring, perms: ['search'], role: 'keyring' }], this.latestSnapshot());
+    }
+    const snapshot = this.latestSnapshot();
+    const start = resolveSpecial(snapshot, ring);
+    const path = start === null ? null : pathTo(snapshot, start, found);
+    const through = path ? ` through ${path.map((r) => this.name(r)).join(' › ')}` : '';
+    return { found, path, message: `Found ${this.name(found)}${through}.` };
+  }
+
+  async getPersistentKeyring(uid: number | null, dest: number): Promise<ActionOutcome> {
+    if (uid !== null) must(parseIdentity(uid, {}, 'user'), 'uid');
+    ringId(dest, 'destination');
+    const who = uid === null ? 'this user' : `uid ${uid}`;
+    const renewal = persistentExpirySeconds();
+    const id = await this.run('Get persistent keyring', [{ id: dest, perms: ['write'], role: 'keyring' }], () => {
+      const started = Date.now();
+      const persistent = keyctl.getPersistent(uid ?? -1, dest);
+      // The kernel has just set its timer to persistent_keyring_expiry from now.
+      if (renewal !== null) this.timeoutSet(persistent, expiryAfterTimeoutSet(renewal, started, Date.now()));
+      return persistent;
+    });
+    const renewed = renewal === null ? 'its expiry timer was renewed' : `its expiry timer was renewed (${renewal} s from now)`;
+    return { keyId: id, message: `Linked the persistent keyring of ${who}, ${formatKeyId(id)}, into ${this.name(dest)}; ${renewed}.` };
+  }
 }
 
 function describeType(id: number): string | null {

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { METHOD_KINDS } from '../../shared/protocol';
+import { describe, expect, it } from 'vitest';
+import type { ContractMethods } from '../../shared/contract';
 import { KeyctlError } from '../keyring/keyctlError';
-import { dispatchCall, type ServiceMethods } from './dispatch';
+import { dispatchCall } from './dispatch';
 import { KeyringService } from './keyringService';
 import { FakeSource } from './test/fakeSource';
 
@@ -10,10 +10,6 @@ const service = new KeyringService({
   readKeyDetails: (id) => {
     throw new KeyctlError('KEYCTL_GET_SECURITY', 13, id);
   },
-});
-
-afterEach(() => {
-  METHOD_KINDS.pause = 'read';
 });
 
 describe('dispatchCall', () => {
@@ -30,13 +26,12 @@ describe('dispatchCall', () => {
   });
 
   it('refuses an action unless actions are allowed, in this one place', async () => {
-    METHOD_KINDS.pause = 'action'; // stands in for the administration issue's methods
     const calls: string[] = [];
-    const spy = { pause: async () => (calls.push('pause'), service.getStatus()) } as unknown as ServiceMethods;
-    expect(await dispatchCall(spy, 'pause', [], { allowActions: false })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const spy = { revokeKey: async (id: number) => (calls.push(`revokeKey ${id}`), { message: 'revoked' }) } as unknown as ContractMethods;
+    expect(await dispatchCall(spy, 'revokeKey', [5], { allowActions: false })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(calls).toEqual([]);
-    expect(await dispatchCall(spy, 'pause', [], { allowActions: true })).toMatchObject({ ok: true });
-    expect(calls).toEqual(['pause']);
+    expect(await dispatchCall(spy, 'revokeKey', [5], { allowActions: true })).toMatchObject({ ok: true, result: { message: 'revoked' } });
+    expect(calls).toEqual(['revokeKey 5']);
   });
 
   it('keeps the errno name of a kernel refusal', async () => {
@@ -44,7 +39,7 @@ describe('dispatchCall', () => {
       getKeyDetails: async (id: number) => {
         throw new KeyctlError('KEYCTL_READ', 13, id);
       },
-    } as unknown as ServiceMethods;
+    } as unknown as ContractMethods;
     const answer = await dispatchCall(failing, 'getKeyDetails', [5], { allowActions: false });
     expect(answer).toMatchObject({ ok: false, error: { code: 'EACCES', message: expect.stringMatching(/KEYCTL_READ.*EACCES/) } });
   });

@@ -1,10 +1,8 @@
 // The one door from a transport into the service: validate the call (method known, action allowed,
 // arguments well-formed), run it, and turn any failure into an RpcError. Both serve's WebSocket and
 // Electron's IPC go through here, so the read-only switch is checked in exactly one place.
-import type { KeyringApi } from '../../shared/api';
+import type { ContractMethods, MethodArgs, MethodName, MethodResult } from '../../shared/contract';
 import { toRpcError, validateCall, type RpcResult } from '../../shared/protocol';
-
-export type ServiceMethods = Omit<KeyringApi, 'subscribe'>;
 
 export interface DispatchOptions {
   /** Whether methods of kind 'action' (they change keys) may run. */
@@ -12,7 +10,7 @@ export interface DispatchOptions {
 }
 
 export async function dispatchCall(
-  service: ServiceMethods,
+  service: ContractMethods,
   method: unknown,
   args: unknown,
   options: DispatchOptions,
@@ -22,9 +20,12 @@ export async function dispatchCall(
   // Only the transport knows whether its connection may act; the renderer asks so it can show the read-only switch.
   if (call.method === 'getCapabilities') return { ok: true, result: { actionsAllowed: options.allowActions } };
   try {
-    const fn = service[call.method] as (...a: unknown[]) => Promise<unknown>;
-    return { ok: true, result: await fn.apply(service, call.args) };
+    return { ok: true, result: await invoke(service, call.method, call.args) };
   } catch (err) {
     return { ok: false, error: toRpcError(err) };
   }
+}
+
+function invoke<M extends MethodName>(service: ContractMethods, method: M, args: MethodArgs<M>): Promise<MethodResult<M>> {
+  return service[method](...args);
 }

@@ -1,18 +1,16 @@
 // The administration methods through the one door: refused on a read-only connection before the
 // service (or the kernel) sees them, and refused with the field's reason when their input is bad.
 import { describe, expect, it } from 'vitest';
-import { METHOD_NAMES } from '../../shared/api';
-import { METHOD_KINDS } from '../../shared/protocol';
-import { ACTION_METHODS } from './actions';
-import { dispatchCall, type ServiceMethods } from './dispatch';
+import { LABELLED_METHODS, METHOD_NAMES, methodKind, type ContractMethods, type LabelledMethod } from '../../shared/contract';
+import { dispatchCall } from './dispatch';
 
 function spyService() {
   const calls: string[] = [];
-  const service = new Proxy({}, { get: (_t, name) => async () => (calls.push(String(name)), { message: 'done' }) }) as ServiceMethods;
+  const service = new Proxy({}, { get: (_t, name) => async () => (calls.push(String(name)), { message: 'done' }) }) as ContractMethods;
   return { service, calls };
 }
 
-const sampleArgs: Record<(typeof ACTION_METHODS)[number], unknown[]> = {
+const sampleArgs: Record<LabelledMethod, unknown[]> = {
   addKey: [{ type: 'user', description: 'd', payloadBase64: 'eA==', keyring: -3 }],
   updateKey: [5, 'eA=='],
   linkKey: [5, 6],
@@ -30,13 +28,31 @@ const sampleArgs: Record<(typeof ACTION_METHODS)[number], unknown[]> = {
 };
 
 describe('dispatching the administration methods', () => {
-  it('classifies every method that changes keys (or hands out a payload) as an action', () => {
-    for (const m of ACTION_METHODS) expect(METHOD_NAMES).toContain(m);
-    for (const m of ACTION_METHODS.filter((m) => m !== 'searchKey')) expect(METHOD_KINDS[m]).toBe('action');
+  it('classifies every method that changes keys (or hands out a payload) as an action, and only those', () => {
+    const actions = METHOD_NAMES.filter((m) => methodKind(m) === 'action');
+    expect([...actions].sort()).toEqual(
+      [
+        'addKey',
+        'updateKey',
+        'linkKey',
+        'unlinkKey',
+        'moveKey',
+        'revokeKey',
+        'invalidateKey',
+        'clearKeyring',
+        'setKeyTimeout',
+        'setKeyPerm',
+        'chownKey',
+        'readPayload',
+        'getPersistentKeyring',
+      ].sort(),
+    );
+    // The menu offers every action, and the search (KEYCTL_SEARCH without a destination changes nothing).
+    expect(LABELLED_METHODS.filter((m) => methodKind(m) === 'read')).toEqual(['searchKey']);
   });
 
   it('refuses each action on a read-only connection without calling the service, and runs it when allowed', async () => {
-    for (const m of ACTION_METHODS.filter((m) => METHOD_KINDS[m] === 'action')) {
+    for (const m of LABELLED_METHODS.filter((m) => methodKind(m) === 'action')) {
       const { service, calls } = spyService();
       expect(await dispatchCall(service, m, sampleArgs[m], { allowActions: false })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       expect(calls).toEqual([]);

@@ -21,12 +21,12 @@ import {
   type VersionedSnapshot,
 } from '../../shared/api';
 import { applyDelta, diffSnapshots } from '../../shared/delta';
-import { ExpiryTracker } from '../../shared/expiry';
+import { ExpiryTracker, type Expiry } from '../../shared/expiry';
 import { KeyringApiError } from '../../shared/protocol';
 import type { Snapshot } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
 import { readIdentityNames } from '../names';
-import { createActions, type ActionMethods } from './actions';
+import { KeyringActions } from './actions';
 import { readKeyDetails } from './keyDetails';
 import { Poller } from './poller';
 
@@ -45,7 +45,11 @@ export interface KeyringServiceOptions {
 
 type Listener = (event: KeyringEvent) => void;
 
-export class KeyringService implements KeyringApi {
+/**
+ * The contract's reads and the poller are here; the actions are inherited from KeyringActions.
+ * `implements KeyringApi` is what makes a table entry without an implementation fail to compile.
+ */
+export class KeyringService extends KeyringActions implements KeyringApi {
   private readonly poller: Poller;
   private readonly listeners = new Set<Listener>();
   private readonly diff: NonNullable<KeyringServiceOptions['diff']>;
@@ -59,6 +63,7 @@ export class KeyringService implements KeyringApi {
   private readonly expiries = new ExpiryTracker();
 
   constructor(private readonly options: KeyringServiceOptions) {
+    super();
     const intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     assertInterval(intervalMs);
     this.diff = options.diff ?? diffSnapshots;
@@ -123,7 +128,7 @@ export class KeyringService implements KeyringApi {
     return this.status();
   }
 
-  async refresh(): Promise<PollerStatus> {
+  override async refresh(): Promise<PollerStatus> {
     await this.poller.scanNow();
     return this.status();
   }
@@ -133,7 +138,7 @@ export class KeyringService implements KeyringApi {
     return read(id);
   }
 
-  async getIdentityNames(): Promise<IdentityNames> {
+  override async getIdentityNames(): Promise<IdentityNames> {
     const read = this.options.readIdentityNames ?? readIdentityNames;
     return read();
   }
@@ -143,27 +148,13 @@ export class KeyringService implements KeyringApi {
     return { actionsAllowed: true };
   }
 
-  // --- actions (electron/service/actions.ts): each rescans, so the view shows their effect ---------
-  private readonly actions: ActionMethods = createActions({
-    snapshot: () => this.current?.snapshot ?? null,
-    refresh: () => this.refresh(),
-    identityNames: () => this.getIdentityNames(),
-    timeoutSet: (id, expiry) => this.expiries.timeoutSet(id, expiry),
-  });
-  addKey: ActionMethods['addKey'] = (...a) => this.actions.addKey(...a);
-  updateKey: ActionMethods['updateKey'] = (...a) => this.actions.updateKey(...a);
-  linkKey: ActionMethods['linkKey'] = (...a) => this.actions.linkKey(...a);
-  unlinkKey: ActionMethods['unlinkKey'] = (...a) => this.actions.unlinkKey(...a);
-  moveKey: ActionMethods['moveKey'] = (...a) => this.actions.moveKey(...a);
-  revokeKey: ActionMethods['revokeKey'] = (...a) => this.actions.revokeKey(...a);
-  invalidateKey: ActionMethods['invalidateKey'] = (...a) => this.actions.invalidateKey(...a);
-  clearKeyring: ActionMethods['clearKeyring'] = (...a) => this.actions.clearKeyring(...a);
-  setKeyTimeout: ActionMethods['setKeyTimeout'] = (...a) => this.actions.setKeyTimeout(...a);
-  setKeyPerm: ActionMethods['setKeyPerm'] = (...a) => this.actions.setKeyPerm(...a);
-  chownKey: ActionMethods['chownKey'] = (...a) => this.actions.chownKey(...a);
-  readPayload: ActionMethods['readPayload'] = (...a) => this.actions.readPayload(...a);
-  searchKey: ActionMethods['searchKey'] = (...a) => this.actions.searchKey(...a);
-  getPersistentKeyring: ActionMethods['getPersistentKeyring'] = (...a) => this.actions.getPersistentKeyring(...a);
+  protected override latestSnapshot(): Snapshot | null {
+    return this.current?.snapshot ?? null;
+  }
+
+  protected override timeoutSet(id: number, expiry: Expiry): void {
+    this.expiries.timeoutSet(id, expiry);
+  }
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);

@@ -4,10 +4,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { KeyringApi } from '../../shared/api';
 import { App } from './App';
-import { unavailableActions } from './actions/unavailableActions';
 import { runBench } from './bench';
 import { createFakeApi } from './dev/fakeApi';
 import { getKeyringApi } from './transport';
+import { unavailableApi } from './transport/unavailableApi';
 import { useKb } from './store';
 import { runSearchNow } from './tree/useSearchRunner';
 
@@ -27,7 +27,8 @@ if (fake) {
     api = getKeyringApi();
   } catch (e) {
     startupError = e;
-    api = unavailableApi(e);
+    const reason = e instanceof Error ? e.message : String(e);
+    api = unavailableApi(() => Promise.reject(new Error(reason)));
   }
 }
 
@@ -43,22 +44,4 @@ if (bench && fakeCount) {
     useKb.getState().setQuery(q);
     runSearchNow();
   });
-}
-
-/** An api whose every call fails with the reason, so the app shows it in words. */
-function unavailableApi(e: unknown): KeyringApi {
-  const reason = e instanceof Error ? e.message : String(e);
-  const fail = () => Promise.reject(new Error(reason));
-  return {
-    getSnapshot: fail,
-    getStatus: fail,
-    setPollInterval: fail,
-    pause: fail,
-    resume: fail,
-    refresh: fail,
-    getKeyDetails: fail,
-    getIdentityNames: fail,
-    ...unavailableActions(fail),
-    subscribe: () => () => {},
-  };
 }

@@ -3,23 +3,11 @@
 // whether the user has switched read-only off, the open dialog, the last outcome, and the one payload
 // the user asked to read (dropped, and its bytes zeroed, as soon as the selection changes).
 import { create } from 'zustand';
+import type { ActionName } from '../../../shared/contract';
 import { useKb } from '../store';
 
-export type ActionName =
-  | 'Add key'
-  | 'Update'
-  | 'Link'
-  | 'Unlink'
-  | 'Move'
-  | 'Revoke'
-  | 'Invalidate'
-  | 'Clear'
-  | 'Set timeout'
-  | 'Set permissions'
-  | 'Change owner'
-  | 'Read payload'
-  | 'Search'
-  | 'Get persistent keyring';
+/** The name of an action, as the contract table labels it ("Add key", "Update", …). */
+export type { ActionName } from '../../../shared/contract';
 
 export interface Outcome {
   ok: boolean;

@@ -1,9 +1,13 @@
-// Every action once: its name (the accessible name of its button and menu item), its shortcut, which
-// keys it applies to, and whether it changes anything (those are off while the app is read-only).
+// Every action of the actions menu once. Which methods are actions, their names (the accessible name
+// of each button and menu item) and whether they change anything (those are off while the app is
+// read-only) come from the contract table (shared/contract.ts); this file adds only what the UI needs
+// on top: the shortcut and which keys each applies to. A labelled method without an entry here does
+// not compile.
+import { CONTRACT, LABELLED_METHODS, type ActionName, type LabelledMethod } from '../../../shared/contract';
 import type { KeyInfo } from '../../../shared/snapshot';
-import type { ActionName } from './actionsStore';
 
 export interface ActionSpec {
+  method: LabelledMethod;
   name: ActionName;
   /** KeyboardEvent.key that starts it (no modifiers), shown in the help overlay. */
   shortcut: string;
@@ -17,25 +21,35 @@ export interface ActionSpec {
   destructive?: boolean;
 }
 
+type ActionUi = Pick<ActionSpec, 'shortcut' | 'keyLabel' | 'appliesTo' | 'destructive'>;
+
 const anyKey = (k: KeyInfo | undefined) => k != null;
 const always = () => true;
 
-export const ACTIONS: readonly ActionSpec[] = [
-  { name: 'Add key', shortcut: 'n', keyLabel: 'N', appliesTo: always, changes: true },
-  { name: 'Update', shortcut: 'u', keyLabel: 'U', appliesTo: (k) => k != null && k.type !== 'keyring', changes: true },
-  { name: 'Read payload', shortcut: 'r', keyLabel: 'R', appliesTo: (k) => k != null && k.type !== 'keyring', changes: true },
-  { name: 'Link', shortcut: 'l', keyLabel: 'L', appliesTo: anyKey, changes: true },
-  { name: 'Unlink', shortcut: 'Delete', keyLabel: 'Delete', appliesTo: (k, n) => k != null && n > 0, changes: true, destructive: true },
-  { name: 'Move', shortcut: 'm', keyLabel: 'M', appliesTo: (k, n) => k != null && n > 0, changes: true, destructive: true },
-  { name: 'Revoke', shortcut: 'x', keyLabel: 'X', appliesTo: anyKey, changes: true, destructive: true },
-  { name: 'Invalidate', shortcut: 'i', keyLabel: 'I', appliesTo: anyKey, changes: true, destructive: true },
-  { name: 'Clear', shortcut: 'c', keyLabel: 'C', appliesTo: (k) => k?.type === 'keyring', changes: true, destructive: true },
-  { name: 'Set timeout', shortcut: 't', keyLabel: 'T', appliesTo: anyKey, changes: true },
-  { name: 'Set permissions', shortcut: 'p', keyLabel: 'P', appliesTo: anyKey, changes: true },
-  { name: 'Change owner', shortcut: 'o', keyLabel: 'O', appliesTo: anyKey, changes: true },
-  { name: 'Search', shortcut: 's', keyLabel: 'S', appliesTo: always, changes: false },
-  { name: 'Get persistent keyring', shortcut: 'g', keyLabel: 'G', appliesTo: always, changes: true },
-];
+const UI: { readonly [M in LabelledMethod]: ActionUi } = {
+  addKey: { shortcut: 'n', keyLabel: 'N', appliesTo: always },
+  updateKey: { shortcut: 'u', keyLabel: 'U', appliesTo: (k) => k != null && k.type !== 'keyring' },
+  readPayload: { shortcut: 'r', keyLabel: 'R', appliesTo: (k) => k != null && k.type !== 'keyring' },
+  linkKey: { shortcut: 'l', keyLabel: 'L', appliesTo: anyKey },
+  unlinkKey: { shortcut: 'Delete', keyLabel: 'Delete', appliesTo: (k, n) => k != null && n > 0, destructive: true },
+  moveKey: { shortcut: 'm', keyLabel: 'M', appliesTo: (k, n) => k != null && n > 0, destructive: true },
+  revokeKey: { shortcut: 'x', keyLabel: 'X', appliesTo: anyKey, destructive: true },
+  invalidateKey: { shortcut: 'i', keyLabel: 'I', appliesTo: anyKey, destructive: true },
+  clearKeyring: { shortcut: 'c', keyLabel: 'C', appliesTo: (k) => k?.type === 'keyring', destructive: true },
+  setKeyTimeout: { shortcut: 't', keyLabel: 'T', appliesTo: anyKey },
+  setKeyPerm: { shortcut: 'p', keyLabel: 'P', appliesTo: anyKey },
+  chownKey: { shortcut: 'o', keyLabel: 'O', appliesTo: anyKey },
+  searchKey: { shortcut: 's', keyLabel: 'S', appliesTo: always },
+  getPersistentKeyring: { shortcut: 'g', keyLabel: 'G', appliesTo: always },
+};
+
+/** In the contract table's order. */
+export const ACTIONS: readonly ActionSpec[] = LABELLED_METHODS.map((method) => ({
+  method,
+  name: CONTRACT[method].label,
+  changes: CONTRACT[method].kind === 'action',
+  ...UI[method],
+}));
 
 export function actionForKey(key: string): ActionSpec | undefined {
   return ACTIONS.find((a) => a.shortcut === key || a.shortcut === key.toLowerCase());

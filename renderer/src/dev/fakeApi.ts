@@ -11,9 +11,9 @@ import {
   type PollerStatus,
 } from '../../../shared/api';
 import { diffSnapshots } from '../../../shared/delta';
-import { unavailableActions } from '../actions/unavailableActions';
 import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
 import { expiryFromColumn } from '../../../shared/expiry';
+import { unavailableApi } from '../transport/unavailableApi';
 import { FIXTURE_IDS, fixtureSnapshot, generatedSnapshot } from './fixture';
 
 export interface FakeApiOptions {
@@ -60,6 +60,8 @@ export function createFakeApi(opts: FakeApiOptions = {}): KeyringApi & { tick():
   // The store never mutates what it is given, so a shallow copy stands in for the transport's JSON.
   const snapshotCopy = () => ({ seq, snapshot: { ...current, keys: [...current.keys] } });
   return {
+    // Actions fail: there is no kernel behind the demo. The reads below replace the failing ones.
+    ...unavailableApi(() => Promise.reject(new Error('the demo data has no kernel behind it: actions need the app or `serve --allow-actions`'))),
     tick,
     close: () => timer && clearInterval(timer),
     subscribe(listener) {
@@ -99,7 +101,6 @@ export function createFakeApi(opts: FakeApiOptions = {}): KeyringApi & { tick():
       users: { 0: 'root', 1000: 'alice', 65534: 'nobody' },
       groups: { 0: 'root', 27: 'sudo', 1000: 'alice', 65534: 'nogroup' },
     }),
-    ...unavailableActions(() => Promise.reject(new Error('the demo data has no kernel behind it: actions need the app or `serve --allow-actions`'))),
   };
 }
 

@@ -3,8 +3,8 @@
 import type { KeyringApi } from '../../../shared/api';
 import { KeyringApiError, type KeyringBridge } from '../../../shared/protocol';
 import { createBridgeApi } from './bridgeClient';
-import { unavailableActions } from '../actions/unavailableActions';
 import { takeServeToken } from './serveToken';
+import { unavailableApi } from './unavailableApi';
 import { createWsKeyringApi, serveWsUrl, type WebSocketLike } from './wsClient';
 
 declare global {
@@ -40,16 +40,5 @@ function refusingApi(): KeyringApi {
         'This page needs its access token: open the full URL that `keyring-browser serve` printed (it ends in ?token=…).',
       ),
     );
-  return {
-    getSnapshot: refuse,
-    getStatus: refuse,
-    setPollInterval: refuse,
-    pause: refuse,
-    resume: refuse,
-    refresh: refuse,
-    getKeyDetails: refuse,
-    getIdentityNames: refuse,
-    ...unavailableActions(refuse),
-    subscribe: () => () => {},
-  };
+  return unavailableApi(refuse);
 }

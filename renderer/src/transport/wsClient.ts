@@ -4,7 +4,8 @@
 // one `snapshot` event (a full resync) before any further delta, since deltas were missed.
 //
 // No DOM types here (only the small WebSocketLike below), so Node tests can drive it with `ws`.
-import { METHOD_NAMES, type KeyringApi, type KeyringEvent, type MethodName, type VersionedSnapshot } from '../../../shared/api';
+import type { KeyringApi, KeyringEvent, VersionedSnapshot } from '../../../shared/api';
+import { remoteMethods, type MethodName } from '../../../shared/contract';
 import { KeyringApiError, type RpcError } from '../../../shared/protocol';
 
 /** The part of the browser's WebSocket this client uses. */
@@ -160,7 +161,7 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
     else p.resolve(message.result);
   };
 
-  const call = (method: MethodName, args: unknown[]): Promise<unknown> => {
+  const call = (method: MethodName, args: readonly unknown[]): Promise<unknown> => {
     if (closedForGood) return Promise.reject(new KeyringApiError('disconnected', 'the connection is closed'));
     connect();
     return new Promise((resolve, reject) => {
@@ -179,10 +180,8 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
     });
   };
 
-  const methods = Object.fromEntries(METHOD_NAMES.map((m) => [m, (...args: unknown[]) => call(m, args)])) as Omit<KeyringApi, 'subscribe'>;
-
   return {
-    ...methods,
+    ...remoteMethods(call),
     subscribe(listener) {
       listeners.add(listener);
       connect();
