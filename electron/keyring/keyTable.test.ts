@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyTable, RowMap, flagMaskOf, FLAG_STRINGS } from './keyTable';
-import { descriptionFromRest, parseProcKeys, parseProcKeysInto } from './procKeys';
+import { descriptionFromRest } from './descriptions';
+import { parseProcKeys, parseProcKeysInto } from './procKeys';
 
 const line = (id: number, type: string, rest: string, timeout = 'perm'): string =>
   `${id.toString(16).padStart(8, '0')} I--Q---     1 ${timeout.padStart(4)} 3f010000     0     0 ${type.padEnd(9)} ${rest}\n`;

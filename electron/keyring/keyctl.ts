@@ -55,7 +55,6 @@ interface Native {
   fread: ((buf: Buffer, size: number, count: number, stream: unknown) => number) & { async: AsyncForm<[Buffer, number, number, unknown]> };
   ferror: (stream: unknown) => number;
   fclose: (stream: unknown) => number;
-  bufferFirst: (nr: number, op: number, buf: Buffer, len: number) => number;
   search: (nr: number, op: number, ring: number, type: string, desc: string, dest: number) => number;
   addKey: (nr: number, type: string, desc: string | null, payload: Buffer | null, plen: number, ring: number) => number;
 }
@@ -71,7 +70,6 @@ function load(): Native {
     ints: lib.func('long syscall(long nr, long op, long a, long b, long c, long d)'),
     withBuffer: lib.func('long syscall(long nr, long op, long id, void *buf, long len, long d)'),
     withName: lib.func('long syscall(long nr, long op, const char *name)'),
-    bufferFirst: lib.func('long syscall(long nr, long op, void *buf, long len)'),
     search: lib.func('long syscall(long nr, long op, long ring, const char *type, const char *desc, long dest)'),
     addKey: lib.func('long syscall(long nr, const char *type, const char *desc, void *payload, size_t plen, long ring)'),
     openat: lib.func('long syscall(long nr, int dirfd, const char *path, int flags, int mode)'),
@@ -209,7 +207,7 @@ export interface KeyDescription {
 }
 
 /** Parses KEYCTL_DESCRIBE's `type;uid;gid;perm;description` (the description may itself contain ';'). */
-export function parseDescribe(text: string): KeyDescription {
+function parseDescribe(text: string): KeyDescription {
   const parts = text.split(';');
   if (parts.length < 5) throw new Error(`unexpected KEYCTL_DESCRIBE output: ${JSON.stringify(text)}`);
   const [type, uid, gid, perm] = parts as [string, string, string, string];
@@ -278,14 +276,6 @@ export function getPersistent(uid: number, dest: number): number {
 export function search(ring: number, type: string, description: string, dest = 0): number {
   const n = load();
   return check(n.search(n.nr.keyctl, KEYCTL.SEARCH, ring, type, description, dest), 'KEYCTL_SEARCH', ring);
-}
-
-/** KEYCTL_CAPABILITIES: the kernel's keyrings feature bytes (EOPNOTSUPP on kernels older than 5.3). */
-export function capabilities(): Buffer {
-  const n = load();
-  const buf = Buffer.alloc(32);
-  const size = check(n.bufferFirst(n.nr.keyctl, KEYCTL.CAPABILITIES, buf, buf.length), 'KEYCTL_CAPABILITIES', null);
-  return buf.subarray(0, Math.min(size, buf.length));
 }
 
 /** add_key(2). Returns the new (or updated) key's serial. */

@@ -2,11 +2,32 @@
 // own /proc/keys: every test key grants view only to its possessor, so it is listed iff possessed.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as keyctl from './keyctl';
-import { computePossession, MAX_SEARCHED_DEPTH, type PermFacts } from './possession';
+import type { Observer } from '../../shared/perm';
+import { MAX_SEARCHED_DEPTH, searchableWhenPossessed, walkPossession, type PermFacts } from './possession';
 import { Scanner } from './scanner';
 import { freshSession, ownProcKeys, pick, prng } from './test/kernelHelpers';
 
 const who = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: [] as number[] };
+
+interface PossessionInput {
+  roots: readonly number[];
+  facts: (id: number) => PermFacts | undefined;
+  members: ReadonlyMap<number, readonly number[]>;
+  who: Observer;
+}
+
+/** The scanner's walk over key ids instead of table rows: the set of ids possessed. */
+function computePossession({ roots, facts, members, who }: PossessionInput): Set<number> {
+  const possessed = new Set<number>();
+  walkPossession(
+    roots,
+    (id) => members.get(id),
+    (id) => searchableWhenPossessed(facts(id), who),
+    (id) => members.has(id),
+    (id) => possessed.add(id),
+  );
+  return possessed;
+}
 
 describe('computePossession (pure)', () => {
   const facts = new Map<number, PermFacts>();

@@ -28,36 +28,13 @@ export interface PermFacts {
   perm: number;
 }
 
-export interface PossessionInput {
-  /** Thread, process, session (or user-session) keyring ids, nulls allowed. */
-  roots: readonly (number | null)[];
-  /** uid/gid/perm of a key we know (undefined: treated as unsearchable). */
-  facts: (id: number) => PermFacts | undefined;
-  /** Member lists of keyrings (null or absent: unknown, so nothing below it is possessed through it). */
-  members: ReadonlyMap<number, readonly number[] | null | undefined>;
-  who: Observer;
-}
-
 export function searchableWhenPossessed(facts: PermFacts | undefined, who: Observer): boolean {
   return facts !== undefined && (effectivePerm(facts, who, true) & PERM_BITS.search) !== 0;
 }
 
-/** The set of key ids this process possesses. */
-export function computePossession({ roots, facts, members, who }: PossessionInput): Set<number> {
-  const possessed = new Set<number>();
-  walkPossession(
-    roots.filter((r): r is number => r !== null),
-    (id) => members.get(id),
-    (id) => searchableWhenPossessed(facts(id), who),
-    (id) => members.has(id),
-    (id) => possessed.add(id),
-  );
-  return possessed;
-}
-
 /**
- * The walk behind computePossession, over any handle for a key: ids, or the scanner's table rows (where it
- * costs no hash lookups). `membersOf` gives a keyring's members (nothing: unknown), `searchable` whether a key
+ * The possession walk, over any handle for a key: ids, or the scanner's table rows (where it costs no hash
+ * lookups). `membersOf` gives a keyring's members (nothing: unknown), `searchable` whether a key
  * grants SEARCH with the possessor bits, `isReadKeyring` whether its members are known, `mark` is told each
  * possessed key (possibly more than once).
  */

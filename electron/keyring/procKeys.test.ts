@@ -8,12 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { KeyTable } from './keyTable';
 import {
   PROC_KEYS_RECORD,
-  descriptionFromRest,
-  nameFromText,
   parseProcKeys,
   parseProcKeysInto,
   type ProcKeyLine,
 } from './procKeys';
+import { descriptionFromRest, nameFromText } from './descriptions';
 import { KNOWN_KEY_TYPES, fullTypeName } from './typeNames';
 import { expiryFromColumn, isWindow } from '../../shared/expiry';
 

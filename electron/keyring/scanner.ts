@@ -29,9 +29,9 @@
 //  - Possessor-only keys' flags/usage/timeout come from the possessing side's /proc/keys, re-read at most
 //    once per 10 × its cost (possessingProc.ts): on a huge tree with such keys they may lag a few polls.
 import { decodeFlags } from '../../shared/flags';
-import type { Anchors, QuotaInfo, Snapshot } from '../../shared/snapshot';
-import { findUserAnchors, isKernelKeyring, type ProcessAnchors } from './anchors';
-import { isVanishedCode, type KeyDescription } from './keyctl';
+import type { QuotaInfo, Snapshot } from '../../shared/snapshot';
+import type { ProcessAnchors } from './anchors';
+import { isVanishedCode } from './keyctl';
 import { KeyTable } from './keyTable';
 import { parseKeyUsers, withUserNames } from './keyUsers';
 import { readUserNames } from './userNames';
@@ -39,11 +39,22 @@ import { NameCache } from './nameCache';
 import { readPinEnvironmentAsync } from './pinEnvironment';
 import { annotatePins } from './pins';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
-import { searchableWhenPossessed, walkPossession, walkReachable } from './possession';
 import { PossessingProcKeys } from './possessingProc';
-import { descriptionFromRest, nameFromText, parseProcKeysInto } from './procKeys';
+import { descriptionFromRest, nameFromText } from './descriptions';
+import { parseProcKeysInto } from './procKeys';
+import {
+  anchorsOf,
+  memberRowsByRow,
+  newScanContext,
+  possessedRows,
+  reachableRows,
+  recordMemberLists,
+  settleMemberLists,
+  type ScanContext,
+  type ScanStatsDetail,
+} from './scanContext';
 import { snapshotOf, type ScanState } from './scanState';
-import type { MembersOutcome, PossessingSide, ProcReader, ReadResult } from './sides';
+import type { PossessingSide, ProcReader, ReadResult } from './sides';
 import { writeSnapshotJson } from './snapshotJson';
 import { ReaderThread } from '../threads/readerThread';
 import { fullTypeName } from './typeNames';
@@ -72,21 +83,11 @@ export interface ScannerOptions {
   passwdPath?: string;
 }
 
-export interface ScanStatsDetail {
-  /** Keys DESCRIBEd by the reader (ambiguous names) in the last scan. */
-  describedByReader: number;
-  /** Keys found only by the possessing side (possessor-only view) in the last scan. */
-  possessorOnly: number;
-  /** Keyrings read in the last scan. */
-  keyringsRead: number;
-}
+export type { ScanStatsDetail } from './scanContext';
 
-export function defaultProcRoot(): string {
+function defaultProcRoot(): string {
   return process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
 }
-
-/** Errno names of KEYCTL_READ on a keyring that mean "no member list for us" rather than a failure. */
-const UNREADABLE = new Set(['EACCES', 'ENOTDIR', 'EOPNOTSUPP']);
 
 export class Scanner {
   private readonly procRoot: string;
@@ -135,186 +136,145 @@ export class Scanner {
     trace('json written');
   }
 
-  /** What one scan finds, before it becomes a Snapshot (scanState.ts). */
+  /** What one scan finds, before it becomes a Snapshot (scanState.ts): its phases, in order. */
   async scanState(): Promise<ScanState> {
     const takenAt = this.now();
     // Read off this thread while the scan runs (pins need it only at the end).
     const pinEnvironment = readPinEnvironmentAsync(takenAt, this.procRoot);
-    const hidden = new Set<number>([...(await this.reader.helperKeyIds()), ...(this.options.hiddenIds ?? [])]);
-    const stats: ScanStatsDetail = { describedByReader: 0, possessorOnly: 0, keyringsRead: 0 };
-
     const trace = tracer();
-    const first = await this.reader.read(this.procRoot);
-    trace('read');
-    const table = this.tableOf(first, hidden);
-    trace('parse');
-    const quotas = withUserNames(parseQuotas(first), readUserNames(this.options.passwdPath));
-    stats.describedByReader += await this.resolveNames(table, 0);
-    trace('names');
-    const processAnchors = await this.processAnchors(hidden);
-
-    // Walk every keyring we know of, discovering members the reader could not see.
-    const members = new Map<number, number[] | null>();
-    const extra = new Map<number, KeyDescription>(); // possessor-only keys, described by the possessing side
-    const unviewable = new Set<number>(); // members we may not even view (kept in `links`)
-    const vanished = new Set<number>();
-    let queue: number[] = [];
-    for (let row = 0; row < table.length; row++) if (table.isKeyring(row)) queue.push(table.id[row] as number);
-    let unknown = new Set<number>();
-    for (const a of Object.values(processAnchors)) if (a !== null && !table.has(a)) unknown.add(a);
-    // Members' table rows, looked up once per link here (-1: not in the table yet); the walks below use them.
-    const memberRows = new Map<number, Int32Array>();
-    const isNewOutsideTable = (m: number): boolean => !extra.has(m) && !unviewable.has(m) && !vanished.has(m) && !hidden.has(m);
-    const record = (outcomes: MembersOutcome[]): void => {
-      for (const outcome of outcomes) {
-        const list = memberList(outcome);
-        stats.keyringsRead++;
-        members.set(outcome.id, list);
-        if (list === null) continue;
-        const rows = new Int32Array(list.length);
-        for (let i = 0; i < list.length; i++) {
-          const m = list[i] as number;
-          const row = table.rowOf(m);
-          rows[i] = row;
-          if (row < 0 && isNewOutsideTable(m)) unknown.add(m);
-        }
-        memberRows.set(outcome.id, rows);
-      }
-    };
-    let reread = false;
-
-    while (queue.length > 0 || unknown.size > 0) {
-      while (queue.length > 0) {
-        const batch = [...new Set(queue)].filter((ring) => !members.has(ring));
-        queue = [];
-        if (batch.length > 0) record(await this.possessing.readMembers(batch));
-      }
-      if (unknown.size === 0) break;
-      const ids = [...unknown];
-      unknown = new Set();
-      // Keys added since the first read are visible to the reader: one fresh read picks them all up. Ask the
-      // reader first (a cheap DESCRIBE) so members it may not view (e.g. other users' keyrings in
-      // .user_reg) do not cost a re-read on every poll.
-      const readerSees = (await this.reader.describe(ids)).filter((o) => 'description' in o || o.code === 'EKEYREVOKED' || o.code === 'EKEYEXPIRED');
-      if (!reread && readerSees.length > 0) {
-        reread = true;
-        const again = await this.reader.read(this.procRoot);
-        const wanted = new Set(ids);
-        const fresh = new KeyTable(0);
-        parseProcKeysInto(fresh, this.textOf(again), again.readAt, (id) => wanted.has(id) && !hidden.has(id) && !table.has(id));
-        const from = table.length;
-        for (let row = 0; row < fresh.length; row++) table.copyRow(fresh, row);
-        stats.describedByReader += await this.resolveNames(table, from);
-        for (let row = from; row < table.length; row++) if (table.isKeyring(row)) queue.push(table.id[row] as number);
-      }
-      // What is left is visible (if at all) only through possession: ask from that side.
-      const left = ids.filter((id) => !table.has(id));
-      for (const outcome of await this.possessing.describe(left)) {
-        if ('description' in outcome) {
-          extra.set(outcome.id, outcome.description);
-          if (outcome.description.type === 'keyring') queue.push(outcome.id);
-        } else if (outcome.code === 'EACCES') {
-          unviewable.add(outcome.id);
-        } else if (isVanishedCode(outcome.code)) {
-          vanished.add(outcome.id);
-        } else {
-          throw new Error(`KEYCTL_DESCRIBE on key ${outcome.id} failed: ${outcome.code}`);
-        }
-      }
-    }
-
-    trace(`walk (${unviewable.size} unviewable, ${extra.size} possessor-only, re-read: ${reread})`);
-    // Flags, usage and timeout of possessor-only keys come from the possessing side's /proc/keys.
-    const extraLines = extra.size > 0 ? await this.possessingProc.linesFor([...extra.keys()]) : new Map();
-    for (const [id, d] of extra) {
-      const line = extraLines.get(id);
-      if (!line) {
-        vanished.add(id);
-        continue;
-      }
-      const row = table.addFields(line, line.readAt);
-      table.setName(row, d.type, d.description);
-      stats.possessorOnly++;
-    }
-
-    // Member lists as the snapshot shows them: without vanished keys and the helper's keyrings.
-    for (const [ring, list] of members) {
-      if (list && list.some((m) => vanished.has(m) || hidden.has(m))) {
-        members.set(ring, list.filter((m) => !vanished.has(m) && !hidden.has(m)));
-        memberRows.delete(ring);
-      }
-    }
+    const ctx = await this.readKeys(trace);
+    const processAnchors = await this.processAnchors(ctx.hidden);
+    const reread = await this.walkKeyrings(ctx, processAnchors);
+    trace(`walk (${ctx.unviewable.size} unviewable, ${ctx.possessorOnly.size} possessor-only, re-read: ${reread})`);
+    await this.addPossessorOnlyRows(ctx);
+    settleMemberLists(ctx);
 
     const who = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: process.getgroups?.() ?? [] };
-    // The walks below go by table row (possession.ts walkPossession/walkReachable): each link's serial is
-    // looked up once here, not once per question.
-    const membersByRow = new Array<Int32Array | null | undefined>(table.length);
-    for (const [ring, list] of members) {
-      const row = table.rowOf(ring);
-      if (row < 0) continue;
-      if (list === null) {
-        membersByRow[row] = null;
-        continue;
-      }
-      // Rows looked up while walking stay right, but keys added since (possessor-only) need theirs.
-      const rows = memberRows.get(ring) ?? new Int32Array(list.length).fill(-1);
-      for (let i = 0; i < list.length; i++) if ((rows[i] as number) < 0) rows[i] = table.rowOf(list[i] as number);
-      membersByRow[row] = rows;
-    }
-    const searchableRows = new Uint8Array(table.length);
-    const facts = { uid: 0, gid: 0, perm: 0 };
-    for (let row = 0; row < table.length; row++) {
-      facts.uid = table.uid[row] as number;
-      facts.gid = table.gid[row] as number;
-      facts.perm = table.perm[row] as number;
-      if (searchableWhenPossessed(facts, who)) searchableRows[row] = 1;
-    }
-    const rowsOf = (ids: readonly (number | null)[]): number[] => ids.flatMap((id) => (id === null ? [] : [table.rowOf(id)])).filter((row) => row >= 0);
-    const possessed = new Uint8Array(table.length);
-    walkPossession(
-      rowsOf([processAnchors.thread, processAnchors.process, processAnchors.session]),
-      (row) => membersByRow[row],
-      (row) => row >= 0 && searchableRows[row] === 1,
-      (row) => row >= 0 && membersByRow[row] !== undefined,
-      (row) => void (possessed[row] = 1),
-    );
+    const byRow = memberRowsByRow(ctx);
+    const possessed = possessedRows(ctx, byRow, who, processAnchors);
     trace('possession');
-
-    const named: { id: number; type: string; description: string; uid: number; gid: number }[] = [];
-    for (let row = 0; row < table.length; row++) {
-      if (table.isKeyring(row)) {
-        named.push({ id: table.id[row] as number, type: 'keyring', description: table.description(row) ?? table.rest(row), uid: table.uid[row] as number, gid: table.gid[row] as number });
-      }
-    }
-    const userAnchors = findUserAnchors(named, who.uid, (id) => members.get(id));
-    const anchors: Anchors = { ...processAnchors, ...userAnchors };
-    for (const [k, v] of Object.entries(anchors) as [keyof Anchors, number | null][]) {
-      if (v !== null && !table.has(v)) anchors[k] = null; // not visible: say so rather than point nowhere
-    }
-
-    // Orphans: reachable neither from an anchor nor from a kernel-held keyring (those are roots of their own).
-    const roots: number[] = Object.values(anchors).filter((v): v is number => v !== null);
-    for (const k of named) if (isKernelKeyring(k)) roots.push(k.id);
-    const reachable = new Uint8Array(table.length);
-    walkReachable(rowsOf(roots), (row) => membersByRow[row], (row) => row >= 0 && reachable[row] === 0 && (reachable[row] = 1) === 1);
+    const anchors = anchorsOf(ctx, who.uid, processAnchors);
+    const reachable = reachableRows(ctx, byRow, anchors);
     trace('orphans');
 
-    this.names.retainOnly(table);
-    this.lastStats = stats;
+    this.names.retainOnly(ctx.table);
+    this.lastStats = ctx.stats;
     return {
       takenAt,
       uid: who.uid,
       gid: who.gid,
       groups: who.groups,
       anchors,
-      quotas,
-      table,
-      order: table.rowsInSerialOrder(),
-      members,
+      quotas: ctx.quotas,
+      table: ctx.table,
+      order: ctx.table.rowsInSerialOrder(),
+      members: ctx.members,
       possessed,
       reachable,
       pinEnvironment,
     };
+  }
+
+  /** The reader's /proc/keys as a table (without the hidden serials), named; its /proc/key-users as quotas. */
+  private async readKeys(trace: (label: string) => void): Promise<ScanContext & { quotas: QuotaInfo[] }> {
+    const hidden = new Set<number>([...(await this.reader.helperKeyIds()), ...(this.options.hiddenIds ?? [])]);
+    const first = await this.reader.read(this.procRoot);
+    trace('read');
+    const table = new KeyTable(0);
+    parseProcKeysInto(table, this.textOf(first), first.readAt, (id) => !hidden.has(id));
+    trace('parse');
+    const ctx = { ...newScanContext(table, hidden), quotas: withUserNames(parseQuotas(first), readUserNames(this.options.passwdPath)) };
+    ctx.stats.describedByReader += await this.resolveNames(table, 0);
+    trace('names');
+    return ctx;
+  }
+
+  /**
+   * Reads every keyring the scan knows of (from the possessing side), and finds the members the reader could
+   * not see: keys added since its read (one fresh read picks them all up) and keys only a possessor may view
+   * (described by the possessing side). Returns whether the reader read again.
+   */
+  private async walkKeyrings(ctx: ScanContext, processAnchors: ProcessAnchors): Promise<boolean> {
+    const { table } = ctx;
+    let queue: number[] = [];
+    for (let row = 0; row < table.length; row++) if (table.isKeyring(row)) queue.push(table.id[row] as number);
+    let unknown = new Set<number>();
+    for (const a of Object.values(processAnchors)) if (a !== null && !table.has(a)) unknown.add(a);
+    let reread = false;
+    while (queue.length > 0 || unknown.size > 0) {
+      while (queue.length > 0) {
+        const batch = [...new Set(queue)].filter((ring) => !ctx.members.has(ring));
+        queue = [];
+        if (batch.length > 0) for (const m of recordMemberLists(ctx, await this.possessing.readMembers(batch))) unknown.add(m);
+      }
+      if (unknown.size === 0) break;
+      const ids = [...unknown];
+      unknown = new Set();
+      if (!reread && (await this.readerSeesAny(ids))) {
+        reread = true;
+        queue.push(...(await this.addNewKeys(ctx, ids)));
+      }
+      // What is left is visible (if at all) only through possession: ask from that side.
+      queue.push(...(await this.describePossessorOnly(ctx, ids.filter((id) => !table.has(id)))));
+    }
+    return reread;
+  }
+
+  /**
+   * Whether the reader may view any of `ids` (a cheap DESCRIBE), so a fresh read would find them: asking first
+   * keeps members it may not view (e.g. other users' keyrings in .user_reg) from costing a read on every poll.
+   */
+  private async readerSeesAny(ids: readonly number[]): Promise<boolean> {
+    return (await this.reader.describe(ids)).some((o) => 'description' in o || o.code === 'EKEYREVOKED' || o.code === 'EKEYEXPIRED');
+  }
+
+  /** Reads /proc/keys again and adds the rows of `ids` it now has; returns the new keyrings, to walk. */
+  private async addNewKeys(ctx: ScanContext, ids: readonly number[]): Promise<number[]> {
+    const { table, hidden } = ctx;
+    const again = await this.reader.read(this.procRoot);
+    const wanted = new Set(ids);
+    const fresh = new KeyTable(0);
+    parseProcKeysInto(fresh, this.textOf(again), again.readAt, (id) => wanted.has(id) && !hidden.has(id) && !table.has(id));
+    const from = table.length;
+    for (let row = 0; row < fresh.length; row++) table.copyRow(fresh, row);
+    ctx.stats.describedByReader += await this.resolveNames(table, from);
+    const keyrings: number[] = [];
+    for (let row = from; row < table.length; row++) if (table.isKeyring(row)) keyrings.push(table.id[row] as number);
+    return keyrings;
+  }
+
+  /** DESCRIBEs `ids` from the possessing side: possessor-only keys, unviewable ones, vanished ones. Returns the keyrings found, to walk. */
+  private async describePossessorOnly(ctx: ScanContext, ids: readonly number[]): Promise<number[]> {
+    const keyrings: number[] = [];
+    for (const outcome of await this.possessing.describe(ids)) {
+      if ('description' in outcome) {
+        ctx.possessorOnly.set(outcome.id, outcome.description);
+        if (outcome.description.type === 'keyring') keyrings.push(outcome.id);
+      } else if (outcome.code === 'EACCES') {
+        ctx.unviewable.add(outcome.id);
+      } else if (isVanishedCode(outcome.code)) {
+        ctx.vanished.add(outcome.id);
+      } else {
+        throw new Error(`KEYCTL_DESCRIBE on key ${outcome.id} failed: ${outcome.code}`);
+      }
+    }
+    return keyrings;
+  }
+
+  /** Rows for the possessor-only keys: flags, usage and timeout from the possessing side's /proc/keys. */
+  private async addPossessorOnlyRows(ctx: ScanContext): Promise<void> {
+    if (ctx.possessorOnly.size === 0) return;
+    const lines = await this.possessingProc.linesFor([...ctx.possessorOnly.keys()]);
+    for (const [id, d] of ctx.possessorOnly) {
+      const line = lines.get(id);
+      if (!line) {
+        ctx.vanished.add(id);
+        continue;
+      }
+      const row = ctx.table.addFields(line, line.readAt);
+      ctx.table.setName(row, d.type, d.description);
+      ctx.stats.possessorOnly++;
+    }
   }
 
   private async processAnchors(hidden: ReadonlySet<number>): Promise<ProcessAnchors> {
@@ -322,13 +282,6 @@ export class Scanner {
     if (this.options.threadKeyring !== undefined) a.thread = this.options.threadKeyring;
     if (a.thread !== null && hidden.has(a.thread)) a.thread = null;
     return a;
-  }
-
-  /** The first read's keys as a table, without the hidden serials. */
-  private tableOf(read: ReadResult, hidden: ReadonlySet<number>): KeyTable {
-    const table = new KeyTable(0);
-    parseProcKeysInto(table, this.textOf(read), read.readAt, (id) => !hidden.has(id));
-    return table;
   }
 
   private textOf(read: ReadResult): string {
@@ -369,14 +322,6 @@ function tracer(): (label: string) => void {
   if (!process.env.KEYRING_BROWSER_TRACE) return () => {};
   const t0 = performance.now();
   return (label) => void process.stderr.write(`${label} ${(performance.now() - t0).toFixed(1)} ms (${performance.now().toFixed(0)} ms since start)\n`);
-}
-
-/** A keyring's members from KEYCTL_READ's outcome; null where we may not read it. */
-function memberList(outcome: MembersOutcome): number[] | null {
-  if ('members' in outcome) return outcome.members;
-  if (outcome.code === 'EKEYREVOKED') return []; // revoking a keyring clears it
-  if (isVanishedCode(outcome.code) || UNREADABLE.has(outcome.code)) return null;
-  throw new Error(`KEYCTL_READ on keyring ${outcome.id} failed: ${outcome.code}`);
 }
 
 function parseQuotas(read: ReadResult): QuotaInfo[] {
