@@ -3,7 +3,7 @@
 import { app, BrowserWindow, nativeTheme, protocol, session, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { rendererCsp, securityHeaders } from './csp';
+import { rendererCsp, securityHeaders } from '../shared/csp';
 import { setupIpc } from './ipc/bindService';
 import { APP_HOST, APP_ENTRY_URL, APP_SCHEME, isAppUrl } from './ipc/trust';
 import type { SnapshotSource } from './keyring/source';

@@ -4,6 +4,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
+import { rendererCsp } from '../shared/csp';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -22,21 +23,24 @@ function classicScript(): Plugin {
 }
 
 /**
- * The dev server injects inline scripts (React refresh) and <style> tags (CSS HMR) that the strict
- * CSP forbids; the CSP stays in the built page, where neither exists.
+ * Writes the one CSP (shared/csp.ts) into the built page, for a page opened from file://; app:// and
+ * serve send it as a header too. Not in the dev server, which injects inline scripts (React refresh)
+ * and <style> tags (CSS HMR) that the strict CSP forbids.
  */
-function devWithoutCsp(): Plugin {
+function builtCsp(): Plugin {
   return {
-    name: 'keyring-browser:dev-without-csp',
-    apply: 'serve',
-    transformIndexHtml: (html) => html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/, ''),
+    name: 'keyring-browser:built-csp',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: rendererCsp({ meta: true }) }, injectTo: 'head-prepend' },
+    ],
   };
 }
 
 export default defineConfig({
   root,
   base: './',
-  plugins: [react(), classicScript(), devWithoutCsp()],
+  plugins: [react(), classicScript(), builtCsp()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

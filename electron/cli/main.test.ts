@@ -159,8 +159,8 @@ describe.skipIf(!built)('bin/keyring-browser as a process', () => {
   it('snapshot --json as a process sees what the caller possesses, though /proc/keys is read from a fresh session', () => {
     // bin/keyring-browser starts the reader first (electron/threads/prestart.ts): libuv's single pool thread
     // joins an empty session and reads /proc/keys, the main thread keeps our credentials and reads the
-    // keyrings. A possessor-only
-    // keyring proves the possessing side is really ours; the output must be the same as in-process.
+    // keyrings. A possessor-only keyring proves the possessing side is really ours; the output must be the
+    // same as in-process.
     const session = freshSession();
     const ring = keyctl.addKey('keyring', 'possessor only', null, session);
     const inner = keyctl.addKey('user', 'inside "it"\nsecond line', Buffer.from('x'), ring);

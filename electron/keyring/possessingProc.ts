@@ -1,6 +1,6 @@
 // /proc/keys as the *possessing* thread sees it: the only place to learn flags, usage and timeout of keys
 // that grant view to their possessor alone (perm 0x3f000000 and the like), which the non-possessing reader
-// cannot see. This read costs keys × keyrings in the kernel (see DESIGN.md), so it happens only when such
+// cannot see. This read costs keys × keyrings in the kernel (sides.ts), so it happens only when such
 // keys exist, and its result is reused for a while in proportion to what it cost: at most one read per
 // REUSE_FACTOR × its duration (always fresh when it is cheap, i.e. on ordinary desktops).
 import { parseProcKeys, type ProcKeyLine } from './procKeys';

@@ -1,6 +1,6 @@
 // Possession, computed in userland the way the kernel decides it (security/keys/process_keys.c
 // search_cred_keyrings_rcu → keyring.c keyring_search_rcu / search_nested_keyrings), so the scanner never
-// has to ask the kernel once per key (that costs keys × keyrings; see DESIGN.md "Performance").
+// has to ask the kernel once per key (that costs keys × keyrings; README "Performance").
 //
 // The rule, verified against the kernel by possession.test.ts (random topologies, oracle = the
 // possessing process's own /proc/keys and KEYCTL_DESCRIBE):

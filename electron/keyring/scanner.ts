@@ -1,5 +1,5 @@
 // The scanner: one complete Snapshot of every key this process can see, at a cost linear in the number
-// of keys (DESIGN.md "Performance: the trap and the way out").
+// of keys (README "Performance": the kernel's own per-key possession search grows with keys × keyrings).
 //
 // Two sides (sides.ts), because the kernel charges every per-key lookup with a search of the caller's
 // keyrings:

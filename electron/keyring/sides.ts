@@ -1,5 +1,6 @@
 // The two sides a scan talks to, because the kernel charges every per-key lookup with a search of the
-// caller's keyrings (DESIGN.md "Performance: the trap and the way out"):
+// caller's keyrings (measured at 40k keys in 400 keyrings: /proc/keys takes ~1.9 s to read in a process
+// that possesses them, ~35 ms in one with an empty session keyring; README "Performance"):
 //  - the non-possessing side (ProcReader): credentials whose session keyring is fresh and empty, so they
 //    possess nothing. It reads /proc/keys and /proc/key-users (cheap: nothing to search) and DESCRIBEs the
 //    few keys whose names /proc/keys leaves ambiguous.

@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { TOKEN_QUERY_PARAM, WS_MAX_REQUEST_BYTES, WS_PATH } from '../../shared/protocol';
-import { rendererCsp, securityHeaders } from '../csp';
+import { rendererCsp, securityHeaders } from '../../shared/csp';
 import type { SnapshotSource } from '../keyring/source';
 import { KeyringService } from '../service/keyringService';
 import { hostChecker, isLoopbackHost, newAccessToken, originMatchesHost, tokenMatches, urlHost } from './access';

@@ -1,5 +1,7 @@
-// The renderer's one store, made of small slices (zustand's slices pattern). Components select only
-// what they draw (with useShallow for several fields); Maps are replaced, never mutated.
+// The renderer's main store: the snapshot and the view, as small slices (zustand's slices pattern).
+// Two small stores live apart on purpose: actions/actionsStore.ts (so a payload can never reach a
+// snapshot, the change log or an export) and graph/graphState.ts (the graph's own fold state).
+// Components select only what they draw (with useShallow for several fields); Maps are replaced, never mutated.
 import { create } from 'zustand';
 import { createSnapshotSlice, type SnapshotSlice } from './snapshotSlice';
 import { createViewSlice, type ViewSlice } from './viewSlice';

@@ -1,10 +1,14 @@
-// The renderer's Content-Security-Policy, one definition for both hosts: Electron's app:// protocol
-// and serve's HTTP responses. Nothing inline, nothing remote; the only thing that differs is where
-// the page may connect (serve's WebSocket; nowhere in Electron, which talks over IPC).
+// The renderer's Content-Security-Policy, one definition for every way the page is loaded: the header
+// of Electron's app:// protocol and of serve's HTTP responses, and the <meta> the renderer build writes
+// into index.html (renderer/vite.config.ts) for a page opened from file:// (the UI bench). Nothing
+// inline, nothing remote; the only thing that differs is where the page may connect (serve's
+// WebSocket; nowhere in Electron, which talks over IPC). Pure: the Vite config imports it too.
 
 export interface CspOptions {
   /** Extra connect-src sources, e.g. `ws://127.0.0.1:8080` for serve. */
   connect?: string[];
+  /** A <meta> policy: without frame-ancestors, which browsers ignore (and warn about) there. */
+  meta?: boolean;
 }
 
 export function rendererCsp(options: CspOptions = {}): string {
@@ -22,6 +26,7 @@ export function rendererCsp(options: CspOptions = {}): string {
     'frame-ancestors': ["'none'"],
     'object-src': ["'none'"],
   };
+  if (options.meta) delete directives['frame-ancestors'];
   return Object.entries(directives)
     .map(([name, sources]) => `${name} ${sources.join(' ')}`)
     .join('; ');
