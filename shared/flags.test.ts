@@ -34,7 +34,10 @@ describe('the flag column', () => {
   });
 
   it('badges what an administrator must notice, most severe first, with readable labels', () => {
-    expect(stateBadges('IRDQUNi', 'expd')).toEqual(['revoked', 'invalidated', 'dead', 'expired', 'negative', 'underConstruction']);
+    expect(stateBadges('I-DQUNi', 'expd')).toEqual(['invalidated', 'dead', 'expired', 'negative', 'underConstruction']);
+    // Revoking sets the expiry to that moment: /proc/keys says expd for every revoked key, and the badge says revoked once.
+    expect(stateBadges('IRDQUNi', 'expd')).toEqual(['revoked', 'invalidated', 'dead', 'negative', 'underConstruction']);
+    expect(stateBadges('IR-Q---', 'expd')).toEqual(['revoked']);
     expect(stateBadges('I--Q---', 'perm')).toEqual([]);
     expect(stateBadges('----U--', '10s')).toEqual(['underConstruction']);
     expect(stateBadges('I--Q---', 'expd')).toEqual(['expired']);

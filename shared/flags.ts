@@ -56,9 +56,22 @@ export const BADGE_LABELS: Record<BadgeKind, string> = {
 
 export function stateBadges(flags: string, timeout: string): BadgeKind[] {
   const s = decodeFlags(flags, timeout);
+  // Revoking sets the key's expiry to that moment (security/keys/key.c key_revoke), so /proc/keys prints
+  // `expd` for every revoked key: an "expired" badge beside "revoked" would report the revocation twice.
+  if (s.revoked) s.expired = false;
   const order: BadgeKind[] = ['revoked', 'invalidated', 'dead', 'expired', 'negative', 'underConstruction'];
   return order.filter((k) => s[k]);
 }
+
+/** What a badge means, for its tooltip. */
+export const BADGE_TITLES: Record<BadgeKind, string> = {
+  revoked: 'Revoked: every use fails with EKEYREVOKED; only unlinking still works. The kernel set its expiry to the moment of revocation (/proc/keys prints expd) and collects it gc_delay later.',
+  invalidated: 'Invalidated: gone for every use (ENOKEY); the collector removes it at once.',
+  dead: 'Dead: its key type was unregistered; the collector removes it.',
+  expired: 'Expired: every use fails with EKEYEXPIRED; the collector removes it gc_delay after its expiry.',
+  negative: 'Negative: a failed lookup cached as a key; using it fails with ENOKEY or EKEYREJECTED.',
+  underConstruction: 'Under construction: a request_key upcall is instantiating it.',
+};
 
 /** A key the kernel will collect: it is unusable whatever its links. */
 export function isDoomedState(flags: string, timeout: string): boolean {

@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { useApi } from '../apiContext';
 import { canAct, useActions } from './actionsStore';
-import { ACTIONS } from './catalog';
+import { ACTIONS, refusedOnKey } from './catalog';
 import { PayloadViewer } from './PayloadViewer';
 import { startAction } from './startAction';
 
@@ -17,14 +17,15 @@ export function ActionButtons({ k, linkedFrom }: { k: KeyInfo; linkedFrom: numbe
       <h3>Actions</h3>
       <div className="act-toolbar" role="toolbar" aria-label="Key actions">
         {ACTIONS.filter((a) => a.appliesTo(k, linkedFrom)).map((a) => {
-          const off = a.changes && !enabled;
+          const refused = refusedOnKey(a, k);
+          const off = (a.changes && !enabled) || refused != null;
           return (
             <button
               key={a.name}
               type="button"
               className={a.destructive ? 'act-danger-outline' : undefined}
               disabled={off}
-              title={off ? why : `${a.name} (${a.keyLabel})`}
+              title={refused ?? (off ? why : `${a.name} (${a.keyLabel})`)}
               onClick={() => startAction(api, a.name)}
             >
               {a.name}

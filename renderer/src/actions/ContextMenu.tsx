@@ -10,7 +10,7 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../apiContext';
 import { canAct, useActions, type ActionName } from './actionsStore';
-import { ACTIONS, type ActionSpec } from './catalog';
+import { ACTIONS, refusedOnKey, type ActionSpec } from './catalog';
 import { startAction } from './startAction';
 import { useSelection } from './useSelection';
 import { cutMiddle } from '../../../shared/text';
@@ -96,7 +96,8 @@ export function ContextMenu({ x, y, onClose }: { x: number; y: number; onClose: 
       }}
     >
       {items.map((a) => {
-        const off = a.changes && !enabled;
+        const refused = refusedOnKey(a, k);
+        const off = (a.changes && !enabled) || refused != null;
         return (
           <button
             key={a.name}
@@ -107,6 +108,7 @@ export function ContextMenu({ x, y, onClose }: { x: number; y: number; onClose: 
             aria-disabled={off}
             aria-keyshortcuts={a.shortcut}
             className={off ? 'act-menu-off' : undefined}
+            title={refused ?? undefined}
             onClick={() => run(a.name)}
           >
             <span>{a.name}</span>

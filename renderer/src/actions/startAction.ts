@@ -4,7 +4,7 @@ import type { KeyringApi } from '../../../shared/api';
 import { base64ToBytes } from '../../../shared/validate';
 import { useKb } from '../store';
 import { canAct, useActions, type ActionName } from './actionsStore';
-import { ACTIONS } from './catalog';
+import { ACTIONS, refusedOnKey } from './catalog';
 
 export function startAction(api: KeyringApi, name: ActionName, target?: number): void {
   const actions = useActions.getState();
@@ -18,6 +18,11 @@ export function startAction(api: KeyringApi, name: ActionName, target?: number):
           : `${name}: the app is read-only. Switch “Read-only” off in the toolbar first.`,
     });
     return;
+  }
+  if (spec) {
+    const kb = useKb.getState();
+    const refused = refusedOnKey(spec, kb.selectedId != null ? kb.keys.get(kb.selectedId) : undefined);
+    if (refused) return void actions.report({ ok: false, message: refused });
   }
   if (name === 'Read payload') return void readPayload(api);
   actions.open(name, target);

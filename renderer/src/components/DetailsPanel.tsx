@@ -13,7 +13,7 @@ import { anchorNamesOf, ANCHOR_LABELS, findRowPath, type TreeModel } from '../tr
 import { revealKey } from '../tree/reveal';
 import { useTreeModel } from '../tree/useTreeRows';
 import { useNow } from '../util/clock';
-import { hexId } from '../util/format';
+import { hexId, formatDateTime } from '../util/format';
 import { ExpiryDetails } from './Countdown';
 import { KeyIcon } from './KeyIcon';
 import { RoleTag } from './RoleTag';
@@ -36,6 +36,19 @@ function pathWords(model: TreeModel, id: number): string | null {
   const names = ids.slice(0, -1).map((x) => cutMiddle(model.keys.get(Number(x))?.description ?? x));
   const where = [rootName, ...names].join(' › ');
   return root!.startsWith('a:') ? `in ${where}` : `in ${where} (not reachable from this process)`;
+}
+
+/** A revoked key's timeout column: what /proc/keys prints and why. */
+function RevokedExpiry({ collectAfter }: { collectAfter: number | null }) {
+  return (
+    <span data-testid="revoked-expiry">
+      <code>expd</code>{' '}
+      <span className="muted">
+        revoking set its expiry to the moment of revocation; the collector removes it gc_delay later
+        {collectAfter != null ? ` (after ${formatDateTime(collectAfter)})` : ''}.
+      </span>
+    </span>
+  );
 }
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -184,9 +197,17 @@ export function DetailsPanel() {
             </ul>
           </Field>
           <Field label="Timeout">
-            {k.timeout === 'perm' ? 'none (permanent)' : k.timeout === 'expd' ? 'expired' : <code>{k.timeout}</code>}
+            {k.timeout === 'expd' && state.revoked ? (
+              <RevokedExpiry collectAfter={k.doomed?.collectAfter ?? null} />
+            ) : k.timeout === 'perm' ? (
+              'none (permanent)'
+            ) : k.timeout === 'expd' ? (
+              'expired'
+            ) : (
+              <code>{k.timeout}</code>
+            )}
           </Field>
-          {k.expiry !== null && (
+          {k.expiry !== null && !state.revoked && (
             <Field label="Expires">
               <ExpiryDetails expiry={k.expiry} />
             </Field>

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { BADGE_LABELS, stateBadges } from '../../../shared/flags';
+import { BADGE_LABELS, BADGE_TITLES, stateBadges } from '../../../shared/flags';
 
 /** Badges for the states an administrator must notice (revoked, invalidated, dead, expired, negative, under construction). */
 export const StateBadges = memo(function StateBadges({ flags, timeout }: { flags: string; timeout: string }) {
@@ -8,7 +8,7 @@ export const StateBadges = memo(function StateBadges({ flags, timeout }: { flags
   return (
     <>
       {badges.map((b) => (
-        <span key={b} className={`badge badge-${b}`}>
+        <span key={b} className={`badge badge-${b}`} title={BADGE_TITLES[b]}>
           {BADGE_LABELS[b]}
         </span>
       ))}

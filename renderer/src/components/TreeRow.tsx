@@ -7,7 +7,7 @@ import type { FlatRow } from '../tree/flatten';
 import { ANCHOR_LABELS } from '../tree/model';
 import { useKb } from '../store';
 import { hexId } from '../util/format';
-import { Countdown } from './Countdown';
+import { KeyExpiry } from './KeyExpiry';
 import { KeyIcon } from './KeyIcon';
 import { RoleTag } from './RoleTag';
 import { StateBadges } from './StateBadges';
@@ -86,7 +86,9 @@ function HighlightedKeyRow({ row, observer }: { row: Extract<FlatRow, { kind: 'k
         <StateBadges flags={k.flags} timeout={k.timeout} />
       </span>
       {hl && <span className={`hl-marker hl-${hl.kind}`} key={hl.at} aria-hidden="true" />}
-      <span className="col col-expiry">{k.expiry !== null ? <Countdown expiry={k.expiry} /> : null}</span>
+      <span className="col col-expiry">
+        <KeyExpiry k={k} />
+      </span>
       <span className="col col-usage" title="Usage count (references)">
         {k.usage}
       </span>

@@ -6,7 +6,7 @@ import { Handle, Position, type Node, type NodeProps, type NodeTypes } from '@xy
 import { memo } from 'react';
 import { ANCHOR_LABELS } from '../tree/model';
 import { useKb } from '../store';
-import { Countdown } from '../components/Countdown';
+import { KeyExpiry } from '../components/KeyExpiry';
 import { KeyIcon } from '../components/KeyIcon';
 import { RoleTag } from '../components/RoleTag';
 import { keyRoleIn } from '../tree/roles';
@@ -76,7 +76,7 @@ const KeyNodeView = memo(function KeyNodeView({ data }: NodeProps<KeyNode>) {
             {pins.short}
           </span>
         )}
-        {hasCountdown && <Countdown expiry={k.expiry} />}
+        {hasCountdown && <KeyExpiry k={k} />}
       </div>
     </div>
   );
