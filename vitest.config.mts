@@ -7,6 +7,8 @@ import react from '@vitejs/plugin-react';
 // (electron/test/buildDist.ts): worker threads and child processes run the compiled code.
 export default defineConfig({
   test: {
+    // Under CI a skipped test fails the run (electron/test/failOnSkip.ts).
+    reporters: process.env.CI ? ['default', './electron/test/failOnSkip.ts'] : ['default'],
     projects: [
       {
         test: {
