@@ -162,16 +162,40 @@ describe('serve over WebSocket', () => {
     expect(await client.call('getStatus')).toMatchObject({ result: { intervalMs: 100 } });
   });
 
-  it('runs the poller controls and tells every client', async () => {
+  it('keeps the poller controls per connection: one viewer pausing does not stop the others', async () => {
     const a = await connect();
     const b = await connect();
+    await a.call('getSnapshot');
+    await b.call('getSnapshot');
     expect(await a.call('pause')).toMatchObject({ result: { paused: true } });
-    expect(await b.waitFor((m) => (m.event as KeyringEvent | undefined)?.type === 'status')).toMatchObject({
-      event: { status: { paused: true } },
-    });
-    expect(await a.call('setPollInterval', [2000])).toMatchObject({ result: { intervalMs: 2000 } });
-    expect(await a.call('refresh')).toMatchObject({ result: { paused: true, lastScan: { keyCount: 2 } } });
+    expect(await b.call('getStatus')).toMatchObject({ result: { paused: false } });
+    expect(await a.call('getStatus')).toMatchObject({ result: { paused: true } });
+    const isDelta = (m: Record<string, unknown>) => (m.event as KeyringEvent | undefined)?.type === 'delta';
+    source.set(fakeSnapshot([fakeKey(1), fakeKey(3)]));
+    await b.waitFor(isDelta);
+    expect(a.messages.filter(isDelta)).toHaveLength(0);
+    // Resumed, it catches up with one snapshot of what it missed.
     expect(await a.call('resume')).toMatchObject({ result: { paused: false } });
+    expect(await a.waitFor((m) => (m.event as KeyringEvent | undefined)?.type === 'snapshot')).toMatchObject({
+      event: { snapshot: { snapshot: { keys: [{ id: 1 }, { id: 3 }] } } },
+    });
+    // Its interval is its own too, and never faster than the engine's.
+    expect(await a.call('setPollInterval', [2000])).toMatchObject({ result: { intervalMs: 2000 } });
+    expect(await b.call('getStatus')).toMatchObject({ result: { intervalMs: 100 } });
+    expect(await b.call('refresh')).toMatchObject({ result: { paused: false, lastScan: { keyCount: 2 } } });
+  });
+
+  it('sends a slower connection at most one update per its interval', async () => {
+    const slow = await connect();
+    const fast = await connect();
+    await slow.call('getSnapshot');
+    await slow.call('setPollInterval', [60_000]);
+    const updates = () => slow.messages.filter((m) => ['delta', 'snapshot'].includes((m.event as KeyringEvent | undefined)?.type ?? ''));
+    source.set(fakeSnapshot([fakeKey(1), fakeKey(4)]));
+    await slow.waitFor((m) => (m.event as KeyringEvent | undefined)?.type === 'delta');
+    source.set(fakeSnapshot([fakeKey(1), fakeKey(5)]));
+    await fast.waitFor((m) => (m.event as KeyringEvent | undefined)?.type === 'delta' && JSON.stringify(m).includes('"id":5'));
+    expect(updates()).toHaveLength(1);
   });
 
   it('closes a connection that sends an oversized message', async () => {

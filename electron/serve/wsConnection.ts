@@ -2,8 +2,9 @@
 // Every message is validated; a bad one gets an error answer and the connection stays usable.
 // A peer that does not read its answers, asks faster than it is answered, or stops answering pings
 // is closed (code 1008, one log line): what it costs serve is bounded by its limits.
+// pause/resume/setPollInterval act on this connection only (any token holder may call them).
 import type { RawData, WebSocket } from 'ws';
-import type { KeyringApi, KeyringEvent } from '../../shared/api';
+import type { KeyringApi, KeyringEvent, PollerStatus } from '../../shared/api';
 import {
   describeZodError,
   wsRequestSchema,
@@ -76,15 +77,23 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
   const push = (event: KeyringEvent): void => {
     if (ws.readyState === ws.OPEN) sendText(serializeEvent(event));
   };
-  const onEvent = (event: KeyringEvent): void => {
-    if (event.type === 'status') return push(event);
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      behind = true;
-      return;
-    }
-    if (!behind) return push(event);
-    // Caught up again: one snapshot replaces every delta it missed (including this one).
+
+  // This connection's own view of the poller: pause, resume and setPollInterval from one viewer must not
+  // change what the others see. The engine keeps polling at serve's --interval; a paused connection gets
+  // no deltas, a slower one at most one update per its interval, and either catches up with one snapshot.
+  let paused = false;
+  let ownIntervalMs: number | null = null;
+  let lastDelivered = 0;
+  let catchUp: NodeJS.Timeout | null = null;
+  const statusFor = (status: PollerStatus): PollerStatus => ({
+    ...status,
+    paused,
+    intervalMs: Math.max(ownIntervalMs ?? 0, status.intervalMs),
+  });
+  const resync = (): void => {
+    // One snapshot replaces every delta it missed (including the one that triggered this).
     behind = false;
+    lastDelivered = Date.now();
     service.getSnapshot().then(
       (snapshot) => send({ event: { type: 'snapshot', snapshot } }),
       () => {
@@ -92,6 +101,63 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
       },
     );
   };
+  const catchUpIn = (ms: number): void => {
+    if (catchUp) return;
+    catchUp = setTimeout(() => {
+      catchUp = null;
+      if (behind && !paused && ws.bufferedAmount <= MAX_BUFFERED_BYTES) resync();
+    }, ms);
+    catchUp.unref();
+  };
+  const onEvent = (event: KeyringEvent): void => {
+    if (event.type === 'status') return push({ type: 'status', status: statusFor(event.status) });
+    if (paused || ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      behind = true;
+      return;
+    }
+    const wait = ownIntervalMs === null ? 0 : lastDelivered + ownIntervalMs - Date.now();
+    if (wait > 0) {
+      behind = true;
+      return catchUpIn(wait);
+    }
+    if (behind) return resync();
+    lastDelivered = Date.now();
+    push(event);
+  };
+  const pushOwnStatus = async (): Promise<PollerStatus> => {
+    const status = statusFor(await service.getStatus());
+    push({ type: 'status', status });
+    return status;
+  };
+  /** The service as this connection sees it: its poller controls act on this connection only. */
+  const connectionService: KeyringApi = new Proxy(service, {
+    get(target, property, receiver) {
+      switch (property) {
+        case 'pause':
+          return async () => {
+            paused = true;
+            return pushOwnStatus();
+          };
+        case 'resume':
+          return async () => {
+            paused = false;
+            if (behind) resync();
+            return pushOwnStatus();
+          };
+        case 'setPollInterval':
+          return async (ms: number) => {
+            ownIntervalMs = ms;
+            return pushOwnStatus();
+          };
+        case 'getStatus':
+          return async () => statusFor(await target.getStatus());
+        case 'refresh':
+          return async () => statusFor(await target.refresh());
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
   // A client receives events from the moment it connects; it asks getSnapshot for the state so far
   // and ignores deltas whose seq its snapshot already includes.
   const unsubscribe = service.subscribe(onEvent);
@@ -124,6 +190,7 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
   });
   ws.on('close', () => {
     clearInterval(pinger);
+    if (catchUp) clearTimeout(catchUp);
     unsubscribe();
   });
   ws.on('error', () => ws.terminate());
@@ -141,7 +208,7 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
       return reply(idOf(json), fail('bad-request', `not a request {id, method, args}: ${describeZodError(request.error)}`));
     }
     const { id, method, args } = request.data;
-    reply(id, await dispatchCall(service, method, args, options));
+    reply(id, await dispatchCall(connectionService, method, args, options));
   }
 }
 
