@@ -3,9 +3,9 @@
 //
 // - Churn: a separate process (churn.ts) changes keys of every kind at ≥ 500/s under a keyring of this
 //   process's own session, while `bin/keyring-browser serve --interval 100` (a child; it inherits the
-//   session) polls and two WebSocket clients follow it. Then the churn stops and the poller is paused: each
-//   client's state, built only from the deltas it received, must equal a fresh snapshot, and that snapshot
-//   must equal keyutils' keyctl(1) view key by key (rlist of every keyring, rdescribe of every key).
+//   session) polls and two WebSocket clients follow it. Then the churn stops: each client's state at the
+//   seq of a fresh snapshot, built only from the deltas it received, must equal that snapshot, and the
+//   snapshot must equal keyutils' keyctl(1) view key by key (rlist of every keyring, rdescribe of every key).
 // - Memory: serve's RSS at start, middle and end (end ≤ middle + 10 % on runs of 2 minutes or more).
 // - Fuzz: generated /proc/keys and /proc/key-users lines through the parsers, generated WebSocket
 //   messages at serve: only typed errors come back, no throw escapes.
@@ -32,6 +32,7 @@ const CLI = join(ROOT, 'bin', 'keyring-browser');
 const CHURN = join(__dirname, 'churn.js');
 const CHURN_RATE = 600;
 const MIN_CHURN_RATE = 500;
+const CALL_TIMEOUT_MS = 30_000;
 const TYPED_CODES = /^(bad-json|bad-request|unknown-method|bad-args|forbidden|E[A-Z0-9]+)$/;
 
 interface Options {
@@ -107,6 +108,8 @@ type Reply = { id: unknown; result?: unknown; error?: { code?: unknown; message?
 /** A WebSocket client whose key state is built only from what serve pushes (after one getSnapshot). */
 class Follower {
   state: VersionedSnapshot | null = null;
+  /** The keys it held at each of its last states, by seq (canonical JSON), to compare with a snapshot of that seq. */
+  readonly history = new Map<number, string>();
   deltas = 0;
   resyncs = 0;
   gaps = 0;
@@ -152,20 +155,43 @@ class Follower {
       if (event.delta.seq <= this.state.seq) return; // the snapshot already has it
       if (event.delta.seq !== this.state.seq + 1) this.gaps++;
       this.state = { seq: event.delta.seq, snapshot: applyDelta(this.state.snapshot, event.delta) };
-    }
+    } else return;
+    if (this.recording) this.remember();
+  }
+
+  /** Whether each new state is kept in history (costly: on only while settling). */
+  recording = false;
+
+  remember(): void {
+    if (!this.state) return;
+    this.history.set(this.state.seq, canonical(this.state.snapshot.keys));
+    for (const seq of this.history.keys()) if (seq < this.state.seq - 200) this.history.delete(seq);
   }
 
   call<T>(method: string, args: unknown[] = []): Promise<T> {
     const id = this.nextId++;
     this.ws.send(JSON.stringify({ id, method, args }));
-    return new Promise((done, fail) =>
-      this.waiting.set(id, (reply) => (reply.error ? fail(new Error(`${method}: ${String(reply.error.message)}`)) : done(reply.result as T))),
-    );
+    return new Promise((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`${method}: no answer in ${CALL_TIMEOUT_MS / 1000} s (closed: ${this.closedWith})`)), CALL_TIMEOUT_MS);
+      this.waiting.set(id, (reply) => {
+        clearTimeout(timer);
+        if (reply.error) fail(new Error(`${method}: ${String(reply.error.message)}`));
+        else done(reply.result as T);
+      });
+    });
   }
 
   /** Sends a raw message expecting an answer with this id (a fuzz message that carries it), or an anonymous one. */
   sendRaw(text: string, id: number | null): Promise<Reply> {
-    const reply = new Promise<Reply>((done) => (id === null ? this.anonymous.push(done) : this.waiting.set(id, done)));
+    const reply = new Promise<Reply>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no answer in ${CALL_TIMEOUT_MS / 1000} s to ${text.slice(0, 80)} (closed: ${this.closedWith})`)), CALL_TIMEOUT_MS);
+      const answer = (r: Reply): void => {
+        clearTimeout(timer);
+        done(r);
+      };
+      if (id === null) this.anonymous.push(answer);
+      else this.waiting.set(id, answer);
+    });
     this.ws.send(text);
     return reply;
   }
@@ -250,26 +276,32 @@ function compareWithKeyctl(snapshot: Snapshot, root: number): { keys: number; mi
   return { keys: seen.size, mismatches };
 }
 
-/** Pauses the poller and waits until every follower holds the state of the latest snapshot; compares them. */
+/**
+ * Takes a fresh snapshot and compares it with the state each follower held at that snapshot's seq. The
+ * engine keeps polling (timeouts tick, other processes change keys), so followers keep a short history.
+ */
 async function settle(control: Follower, followers: Follower[]): Promise<{ fresh: VersionedSnapshot; mismatches: string[] }> {
-  await control.call<PollerStatus>('pause');
-  await sleep(300); // a scan already running finishes and is pushed
-  for (let attempt = 0; ; attempt++) {
+  for (const f of followers) {
+    f.recording = true;
+    f.remember();
+  }
+  try {
     const fresh = await control.call<VersionedSnapshot>('getSnapshot');
     await until(() => followers.every((f) => (f.state?.seq ?? -1) >= fresh.seq), 10_000);
-    if (followers.some((f) => (f.state?.seq ?? -1) > fresh.seq) && attempt < 5) continue;
     const mismatches: string[] = [];
     const expected = canonical(fresh.snapshot.keys);
     followers.forEach((f, i) => {
-      if (f.state?.seq !== fresh.seq) mismatches.push(`client ${i + 1} is at seq ${f.state?.seq}, the snapshot at ${fresh.seq}`);
-      else if (canonical(f.state.snapshot.keys) !== expected) {
-        const mine = new Map(f.state.snapshot.keys.map((k) => [k.id, canonical(k)]));
+      const held = f.history.get(fresh.seq);
+      if (held === undefined) mismatches.push(`client ${i + 1} never held seq ${fresh.seq} (it is at ${f.state?.seq})`);
+      else if (held !== expected) {
+        const mine = new Map((JSON.parse(held) as KeyInfo[]).map((k) => [k.id, canonical(k)]));
         const diff = fresh.snapshot.keys.filter((k) => mine.get(k.id) !== canonical(k)).map((k) => `${k.id}: ${mine.get(k.id) ?? 'missing'} ≠ ${canonical(k)}`);
-        const extra = f.state.snapshot.keys.filter((k) => !fresh.snapshot.keys.some((o) => o.id === k.id)).map((k) => `${k.id}: extra`);
-        mismatches.push(`client ${i + 1}: ${[...diff, ...extra].slice(0, 3).join('; ')}`);
+        mismatches.push(`client ${i + 1}: ${diff.slice(0, 3).join('; ') || 'keys it holds that the snapshot does not'}`);
       }
     });
     return { fresh, mismatches };
+  } finally {
+    for (const f of followers) f.recording = false;
   }
 }
 
@@ -300,7 +332,6 @@ async function churnPhase(results: Results, serve: Serve, followers: Follower[],
   const oracle = compareWithKeyctl(fresh.snapshot, root);
   row(results, 'snapshot vs keyctl (keys compared)', `${oracle.mismatches.length} mismatches (${oracle.keys})`, '0', oracle.mismatches.length === 0);
   for (const m of oracle.mismatches.slice(0, 10)) process.stderr.write(`soak: keyctl: ${m}\n`);
-  await control.call('resume');
   return rss;
 }
 
@@ -494,6 +525,9 @@ async function main(): Promise<number> {
   const results: Results = { rows: [], failures: [], phases: [] };
   const started = Date.now();
 
+  // First, while no client is open: the parsers run on this thread and would keep the clients from
+  // answering serve's pings for minutes (serve would rightly drop them as dead).
+  await timed(results, 'line fuzz', () => fuzzLines(results, lineCount));
   const session = keyctl.joinSessionKeyring(null);
   const root = keyctl.addKey('keyring', 'soak-root', null, session);
   const procRoot = makeProcRoot();
@@ -504,8 +538,8 @@ async function main(): Promise<number> {
     for (const f of followers) await f.start();
     const [a, b, control] = followers as [Follower, Follower, Follower];
     const rss = await timed(results, 'churn', () => churnPhase(results, serve, [a, b], control, root, churnMs));
-    await timed(results, 'line fuzz', () => fuzzLines(results, lineCount));
     await timed(results, 'message fuzz', () => fuzzMessages(results, control, messageCount));
+    // The fuzz may have paused or slowed this connection (its own view of the poller only).
     await control.call('resume');
     await control.call('setPollInterval', [100]);
     await timed(results, 'faults', () => faults(results, serve, control, procRoot, session));
