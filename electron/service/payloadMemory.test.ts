@@ -13,8 +13,14 @@ const DIST = resolve(__dirname, '..', '..', 'dist', 'electron');
 
 // The child knows only the key's id: the marker reaches it through KEYCTL_READ alone.
 const CHILD = `
-const { createActions } = require(${JSON.stringify(resolve(DIST, 'service', 'actions.js'))});
-const actions = createActions({ snapshot: () => null, refresh: async () => {}, identityNames: async () => ({ users: {}, groups: {} }) });
+const { KeyringActions } = require(${JSON.stringify(resolve(DIST, 'service', 'actions.js'))});
+class Actions extends KeyringActions {
+  latestSnapshot() { return null; }
+  async refresh() {}
+  async getIdentityNames() { return { users: {}, groups: {} }; }
+  timeoutSet() {}
+}
+const actions = new Actions();
 const [id, keep] = [Number(process.argv[1]), process.argv[2] === 'keep'];
 actions.readPayload(id).then((answer) => {
   const length = answer.length;
