@@ -111,3 +111,20 @@ test('a dialog keeps its focused field and typed text through several polls', as
   // The kernel shows the timeout in /proc/keys as the time left: 1234 s is "20m".
   await expect.poll(() => procKeysLine(key)).toMatch(/ 20m /);
 });
+
+test('Set timeout reads durations: 10m sets 600 s, with the date shown first; too large says so', async ({ page }) => {
+  await openOnKey(page);
+  await page.keyboard.press('t');
+  const dialog = page.getByRole('dialog', { name: /Set timeout of menu-key/ });
+  const field = dialog.getByRole('textbox');
+  await field.fill('99999999999999999999');
+  await expect(dialog).toContainText('too large');
+  await field.fill('10m');
+  await expect(dialog).toContainText('600 s (10 min): expires about 20');
+  await page.screenshot({ path: test.info().outputPath('timeout-10m.png') });
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(details(page).getByRole('status')).toContainText('600 s');
+  // /proc/keys prints the time left: 599 s or so is "9m".
+  await expect.poll(() => procKeysLine(key)).toMatch(/ (9|10)m /);
+});

@@ -78,12 +78,35 @@ export function checkTimeout(value: unknown): Checked<number> {
   return ok(value);
 }
 
+const TIMEOUT_UNITS: Record<string, number> = { s: 1, sec: 1, m: 60, min: 60, h: 3600, d: 86400, w: 604800 };
+const TIMEOUT_PART = /(\d+)\s*(s|sec|min|m|h|d|w)/gy;
+
+/**
+ * A timeout as a person types it: whole seconds (`600`), or parts with units (`90s`, `10m`, `1h 30m`, `2d`,
+ * `1w`), added up. Too large says so, whatever the number of digits.
+ */
 export function parseTimeout(text: unknown): Checked<number> {
-  if (typeof text !== 'string' || text.trim() === '') return bad('enter a number of seconds (0 removes the timeout)');
-  const t = text.trim();
+  if (typeof text !== 'string' || text.trim() === '') return bad('enter seconds, or a duration like 90s, 10m, 1h 30m, 2d (0 removes the timeout)');
+  const t = text.trim().toLowerCase();
   if (/^-/.test(t)) return bad('a timeout cannot be negative (0 removes the timeout)');
-  if (!/^[0-9]{1,12}$/.test(t)) return bad('a timeout is a whole number of seconds');
-  return checkTimeout(Number(t));
+  let seconds: number;
+  if (/^\d+$/.test(t)) seconds = Number(t);
+  else {
+    seconds = 0;
+    TIMEOUT_PART.lastIndex = 0;
+    let at = 0;
+    for (;;) {
+      while (t[at] === ' ') at++;
+      if (at === t.length) break;
+      TIMEOUT_PART.lastIndex = at;
+      const m = TIMEOUT_PART.exec(t);
+      if (!m) return bad('a timeout is whole seconds, or a duration like 90s, 10m, 1h 30m, 2d');
+      seconds += Number(m[1]) * TIMEOUT_UNITS[m[2]!]!;
+      at = TIMEOUT_PART.lastIndex;
+    }
+  }
+  if (seconds > MAX_TIMEOUT_SECONDS) return bad(`too large: a timeout is at most ${MAX_TIMEOUT_SECONDS} seconds (about 136 years)`);
+  return checkTimeout(seconds);
 }
 
 export function checkPermMask(value: unknown): Checked<number> {

@@ -3,7 +3,9 @@
 // engine with input it knows is wrong.
 import { useState } from 'react';
 import { ADDABLE_KEY_TYPES, type AddableKeyType } from '../../../../shared/api';
-import { bytesToBase64, checkDescription, parseIdentity, parseTimeout } from '../../../../shared/validate';
+import { bytesToBase64, checkDescription, parseIdentity, parseTimeout, type Checked } from '../../../../shared/validate';
+import { formatDuration } from '../../../../shared/pinsText';
+import { formatDateTime } from '../../util/format';
 import { useApi } from '../../apiContext';
 import { useActions } from '../actionsStore';
 import { KeyringSelect } from '../KeyringSelect';
@@ -109,14 +111,21 @@ export function TimeoutDialog() {
           if (seconds.ok) void run(() => api.setKeyTimeout(k.id, seconds.value));
         }}
       >
-        <Field label="Timeout (seconds)" hint="0 removes the timeout" reason={(touched || text !== '') && !seconds.ok ? seconds.reason : null}>
-          {(p) => <input {...p} inputMode="numeric" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />}
+        <Field label="Timeout" hint={timeoutHint(seconds)} reason={(touched || text !== '') && !seconds.ok ? seconds.reason : null}>
+          {(p) => <input {...p} value={text} placeholder="600, 90s, 10m, 1h 30m, 2d" onChange={(e) => setText(e.target.value)} autoComplete="off" />}
         </Field>
         <DialogError error={error} />
         <DialogButtons confirm="Set timeout" busy={busy} onCancel={close} />
       </form>
     </Modal>
   );
+}
+
+/** What the typed timeout will do, before it is applied: the seconds and the moment it will expire. */
+function timeoutHint(seconds: Checked<number>): string {
+  if (!seconds.ok) return 'seconds, or 90s, 10m, 1h 30m, 2d; 0 removes the timeout';
+  if (seconds.value === 0) return '0: removes the timeout (the key becomes permanent)';
+  return `${seconds.value} s (${formatDuration(seconds.value)}): expires about ${formatDateTime(Date.now() + seconds.value * 1000)}`;
 }
 
 export function ChownDialog() {
