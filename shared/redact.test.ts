@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aliasFor, buildRedaction, isKernelAssignedName, REDACTED_ID_BASE, redactSnapshot } from './redact';
 import type { KeyInfo, Snapshot } from './snapshot';
-import { testKey } from './testing';
+import { NO_ANCHORS, testKey, testSnapshot } from './testing';
 
 /** A user key owned by uid 1000 (the snapshot's own uid below). */
 function key(id: number, description: string, extra: Partial<KeyInfo> = {}): KeyInfo {
@@ -208,5 +208,44 @@ describe('redactSnapshot, properties', () => {
         });
       }),
     );
+  });
+});
+
+describe('redaction of Kerberos caches', () => {
+  const krb = (ids: number[]): Snapshot => {
+    const [ses, coll, primary, cache, princ, ticket, conf, persistent, pkrb] = ids as [number, number, number, number, number, number, number, number, number];
+    return testSnapshot(
+      [
+        testKey(ses, { type: 'keyring', description: '_ses', links: [coll, persistent] }),
+        testKey(coll, { type: 'keyring', description: '_krb_work', links: [primary, cache] }),
+        testKey(primary, { description: 'krb_ccache:primary' }),
+        testKey(cache, { type: 'keyring', description: 'krb_ccache_6C9qzTw', links: [princ, ticket, conf] }),
+        testKey(princ, { description: '__krb5_princ__' }),
+        testKey(ticket, { description: 'host/localhost@EXAMPLE.TEST' }),
+        testKey(conf, { description: 'krb5_ccache_conf_data/fast_avail/krbtgt\\/EXAMPLE.TEST\\@EXAMPLE.TEST@X-CACHECONF:' }),
+        testKey(persistent, { type: 'keyring', description: '_persistent.0', links: [pkrb] }),
+        testKey(pkrb, { type: 'keyring', description: '_krb', links: null }),
+      ].sort((a, b) => a.id - b.id),
+      { anchors: { ...NO_ANCHORS, session: ses } },
+    );
+  };
+
+  it("keeps krb5's and the kernel's role names, hides principals, realms and collection names", () => {
+    const out = redactSnapshot(krb([1, 2, 3, 4, 5, 6, 7, 8, 9]), { uids: 'keep' });
+    const names = out.keys.map((k) => k.description);
+    expect(names).toEqual(
+      expect.arrayContaining(['_ses', '_krb_collection#1', 'krb_ccache:primary', '__krb5_princ__', 'krb5_ccache_conf_data/fast_avail/…', '_persistent.0', '_krb']),
+    );
+    expect(JSON.stringify(out)).not.toMatch(/EXAMPLE|localhost|work|6C9qzTw/);
+  });
+
+  it('gives the same tree the same aliases whatever serials the kernel handed out', () => {
+    const a = redactSnapshot(krb([1, 2, 3, 4, 5, 6, 7, 8, 9]), { uids: 'keep' });
+    const b = redactSnapshot(krb([90, 12, 70, 5, 44, 3, 61, 20, 8]), { uids: 'keep' });
+    const byName = (s: Snapshot) => s.keys.map((k) => k.description).sort();
+    expect(byName(b)).toEqual(byName(a));
+    // The ticket is the first user key in tree order with no fixed name, in both.
+    expect(a.keys.map((k) => k.description)).toContain('user key #1');
+    expect(b.keys.map((k) => k.description)).toContain('user key #1');
   });
 });

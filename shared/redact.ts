@@ -6,6 +6,11 @@
 // user stored): `_ses`, `_tid`, `_pid`, `_uid.N`, `_uid_ses.N`, `_persistent.N` (N follows the uid
 // mapping), and keyrings whose name starts with '.' (userspace cannot create those: add_key refuses a
 // keyring description starting with '.' with EPERM, so `.user_reg`, `.dns_resolver`, … are kernel-made).
+// Kerberos' fixed role names survive too (they are krb5's, not the user's): `_krb`, `krb_ccache:primary`,
+// `__krb5_princ__`, `__krb5_time_offsets__`, and the entry name of `krb5_ccache_conf_data/<name>/…`; a named
+// collection `_krb_<name>` keeps its prefix only (`_krb_collection#1`). Principals, realms and cache names go.
+// Aliases are numbered in tree order (anchors first, depth first along the kernel's link order, then the
+// rest by description), so the same tree gets the same aliases run after run whatever serials it got.
 // Types, permission masks, flags, usage counts, timeouts and pins' counts are kept: they are the point
 // of the picture and carry nothing the user typed. User names become `user<uid>` (after the uid mapping;
 // root and nobody keep theirs), and the commands of the processes that pin a user keyring become `process`.
@@ -44,6 +49,51 @@ const KERNEL_UID_NAME = /^(_uid|_uid_ses|_persistent)\.(\d+)$/;
 export function isKernelAssignedName(type: string, description: string): boolean {
   if (type !== 'keyring') return false;
   return KERNEL_FIXED_NAMES.has(description) || KERNEL_UID_NAME.test(description) || description.startsWith('.');
+}
+
+const KRB5_FIXED_KEYS = new Set(['krb_ccache:primary', '__krb5_princ__', '__krb5_time_offsets__']);
+const KRB5_CONF = /^krb5_ccache_conf_data\/([^/@]+)/;
+
+/**
+ * The redacted form of a krb5 fixed name, or null when `description` is not one. `n` numbers named collections.
+ */
+export function krb5RedactedName(type: string, description: string, n: () => number): string | null {
+  if (type === 'keyring') {
+    if (description === '_krb') return description;
+    if (description.startsWith('_krb_')) return `_krb_collection#${n()}`;
+    return null;
+  }
+  if (type !== 'user' && type !== 'big_key') return null;
+  if (KRB5_FIXED_KEYS.has(description)) return description;
+  const conf = KRB5_CONF.exec(description);
+  return conf ? `krb5_ccache_conf_data/${conf[1]}/…` : null;
+}
+
+/** Keys in tree order: from the anchors depth first along each keyring's links, then the rest by description. */
+export function treeOrder(snapshot: Snapshot): KeyInfo[] {
+  const byId = new Map(snapshot.keys.map((k) => [k.id, k]));
+  const out: KeyInfo[] = [];
+  const seen = new Set<number>();
+  const visit = (id: number): void => {
+    const stack = [id];
+    while (stack.length > 0) {
+      const next = stack.pop() as number;
+      const k = byId.get(next);
+      if (k === undefined || seen.has(next)) continue;
+      seen.add(next);
+      out.push(k);
+      const links = k.links ?? [];
+      for (let i = links.length - 1; i >= 0; i--) stack.push(links[i] as number);
+    }
+  };
+  for (const name of ['thread', 'process', 'session', 'userSession', 'user', 'persistent'] as const) {
+    const id = snapshot.anchors[name];
+    if (id != null) visit(id);
+  }
+  const rest = snapshot.keys.filter((k) => !seen.has(k.id));
+  rest.sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  for (const k of rest) visit(k.id);
+  return out;
 }
 
 /** "keyring #2", "user key #3", "asymmetric key #1". */
@@ -104,16 +154,24 @@ export function buildRedaction(snapshot: Snapshot, options: RedactOptions): Reda
   const uid = (v: number) => uids.get(v);
   const gid = (v: number) => gids.get(v);
 
+  // Names decided in tree order (see the header), looked up as remapSnapshot asks in snapshot order.
   const perType = new Map<string, number>();
-  const describe = (k: KeyInfo): string => {
+  let collections = 0;
+  const names = new Map<number, string>();
+  for (const k of treeOrder(snapshot)) {
+    let name: string | null = null;
     if (isKernelAssignedName(k.type, k.description)) {
       const m = KERNEL_UID_NAME.exec(k.description);
-      return m ? `${m[1]}.${uid(Number(m[2]))}` : k.description;
+      name = m ? `${m[1]}.${uid(Number(m[2]))}` : k.description;
+    } else name = krb5RedactedName(k.type, k.description, () => ++collections);
+    if (name === null) {
+      const n = (perType.get(k.type) ?? 0) + 1;
+      perType.set(k.type, n);
+      name = aliasFor(k.type, n);
     }
-    const n = (perType.get(k.type) ?? 0) + 1;
-    perType.set(k.type, n);
-    return aliasFor(k.type, n);
-  };
+    names.set(k.id, name);
+  }
+  const describe = (k: KeyInfo): string => names.get(k.id) ?? aliasFor(k.type, 0);
 
   const redacted = remapSnapshot(snapshot, { id, uid, gid, description: describe });
   const keys = redacted.keys;

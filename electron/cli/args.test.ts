@@ -7,8 +7,9 @@ describe('parseArgs', () => {
     expect(parseArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseArgs(['-h'])).toEqual({ kind: 'help' });
     expect(parseArgs(['help'])).toEqual({ kind: 'help' });
-    expect(parseArgs(['snapshot'])).toEqual({ kind: 'snapshot', json: false });
-    expect(parseArgs(['snapshot', '--json'])).toEqual({ kind: 'snapshot', json: true });
+    expect(parseArgs(['snapshot'])).toEqual({ kind: 'snapshot', json: false, redact: false });
+    expect(parseArgs(['snapshot', '--json'])).toEqual({ kind: 'snapshot', json: true, redact: false });
+    expect(parseArgs(['snapshot', '--json', '--redact'])).toEqual({ kind: 'snapshot', json: true, redact: true });
     expect(parseArgs(['serve'])).toEqual({ kind: 'serve', port: 7777, host: '127.0.0.1', intervalMs: 1000, allowActions: false });
     expect(parseArgs(['serve', '--port', '0', '--host', '0.0.0.0', '--interval=250', '--allow-actions'])).toEqual({
       kind: 'serve',

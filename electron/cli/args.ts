@@ -7,7 +7,7 @@ export class UsageError extends Error {
 export type Command =
   | { kind: 'help' }
   | { kind: 'app'; args: string[] }
-  | { kind: 'snapshot'; json: boolean }
+  | { kind: 'snapshot'; json: boolean; redact: boolean }
   | { kind: 'quota'; json: boolean }
   | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean }
   | ({ kind: 'screenshot' } & ScreenshotArgs)
@@ -47,6 +47,9 @@ Commands:
                     session, user-session, user and persistent keyrings, then kernel-held keyrings
                     (.user_reg, .dns_resolver, ...) and keyrings no anchor leads to (orphans).
     --json          Print the snapshot as JSON instead (the format the app uses; never any payload).
+    --redact        Redact it for a bug report: descriptions become aliases ("user key #3") numbered in
+                    tree order, ids are renumbered; kernel and krb5 role names (_ses, _krb,
+                    __krb5_princ__, .id_resolver, ...) stay, principals, realms and collection names go.
   quota             Print /proc/key-users as a table: each uid with its name, keys and bytes charged
                     to its quota against the limit (with percentages and whether it is nearly full),
                     then the limits in /proc/sys/kernel/keys. Any user may run it.
@@ -103,12 +106,14 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === 'help' || command === '--help' || command === '-h') return { kind: 'help' };
   if (command === 'snapshot') {
     let json = false;
+    let redact = false;
     for (const a of rest) {
       if (a === '--json') json = true;
+      else if (a === '--redact') redact = true;
       else if (a === '--help' || a === '-h') return { kind: 'help' };
       else throw new UsageError(`snapshot: unknown option ${JSON.stringify(a)}`);
     }
-    return { kind: 'snapshot', json };
+    return { kind: 'snapshot', json, redact };
   }
   if (command === 'quota') {
     let json = false;

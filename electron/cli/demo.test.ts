@@ -22,7 +22,7 @@ describe('buildFixture', () => {
     const { session, ids } = buildFixture(fixture);
     const id = (name: string) => ids.get(name)![0]!;
     expect(Number(keyctlCli('show', '-x', '@s').split('\n')[1]!.trim().split(/\s+/)[0])).toBe(session);
-    expect(keyctlCli('rdescribe', String(id('alice')))).toMatch(/^keyring;0;0;[0-9a-f]+;krb_ccache:Qd7Xy1$/);
+    expect(keyctlCli('rdescribe', String(id('alice')))).toMatch(/^keyring;0;0;[0-9a-f]+;work$/);
     // The shared ticket: in both caches.
     const members = (ring: string) => keyctlCli('rlist', String(id(ring))).split(' ').map(Number);
     expect(members('alice')).toContain(id('aliceNfs'));
@@ -31,7 +31,7 @@ describe('buildFixture', () => {
     const procLine = (k: number) => readFileSync('/proc/keys', 'utf8').split('\n').find((l) => parseInt(l.split(' ')[0]!, 16) === k) ?? '';
     expect(procLine(id('aliceTgt'))).toMatch(/ (9|10)h /);
     expect(procLine(id('oldTgt')).split(/\s+/)[1]).toMatch(/R/);
-    expect(fixtureDescriptions(fixture)).toContain('krbtgt/EXAMPLE.COM@EXAMPLE.COM');
+    expect(fixtureDescriptions(fixture)).toContain('krbtgt/EXAMPLE.TEST@EXAMPLE.TEST');
   });
 
   it('expands count and applies perm to every instance', () => {

@@ -6,6 +6,7 @@ import { Scanner } from '../keyring/scanner';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { fdWriter } from './stdoutWriter';
 import { renderTree } from './tree';
+import { redactSnapshot } from '../../shared/redact';
 import { renderQuotaTable } from './quotaTable';
 import { readKeyLimits } from '../keyring/keyLimits';
 import { readQuotas } from '../keyring/keyUsers';
@@ -48,7 +49,11 @@ async function run(command: Command, io: Io): Promise<number> {
       // One shot: no name cache. A helper thread is stopped but not waited for (it is unref'd).
       const scanner = new Scanner({ reader, procRoot, cacheNames: false });
       try {
-        if (command.json) await scanner.writeJson(io.stdout);
+        if (command.redact) {
+          // Redaction needs the whole tree (aliases follow tree order): one snapshot, then its redacted copy.
+          const redacted = redactSnapshot(await scanner.scan(), { uids: 'keep' });
+          io.stdout(command.json ? `${JSON.stringify(redacted)}\n` : renderTree(redacted));
+        } else if (command.json) await scanner.writeJson(io.stdout);
         else io.stdout(renderTree(await scanner.scan()));
         return 0;
       } finally {

@@ -7,6 +7,7 @@ import { ccacheName, keyRole, roleContextOf, type RoleContext } from '../../shar
 import { decodeKeyPayload, decodePrimary, decodePrincipal, decodeTicket, principalText } from '../../shared/krb5Payload';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import { PASSWORD, REALM, startRealm, type Krb5Realm } from '../test/krb5Realm';
+import { main } from '../cli/main';
 import * as keyctl from './keyctl';
 import { scanSnapshot } from './scanner';
 
@@ -169,5 +170,15 @@ describe('Kerberos in the keyrings, against klist', () => {
     const pointer = members(collection).find((k) => k.description === 'krb_ccache:primary') as KeyInfo;
     const name = readDecoded(pointer.id, (b) => decodePrimary(b).name);
     expect(`${collectionName}:${name}`).toBe(primaryName);
+  });
+
+  it('snapshot --json --redact keeps the role names and hides principals, realms and collection names', async () => {
+    let out = '';
+    const code = await main(['snapshot', '--json', '--redact'], { stdout: (t) => void (out += t), stderr: () => {} });
+    expect(code).toBe(0);
+    const names = (JSON.parse(out) as Snapshot).keys.map((k) => k.description);
+    expect(names).toEqual(expect.arrayContaining(['_krb', '__krb5_princ__', 'krb_ccache:primary', '__krb5_time_offsets__']));
+    expect(names.some((n) => n.startsWith('_krb_collection#'))).toBe(true);
+    expect(out).not.toMatch(/EXAMPLE\.TEST|alice|kbtest/);
   });
 });
