@@ -73,7 +73,3 @@ export const BADGE_TITLES: Record<BadgeKind, string> = {
   underConstruction: 'Under construction: a request_key upcall is instantiating it.',
 };
 
-/** A key the kernel will collect: it is unusable whatever its links. */
-export function isDoomedState(flags: string, timeout: string): boolean {
-  return stateBadges(flags, timeout).some((b) => b !== 'underConstruction');
-}

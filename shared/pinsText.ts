@@ -2,6 +2,7 @@
 // leave, and when the collector takes a doomed key. Pure: reads the pins withPins() computed.
 import { expiryCountdown } from './expiryText';
 import type { DoomReason, KeyInfo, Pin } from './snapshot';
+import { formatKeyId } from './keyIds';
 import { cutMiddle } from './text';
 
 export interface PinsText {
@@ -123,7 +124,7 @@ function nameList(ids: readonly number[], keysById: ReadonlyMap<number, KeyInfo>
 /** "_ses (0x1ca19b07)", or the bare id where the key is not in the snapshot. */
 export function keyName(id: number, keysById: ReadonlyMap<number, KeyInfo>): string {
   const key = keysById.get(id);
-  const hex = `0x${(id >>> 0).toString(16).padStart(8, '0')}`;
+  const hex = formatKeyId(id);
   return key === undefined ? hex : `${cutMiddle(key.description)} (${hex})`;
 }
 

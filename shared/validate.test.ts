@@ -1,3 +1,4 @@
+import { specialKeyring } from './keyIds';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,7 +16,6 @@ import {
   parsePayload,
   parsePerm,
   parseTimeout,
-  specialKeyringName,
 } from './validate';
 
 const validators: ((v: unknown) => { ok: boolean; reason?: string })[] = [
@@ -146,9 +146,9 @@ describe('what a person types', () => {
     expect(parseKeyId(' @US ', true)).toEqual({ ok: true, value: -5 });
     expect(parseKeyId('@u')).toMatchObject({ ok: false, reason: expect.stringContaining('not allowed here') });
     expect(parseKeyId('@x', true)).toMatchObject({ ok: false, reason: expect.stringContaining('unknown special keyring @x') });
-    expect(specialKeyringName(-3)).toBe('@s');
-    expect(specialKeyringName(-5)).toBe('@us');
-    expect(specialKeyringName(3)).toBeUndefined();
+    expect(specialKeyring(-3)?.spec).toBe('@s');
+    expect(specialKeyring(-5)?.spec).toBe('@us');
+    expect(specialKeyring(3)).toBeUndefined();
     expect(checkKeyId(-3)).toMatchObject({ ok: false, reason: expect.stringContaining('between 1 and 0x7fffffff') });
     expect(checkKeyId(-6, true)).toMatchObject({ ok: false, reason: expect.stringContaining('@us') });
     expect(checkKeyId(1.5, true)).toMatchObject({ ok: false, reason: expect.stringContaining('whole number') });

@@ -2,6 +2,7 @@
 // service checks the same rules before the kernel is called. Every function answers with a value or a
 // reason in words and never throws, whatever it is given.
 import type { AddableKeyType } from './api';
+import { specialKeyring, specialKeyringId } from './keyIds';
 import { parsePermMask, VALID_PERM_MASK } from './perm';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -26,25 +27,12 @@ export const PAYLOAD_LIMITS: Record<AddableKeyType | 'big_key', { min: number; m
 /** Largest uid/gid KEYCTL_CHOWN accepts ((uid_t)-1 means "leave unchanged"). */
 export const MAX_ID = 0xffff_fffe;
 
-/** The special keyring ids a person may type, as keyctl(1) spells them. */
-export const SPECIAL_KEYRINGS: Record<string, number> = {
-  '@t': -1,
-  '@p': -2,
-  '@s': -3,
-  '@u': -4,
-  '@us': -5,
-};
-const SPECIAL_NAMES: Record<number, string> = Object.fromEntries(Object.entries(SPECIAL_KEYRINGS).map(([k, v]) => [v, k]));
-
-export function specialKeyringName(id: number): string | undefined {
-  return SPECIAL_NAMES[id];
-}
 
 /** A key serial (positive int32) or, where `allowSpecial`, one of -1..-5 (thread, process, session, user, user-session). */
 export function checkKeyId(value: unknown, allowSpecial = false): Checked<number> {
   if (typeof value !== 'number' || !Number.isInteger(value)) return bad('a key id is a whole number');
   if (value >= 1 && value <= MAX_KEY_SERIAL) return ok(value);
-  if (allowSpecial && SPECIAL_NAMES[value] !== undefined) return ok(value);
+  if (allowSpecial && specialKeyring(value)) return ok(value);
   return bad(
     allowSpecial
       ? 'a keyring is a key serial (1 to 0x7fffffff) or @t, @p, @s, @u, @us'
@@ -58,7 +46,7 @@ export function parseKeyId(text: unknown, allowSpecial = false): Checked<number>
   const t = text.trim().toLowerCase();
   if (t === '') return bad('enter a key id (0x1a2b3c4d, decimal, or @s)');
   if (t.startsWith('@')) {
-    const id = SPECIAL_KEYRINGS[t];
+    const id = specialKeyringId(t);
     if (id === undefined) return bad(`unknown special keyring ${text.trim()}: use @t, @p, @s, @u or @us`);
     return allowSpecial ? ok(id) : bad('a special keyring name is not allowed here: give the key’s serial');
   }

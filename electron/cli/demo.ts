@@ -2,6 +2,7 @@
 // session keyring of this process, so documentation pictures are reproducible. The keys live as long
 // as the session keyring: when this process exits nothing holds them and the kernel collects them.
 import { readFileSync } from 'node:fs';
+import { formatKeyId } from '../../shared/keyIds';
 import * as keyctl from '../keyring/keyctl';
 import { expandKey, FixtureError, parseFixture, type Fixture } from './fixture';
 
@@ -42,7 +43,7 @@ export function buildFixture(fixture: Fixture, options: { joinSession?: boolean 
       try {
         fn(id);
       } catch (e) {
-        throw new DemoError(`${what} ${name} (${keyctl.formatKeyId(id)}) failed: ${describeError(e)}`);
+        throw new DemoError(`${what} ${name} (${formatKeyId(id)}) failed: ${describeError(e)}`);
       }
     }
   };

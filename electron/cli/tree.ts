@@ -3,6 +3,7 @@
 // in full once (marked "shared") and referred to elsewhere; kernel-held keyrings and orphans come after.
 import { ANCHOR_ORDER, type AnchorName, type KeyInfo, type Snapshot } from '../../shared/snapshot';
 import { stateBadges } from '../../shared/flags';
+import { hexId } from '../../shared/keyIds';
 import { formatPermHex } from '../../shared/perm';
 import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../../shared/quota';
 import { expiryInWords } from '../../shared/expiryText';
@@ -18,9 +19,6 @@ const ANCHOR_TITLES: Record<AnchorName, string> = {
 
 export const TREE_HEADER = '        ID PERM     FLAGS   USAGE   UID   GID  KEY';
 
-export function hexId(id: number): string {
-  return (id >>> 0).toString(16).padStart(8, '0');
-}
 
 function notes(key: KeyInfo, parents: number, now: number): string {
   const out: string[] = stateBadges(key.flags, key.timeout).map((b) => (b === 'underConstruction' ? 'under construction' : b));

@@ -4,7 +4,7 @@
 import { errnoName, KeyctlError } from './keyctlError';
 import { koffi, libc, syscallNumbers, type SyscallNumbers } from './libc';
 
-export { KeyctlError, isVanished, isVanishedCode, formatKeyId } from './keyctlError';
+export { KeyctlError, isVanished, isVanishedCode } from './keyctlError';
 
 /** KEYCTL_* operation numbers (include/uapi/linux/keyctl.h). */
 export const KEYCTL = {

@@ -1,5 +1,6 @@
 // One error class for every keyctl(2)/add_key(2) failure: it carries the errno name, the operation and the
 // key id, and its message says what happened in words a person understands.
+import { formatKeyId } from '../../shared/keyIds';
 import { constants } from 'node:os';
 
 // Node's table lacks the key-management errnos (Linux-specific), so they are added by number.
@@ -43,10 +44,6 @@ export function errnoMeaning(code: string): string {
   return ERRNO_MEANINGS[code] ?? 'the kernel refused';
 }
 
-export function formatKeyId(id: number): string {
-  if (id < 0) return String(id);
-  return '0x' + (id >>> 0).toString(16).padStart(8, '0');
-}
 
 export class KeyctlError extends Error {
   override readonly name = 'KeyctlError';

@@ -20,7 +20,7 @@ import {
   type Checked,
 } from '../../shared/validate';
 import * as keyctl from '../keyring/keyctl';
-import { formatKeyId } from '../keyring/keyctlError';
+import { formatKeyId } from '../../shared/keyIds';
 import { findKey, nameKey, refusal, resolveSpecial, type Need } from './refusal';
 import { cutMiddle } from '../../shared/text';
 

@@ -6,7 +6,8 @@ import { KeyringApiError } from '../../shared/protocol';
 import type { RpcErrorCode } from '../../shared/protocol';
 import { applicableClass, effectivePerm, formatPermHex, PERM_BITS, type PermName } from '../../shared/perm';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
-import { errnoMeaning, formatKeyId, KeyctlError } from '../keyring/keyctlError';
+import { formatKeyId, specialKeyring } from '../../shared/keyIds';
+import { errnoMeaning, KeyctlError } from '../keyring/keyctlError';
 import { cutMiddle } from '../../shared/text';
 
 /** One key the operation touches and the permission it needs on it (any one of `perms`). */
@@ -20,10 +21,8 @@ export interface Need {
 /** Resolves -1..-5 (thread, process, session, user, user-session keyring) to a serial through the snapshot's anchors. */
 export function resolveSpecial(snapshot: Snapshot | null, id: number): number | null {
   if (id > 0) return id;
-  const a = snapshot?.anchors;
-  if (!a) return null;
-  const byId: Record<number, number | null> = { [-1]: a.thread, [-2]: a.process, [-3]: a.session, [-4]: a.user, [-5]: a.userSession };
-  return byId[id] ?? null;
+  const special = specialKeyring(id);
+  return (special && snapshot?.anchors[special.anchor]) ?? null;
 }
 
 export function findKey(snapshot: Snapshot | null, id: number): KeyInfo | undefined {
@@ -33,9 +32,9 @@ export function findKey(snapshot: Snapshot | null, id: number): KeyInfo | undefi
 
 /** "user “api-token” (0x1a2b3c4d)", or just the id when the snapshot does not show the key. */
 export function nameKey(snapshot: Snapshot | null, id: number): string {
-  const special: Record<number, string> = { [-1]: 'thread keyring', [-2]: 'process keyring', [-3]: 'session keyring', [-4]: 'user keyring', [-5]: 'user session keyring' };
+  const special = specialKeyring(id)?.name;
   const k = findKey(snapshot, id);
-  if (id < 0) return k ? `${special[id]} ${cutMiddle(k.description)} (${formatKeyId(k.id)})` : special[id] ?? String(id);
+  if (id < 0) return k ? `${special} ${cutMiddle(k.description)} (${formatKeyId(k.id)})` : special ?? String(id);
   return k ? `${k.type} “${cutMiddle(k.description)}” (${formatKeyId(id)})` : `key ${formatKeyId(id)}`;
 }
 

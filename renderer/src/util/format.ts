@@ -1,10 +1,7 @@
 // Small pure formatters shared by rows, details and the change log.
 import { formatDateTime, formatLeft } from '../../../shared/expiryText';
 
-/** The id as /proc/keys prints it: 8 lower-case hex digits, no prefix. */
-export function hexId(id: number): string {
-  return (id >>> 0).toString(16).padStart(8, '0');
-}
+export { hexId } from '../../../shared/keyIds';
 
 /** Permission mask as `keyctl describe` prints it: 8 hex digits. */
 export function hexMask(perm: number): string {
