@@ -17,7 +17,8 @@ export default defineConfig({
           environment: 'node',
           pool: 'forks',
           setupFiles: ['electron/test/setupSession.ts'],
-          globalSetup: ['electron/test/buildDist.ts'],
+          // Not under `npm run mutation`, which builds dist/ once: Stryker starts vitest again and again.
+          globalSetup: process.env.KB_MUTATION === '1' ? [] : ['electron/test/buildDist.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -71,7 +71,7 @@ describe('permissions', () => {
     expect(parsePermMask('123456789')).toMatchObject({ ok: false });
     expect(parsePermMask('-1')).toMatchObject({ ok: false });
     // The whole text must be the mask: junk before or after it is refused, not skipped.
-    for (const bad of ['xyz3f', '3fxyz', '0x3f0100000', '3f 01', '0x', '', '0X0X3f']) {
+    for (const bad of ['xyz3f', '3fxyz', '3f0x01', '0x3f0100000', '3f 01', '0x', '', '0X0X3f']) {
       expect(parsePermMask(bad)).toEqual({ ok: false, reason: 'a permission mask is 1 to 8 hex digits, like 3f010000' });
     }
     expect(parsePermMask('0X3F')).toEqual({ ok: true, value: 0x3f });

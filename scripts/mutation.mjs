@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// `npm run mutation`: StrykerJS over the pure helpers and the engine's parsing and analysis modules, one
+// source file at a time, each with only the test files that import it (so a run fits CI's time, and a
+// file's score says what its own tests catch). Prints a table per file; exits 1 when a file is under its
+// threshold. Equivalent mutants that no test can kill are listed, with the reason, in
+// docs/mutation-equivalents.md.
+//
+//   node scripts/mutation.mjs [--fast] [--survivors] [--concurrency N] [file …]
+//
+// --fast        only the files marked fast in scripts/mutationTargets.mjs
+// --survivors   print each surviving mutant (file:line, mutator, replacement)
+// --concurrency Stryker's test-runner processes (default 1: the machine is shared)
+// --static      also run static mutants (module-level constants such as the flag words): each one makes
+//               Stryker start vitest afresh, about a minute apiece on a busy 2-core machine, so off by default
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MUTATION_TARGETS, THRESHOLD } from './mutationTargets.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+
+const args = process.argv.slice(2);
+const fast = args.includes('--fast');
+const showSurvivors = args.includes('--survivors');
+const withStatic = args.includes('--static');
+const concurrencyAt = args.indexOf('--concurrency');
+const concurrency = concurrencyAt >= 0 ? Number(args[concurrencyAt + 1]) : 1;
+const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--concurrency');
+
+const TEST_DIRS = ['electron', 'shared', 'renderer', 'bench', 'scripts'];
+const TEST_FILE = /\.test\.tsx?$/;
+const IMPORT = /\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]|\bimport\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+
+function testFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...testFiles(path));
+    else if (TEST_FILE.test(name)) out.push(path);
+  }
+  return out;
+}
+
+const allTests = TEST_DIRS.flatMap((d) => testFiles(d));
+
+/** The test files whose own imports name `source` (relative specifiers, with or without an extension). */
+function importersOf(source) {
+  const target = source.replace(/\.tsx?$/, '');
+  return allTests.filter((test) => {
+    const text = readFileSync(test, 'utf8');
+    for (const m of text.matchAll(IMPORT)) {
+      const spec = (m[1] ?? m[2]).replace(/\.(m?js|tsx?)$/, '');
+      if (relative(root, resolve(dirname(test), spec)) === target) return true;
+    }
+    return false;
+  });
+}
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+
+async function mutate(target) {
+  const { Stryker } = await import('@stryker-mutator/core');
+  const tests = [...new Set([...importersOf(target.file), ...(target.alsoTests ?? [])])];
+  if (tests.length === 0) throw new Error(`${target.file}: no test file imports it`);
+  const started = Date.now();
+  const stryker = new Stryker({
+    mutate: [target.file],
+    testFiles: tests,
+    testRunner: 'vitest',
+    vitest: { configFile: 'vitest.config.mts', related: false },
+    checkers: ['typescript'],
+    tsconfigFile: 'tsconfig.mutation.json',
+    typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+    plugins: ['@stryker-mutator/vitest-runner', '@stryker-mutator/typescript-checker'],
+    coverageAnalysis: 'perTest',
+    ignoreStatic: !withStatic,
+    concurrency,
+    reporters: ['json', 'progress-append-only'],
+    jsonReporter: { fileName: `reports/mutation/${target.file.replace(/\//g, '_')}.json` },
+    tempDirName: '.stryker-tmp',
+    cleanTempDir: 'always',
+    ignorePatterns: ['out', 'docs', 'e2e', 'test-results', 'playwright-report', 'reports', '.stryker-tmp', 'build'],
+    logLevel: 'warn',
+    fileLogLevel: 'off',
+    timeoutMS: 10_000,
+    thresholds: { high: 90, low: THRESHOLD, break: null },
+  });
+  const results = await stryker.runMutationTest();
+  const count = (set) => results.filter((r) => set.has(r.status)).length;
+  const detected = count(DETECTED);
+  const undetected = count(UNDETECTED);
+  const total = detected + undetected;
+  const survivors = [
+    ...new Set(
+      results
+        .filter((r) => UNDETECTED.has(r.status))
+        .map((r) => `${target.file}:${r.location.start.line}:${r.location.start.column} ${r.mutatorName} ${r.status === 'NoCoverage' ? '(no test runs it) ' : ''}→ ${JSON.stringify(r.replacement ?? '')}`),
+    ),
+  ];
+  return {
+    file: target.file,
+    tests: tests.length,
+    detected,
+    total,
+    score: total === 0 ? 100 : (100 * detected) / total,
+    seconds: Math.round((Date.now() - started) / 1000),
+    survivors,
+  };
+}
+
+const targets = MUTATION_TARGETS.filter((t) => (named.length ? named.includes(t.file) : !fast || t.fast));
+if (targets.length === 0) {
+  console.error(`no mutation target matches ${named.join(' ')}; targets: ${MUTATION_TARGETS.map((t) => t.file).join(', ')}`);
+  process.exit(2);
+}
+
+// Tests that run compiled code (worker threads) need dist/: built once here (vitest.config.mts skips its own
+// build under KB_MUTATION=1, as Stryker starts vitest again and again), copied into Stryker's sandbox.
+process.env.KB_MUTATION = '1';
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+
+const rows = [];
+for (const target of targets) {
+  const row = await mutate(target);
+  rows.push(row);
+  console.log(
+    `${row.file}: ${row.detected}/${row.total} detected, ${row.score.toFixed(1)} % (${row.tests} test files, ${row.seconds} s)`,
+  );
+  if (showSurvivors) for (const s of row.survivors) console.log(`  survived: ${s}`);
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+const width = Math.max(...rows.map((r) => r.file.length), 4);
+console.log(`\n| ${pad('file', width)} | detected | score   | time  |`);
+console.log(`|-${'-'.repeat(width)}-|----------|---------|-------|`);
+for (const r of rows) {
+  console.log(`| ${pad(r.file, width)} | ${pad(`${r.detected}/${r.total}`, 8)} | ${pad(`${r.score.toFixed(1)} %`, 7)} | ${pad(`${r.seconds} s`, 5)} |`);
+}
+const below = rows.filter((r) => r.score < THRESHOLD);
+if (below.length > 0) {
+  console.log(`\nunder ${THRESHOLD} %: ${below.map((r) => r.file).join(', ')}`);
+  process.exit(1);
+}
+console.log(`\nevery file at or above ${THRESHOLD} %`);

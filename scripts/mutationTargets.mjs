@@ -1,0 +1,17 @@
+// What `npm run mutation` mutates: shared/'s pure helpers and the engine's parsing and analysis modules.
+// `fast`: the subset `npm run mutation:fast` runs (not part of `npm test`: see README). `alsoTests`: test files that exercise
+// the module without importing it directly.
+export const THRESHOLD = 85;
+
+export const MUTATION_TARGETS = [
+  { file: 'shared/perm.ts', fast: true },
+  { file: 'shared/flags.ts', fast: true },
+  { file: 'shared/delta.ts', fast: true },
+  { file: 'shared/validate.ts', fast: true },
+  { file: 'shared/redact.ts', fast: true },
+  { file: 'shared/pinsText.ts', fast: true },
+  { file: 'electron/keyring/procKeys.ts' },
+  { file: 'electron/keyring/keyUsers.ts' },
+  { file: 'electron/keyring/possession.ts' },
+  { file: 'electron/keyring/pins.ts' },
+];
