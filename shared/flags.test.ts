@@ -41,6 +41,8 @@ describe('the flag column', () => {
     expect(stateBadges('I--Q---', 'perm')).toEqual([]);
     expect(stateBadges('----U--', '10s')).toEqual(['underConstruction']);
     expect(stateBadges('I--Q---', 'expd')).toEqual(['expired']);
+    // A revoked key prints expd (revoking sets its expiry): it is revoked, not also expired.
+    expect(stateBadges('IR-Q-N-', 'expd')).toEqual(['revoked', 'negative']);
     expect(BADGE_LABELS).toEqual({
       revoked: 'revoked',
       invalidated: 'invalidated',

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applicableClass, classBits, decodePerm, effectivePerm, formatPermHex, parsePermMask, permLetters, withClassBits } from './perm';
-import { decodeFlags, flagWords, stateBadges } from './flags';
 
 const me = { uid: 1000, gid: 1000, groups: [27] };
 
@@ -77,15 +76,5 @@ describe('permissions', () => {
     expect(parsePermMask('0X3F')).toEqual({ ok: true, value: 0x3f });
     expect(parsePermMask('3f3f3f40')).toEqual({ ok: false, reason: 'each byte of the mask may only use bits 0x3f (view, read, write, search, link, setattr)' });
     fc.assert(fc.property(fc.string(), (s) => typeof parsePermMask(s).ok === 'boolean'));
-  });
-});
-
-describe('flags', () => {
-  it('decodes the /proc/keys flag column', () => {
-    expect(decodeFlags('IR-Q---')).toMatchObject({ instantiated: true, revoked: true, quota: true, negative: false, expired: false });
-    expect(decodeFlags('I--Q--i').invalidated).toBe(true);
-    expect(decodeFlags('---Q-N-', 'expd')).toMatchObject({ negative: true, expired: true });
-    expect(stateBadges('IR-Q-N-', 'expd')).toEqual(['revoked', 'expired', 'negative']);
-    expect(flagWords('I--Q---')).toHaveLength(2);
   });
 });
