@@ -75,7 +75,24 @@ export type KeyringEvent =
 
 export interface Capabilities {
   actionsAllowed: boolean;
+  /** Where the keys come from; absent means the live kernel. */
+  origin?: DataOrigin;
 }
+
+/** What the app shows: the live kernel, or a saved file (`keyring-browser open`), which never changes keys. */
+export type DataOrigin =
+  | { kind: 'live' }
+  | {
+      kind: 'file';
+      /** The file's name as given (shown in the status bar). */
+      name: string;
+      /** When the file's (first) snapshot was taken, epoch ms. */
+      takenAt: number;
+      /** A recording (`serve --record`) rather than one snapshot. */
+      recording: boolean;
+      /** Set when the recording was cut off: what was dropped, in a sentence. */
+      truncated?: string;
+    };
 
 /** Key types the UI can add. */
 export const ADDABLE_KEY_TYPES = ['user', 'logon', 'keyring'] as const;

@@ -1,4 +1,4 @@
-// Starts `bin/keyring-browser serve --port 0` as a child of this (session-joined) worker and reads the
+// Starts `bin/keyring-browser serve --port 0` (or `open FILE --port 0`) as a child of this (session-joined) worker and reads the
 // URL, token included, from the first line it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -14,8 +14,17 @@ export interface RunningServer {
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'keyring-browser');
 
-export async function startServe(extraArgs: string[] = []): Promise<RunningServer> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...extraArgs], {
+export function startServe(extraArgs: string[] = []): Promise<RunningServer> {
+  return startServing(['serve', '--port', '0', ...extraArgs]);
+}
+
+/** `open FILE`: the same server, showing a saved snapshot or recording. */
+export function startOpen(file: string): Promise<RunningServer> {
+  return startServing(['open', file, '--port', '0']);
+}
+
+async function startServing(argv: string[]): Promise<RunningServer> {
+  const child: ChildProcess = spawn(process.execPath, [BIN, ...argv], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let captured = '';

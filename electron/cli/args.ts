@@ -10,6 +10,8 @@ export type Command =
   | { kind: 'snapshot'; json: boolean; redact: boolean }
   | { kind: 'quota'; json: boolean }
   | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean }
+  | { kind: 'open'; file: string; port: number; host: string }
+  | { kind: 'diff'; before: string; after: string; json: boolean }
   | ({ kind: 'screenshot' } & ScreenshotArgs)
   | {
       kind: 'demo';
@@ -60,6 +62,13 @@ Commands:
     --host H        Address to bind (default 127.0.0.1; anything else is reachable by others: warns).
     --interval MS   Poll interval in milliseconds (default 1000).
     --allow-actions Allow actions that change keys (read-only without it).
+  open FILE         Serve a saved snapshot (snapshot --json, Export → JSON) or recording in the same
+                    UI, read-only: nothing touches the kernel. Prints the URL like serve.
+    --port N --host H   As for serve.
+  diff A B          Print what changed from snapshot file A to snapshot file B, in the change log's
+                    words: keys added and removed, changed fields, links, quotas. Exit status 0 when
+                    nothing differs, 1 when something does, 2 on trouble (as diff(1)).
+    --json          Print the differences as JSON instead.
   screenshot        Render the app and write a PNG (for documentation builds). Where Electron's binary
                     is installed (node_modules/electron/dist), the app itself draws and Electron's
                     capturePage takes the picture (it needs a display, e.g. xvfb-run). Elsewhere it
@@ -90,7 +99,7 @@ Environment:
   KEYRING_BROWSER_PROC_ROOT   Read keys/ and key-users from this directory instead of /proc.
 
 Exit status: 0 success, 1 keyrings unavailable or another failure (said in a sentence), 2 bad arguments
-(or a bad fixture).
+(or a bad fixture, or a file open or diff cannot read). diff: 0 same, 1 different, 2 trouble.
 `;
 
 function intArg(flag: string, value: string | undefined, min: number, max: number): number {
@@ -142,6 +151,8 @@ export function parseArgs(argv: readonly string[]): Command {
     }
     return out;
   }
+  if (command === 'open') return parseOpenArgs(rest);
+  if (command === 'diff') return parseDiffArgs(rest);
   if (command === 'screenshot') {
     const parsed = parseScreenshotArgs('screenshot', rest, true);
     return parsed === 'help' ? { kind: 'help' } : { kind: 'screenshot', ...parsed };
@@ -259,4 +270,33 @@ function parseDemoArgs(rest: readonly string[]): Command {
   }
   if (mode === 'screenshot' && !shot.out) throw new UsageError('demo: screenshot options need --screenshot OUT.png');
   return { kind: 'demo', fixture, then: mode === 'screenshot' ? { kind: 'screenshot', ...shot } : serve, selectName };
+}
+
+function parseOpenArgs(rest: readonly string[]): Command {
+  let file: string | null = null;
+  const out = { port: 7777, host: '127.0.0.1' };
+  const r = optionReader(rest);
+  for (let flag = r.next(); flag !== undefined; flag = r.next()) {
+    if (flag === '--help' || flag === '-h') return { kind: 'help' };
+    if (flag === '--port') out.port = intArg('--port', r.value('--port'), 0, 65535);
+    else if (flag === '--host') out.host = r.value('--host');
+    else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`open: unknown option ${JSON.stringify(flag)}`);
+    else if (file === null) file = flag;
+    else throw new UsageError('open takes one file');
+  }
+  if (file === null) throw new UsageError('open needs a file (open FILE.json)');
+  return { kind: 'open', file, ...out };
+}
+
+function parseDiffArgs(rest: readonly string[]): Command {
+  const files: string[] = [];
+  let json = false;
+  for (const a of rest) {
+    if (a === '--help' || a === '-h') return { kind: 'help' };
+    if (a === '--json') json = true;
+    else if (a.startsWith('-')) throw new UsageError(`diff: unknown option ${JSON.stringify(a)}`);
+    else files.push(a);
+  }
+  if (files.length !== 2) throw new UsageError('diff needs two snapshot files (diff A.json B.json)');
+  return { kind: 'diff', before: files[0]!, after: files[1]!, json };
 }

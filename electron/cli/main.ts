@@ -69,6 +69,19 @@ async function run(command: Command, io: Io): Promise<number> {
     }
     case 'serve':
       return serveUntilSignal(command, io);
+    case 'open': {
+      // Loaded here so `snapshot` does not pay for zod. A bad file fails before anything listens.
+      const { readSavedFile } = await import('../files/readSavedFile.js');
+      const { fileServiceOptions } = await import('../files/fileService.js');
+      const file = readSavedFile(command.file);
+      if (file.kind === 'recording' && file.truncated) io.stderr(`keyring-browser: ${command.file}: ${file.truncated}\n`);
+      const { source, ...rest } = fileServiceOptions(command.file, file);
+      return serveUntilSignal({ port: command.port, host: command.host, allowActions: false, source, ...rest }, io);
+    }
+    case 'diff': {
+      const { runDiff } = await import('./diff.js');
+      return runDiff(command, io);
+    }
     case 'screenshot': {
       // Fails here, in a sentence, when the chosen engine is missing (before Playwright is loaded).
       // Loaded here, like the other picture modules, so `snapshot` does not pay for them.
@@ -109,20 +122,19 @@ async function run(command: Command, io: Io): Promise<number> {
   }
 }
 
-/** `serve`: prints the URL (with its token) and serves until SIGINT/SIGTERM. */
-async function serveUntilSignal(options: { port: number; host: string; intervalMs: number; allowActions: boolean }, io: Io): Promise<number> {
+type ServeUntilSignal = Pick<ServerModule.ServeOptions, 'port' | 'host' | 'intervalMs' | 'allowActions'> &
+  Partial<Pick<ServerModule.ServeOptions, 'source' | 'readKeyDetails' | 'readIdentityNames' | 'origin'>>;
+
+/** `serve` (and `open`, with a file as the source): prints the URL (with its token) and serves until SIGINT/SIGTERM. */
+async function serveUntilSignal(options: ServeUntilSignal, io: Io): Promise<number> {
   // Loaded here so `snapshot` does not pay for the HTTP stack.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { startServer } = require('../serve/server') as typeof ServerModule;
   const { createWorkerSnapshotSource } = require('../threads/scanThread') as typeof WorkerSourceModule;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const source = createWorkerSnapshotSource();
   const server = await startServer({
-    port: options.port,
-    host: options.host,
-    intervalMs: options.intervalMs,
-    allowActions: options.allowActions,
-    source,
+    ...options,
+    source: options.source ?? createWorkerSnapshotSource(),
     staticDir: resolve(join(__dirname, '..', '..', 'renderer')),
     log: (line: string) => io.stderr(line + '\n'),
     serveSourceMaps: process.env.NODE_ENV === 'development',
@@ -154,7 +166,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   try {
     return await run(command, io);
   } catch (err) {
-    if (err instanceof Error && err.name === 'FixtureError') {
+    if (err instanceof Error && (err.name === 'FixtureError' || err.name === 'FileFormatError')) {
       io.stderr(`keyring-browser: ${err.message}\n`);
       return 2;
     }

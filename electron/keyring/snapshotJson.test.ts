@@ -1,15 +1,16 @@
 // writeSnapshotJson (the CLI's `snapshot --json`, a batch of keys at a time) must write exactly
-// JSON.stringify of the snapshot scan() makes from the same scan state.
+// the snapshot file text (shared/snapshotFile.ts) of the snapshot scan() makes from the same scan state.
 import { describe, expect, it } from 'vitest';
 import * as keyctl from './keyctl';
 import { annotatePins, type PinEnvironment } from './pins';
 import { Scanner } from './scanner';
 import { snapshotOf } from './scanState';
 import { writeSnapshotJson } from './snapshotJson';
+import { snapshotFileText } from '../../shared/snapshotFile';
 import { freshSession } from './test/kernelHelpers';
 
 describe('writeSnapshotJson', () => {
-  it('writes JSON.stringify(snapshot) + newline, in pieces, for keys of every kind', async () => {
+  it('writes the snapshot file text (format 1) in pieces, for keys of every kind', async () => {
     const session = freshSession();
     const a = keyctl.addKey('keyring', 'ring "a"', null, session);
     const b = keyctl.addKey('keyring', 'ring b', null, session);
@@ -37,7 +38,7 @@ describe('writeSnapshotJson', () => {
       writeSnapshotJson(state, env, (chunk) => void chunks.push(chunk));
       const snapshot = annotatePins(snapshotOf(state), env);
       expect(chunks.length).toBeGreaterThan(3);
-      expect(chunks.join('')).toBe(JSON.stringify(snapshot) + '\n');
+      expect(chunks.join('')).toBe(snapshotFileText(snapshot));
       expect(snapshot.keys.some((k) => k.id === revoked && k.doomed?.reason === 'revoked')).toBe(true);
       // Pins list parents in serial order (serials are random, so a may come after b).
       const parents = [a, b].sort((x, y) => x - y);

@@ -1,6 +1,6 @@
-// The snapshot as JSON, written a batch of keys at a time: exactly JSON.stringify(snapshot) + '\n' (tested),
-// without ever holding 40k key objects or one 10 MB string. Why: on a small VM the cost of `snapshot --json`
-// at 40k keys was dominated by memory, not by work: promoting 40k long-lived objects, then a 10 MB string
+// The snapshot file (shared/snapshotFile.ts: the snapshot with `"format": 1` first), written a batch of keys
+// at a time: exactly snapshotFileText(snapshot) (tested), without ever holding 40k key objects or one 10 MB
+// string. Why: on a small VM the cost of `snapshot --json` at 40k keys was dominated by memory, not by work: promoting 40k long-lived objects, then a 10 MB string
 // and its 10 MB UTF-8 copy, each page touched for the first time. Batches of short-lived objects stay in
 // the young generation, whose pages are reused.
 // (Measured and dropped: having the CLI's idle second thread write part of the keys. Copying the scan state
@@ -9,6 +9,7 @@ import { RowMap } from './keyTable';
 import { annotateKey, pinContext, type LinkPin, type PinContext, type PinEnvironment } from './pins';
 import { keyInfoAt, keyringsOf, snapshotHead, type ScanState } from './scanState';
 import type { KeyInfo } from '../../shared/snapshot';
+import { FILE_FORMAT } from '../../shared/snapshotFile';
 
 /** Keys per batch: ~250 bytes of JSON each, so a batch's string stays well below V8's large-object size. */
 const BATCH = 200;
@@ -22,7 +23,7 @@ export function writeSnapshotJson(state: ScanState, env: PinEnvironment, write: 
 }
 
 function headJson(state: ScanState): string {
-  const head = JSON.stringify(snapshotHead(state));
+  const head = JSON.stringify({ format: FILE_FORMAT, ...snapshotHead(state) });
   return `${head.slice(0, -1)},"keys":[`;
 }
 

@@ -5,7 +5,7 @@
 // data flows only with the token: on the WebSocket (`/ws?token=…`, the page reads it from its own URL)
 // and on the HTTP data routes (`/api/snapshot`, `/api/status`; `Authorization: Bearer …` or `?token=`).
 // A missing token is answered 401, a wrong one 403. Host and Origin are checked against DNS rebinding.
-import type { KeyDetails } from '../../shared/api';
+import type { DataOrigin, IdentityNames, KeyDetails } from '../../shared/api';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -36,6 +36,10 @@ export interface ServeOptions {
   limits?: Partial<ServeLimits>;
   /** Serve the bundle's `.map` files (development only: they hold the whole source). */
   serveSourceMaps?: boolean;
+  /** uid/gid names; a saved file (`open`) gives none rather than this host's. */
+  readIdentityNames?: () => Promise<IdentityNames>;
+  /** Where the keys come from: a saved file (`open`) refuses every action. Absent: the live kernel. */
+  origin?: DataOrigin;
 }
 
 export interface RunningServer {
@@ -60,6 +64,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     source: options.source,
     intervalMs: options.intervalMs,
     ...(options.readKeyDetails ? { readKeyDetails: options.readKeyDetails } : {}),
+    ...(options.readIdentityNames ? { readIdentityNames: options.readIdentityNames } : {}),
+    ...(options.origin ? { origin: options.origin } : {}),
   });
 
   /** The page may open a WebSocket to where it came from; the Host header has passed hostAllowed by then. */

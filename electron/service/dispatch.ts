@@ -15,10 +15,13 @@ export async function dispatchCall(
   args: unknown,
   options: DispatchOptions,
 ): Promise<RpcResult<unknown>> {
-  const call = validateCall(method, args, options.allowActions);
+  // The transport knows whether its connection may act; the service knows where its keys come from (a saved
+  // file never acts). Both must allow an action; the renderer asks so it can show the read-only switch.
+  const own = await service.getCapabilities();
+  const allowActions = options.allowActions && own.actionsAllowed;
+  const call = validateCall(method, args, allowActions);
   if (!call.ok) return call;
-  // Only the transport knows whether its connection may act; the renderer asks so it can show the read-only switch.
-  if (call.method === 'getCapabilities') return { ok: true, result: { actionsAllowed: options.allowActions } };
+  if (call.method === 'getCapabilities') return { ok: true, result: { ...own, actionsAllowed: allowActions } };
   try {
     return { ok: true, result: await invoke(service, call.method, call.args) };
   } catch (err) {

@@ -2,11 +2,16 @@
 // service (or the kernel) sees them, and refused with the field's reason when their input is bad.
 import { describe, expect, it } from 'vitest';
 import { LABELLED_METHODS, METHOD_NAMES, methodKind, type ContractMethods, type LabelledMethod } from '../../shared/contract';
+import { testSnapshot } from '../../shared/testing';
+import { fileSource } from '../files/fileService';
 import { dispatchCall } from './dispatch';
+import { KeyringService } from './keyringService';
 
 function spyService() {
   const calls: string[] = [];
-  const service = new Proxy({}, { get: (_t, name) => async () => (calls.push(String(name)), { message: 'done' }) }) as ContractMethods;
+  const service = new Proxy({}, {
+    get: (_t, name) => async () => (name === 'getCapabilities' ? { actionsAllowed: true } : (calls.push(String(name)), { message: 'done' })),
+  }) as ContractMethods;
   return { service, calls };
 }
 
@@ -65,6 +70,14 @@ describe('dispatching the administration methods', () => {
     const { service } = spyService();
     expect(await dispatchCall(service, 'getCapabilities', [], { allowActions: false })).toEqual({ ok: true, result: { actionsAllowed: false } });
     expect(await dispatchCall(service, 'getCapabilities', [], { allowActions: true })).toEqual({ ok: true, result: { actionsAllowed: true } });
+  });
+
+  it('a saved file never acts, whatever the connection allows, and says where its keys come from', async () => {
+    const origin = { kind: 'file', name: 'a.json', takenAt: 1, recording: false } as const;
+    const service = new KeyringService({ source: fileSource(testSnapshot([])), origin });
+    expect(await dispatchCall(service, 'getCapabilities', [], { allowActions: true })).toEqual({ ok: true, result: { actionsAllowed: false, origin } });
+    expect(await dispatchCall(service, 'revokeKey', [5], { allowActions: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await service.close();
   });
 
   it('refuses bad input with the same reason the UI shows, before the service is called', async () => {

@@ -9,6 +9,8 @@
 //   answer with the fresh figure.
 import {
   DEFAULT_POLL_INTERVAL_MS,
+  type Capabilities,
+  type DataOrigin,
   MAX_POLL_INTERVAL_MS,
   MIN_POLL_INTERVAL_MS,
   type IdentityNames,
@@ -41,6 +43,8 @@ export interface KeyringServiceOptions {
   diff?: (prev: Snapshot, next: Snapshot, seq: number) => SnapshotDelta | null;
   /** Wall clock for status throttling (injectable for tests). */
   now?: () => number;
+  /** Where the source's keys come from; a saved file (electron/files) allows no action (dispatch.ts refuses them). */
+  origin?: DataOrigin;
 }
 
 type Listener = (event: KeyringEvent) => void;
@@ -144,8 +148,10 @@ export class KeyringService extends KeyringActions implements KeyringApi {
   }
 
   /** A direct caller may do everything; the transports narrow this to what their connection allows (dispatch.ts). */
-  async getCapabilities(): Promise<{ actionsAllowed: boolean }> {
-    return { actionsAllowed: true };
+  async getCapabilities(): Promise<Capabilities> {
+    const origin = this.options.origin;
+    if (!origin) return { actionsAllowed: true };
+    return { actionsAllowed: origin.kind === 'live', origin };
   }
 
   protected override latestSnapshot(): Snapshot | null {

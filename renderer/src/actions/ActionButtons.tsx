@@ -3,6 +3,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { useApi } from '../apiContext';
+import { isSavedFile, useKb } from '../store';
 import { canAct, useActions } from './actionsStore';
 import { ACTIONS, refusedOnKey } from './catalog';
 import { PayloadViewer } from './PayloadViewer';
@@ -11,6 +12,8 @@ import { startAction } from './startAction';
 export function ActionButtons({ k, linkedFrom }: { k: KeyInfo; linkedFrom: number }) {
   const api = useApi();
   const { enabled, outcome, allowed } = useActions(useShallow((s) => ({ enabled: canAct(s), outcome: s.outcome, allowed: s.actionsAllowed })));
+  const savedFile = useKb(isSavedFile);
+  if (savedFile) return null;
   const why = allowed === false ? 'This connection is read-only' : 'Read-only: switch it off in the toolbar to change keys';
   return (
     <section className="act-section" aria-label="Actions">

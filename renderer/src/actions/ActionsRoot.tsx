@@ -3,7 +3,7 @@
 // (listened for on the document, so the tree itself needs no change). Renders the open dialog.
 import { useCallback, useEffect, useState } from 'react';
 import { useApi } from '../apiContext';
-import { useKb } from '../store';
+import { isSavedFile, useKb } from '../store';
 import { dropPayloadOnSelectionChange, useActions } from './actionsStore';
 import { actionForKey } from './catalog';
 import { ContextMenu } from './ContextMenu';
@@ -48,6 +48,7 @@ export function ActionsRoot() {
 
   useEffect(() => {
     const onContextMenu = (e: MouseEvent) => {
+      if (isSavedFile(useKb.getState())) return; // no actions on a saved file
       const row = selectRowOf(e.target as Element);
       if (!row || !row.closest('[role="tree"], .tree')) return;
       e.preventDefault();
@@ -65,6 +66,7 @@ export function ActionsRoot() {
         return;
       }
       if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+        if (isSavedFile(useKb.getState())) return;
         const row = selectRowOf(document.activeElement);
         if (!row) return;
         e.preventDefault();
@@ -78,6 +80,7 @@ export function ActionsRoot() {
         return;
       }
       if (e.shiftKey && e.key.length === 1 && e.key.toLowerCase() === e.key) return;
+      if (isSavedFile(useKb.getState())) return; // no actions on a saved file
       const spec = actionForKey(e.key);
       if (!spec) return;
       e.preventDefault();

@@ -2,8 +2,9 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../apiContext';
+import type { DataOrigin } from '../../../shared/api';
 import { useKb } from '../store';
-import { formatClock, formatDuration } from '../util/format';
+import { formatClock, formatDateTime, formatDuration } from '../util/format';
 
 const INTERVALS = [250, 500, 1000, 2000, 5000, 10_000, 30_000];
 
@@ -14,8 +15,8 @@ function intervalChoices(current: number): number[] {
 
 export function StatusBar() {
   const api = useApi();
-  const { status, count, seq, connection, takenAt } = useKb(
-    useShallow((s) => ({ status: s.status, count: s.keys.size, seq: s.seq, connection: s.connection, takenAt: s.meta?.takenAt })),
+  const { status, count, seq, connection, takenAt, origin } = useKb(
+    useShallow((s) => ({ status: s.status, count: s.keys.size, seq: s.seq, connection: s.connection, takenAt: s.meta?.takenAt, origin: s.origin })),
   );
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -28,6 +29,7 @@ export function StatusBar() {
       .finally(() => setBusy(false));
   };
   const paused = status?.paused ?? false;
+  if (origin?.kind === 'file') return <SavedFileStatus origin={origin} count={count} takenAt={takenAt} />;
   return (
     <footer className="statusbar" role="status" aria-live="off">
       <span className={`conn conn-${connection}`}>
@@ -66,6 +68,22 @@ export function StatusBar() {
       <button type="button" className="btn" disabled={busy} onClick={() => act(() => api.refresh())}>
         Refresh
       </button>
+    </footer>
+  );
+}
+
+/** A saved file instead of "Live": its name and when it was taken; nothing polls, so no poll controls. */
+function SavedFileStatus({ origin, count, takenAt }: { origin: Extract<DataOrigin, { kind: 'file' }>; count: number; takenAt: number | undefined }) {
+  return (
+    <footer className="statusbar" role="status" aria-live="off">
+      <span className="conn conn-file" title="A saved file: nothing here is live and nothing can be changed">
+        <span className="conn-dot" aria-hidden="true" />
+        {origin.recording ? 'Recording' : 'Saved snapshot'}: {origin.name}
+      </span>
+      <span>taken {formatDateTime(origin.takenAt)}</span>
+      {origin.recording && takenAt != null && takenAt !== origin.takenAt && <span className="muted">showing {formatDateTime(takenAt)}</span>}
+      <span>{count.toLocaleString()} keys</span>
+      {origin.truncated && <span className="status-error">{origin.truncated}</span>}
     </footer>
   );
 }

@@ -4,6 +4,7 @@
 // the DOM's text or the actions' payload store.
 import { buildRedaction, identityRedaction, type Redaction } from '../../../shared/redact';
 import type { Snapshot } from '../../../shared/snapshot';
+import { snapshotFileText } from '../../../shared/snapshotFile';
 import type { LayoutRequest, LayoutResult } from '../graph/layout';
 import { requestLayout } from '../graph/layoutClient';
 import { buildGraphModel } from '../graph/model';
@@ -83,7 +84,7 @@ export async function buildExport(s: StoreView, choice: ExportChoice, deps: Expo
   const r = redactionFor(snapshot, choice);
   const stamp = fileStamp(deps.now ?? Date.now());
   if (choice.format === 'json') {
-    return { blob: new Blob([JSON.stringify(r.snapshot, null, 2) + '\n'], { type: 'application/json' }), filename: `keyrings-${stamp}.json` };
+    return { blob: new Blob([snapshotFileText(r.snapshot, 2)], { type: 'application/json' }), filename: `keyrings-${stamp}.json` };
   }
   const svg = s.view === 'graph' ? await graphSvgOf(s, r, deps) : treeSvgOf(s, r);
   const base = `keyrings-${s.view}-${stamp}`;

@@ -102,6 +102,7 @@ export function connectStore(api: KeyringApi, frames: FrameScheduler = animation
   resync();
   api.getStatus().then((st) => !closed && store.getState().setStatus(st), () => {});
   api.getIdentityNames().then((n) => !closed && store.getState().setIdentity(n), () => {});
+  api.getCapabilities().then((c) => !closed && store.getState().setOrigin(c.origin ?? { kind: 'live' }), () => {});
 
   return () => {
     closed = true;

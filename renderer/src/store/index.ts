@@ -17,5 +17,6 @@ export const useKb = create<KbState>()((...a) => ({
 const initial = useKb.getState();
 export const initialKbState = (): KbState => ({ ...initial });
 
+export { isSavedFile } from './snapshotSlice';
 export type { ApplyOutcome, Connection, SnapshotMeta } from './snapshotSlice';
 export type { LogEntry, Highlight, GhostLink } from './liveEvents';

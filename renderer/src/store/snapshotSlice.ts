@@ -2,7 +2,7 @@
 // other fields, the sequence number, poller status, connection state, and the live effects of
 // each delta (change log, highlights, ghosts).
 import type { StateCreator } from 'zustand';
-import type { IdentityNames, PollerStatus, SnapshotDelta, VersionedSnapshot } from '../../../shared/api';
+import type { DataOrigin, IdentityNames, PollerStatus, SnapshotDelta, VersionedSnapshot } from '../../../shared/api';
 import { applyDeltaToMap } from '../../../shared/delta';
 import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
 import {
@@ -33,6 +33,8 @@ export interface SnapshotSlice {
   connection: Connection;
   connectionError: string | null;
   identity: IdentityNames | null;
+  /** Where the keys come from (getCapabilities): the live kernel, or a saved file; null until known. */
+  origin: DataOrigin | null;
   log: readonly LogEntry[];
   highlights: ReadonlyMap<number, Highlight>;
   /** keyring id → members just unlinked from it, drawn fading for a moment. */
@@ -43,6 +45,7 @@ export interface SnapshotSlice {
   setStatus(status: PollerStatus): void;
   setConnection(connection: Connection, error?: string | null): void;
   setIdentity(names: IdentityNames): void;
+  setOrigin(origin: DataOrigin): void;
   /** Drops highlights and ghosts older than HIGHLIGHT_MS. */
   pruneLive(now?: number): void;
 }
@@ -58,6 +61,7 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
   connection: 'connecting',
   connectionError: null,
   identity: null,
+  origin: null,
   log: [],
   highlights: new Map(),
   ghosts: new Map(),
@@ -144,6 +148,7 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
   setStatus: (status) => set({ status }),
   setConnection: (connection, error = null) => set({ connection, connectionError: error }),
   setIdentity: (identity) => set({ identity }),
+  setOrigin: (origin) => set({ origin }),
 
   pruneLive(now = Date.now()) {
     const { highlights, ghosts } = get();
@@ -160,4 +165,9 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
 
 function trimLog(log: LogEntry[]): LogEntry[] {
   return log.length > LOG_MAX_ENTRIES ? log.slice(log.length - LOG_MAX_ENTRIES) : log;
+}
+
+/** A saved file (`keyring-browser open`): nothing is live and nothing can be changed. */
+export function isSavedFile(s: Pick<SnapshotSlice, 'origin'>): boolean {
+  return s.origin?.kind === 'file';
 }
