@@ -27,7 +27,10 @@ describe('dispatchCall', () => {
 
   it('refuses an action unless actions are allowed, in this one place', async () => {
     const calls: string[] = [];
-    const spy = { revokeKey: async (id: number) => (calls.push(`revokeKey ${id}`), { message: 'revoked' }) } as unknown as ContractMethods;
+    const spy = {
+      getCapabilities: async () => ({ actionsAllowed: true }),
+      revokeKey: async (id: number) => (calls.push(`revokeKey ${id}`), { message: 'revoked' }),
+    } as unknown as ContractMethods;
     expect(await dispatchCall(spy, 'revokeKey', [5], { allowActions: false })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(calls).toEqual([]);
     expect(await dispatchCall(spy, 'revokeKey', [5], { allowActions: true })).toMatchObject({ ok: true, result: { message: 'revoked' } });
@@ -36,6 +39,7 @@ describe('dispatchCall', () => {
 
   it('keeps the errno name of a kernel refusal', async () => {
     const failing = {
+      getCapabilities: async () => ({ actionsAllowed: true }),
       getKeyDetails: async (id: number) => {
         throw new KeyctlError('KEYCTL_READ', 13, id);
       },
