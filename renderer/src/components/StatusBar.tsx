@@ -4,7 +4,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../apiContext';
 import type { DataOrigin } from '../../../shared/api';
 import { useKb } from '../store';
-import { formatClock, formatDateTime, formatDuration } from '../util/format';
+import { formatDateTime } from '../../../shared/expiryText';
+import { formatClock, formatDuration } from '../util/format';
 
 const INTERVALS = [250, 500, 1000, 2000, 5000, 10_000, 30_000];
 
