@@ -128,3 +128,15 @@ test('Set timeout reads durations: 10m sets 600 s, with the date shown first; to
   // /proc/keys prints the time left: 599 s or so is "9m".
   await expect.poll(() => procKeysLine(key)).toMatch(/ (9|10)m /);
 });
+
+test('a permission change that locks you out is shown as a danger, with a red confirm', async ({ page }) => {
+  await openOnKey(page);
+  await page.keyboard.press('p');
+  const dialog = page.getByRole('dialog', { name: /Set permissions of menu-key/ });
+  await dialog.getByRole('textbox').fill('00000000');
+  const warning = dialog.getByRole('alert');
+  await expect(warning).toHaveClass(/act-warning/);
+  await expect(dialog.getByRole('button', { name: 'Set permissions' })).toHaveClass(/act-danger/);
+  await page.screenshot({ path: test.info().outputPath('perm-danger.png') });
+  await page.keyboard.press('Escape');
+});

@@ -85,9 +85,14 @@ export function PermDialog() {
         <Field label="Mask (hex)" reason={mask.ok ? null : mask.reason}>
           {(p) => <input {...p} className="mono" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />}
         </Field>
-        {loss && <p className="act-hint">{loss}</p>}
+        {loss && (
+          <p className="act-warning" role="alert">
+            {loss}
+          </p>
+        )}
         <DialogError error={error} />
-        <DialogButtons confirm="Set permissions" busy={busy} onCancel={close} />
+        {/* Locking yourself out is the danger here: the confirm button says so in red. */}
+        <DialogButtons confirm="Set permissions" busy={busy} onCancel={close} danger={loss != null} />
       </form>
     </Modal>
   );
