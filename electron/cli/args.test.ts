@@ -7,17 +7,29 @@ describe('parseArgs', () => {
     expect(parseArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseArgs(['-h'])).toEqual({ kind: 'help' });
     expect(parseArgs(['help'])).toEqual({ kind: 'help' });
-    expect(parseArgs(['snapshot'])).toEqual({ kind: 'snapshot', json: false, redact: false });
-    expect(parseArgs(['snapshot', '--json'])).toEqual({ kind: 'snapshot', json: true, redact: false });
-    expect(parseArgs(['snapshot', '--json', '--redact'])).toEqual({ kind: 'snapshot', json: true, redact: true });
-    expect(parseArgs(['serve'])).toEqual({ kind: 'serve', port: 7777, host: '127.0.0.1', intervalMs: 1000, allowActions: false });
+    expect(parseArgs(['snapshot'])).toEqual({ kind: 'snapshot', json: false, redact: false, scope: { kind: 'process' } });
+    expect(parseArgs(['snapshot', '--json'])).toEqual({ kind: 'snapshot', json: true, redact: false, scope: { kind: 'process' } });
+    expect(parseArgs(['snapshot', '--json', '--redact'])).toEqual({ kind: 'snapshot', json: true, redact: true, scope: { kind: 'process' } });
+    expect(parseArgs(['serve'])).toEqual({ kind: 'serve', port: 7777, host: '127.0.0.1', intervalMs: 1000, allowActions: false, scope: { kind: 'process' } });
     expect(parseArgs(['serve', '--port', '0', '--host', '0.0.0.0', '--interval=250', '--allow-actions'])).toEqual({
       kind: 'serve',
       port: 0,
       host: '0.0.0.0',
       intervalMs: 250,
       allowActions: true,
+      scope: { kind: 'process' },
     });
+  });
+
+  it('takes a scan scope: --all-users or --uid N, one of them, N a number', () => {
+    expect(parseArgs(['snapshot', '--all-users', '--json'])).toEqual({ kind: 'snapshot', json: true, redact: false, scope: { kind: 'all' } });
+    expect(parseArgs(['snapshot', '--uid', '1000'])).toEqual({ kind: 'snapshot', json: false, redact: false, scope: { kind: 'uid', uid: 1000 } });
+    expect(parseArgs(['serve', '--uid=0'])).toMatchObject({ kind: 'serve', scope: { kind: 'uid', uid: 0 } });
+    expect(parseArgs(['serve', '--all-users'])).toMatchObject({ kind: 'serve', scope: { kind: 'all' } });
+    for (const bad of [['--uid', 'alice'], ['--uid'], ['--uid', '-1'], ['--uid', '4294967295'], ['--uid', '1', '--all-users']]) {
+      expect(() => parseArgs(['snapshot', ...bad])).toThrow(UsageError);
+    }
+    expect(() => parseArgs(['snapshot', '--uid', 'alice'])).toThrow(/--uid needs a uid, a whole number \(got "alice"\)/);
   });
 
   it.each([

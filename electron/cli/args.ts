@@ -1,4 +1,5 @@
 // Command-line parsing: pure, so every rule is unit-tested. A bad argument is a UsageError (exit 2).
+import type { ScanScope } from '../../shared/snapshot';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -7,9 +8,9 @@ export class UsageError extends Error {
 export type Command =
   | { kind: 'help' }
   | { kind: 'app'; args: string[] }
-  | { kind: 'snapshot'; json: boolean; redact: boolean }
+  | { kind: 'snapshot'; json: boolean; redact: boolean; scope: ScanScope }
   | { kind: 'quota'; json: boolean }
-  | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean }
+  | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean; scope: ScanScope }
   | { kind: 'open'; file: string; port: number; host: string }
   | { kind: 'diff'; before: string; after: string; json: boolean }
   | ({ kind: 'screenshot' } & ScreenshotArgs)
@@ -52,6 +53,10 @@ Commands:
     --redact        Redact it for a bug report: descriptions become aliases ("user key #3") numbered in
                     tree order, ids are renumbered; kernel and krb5 role names (_ses, _krb,
                     __krb5_princ__, .id_resolver, ...) stay, principals, realms and collection names go.
+    --all-users     Every uid's keys (each uid in /proc/key-users, read with that uid's credentials on a
+                    thread of its own) plus this process's view; needs root. Possession stays this
+                    process's. Each key says which views list it (seenBy).
+    --uid N         What uid N can view (needs root); N must exist (passwd or /proc/key-users).
   quota             Print /proc/key-users as a table: each uid with its name, keys and bytes charged
                     to its quota against the limit (with percentages and whether it is nearly full),
                     then the limits in /proc/sys/kernel/keys. Any user may run it.
@@ -62,6 +67,7 @@ Commands:
     --host H        Address to bind (default 127.0.0.1; anything else is reachable by others: warns).
     --interval MS   Poll interval in milliseconds (default 1000).
     --allow-actions Allow actions that change keys (read-only without it).
+    --all-users, --uid N   Serve every uid's keys, or uid N's view (as for snapshot; needs root).
   open FILE         Serve a saved snapshot (snapshot --json, Export → JSON) or recording in the same
                     UI, read-only: nothing touches the kernel. Prints the URL like serve.
     --port N --host H   As for serve.
@@ -102,6 +108,32 @@ Exit status: 0 success, 1 keyrings unavailable or another failure (said in a sen
 (or a bad fixture, or a file open or diff cannot read). diff: 0 same, 1 different, 2 trouble.
 `;
 
+/** --all-users / --uid N, at most one of them. */
+class ScopeOption {
+  value: ScanScope = { kind: 'process' };
+  private given = false;
+  /** Takes `flag` if it is a scope option (reading --uid's value through `value`); false otherwise. */
+  take(flag: string, value: () => string | undefined, inline?: string): boolean {
+    if (flag === '--all-users' && inline === undefined) this.set({ kind: 'all' });
+    else if (flag === '--uid') this.set({ kind: 'uid', uid: uidArg(value()) });
+    else return false;
+    return true;
+  }
+  private set(scope: ScanScope): void {
+    if (this.given) throw new UsageError('--all-users and --uid exclude each other (give one)');
+    this.given = true;
+    this.value = scope;
+  }
+}
+
+/** A uid: a whole number below 2^32 - 1 ((uid_t)-1 means "no uid" to the kernel). */
+function uidArg(value: string | undefined): number {
+  if (value === undefined || !/^\d{1,10}$/.test(value) || Number(value) >= 0xffffffff) {
+    throw new UsageError(`--uid needs a uid, a whole number (got ${value === undefined ? 'nothing' : JSON.stringify(value)}); names are not taken: use \`id -u NAME\``);
+  }
+  return Number(value);
+}
+
 function intArg(flag: string, value: string | undefined, min: number, max: number): number {
   if (value === undefined || !/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number`);
   const n = Number(value);
@@ -116,13 +148,16 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === 'snapshot') {
     let json = false;
     let redact = false;
-    for (const a of rest) {
+    const scope = new ScopeOption();
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i] as string;
       if (a === '--json') json = true;
       else if (a === '--redact') redact = true;
       else if (a === '--help' || a === '-h') return { kind: 'help' };
+      else if (scope.take(a, () => rest[++i])) continue;
       else throw new UsageError(`snapshot: unknown option ${JSON.stringify(a)}`);
     }
-    return { kind: 'snapshot', json, redact };
+    return { kind: 'snapshot', json, redact, scope: scope.value };
   }
   if (command === 'quota') {
     let json = false;
@@ -134,7 +169,8 @@ export function parseArgs(argv: readonly string[]): Command {
     return { kind: 'quota', json };
   }
   if (command === 'serve') {
-    const out = { kind: 'serve' as const, port: 7777, host: '127.0.0.1', intervalMs: 1000, allowActions: false };
+    const out = { kind: 'serve' as const, port: 7777, host: '127.0.0.1', intervalMs: 1000, allowActions: false, scope: { kind: 'process' } as ScanScope };
+    const scope = new ScopeOption();
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i] as string;
       const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -146,6 +182,7 @@ export function parseArgs(argv: readonly string[]): Command {
         out.host = h;
       } else if (flag === '--interval') out.intervalMs = intArg('--interval', value(), 100, 3_600_000);
       else if (flag === '--allow-actions' && inline === undefined) out.allowActions = true;
+      else if (scope.take(flag, value, inline)) out.scope = scope.value;
       else if (flag === '--help' || flag === '-h') return { kind: 'help' };
       else throw new UsageError(`serve: unknown option ${JSON.stringify(a)}`);
     }

@@ -39,7 +39,7 @@ describe('keyring-browser main()', () => {
   });
 
   it('a bad argument prints usage to stderr and exits 2', async () => {
-    for (const argv of [['nope'], ['snapshot', '--yaml'], ['serve', '--port', 'abc'], ['quota', '--all']]) {
+    for (const argv of [['nope'], ['snapshot', '--yaml'], ['serve', '--port', 'abc'], ['quota', '--all'], ['snapshot', '--uid', 'abc']]) {
       const r = await run(argv);
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
@@ -61,6 +61,13 @@ describe('keyring-browser main()', () => {
     const parsed = JSON.parse(json.out) as { quotas: { uid: number; name: string | null }[]; limits: Record<string, number> };
     expect(parsed.quotas.find((q) => q.uid === 0)?.name).toBe('root');
     expect(parsed.limits.rootMaxkeys).toBe(Number(readFileSync('/proc/sys/kernel/keys/root_maxkeys', 'utf8')));
+  });
+
+  it('snapshot --uid of a uid nobody has is refused in a sentence, exit 2', async () => {
+    const r = await run(['snapshot', '--uid', '2147483000']);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe('keyring-browser: --uid 2147483000: no such user (not in /etc/passwd, and the kernel keeps no keys for it in /proc/key-users)\n');
   });
 
   it('a missing /proc/keys exits 1 with a sentence', async () => {

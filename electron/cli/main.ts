@@ -8,6 +8,8 @@ import { fdWriter } from './stdoutWriter';
 import { renderTree } from './tree';
 import { redactSnapshot } from '../../shared/redact';
 import { renderQuotaTable } from './quotaTable';
+import { assertScopeAllowed, uidExists } from '../keyring/scope';
+import type { ScanScope } from '../../shared/snapshot';
 import { readKeyLimits } from '../keyring/keyLimits';
 import { readQuotas } from '../keyring/keyUsers';
 import type * as ScreenshotModule from './screenshot';
@@ -33,6 +35,7 @@ function explain(err: unknown): string | null {
   if (err instanceof Error && /unsupported architecture/.test(err.message)) return `keyring-browser: ${err.message}`;
   if (err instanceof Error && err.name === 'ScreenshotError') return `keyring-browser: ${err.message}`;
   if (err instanceof Error && err.name === 'DemoError') return `keyring-browser: ${err.message}`;
+  if (err instanceof Error && err.name === 'ScopeRefusedError') return `keyring-browser: ${err.message}`;
   return null;
 }
 
@@ -47,7 +50,8 @@ async function run(command: Command, io: Io): Promise<number> {
       // own (threads/prestart.ts); this thread possesses. Without that (tests) a reader thread reads.
       const reader = takePrestartedReader() ?? new ReaderThread({ prefetch: procRoot });
       // One shot: no name cache. A helper thread is stopped but not waited for (it is unref'd).
-      const scanner = new Scanner({ reader, procRoot, cacheNames: false });
+      checkScope(command.scope, procRoot);
+      const scanner = new Scanner({ reader, procRoot, cacheNames: false, scope: command.scope });
       try {
         if (command.redact) {
           // Redaction needs the whole tree (aliases follow tree order): one snapshot, then its redacted copy.
@@ -122,11 +126,21 @@ async function run(command: Command, io: Io): Promise<number> {
   }
 }
 
+/** Refuses a scope this process cannot scan (a sentence, exit 1) or a uid nobody has (a usage error, exit 2). */
+function checkScope(scope: ScanScope, procRoot: string): void {
+  if (scope.kind === 'uid' && !uidExists(scope.uid, procRoot)) {
+    throw new UsageError(`--uid ${scope.uid}: no such user (not in /etc/passwd, and the kernel keeps no keys for it in ${procRoot}/key-users)`);
+  }
+  assertScopeAllowed(scope, procRoot);
+}
+
 type ServeUntilSignal = Pick<ServerModule.ServeOptions, 'port' | 'host' | 'intervalMs' | 'allowActions'> &
-  Partial<Pick<ServerModule.ServeOptions, 'source' | 'readKeyDetails' | 'readIdentityNames' | 'origin'>>;
+  Partial<Pick<ServerModule.ServeOptions, 'source' | 'readKeyDetails' | 'readIdentityNames' | 'origin'>> & { scope?: ScanScope };
 
 /** `serve` (and `open`, with a file as the source): prints the URL (with its token) and serves until SIGINT/SIGTERM. */
-async function serveUntilSignal(options: ServeUntilSignal, io: Io): Promise<number> {
+async function serveUntilSignal({ scope = { kind: 'process' }, ...options }: ServeUntilSignal, io: Io): Promise<number> {
+  // A saved file's source touches no kernel: only a live scan has a scope to check.
+  if (!options.source) checkScope(scope, process.env.KEYRING_BROWSER_PROC_ROOT || '/proc');
   // Loaded here so `snapshot` does not pay for the HTTP stack.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { startServer } = require('../serve/server') as typeof ServerModule;
@@ -134,7 +148,7 @@ async function serveUntilSignal(options: ServeUntilSignal, io: Io): Promise<numb
   /* eslint-enable @typescript-eslint/no-require-imports */
   const server = await startServer({
     ...options,
-    source: options.source ?? createWorkerSnapshotSource(),
+    source: options.source ?? createWorkerSnapshotSource({ scope }),
     staticDir: resolve(join(__dirname, '..', '..', 'renderer')),
     log: (line: string) => io.stderr(line + '\n'),
     serveSourceMaps: process.env.NODE_ENV === 'development',
@@ -166,6 +180,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   try {
     return await run(command, io);
   } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`keyring-browser: ${err.message}\n`);
+      return 2;
+    }
     if (err instanceof Error && (err.name === 'FixtureError' || err.name === 'FileFormatError')) {
       io.stderr(`keyring-browser: ${err.message}\n`);
       return 2;

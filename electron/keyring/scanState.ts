@@ -2,7 +2,8 @@
 // walk learned (member lists, possession, reachability). A Snapshot needs one object per key; the one-shot
 // CLI's JSON does not keep them (snapshotJson.ts makes them a batch at a time), so both start from here.
 import { expiryFromColumn } from '../../shared/expiry';
-import type { Anchors, KeyInfo, Pin, QuotaInfo, Snapshot } from '../../shared/snapshot';
+import type { Anchors, KeyInfo, Pin, QuotaInfo, ScanScope, Snapshot } from '../../shared/snapshot';
+import { seenByLabels, type SeenBy } from './userViews';
 import type { KeyTable } from './keyTable';
 import type { PinEnvironment } from './pins';
 
@@ -24,6 +25,10 @@ export interface ScanState {
   reachable: Uint8Array;
   /** What the pin analysis needs beyond the keys, read while the scan ran. */
   pinEnvironment: Promise<PinEnvironment>;
+  /** Absent for the process's own view. */
+  scope?: ScanScope;
+  /** Which views list each key (scopes other than 'process'). */
+  seenBy?: SeenBy;
 }
 
 const NO_PINS: Pin[] = [];
@@ -53,6 +58,7 @@ export function keyInfoAt(state: ScanState, row: number): KeyInfo {
     doomed: null,
   };
   if (type === 'keyring') info.links = state.members.get(id) ?? null;
+  if (state.seenBy !== undefined) info.seenBy = seenByLabels(state.seenBy, row, id);
   return info;
 }
 
@@ -65,7 +71,9 @@ export function snapshotHead(state: ScanState): Omit<Snapshot, 'keys' | 'quotas'
 export function snapshotOf(state: ScanState): Snapshot {
   const keys = new Array<KeyInfo>(state.order.length);
   for (let i = 0; i < keys.length; i++) keys[i] = keyInfoAt(state, state.order[i] as number);
-  return { ...snapshotHead(state), keys, quotas: state.quotas };
+  const snapshot: Snapshot = { ...snapshotHead(state), keys, quotas: state.quotas };
+  if (state.scope !== undefined) snapshot.scope = state.scope;
+  return snapshot;
 }
 
 /** The keyrings of the scan, in serial order, as the pin analysis wants them (pins.ts pinContext). */

@@ -29,7 +29,10 @@
 //  - Possessor-only keys' flags/usage/timeout come from the possessing side's /proc/keys, re-read at most
 //    once per 10 × its cost (possessingProc.ts): on a huge tree with such keys they may lag a few polls.
 import { decodeFlags } from '../../shared/flags';
-import type { QuotaInfo, Snapshot } from '../../shared/snapshot';
+import type { QuotaInfo, ScanScope, Snapshot } from '../../shared/snapshot';
+import { UserViewThread, type UserView } from '../threads/userViewThread';
+import { assertScopeAllowed } from './scope';
+import { mergeUserViews, type SeenBy } from './userViews';
 import type { ProcessAnchors } from './anchors';
 import { isVanishedCode } from './keyctl';
 import { KeyTable } from './keyTable';
@@ -81,6 +84,8 @@ export interface ScannerOptions {
   cacheNames?: boolean;
   /** Where user names come from (default /etc/passwd). */
   passwdPath?: string;
+  /** What to look at (default: this process's view). Other scopes need root (scope.ts). */
+  scope?: ScanScope;
 }
 
 export type { ScanStatsDetail } from './scanContext';
@@ -97,6 +102,8 @@ export class Scanner {
   private readonly names: NameCache;
   private readonly possessingProc: PossessingProcKeys;
   lastStats: ScanStatsDetail = { describedByReader: 0, possessorOnly: 0, keyringsRead: 0 };
+  /** Reads as other uids, for scopes other than 'process' (started with the first such scan). */
+  private userViews: UserViewThread | null = null;
   /** The last snapshot, whose doom bounds the next scan keeps where they still hold. */
   private previous: Snapshot | null = null;
 
@@ -110,7 +117,7 @@ export class Scanner {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.reader.close(), this.possessing.close()]);
+    await Promise.all([this.reader.close(), this.possessing.close(), this.userViews?.close()]);
   }
 
   /** One complete snapshot. */
@@ -142,11 +149,22 @@ export class Scanner {
     // Read off this thread while the scan runs (pins need it only at the end).
     const pinEnvironment = readPinEnvironmentAsync(takenAt, this.procRoot);
     const trace = tracer();
-    const ctx = await this.readKeys(trace);
+    const scope = this.options.scope ?? { kind: 'process' };
+    const views = this.startUserViews(scope);
+    const ctx = await this.readKeys(trace, views === null ? [] : await views.helperKeyIds);
     const processAnchors = await this.processAnchors(ctx.hidden);
     const reread = await this.walkKeyrings(ctx, processAnchors);
     trace(`walk (${ctx.unviewable.size} unviewable, ${ctx.possessorOnly.size} possessor-only, re-read: ${reread})`);
     await this.addPossessorOnlyRows(ctx);
+    // Other users' views: their keys join the table, their keyrings' member lists fill the ones this process
+    // could not read, and each key records which views list it.
+    let seenBy: SeenBy | null = null;
+    if (views !== null) {
+      const from = ctx.table.length;
+      seenBy = mergeUserViews(ctx.table, ctx.members, await views.read, ctx.hidden);
+      ctx.stats.describedByReader += await this.resolveNames(ctx.table, from);
+      trace('user views');
+    }
     settleMemberLists(ctx);
 
     const who = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: process.getgroups?.() ?? [] };
@@ -172,12 +190,27 @@ export class Scanner {
       possessed,
       reachable,
       pinEnvironment,
+      ...(scope.kind === 'process' ? {} : { scope }),
+      ...(seenBy === null ? {} : { seenBy }),
     };
   }
 
+  /**
+   * For scopes other than 'process': starts reading every uid's view on the user-view thread, which runs while
+   * this thread scans the process's own view. Refuses (ScopeRefusedError) without the privileges it needs.
+   */
+  private startUserViews(scope: ScanScope): { helperKeyIds: Promise<number[]>; read: Promise<UserView[]> } | null {
+    if (scope.kind === 'process') return null;
+    assertScopeAllowed(scope, this.procRoot);
+    this.userViews ??= new UserViewThread();
+    const read = this.userViews.views(this.procRoot, scope);
+    read.catch(() => undefined); // awaited after the walk
+    return { helperKeyIds: this.userViews.helperKeyIds(), read };
+  }
+
   /** The reader's /proc/keys as a table (without the hidden serials), named; its /proc/key-users as quotas. */
-  private async readKeys(trace: (label: string) => void): Promise<ScanContext & { quotas: QuotaInfo[] }> {
-    const hidden = new Set<number>([...(await this.reader.helperKeyIds()), ...(this.options.hiddenIds ?? [])]);
+  private async readKeys(trace: (label: string) => void, moreHidden: readonly number[]): Promise<ScanContext & { quotas: QuotaInfo[] }> {
+    const hidden = new Set<number>([...(await this.reader.helperKeyIds()), ...moreHidden, ...(this.options.hiddenIds ?? [])]);
     const first = await this.reader.read(this.procRoot);
     trace('read');
     const table = new KeyTable(0);

@@ -28,7 +28,8 @@ function headJson(state: ScanState): string {
 }
 
 function tailJson(state: ScanState): string {
-  return `],"quotas":${JSON.stringify(state.quotas)}}\n`;
+  const scope = state.scope === undefined ? '' : `,"scope":${JSON.stringify(state.scope)}`;
+  return `],"quotas":${JSON.stringify(state.quotas)}${scope}}\n`;
 }
 
 /** The keys in the snapshot's order, comma-separated. */

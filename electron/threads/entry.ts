@@ -3,7 +3,7 @@
 import { dirname, join, resolve } from 'node:path';
 
 /** The worker bodies (files in this folder). */
-export type ThreadBody = 'readerWorker' | 'scanWorker';
+export type ThreadBody = 'readerWorker' | 'scanWorker' | 'userViewWorker';
 
 /**
  * The file a worker runs for `body`, seen from `moduleFile` (this module's own file at run time):

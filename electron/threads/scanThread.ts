@@ -2,9 +2,10 @@
 // thread (scanWorker.ts) that keeps its Scanner between polls, so the event loop only receives finished
 // snapshots. A scan thread that dies (a crash in the engine, a killed reader) is replaced by a fresh one
 // at the next scan; the source counts and reports it (onRestart).
-import type { Snapshot } from '../../shared/snapshot';
+import type { ScanScope, Snapshot } from '../../shared/snapshot';
 import { KeyringsUnavailableError, type ScanStatsDetail } from '../keyring/scanner';
 import type { SnapshotSource } from '../keyring/source';
+import { ScopeRefusedError } from '../keyring/scope';
 import { ownThreadKeyring } from './credentials';
 import { threadEntryPath } from './entry';
 import { ThreadError, ThreadClient } from './rpc';
@@ -15,6 +16,8 @@ export interface WorkerSourceOptions {
   procRoot?: string;
   /** Told when a dead scan thread was replaced (why it died). */
   onRestart?: (reason: Error) => void;
+  /** What to scan (default: the process's own view); other scopes need root. */
+  scope?: ScanScope;
 }
 
 export interface WorkerSnapshotSource extends SnapshotSource {
@@ -26,7 +29,11 @@ export interface WorkerSnapshotSource extends SnapshotSource {
 
 export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): WorkerSnapshotSource {
   // This thread's keyring, asked here: the scan thread cannot see it (it gets a fresh one).
-  const data: ScanData = { threadKeyring: ownThreadKeyring(), ...(options.procRoot ? { procRoot: options.procRoot } : {}) };
+  const data: ScanData = {
+    threadKeyring: ownThreadKeyring(),
+    ...(options.procRoot ? { procRoot: options.procRoot } : {}),
+    ...(options.scope ? { scope: options.scope } : {}),
+  };
   const start = (): ThreadClient<null, ScanOps> => {
     const client = new ThreadClient<null, ScanOps>(threadEntryPath('scanWorker'), { label: 'scan', data });
     client.onDeath((err) => (death = err));
@@ -55,6 +62,7 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
         return r.snapshot;
       } catch (err) {
         if (err instanceof ThreadError && err.name === 'KeyringsUnavailableError') throw new KeyringsUnavailableError(err.message);
+        if (err instanceof ThreadError && err.name === 'ScopeRefusedError') throw new ScopeRefusedError(err.message);
         throw err;
       }
     },

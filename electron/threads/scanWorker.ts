@@ -9,7 +9,7 @@
 // reachable only through the creator's thread keyring are seen only as far as their permissions allow
 // without possession.
 import { workerData } from 'node:worker_threads';
-import type { Snapshot } from '../../shared/snapshot';
+import type { ScanScope, Snapshot } from '../../shared/snapshot';
 import { Scanner, type ScanStatsDetail } from '../keyring/scanner';
 import { ownThreadKeyring } from './credentials';
 import { serveThread } from './rpc';
@@ -19,6 +19,8 @@ export interface ScanData {
   threadKeyring: number | null;
   /** Where /proc lives (tests). */
   procRoot?: string;
+  /** What to scan (default: the process's own view). */
+  scope?: ScanScope;
 }
 
 let scanner: Scanner | null = null;
@@ -40,6 +42,7 @@ serveThread(
       threadKeyring: data.threadKeyring,
       hiddenIds: mine !== null && mine !== data.threadKeyring ? [mine] : [],
       ...(data.procRoot ? { procRoot: data.procRoot } : {}),
+      ...(data.scope ? { scope: data.scope } : {}),
     });
     return null;
   },
