@@ -4,15 +4,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startOpen, type RunningServer } from './support/serve';
+import { row, details } from './support/page';
+import { hexId as hex } from '../shared/keyIds';
 
 const BIN = path.join(__dirname, '..', 'bin', 'keyring-browser');
 const dir = mkdtempSync(path.join(tmpdir(), 'kb-e2e-files-'));
-const hex = (id: number) => id.toString(16).padStart(8, '0');
-const row = (page: Page, id: number) => page.locator(`[data-key-id="${id}"]`).first();
-const details = (page: Page) => page.getByRole('complementary', { name: /details/i });
 
 let server: RunningServer | null = null;
 test.afterEach(async () => {

@@ -4,6 +4,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { row, details } from './support/page';
 
 const INTERVAL_MS = 400;
 // No spaces: the worst case for wrapping. 4,095 bytes is the kernel's limit (4,096 with the NUL).
@@ -23,8 +24,6 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-const row = (page: Page, id: number) => page.locator(`[data-key-id="${id}"]`).first();
-const details = (page: Page) => page.getByRole('complementary', { name: /details/i });
 
 /** The page's globals these checks read (the e2e project compiles without the DOM library). */
 type PageWindow = { innerWidth: number; document: { documentElement: { scrollWidth: number } } };

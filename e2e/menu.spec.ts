@@ -1,10 +1,11 @@
 // The actions menu and the dialogs while the window is live: keys change in the background (keyctl in
 // this worker's session), the poller sends deltas, and the menu's focused item, a dialog's focused field
 // and its typed text must all survive them. The letters the menu shows start their action from inside it.
-import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { row, details, procKeysLine } from './support/page';
+import { hexId as hex } from '../shared/keyIds';
 
 const INTERVAL_MS = 300;
 
@@ -26,10 +27,6 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-const hex = (id: number) => id.toString(16).padStart(8, '0');
-const row = (page: Page, id: number) => page.locator(`[data-key-id="${id}"]`).first();
-const details = (page: Page) => page.getByRole('complementary', { name: /details/i });
-const procKeysLine = (id: number) => readFileSync('/proc/keys', 'utf8').split('\n').find((l) => l.startsWith(hex(id))) ?? '';
 
 /** Adds a key in the background and waits until the window has shown it in the change log: one more poll seen. */
 async function changeInBackground(page: Page): Promise<void> {

@@ -2,10 +2,11 @@
 // window offers none of them, and says why on hover; unlinking still works (the kernel skips the key's
 // validity for it), and is offered. The timeout shows what /proc/keys prints, `expd`, and why: revoking
 // sets the key's expiry to that moment, and the collector removes it gc_delay later.
-import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { row, details, procKeysLine } from './support/page';
+import { hexId as hex } from '../shared/keyIds';
 
 let server: RunningServer;
 let ring: number;
@@ -23,10 +24,6 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-const hex = (id: number) => id.toString(16).padStart(8, '0');
-const row = (page: Page, id: number) => page.locator(`[data-key-id="${id}"]`).first();
-const details = (page: Page) => page.getByRole('complementary', { name: /details/i });
-const procKeysLine = (id: number) => readFileSync('/proc/keys', 'utf8').split('\n').find((l) => l.startsWith(hex(id))) ?? '';
 
 /** The actions that name the selected key; Add key, Search and Get persistent keyring do not. */
 const ON_THE_KEY = ['Update', 'Read payload', 'Link', 'Move', 'Revoke', 'Invalidate', 'Set timeout', 'Set permissions', 'Change owner'];

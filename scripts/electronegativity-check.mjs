@@ -5,7 +5,7 @@
 //
 // Usage: node scripts/electronegativity-check.mjs [--allow FILE]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +13,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCANNED = ['electron', 'renderer'];
+// The page's CSP <meta> is written into the built index.html by the renderer build (from shared/csp.ts,
+// the one definition), not into the source renderer/index.html: so the built page is scanned too, and
+// this check runs after `npm run build`.
+const BUILT_PAGE = join('dist', 'renderer', 'index.html');
 // AvailableSecurityFixesGlobalCheck downloads Electron's release list: not reproducible offline, and
 // the Electron version is pinned in package.json and upgraded on purpose.
 const EXCLUDED_CHECKS = ['AvailableSecurityFixesGlobalCheck'];
@@ -58,6 +62,9 @@ function runElectronegativity() {
     const output = join(work, 'report.sarif');
     mkdirSync(input);
     for (const dir of SCANNED) symlinkSync(join(ROOT, dir), join(input, dir));
+    if (!existsSync(join(ROOT, BUILT_PAGE))) throw new Error(`${BUILT_PAGE} is missing: run \`npm run build\` first`);
+    mkdirSync(join(input, dirname(BUILT_PAGE)), { recursive: true });
+    symlinkSync(join(ROOT, BUILT_PAGE), join(input, BUILT_PAGE));
     const run = spawnSync(
       process.execPath,
       [cli, '-i', input, '-e', electronVersion, '-x', EXCLUDED_CHECKS.join(','), '-o', output, '-r', '-v', 'false'],
