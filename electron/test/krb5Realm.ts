@@ -41,6 +41,26 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * The pid the daemonised KDC writes. krb5kdc's parent exits before its child has written the file, so it
+ * may be missing or empty at first: an empty file read as Number('') is 0, and kill(0) would signal this
+ * whole process group (the test run and CI with it). Only a pid above 1 is ever taken.
+ */
+async function daemonPid(pidFile: string, deadline: number): Promise<number> {
+  for (;;) {
+    let text = '';
+    try {
+      text = readFileSync(pidFile, 'utf8').trim();
+    } catch {
+      // not written yet
+    }
+    const pid = /^\d+$/.test(text) ? Number(text) : 0;
+    if (pid > 1) return pid;
+    if (Date.now() > deadline) throw new Error(`the KDC wrote no pid to ${pidFile} (read ${JSON.stringify(text)})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function listening(port: number, deadline: number): Promise<void> {
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -100,7 +120,7 @@ export async function startRealm(): Promise<Krb5Realm> {
   execFileSync('kadmin.local', ['-q', 'addprinc -randkey HTTP/localhost'], quiet);
   const pidFile = join(dir, 'kdc.pid');
   execFileSync('krb5kdc', ['-P', pidFile, '-r', REALM], quiet);
-  const kdcPid = Number(readFileSync(pidFile, 'utf8').trim());
+  const kdcPid = await daemonPid(pidFile, Date.now() + 10_000);
   await listening(port, Date.now() + 10_000);
 
   return {
