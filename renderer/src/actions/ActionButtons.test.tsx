@@ -61,8 +61,8 @@ describe('actions in the details panel', () => {
     await waitFor(() => expect(useActions.getState().actionsAllowed).toBe(true));
     act(() => useActions.getState().setReadOnly(false));
     fireEvent.click(button('Set timeout'));
-    fireEvent.change(screen.getByLabelText('Timeout (seconds)'), { target: { value: '-1' } });
-    fireEvent.submit(screen.getByLabelText('Timeout (seconds)').closest('form')!);
+    fireEvent.change(screen.getByLabelText('Timeout'), { target: { value: '-1' } });
+    fireEvent.submit(screen.getByLabelText('Timeout').closest('form')!);
     expect(screen.getByRole('dialog').textContent).toContain('a timeout cannot be negative');
     expect(api.setKeyTimeout).not.toHaveBeenCalled();
   });
