@@ -10,6 +10,7 @@ export const MUTATION_TARGETS = [
   { file: 'shared/validate.ts', fast: true },
   { file: 'shared/redact.ts', fast: true },
   { file: 'shared/pinsText.ts', fast: true },
+  { file: 'shared/userGroups.ts' },
   { file: 'electron/keyring/procKeys.ts' },
   { file: 'electron/keyring/keyUsers.ts' },
   { file: 'electron/keyring/possession.ts' },

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { Anchors, KeyInfo, QuotaInfo, ScanScope } from './snapshot';
+import { NO_ANCHORS, testKey } from './testing';
+import { groupKeysByUser, quotaBreakdown, showsUsers, userGroupMembers, type UserGroupInput } from './userGroups';
+
+const ring = (id: number, description: string, uid: number, links: number[] | null = []): KeyInfo =>
+  testKey(id, { type: 'keyring', description, uid, links, possessed: false });
+const key = (id: number, uid: number, description = `k${id}`): KeyInfo => testKey(id, { description, uid, possessed: false });
+
+function quota(uid: number, name: string | null, qnkeys = 1): QuotaInfo {
+  return { uid, name, usage: 1, nkeys: qnkeys, nikeys: qnkeys, qnkeys, maxkeys: 200, qnbytes: 10, maxbytes: 20000 };
+}
+
+function input(list: KeyInfo[], fields: { quotas?: QuotaInfo[]; scope?: ScanScope; uid?: number; anchors?: Anchors } = {}): UserGroupInput {
+  const keys = new Map(list.map((k) => [k.id, k]));
+  const parents = new Map<number, number[]>();
+  for (const k of list) for (const m of k.links ?? []) parents.set(m, [...(parents.get(m) ?? []), k.id]);
+  return { keys, parents, quotas: fields.quotas ?? [], anchors: fields.anchors ?? NO_ANCHORS, uid: fields.uid ?? 0, ...(fields.scope ? { scope: fields.scope } : {}) };
+}
+
+const ALL: ScanScope = { kind: 'all' };
+
+// Two users as the kernel shows them to root's `all` scan: registries linking their user keyrings.
+function system(): KeyInfo[] {
+  return [
+    ring(1, '.user_reg', 0, [10, 11, 20, 21]),
+    ring(2, '.persistent_register', 0, [12]),
+    ring(10, '_uid.1000', 1000, [100]),
+    ring(11, '_uid_ses.1000', 1000, [10]),
+    ring(12, '_persistent.1000', 1000, []),
+    ring(20, '_uid.1001', 1001, []),
+    ring(21, '_uid_ses.1001', 1001, [20]),
+    key(100, 1000, 'alice-token'),
+    ring(30, '_ses', 1000, [31]), // alice's login session, held by her shell's credentials
+    key(31, 1000),
+    ring(40, 'backup-job', 1001, [41]), // a named session of bob's (keyctl session backup-job)
+    key(41, 1001),
+    ring(50, '_pid', 1001, []), // a process keyring: not a session
+    key(60, 1001, 'held-elsewhere'),
+  ];
+}
+
+describe('groupKeysByUser', () => {
+  it("puts each uid's user, user-session and persistent keyrings, sessions and unlinked keys under it", () => {
+    const groups = groupKeysByUser(input(system(), { scope: ALL, quotas: [quota(0, 'root'), quota(1000, 'alice'), quota(1001, 'bob')] }));
+    expect(groups.map((g) => [g.uid, g.name])).toEqual([
+      [0, 'root'],
+      [1000, 'alice'],
+      [1001, 'bob'],
+    ]);
+    const [, alice, bob] = groups;
+    expect(alice).toMatchObject({ userKeyring: 10, userSessionKeyring: 11, persistentKeyring: 12, sessionKeyrings: [30], unlinked: [] });
+    expect(bob).toMatchObject({ userKeyring: 20, userSessionKeyring: 21, persistentKeyring: null, sessionKeyrings: [40], unlinked: [50, 60] });
+    expect(userGroupMembers(bob!)).toEqual([20, 21, 40, 50, 60]);
+    expect(alice!.quota?.qnkeys).toBe(1);
+  });
+
+  it('does not take a keyring a user named _uid.0 for root’s user keyring', () => {
+    const list = [...system(), ring(70, '_uid.0', 1000, []), ring(80, '_uid.1001', 1000, [])];
+    list[8] = ring(30, '_ses', 1000, [31, 70, 80]);
+    const groups = groupKeysByUser(input(list, { scope: ALL }));
+    expect(groups.find((g) => g.uid === 0)?.userKeyring ?? null).toBeNull();
+    expect(groups.find((g) => g.uid === 1001)?.userKeyring).toBe(20);
+    expect(groups.flatMap(userGroupMembers)).not.toContain(70);
+  });
+
+  it('requires the owner to match the name even inside the registry', () => {
+    const list = system();
+    list[2] = ring(10, '_uid.1000', 1001, [100]);
+    const groups = groupKeysByUser(input(list, { scope: ALL }));
+    expect(groups.find((g) => g.uid === 1000)?.userKeyring ?? null).toBeNull();
+  });
+
+  it('uses the anchors for the observer’s own keyrings when no registry is visible', () => {
+    const list = [ring(5, '_uid.0', 0, []), ring(6, '_uid_ses.0', 0, [5]), key(7, 1000)];
+    const groups = groupKeysByUser(input(list, { scope: ALL, anchors: { ...NO_ANCHORS, user: 5, userSession: 6 } }));
+    expect(groups.find((g) => g.uid === 0)).toMatchObject({ userKeyring: 5, userSessionKeyring: 6 });
+    expect(groups.find((g) => g.uid === 1000)).toMatchObject({ unlinked: [7] });
+  });
+
+  it('has a node for every uid of the quotas in the system view, even one whose keys it cannot see', () => {
+    const groups = groupKeysByUser(input([], { scope: ALL, quotas: [quota(4242, null)] }));
+    expect(groups).toEqual([
+      { uid: 4242, name: null, quota: quota(4242, null), userKeyring: null, userSessionKeyring: null, persistentKeyring: null, sessionKeyrings: [], unlinked: [] },
+    ]);
+  });
+
+  it("in a process's own view shows only other uids' keys, and nothing when there are none", () => {
+    const own = [ring(1, '_ses', 0, [2]), key(2, 0)];
+    expect(showsUsers(input(own, { quotas: [quota(0, 'root'), quota(1000, 'alice')] }))).toBe(false);
+    expect(groupKeysByUser(input(own, { quotas: [quota(0, 'root'), quota(1000, 'alice')] }))).toEqual([]);
+    const chowned = [ring(1, '_ses', 0, [2, 3]), key(2, 0), ring(3, 'container', 4300, [4]), key(4, 4300)];
+    const groups = groupKeysByUser(input(chowned, { quotas: [quota(0, 'root'), quota(4300, null, 2)] }));
+    // Key 3 is linked from this process's session: it shows there; the user node still carries the quota.
+    expect(groups).toEqual([expect.objectContaining({ uid: 4300, quota: quota(4300, null, 2), sessionKeyrings: [], unlinked: [] })]);
+  });
+
+  it('leaves kernel-held keyrings to their own section', () => {
+    const groups = groupKeysByUser(input([ring(1, '.dns_resolver', 0, [])], { scope: ALL }));
+    expect(groups).toEqual([]);
+  });
+});
+
+describe('quotaBreakdown', () => {
+  const list = [
+    ring(1, '_uid.1000', 1000, [3, 4, 5, 6]),
+    ring(2, '_ses', 1000, [5, 6, 7]),
+    key(3, 1000),
+    key(4, 1000),
+    key(5, 1000),
+    key(6, 1000),
+    key(7, 1000),
+    key(8, 1000), // nothing visible links it
+    ring(9, 'root-ring', 0, [10]),
+    key(10, 1000), // root holds one of alice's keys
+    key(11, 0),
+  ];
+
+  it('ranks the keyrings holding the user’s keys, counting a key in each keyring that holds it', () => {
+    const b = quotaBreakdown(input(list), 1000);
+    expect(b.byCount.map((h) => [h.keyring, h.keys])).toEqual([
+      [1, 4],
+      [2, 3],
+      [null, 3], // keys 1, 2 (keyrings nothing visible links) and 8
+      [9, 1],
+    ]);
+    expect(b.visibleKeys).toBe(9);
+    expect(b.byBytes).toEqual([]); // no sizes known
+  });
+
+  it('ranks by bytes where every key’s size is known, and cuts to the limit', () => {
+    const sizes = new Map([
+      [3, 10],
+      [4, 10],
+      [5, 10],
+      [6, 500],
+      [7, 2000],
+      [10, 3000],
+    ]);
+    const b = quotaBreakdown(input(list), 1000, { limit: 2, bytesOf: (k) => sizes.get(k.id) ?? (k.type === 'keyring' ? 20 : null) });
+    expect(b.byBytes).toEqual([
+      { keyring: 9, keys: 1, bytes: 3000 },
+      { keyring: 2, keys: 3, bytes: 2510 },
+    ]);
+    expect(b.byCount.length).toBe(2);
+  });
+});
