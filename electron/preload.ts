@@ -3,7 +3,7 @@
 // Bundled to one CommonJS file (electron/preload.vite.config.mts): a sandboxed preload cannot require.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { KeyringEvent } from '../shared/api';
-import { eachMethod } from '../shared/contract';
+import { eachMethod } from '../shared/methodNames';
 import { IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannel, type KeyringBridge, type RpcResult } from '../shared/ipcChannels';
 
 const bridge: KeyringBridge = {

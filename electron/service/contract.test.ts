@@ -30,4 +30,8 @@ describe('the contract table', () => {
     for (const method of METHOD_NAMES) expect(typeof service[method]).toBe('function');
     void service.close();
   });
+
+  it('is listed in shared/methodNames.ts (what the preload carries) by every name, in the same order', () => {
+    expect(METHOD_NAMES).toEqual(Object.keys(CONTRACT));
+  });
 });

@@ -7,5 +7,11 @@ import { resolve } from 'node:path';
 
 export default function setup(): void {
   const root = resolve(__dirname, '..', '..');
-  execFileSync(process.execPath, [resolve(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const bin = (...path: string[]) => resolve(root, 'node_modules', ...path);
+  execFileSync(process.execPath, [bin('typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  // The preload is bundled by vite, not tsc (a sandboxed preload cannot require local files).
+  execFileSync(process.execPath, [bin('vite', 'bin', 'vite.js'), 'build', '--config', 'electron/preload.vite.config.mts', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
