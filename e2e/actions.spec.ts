@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { row, details } from './support/page';
+import { row, details, allowChanges } from './support/page';
 import { hexId as hex } from '../shared/keyIds';
 
 const INTERVAL_MS = 400;
@@ -41,7 +41,7 @@ function rdescribe(id: number): string {
 async function openApp(page: Page, keyId: number, act = true) {
   await page.goto(server.url);
   await expect(row(page, keyId)).toBeVisible();
-  if (act) await page.getByRole('switch', { name: /read-only/i }).uncheck();
+  if (act) await allowChanges(page);
 }
 
 async function select(page: Page, id: number) {
@@ -62,7 +62,7 @@ test('starts read-only: actions are off until the switch is turned off', async (
   await expect(page.getByRole('switch', { name: /read-only/i })).toBeChecked();
   await expect(action(page, 'Revoke')).toBeDisabled();
   await expect(action(page, 'Search')).toBeEnabled();
-  await page.getByRole('switch', { name: /read-only/i }).uncheck();
+  await allowChanges(page);
   await expect(action(page, 'Revoke')).toBeEnabled();
 });
 
@@ -178,7 +178,7 @@ test('links, moves, clears', async ({ page }) => {
 
   keyctl('unlink', String(key), String(ringB));
   await page.reload();
-  await page.getByRole('switch', { name: /read-only/i }).uncheck();
+  await allowChanges(page);
   await select(page, key);
   await action(page, 'Move').click();
   dialog = page.getByRole('alertdialog');

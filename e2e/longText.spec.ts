@@ -4,7 +4,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { row, details } from './support/page';
+import { row, details, allowChanges } from './support/page';
 
 const INTERVAL_MS = 400;
 // No spaces: the worst case for wrapping. 4,095 bytes is the kernel's limit (4,096 with the NUL).
@@ -55,7 +55,7 @@ test('a 4,095-byte description never widens the page, and its whole text is one 
   await page.goto(server.url);
   await expect(row(page, ring)).toBeVisible();
   await expectNoWidening(page, 'tree with a long keyring');
-  await page.getByRole('switch', { name: /read-only/i }).uncheck();
+  await allowChanges(page);
 
   // Added while the window is open, so the change log has a line for it.
   const key = Number(keyctl('add', 'user', LONG_KEY, 'x', String(ring)));

@@ -5,7 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { row, details, procKeysLine } from './support/page';
+import { row, details, procKeysLine, allowChanges } from './support/page';
 import { hexId as hex } from '../shared/keyIds';
 
 let server: RunningServer;
@@ -34,7 +34,7 @@ test('no action the kernel would refuse is offered on a revoked key, each says w
 
   await page.goto(server.url);
   await expect(row(page, revoked)).toBeVisible();
-  await page.getByRole('switch', { name: /read-only/i }).uncheck();
+  await allowChanges(page);
   await row(page, revoked).click();
   await expect(details(page)).toContainText(hex(revoked));
 

@@ -1,10 +1,12 @@
 // main.ts with a stand-in `electron` module: the window's options, the CSP, the app:// protocol,
 // navigation/window.open/permission denial, and the IPC binding as main wires it.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES } from '../shared/contract';
+import { hexId } from '../shared/keyIds';
 import { ipcChannel } from '../shared/protocol';
 import { FakeFrame, FakeWebContents, fakeElectron as fake, fakeEvent, ipcEvent } from './ipc/test/fakeElectron';
 import { main } from './main';
@@ -132,3 +134,55 @@ describe('IPC as main wires it', () => {
     expect(source.scans).toBe(scans);
   });
 });
+
+describe('the read-only switch, held by main', () => {
+  const invoke = (method: string, ...args: unknown[]) =>
+    fake.ipcMain.handlers.get(ipcChannel(method as never))!(ipcEvent(window().webContents), ...args) as Promise<{
+      ok: boolean;
+      result?: unknown;
+      error?: { code: string; message: string };
+    }>;
+  // A real key in the test's own session keyring: the oracle for whether an action ran is /proc/keys.
+  const revokeTarget = () => Number.parseInt(execFileSync('keyctl', ['add', 'user', `kb-main-ro-${process.pid}`, 'x', '@s']).toString().trim(), 10);
+
+  it('starts on: the page may not act, whatever it sends', async () => {
+    expect(await invoke('getCapabilities')).toMatchObject({ ok: true, result: { actionsAllowed: true, readOnly: true } });
+    const id = revokeTarget();
+    const refused = await invoke('revokeKey', id);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/read-only switch is on/) } });
+    expect(procKeysFlags(id)).not.toContain('R');
+  });
+
+  it('goes off only after the person says yes in a native dialog the page cannot answer', async () => {
+    const before = fake.dialog.shown.length;
+    fake.dialog.nextResponse = 1; // "Stay read-only"
+    expect(await invoke('setReadOnly', false)).toMatchObject({ ok: true, result: { readOnly: true } });
+    expect(fake.dialog.shown).toHaveLength(before + 1);
+    expect(fake.dialog.shown.at(-1)).toMatchObject({ parent: window(), options: { message: expect.stringMatching(/change keys/), cancelId: 1, defaultId: 1 } });
+    expect(await invoke('revokeKey', revokeTarget())).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    fake.dialog.nextResponse = 0; // "Allow changes"
+    expect(await invoke('setReadOnly', false)).toMatchObject({ ok: true, result: { readOnly: false } });
+    const id = revokeTarget();
+    expect(await invoke('revokeKey', id)).toMatchObject({ ok: true });
+    expect(procKeysFlags(id)).toContain('R');
+  });
+
+  it('goes back on at once, without asking', async () => {
+    const before = fake.dialog.shown.length;
+    expect(await invoke('setReadOnly', true)).toMatchObject({ ok: true, result: { readOnly: true } });
+    expect(fake.dialog.shown).toHaveLength(before);
+    expect(await invoke('revokeKey', revokeTarget())).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('refuses a malformed switch request', async () => {
+    expect(await invoke('setReadOnly', 'no')).toMatchObject({ ok: false, error: { code: 'bad-args' } });
+    expect(await invoke('setReadOnly')).toMatchObject({ ok: false, error: { code: 'bad-args' } });
+  });
+});
+
+/** The flags column of key `id`'s /proc/keys line ('' when the key is not there). */
+function procKeysFlags(id: number): string {
+  const line = readFileSync('/proc/keys', 'utf8').split('\n').find((l) => l.startsWith(hexId(id)));
+  return line?.split(/\s+/)[1] ?? '';
+}

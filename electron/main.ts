@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rendererCsp, securityHeaders } from '../shared/csp';
 import { setupIpc } from './ipc/bindService';
+import { windowReadOnlySwitch } from './ipc/readOnlyDialog';
 import { APP_HOST, APP_ENTRY_URL, APP_SCHEME, isAppUrl } from './ipc/trust';
 import type { SnapshotSource } from './keyring/source';
 import { createWorkerSnapshotSource } from './threads/scanThread';
@@ -37,9 +38,11 @@ export async function main(options: MainOptions = {}): Promise<void> {
   const service = setupService(plan?.createSource ?? createSource);
   if (capture) nativeTheme.themeSource = capture.options.theme;
   const window = createMainWindow(capture?.options);
-  // The desktop user is the machine's own user: actions are reachable, behind the renderer's read-only switch
-  // (on by default) and the confirmations of destructive ones. `serve` stays read-only unless --allow-actions.
-  setupIpc({ service, getTrustedContents: () => liveContents(window), allowActions: true });
+  // The desktop user is the machine's own user: actions are reachable, behind main's read-only switch (on at
+  // start, off only after a native confirmation) and the confirmations of destructive ones. `serve` stays
+  // read-only unless --allow-actions.
+  const readOnly = windowReadOnlySwitch(() => window);
+  setupIpc({ service, getTrustedContents: () => liveContents(window), allowActions: true, readOnly });
   setupLifecycle(service);
   if (capture && plan) void capture.module.runCapture(window.webContents, capture.options, plan, (code) => app.exit(code));
 }

@@ -74,7 +74,10 @@ export type KeyringEvent =
   | { type: 'status'; status: PollerStatus };
 
 export interface Capabilities {
+  /** Whether this connection may act at all (`serve --allow-actions`, the desktop app; never a saved file). */
   actionsAllowed: boolean;
+  /** The connection's read-only switch: actions run only where they are allowed and it is off. */
+  readOnly: boolean;
   /** Where the keys come from; absent means the live kernel. */
   origin?: DataOrigin;
 }

@@ -134,6 +134,12 @@ export const CONTRACT = {
   getIdentityNames: { kind: 'read', args: noArgs, result: returns<IdentityNames>() },
   /** What this connection may do: actions only with `serve --allow-actions` / the app's IPC allowing them. */
   getCapabilities: { kind: 'read', args: noArgs, result: returns<Capabilities>() },
+  /**
+   * This connection's read-only switch (every connection starts with it on). The transport holds it, not
+   * the page: switching it off is refused where the connection may not act, and the desktop app's main
+   * process asks the person first. Answers the capabilities after the switch, which say whether it moved.
+   */
+  setReadOnly: { kind: 'read', args: args<[readOnly: boolean]>(z.tuple([z.boolean()])), result: returns<Capabilities>() },
 
   addKey: {
     kind: 'action',

@@ -42,11 +42,17 @@ export function describeZodError(error: z.ZodError): string {
  * read-only connection, and its arguments match the method's schema. Returns the typed arguments or the
  * RpcError to answer with. The single place where a transport decides whether a call may go ahead.
  */
-export function validateCall(method: unknown, args: unknown, allowActions: boolean): ValidCall<MethodName> | { ok: false; error: RpcError } {
+/** `readOnlyReason` says why actions are off, when not because the connection forbids them ("the read-only switch is on"). */
+export function validateCall(
+  method: unknown,
+  args: unknown,
+  allowActions: boolean,
+  readOnlyReason = 'this connection is read-only',
+): ValidCall<MethodName> | { ok: false; error: RpcError } {
   if (!isMethodName(method)) {
     return { ok: false, error: { code: 'unknown-method', message: `unknown method ${JSON.stringify(method)}` } };
   }
-  return validateArgs(method, args, allowActions);
+  return validateArgs(method, args, allowActions, readOnlyReason);
 }
 
 export interface ValidCall<M extends MethodName> {
@@ -55,11 +61,16 @@ export interface ValidCall<M extends MethodName> {
   args: MethodArgs<M>;
 }
 
-function validateArgs<M extends MethodName>(method: M, args: unknown, allowActions: boolean): ValidCall<M> | { ok: false; error: RpcError } {
+function validateArgs<M extends MethodName>(
+  method: M,
+  args: unknown,
+  allowActions: boolean,
+  readOnlyReason: string,
+): ValidCall<M> | { ok: false; error: RpcError } {
   if (isActionMethod(method) && !allowActions) {
     return {
       ok: false,
-      error: { code: 'forbidden', message: `${method} changes keys and this connection is read-only` },
+      error: { code: 'forbidden', message: `${method} changes keys and ${readOnlyReason}` },
     };
   }
   const parsed = argsSchema(method).safeParse(args);

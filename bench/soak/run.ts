@@ -371,7 +371,7 @@ function fuzzLines(results: Results, count: number): void {
   row(results, 'fuzz: parser throws', String(thrown), '0', thrown === 0);
 }
 
-const FUZZ_METHODS = ['getSnapshot', 'getStatus', 'getKeyDetails', 'getIdentityNames', 'getCapabilities', 'setPollInterval', 'addKey', 'readPayload', 'unlinkKey', 'searchKey', 'nope', '__proto__', 'constructor', ''];
+const FUZZ_METHODS = ['getSnapshot', 'getStatus', 'getKeyDetails', 'getIdentityNames', 'getCapabilities', 'setReadOnly', 'setPollInterval', 'addKey', 'readPayload', 'unlinkKey', 'searchKey', 'nope', '__proto__', 'constructor', ''];
 
 function fuzzMessage(rand: Rand, id: number): { text: string; id: number | null } {
   const r = rand();

@@ -1,7 +1,7 @@
 // Locators and kernel reads that several specs share: a key's tree row, the details panel, and the
 // key's /proc/keys line (the oracle for what an action did).
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { hexId } from '../../shared/keyIds';
 
 /** The first tree row that shows key `id` (a key linked from several keyrings has several). */
@@ -12,3 +12,13 @@ export const details = (page: Page) => page.getByRole('complementary', { name: /
 /** Key `id`'s line in /proc/keys as this process sees it, or '' when it is not there. */
 export const procKeysLine = (id: number): string =>
   readFileSync('/proc/keys', 'utf8').split('\n').find((l) => l.startsWith(hexId(id))) ?? '';
+
+/**
+ * Turns the read-only switch off and waits until the engine's side says it is off: the switch lives on
+ * the server (electron/service/dispatch.ts), so the box changes only when the answer comes back.
+ */
+export async function allowChanges(page: Page): Promise<void> {
+  const sw = page.getByRole('switch', { name: /read-only/i });
+  await sw.click();
+  await expect(sw).not.toBeChecked();
+}

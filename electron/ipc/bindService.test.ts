@@ -5,6 +5,7 @@ import { IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannel } from '../../shared/p
 // The stand-in must be imported before the module under test, which imports electron.
 import { FakeWebContents, fakeElectron as fake, ipcEvent } from './test/fakeElectron';
 import { MAX_QUEUED_EVENTS, setupIpc } from './bindService';
+import { readOnlySwitch } from '../service/dispatch';
 
 vi.mock('electron', () => fake.module);
 
@@ -24,7 +25,7 @@ function harness() {
   } as unknown as KeyringApi;
   const contents = new FakeWebContents();
   contents.mainFrame.url = 'app://bundle/index.html';
-  const dispose = setupIpc({ service, getTrustedContents: () => contents as unknown as WebContents, allowActions: false, log: () => {} });
+  const dispose = setupIpc({ service, getTrustedContents: () => contents as unknown as WebContents, allowActions: false, readOnly: readOnlySwitch(), log: () => {} });
   const ready = (from = contents) => fake.ipcMain.emit(IPC_READY_CHANNEL, ipcEvent(from));
   return { emit: (e: KeyringEvent) => emit(e), calls, contents, dispose, ready };
 }

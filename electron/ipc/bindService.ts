@@ -6,7 +6,7 @@ import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents }
 import type { KeyringApi, KeyringEvent } from '../../shared/api';
 import { METHOD_NAMES } from '../../shared/contract';
 import { IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannel, type RpcResult } from '../../shared/protocol';
-import { dispatchCall } from '../service/dispatch';
+import { dispatchCall, type ReadOnlySwitch } from '../service/dispatch';
 import { isTrustedSender } from './trust';
 
 /** Events waiting for the renderer; past this the deltas are dropped and one snapshot is sent instead. */
@@ -17,6 +17,8 @@ export interface IpcOptions {
   /** The main window's webContents, or null once it is gone. */
   getTrustedContents(): WebContents | null;
   allowActions: boolean;
+  /** The window's read-only switch, held here in main so the page alone cannot act (dispatch.ts). */
+  readOnly: ReadOnlySwitch;
   log?: (line: string) => void;
 }
 
@@ -30,7 +32,7 @@ export function setupIpc(options: IpcOptions): () => void {
         log(`ipc: refused ${method} from an untrusted sender (${event.senderFrame?.url ?? 'no frame'})`);
         return { ok: false, error: { code: 'forbidden', message: 'this frame may not use the keyring API' } };
       }
-      return dispatchCall(options.service, method, args, { allowActions: options.allowActions });
+      return dispatchCall(options.service, method, args, { allowActions: options.allowActions, readOnly: options.readOnly });
     });
   }
 

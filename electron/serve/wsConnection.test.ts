@@ -41,4 +41,27 @@ describe('attachConnection', () => {
     emit(delta(4));
     expect(ws.sent.at(-1)).toMatchObject({ event: { type: 'delta', delta: { seq: 4 } } });
   });
+
+  it("gives each connection its own read-only switch: one page switching it off does not open another's", async () => {
+    const revoked: number[] = [];
+    const service = {
+      subscribe: () => () => {},
+      getCapabilities: async () => ({ actionsAllowed: true, readOnly: false }),
+      revokeKey: async (id: number) => (revoked.push(id), { message: 'revoked' }),
+    } as unknown as KeyringApi;
+    const options = { allowActions: true, limits: DEFAULT_LIMITS, peer: 'test', log: () => {} };
+    const [a, b] = [new SlowSocket(), new SlowSocket()];
+    attachConnection(a as unknown as WebSocket, service, options);
+    attachConnection(b as unknown as WebSocket, service, options);
+    const call = (ws: SlowSocket, id: number, method: string, args: unknown[]) => ws.emit('message', Buffer.from(JSON.stringify({ id, method, args })), false);
+
+    call(a, 1, 'revokeKey', [5]);
+    await vi.waitFor(() => expect(a.sent).toContainEqual({ id: 1, error: expect.objectContaining({ code: 'forbidden' }) }));
+    call(a, 2, 'setReadOnly', [false]);
+    await vi.waitFor(() => expect(a.sent).toContainEqual({ id: 2, result: { actionsAllowed: true, readOnly: false } }));
+    call(a, 3, 'revokeKey', [5]);
+    call(b, 4, 'revokeKey', [6]);
+    await vi.waitFor(() => expect(b.sent).toContainEqual({ id: 4, error: expect.objectContaining({ code: 'forbidden' }) }));
+    await vi.waitFor(() => expect(revoked).toEqual([5]));
+  });
 });

@@ -12,7 +12,7 @@ import {
   type WsRequestId,
   type WsServerMessage,
 } from '../../shared/protocol';
-import { dispatchCall } from '../service/dispatch';
+import { dispatchCall, readOnlySwitch } from '../service/dispatch';
 import { WS_CLOSE_LIMIT, type ServeLimits } from './limits';
 
 /**
@@ -48,6 +48,9 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
   let behind = false;
   let inFlight = 0;
   let closedForLimit = false;
+  // Each connection starts read-only, even under --allow-actions; its page switches it off (no one to
+  // ask here: --allow-actions was the decision), and another viewer's switch never opens this one.
+  const readOnly = readOnlySwitch();
 
   const closeForLimit = (reason: string): void => {
     if (closedForLimit) return;
@@ -208,7 +211,7 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
       return reply(idOf(json), fail('bad-request', `not a request {id, method, args}: ${describeZodError(request.error)}`));
     }
     const { id, method, args } = request.data;
-    reply(id, await dispatchCall(connectionService, method, args, options));
+    reply(id, await dispatchCall(connectionService, method, args, { allowActions: options.allowActions, readOnly }));
   }
 }
 

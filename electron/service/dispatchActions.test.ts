@@ -68,14 +68,14 @@ describe('dispatching the administration methods', () => {
 
   it('tells the renderer whether this connection may act', async () => {
     const { service } = spyService();
-    expect(await dispatchCall(service, 'getCapabilities', [], { allowActions: false })).toEqual({ ok: true, result: { actionsAllowed: false } });
-    expect(await dispatchCall(service, 'getCapabilities', [], { allowActions: true })).toEqual({ ok: true, result: { actionsAllowed: true } });
+    expect(await dispatchCall(service, 'getCapabilities', [], { allowActions: false })).toEqual({ ok: true, result: { actionsAllowed: false, readOnly: true } });
+    expect(await dispatchCall(service, 'getCapabilities', [], { allowActions: true })).toEqual({ ok: true, result: { actionsAllowed: true, readOnly: false } });
   });
 
   it('a saved file never acts, whatever the connection allows, and says where its keys come from', async () => {
     const origin = { kind: 'file', name: 'a.json', takenAt: 1, recording: false } as const;
     const service = new KeyringService({ source: fileSource(testSnapshot([])), origin });
-    expect(await dispatchCall(service, 'getCapabilities', [], { allowActions: true })).toEqual({ ok: true, result: { actionsAllowed: false, origin } });
+    expect(await dispatchCall(service, 'getCapabilities', [], { allowActions: true })).toEqual({ ok: true, result: { actionsAllowed: false, readOnly: true, origin } });
     expect(await dispatchCall(service, 'revokeKey', [5], { allowActions: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await service.close();
   });

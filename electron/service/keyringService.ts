@@ -147,11 +147,20 @@ export class KeyringService extends KeyringActions implements KeyringApi {
     return read();
   }
 
-  /** A direct caller may do everything; the transports narrow this to what their connection allows (dispatch.ts). */
+  /**
+   * A direct caller may do everything; the transports narrow this to what their connection allows and
+   * hold each connection's read-only switch (dispatch.ts).
+   */
   async getCapabilities(): Promise<Capabilities> {
     const origin = this.options.origin;
-    if (!origin) return { actionsAllowed: true };
-    return { actionsAllowed: origin.kind === 'live', origin };
+    if (!origin) return { actionsAllowed: true, readOnly: false };
+    const live = origin.kind === 'live';
+    return { actionsAllowed: live, readOnly: !live, origin };
+  }
+
+  /** A direct caller has no switch; dispatch.ts answers this for a connection. */
+  async setReadOnly(): Promise<Capabilities> {
+    return this.getCapabilities();
   }
 
   protected override latestSnapshot(): Snapshot | null {

@@ -122,8 +122,19 @@ export function createFakeElectron() {
     },
   });
 
-  const module = { app, BrowserWindow, ipcMain, protocol, session: { defaultSession }, contextBridge, ipcRenderer };
-  return { module, app, BrowserWindow, ipcMain, protocol, defaultSession, exposed, ipcRenderer };
+  /** Native message boxes: each call is recorded and answered with `nextResponse` (a button index). */
+  const dialog = {
+    shown: [] as { parent: unknown; options: Record<string, unknown> }[],
+    nextResponse: 1,
+    async showMessageBox(parentOrOptions: unknown, maybeOptions?: Record<string, unknown>) {
+      const options = maybeOptions ?? (parentOrOptions as Record<string, unknown>);
+      this.shown.push({ parent: maybeOptions ? parentOrOptions : null, options });
+      return { response: this.nextResponse, checkboxChecked: false };
+    },
+  };
+
+  const module = { app, BrowserWindow, ipcMain, protocol, session: { defaultSession }, contextBridge, ipcRenderer, dialog };
+  return { module, app, BrowserWindow, ipcMain, protocol, defaultSession, exposed, ipcRenderer, dialog };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

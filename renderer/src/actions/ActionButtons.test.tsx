@@ -15,7 +15,9 @@ import { ReadOnlySwitch } from './ReadOnlySwitch';
 const KEY = 0x30;
 function stubApi(overrides: Partial<KeyringApi> = {}): KeyringApi {
   return {
-    getCapabilities: vi.fn(async () => ({ actionsAllowed: true })),
+    getCapabilities: vi.fn(async () => ({ actionsAllowed: true, readOnly: true })),
+    // The engine's side holds the switch; this stand-in lets it go off as serve --allow-actions does.
+    setReadOnly: vi.fn(async (readOnly: boolean) => ({ actionsAllowed: true, readOnly })),
     readPayload: vi.fn(async (id: number) => ({ id, base64: 'c2VjcmV0', length: 6 })),
     setKeyTimeout: vi.fn(async () => ({ message: 'done' })),
     ...overrides,
@@ -52,14 +54,25 @@ describe('actions in the details panel', () => {
     const sw = screen.getByRole('switch', { name: /read-only/i }) as HTMLInputElement;
     await waitFor(() => expect(sw.disabled).toBe(false));
     fireEvent.click(sw);
-    expect(button('Revoke').disabled).toBe(false);
+    await waitFor(() => expect(button('Revoke').disabled).toBe(false));
+  });
+
+  it('stays read-only when the engine keeps the switch on (the desktop app asked, and the person said no)', async () => {
+    const api = stubApi({ setReadOnly: vi.fn(async () => ({ actionsAllowed: true, readOnly: true })) });
+    render(<Harness api={api} />);
+    const sw = screen.getByRole('switch', { name: /read-only/i }) as HTMLInputElement;
+    await waitFor(() => expect(sw.disabled).toBe(false));
+    fireEvent.click(sw);
+    await waitFor(() => expect(api.setReadOnly).toHaveBeenCalledWith(false));
+    expect(sw.checked).toBe(true);
+    expect(button('Revoke').disabled).toBe(true);
   });
 
   it('refuses a negative timeout at the field without calling the engine', async () => {
     const api = stubApi();
     render(<Harness api={api} />);
     await waitFor(() => expect(useActions.getState().actionsAllowed).toBe(true));
-    act(() => useActions.getState().setReadOnly(false));
+    act(() => useActions.getState().setCapabilities({ actionsAllowed: true, readOnly: false }));
     fireEvent.click(button('Set timeout'));
     fireEvent.change(screen.getByLabelText('Timeout'), { target: { value: '-1' } });
     fireEvent.submit(screen.getByLabelText('Timeout').closest('form')!);
@@ -75,7 +88,7 @@ describe('actions in the details panel', () => {
     });
     render(<Harness api={api} />);
     await waitFor(() => expect(useActions.getState().actionsAllowed).toBe(true));
-    act(() => useActions.getState().setReadOnly(false));
+    act(() => useActions.getState().setCapabilities({ actionsAllowed: true, readOnly: false }));
     fireEvent.click(button('Read payload'));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/^EACCES: this process lacks read/));
   });
@@ -83,7 +96,7 @@ describe('actions in the details panel', () => {
   it('shows a read payload masked, reveals it on request, and drops it when the selection changes', async () => {
     render(<Harness api={stubApi()} />);
     await waitFor(() => expect(useActions.getState().actionsAllowed).toBe(true));
-    act(() => useActions.getState().setReadOnly(false));
+    act(() => useActions.getState().setCapabilities({ actionsAllowed: true, readOnly: false }));
     fireEvent.click(button('Read payload'));
     const value = await screen.findByTestId('payload-value');
     expect(value.textContent).not.toContain('secret');

@@ -35,8 +35,8 @@ export function ActionsRoot() {
   useEffect(() => {
     let live = true;
     api.getCapabilities().then(
-      (c) => live && useActions.getState().setCapabilities(c.actionsAllowed),
-      () => live && useActions.getState().setCapabilities(false),
+      (c) => live && useActions.getState().setCapabilities(c),
+      () => live && useActions.getState().setCapabilities({ actionsAllowed: false, readOnly: true }),
     );
     return () => {
       live = false;

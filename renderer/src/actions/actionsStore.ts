@@ -3,6 +3,7 @@
 // whether the user has switched read-only off, the open dialog, the last outcome, and the one payload
 // the user asked to read (dropped, and its bytes zeroed, as soon as the selection changes).
 import { create } from 'zustand';
+import type { Capabilities } from '../../../shared/api';
 import type { ActionName } from '../../../shared/contract';
 import { useKb } from '../store';
 
@@ -22,15 +23,18 @@ export interface HeldPayload {
 interface ActionsState {
   /** From getCapabilities; null until known. */
   actionsAllowed: boolean | null;
-  /** The user's switch. Read-only until switched off, even where the connection allows actions. */
+  /**
+   * The connection's read-only switch as the engine's side last reported it (the transport holds it, not
+   * this page): on until the person switches it off, even where the connection allows actions.
+   */
   readOnly: boolean;
   /** The dialog open now, for the selected key (Move/Link may carry a pre-chosen target). */
   dialog: { action: ActionName; target?: number } | null;
   helpOpen: boolean;
   outcome: Outcome | null;
   payload: HeldPayload | null;
-  setCapabilities(allowed: boolean): void;
-  setReadOnly(readOnly: boolean): void;
+  /** What getCapabilities or setReadOnly answered. */
+  setCapabilities(capabilities: Pick<Capabilities, 'actionsAllowed' | 'readOnly'>): void;
   open(action: ActionName, target?: number): void;
   close(): void;
   setHelpOpen(open: boolean): void;
@@ -46,8 +50,7 @@ export const useActions = create<ActionsState>()((set, get) => ({
   helpOpen: false,
   outcome: null,
   payload: null,
-  setCapabilities: (actionsAllowed) => set({ actionsAllowed, readOnly: actionsAllowed ? get().readOnly : true }),
-  setReadOnly: (readOnly) => set({ readOnly: get().actionsAllowed ? readOnly : true }),
+  setCapabilities: ({ actionsAllowed, readOnly }) => set({ actionsAllowed, readOnly: actionsAllowed ? readOnly : true }),
   open: (action, target) => set({ dialog: { action, target }, helpOpen: false }),
   close: () => set({ dialog: null }),
   setHelpOpen: (helpOpen) => set({ helpOpen }),

@@ -116,7 +116,7 @@ describe('connectStore', () => {
       },
       getStatus: async () => ({ intervalMs: 1000, paused: false, lastScan: null, lastError: null }),
       getIdentityNames: async () => ({ users: {}, groups: {} }),
-      getCapabilities: async () => ({ actionsAllowed: false }),
+      getCapabilities: async () => ({ actionsAllowed: false, readOnly: true }),
     } as unknown as KeyringApi;
     return { api, emit: (e: KeyringEvent) => listener?.(e), snapshotCalls: () => snapshotCalls };
   }

@@ -7,7 +7,8 @@ import { eachMethod } from '../../../shared/contract';
 export function unavailableApi(fail: () => Promise<never>): KeyringApi {
   return {
     ...eachMethod(() => fail),
-    getCapabilities: async () => ({ actionsAllowed: false }),
+    getCapabilities: async () => ({ actionsAllowed: false, readOnly: true }),
+    setReadOnly: async () => ({ actionsAllowed: false, readOnly: true }),
     subscribe: () => () => {},
   };
 }
