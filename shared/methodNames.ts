@@ -17,6 +17,7 @@ export const METHOD_NAMES = [
   'getKeyDetails',
   'getIdentityNames',
   'getCapabilities',
+  'setReadOnly',
   'addKey',
   'updateKey',
   'readPayload',
