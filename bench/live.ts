@@ -1,0 +1,213 @@
+// The live engine's cost, as CPU time (the machine may be shared: wall time would measure the neighbours):
+//  - the floor: one raw /proc/keys read by a process that joined an empty session keyring (possesses nothing);
+//  - an idle 1 Hz poll, serve's own stack in this process (worker source, service, WebSocket server), with no
+//    client and with one client connected;
+//  - a poll that finds one key changed (setperm between polls) plus its delta reaching the client.
+// Each figure is this process's CPU (all its threads: the scan worker and the reader are threads of it)
+// over a run of polls, divided by the polls counted.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { Snapshot } from '../shared/snapshot';
+import * as keyctl from '../electron/keyring/keyctl';
+import type { SnapshotSource } from '../electron/keyring/source';
+import { startServer } from '../electron/serve/server';
+import { createWorkerSnapshotSource } from '../electron/threads/scanThread';
+import type { ScanScope } from '../shared/snapshot';
+
+/** CPU ms of this process so far (user + system, every thread). */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * CPU ms of one raw /proc/keys read (bytes only, no decoding) by a fresh process in an empty session keyring
+ * of its own: what the kernel charges any poll, the floor. Median-free: `reads` reads, after one warm-up.
+ */
+export function rawReadCpu(root: string, reads: number): number {
+  const keyctlModule = join(root, 'dist', 'electron', 'keyring', 'keyctl.js');
+  const script = `
+    const k = require(${JSON.stringify(keyctlModule)});
+    const { readFileSync } = require('node:fs');
+    k.joinSessionKeyring(null);
+    readFileSync('/proc/keys');
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < ${reads}; i++) readFileSync('/proc/keys');
+    const c = process.cpuUsage(c0);
+    process.stdout.write(String((c.user + c.system) / 1000 / ${reads}));`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`raw read failed: ${r.stderr}`);
+  return Number(r.stdout);
+}
+
+/** A source that counts its scans and lets the bench act between them. */
+class CountingSource implements SnapshotSource {
+  scans = 0;
+  afterScan: (() => void) | null = null;
+  private waiters: { at: number; resolve: () => void }[] = [];
+  constructor(private readonly inner: SnapshotSource) {}
+  async scan(): Promise<Snapshot> {
+    const s = await this.inner.scan();
+    this.scans++;
+    this.afterScan?.();
+    this.waiters = this.waiters.filter((w) => (w.at <= this.scans ? (w.resolve(), false) : true));
+    return s;
+  }
+  /** Resolves once `n` more scans have finished. */
+  after(n: number): Promise<void> {
+    return new Promise((resolve) => this.waiters.push({ at: this.scans + n, resolve }));
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+export interface PollCost {
+  /** CPU ms per poll. */
+  cpu: number;
+  /** Share of one core at this interval. */
+  share: number;
+  /** Wall ms per poll, interval included (shared machine: indicative only). */
+  wall: number;
+  /** Deltas the client received during the measured polls (one client only). */
+  deltas: number;
+}
+
+export interface PollRun {
+  polls: number;
+  clients: 0 | 1;
+  /** A key to change before every poll (setperm, alternating), or null for an idle run. */
+  changeKey: number | null;
+  intervalMs?: number;
+  scope?: ScanScope;
+}
+
+/** serve's stack in this process, polling at 1 Hz; CPU per poll over `polls` polls after three warm-up polls. */
+export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
+  const intervalMs = run.intervalMs ?? 1000;
+  const source = new CountingSource(createWorkerSnapshotSource(run.scope ? { scope: run.scope } : {}));
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    intervalMs,
+    allowActions: false,
+    source,
+    staticDir: join(root, 'dist', 'renderer'),
+  });
+  let ws: WebSocket | null = null;
+  let deltas = 0;
+  try {
+    if (run.clients === 1) {
+      const u = new URL(server.url);
+      ws = new WebSocket(`ws://${u.host}/ws?token=${encodeURIComponent(server.token)}`, { origin: `http://${u.host}` });
+      const socket = ws;
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+      socket.on('message', (data) => {
+        const m = JSON.parse(String(data)) as { event?: { type?: string } };
+        if (m.event?.type === 'delta') deltas++;
+      });
+      // What the page does first: the state so far.
+      socket.send(JSON.stringify({ id: 1, method: 'getSnapshot', args: [] }));
+    }
+    let flip = false;
+    if (run.changeKey !== null) {
+      const key = run.changeKey;
+      source.afterScan = () => {
+        flip = !flip;
+        keyctl.setPerm(key, flip ? 0x3f010000 : 0x3f030000);
+      };
+    }
+    await source.after(3);
+    deltas = 0;
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    await source.after(run.polls);
+    const cpu = (cpuMs() - c0) / run.polls;
+    const wall = (performance.now() - t0) / run.polls;
+    source.afterScan = null;
+    return { cpu, share: cpu / wall, wall, deltas };
+  } finally {
+    ws?.close();
+    await server.close();
+  }
+}
+
+/** `node -e 0`: what starting Node costs before any of our code (CPU ms, median of `runs`). */
+export function nodeStartCpu(runs: number): number {
+  const cpus: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync('/usr/bin/time', ['-f', '@@cpu %U %S', process.execPath, '-e', '0'], { encoding: 'utf8' });
+    const m = /@@cpu ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+    if (m) cpus.push((Number(m[1]) + Number(m[2])) * 1000);
+  }
+  cpus.sort((a, b) => a - b);
+  return cpus[cpus.length >> 1] ?? NaN;
+}
+
+/**
+ * Where one `snapshot --json` spends its time (KEYRING_BROWSER_TRACE): each phase's end in ms since the
+ * process started, as the CLI prints them.
+ */
+export function snapshotPhases(root: string, args: string[] = []): { label: string; at: number }[] {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'keyring-browser'), 'snapshot', '--json', ...args], {
+    env: { ...process.env, KEYRING_BROWSER_TRACE: '1' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const phases: { label: string; at: number }[] = [];
+  for (const line of (r.stderr ?? '').split('\n')) {
+    const m = /^(.*?) (?:[\d.]+ ms \()?(\d+) ms since start\)?$/.exec(line);
+    if (m) phases.push({ label: m[1] as string, at: Number(m[2]) });
+  }
+  return phases;
+}
+
+/** Throwaway users for the system view's bench (removed by `remove`), each owning one key so /proc/key-users lists it. */
+export class ThrowawayUsers {
+  readonly uids: number[] = [];
+  readonly gids: number[] = [];
+  private readonly names: string[] = [];
+
+  constructor(count: number) {
+    try {
+      for (let i = 0; i < count; i++) {
+        const name = `kbb${process.pid % 100000}u${i}`;
+        const made = spawnSync('useradd', ['--no-create-home', '--user-group', '--shell', '/usr/sbin/nologin', name], { encoding: 'utf8' });
+        if (made.status !== 0) throw new Error(`useradd ${name} failed: ${made.stderr}`);
+        this.names.push(name);
+        const ids = spawnSync('id', [name], { encoding: 'utf8' }).stdout;
+        this.uids.push(Number(/uid=(\d+)/.exec(ids)?.[1]));
+        this.gids.push(Number(/gid=(\d+)/.exec(ids)?.[1]));
+        this.as(i, 'keyctl', 'add', 'user', 'kb-bench', 'x', '@u');
+      }
+    } catch (err) {
+      this.remove();
+      throw err;
+    }
+  }
+
+  private as(i: number, ...command: string[]): void {
+    const uid = String(this.uids[i]);
+    const r = spawnSync('setpriv', ['--reuid', uid, '--regid', uid, '--init-groups', ...command], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${command.join(' ')} as uid ${uid} failed: ${r.stderr}`);
+  }
+
+  remove(): void {
+    for (const [i, name] of this.names.entries()) {
+      try {
+        this.as(i, 'keyctl', 'clear', '@u');
+      } catch {
+        // the user is going anyway
+      }
+      spawnSync('userdel', [name]);
+    }
+    this.names.length = 0;
+  }
+}
+
+/** Root-owned keys a user's group may view and read: user `u` of `users` sees the keyrings r with r % users === u and their keys. */
+export const GROUP_VIEW_PERM = 0x3f3f0b00;
