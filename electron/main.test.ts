@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES } from '../shared/contract';
 import { hexId } from '../shared/keyIds';
 import { ipcChannel } from '../shared/protocol';
-import { FakeFrame, FakeWebContents, fakeElectron as fake, fakeEvent, ipcEvent } from './ipc/test/fakeElectron';
+import { FakeFrame, FakeWebContents, fakeElectron as fake, fakeEvent, ipcEvent, windowOpenRequest } from './ipc/test/fakeElectron';
 import { main } from './main';
 import { FakeSource } from './service/test/fakeSource';
 
@@ -83,9 +83,9 @@ describe('lockdown', () => {
       contents.emit(name, event, 'https://evil.example/');
       expect(event.defaultPrevented, name).toBe(true);
     }
-    expect(contents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.(windowOpenRequest('https://evil.example/'))).toEqual({ action: 'deny' });
     // The main window got the same treatment when it was created.
-    expect(window().webContents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    expect(window().webContents.windowOpenHandler?.(windowOpenRequest('https://evil.example/'))).toEqual({ action: 'deny' });
   });
 
   it('refuses every permission request and check', () => {

@@ -1,7 +1,51 @@
 // A stand-in for the `electron` module (its binary cannot be downloaded here). It records what main.ts,
 // the IPC binding and the preload do with it: window options, protocol handlers, permission handlers,
 // IPC handlers, pushes and exposed APIs, so tests can inspect and drive them.
+//
+// Typed against Electron's own declarations (the electron package ships electron.d.ts without its binary):
+// every export the stand-in offers must be one of Electron's, and every member it offers must fit the real
+// member's type, so a fake that drifts from Electron fails `npm run typecheck`. Members that only tests use
+// (handlers, invoked, instances, …) are the stand-in's own. fakeElectron.test.ts checks that it offers every
+// export the Electron sources import.
 import { EventEmitter } from 'node:events';
+import type {
+  App,
+  BaseWindow,
+  ContextBridge,
+  Dialog,
+  IpcMain,
+  IpcRenderer,
+  MessageBoxOptions,
+  MessageBoxReturnValue,
+  NativeTheme,
+  Protocol,
+  BrowserWindow as RealBrowserWindow,
+  Session,
+  WebContents,
+} from 'electron';
+
+type Electron = typeof import('electron');
+
+/**
+ * `Fake` as a stand-in for `Real`: each member it shares with Real must be assignable to Real's; members
+ * Real lacks are the fake's own (what it records for tests). EventEmitter's methods are Node's own and
+ * return `this`, which no fake can make an App or a WebContents, so they are not compared.
+ */
+type StandIn<Real, Fake> = {
+  [K in keyof Fake]: K extends keyof EventEmitter ? Fake[K] : K extends keyof Real ? Member<Real[K], Fake[K]> : Fake[K];
+};
+/** A method must fit Electron's; an object member (a window's webContents) is itself a stand-in. */
+type Member<Real, Fake> = Real extends (...args: never[]) => unknown ? Real : Real extends object ? StandIn<Real, Fake> : Real;
+/** Checks `fake` against `Real` (a compile error names the member that drifted) and returns it unchanged. */
+function standIn<Real>() {
+  return <Fake extends StandIn<Real, Fake>>(fake: Fake): Fake => fake;
+}
+/** The stand-in module: every export it offers must be one of Electron's, by name. */
+function electronModule<Fake extends { [K in keyof Fake]: K extends keyof Electron ? unknown : never }>(fake: Fake): Fake {
+  return fake;
+}
+
+type WindowOpenHandler = Parameters<WebContents['setWindowOpenHandler']>[0];
 
 export class FakeFrame {
   constructor(public url: string) {}
@@ -10,7 +54,7 @@ export class FakeFrame {
 export class FakeWebContents extends EventEmitter {
   readonly mainFrame = new FakeFrame('');
   readonly sent: [string, unknown][] = [];
-  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  windowOpenHandler: WindowOpenHandler | null = null;
   destroyed = false;
   getURL(): string {
     return this.mainFrame.url;
@@ -21,10 +65,12 @@ export class FakeWebContents extends EventEmitter {
   send(channel: string, payload: unknown): void {
     this.sent.push([channel, payload]);
   }
-  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+  setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler;
   }
 }
+
+standIn<WebContents>()(new FakeWebContents());
 
 export interface FakeEvent {
   defaultPrevented: boolean;
@@ -40,15 +86,15 @@ export function fakeEvent(): FakeEvent {
 }
 
 export function createFakeElectron() {
-  const app = Object.assign(new EventEmitter(), {
+  const app = standIn<App>()(Object.assign(new EventEmitter(), {
     whenReady: () => Promise.resolve(),
     sandboxEnabled: false,
     enableSandbox() {
       this.sandboxEnabled = true;
     },
     quit: () => {},
-    exit: () => {},
-  });
+    exit: (_code?: number) => {},
+  }));
 
   class BrowserWindow extends EventEmitter {
     static instances: BrowserWindow[] = [];
@@ -69,19 +115,23 @@ export function createFakeElectron() {
     }
   }
 
+  standIn<RealBrowserWindow>()(new BrowserWindow({}));
+  BrowserWindow.instances.length = 0;
+
   const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
-  const ipcMain = Object.assign(new EventEmitter(), {
+  const ipcMain = standIn<IpcMain>()(Object.assign(new EventEmitter(), {
     handlers,
-    handle(channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) {
+    handle(channel: string, fn: Parameters<IpcMain['handle']>[1]) {
       if (handlers.has(channel)) throw new Error(`second handler for ${channel}`);
-      handlers.set(channel, fn);
+      // Tests call it with the fake events of ipcEvent() below.
+      handlers.set(channel, fn as (event: unknown, ...args: unknown[]) => unknown);
     },
     removeHandler(channel: string) {
       handlers.delete(channel);
     },
-  });
+  }));
 
-  const protocol = {
+  const protocol = standIn<Protocol>()({
     privileged: [] as unknown[],
     handlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
     registerSchemesAsPrivileged(schemes: unknown[]) {
@@ -90,9 +140,9 @@ export function createFakeElectron() {
     handle(scheme: string, fn: (request: Request) => Promise<Response> | Response) {
       this.handlers.set(scheme, fn);
     },
-  };
+  });
 
-  const defaultSession = {
+  const defaultSession = standIn<Session>()({
     permissionRequestHandler: null as null | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
     permissionCheckHandler: null as null | ((...args: unknown[]) => boolean),
     setPermissionRequestHandler(fn: (wc: unknown, permission: string, cb: (granted: boolean) => void) => void) {
@@ -101,16 +151,16 @@ export function createFakeElectron() {
     setPermissionCheckHandler(fn: (...args: unknown[]) => boolean) {
       this.permissionCheckHandler = fn;
     },
-  };
+  });
 
   const exposed = new Map<string, unknown>();
-  const contextBridge = {
+  const contextBridge = standIn<ContextBridge>()({
     exposeInMainWorld(key: string, api: unknown) {
       exposed.set(key, api);
     },
-  };
+  });
 
-  const ipcRenderer = Object.assign(new EventEmitter(), {
+  const ipcRenderer = standIn<IpcRenderer>()(Object.assign(new EventEmitter(), {
     invoked: [] as unknown[][],
     sentToMain: [] as unknown[][],
     invoke(channel: string, ...args: unknown[]) {
@@ -120,24 +170,42 @@ export function createFakeElectron() {
     send(channel: string, ...args: unknown[]) {
       this.sentToMain.push([channel, ...args]);
     },
-  });
+  }));
 
   /** Native message boxes: each call is recorded and answered with `nextResponse` (a button index). */
   const dialog = {
-    shown: [] as { parent: unknown; options: Record<string, unknown> }[],
+    shown: [] as { parent: BaseWindow | null; options: MessageBoxOptions }[],
     nextResponse: 1,
-    async showMessageBox(parentOrOptions: unknown, maybeOptions?: Record<string, unknown>) {
-      const options = maybeOptions ?? (parentOrOptions as Record<string, unknown>);
-      this.shown.push({ parent: maybeOptions ? parentOrOptions : null, options });
+    async showMessageBox(parentOrOptions: BaseWindow | MessageBoxOptions, maybeOptions?: MessageBoxOptions): Promise<MessageBoxReturnValue> {
+      const parent = maybeOptions ? (parentOrOptions as BaseWindow) : null;
+      this.shown.push({ parent, options: maybeOptions ?? (parentOrOptions as MessageBoxOptions) });
       return { response: this.nextResponse, checkboxChecked: false };
     },
   };
+  standIn<Dialog>()(dialog);
 
-  const module = { app, BrowserWindow, ipcMain, protocol, session: { defaultSession }, contextBridge, ipcRenderer, dialog };
-  return { module, app, BrowserWindow, ipcMain, protocol, defaultSession, exposed, ipcRenderer, dialog };
+  const nativeTheme = standIn<NativeTheme>()({ themeSource: 'system' as 'system' | 'light' | 'dark' });
+
+  const module = electronModule({
+    app,
+    BrowserWindow,
+    dialog,
+    ipcMain,
+    nativeTheme,
+    protocol,
+    session: { defaultSession },
+    contextBridge,
+    ipcRenderer,
+  });
+  return { module, app, BrowserWindow, ipcMain, nativeTheme, protocol, defaultSession, exposed, ipcRenderer, dialog };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;
+
+/** What Electron hands a window-open handler when a page asks for a new window at `url`. */
+export function windowOpenRequest(url: string): Parameters<WindowOpenHandler>[0] {
+  return { url, frameName: '', features: '', disposition: 'new-window', referrer: { url: '', policy: 'default' } };
+}
 
 /** An IPC event as Electron builds it: who sent it and from which frame. */
 export function ipcEvent(sender: FakeWebContents, frame: FakeFrame | null = sender.mainFrame) {
