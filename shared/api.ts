@@ -45,6 +45,17 @@ export interface PollerStatus {
   lastScan: ScanStats | null;
   /** The last scan's failure, in words, or null. */
   lastError: string | null;
+  /** Present once the scan thread has died and been replaced: the app went on, but a person should know. */
+  restarts?: ScannerRestarts;
+}
+
+/** The scan thread died (a crash in the engine, a killed thread) and a fresh one took over. */
+export interface ScannerRestarts {
+  count: number;
+  /** When the last replacement started, epoch ms. */
+  lastAt: number;
+  /** Why the replaced thread died, in words. */
+  lastReason: string;
 }
 
 export interface VersionedSnapshot {

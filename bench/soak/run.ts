@@ -13,7 +13,7 @@
 //   reads its members, clients that disconnect while their answer is on its way.
 // - Abuse: malformed targets, no token, a wrong token, a foreign Host, mixed with good requests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -82,11 +82,14 @@ interface Serve {
   url: URL;
   token: string;
   stderr: string[];
+  /** Creating this file makes serve's scan thread exit in the middle of its next scan (threads/scanWorker.ts). */
+  scanThreadExitFile: string;
 }
 
 async function startServe(procRoot: string): Promise<Serve> {
+  const scanThreadExitFile = join(tmpdir(), `kb-soak-scan-exit-${process.pid}`);
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--interval', '100'], {
-    env: { ...process.env, KEYRING_BROWSER_PROC_ROOT: procRoot },
+    env: { ...process.env, KEYRING_BROWSER_PROC_ROOT: procRoot, KB_TEST_SCAN_THREAD_EXIT_FILE: scanThreadExitFile },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
@@ -100,7 +103,7 @@ async function startServe(procRoot: string): Promise<Serve> {
     child.once('exit', (code) => fail(new Error(`serve exited (${code}): ${stderr.join('\n')}`)));
   });
   const url = new URL(first);
-  return { child, url, token: url.searchParams.get('token')!, stderr };
+  return { child, url, token: url.searchParams.get('token')!, stderr, scanThreadExitFile };
 }
 
 type Reply = { id: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
@@ -451,7 +454,26 @@ async function faults(results: Results, serve: Serve, control: Follower, procRoo
   }
   const status = await control.call<PollerStatus>('getStatus');
   row(results, 'fault: 40 clients gone mid-reply', `serve answers: ${status.intervalMs === 100}`, 'serve answers', status.intervalMs === 100 && serve.child.exitCode === null);
-  row(results, 'fault: scan thread killed mid-scan', 'not covered yet', 'issue 11 (needs the status to say "scanner restarted")');
+
+  // The scan thread dies in the middle of a scan: that scan fails, the next one runs on a fresh thread,
+  // and the status says "scanner restarted" (what the status bar shows) while the view goes on.
+  const restartsBefore = (await control.call<PollerStatus>('getStatus')).restarts?.count ?? 0;
+  writeFileSync(serve.scanThreadExitFile, '');
+  // serve polls every 100 ms on its own: whichever scan takes the fault file dies with it.
+  for (let i = 0; i < 100 && existsSync(serve.scanThreadExitFile); i++) await sleep(20);
+  let restarted = await control.call<PollerStatus>('refresh');
+  for (let i = 0; i < 20 && restarted.lastError !== null; i++) restarted = await control.call<PollerStatus>('refresh');
+  const restarts = restarted.restarts?.count ?? 0;
+  const marker = keyctl.addKey('user', 'soak-after-restart', Buffer.from('x'), session);
+  await control.call<PollerStatus>('refresh');
+  const seenAfter = (await control.call<VersionedSnapshot>('getSnapshot')).snapshot.keys.some((k) => k.id === marker);
+  row(
+    results,
+    'fault: scan thread killed mid-scan',
+    `restarts ${restartsBefore} → ${restarts} ("${restarted.restarts?.lastReason ?? ''}"); a new key seen after: ${seenAfter}`,
+    'restarts +1, seen',
+    restarts === restartsBefore + 1 && restarted.lastError === null && seenAfter,
+  );
 }
 
 function rawStatus(port: number, text: string): Promise<number> {

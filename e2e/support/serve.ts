@@ -14,8 +14,9 @@ export interface RunningServer {
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'keyring-browser');
 
-export function startServe(extraArgs: string[] = []): Promise<RunningServer> {
-  return startServing(['serve', '--port', '0', ...extraArgs]);
+/** `env` adds to this process's environment (a test hook such as KB_TEST_SCAN_THREAD_EXIT_FILE). */
+export function startServe(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<RunningServer> {
+  return startServing(['serve', '--port', '0', ...extraArgs], env);
 }
 
 /** `open FILE`: the same server, showing a saved snapshot or recording. */
@@ -23,8 +24,9 @@ export function startOpen(file: string): Promise<RunningServer> {
   return startServing(['open', file, '--port', '0']);
 }
 
-async function startServing(argv: string[]): Promise<RunningServer> {
+async function startServing(argv: string[], env: Record<string, string> = {}): Promise<RunningServer> {
   const child: ChildProcess = spawn(process.execPath, [BIN, ...argv], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let captured = '';

@@ -148,7 +148,8 @@ async function serveUntilSignal({ scope = { kind: 'process' }, ...options }: Ser
   /* eslint-enable @typescript-eslint/no-require-imports */
   const server = await startServer({
     ...options,
-    source: options.source ?? createWorkerSnapshotSource({ scope }),
+    // KB_TEST_SCAN_THREAD_EXIT_FILE: the soak's "scan thread killed mid-scan" fault (threads/scanWorker.ts).
+    source: options.source ?? createWorkerSnapshotSource({ scope, exitMidScanFile: process.env.KB_TEST_SCAN_THREAD_EXIT_FILE || undefined }),
     staticDir: resolve(join(__dirname, '..', '..', 'renderer')),
     log: (line: string) => io.stderr(line + '\n'),
     serveSourceMaps: process.env.NODE_ENV === 'development',

@@ -153,6 +153,28 @@ describe('KeyringService', () => {
     ]);
   });
 
+  it('says the scan thread was replaced, once, with the status that follows the first good scan after it', async () => {
+    vi.useFakeTimers();
+    const restarts = { count: 0, lastAt: 0, lastReason: '' };
+    const source = Object.assign(new FakeSource(), { restarts: () => (restarts.count ? { ...restarts } : null) });
+    service = new KeyringService({ source, intervalMs: 1000 }).start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect((await service.getStatus()).restarts).toBeUndefined();
+    const events = collect(service);
+    source.set(new Error('the scan thread exited (code 70)'));
+    await vi.advanceTimersByTimeAsync(1000);
+    Object.assign(restarts, { count: 1, lastAt: 5, lastReason: 'the scan thread exited (code 70)' });
+    source.set(fakeSnapshot([fakeKey(100)]));
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(1000); // nothing new: no further status
+    const statuses = events.flatMap((e) => (e.type === 'status' ? [e.status] : []));
+    expect(statuses.map((s) => [s.lastError, s.restarts?.count ?? 0])).toEqual([
+      ['scan failed: the scan thread exited (code 70)', 0],
+      [null, 1],
+    ]);
+    expect((await service.getStatus()).restarts).toEqual({ count: 1, lastAt: 5, lastReason: 'the scan thread exited (code 70)' });
+  });
+
   it('rejects getSnapshot when no snapshot could ever be taken', async () => {
     const source = new FakeSource(new Error('no keyrings in this kernel'));
     service = new KeyringService({ source });

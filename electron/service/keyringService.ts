@@ -61,6 +61,8 @@ export class KeyringService extends KeyringActions implements KeyringApi {
   private current: VersionedSnapshot | null = null;
   private lastScan: ScanStats | null = null;
   private lastError: string | null = null;
+  /** The source's restart count the clients last heard of. */
+  private restartsPushed = 0;
   private lastStatusPushAt = Number.NEGATIVE_INFINITY;
   private closed = false;
   /** Narrows each key's expiry window across polls, and knows the timeouts this app set. */
@@ -181,18 +183,29 @@ export class KeyringService extends KeyringActions implements KeyringApi {
   // --- polling ----------------------------------------------------------------------------------
 
   private status(): PollerStatus {
+    const restarts = this.options.source.restarts?.() ?? null;
     return {
       intervalMs: this.poller.interval,
       paused: this.poller.isPaused,
       lastScan: this.lastScan,
       lastError: this.lastError,
+      ...(restarts ? { restarts } : {}),
     };
+  }
+
+  /** Whether the scan thread was replaced since the status was last pushed (the clients must hear of it). */
+  private restartedSincePush(): boolean {
+    const count = this.options.source.restarts?.()?.count ?? 0;
+    if (count === this.restartsPushed) return false;
+    this.restartsPushed = count;
+    return true;
   }
 
   private onSnapshot(snapshot: Snapshot, stats: ScanStats): void {
     this.lastScan = stats;
     this.expiries.narrow(snapshot.keys);
-    const recovered = this.lastError !== null;
+    const restarted = this.restartedSincePush();
+    const recovered = this.lastError !== null || restarted;
     this.lastError = null;
     if (!this.current) {
       // The first snapshot is fetched with getSnapshot, never pushed.

@@ -1,6 +1,9 @@
 // createWorkerSnapshotSource(): the scan runs in a worker thread that still has this thread's
 // credentials (it sees this test's session keyring as the session anchor, and possesses it).
 // It runs the compiled worker from dist/, as the app and serve do (vitest's global setup builds it).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as keyctl from '../keyring/keyctl';
 import { freshSession } from '../keyring/test/kernelHelpers';
@@ -34,6 +37,26 @@ describe('createWorkerSnapshotSource', () => {
     const source = createWorkerSnapshotSource({ procRoot: '/nonexistent-proc' });
     try {
       await expect(source.scan()).rejects.toMatchObject({ name: 'KeyringsUnavailableError' });
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('replaces a scan thread killed mid-scan with a fresh one at the next scan, and says how often and why', async () => {
+    const session = freshSession();
+    const key = keyctl.addKey('user', 'survives a restart', Buffer.from('x'), session);
+    const fault = join(mkdtempSync(join(tmpdir(), 'kb-fault-')), 'exit-now');
+    const source = createWorkerSnapshotSource({ exitMidScanFile: fault });
+    try {
+      expect((await source.scan()).keys.some((k) => k.id === key)).toBe(true);
+      expect(source.restarts()).toBeNull();
+      writeFileSync(fault, '');
+      await expect(source.scan()).rejects.toThrow(/scan thread exited \(code 70\)/);
+      const after = await source.scan();
+      expect(after.keys.find((k) => k.id === key)).toMatchObject({ possessed: true });
+      expect(source.restarts()).toMatchObject({ count: 1, lastReason: 'the scan thread exited (code 70)' });
+      await source.scan();
+      expect(source.restarts()?.count).toBe(1);
     } finally {
       await source.close();
     }

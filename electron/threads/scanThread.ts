@@ -1,7 +1,8 @@
 // createWorkerSnapshotSource(): the SnapshotSource the app and `serve` poll. The scans run on a worker
 // thread (scanWorker.ts) that keeps its Scanner between polls, so the event loop only receives finished
 // snapshots. A scan thread that dies (a crash in the engine, a killed reader) is replaced by a fresh one
-// at the next scan; the source counts and reports it (onRestart).
+// at the next scan; the source counts it, and the service's status says so (PollerStatus.restarts).
+import type { ScannerRestarts } from '../../shared/api';
 import type { ScanScope, Snapshot } from '../../shared/snapshot';
 import { KeyringsUnavailableError, type ScanStatsDetail } from '../keyring/scanner';
 import type { SnapshotSource } from '../keyring/source';
@@ -14,17 +15,17 @@ import type { ScanData, ScanOps } from './scanWorker';
 export interface WorkerSourceOptions {
   /** Where /proc lives (tests). */
   procRoot?: string;
-  /** Told when a dead scan thread was replaced (why it died). */
-  onRestart?: (reason: Error) => void;
   /** What to scan (default: the process's own view); other scopes need root. */
   scope?: ScanScope;
+  /** Fault injection for tests and the soak (ScanData.exitMidScanFile): never set by the app itself. */
+  exitMidScanFile?: string;
 }
 
 export interface WorkerSnapshotSource extends SnapshotSource {
   /** What the last scan had to do beyond reading /proc/keys (for the bench and diagnostics). */
   lastStats(): ScanStatsDetail | null;
-  /** How many times a dead scan thread was replaced. */
-  restarts(): number;
+  /** How often a dead scan thread was replaced, the last time and why; null when never. */
+  restarts(): ScannerRestarts | null;
 }
 
 export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): WorkerSnapshotSource {
@@ -33,6 +34,7 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
     threadKeyring: ownThreadKeyring(),
     ...(options.procRoot ? { procRoot: options.procRoot } : {}),
     ...(options.scope ? { scope: options.scope } : {}),
+    ...(options.exitMidScanFile ? { exitMidScanFile: options.exitMidScanFile } : {}),
   };
   const start = (): ThreadClient<null, ScanOps> => {
     const client = new ThreadClient<null, ScanOps>(threadEntryPath('scanWorker'), { label: 'scan', data });
@@ -41,7 +43,7 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
   };
   let death: Error | null = null;
   let closed = false;
-  let restarts = 0;
+  let restarts: ScannerRestarts | null = null;
   let stats: ScanStatsDetail | null = null;
   let thread = start();
 
@@ -51,10 +53,9 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
       if (death) {
         const reason = death;
         death = null;
-        restarts++;
+        restarts = { count: (restarts?.count ?? 0) + 1, lastAt: Date.now(), lastReason: reason.message };
         void thread.close();
         thread = start();
-        options.onRestart?.(reason);
       }
       try {
         const r = await thread.call('scan');

@@ -8,6 +8,7 @@
 // creator passes its own thread keyring id as the thread anchor, this thread's own is hidden, and keys
 // reachable only through the creator's thread keyring are seen only as far as their permissions allow
 // without possession.
+import { existsSync, rmSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import type { ScanScope, Snapshot } from '../../shared/snapshot';
 import { Scanner, type ScanStatsDetail } from '../keyring/scanner';
@@ -21,14 +22,29 @@ export interface ScanData {
   procRoot?: string;
   /** What to scan (default: the process's own view). */
   scope?: ScanScope;
+  /**
+   * Fault injection (the scan-thread tests and `npm run soak`; KB_TEST_SCAN_THREAD_EXIT_FILE for serve):
+   * when this file exists as a scan starts, the thread removes it, reads /proc/keys, and exits before
+   * answering: a thread killed mid-scan, which nothing outside the process can do to one thread for real.
+   */
+  exitMidScanFile?: string;
 }
 
 let scanner: Scanner | null = null;
 
 async function scan(): Promise<{ snapshot: Snapshot; stats: ScanStatsDetail }> {
   const s = scanner as Scanner;
+  const dieAfterThis = takeFault((workerData as ScanData).exitMidScanFile);
   const snapshot = await s.scan();
+  if (dieAfterThis) process.exit(70); // in a worker, ends this thread only
   return { snapshot, stats: s.lastStats };
+}
+
+/** True once per appearance of the fault file (removed, so the next thread lives). */
+function takeFault(file: string | undefined): boolean {
+  if (!file || !existsSync(file)) return false;
+  rmSync(file, { force: true });
+  return true;
 }
 
 const ops = { scan };

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../apiContext';
-import type { DataOrigin } from '../../../shared/api';
+import type { DataOrigin, ScannerRestarts } from '../../../shared/api';
 import { useKb } from '../store';
 import { formatDateTime } from '../../../shared/expiryText';
 import { formatClock, formatDuration } from '../util/format';
@@ -60,7 +60,12 @@ export function StatusBar() {
       {status?.lastScan && <span title="Wall time of the last scan">last scan {formatDuration(status.lastScan.durationMs)}</span>}
       <span>{count.toLocaleString()} keys</span>
       {takenAt != null && <span className="muted">as of {formatClock(takenAt)} · seq {seq}</span>}
-      {status?.lastError && <span className="status-error" title={status.lastError}>scan failed: {status.lastError}</span>}
+      {status?.lastError && (
+        <span className="status-error" title={status.lastError}>
+          {status.lastError}
+        </span>
+      )}
+      {status?.restarts && <ScannerRestarted restarts={status.restarts} />}
       {actionError && <span className="status-error" title={actionError}>{actionError}</span>}
       <span className="grow" />
       <button type="button" className="btn" disabled={busy || !status} onClick={() => act(() => (paused ? api.resume() : api.pause()))}>
@@ -86,5 +91,15 @@ function SavedFileStatus({ origin, count, takenAt }: { origin: Extract<DataOrigi
       <span>{count.toLocaleString()} keys</span>
       {origin.truncated && <span className="status-error">{origin.truncated}</span>}
     </footer>
+  );
+}
+
+/** The scan thread died and a fresh one took over: the view went on, but a person should know it happened. */
+function ScannerRestarted({ restarts }: { restarts: ScannerRestarts }) {
+  const times = restarts.count === 1 ? '' : ` ${restarts.count} times`;
+  return (
+    <span className="status-warn" title={`The scan thread died (${restarts.lastReason}) and a fresh one took over; nothing was missed, the next scan read everything again.`}>
+      scanner restarted{times} (last at {formatClock(restarts.lastAt)})
+    </span>
   );
 }
