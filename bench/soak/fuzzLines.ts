@@ -1,25 +1,12 @@
 // Generated /proc/keys and /proc/key-users lines for the soak's parser fuzz: mostly plausible lines bent
 // in the ways a kernel, a truncated read or a hostile file could bend them.
+import { pick, type Rand } from '../../shared/seededRandom';
 
 const TYPES = ['user', 'keyring', 'logon', 'big_key', 'asymmetri', '.request_', 'dns_resol', 'rxrpc', 'unknownty', 'x', ''];
 const FLAGS = ['I--Q---', 'I------', 'IR-Q---', 'I-DQ---', 'I--Q--i', 'U------', 'I--QN--', 'ZZZZZZZ', 'I--Q-', 'I--Q----', ''];
 const TIMEOUTS = ['perm', 'expd', '5s', '59m', '23h', '6d', '52w', '99999999999999999999w', '-1s', '3x', ''];
 const WEIRD = ['\u0000', '\uFFFD', '\uD800', '\u00ff\u00fe', 'é', '💥', '\t', '\r', ' '.repeat(40), ':', ';', '%n%s', '9'.repeat(40)];
 
-export type Rand = () => number;
-
-export function seeded(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
 
 function number(rand: Rand): string {
   const r = rand();

@@ -25,7 +25,8 @@ import * as keyctl from '../../electron/keyring/keyctl';
 import { parseKeyUsers } from '../../electron/keyring/keyUsers';
 import { parseProcKeys } from '../../electron/keyring/procKeys';
 import { printTable, type BenchRow } from '../table';
-import { keyUsersLine, procKeysLine, seeded, type Rand } from './fuzzLines';
+import { seededRandom, type Rand } from '../../shared/seededRandom';
+import { keyUsersLine, procKeysLine } from './fuzzLines';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'bin', 'keyring-browser');
@@ -339,7 +340,7 @@ async function churnPhase(results: Results, serve: Serve, followers: Follower[],
 }
 
 function fuzzLines(results: Results, count: number): void {
-  const rand = seeded(0x50a4);
+  const rand = seededRandom(0x50a4);
   const batch = 10_000;
   let thrown = 0;
   let errors = 0;
@@ -391,7 +392,7 @@ function fuzzMessage(rand: Rand, id: number): { text: string; id: number | null 
 }
 
 async function fuzzMessages(results: Results, client: Follower, count: number): Promise<void> {
-  const rand = seeded(0xbeef);
+  const rand = seededRandom(0xbeef);
   let untyped = 0;
   let answered = 0;
   const window = 16;

@@ -28,17 +28,8 @@ export const KEYCTL = {
   CAPABILITIES: 31,
 } as const;
 
-/** Special key ids (KEY_SPEC_*). */
-export const KEY_SPEC = {
-  THREAD: -1,
-  PROCESS: -2,
-  SESSION: -3,
-  USER: -4,
-  USER_SESSION: -5,
-  GROUP: -6,
-  REQKEY_AUTH: -7,
-  REQUESTOR: -8,
-} as const;
+/** Special key ids (KEY_SPEC_*), defined with the special keyrings in shared/keyIds.ts. */
+export { KEY_SPEC } from '../../shared/keyIds';
 
 /** A koffi function's asynchronous form: runs on libuv's thread pool, answers through the callback. */
 type AsyncForm<A extends unknown[]> = (...args: [...A, (err: unknown, result: number) => void]) => void;

@@ -5,7 +5,8 @@ import * as keyctl from './keyctl';
 import type { Observer } from '../../shared/perm';
 import { MAX_SEARCHED_DEPTH, searchableWhenPossessed, walkPossession, type PermFacts } from './possession';
 import { Scanner } from './scanner';
-import { freshSession, ownProcKeys, pick, prng } from './test/kernelHelpers';
+import { pick, seededRandom } from '../../shared/seededRandom';
+import { freshSession, ownProcKeys } from './test/kernelHelpers';
 
 const who = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: [] as number[] };
 
@@ -130,7 +131,7 @@ describe('possession against the kernel', () => {
 
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`random topology #${seed}: possessed and visible sets equal the kernel's`, async () => {
-      const rand = prng(seed);
+      const rand = seededRandom(seed);
       const staging = keyctl.addKey('keyring', 'staging', null, session);
       const rings: number[] = [];
       const leaves: number[] = [];

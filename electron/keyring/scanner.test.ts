@@ -7,7 +7,8 @@ import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import * as keyctl from './keyctl';
 import { ReaderThread } from '../threads/readerThread';
 import { Scanner, scanSnapshot, type ProcReader } from './scanner';
-import { freshSession, keyctlCli, ownProcKeys, pick, prng } from './test/kernelHelpers';
+import { pick, seededRandom } from '../../shared/seededRandom';
+import { freshSession, keyctlCli, ownProcKeys } from './test/kernelHelpers';
 
 const x = (id: number): string => id.toString(16);
 
@@ -54,7 +55,7 @@ describe('scanner against the kernel', () => {
 
   it('matches keyctl rlist/rdescribe on random topologies with awkward descriptions', async () => {
     for (const seed of [11]) {
-      const rand = prng(seed);
+      const rand = seededRandom(seed);
       const rings = [session];
       const names = ['plain', 'with space', 'a: colon: 3', 'semi;colon', 'ünïcødé ✓', 'trailing: 12', 'x'.repeat(300), 'keyring: empty'];
       for (let i = 0; i < 10; i++) rings.push(keyctl.addKey('keyring', `${pick(rand, names)} r${seed}.${i}`, null, pick(rand, rings)));

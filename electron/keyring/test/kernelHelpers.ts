@@ -19,18 +19,3 @@ export function ownProcKeys(): Map<number, ProcKeyLine> {
   return new Map(parseProcKeys(readFileSync('/proc/keys', 'utf8')).lines.map((l) => [l.id, l]));
 }
 
-/** Small seeded PRNG (mulberry32): random topologies that a failure can reproduce. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function pick<T>(rand: () => number, items: readonly T[]): T {
-  return items[Math.floor(rand() * items.length)] as T;
-}

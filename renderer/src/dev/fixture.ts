@@ -2,6 +2,7 @@
 // pam_keyinit, a Kerberos persistent cache, an NFS/CIFS mount and a CI tool would see.
 import { expiryFromColumn, isWindow } from '../../../shared/expiry';
 import type { Doom, KeyInfo, Pin, Snapshot } from '../../../shared/snapshot';
+import { seededRandom } from '../../../shared/seededRandom';
 
 const UID = 1000;
 const GID = 1000;
@@ -169,24 +170,13 @@ function doomOf(k: KeyInfo, pins: readonly Pin[], now: number): Doom | null {
   return null;
 }
 
-/** Deterministic pseudo-random numbers so generated trees are the same on every run. */
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A session with `n` keys in keyrings of 100 (the benchmark's topology: 40k = 400 × 100), with a few
  * revoked, expiring and shared keys sprinkled in, on top of the fixture's anchors.
  */
 export function generatedSnapshot(n: number, now = Date.now()): Snapshot {
   const base = fixtureSnapshot(now);
-  const rand = mulberry32(42);
+  const rand = seededRandom(42); // the same tree on every run
   const keys = [...base.keys];
   const session = keys.find((k) => k.id === FIXTURE_IDS.session)!;
   const sessionLinks = [...(session.links ?? [])];
