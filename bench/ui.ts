@@ -1,4 +1,5 @@
-// The UI's cost in Debian's chromium: the renderer bundle (dist/renderer) opened with generated keys
+// The UI's cost in Debian's chromium: the bench build of the renderer (dist/renderer-bench: the same app
+// plus its development tools, renderer/src/dev/buildMode.ts) opened with generated keys
 // (`?fake=N&bench=1`, see renderer/src/bench.ts), timed by the page itself: first render of the tree
 // and one search at 10k and 40k keys, and the graph's layout and frame time at 2,000 nodes.
 import { chromium, type Browser } from '@playwright/test';
@@ -46,8 +47,8 @@ export interface UiTable {
 }
 
 export async function runUiBench(root: string, sizes: number[]): Promise<UiTable[] | string> {
-  const index = join(root, 'dist', 'renderer', 'index.html');
-  if (!existsSync(index)) return 'UI bench skipped: dist/renderer is not built (npm run build).';
+  const index = join(root, 'dist', 'renderer-bench', 'index.html');
+  if (!existsSync(index)) return 'UI bench skipped: dist/renderer-bench is not built (npm run build:web:bench).';
   if (!existsSync(CHROMIUM)) return `UI bench skipped: no chromium at ${CHROMIUM} (set CHROMIUM_PATH).`;
   const base = pathToFileURL(index).href;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -37,12 +37,14 @@ function builtCsp(): Plugin {
   };
 }
 
-export default defineConfig({
+// `--mode bench` (npm run bench) builds the same app with the development tools (src/dev/buildMode.ts)
+// into dist/renderer-bench; the production bundle, dist/renderer, never carries them.
+export default defineConfig(({ mode }) => ({
   root,
   base: './',
   plugins: [react(), classicScript(), builtCsp()],
   build: {
-    outDir: '../dist/renderer',
+    outDir: mode === 'bench' ? '../dist/renderer-bench' : '../dist/renderer',
     emptyOutDir: true,
     target: 'chrome120',
     sourcemap: true,
@@ -53,4 +55,4 @@ export default defineConfig({
     },
   },
   server: { port: 5173, strictPort: false },
-});
+}));

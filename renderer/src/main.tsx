@@ -1,10 +1,12 @@
 // Entry point: picks the KeyringApi (the fake one only with `?fake=1` or `?fake=<N keys>`), mounts
-// the app and, with `&bench=1`, measures first render and one search for `npm run bench`.
+// the app and, with `&bench=1`, measures first render and one search for `npm run bench`. The fake API and
+// the measurements exist only in the dev server and the bench build (dev/buildMode.ts).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { KeyringApi } from '../../shared/api';
 import { App } from './App';
 import { runBench } from './bench';
+import { DEV_TOOLS } from './dev/buildMode';
 import { createFakeApi } from './dev/fakeApi';
 import { getKeyringApi } from './transport';
 import { unavailableApi } from './transport/unavailableApi';
@@ -12,14 +14,14 @@ import { useKb } from './store';
 import { runSearchNow } from './tree/useSearchRunner';
 
 const params = new URLSearchParams(window.location.search);
-const fake = params.get('fake');
+const fake = DEV_TOOLS ? params.get('fake') : null;
 const fakeCount = fake && /^\d+$/.test(fake) && Number(fake) > 1 ? Number(fake) : undefined;
-const bench = params.get('bench') === '1';
+const bench = DEV_TOOLS && params.get('bench') === '1';
 
 let api: KeyringApi;
 let mode: string | undefined;
 let startupError: unknown = null;
-if (fake) {
+if (DEV_TOOLS && fake) {
   api = createFakeApi({ keyCount: fakeCount, live: !bench });
   mode = fakeCount ? `demo data · ${fakeCount.toLocaleString()} keys` : 'demo data';
 } else {
@@ -39,7 +41,7 @@ createRoot(document.getElementById('root')!).render(
 );
 if (startupError) console.error(startupError);
 
-if (bench && fakeCount) {
+if (DEV_TOOLS && bench && fakeCount) {
   void runBench(fakeCount, (q) => {
     useKb.getState().setQuery(q);
     runSearchNow();

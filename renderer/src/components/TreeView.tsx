@@ -9,6 +9,7 @@ import { useKb } from '../store';
 import type { FlatRow } from '../tree/flatten';
 import { useTreeRows } from '../tree/useTreeRows';
 import { notifyRowsDrawn } from '../bench';
+import { DEV_TOOLS } from '../dev/buildMode';
 import { ROW_HEIGHT, TreeRow } from './TreeRow';
 
 function isOpenable(row: FlatRow): boolean {
@@ -70,7 +71,9 @@ export function TreeView() {
     }
   }, [scrollRequest, rows, virtualizer]);
 
-  useEffect(() => notifyRowsDrawn(rows), [rows]);
+  useEffect(() => {
+    if (DEV_TOOLS) notifyRowsDrawn(rows);
+  }, [rows]);
 
   // A new search result brings its first match into view (without taking focus from the search box).
   const search = useKb((s) => s.search);

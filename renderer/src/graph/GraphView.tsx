@@ -28,6 +28,7 @@ import { nodeTypes, type GraphFlowNode } from './nodes';
 import { emptyFlowCache, toFlow } from './toFlow';
 import { useGraphLayout } from './useGraphLayout';
 import { layoutThread } from './layoutClient';
+import { DEV_TOOLS } from '../dev/buildMode';
 import { maybeRunGraphBench } from './bench';
 import { fitNodes, MIN_ZOOM, type FitOptions } from './fit';
 
@@ -145,7 +146,7 @@ function GraphCanvas() {
   const onMove = useCallback((_: unknown, vp: Viewport) => setLowDetail(vp.zoom < LOW_DETAIL_ZOOM), []);
 
   useEffect(() => {
-    if (layout && !pending) maybeRunGraphBench(rf, fit, flow.nodes.length, flow.edges.length, roundTripMs, layout.ms);
+    if (DEV_TOOLS && layout && !pending) maybeRunGraphBench(rf, fit, flow.nodes.length, flow.edges.length, roundTripMs, layout.ms);
   }, [layout, pending, rf, fit, flow.nodes.length, flow.edges.length, roundTripMs]);
 
   const keyCount = model?.nodes.length ?? 0;
