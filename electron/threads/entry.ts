@@ -2,8 +2,9 @@
 // `npm run build:node` to dist/electron/threads/<body>.js.
 import { dirname, join, resolve } from 'node:path';
 
-/** The worker bodies (files in this folder). */
-export type ThreadBody = 'readerWorker' | 'scanWorker' | 'userViewWorker';
+/** The worker bodies (files in this folder); `npm run package:check` checks each is unpacked in a package. */
+export const THREAD_BODIES = ['readerWorker', 'scanWorker', 'userViewWorker'] as const;
+export type ThreadBody = (typeof THREAD_BODIES)[number];
 
 /**
  * The file a worker runs for `body`, seen from `moduleFile` (this module's own file at run time):
