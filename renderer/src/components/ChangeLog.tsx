@@ -1,12 +1,17 @@
-// The change log: every event of every delta, newest first, with its time. Never payloads.
-import { memo, useState } from 'react';
+// The change log: what changed in the keys, newest first, with its time, in plain words. Never payloads.
+// It leaves out what is not news (store/liveEvents.ts: usage counts, pins, countdowns) and sums up
+// bursts, so a real change stays in sight. Filters: this process's keys or all, and by kind; Clear.
+import { memo, useMemo, useState } from 'react';
 import { useKb, type LogEntry } from '../store';
+import { LOG_FILTERS, type LogFilter, type LogKind } from '../store/liveEvents';
 import { revealKey } from '../tree/reveal';
 import { formatClock } from '../util/format';
 import { cutMiddle, SHORT_TEXT } from '../../../shared/text';
 
 /** A subject or detail is cut in the middle to this many characters (keeping the key's id at its end); the tooltip has it whole. */
 const LOG_TEXT = SHORT_TEXT + 32;
+const SHOWN = 200;
+const FILTER_NAMES = Object.keys(LOG_FILTERS) as LogFilter[];
 
 const LogLine = memo(function LogLine({ e }: { e: LogEntry }) {
   const exists = useKb((s) => e.keyId != null && s.keys.has(e.keyId));
@@ -32,28 +37,67 @@ const LogLine = memo(function LogLine({ e }: { e: LogEntry }) {
   );
 });
 
-const SHOWN = 200;
+/** Resyncs and summaries are always shown: they say what the filters cannot split. */
+const ALWAYS: ReadonlySet<LogKind> = new Set(['resync', 'summary']);
 
 export function ChangeLog() {
   const log = useKb((s) => s.log);
+  const clearLog = useKb((s) => s.clearLog);
   const [open, setOpen] = useState(true);
-  const shown = log.slice(-SHOWN).reverse();
+  const [scope, setScope] = useState<'process' | 'all'>('all');
+  const [kinds, setKinds] = useState<ReadonlySet<LogFilter>>(() => new Set(FILTER_NAMES));
+  const shown = useMemo(() => {
+    const wanted = new Set<LogKind>([...ALWAYS, ...[...kinds].flatMap((f) => LOG_FILTERS[f])]);
+    const out: LogEntry[] = [];
+    for (let i = log.length - 1; i >= 0 && out.length < SHOWN; i--) {
+      const e = log[i]!;
+      if (wanted.has(e.kind) && (scope === 'all' || e.thisProcess)) out.push(e);
+    }
+    return out;
+  }, [log, kinds, scope]);
+  const empty = log.length === 0;
+  const toggle = (f: LogFilter) =>
+    setKinds((now) => {
+      const next = new Set(now);
+      if (!next.delete(f)) next.add(f);
+      return next;
+    });
+  const filtered = scope !== 'all' || kinds.size !== FILTER_NAMES.length;
   return (
-    <section className={`changelog${open ? '' : ' closed'}`} aria-label="Change log">
+    <section className={`changelog${open && !empty ? '' : ' closed'}`} aria-label="Change log">
       <header className="panel-head">
-        <button type="button" className="panel-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
-          <span className={`chevron${open ? ' open' : ''}`} aria-hidden="true">
+        <button type="button" className="panel-toggle" aria-expanded={open && !empty} disabled={empty} onClick={() => setOpen(!open)}>
+          <span className={`chevron${open && !empty ? ' open' : ''}`} aria-hidden="true">
             <svg viewBox="0 0 16 16" width="12" height="12">
               <path d="M6 3.5 10.5 8 6 12.5" fill="none" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
             </svg>
           </span>
           Change log
         </button>
-        <span className="muted">{log.length ? `${log.length} events` : 'no changes yet'}</span>
+        <span className="muted">
+          {empty ? 'no changes yet' : filtered ? `${shown.length === SHOWN ? `latest ${SHOWN}` : shown.length} of ${log.length} events` : `${log.length} events`}
+        </span>
+        {!empty && open && (
+          <span className="log-filters">
+            <select aria-label="Change log scope" value={scope} onChange={(e) => setScope(e.target.value as 'process' | 'all')}>
+              <option value="all">All keys</option>
+              <option value="process">This process's keys</option>
+            </select>
+            {FILTER_NAMES.map((f) => (
+              <label key={f} className="log-filter">
+                <input type="checkbox" checked={kinds.has(f)} onChange={() => toggle(f)} />
+                {f}
+              </label>
+            ))}
+            <button type="button" className="btn btn-small" onClick={clearLog} title="Empty the change log; new changes are logged as usual">
+              Clear
+            </button>
+          </span>
+        )}
       </header>
-      {open && (
+      {open && !empty && (
         <ol className="log-list" aria-live="off">
-          {shown.length ? shown.map((e) => <LogLine key={e.n} e={e} />) : <li className="muted log-empty">Changes to keys appear here as the poller sees them.</li>}
+          {shown.length ? shown.map((e) => <LogLine key={e.n} e={e} />) : <li className="muted log-empty">No change matches these filters.</li>}
         </ol>
       )}
     </section>

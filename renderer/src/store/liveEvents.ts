@@ -6,7 +6,16 @@ import { BADGE_LABELS, stateBadges } from '../../../shared/flags';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { hexId } from '../util/format';
 
-export type LogKind = 'added' | 'removed' | 'changed' | 'linked' | 'unlinked' | 'resync' | 'summary';
+export type LogKind = 'added' | 'removed' | 'changed' | 'revoked' | 'expired' | 'linked' | 'unlinked' | 'resync' | 'summary';
+
+/** The change log's kind filter: what a person asks for, each naming the kinds it shows. */
+export const LOG_FILTERS = {
+  added: ['added'],
+  removed: ['removed'],
+  changed: ['changed', 'linked', 'unlinked'],
+  'revoked or expired': ['revoked', 'expired'],
+} as const satisfies Record<string, readonly LogKind[]>;
+export type LogFilter = keyof typeof LOG_FILTERS;
 
 export interface LogEntry {
   /** Unique, increasing: React key and order. */
@@ -17,6 +26,8 @@ export interface LogEntry {
   /** `type "description"` of the key concerned, or the summary sentence. */
   subject: string;
   detail: string;
+  /** Whether it concerns a key reachable from this process (a summary: any of its keys); the log's scope filter. */
+  thisProcess: boolean;
 }
 
 export type HighlightKind = 'added' | 'changed';
@@ -31,13 +42,50 @@ export interface GhostLink {
   until: number;
 }
 
-/** Beyond this many events in one delta, the log gets one summary line instead of thousands. */
+/** Beyond this many events in one delta, the log gets summary lines instead of thousands. */
 export const LOG_DETAIL_LIMIT = 200;
+/** Beyond this many keys added (or removed) in one delta, they get one line ("400 keyrings and 20,000 keys added"). */
+export const LOG_BURST = 10;
 export const LOG_MAX_ENTRIES = 1000;
 export const HIGHLIGHT_MS = 1600;
 
 export const subjectOf = (k: KeyInfo | undefined, id: number): string =>
   k ? `${k.type} “${k.description}” (${hexId(id)})` : `key ${hexId(id)}`;
+
+/**
+ * The fields whose change is not news: the usage count follows every process that takes or drops a
+ * reference (`_uid.N` changes with each process the user starts), pins are derived from it and from
+ * links, and the expiry window narrows as polling watches the timeout column. Links are logged as
+ * linked/unlinked lines; seenBy follows other users' views.
+ */
+const QUIET_FIELDS: ReadonlySet<string> = new Set(['usage', 'pins', 'doomed', 'expiry', 'links', 'seenBy']);
+
+/** A timeout that only counted down (`50s` → `49s`, `2h` → `1h`) is the clock, not a change. */
+function countedDown(before: string, after: string): boolean {
+  const a = timeoutSeconds(before);
+  const b = timeoutSeconds(after);
+  return a !== null && b !== null && b <= a;
+}
+
+/** The lower bound, in seconds, of a /proc/keys timeout column (`perm`/`expd`/unreadable: null). */
+function timeoutSeconds(column: string): number | null {
+  const m = /^(\d+)([smhdw])$/.exec(column);
+  if (!m) return null;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[m[2] as 's' | 'm' | 'h' | 'd' | 'w'];
+  return Number(m[1]) * unit;
+}
+
+/** The fields of a change worth a line, in the order they are told; [] when it is all noise. */
+export function newsworthyFields(changes: Partial<KeyInfo>, before: KeyInfo | undefined): string[] {
+  const revokedNow = stateBadges(changes.flags ?? before?.flags ?? '', changes.timeout ?? before?.timeout ?? '').includes('revoked');
+  return Object.keys(changes).filter((f) => {
+    if (QUIET_FIELDS.has(f)) return false;
+    if (f === 'timeout' && before && countedDown(before.timeout, String(changes.timeout))) return false;
+    // Revoking sets the expiry to that moment: `expd` is part of the revocation, not a second event.
+    if (f === 'timeout' && changes.timeout === 'expd' && revokedNow) return false;
+    return true;
+  });
+}
 
 export function logEntriesFor(
   delta: SnapshotDelta,
@@ -46,34 +94,54 @@ export function logEntriesFor(
   nextN: () => number,
 ): LogEntry[] {
   const at = delta.takenAt;
-  const total = delta.added.length + delta.removed.length + delta.changed.length;
-  if (total > LOG_DETAIL_LIMIT) {
-    const parts = [
-      delta.added.length && `${delta.added.length} added`,
-      delta.removed.length && `${delta.removed.length} removed`,
-      delta.changed.length && `${delta.changed.length} changed`,
-    ].filter(Boolean);
-    return [{ n: nextN(), at, kind: 'summary', keyId: null, subject: `${total.toLocaleString()} keys`, detail: parts.join(', ') }];
-  }
   const out: LogEntry[] = [];
+  const ours = (k: KeyInfo | undefined) => !!k && !k.orphan;
   const push = (kind: LogKind, id: number, k: KeyInfo | undefined, detail: string) =>
-    out.push({ n: nextN(), at, kind, keyId: id, subject: subjectOf(k, id), detail });
+    out.push({ n: nextN(), at, kind, keyId: id, subject: subjectOf(k, id), detail, thisProcess: ours(k) });
+  const summary = (subject: string, detail: string, keys: readonly (KeyInfo | undefined)[]) =>
+    out.push({ n: nextN(), at, kind: 'summary', keyId: null, subject, detail, thisProcess: keys.some(ours) });
+
+  const changed = delta.changed
+    .map((c) => ({ c, was: before.get(c.id), now: after.get(c.id) ?? before.get(c.id) }))
+    .map((x) => ({ ...x, fields: newsworthyFields(x.c.changes, x.was) }))
+    .filter((x) => x.fields.length > 0);
+  const total = delta.added.length + delta.removed.length + changed.length;
+  if (total > LOG_DETAIL_LIMIT) {
+    const removed = delta.removed.map((id) => before.get(id));
+    const parts = [
+      delta.added.length && `${countKeys(delta.added)} added`,
+      removed.length && `${countKeys(removed)} removed`,
+      changed.length && `${countKeys(changed.map((x) => x.now))} changed`,
+    ].filter(Boolean);
+    summary(`${total.toLocaleString()} keys`, parts.join('; '), [...delta.added, ...removed, ...changed.map((x) => x.now)]);
+    return out;
+  }
+
   // Where a new key landed is part of its "added" line rather than a separate "linked" line.
   const addedIds = new Set(delta.added.map((k) => k.id));
-  const landedIn = new Map<number, string[]>();
+  const landedIn = new Map<number, number[]>();
   for (const [ring, member] of delta.linksAdded) {
-    if (addedIds.has(member)) landedIn.set(member, [...(landedIn.get(member) ?? []), subjectOf(after.get(ring), ring)]);
+    if (addedIds.has(member)) landedIn.set(member, [...(landedIn.get(member) ?? []), ring]);
   }
-  for (const k of delta.added) {
-    const where = landedIn.get(k.id);
-    push('added', k.id, k, where ? `in ${where.join(', ')}` : `perm ${hexId(k.perm)}, uid ${k.uid}`);
+  const inWords = (rings: readonly number[]) => `in ${rings.map((r) => subjectOf(after.get(r), r)).join(', ')}`;
+  if (delta.added.length > LOG_BURST) {
+    const rings = new Set(delta.added.flatMap((k) => landedIn.get(k.id) ?? []));
+    const where = rings.size === 1 ? inWords([...rings]) : rings.size > 1 ? `in ${rings.size.toLocaleString()} keyrings` : '';
+    summary(`${countKeys(delta.added)} added`, where, delta.added);
+  } else {
+    for (const k of delta.added) {
+      const where = landedIn.get(k.id);
+      push('added', k.id, k, where ? inWords(where) : `permissions ${hexId(k.perm)}, owner uid ${k.uid}`);
+    }
   }
-  for (const id of delta.removed) push('removed', id, before.get(id), '');
-  for (const c of delta.changed) {
-    const fields = Object.keys(c.changes).filter((f) => f !== 'links');
-    if (!fields.length) continue; // link-only changes are logged as linked/unlinked below
-    const k = after.get(c.id) ?? before.get(c.id);
-    push('changed', c.id, k, fields.map((f) => describeChange(f, c.changes)).join(', '));
+  if (delta.removed.length > LOG_BURST) {
+    const removed = delta.removed.map((id) => before.get(id));
+    summary(`${countKeys(removed)} removed`, '', removed);
+  } else {
+    for (const id of delta.removed) push('removed', id, before.get(id), '');
+  }
+  for (const { c, was, now, fields } of changed) {
+    push(changeKind(c.changes, was), c.id, now, fields.map((f) => describeChange(f, c.changes, was)).join(', '));
   }
   const removedSet = new Set(delta.removed);
   for (const [ring, member] of delta.linksAdded) {
@@ -87,25 +155,56 @@ export function logEntriesFor(
   return out;
 }
 
-function describeChange(field: string, changes: Record<string, unknown>): string {
-  const v = changes[field];
+/** "400 keyrings and 20,000 keys", "1 key", "3 keyrings". */
+function countKeys(keys: readonly (KeyInfo | undefined)[]): string {
+  const rings = keys.filter((k) => k?.type === 'keyring').length;
+  const others = keys.length - rings;
+  const n = (count: number, one: string) => `${count.toLocaleString()} ${one}${count === 1 ? '' : 's'}`;
+  if (!rings) return n(others, 'key');
+  if (!others) return n(rings, 'keyring');
+  return `${n(rings, 'keyring')} and ${n(others, 'key')}`;
+}
+
+/** A change that revoked the key or let it expire gets its own kind (the log's "revoked or expired" filter). */
+function changeKind(changes: Partial<KeyInfo>, was: KeyInfo | undefined): LogKind {
+  const flags = changes.flags ?? was?.flags ?? '';
+  const timeout = changes.timeout ?? was?.timeout ?? '';
+  const now = stateBadges(flags, timeout);
+  const then = was ? stateBadges(was.flags, was.timeout) : [];
+  if (now.includes('revoked') && !then.includes('revoked')) return 'revoked';
+  if (now.includes('expired') && !then.includes('expired')) return 'expired';
+  return 'changed';
+}
+
+/** One changed field in plain words, old value first where it is known. */
+function describeChange(field: string, changes: Partial<KeyInfo>, was: KeyInfo | undefined): string {
+  const from = <T,>(v: T | undefined, show: (x: T) => string) => (v === undefined ? '' : `${show(v)} → `);
   switch (field) {
     case 'flags': {
-      const states = stateBadges(String(v), String(changes.timeout ?? 'perm')).map((b) => BADGE_LABELS[b]);
-      return `flags → ${String(v)}${states.length ? ` (${states.join(', ')})` : ''}`;
+      const timeout = changes.timeout ?? was?.timeout ?? 'perm';
+      const states = stateBadges(String(changes.flags), timeout).map((b) => BADGE_LABELS[b]);
+      return states.length ? `now ${states.join(', ')} (flags ${String(changes.flags)})` : `flags ${from(was?.flags, String)}${String(changes.flags)}`;
     }
-    case 'timeout':
-    case 'usage':
+    case 'timeout': {
+      const to = String(changes.timeout);
+      if (to === 'perm') return 'no longer expires';
+      if (to === 'expd') return 'expired';
+      if (!was || was.timeout === 'perm') return `expires in ${to}`;
+      return `expiry renewed: ${was.timeout} → ${to}`;
+    }
     case 'uid':
+      return `owner uid ${from(was?.uid, String)}${String(changes.uid)}`;
     case 'gid':
-      return `${field} → ${String(v)}`;
+      return `group gid ${from(was?.gid, String)}${String(changes.gid)}`;
     case 'perm':
-      return `perm → ${hexId(Number(v))}`;
+      return `permissions ${from(was?.perm, hexId)}${hexId(Number(changes.perm))}`;
     case 'possessed':
-      return v ? 'now possessed' : 'no longer possessed';
+      return changes.possessed ? 'now possessed by this process' : 'no longer possessed by this process';
     case 'orphan':
-      return v ? 'now unreachable' : 'reachable again';
+      return changes.orphan ? 'no longer reachable from this process' : 'reachable from this process again';
+    case 'description':
+      return `description now “${String(changes.description)}”`;
     default:
-      return field;
+      return `${field} changed`;
   }
 }

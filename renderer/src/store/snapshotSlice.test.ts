@@ -70,7 +70,7 @@ describe('applying deltas', () => {
   it('logs events without values of payload-like fields and highlights touched keys', () => {
     load();
     useKb.getState().applyDeltas(
-      [delta(6, { added: [k(2, 'b')], changed: [{ id: 1, changes: { usage: 2 } }, { id: S, changes: { links: [1, 2] } }], linksAdded: [[S, 2]] })],
+      [delta(6, { added: [k(2, 'b')], changed: [{ id: 1, changes: { perm: 0x3f3f0000 } }, { id: S, changes: { links: [1, 2] } }], linksAdded: [[S, 2]] })],
       5000,
     );
     const log = useKb.getState().log.map((e) => [e.kind, e.keyId]);

@@ -9,6 +9,7 @@ import {
   HIGHLIGHT_MS,
   LOG_MAX_ENTRIES,
   logEntriesFor,
+  newsworthyFields,
   type GhostLink,
   type Highlight,
   type LogEntry,
@@ -48,6 +49,8 @@ export interface SnapshotSlice {
   setOrigin(origin: DataOrigin): void;
   /** Drops highlights and ghosts older than HIGHLIGHT_MS. */
   pruneLive(now?: number): void;
+  /** Empties the change log (the person's Clear button); what comes next is logged as usual. */
+  clearLog(): void;
 }
 
 let logCounter = 0;
@@ -77,7 +80,7 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
       connection: 'open',
       connectionError: null,
       log: hadOne
-        ? trimLog([...s.log, { n: nextN(), at: snapshot.takenAt, kind: 'resync', keyId: null, subject: 'Full snapshot', detail: `${keys.size} keys, seq ${seq}` }])
+        ? trimLog([...s.log, { n: nextN(), at: snapshot.takenAt, kind: 'resync', keyId: null, subject: 'Full snapshot', detail: `${keys.size} keys, seq ${seq}`, thisProcess: true }])
         : s.log,
       // A selection survives a resync when its key still exists.
       selectedId: s.selectedId != null && keys.has(s.selectedId) ? s.selectedId : null,
@@ -120,8 +123,9 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
       applied++;
       entries.push(...logEntriesFor(d, before, keys, nextN));
       for (const k of d.added) highlights.set(k.id, { kind: 'added', at: now });
+      // Flash only what the log calls news: not a usage count, a pin or a countdown.
       for (const c of d.changed) {
-        if (Object.keys(c.changes).some((f) => f !== 'links')) highlights.set(c.id, { kind: 'changed', at: now });
+        if (newsworthyFields(c.changes, before.get(c.id)).length) highlights.set(c.id, { kind: 'changed', at: now });
       }
       for (const [, member] of d.linksAdded) if (!highlights.has(member)) highlights.set(member, { kind: 'added', at: now });
       for (const id of d.removed) highlights.delete(id);
@@ -149,6 +153,7 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
   setConnection: (connection, error = null) => set({ connection, connectionError: error }),
   setIdentity: (identity) => set({ identity }),
   setOrigin: (origin) => set({ origin }),
+  clearLog: () => set({ log: [] }),
 
   pruneLive(now = Date.now()) {
     const { highlights, ghosts } = get();
