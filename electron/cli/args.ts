@@ -45,7 +45,9 @@ See the Linux kernel's keyrings live: every key and keyring this process can see
 them, what this process possesses, expiry, and per-user quotas.
 
 Commands:
-  (none)            Open the desktop app (Electron). Where Electron is not installed, use \`serve\`.
+  (none)            Open the desktop app (Electron). Where Electron is not installed, serve the app
+                    read-only instead, print its URL and open it in a browser (xdg-open) if there is
+                    a display.
   snapshot          Print the keyrings as a tree, like \`keyctl show\` but complete: the thread, process,
                     session, user-session, user and persistent keyrings, then kernel-held keyrings
                     (.user_reg, .dns_resolver, ...) and keyrings no anchor leads to (orphans).

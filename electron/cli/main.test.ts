@@ -1,6 +1,6 @@
 // The CLI through main(argv, io) in this process, and through bin/keyring-browser as a whole process
 // (when built). Real kernel: this test process sits in its own session keyring.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,17 +138,40 @@ describe('keyring-browser main()', () => {
     expect(out).toContain('Persistent keyring: none');
   });
 
-  it('with no command, says in words that Electron is missing (or starts it)', async () => {
-    if (electronBinary() !== null) return; // a machine with Electron would open a window: not in unit tests
-    const r = await run([]);
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/Electron binary is not installed.*\n.*keyring-browser serve/);
-  });
 });
 
 const bin = resolve(__dirname, '..', '..', 'bin', 'keyring-browser');
 // dist/ is built by vitest's global setup (electron/test/buildDist.ts).
 describe('bin/keyring-browser as a process', () => {
+  it('with no command and no Electron binary (npm start offline): one sentence, then serves the app and prints its URL', async () => {
+    // ELECTRON_OVERRIDE_DIST_PATH at a folder without Electron: the same on a machine that has it installed.
+    const env = { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: resolve(__dirname, 'no-electron-here'), DISPLAY: '', WAYLAND_DISPLAY: '' };
+    expect(electronBinary(env)).toBeNull();
+    const child = spawn(process.execPath, [bin], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => void (err += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) done(out.split('\n')[0]!);
+        });
+        child.on('exit', () => fail(new Error(`exited before printing a URL: ${err}`)));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=\w+/);
+      const status = await fetch(new URL(`/api/status?${new URL(url).search.slice(1)}`, url));
+      expect(status.status).toBe(200);
+      expect(err).toMatch(/^keyring-browser: the Electron binary is not installed here .*serving the same app, read-only, to a browser instead/);
+      expect(err).toContain('no display to open a browser on');
+      expect(err).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
   it('exit codes: 0 for snapshot --json, 2 for a bad argument, 1 without /proc/keys', () => {
     const ok = spawnSync(process.execPath, [bin, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     expect(ok.status).toBe(0);

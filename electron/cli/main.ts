@@ -120,8 +120,12 @@ async function run(command: Command, io: Io): Promise<number> {
       return 0;
     }
     case 'app': {
-      const { launchApp } = await import('./app.js');
-      return launchApp(io.stderr);
+      const { electronBinary, launchApp, NO_ELECTRON, openInBrowser } = await import('./app.js');
+      const binary = electronBinary();
+      if (binary !== null) return launchApp(binary, io.stderr);
+      io.stderr(NO_ELECTRON);
+      // Port 0: any free port (the printed URL carries it, and a token that changes on each start anyway).
+      return serveUntilSignal({ port: 0, host: '127.0.0.1', intervalMs: 1000, allowActions: false, onUrl: (url) => openInBrowser(url, io.stderr) }, io);
     }
   }
 }
@@ -135,10 +139,14 @@ function checkScope(scope: ScanScope, procRoot: string): void {
 }
 
 type ServeUntilSignal = Pick<ServerModule.ServeOptions, 'port' | 'host' | 'intervalMs' | 'allowActions'> &
-  Partial<Pick<ServerModule.ServeOptions, 'source' | 'readKeyDetails' | 'readIdentityNames' | 'origin'>> & { scope?: ScanScope };
+  Partial<Pick<ServerModule.ServeOptions, 'source' | 'readKeyDetails' | 'readIdentityNames' | 'origin'>> & {
+    scope?: ScanScope;
+    /** Called once the URL is printed (the app's fallback opens it in a browser). */
+    onUrl?: (url: string) => void;
+  };
 
 /** `serve` (and `open`, with a file as the source): prints the URL (with its token) and serves until SIGINT/SIGTERM. */
-async function serveUntilSignal({ scope = { kind: 'process' }, ...options }: ServeUntilSignal, io: Io): Promise<number> {
+async function serveUntilSignal({ scope = { kind: 'process' }, onUrl, ...options }: ServeUntilSignal, io: Io): Promise<number> {
   // A saved file's source touches no kernel: only a live scan has a scope to check.
   if (!options.source) checkScope(scope, process.env.KEYRING_BROWSER_PROC_ROOT || '/proc');
   // Loaded here so `snapshot` does not pay for the HTTP stack.
@@ -155,6 +163,7 @@ async function serveUntilSignal({ scope = { kind: 'process' }, ...options }: Ser
     serveSourceMaps: process.env.NODE_ENV === 'development',
   });
   io.stdout(server.url + '\n');
+  onUrl?.(server.url);
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
