@@ -71,6 +71,36 @@ test('finds a key by its decimal id', async ({ page }) => {
   await expect(row(page, needle)).toContainText('e2e-needle');
 });
 
+test('Enter and F3 step through the matches in tree order, Shift goes back; the counter reads "2 of 3"', async ({ page }) => {
+  const stops = ['one', 'two', 'three'].map((n) => Number(keyctl('add', 'user', `e2e-stop-${n}`, 'x', String(ring))));
+  await openApp(page);
+  for (const id of stops) await expect(row(page, id)).toBeVisible({ timeout: TWO_POLLS });
+  const box = page.getByRole('searchbox');
+  const counter = page.locator('.search-count');
+  const details = page.getByRole('complementary', { name: /details/i });
+  await box.fill('e2e-stop-');
+  await expect(counter).toHaveText('1 of 3');
+  // The tree's order is the kernel's (a keyring is not kept in the order keys were added).
+  const drawn = await page.locator('[data-key-id]').evaluateAll((rows, ids) =>
+    rows.map((r) => Number(r.getAttribute('data-key-id'))).filter((id, i, all) => ids.includes(id) && all.indexOf(id) === i), stops);
+  expect([...drawn].sort()).toEqual([...stops].sort());
+  const hex = (id: number) => id.toString(16).padStart(8, '0');
+  await box.press('Enter');
+  await expect(counter).toHaveText('2 of 3');
+  await expect(details).toContainText(hex(drawn[1]!));
+  await box.press('Enter');
+  await expect(details).toContainText(hex(drawn[2]!));
+  await box.press('Enter'); // wraps
+  await expect(counter).toHaveText('1 of 3');
+  await expect(details).toContainText(hex(drawn[0]!));
+  await box.press('Shift+Enter');
+  await expect(details).toContainText(hex(drawn[2]!));
+  await page.keyboard.press('F3');
+  await expect(details).toContainText(hex(drawn[0]!));
+  await page.keyboard.press('Shift+F3');
+  await expect(counter).toHaveText('3 of 3');
+});
+
 test('selecting a key shows its details', async ({ page }) => {
   await openApp(page);
   await row(page, early).click();

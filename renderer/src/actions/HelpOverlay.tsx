@@ -5,6 +5,7 @@ import { Modal } from './Modal';
 
 const NAVIGATION: [string, string][] = [
   ['/ or Ctrl+F', 'Search the tree'],
+  ['Enter / F3 (Shift: back)', 'Next (previous) search match'],
   ['↑ ↓ ← →, Home, End', 'Move in the tree, open and close keyrings'],
   ['Enter', 'Select'],
   ['Escape', 'Close a dialog, clear the search'],

@@ -1,11 +1,20 @@
 // The search box: description, type, hex (with or without 0x) or decimal id. `/` or Ctrl+F focus it,
-// Escape clears it.
+// Escape clears it; Enter and F3 go to the next match, Shift+Enter and Shift+F3 to the previous.
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useKb } from '../store';
+import { stepMatch } from '../tree/matchOrder';
 
 export function SearchBar() {
-  const { query, search, filterMatches } = useKb(useShallow((s) => ({ query: s.query, search: s.search, filterMatches: s.filterMatches })));
+  const { query, search, filterMatches, cursor } = useKb(
+    useShallow((s) => ({
+      query: s.query,
+      search: s.search,
+      filterMatches: s.filterMatches,
+      // The tree counts in its drawing order (TreeView); the graph, which has no one order, by id.
+      cursor: s.view === 'tree' ? s.matchCursor : graphCursor(s.search?.matches, s.selectedId),
+    })),
+  );
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -16,6 +25,9 @@ export function SearchBar() {
         e.preventDefault();
         input.current?.focus();
         input.current?.select();
+      } else if (e.key === 'F3' && useKb.getState().search) {
+        e.preventDefault();
+        step(e.shiftKey ? -1 : 1);
       }
     };
     window.addEventListener('keydown', onKey);
@@ -43,11 +55,22 @@ export function SearchBar() {
           if (e.key === 'Escape') {
             e.preventDefault();
             useKb.getState().setQuery('');
+          } else if (e.key === 'Enter' && useKb.getState().search) {
+            e.preventDefault();
+            step(e.shiftKey ? -1 : 1);
           }
         }}
       />
       <span className="search-count" aria-live="polite">
-        {query.trim() === '' ? '' : pending ? 'searching…' : count === 0 ? 'no match' : `${count.toLocaleString()} ${count === 1 ? 'match' : 'matches'}`}
+        {query.trim() === ''
+          ? ''
+          : pending
+            ? 'searching…'
+            : count === 0
+              ? 'no match'
+              : cursor != null
+                ? `${cursor.toLocaleString()} of ${count.toLocaleString()}`
+                : `${count.toLocaleString()} ${count === 1 ? 'match' : 'matches'}`}
       </span>
       <label className="toggle" title="Hide keys that do not match instead of dimming them">
         <input type="checkbox" checked={filterMatches} onChange={(e) => useKb.getState().setFilterMatches(e.target.checked)} />
@@ -55,4 +78,18 @@ export function SearchBar() {
       </label>
     </div>
   );
+}
+
+/** The next or previous match: the tree steps in its own order (TreeView); the graph by id. */
+function step(dir: 1 | -1): void {
+  const s = useKb.getState();
+  if (s.view === 'tree') return s.stepMatch(dir);
+  const ids = [...(s.search?.matches ?? [])].sort((a, b) => a - b);
+  const to = ids[stepMatch(ids.length, s.selectedId == null ? -1 : ids.indexOf(s.selectedId), dir)];
+  if (to != null) s.select(to, null);
+}
+
+function graphCursor(matches: ReadonlySet<number> | undefined, selectedId: number | null): number | null {
+  if (!matches || selectedId == null || !matches.has(selectedId)) return null;
+  return [...matches].filter((id) => id <= selectedId).length;
 }

@@ -7,6 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Observer } from '../../../shared/perm';
 import { useKb } from '../store';
 import type { FlatRow } from '../tree/flatten';
+import { currentMatch, matchOrder, stepMatch } from '../tree/matchOrder';
 import { useTreeRows } from '../tree/useTreeRows';
 import { notifyRowsDrawn } from '../bench';
 import { DEV_TOOLS } from '../dev/buildMode';
@@ -85,6 +86,30 @@ export function TreeView() {
     const first = q == null ? undefined : rowsRef.current.find((r) => r.kind === 'key' && r.match);
     if (first) useKb.getState().setFocusedRow(first.rowId, true, false);
   }, [search]);
+
+  // Enter/F3 in search: the next match, in the order the tree draws them; the search bar shows "3 of 5".
+  const matchStepRequest = useKb((s) => s.matchStep);
+  const lastStep = useRef(matchStepRequest.tick);
+  useEffect(() => {
+    if (matchStepRequest.tick === lastStep.current) return;
+    lastStep.current = matchStepRequest.tick;
+    const s = useKb.getState();
+    const order = matchOrder(rowsRef.current);
+    const focusedKey = rowsRef.current.find((r) => r.rowId === s.focusedRowId);
+    const current = currentMatch(order, s.selectedId, focusedKey?.kind === 'key' ? focusedKey.key.id : null);
+    const to = order[stepMatch(order.length, current, matchStepRequest.dir)];
+    if (!to) return;
+    s.select(to.key.id, to.rowId);
+    s.setFocusedRow(to.rowId, true, false);
+  }, [matchStepRequest]);
+  useEffect(() => {
+    const s = useKb.getState();
+    if (!search) return s.setMatchCursor(null);
+    const order = matchOrder(rows);
+    const focusedKey = rows.find((r) => r.rowId === focusedRowId);
+    const i = currentMatch(order, selectedId, focusedKey?.kind === 'key' ? focusedKey.key.id : null);
+    s.setMatchCursor(i >= 0 ? i + 1 : null);
+  }, [rows, search, selectedId, focusedRowId]);
 
   const onToggle = useCallback((row: FlatRow) => {
     if (isOpenable(row)) useKb.getState().setExpanded(row.rowId, !isOpen(row));

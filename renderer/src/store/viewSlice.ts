@@ -31,6 +31,10 @@ export interface ViewSlice {
   search: SearchResult | null;
   /** Hide non-matching rows instead of dimming them. */
   filterMatches: boolean;
+  /** Bumped to ask the view to move to the next (1) or previous (-1) match (Enter/F3, Shift+Enter/Shift+F3). */
+  matchStep: { tick: number; dir: 1 | -1 };
+  /** Which match is current, 1-based, as the view counts them ("3 of 5"); null when none is. */
+  matchCursor: number | null;
 
   select(id: number | null, rowId?: string | null): void;
   /** Moves the roving tabindex; `scroll` brings the row into view, `focus` also moves DOM focus to it. */
@@ -41,6 +45,8 @@ export interface ViewSlice {
   setQuery(query: string): void;
   setSearch(result: SearchResult | null): void;
   setFilterMatches(on: boolean): void;
+  stepMatch(dir: 1 | -1): void;
+  setMatchCursor(cursor: number | null): void;
   setView(view: ViewName): void;
 }
 
@@ -55,6 +61,8 @@ export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) =
   query: '',
   search: null,
   filterMatches: false,
+  matchStep: { tick: 0, dir: 1 },
+  matchCursor: null,
 
   select: (id, rowId = null) => set({ selectedId: id, selectedRowId: rowId }),
   setFocusedRow: (rowId, scroll = false, focus = scroll) =>
@@ -84,5 +92,7 @@ export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) =
   setSearch: (search) =>
     set((s) => ({ search, searchExpansion: search?.query === s.search?.query ? s.searchExpansion : new Map() })),
   setFilterMatches: (filterMatches) => set({ filterMatches }),
+  stepMatch: (dir) => set((s) => ({ matchStep: { tick: s.matchStep.tick + 1, dir } })),
+  setMatchCursor: (matchCursor) => set((s) => (s.matchCursor === matchCursor ? s : { matchCursor })),
   setView: (view) => set({ view }),
 });
