@@ -1,7 +1,7 @@
 // main.ts with a stand-in `electron` module: the window's options, the CSP, the app:// protocol,
 // navigation/window.open/permission denial, and the IPC binding as main wires it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -71,6 +71,15 @@ describe('app:// protocol', () => {
     expect((await fetchApp('app://bundle/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
     expect((await fetchApp('app://elsewhere/index.html')).status).toBe(404);
     expect((await fetchApp('app://bundle/missing.js')).status).toBe(404);
+  });
+
+  it("keeps serve's rules (bundle/bundleFiles.ts): no source map, no symlink leading out of the bundle", async () => {
+    writeFileSync(join(rendererDir, 'index.js.map'), '{"sources":[]}');
+    const outside = mkdtempSync(join(tmpdir(), 'kb-outside-'));
+    writeFileSync(join(outside, 'secret.txt'), 'outside the bundle');
+    symlinkSync(join(outside, 'secret.txt'), join(rendererDir, 'secret.txt'));
+    expect((await fetchApp('app://bundle/index.js.map')).status).toBe(404);
+    expect((await fetchApp('app://bundle/secret.txt')).status).toBe(404);
   });
 });
 

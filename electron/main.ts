@@ -9,7 +9,7 @@ import { windowReadOnlySwitch } from './ipc/readOnlyDialog';
 import { APP_HOST, APP_ENTRY_URL, APP_SCHEME, isAppUrl } from './ipc/trust';
 import type { SnapshotSource } from './keyring/source';
 import { createWorkerSnapshotSource } from './threads/scanThread';
-import { contentTypeOf, resolveStaticPath } from './serve/staticFiles';
+import { findBundleFile } from './bundle/bundleFiles';
 import { KeyringService } from './service/keyringService';
 import type * as CaptureModule from './capture';
 
@@ -82,10 +82,11 @@ function setupAppProtocol(rendererDir: string): void {
   const headers = securityHeaders(rendererCsp());
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const file = url.host === APP_HOST ? resolveStaticPath(rendererDir, url.pathname) : null;
-    const body = file ? await readFile(file).catch(() => null) : null;
+    // The same rule as serve's (bundle/bundleFiles.ts); source maps stay out of the window.
+    const file = url.host === APP_HOST ? await findBundleFile(rendererDir, url.pathname, { sourceMaps: false }) : null;
+    const body = file ? await readFile(file.path).catch(() => null) : null;
     if (!file || !body) return new Response('Not found', { status: 404, headers });
-    return new Response(new Uint8Array(body), { status: 200, headers: { ...headers, 'Content-Type': contentTypeOf(file) } });
+    return new Response(new Uint8Array(body), { status: 200, headers: { ...headers, 'Content-Type': file.contentType } });
   });
 }
 

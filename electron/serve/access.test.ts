@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostChecker, hostNameOf, newAccessToken, originMatchesHost, tokenMatches } from './access';
-import { resolveStaticPath } from './staticFiles';
+import { resolveStaticPath } from '../bundle/bundleFiles';
 
 describe('access token', () => {
   it('is 32 random bytes in base64url, different every time', () => {
