@@ -8,7 +8,7 @@
 //   name starts with '.' (add_key refuses it), so a registry found by name is the kernel's; a keyring a user
 //   merely named `_uid.0` is not a member of it. For the observing process's own uid the snapshot's anchors
 //   say the same thing, and stand in where the registries are not visible.
-// - the session keyrings it owns: keyrings named `_ses` or `_ses.<name>` (what the kernel calls an anonymous
+// - the session keyrings it owns (but this process's own, which the tree shows first): keyrings named `_ses` or `_ses.<name>` (what the kernel calls an anonymous
 //   session and keyutils a named one), and keyrings nothing visible links that are not a thread (`_tid`) or
 //   process (`_pid`) keyring: only a process's credentials hold those, which is what a session keyring is.
 // - its keys that nothing visible links (a process's `_tid` and `_pid` keyrings, keys held only by a link
@@ -131,6 +131,8 @@ export function groupKeysByUser(input: UserGroupInput): UserGroup[] {
     own(input.anchors.persistent, 'persistentKeyring');
   }
 
+  // This process's own thread, process and session keyrings have their section ("This process").
+  for (const id of [input.anchors.thread, input.anchors.process, input.anchors.session]) if (id !== null) placed.add(id);
   for (const k of [...keys.values()].sort((a, b) => a.id - b.id)) {
     if (placed.has(k.id) || k.description.startsWith('.')) continue;
     if (processScope && k.uid === input.uid) continue;

@@ -21,6 +21,8 @@ import { roleOf } from '../tree/roles';
 import { PermMatrix } from './PermMatrix';
 import { StateBadges } from './StateBadges';
 import { cutMiddle } from '../../../shared/text';
+import { userLabel } from '../../../shared/quota';
+import { UserDetails } from '../users/UserDetails';
 
 /** The heading shows this many characters of the description at most. */
 const TITLE_TEXT = 120;
@@ -32,6 +34,12 @@ function pathWords(model: TreeModel, id: number): string | null {
   const last = path[path.length - 1]!;
   const [root, ...ids] = last.split('/');
   if (!ids.length) return null; // the key is a root itself
+  if (root!.startsWith('u:')) {
+    // Under a user node: "in bob (uid 1001) › _uid.1001" (the last id is the key itself).
+    const g = model.users.find((u) => `u:${u.uid}` === root);
+    const names = ids.slice(0, -1).map((x) => cutMiddle(model.keys.get(Number(x))?.description ?? x));
+    return `in ${[g ? userLabel(g.uid, g.name) : root!, ...names].join(' › ')}`;
+  }
   const rootName = root!.startsWith('a:') ? ANCHOR_LABELS[root!.slice(2) as AnchorName] : cutMiddle(model.keys.get(Number(root!.slice(2)))?.description ?? '');
   const names = ids.slice(0, -1).map((x) => cutMiddle(model.keys.get(Number(x))?.description ?? x));
   const where = [rootName, ...names].join(' › ');
@@ -107,11 +115,14 @@ function PinsSection({ k, keys }: { k: KeyInfo; keys: ReadonlyMap<number, KeyInf
 }
 
 export function DetailsPanel() {
-  const { k, meta, identity } = useKb(
-    useShallow((s) => ({ k: s.selectedId != null ? s.keys.get(s.selectedId) : undefined, meta: s.meta, identity: s.identity })),
+  const { k, meta, identity, selectedUser } = useKb(
+    useShallow((s) => ({ k: s.selectedId != null ? s.keys.get(s.selectedId) : undefined, meta: s.meta, identity: s.identity, selectedUser: s.selectedUser })),
   );
   const model = useTreeModel();
   const { details, error } = useKeyDetails(k?.id ?? null);
+
+  const userGroup = selectedUser === null ? undefined : model?.users.find((g) => g.uid === selectedUser);
+  if (userGroup && model) return <UserDetails group={userGroup} model={model} />;
 
   if (!k || !meta || !model) {
     return (

@@ -13,6 +13,7 @@ import { RoleTag } from './RoleTag';
 import { StateBadges } from './StateBadges';
 import { keyRoleIn } from '../tree/roles';
 import { useShallow } from 'zustand/react/shallow';
+import { UserRowContent } from '../users/UserRow';
 
 export const ROW_HEIGHT = 26;
 const INDENT = 18;
@@ -22,6 +23,8 @@ export interface TreeRowProps {
   index: number;
   start: number;
   selected: boolean;
+  /** For a user row: its user is the one chosen (the details panel shows its quota). */
+  selectedUser?: boolean;
   focused: boolean;
   observer: Observer | null;
   onToggle(row: FlatRow): void;
@@ -29,9 +32,9 @@ export interface TreeRowProps {
 }
 
 function Chevron({ row, onToggle }: { row: FlatRow; onToggle(row: FlatRow): void }) {
-  const expandable = row.kind === 'section' || (row.kind === 'key' && row.expandable);
+  const expandable = row.kind === 'section' || ((row.kind === 'key' || row.kind === 'user') && row.expandable);
   if (!expandable) return <span className="chevron-space" />;
-  const expanded = row.kind === 'section' || row.kind === 'key' ? row.expanded : false;
+  const expanded = row.kind === 'section' || row.kind === 'key' || row.kind === 'user' ? row.expanded : false;
   return (
     <span
       className={`chevron${expanded ? ' open' : ''}`}
@@ -103,7 +106,7 @@ function HighlightedKeyRow({ row, observer }: { row: Extract<FlatRow, { kind: 'k
   );
 }
 
-function TreeRowImpl({ row, index, start, selected, focused, observer, onToggle, onActivate }: TreeRowProps) {
+function TreeRowImpl({ row, index, start, selected, selectedUser = false, focused, observer, onToggle, onActivate }: TreeRowProps) {
   const style: CSSProperties = { transform: `translateY(${start}px)`, paddingLeft: 6 + row.depth * INDENT };
   const common = {
     role: 'treeitem',
@@ -126,6 +129,19 @@ function TreeRowImpl({ row, index, start, selected, focused, observer, onToggle,
           <Chevron row={row} onToggle={onToggle} />
           <span className="section-label">{row.label}</span>
           <span className="section-count">{row.count}</span>
+        </div>
+      );
+    case 'user':
+      return (
+        <div
+          {...common}
+          aria-expanded={row.expandable ? row.expanded : undefined}
+          aria-selected={selectedUser}
+          data-user-uid={row.group.uid}
+          className={`tree-row user-row${selectedUser ? ' selected' : ''}${focused ? ' focused' : ''}${dim}${row.match ? ' match' : ''}`}
+        >
+          <Chevron row={row} onToggle={onToggle} />
+          <UserRowContent group={row.group} label={row.label} />
         </div>
       );
     case 'anchor-none':
@@ -191,6 +207,7 @@ export const TreeRow = memo(
     p.index === n.index &&
     p.start === n.start &&
     p.selected === n.selected &&
+    p.selectedUser === n.selectedUser &&
     p.focused === n.focused &&
     p.observer === n.observer &&
     p.onToggle === n.onToggle &&

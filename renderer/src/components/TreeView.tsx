@@ -14,17 +14,18 @@ import { DEV_TOOLS } from '../dev/buildMode';
 import { ROW_HEIGHT, TreeRow } from './TreeRow';
 
 function isOpenable(row: FlatRow): boolean {
-  return row.kind === 'section' || (row.kind === 'key' && row.expandable);
+  return row.kind === 'section' || ((row.kind === 'key' || row.kind === 'user') && row.expandable);
 }
 function isOpen(row: FlatRow): boolean {
-  return (row.kind === 'section' || row.kind === 'key') && row.expanded;
+  return (row.kind === 'section' || row.kind === 'key' || row.kind === 'user') && row.expanded;
 }
 
 export function TreeView() {
   const rows = useTreeRows();
-  const { selectedId, focusedRowId, scrollRequest, uid, gid, groups } = useKb(
+  const { selectedId, selectedUser, focusedRowId, scrollRequest, uid, gid, groups } = useKb(
     useShallow((s) => ({
       selectedId: s.selectedId,
+      selectedUser: s.selectedUser,
       focusedRowId: s.focusedRowId,
       scrollRequest: s.scrollRequest,
       uid: s.meta?.uid,
@@ -119,6 +120,7 @@ export function TreeView() {
     const s = useKb.getState();
     s.setFocusedRow(row.rowId);
     if (row.kind === 'key') s.select(row.key.id, row.rowId);
+    else if (row.kind === 'user') s.selectUser(row.group.uid);
     else if (row.kind === 'section') s.setExpanded(row.rowId, !row.expanded);
   }, []);
 
@@ -207,6 +209,7 @@ export function TreeView() {
                 index={vi.index}
                 start={vi.start}
                 selected={row.kind === 'key' && row.key.id === selectedId}
+                selectedUser={row.kind === 'user' && row.group.uid === selectedUser}
                 focused={vi.index === focusedIndex}
                 observer={observer}
                 onToggle={onToggle}

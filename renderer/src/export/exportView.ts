@@ -47,8 +47,8 @@ export interface ExportDeps {
 /** The store's state as a Snapshot (the same shape the CLI's `snapshot` prints). */
 export function currentSnapshot(s: Pick<KbState, 'keys' | 'meta'>): Snapshot | null {
   if (!s.meta) return null;
-  const { takenAt, uid, gid, groups, anchors, quotas } = s.meta;
-  return { takenAt, uid, gid, groups, anchors, keys: [...s.keys.values()], quotas };
+  const { takenAt, uid, gid, groups, anchors, quotas, scope } = s.meta;
+  return { takenAt, uid, gid, groups, anchors, keys: [...s.keys.values()], quotas, ...(scope ? { scope } : {}) };
 }
 
 export function redactionFor(snapshot: Snapshot, choice: Pick<ExportChoice, 'redact' | 'replaceUids'>): Redaction {

@@ -19,6 +19,9 @@ export const PALETTE = {
   logon: '#bc4c00',
   asym: '#0969da',
   other: '#57606a',
+  /** Quota levels (shared/quota.ts): amber from 80 %, red from 95 %. */
+  amber: '#9a6700',
+  red: '#cf222e',
 } as const;
 
 const BADGE_COLORS: Record<BadgeKind | 'shared' | 'muted' | 'pins', { fg: string; bg: string }> = {

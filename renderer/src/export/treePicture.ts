@@ -1,6 +1,7 @@
 // The tree view as a standalone SVG: the rows the tree shows now (same expansion, same search
 // filter), drawn from the redaction's keys: each row's key is looked up by its original id and only
 // the redacted copy is read, so a description can reach the picture only if the redaction kept it.
+import { QUOTA_LEVEL_WORDS, quotaLevel, quotaPercent, userLabel, worstQuotaLevel, type QuotaLevel } from '../../../shared/quota';
 import type { Redaction } from '../../../shared/redact';
 import type { FlatRow } from '../tree/flatten';
 import { ANCHOR_LABELS } from '../tree/model';
@@ -56,6 +57,38 @@ function keyLine(row: Extract<FlatRow, { kind: 'key' }>, r: Redaction): Line | n
   };
 }
 
+const LEVEL_COLOR: Record<QuotaLevel, string> = { ok: PALETTE.muted, warn: PALETTE.amber, critical: PALETTE.red, full: PALETTE.red };
+
+/** A user node: its name and uid as the redaction shows them (`user1001 (uid 1001)`), and its quota in words. */
+function userLine(row: Extract<FlatRow, { kind: 'user' }>, r: Redaction): Line {
+  const uid = r.uid(row.group.uid);
+  const q = r.snapshot.quotas.find((x) => x.uid === uid) ?? null;
+  const label = userLabel(uid, q?.name);
+  const parts: { s: string; color: string; weight?: number }[] = [{ s: label, color: PALETTE.text, weight: 600 }];
+  if (q) {
+    parts.push({ s: `keys ${q.qnkeys}/${q.maxkeys} (${quotaPercent(q.qnkeys, q.maxkeys)} %)`, color: LEVEL_COLOR[quotaLevel(q.qnkeys, q.maxkeys)] });
+    parts.push({ s: `bytes ${q.qnbytes}/${q.maxbytes} (${quotaPercent(q.qnbytes, q.maxbytes)} %)`, color: LEVEL_COLOR[quotaLevel(q.qnbytes, q.maxbytes)] });
+    const level = worstQuotaLevel(q);
+    if (level !== 'ok') parts.push({ s: QUOTA_LEVEL_WORDS[level], color: LEVEL_COLOR[level], weight: 600 });
+  }
+  return {
+    depth: row.depth,
+    chevron: row.expandable ? (row.expanded ? 'open' : 'closed') : null,
+    id: null,
+    section: false,
+    width: 20 + parts.reduce((w, p) => w + textWidth(p.s, SIZE) + 10, 0),
+    draw(x, cy) {
+      let out = '';
+      let at = x + 20;
+      for (const p of parts) {
+        out += text(at, cy + 4.5, p.s, { size: SIZE, color: p.color, weight: p.weight });
+        at += textWidth(p.s, SIZE) + 10;
+      }
+      return out;
+    },
+  };
+}
+
 function lineOf(row: FlatRow, r: Redaction): Line | null {
   switch (row.kind) {
     case 'section': {
@@ -95,6 +128,8 @@ function lineOf(row: FlatRow, r: Redaction): Line | null {
     }
     case 'key':
       return keyLine(row, r);
+    case 'user':
+      return userLine(row, r);
     case 'ghost':
       return null; // a removal in flight is not part of the state being pictured
   }

@@ -17,6 +17,8 @@ export interface ViewSlice {
   /** Which view of the keys the main area shows. */
   view: ViewName;
   selectedId: number | null;
+  /** A user node of the Users section chosen instead of a key: the details panel shows its quota. */
+  selectedUser: number | null;
   /** The row that shows the selection (a shared key has several). */
   selectedRowId: string | null;
   /** The row holding the roving tabindex. */
@@ -37,6 +39,8 @@ export interface ViewSlice {
   matchCursor: number | null;
 
   select(id: number | null, rowId?: string | null): void;
+  /** Chooses a user node (clearing the key selection); null clears it. */
+  selectUser(uid: number | null): void;
   /** Moves the roving tabindex; `scroll` brings the row into view, `focus` also moves DOM focus to it. */
   setFocusedRow(rowId: string | null, scroll?: boolean, focus?: boolean): void;
   setExpanded(rowId: string, open: boolean): void;
@@ -53,6 +57,7 @@ export interface ViewSlice {
 export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) => ({
   view: initialView(),
   selectedId: null,
+  selectedUser: null,
   selectedRowId: null,
   focusedRowId: null,
   scrollRequest: { tick: 0, focus: false },
@@ -64,7 +69,8 @@ export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) =
   matchStep: { tick: 0, dir: 1 },
   matchCursor: null,
 
-  select: (id, rowId = null) => set({ selectedId: id, selectedRowId: rowId }),
+  select: (id, rowId = null) => set({ selectedId: id, selectedRowId: rowId, selectedUser: null }),
+  selectUser: (uid) => set({ selectedUser: uid, selectedId: null, selectedRowId: null }),
   setFocusedRow: (rowId, scroll = false, focus = scroll) =>
     set((s) => ({ focusedRowId: rowId, scrollRequest: scroll ? { tick: s.scrollRequest.tick + 1, focus } : s.scrollRequest })),
   setExpanded: (rowId, open) =>
@@ -83,6 +89,7 @@ export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) =
       return {
         [field]: next,
         selectedId: keyId,
+        selectedUser: null,
         selectedRowId: rowId,
         focusedRowId: rowId,
         scrollRequest: { tick: s.scrollRequest.tick + 1, focus: false },

@@ -5,10 +5,12 @@
 // so a key linked from two keyrings has two rows with their own expansion state. A key that is its
 // own ancestor along a path (a cycle) gets a row that does not expand: the walk never loops.
 import { ANCHOR_ORDER, type AnchorName, type KeyInfo } from '../../../shared/snapshot';
-import { ANCHOR_LABELS, type TreeModel } from './model';
+import { userLabel } from '../../../shared/quota';
+import { userGroupMembers, type UserGroup } from '../../../shared/userGroups';
+import { ANCHOR_LABELS, userRowId, type TreeModel } from './model';
 import type { SearchResult } from './search';
 
-export type SectionId = 'anchors' | 'kernel' | 'orphans';
+export type SectionId = 'anchors' | 'users' | 'kernel' | 'orphans';
 
 /** Position among its siblings (1-based) and their count, for aria-posinset / aria-setsize. */
 export interface SetPosition {
@@ -20,6 +22,8 @@ export type FlatRow = SetPosition &
   (
   | { kind: 'section'; rowId: string; depth: 0; section: SectionId; label: string; count: number; expanded: boolean; dim: boolean }
   | { kind: 'anchor-none'; rowId: string; depth: 1; anchor: AnchorName; label: string; dim: boolean }
+  /** One uid of the Users section: its name and quota; its keyrings and unlinked keys below. */
+  | { kind: 'user'; rowId: string; depth: 1; group: UserGroup; label: string; expandable: boolean; expanded: boolean; match: boolean; dim: boolean }
   | {
       kind: 'key';
       rowId: string;
@@ -45,6 +49,7 @@ export type FlatRow = SetPosition &
 
 export const SECTION_LABELS: Record<SectionId, string> = {
   anchors: 'This process (search order)',
+  users: 'Users',
   kernel: 'Kernel-held keyrings',
   orphans: 'Not reachable from this process',
 };
@@ -132,6 +137,25 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
       } else visit(id, `a:${name}`, 1, null, name);
     }
   });
+  const query = search?.query.trim().toLowerCase() ?? '';
+  const users = model.users.flatMap((group) => {
+    const label = userLabel(group.uid, group.name);
+    const match = query !== '' && label.toLowerCase().includes(query);
+    const members = userGroupMembers(group);
+    const shown = filter && search && !match ? members.filter(relevant) : members;
+    if (filter && search && !match && shown.length === 0) return [];
+    return [{ group, label, match, members: shown, leadsToMatch: !!search && members.some(relevant) }];
+  });
+  section('users', users.length, () => {
+    for (const u of users) {
+      const rowId = userRowId(u.group.uid);
+      const expandable = u.members.length > 0;
+      // Closed by default when there are many users (an administrator opens the one asked about); a search opens the ones it found in.
+      const expanded = expandable && (expansion.get(rowId) ?? (u.leadsToMatch || (!search && users.length <= 3)));
+      rows.push({ kind: 'user', rowId, depth: 1, group: u.group, label: u.label, expandable, expanded, match: u.match, dim: !!search && !u.match && !u.leadsToMatch });
+      if (expanded) for (const m of u.members) visit(m, `${rowId}/${m}`, 2, null, null);
+    }
+  });
   const kernel = model.kernelRoots.filter((id) => !filter || relevant(id));
   section('kernel', kernel.length, () => kernel.forEach((id) => visit(id, `k:${id}`, 1, null, null)));
   const orphans = model.orphanRoots.filter((id) => !filter || relevant(id));
@@ -164,5 +188,7 @@ function setPositions(rows: FlatRow[]): void {
 
 /** The section row a root row id lives under. */
 export function sectionOfRowId(rowId: string): string {
-  return rowId.startsWith('a:') ? 'sec:anchors' : rowId.startsWith('k:') ? 'sec:kernel' : 'sec:orphans';
+  if (rowId.startsWith('a:')) return 'sec:anchors';
+  if (rowId.startsWith('u:')) return 'sec:users';
+  return rowId.startsWith('k:') ? 'sec:kernel' : 'sec:orphans';
 }

@@ -1,7 +1,8 @@
 // The keyring graph as the tree view needs it: who links whom, what is reachable from the
 // process's anchors, and which unreachable keys start the "kernel-held" and "orphan" sections.
 // Pure and memoised per key map: a new snapshot (a new Map) gives a new model, nothing else does.
-import { ANCHOR_ORDER, type AnchorName, type Anchors, type KeyInfo } from '../../../shared/snapshot';
+import { ANCHOR_ORDER, type AnchorName, type Anchors, type KeyInfo, type QuotaInfo, type ScanScope } from '../../../shared/snapshot';
+import { groupKeysByUser, userGroupMembers, type UserGroup } from '../../../shared/userGroups';
 
 export interface TreeModel {
   keys: ReadonlyMap<number, KeyInfo>;
@@ -12,8 +13,18 @@ export interface TreeModel {
   reachable: ReadonlySet<number>;
   /** Unreachable keyrings with no visible parent (`.user_reg`, `.dns_resolver`, …), by description. */
   kernelRoots: readonly number[];
-  /** Unreachable keys with no visible parent that are not kernel-held keyrings. */
+  /** Unreachable keys with no visible parent that are not kernel-held keyrings, nor in a user's group. */
   orphanRoots: readonly number[];
+  /** The Users section (shared/userGroups.ts): empty when the snapshot shows no other user's keys. */
+  users: readonly UserGroup[];
+}
+
+/** What the Users section needs beyond keys and anchors (a snapshot's meta). */
+export interface UsersContext {
+  quotas: readonly QuotaInfo[];
+  scope?: ScanScope;
+  /** The observing process's real uid. */
+  uid: number;
 }
 
 export const isKeyring = (k: KeyInfo | undefined): boolean => k?.type === 'keyring';
@@ -21,7 +32,7 @@ export const isKeyring = (k: KeyInfo | undefined): boolean => k?.type === 'keyri
 /** A keyring whose name starts with '.' is by convention owned by the kernel or a subsystem. */
 export const isKernelHeld = (k: KeyInfo): boolean => isKeyring(k) && k.description.startsWith('.');
 
-export function buildTreeModel(keys: ReadonlyMap<number, KeyInfo>, anchors: Anchors): TreeModel {
+export function buildTreeModel(keys: ReadonlyMap<number, KeyInfo>, anchors: Anchors, context?: UsersContext): TreeModel {
   const parents = new Map<number, number[]>();
   for (const k of keys.values()) {
     if (!k.links) continue;
@@ -63,10 +74,16 @@ export function buildTreeModel(keys: ReadonlyMap<number, KeyInfo>, anchors: Anch
     walk(keys, [k.id], covered);
   }
 
+  const users = context ? groupKeysByUser({ keys, parents, anchors, quotas: context.quotas, uid: context.uid, ...(context.scope ? { scope: context.scope } : {}) }) : [];
+  // A root a user's group shows is not repeated among the orphans.
+  const inUsers = new Set(users.flatMap(userGroupMembers));
   const kernelRoots: number[] = [];
   const orphanRoots: number[] = [];
-  for (const r of roots) (isKernelHeld(keys.get(r)!) ? kernelRoots : orphanRoots).push(r);
-  return { keys, anchors, parents, reachable, kernelRoots, orphanRoots };
+  for (const r of roots) {
+    if (isKernelHeld(keys.get(r)!)) kernelRoots.push(r);
+    else if (!inUsers.has(r)) orphanRoots.push(r);
+  }
+  return { keys, anchors, parents, reachable, kernelRoots, orphanRoots, users };
 }
 
 function walk(keys: ReadonlyMap<number, KeyInfo>, stack: number[], seen: Set<number>): void {
@@ -103,19 +120,28 @@ export const ANCHOR_LABELS: Record<AnchorName, string> = {
   persistent: 'Persistent keyring',
 };
 
+/** A user node's row id. */
+export const userRowId = (uid: number): string => `u:${uid}`;
+
 /**
  * A path from a root row to one row showing `id`, as the row id the flattened tree uses, or null when
- * the key is not in the tree. Prefers the first anchor in search order, then kernel-held, then orphans.
+ * the key is not in the tree. Prefers the first anchor in search order, then a user's group, then
+ * kernel-held, then orphans.
  */
 export function findRowPath(model: TreeModel, id: number): string[] | null {
   if (!model.keys.has(id)) return null;
-  const rootRowOf = new Map<number, string>();
+  // key id → the rows from the top down to the root row showing it (a user's key sits under its user node).
+  const rootRowOf = new Map<number, string[]>();
   for (const name of ANCHOR_ORDER) {
     const a = model.anchors[name];
-    if (a != null && model.keys.has(a) && !rootRowOf.has(a)) rootRowOf.set(a, `a:${name}`);
+    if (a != null && model.keys.has(a) && !rootRowOf.has(a)) rootRowOf.set(a, [`a:${name}`]);
   }
-  for (const r of model.kernelRoots) rootRowOf.set(r, `k:${r}`);
-  for (const r of model.orphanRoots) rootRowOf.set(r, `o:${r}`);
+  for (const g of model.users) {
+    const user = userRowId(g.uid);
+    for (const m of userGroupMembers(g)) if (!rootRowOf.has(m)) rootRowOf.set(m, [user, `${user}/${m}`]);
+  }
+  for (const r of model.kernelRoots) if (!rootRowOf.has(r)) rootRowOf.set(r, [`k:${r}`]);
+  for (const r of model.orphanRoots) if (!rootRowOf.has(r)) rootRowOf.set(r, [`o:${r}`]);
 
   // Breadth-first upwards so the shortest path wins; then prefer the earlier root.
   const next = new Map<number, number>(); // node → child on the way back down to `id`
@@ -127,7 +153,7 @@ export function findRowPath(model: TreeModel, id: number): string[] | null {
       const order = [...rootRowOf.keys()];
       hits.sort((a, b) => order.indexOf(a) - order.indexOf(b));
       let node = hits[0]!;
-      const path = [rootRowOf.get(node)!];
+      const path = [...rootRowOf.get(node)!];
       while (node !== id) {
         node = next.get(node)!;
         path.push(`${path[path.length - 1]}/${node}`);

@@ -5,14 +5,20 @@ import { useKb, type KbState } from '../store';
 import { flattenTree, type FlatRow } from './flatten';
 import { buildTreeModel, type TreeModel } from './model';
 
-let memo: { keys: KbState['keys']; anchors: unknown; model: TreeModel } | null = null;
+let memo: { keys: KbState['keys']; anchors: unknown; quotas: unknown; scope: unknown; uid: number; model: TreeModel } | null = null;
 
-/** The graph model for the store's current keys; rebuilt only when the key map or anchors change. */
+/**
+ * The graph model for the store's current keys; rebuilt only when the key map, the anchors or what the Users
+ * section shows (quotas, scope) change.
+ */
 export function selectTreeModel(s: Pick<KbState, 'keys' | 'meta'>): TreeModel | null {
-  if (!s.meta) return null;
-  if (memo && memo.keys === s.keys && memo.anchors === s.meta.anchors) return memo.model;
-  const model = buildTreeModel(s.keys, s.meta.anchors);
-  memo = { keys: s.keys, anchors: s.meta.anchors, model };
+  const meta = s.meta;
+  if (!meta) return null;
+  if (memo && memo.keys === s.keys && memo.anchors === meta.anchors && memo.quotas === meta.quotas && memo.scope === meta.scope && memo.uid === meta.uid) {
+    return memo.model;
+  }
+  const model = buildTreeModel(s.keys, meta.anchors, { quotas: meta.quotas, uid: meta.uid, ...(meta.scope ? { scope: meta.scope } : {}) });
+  memo = { keys: s.keys, anchors: meta.anchors, quotas: meta.quotas, scope: meta.scope, uid: meta.uid, model };
   return model;
 }
 

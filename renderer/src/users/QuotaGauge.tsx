@@ -1,0 +1,45 @@
+// A quota gauge: keys or bytes charged to a user against its limit, as a meter (role="meter" with its
+// values and a text label, so a screen reader hears "170 of 200 keys, 85 %, nearly full"). Levels and
+// words are shared/quota.ts's: amber from 80 %, red from 95 %, full at 100 %.
+import { QUOTA_LEVEL_WORDS, quotaLevel, quotaPercent } from '../../../shared/quota';
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+export interface QuotaGaugeProps {
+  /** 'keys' or 'bytes'. */
+  unit: 'keys' | 'bytes';
+  used: number;
+  max: number;
+  /** Whose quota, for the accessible name ("alice (uid 1000)"). */
+  owner: string;
+  /** Larger, with the level in words below (the details panel). */
+  large?: boolean;
+}
+
+export function QuotaGauge({ unit, used, max, owner, large = false }: QuotaGaugeProps) {
+  const level = quotaLevel(used, max);
+  const percent = quotaPercent(used, max);
+  const words = QUOTA_LEVEL_WORDS[level];
+  const text = `${count(used)} / ${count(max)} ${unit}, ${percent} %`;
+  return (
+    <span
+      role="meter"
+      aria-label={`${owner}: ${unit} quota`}
+      aria-valuemin={0}
+      aria-valuemax={max}
+      // A limit lowered below the usage: the meter stays in range, the text says the truth.
+      aria-valuenow={Math.min(used, max)}
+      aria-valuetext={level === 'ok' ? text : `${text}, ${words}`}
+      className={`gauge gauge-${level}${large ? ' gauge-large' : ''}`}
+      data-quota-unit={unit}
+      data-quota-level={level}
+      title={`${text}: ${words}`}
+    >
+      <span className="gauge-bar" aria-hidden="true">
+        <span className="gauge-fill" style={{ width: `${Math.min(100, percent)}%` }} />
+      </span>
+      <span className="gauge-text">{text}</span>
+      {large && level !== 'ok' && <span className="gauge-words">{words}</span>}
+    </span>
+  );
+}

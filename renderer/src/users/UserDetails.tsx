@@ -1,0 +1,166 @@
+// The details panel for a user node: its quota gauges and level in words, the processes that keep its
+// user keyrings, its own keyrings, and which keyrings hold most of its keys (shared/userGroups.ts's
+// breakdown). Click a keyring to go to it.
+import { QUOTA_LEVEL_WORDS, userLabel, worstQuotaLevel } from '../../../shared/quota';
+import type { KeyInfo, Pin } from '../../../shared/snapshot';
+import { quotaBreakdown, type QuotaHolder, type UserGroup } from '../../../shared/userGroups';
+import { KeyIcon } from '../components/KeyIcon';
+import type { TreeModel } from '../tree/model';
+import { revealKey } from '../tree/reveal';
+import { hexId } from '../util/format';
+import { QuotaGauge } from './QuotaGauge';
+import { UserIcon } from './UserRow';
+
+/** How many keyrings the breakdown lists. */
+const TOP = 8;
+
+function KeyringRef({ id, k }: { id: number; k: KeyInfo | undefined }) {
+  return (
+    <button type="button" className="key-link" onClick={() => revealKey(id)} title="Select and show in the tree">
+      <KeyIcon type={k?.type ?? 'keyring'} />
+      <span className="key-desc" title={k?.description}>
+        {k?.description ?? 'not visible'}
+      </span>
+      <code>{hexId(id)}</code>
+    </button>
+  );
+}
+
+function HolderTable({ caption, holders, model, total, value }: { caption: string; holders: QuotaHolder[]; model: TreeModel; total: number; value(h: QuotaHolder): string }) {
+  return (
+    <table className="quota-holders" aria-label={caption}>
+      <thead>
+        <tr>
+          <th scope="col">Keyring</th>
+          <th scope="col" className="num">
+            {caption.startsWith('By bytes') ? 'Bytes' : 'Keys'}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {holders.map((h) => (
+          <tr key={h.keyring ?? 'none'} data-holder={h.keyring ?? 'none'}>
+            <td>{h.keyring === null ? <span className="muted">no visible keyring links them</span> : <KeyringRef id={h.keyring} k={model.keys.get(h.keyring)} />}</td>
+            <td className="num">
+              {value(h)}
+              {total > 0 && caption.startsWith('By keys') && <span className="muted"> ({Math.round((h.keys * 100) / total)} %)</span>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function processesOf(model: TreeModel, g: UserGroup): Extract<Pin, { kind: 'user' }> | null {
+  const ring = g.userKeyring === null ? undefined : model.keys.get(g.userKeyring);
+  const pin = ring?.pins?.find((p): p is Extract<Pin, { kind: 'user' }> => p.kind === 'user');
+  return pin ?? null;
+}
+
+export function UserDetails({ group, model }: { group: UserGroup; model: TreeModel }) {
+  const label = userLabel(group.uid, group.name);
+  const q = group.quota;
+  const level = q ? worstQuotaLevel(q) : 'ok';
+  const breakdown = quotaBreakdown(model, group.uid, { limit: TOP });
+  const pin = processesOf(model, group);
+  const own: [string, number | null][] = [
+    ['User keyring', group.userKeyring],
+    ['User session keyring', group.userSessionKeyring],
+    ['Persistent keyring', group.persistentKeyring],
+  ];
+  return (
+    <aside className="details" aria-label="User details" data-user-details={group.uid}>
+      <header className="details-head">
+        <UserIcon />
+        <div>
+          <h2 className="details-title">{label}</h2>
+          <div className="details-sub">
+            <span>user</span>
+            {level !== 'ok' && <span className={`badge quota-badge quota-${level}`}>{QUOTA_LEVEL_WORDS[level]}</span>}
+          </div>
+        </div>
+      </header>
+
+      <section aria-label="Quota">
+        <h3>Quota</h3>
+        {q ? (
+          <>
+            <div className="user-gauges-large">
+              <QuotaGauge unit="keys" used={q.qnkeys} max={q.maxkeys} owner={label} large />
+              <QuotaGauge unit="bytes" used={q.qnbytes} max={q.maxbytes} owner={label} large />
+            </div>
+            <p className="muted">
+              Charged to uid {group.uid} in /proc/key-users; the kernel refuses the next key (add_key, request_key, chown to this
+              user: EDQUOT) when it would pass either limit. It owns {q.nkeys} {q.nkeys === 1 ? 'key' : 'keys'} ({q.nikeys} instantiated).
+            </p>
+          </>
+        ) : (
+          <p className="muted">The kernel keeps no key accounting for this uid (no line in /proc/key-users).</p>
+        )}
+      </section>
+
+      <section aria-label="Where its keys are">
+        <h3>Where its keys are</h3>
+        {breakdown.byCount.length ? (
+          <>
+            <HolderTable caption="By keys: the keyrings holding most of its keys" holders={breakdown.byCount} model={model} total={breakdown.visibleKeys} value={(h) => String(h.keys)} />
+            <p className="muted">
+              {breakdown.visibleKeys} of its keys are visible to this scan; a key linked from several keyrings counts in each.
+            </p>
+          </>
+        ) : (
+          <p className="muted">None of its keys is visible to this scan.</p>
+        )}
+        {breakdown.byBytes.length ? (
+          <HolderTable caption="By bytes" holders={breakdown.byBytes} model={model} total={0} value={(h) => String(h.bytes)} />
+        ) : (
+          <p className="muted" data-testid="bytes-unknown">
+            By bytes: not known. /proc/keys does not say how many bytes each key is charged, so only the total above is.
+          </p>
+        )}
+      </section>
+
+      <section aria-label="Its keyrings">
+        <h3>Its keyrings</h3>
+        <dl className="fields">
+          {own.map(([name, id]) => (
+            <div key={name} className="field-pair">
+              <dt>{name}</dt>
+              <dd>{id === null ? <span className="muted">not visible (none, or not registered)</span> : <KeyringRef id={id} k={model.keys.get(id)} />}</dd>
+            </div>
+          ))}
+          <div className="field-pair">
+            <dt>Session keyrings</dt>
+            <dd>
+              {group.sessionKeyrings.length ? (
+                <ul className="linked-from">
+                  {group.sessionKeyrings.map((id) => (
+                    <li key={id}>
+                      <KeyringRef id={id} k={model.keys.get(id)} />
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <span className="muted">none visible</span>
+              )}
+            </dd>
+          </div>
+          <div className="field-pair">
+            <dt>Processes</dt>
+            <dd>
+              {pin ? (
+                <>
+                  {pin.processes} {pin.processes === 1 ? 'process runs' : 'processes run'} with this real uid
+                  {pin.processList?.length ? `: ${pin.processList.map((p) => `${p.command} (${p.pid})`).join(', ')}${pin.processes > pin.processList.length ? ', …' : ''}` : ''}
+                </>
+              ) : (
+                <span className="muted">not known (its user keyring is not visible)</span>
+              )}
+            </dd>
+          </div>
+        </dl>
+      </section>
+    </aside>
+  );
+}

@@ -1,0 +1,131 @@
+// The Users section: rows in the flattened tree, reveal paths and search across users, the gauge's
+// accessibility, and the user details' breakdown.
+import { cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { QuotaInfo } from '../../../shared/snapshot';
+import { k, ring } from '../test/keys';
+import { flattenTree, sectionOfRowId, type FlatRow } from '../tree/flatten';
+import { buildTreeModel, findRowPath } from '../tree/model';
+import { runSearch } from '../tree/search';
+import { TreeRow } from '../components/TreeRow';
+import { QuotaGauge } from './QuotaGauge';
+import { UserDetails } from './UserDetails';
+
+afterEach(cleanup);
+
+function quota(uid: number, name: string | null, qnkeys: number, qnbytes = 100): QuotaInfo {
+  return { uid, name, usage: 1, nkeys: qnkeys, nikeys: qnkeys, qnkeys, maxkeys: 200, qnbytes, maxbytes: 20000 };
+}
+
+// Root's `all` scan: root's own session (anchored), alice (1000) with a user keyring and a login session, bob (1001).
+const keys = [
+  ring(1, '_ses', [2], { uid: 0 }),
+  k(2, 'root-key', { uid: 0 }),
+  ring(3, '.user_reg', [10, 11, 20], { uid: 0 }),
+  ring(10, '_uid.1000', [100], { uid: 1000 }),
+  ring(11, '_uid_ses.1000', [10], { uid: 1000 }),
+  k(100, 'alice-token', { uid: 1000 }),
+  ring(20, '_uid.1001', [200, 201], { uid: 1001 }),
+  k(200, 'bob-nfs-key', { uid: 1001 }),
+  k(201, 'bob-other', { uid: 1001 }),
+  ring(30, '_ses', [31], { uid: 1000 }),
+  k(31, 'alice-session-key', { uid: 1000 }),
+];
+const quotas = [quota(0, 'root', 4), quota(1000, 'alice', 5), quota(1001, 'bob', 170, 1200)];
+const model = buildTreeModel(new Map(keys.map((x) => [x.id, x])), { thread: null, process: null, session: 1, user: null, userSession: null, persistent: null }, { quotas, uid: 0, scope: { kind: 'all' } });
+
+const label = (r: FlatRow) =>
+  r.kind === 'section' ? `#${r.section}` : r.kind === 'user' ? ` ${r.label}` : r.kind === 'key' ? `${'  '.repeat(r.depth)}${r.key.description}` : r.kind;
+const flat = (opts: Partial<Parameters<typeof flattenTree>[1]> = {}) => flattenTree(model, { expansion: new Map(), search: null, filter: false, ...opts });
+
+describe('the Users section of the tree', () => {
+  it('lists every uid after this process, each holding its user keyrings, sessions and unlinked keys; no orphans repeat them', () => {
+    const rows = flat().map(label);
+    const users = rows.slice(rows.indexOf('#users'), rows.indexOf('#kernel'));
+    expect(users).toEqual([
+      '#users',
+      ' root (uid 0)',
+      ' alice (uid 1000)',
+      '    _uid.1000',
+      '      alice-token',
+      '    _uid_ses.1000',
+      '      _uid.1000',
+      '        alice-token',
+      '    _ses',
+      '      alice-session-key',
+      ' bob (uid 1001)',
+      '    _uid.1001',
+      '      bob-nfs-key',
+      '      bob-other',
+    ]);
+    expect(rows).not.toContain('#orphans'); // alice's session is under alice
+  });
+
+  it('reveals another user’s key through its user node', () => {
+    const path = findRowPath(model, 200);
+    expect(path).toEqual(['u:1001', 'u:1001/20', 'u:1001/20/200']);
+    expect(sectionOfRowId(path![0]!)).toBe('sec:users');
+  });
+
+  it('search finds another user’s key, opens its user, and filtering keeps only that way to it', () => {
+    const search = runSearch(model.keys, model.parents, 'bob-nfs');
+    const rows = flat({ search, filter: true });
+    expect(rows.map(label)).toContain(' bob (uid 1001)');
+    const match = rows.find((r) => r.kind === 'key' && r.match);
+    expect(match?.rowId).toBe('u:1001/20/200');
+    expect(rows.map(label)).not.toContain(' alice (uid 1000)');
+  });
+
+  it('search by a user’s name finds the user node', () => {
+    const search = runSearch(model.keys, model.parents, 'alice (');
+    const user = flat({ search }).find((r) => r.kind === 'user' && r.group.uid === 1000);
+    expect(user).toMatchObject({ match: true, dim: false });
+  });
+});
+
+describe('QuotaGauge', () => {
+  it('is a meter with its values, its level and a text label', () => {
+    render(<QuotaGauge unit="keys" used={170} max={200} owner="bob (uid 1001)" />);
+    const meter = screen.getByRole('meter', { name: 'bob (uid 1001): keys quota' });
+    expect(meter.getAttribute('aria-valuenow')).toBe('170');
+    expect(meter.getAttribute('aria-valuemin')).toBe('0');
+    expect(meter.getAttribute('aria-valuemax')).toBe('200');
+    expect(meter.getAttribute('aria-valuetext')).toBe('170 / 200 keys, 85 %, nearly full (80 % or more)');
+    expect(meter.getAttribute('data-quota-level')).toBe('warn');
+    expect(meter.textContent).toBe('170 / 200 keys, 85 %');
+  });
+
+  it('says full at 100 %, and stays in range when a lowered limit is passed', () => {
+    render(<QuotaGauge unit="bytes" used={20500} max={20000} owner="x" large />);
+    const meter = screen.getByRole('meter');
+    expect(meter.getAttribute('aria-valuenow')).toBe('20000');
+    expect(meter.getAttribute('data-quota-level')).toBe('full');
+    expect(meter.textContent).toContain('full: the next add_key gets EDQUOT');
+  });
+});
+
+describe('a user row and its details', () => {
+  it('shows the name, both gauges and the level in words', () => {
+    const row = flat().find((r) => r.kind === 'user' && r.group.uid === 1001)!;
+    render(
+      <div role="tree">
+        <TreeRow row={row} index={0} start={0} selected={false} selectedUser focused observer={null} onToggle={() => {}} onActivate={() => {}} />
+      </div>,
+    );
+    const item = screen.getByRole('treeitem');
+    expect(item.getAttribute('data-user-uid')).toBe('1001');
+    expect(item.getAttribute('aria-selected')).toBe('true');
+    expect(within(item).getAllByRole('meter').map((m) => m.getAttribute('data-quota-unit'))).toEqual(['keys', 'bytes']);
+    expect(item.textContent).toContain('nearly full (80 % or more)');
+  });
+
+  it('breaks the quota down by keyring', () => {
+    const bob = model.users.find((g) => g.uid === 1001)!;
+    render(<UserDetails group={bob} model={model} />);
+    const table = screen.getByRole('table', { name: /By keys/ });
+    const rows = within(table).getAllByRole('row').slice(1);
+    // .user_reg holds bob's user keyring: the kernel's registry link counts like any other.
+    expect(rows.map((r) => r.textContent)).toEqual([expect.stringMatching(/^_uid\.1001.*2 \(67 %\)$/), expect.stringMatching(/^\.user_reg.*1 \(33 %\)$/)]);
+    expect(screen.getByTestId('bytes-unknown').textContent).toMatch(/not known/);
+  });
+});
