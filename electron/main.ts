@@ -11,14 +11,14 @@ import type { SnapshotSource } from './keyring/source';
 import { createWorkerSnapshotSource } from './threads/scanThread';
 import { findBundleFile } from './bundle/bundleFiles';
 import { KeyringService } from './service/keyringService';
-import type * as CaptureModule from './capture';
+import type * as CaptureModule from './cli/capture';
 
 export interface MainOptions {
   /** Where the built renderer lives (dist/renderer). */
   rendererDir?: string;
   /** The engine's snapshot source; the worker-backed one by default. */
   createSource?: () => SnapshotSource;
-  /** The command line (process.argv by default): `--kb-capture=OUT.png` takes a picture and quits (capture.ts). */
+  /** The command line (process.argv by default): a capture request (cli/capture.ts) takes a picture and quits. */
   argv?: readonly string[];
 }
 
@@ -47,11 +47,14 @@ export async function main(options: MainOptions = {}): Promise<void> {
   if (capture && plan) void capture.module.runCapture(window.webContents, capture.options, plan, (code) => app.exit(code));
 }
 
-/** `screenshot` where Electron runs: capture.ts is loaded only when the picture flag is on the command line. */
+/**
+ * `screenshot` where Electron runs: the CLI's half that runs here (cli/capture.ts) is loaded only when its
+ * request (the CLI's options as JSON, made by captureArg) is on the command line.
+ */
 async function loadCapture(argv: readonly string[]): Promise<{ module: typeof CaptureModule; options: CaptureModule.CaptureOptions } | null> {
   if (!argv.some((a) => a.startsWith('--kb-capture='))) return null;
-  const module = await import('./capture.js');
-  const options = module.parseCaptureArgs(argv);
+  const module = await import('./cli/capture.js');
+  const options = module.captureRequest(argv);
   return options ? { module, options } : null;
 }
 

@@ -1,9 +1,9 @@
-// Which engine draws a screenshot, and that the flags screenshot.ts gives Electron are the ones capture.ts reads.
+// Which engine draws a screenshot, and that the request screenshot.ts gives Electron is what capture.ts reads.
 import { describe, expect, it } from 'vitest';
-import { parseCaptureArgs } from '../capture';
 import { parseArgs, type ScreenshotArgs } from './args';
+import { captureArg, captureRequest } from './capture';
 import { pictureEngine } from './engine';
-import { electronCaptureArgs } from './screenshot';
+import { captureOptions } from './screenshot';
 
 describe('pictureEngine', () => {
   it('prefers Electron where its binary is installed, else chromium; --engine forces one', () => {
@@ -15,10 +15,10 @@ describe('pictureEngine', () => {
   });
 });
 
-describe('electronCaptureArgs', () => {
-  it('round-trips through capture.ts’s parser', () => {
+describe('captureOptions', () => {
+  it('carries every parsed flag to the Electron app, paths made absolute', () => {
     const args = parseArgs(['screenshot', '--out', '/tmp/o.png', '--view', 'graph', '--replace-uids', '--select', '0x2a', '--width', '800', '--height', '600', '--theme', 'dark', '--hide-log', '--dump-text', '/tmp/t.txt']) as ScreenshotArgs;
-    expect(parseCaptureArgs(['electron', '/app', ...electronCaptureArgs(args)])).toEqual({
+    expect(captureRequest(['electron', '/app', captureArg(captureOptions(args))])).toEqual({
       out: '/tmp/o.png', view: 'graph', select: 42, width: 800, height: 600, theme: 'dark', redact: true, replaceUids: true, hideLog: true, dumpText: '/tmp/t.txt',
     });
   });

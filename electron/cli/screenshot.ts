@@ -1,6 +1,7 @@
 // `keyring-browser screenshot`: the app's picture, for documentation builds. Two engines (engine.ts):
-// - Electron, where its binary is installed: the app is started with `--kb-capture=OUT.png` and draws
-//   itself; electron/capture.ts waits for the view and writes webContents.capturePage()'s PNG.
+// - Electron, where its binary is installed: the app is started with the options parsed here, as one
+//   capture request (capture.ts's captureArg), and draws itself; capture.ts, running in the app, waits for
+//   the view and writes webContents.capturePage()'s PNG.
 // - chromium elsewhere (no display, no Electron): the app is served in this process (127.0.0.1, a free
 //   port, the same service as `serve`), opened in headless chromium (Playwright drives Debian's
 //   /usr/bin/chromium, or CHROMIUM_PATH), and the page's screenshot is written.
@@ -13,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createWorkerSnapshotSource } from '../threads/scanThread';
 import { startServer } from '../serve/server';
 import { appDir } from './app';
+import { captureArg, type CaptureOptions } from './capture';
 import type { ScreenshotArgs } from './args';
 import { CHROMIUM_ARGS, ScreenshotError } from './chromium';
 import { pictureEngine } from './engine';
@@ -63,22 +65,27 @@ export async function takeScreenshot(options: ScreenshotOptions, log: (line: str
   return screenshotInChromium(engine.executablePath, options, log);
 }
 
-/** The `--kb-*` arguments electron/capture.ts reads (parseCaptureArgs). */
-export function electronCaptureArgs(options: ScreenshotOptions): string[] {
-  const args = [`--kb-capture=${resolve(options.out)}`, `--kb-view=${options.view}`, `--kb-width=${options.width}`, `--kb-height=${options.height}`, `--kb-theme=${options.theme}`];
-  if (options.select !== null) args.push(`--kb-select=${options.select}`);
-  if (options.redact) args.push('--kb-redact');
-  if (options.replaceUids) args.push('--kb-replace-uids');
-  if (options.hideLog) args.push('--kb-hide-log');
-  if (options.dumpText) args.push(`--kb-dump-text=${resolve(options.dumpText)}`);
-  return args;
+/** What the Electron app is asked to draw (capture.ts): the parsed options, with absolute paths. */
+export function captureOptions(options: ScreenshotOptions): CaptureOptions {
+  return {
+    out: resolve(options.out),
+    view: options.view,
+    select: options.select,
+    width: options.width,
+    height: options.height,
+    theme: options.theme,
+    redact: options.redact, // --replace-uids sets it too (args.ts)
+    replaceUids: options.replaceUids,
+    hideLog: options.hideLog,
+    dumpText: options.dumpText === null ? null : resolve(options.dumpText),
+  };
 }
 
 /** Starts the Electron app in capture mode; it writes the picture and exits (1 with a sentence on stderr on failure). */
 async function captureWithElectron(binary: string, options: ScreenshotOptions, log: (line: string) => void): Promise<void> {
   mkdirSync(dirname(resolve(options.out)), { recursive: true });
   // Root (as on CI) needs --no-sandbox for Chromium's own process sandbox; the renderer stays sandboxed.
-  const args = [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), appDir(), ...electronCaptureArgs(options)];
+  const args = [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), appDir(), captureArg(captureOptions(options))];
   log(`keyring-browser: drawing with Electron (${binary})`);
   const code = await new Promise<number>((done, fail) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'inherit', 'inherit'] });

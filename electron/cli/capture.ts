@@ -1,18 +1,20 @@
-// `screenshot` where Electron runs: the app started with `--kb-capture=OUT.png` draws itself, this waits
+// `screenshot` where Electron runs: the app started with a capture request (captureArg) draws itself, this waits
 // until the view is drawn (the same readiness scripts the chromium engine waits for, viewReady.ts), selects
 // a key if asked, writes webContents.capturePage()'s PNG and quits: 0, or 1 with a sentence on stderr.
-// main.ts loads this module only when that flag is present. It does not import electron itself: it gets
-// the window's webContents and app.exit from main.ts, so it is tested with plain stand-ins.
+// This is the screenshot command's half that runs inside the Electron app: main.ts loads it only when the
+// request is on the command line. It does not import electron itself: it gets the window's webContents
+// and app.exit from main.ts, so it is tested with plain stand-ins.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Redactor, redactingSource } from './cli/redactingSource';
-import { clickKeyScript, FOLD_CHANGE_LOG_SCRIPT, PAGE_TEXT_SCRIPT, searchScript, viewReadyScript } from './cli/viewReady';
-import type { SnapshotSource } from './keyring/source';
+import { z } from 'zod';
+import type { SnapshotSource } from '../keyring/source';
+import { Redactor, redactingSource } from './redactingSource';
+import { clickKeyScript, FOLD_CHANGE_LOG_SCRIPT, PAGE_TEXT_SCRIPT, searchScript, viewReadyScript } from './viewReady';
 
 export interface CaptureOptions {
   out: string;
   view: 'tree' | 'graph';
-  /** A real key id (translated to its alias id under --kb-redact). */
+  /** A real key id (translated to its alias id when redacting). */
   select: number | null;
   width: number;
   height: number;
@@ -39,32 +41,46 @@ const POLL_STEP_MS = 200;
 /** Fit-to-view and selection animations take 300 ms; nothing here measures time. */
 const SETTLE_MS = 800;
 
-/** The capture request in Electron's argv (the `--kb-*` flags screenshot.ts passes), or null without --kb-capture. */
-export function parseCaptureArgs(argv: readonly string[]): CaptureOptions | null {
-  const value = (name: string): string | undefined => {
-    const prefix = `--kb-${name}=`;
-    return argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
-  };
-  const flag = (name: string) => argv.includes(`--kb-${name}`);
-  const out = value('capture');
-  if (!out) return null;
-  const int = (name: string, fallback: number) => {
-    const v = value(name);
-    return v !== undefined && /^\d+$/.test(v) ? Number(v) : fallback;
-  };
-  const select = int('select', 0);
-  return {
-    out,
-    view: value('view') === 'graph' ? 'graph' : 'tree',
-    select: select > 0 ? select : null,
-    width: int('width', 1400),
-    height: int('height', 900),
-    theme: value('theme') === 'dark' ? 'dark' : 'light',
-    redact: flag('redact') || flag('replace-uids'),
-    replaceUids: flag('replace-uids'),
-    hideLog: flag('hide-log'),
-    dumpText: value('dump-text') ?? null,
-  };
+/**
+ * The one argument that carries a capture request from the CLI to the Electron app: the options the CLI
+ * has already parsed and checked (screenshot.ts), as JSON. Electron's main process parses no CLI flags.
+ * main.ts looks for this prefix before it loads this module.
+ */
+const CAPTURE_FLAG = '--kb-capture=';
+
+const captureOptionsSchema: z.ZodType<CaptureOptions> = z
+  .object({
+    out: z.string().min(1),
+    view: z.enum(['tree', 'graph']),
+    select: z.number().int().positive().nullable(),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    theme: z.enum(['light', 'dark']),
+    redact: z.boolean(),
+    replaceUids: z.boolean(),
+    hideLog: z.boolean(),
+    dumpText: z.string().min(1).nullable(),
+  })
+  .strict();
+
+/** The argument for Electron's command line (after the app directory). */
+export function captureArg(options: CaptureOptions): string {
+  return `${CAPTURE_FLAG}${JSON.stringify(options)}`;
+}
+
+/** The capture request in Electron's argv, or null without one; a malformed one is a CaptureError. */
+export function captureRequest(argv: readonly string[]): CaptureOptions | null {
+  const arg = argv.find((a) => a.startsWith(CAPTURE_FLAG));
+  if (arg === undefined) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(arg.slice(CAPTURE_FLAG.length));
+  } catch {
+    throw new CaptureError(`${CAPTURE_FLAG.slice(0, -1)} is not JSON (it is made by \`keyring-browser screenshot\`)`);
+  }
+  const parsed = captureOptionsSchema.safeParse(json);
+  if (!parsed.success) throw new CaptureError(`${CAPTURE_FLAG.slice(0, -1)} is not a capture request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
 }
 
 export interface CapturePlan {

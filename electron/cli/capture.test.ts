@@ -1,4 +1,4 @@
-// `--kb-capture` (screenshot where Electron runs) with the stand-in electron module: main.ts loads
+// A capture request (screenshot where Electron runs) with the stand-in electron module: main.ts loads
 // capture.ts, the page's readiness is answered by a fake executeJavaScript, capturePage's PNG is written,
 // and the app exits 0 (or 1 with a sentence). Electron's binary is not installed here, so the real
 // capture runs only in e2e/electron.spec.ts where it is.
@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { REDACTED_ID_BASE } from '../shared/redact';
-import { capture, capturePlan, parseCaptureArgs, runCapture, type CaptureContents, type CaptureOptions } from './capture';
-import { FakeWebContents, fakeElectron as fake } from './ipc/test/fakeElectron';
-import { main } from './main';
-import { FakeSource, fakeKey, fakeSnapshot } from './service/test/fakeSource';
+import { REDACTED_ID_BASE } from '../../shared/redact';
+import { FakeWebContents, fakeElectron as fake } from '../ipc/test/fakeElectron';
+import { main } from '../main';
+import { FakeSource, fakeKey, fakeSnapshot } from '../service/test/fakeSource';
+import { capture, captureArg, capturePlan, captureRequest, runCapture, type CaptureContents, type CaptureOptions } from './capture';
 
 const { nativeTheme } = vi.hoisted(() => ({ nativeTheme: { themeSource: 'system' } }));
 vi.mock('electron', () => ({ ...fake.module, nativeTheme }));
@@ -41,12 +41,17 @@ const options = (o: Partial<CaptureOptions> = {}): CaptureOptions => ({
   out: join(dir, 'x.png'), view: 'tree', select: null, width: 1400, height: 900, theme: 'light', redact: false, replaceUids: false, hideLog: false, dumpText: null, ...o,
 });
 
-describe('parseCaptureArgs', () => {
-  it('is null without --kb-capture and reads every --kb-* flag screenshot.ts passes', () => {
-    expect(parseCaptureArgs(['electron', '/app'])).toBeNull();
-    expect(
-      parseCaptureArgs(['electron', '/app', '--kb-capture=/o.png', '--kb-view=graph', '--kb-select=42', '--kb-width=800', '--kb-height=600', '--kb-theme=dark', '--kb-replace-uids', '--kb-hide-log', '--kb-dump-text=/t.txt']),
-    ).toEqual({ out: '/o.png', view: 'graph', select: 42, width: 800, height: 600, theme: 'dark', redact: true, replaceUids: true, hideLog: true, dumpText: '/t.txt' });
+describe('captureRequest', () => {
+  it('is null without a request, and reads back what captureArg wrote', () => {
+    expect(captureRequest(['electron', '/app'])).toBeNull();
+    const request = options({ view: 'graph', select: 42, width: 800, height: 600, theme: 'dark', redact: true, replaceUids: true, hideLog: true, dumpText: '/t.txt' });
+    expect(captureRequest(['electron', '/app', captureArg(request)])).toEqual(request);
+  });
+
+  it('refuses a malformed request in a sentence', () => {
+    expect(() => captureRequest(['--kb-capture=/o.png'])).toThrow(/--kb-capture is not JSON/);
+    expect(() => captureRequest([`--kb-capture=${JSON.stringify({ ...options(), width: -1 })}`])).toThrow(/--kb-capture is not a capture request/);
+    expect(() => captureRequest([`--kb-capture=${JSON.stringify({ ...options(), extra: 1 })}`])).toThrow(/not a capture request/);
   });
 });
 
@@ -97,7 +102,7 @@ describe('capture', () => {
   });
 });
 
-describe('main.ts with --kb-capture', () => {
+describe('main.ts with a capture request', () => {
   it('loads capture.ts, sizes the window, draws the graph, writes the PNG and exits 0', async () => {
     const rendererDir = mkdtempSync(join(tmpdir(), 'kb-renderer-'));
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Keyring Browser</title>');
@@ -119,7 +124,7 @@ describe('main.ts with --kb-capture', () => {
     await main({
       rendererDir,
       createSource: () => source,
-      argv: ['electron', '/app', `--kb-capture=${out}`, '--kb-view=graph', '--kb-width=800', '--kb-height=600', '--kb-theme=dark', '--kb-redact', '--kb-select=301'],
+      argv: ['electron', '/app', captureArg(options({ out, view: 'graph', width: 800, height: 600, theme: 'dark', redact: true, select: 301 }))],
     });
     expect(await exited).toBe(0);
     const window = fake.BrowserWindow.instances[0]!;
@@ -127,7 +132,7 @@ describe('main.ts with --kb-capture', () => {
     expect(window.loadedUrl).toBe('app://bundle/index.html?view=graph');
     expect(nativeTheme.themeSource).toBe('dark');
     expect(existsSync(out) && readFileSync(out)).toEqual(Buffer.from(PNG));
-    // --kb-select names the real id; the page is asked for its alias.
+    // select names the real id; the page is asked for its alias.
     expect(scripts.some((s) => s.includes(`data-key-id="${REDACTED_ID_BASE + 1}"`))).toBe(true);
     expect(scripts.some((s) => s.includes('data-key-id="301"'))).toBe(false);
   });
