@@ -1,7 +1,7 @@
 // The data the contract carries: snapshots, deltas, events and the methods' arguments and answers.
 // The methods themselves are listed once, in shared/contract.ts; the types derived from it are
 // re-exported here for the code that only needs a type.
-import type { Anchors, KeyInfo, QuotaInfo, Snapshot } from './snapshot';
+import type { Anchors, KeyInfo, QuotaInfo, ScanScope, Snapshot } from './snapshot';
 export type { ActionName, ContractMethods, KeyringApi, KeyringMethods, MethodName } from './contract';
 
 /** Fields of a key that can change while it lives (id never does). */
@@ -91,7 +91,42 @@ export interface Capabilities {
   readOnly: boolean;
   /** Where the keys come from; absent means the live kernel. */
   origin?: DataOrigin;
+  /** Whose keys a live view shows and who reads them; absent for a saved file. */
+  view?: ViewInfo;
 }
+
+/** The live view's scope, who provides it, and whether the UI may switch it (the toolbar's "This process | All users"). */
+export interface ViewInfo {
+  scope: ScanScope;
+  provider: ViewProvider;
+  /** Why the scope cannot be switched here (serve: its command line chose it); absent where it can (the desktop app). */
+  fixed?: string;
+  /** Where the all-users view needs the privileged helper and none answers: why, and how to start one. */
+  helper?: HelperHint;
+}
+
+/**
+ * Who reads the keys: this process itself, or the privileged helper (`keyring-browser helper`), with the
+ * uid and pid the kernel gives for the helper's end of its socket (SO_PEERCRED), not what it says.
+ */
+export interface ViewProvider {
+  kind: 'process' | 'helper';
+  uid: number;
+  pid: number;
+}
+
+export interface HelperHint {
+  /** Why the helper cannot be used now, in a sentence ("no helper is running: … does not exist"). */
+  reason: string;
+  /** The command to paste into a terminal. */
+  sudo: string;
+  /** Whether the app can start it itself through pkexec (polkit asks for the password). */
+  pkexec: boolean;
+}
+
+/** The scopes the desktop app's switch offers. */
+export const SWITCHABLE_SCOPES = ['process', 'all'] as const;
+export type SwitchableScope = (typeof SWITCHABLE_SCOPES)[number];
 
 /** What the app shows: the live kernel, or a saved file (`keyring-browser open`), which never changes keys. */
 export type DataOrigin =

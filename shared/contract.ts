@@ -23,7 +23,9 @@ import {
   type PayloadRead,
   type PollerStatus,
   type SearchOutcome,
+  type SwitchableScope,
   type VersionedSnapshot,
+  SWITCHABLE_SCOPES,
 } from './api';
 import {
   base64ToBytes,
@@ -140,6 +142,14 @@ export const CONTRACT = {
    * process asks the person first. Answers the capabilities after the switch, which say whether it moved.
    */
   setReadOnly: { kind: 'read', args: args<[readOnly: boolean]>(z.tuple([z.boolean()])), result: returns<Capabilities>() },
+  /**
+   * The desktop app's "This process | All users" switch: answers with the new capabilities (their `view`),
+   * then pushes the new view's snapshot. Where the scope is fixed (serve, the helper), refused with the reason.
+   * A view, not a change to any key: not an action.
+   */
+  setScope: { kind: 'read', args: args<[scope: SwitchableScope]>(z.tuple([z.enum(SWITCHABLE_SCOPES)])), result: returns<Capabilities>() },
+  /** Starts the privileged helper through pkexec (polkit asks for the password), then shows all users. Desktop app only. */
+  startHelper: { kind: 'read', args: noArgs, result: returns<Capabilities>() },
 
   addKey: {
     kind: 'action',

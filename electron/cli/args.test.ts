@@ -32,6 +32,27 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['snapshot', '--uid', 'alice'])).toThrow(/--uid needs a uid, a whole number \(got "alice"\)/);
   });
 
+  it('parses helper: an absolute --socket, whose it is, all users by default', () => {
+    expect(parseArgs(['helper', '--socket', '/run/user/1000/kb.sock', '--user', '1000'])).toEqual({
+      kind: 'helper',
+      socket: '/run/user/1000/kb.sock',
+      user: 1000,
+      intervalMs: 1000,
+      allowActions: true,
+      scope: { kind: 'all' },
+    });
+    expect(parseArgs(['helper', '--socket=/s', '--uid', '7', '--read-only', '--interval', '500'])).toMatchObject({
+      user: null,
+      scope: { kind: 'uid', uid: 7 },
+      allowActions: false,
+      intervalMs: 500,
+    });
+    expect(() => parseArgs(['helper'])).toThrow(/helper needs --socket PATH/);
+    expect(() => parseArgs(['helper', '--socket', 'relative.sock'])).toThrow(/absolute path/);
+    expect(() => parseArgs(['helper', '--socket', '/s', '--user', 'alice'])).toThrow(/--user needs a uid/);
+    expect(() => parseArgs(['helper', '--socket', '/s', '--all-users', '--uid', '3'])).toThrow(/exclude each other/);
+  });
+
   it.each([
     [['bogus']],
     [['snapshot', '--jsn']],
@@ -47,7 +68,7 @@ describe('parseArgs', () => {
   });
 
   it('documents every command and option in the usage', () => {
-    for (const word of ['snapshot', '--json', 'serve', '--port', '--host', '--interval', '--allow-actions', '--help', 'KEYRING_BROWSER_PROC_ROOT']) {
+    for (const word of ['snapshot', '--json', 'serve', 'helper --socket', '--user', '--read-only', '--port', '--host', '--interval', '--allow-actions', '--help', 'KEYRING_BROWSER_PROC_ROOT']) {
       expect(USAGE).toContain(word);
     }
   });

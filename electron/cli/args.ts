@@ -11,6 +11,7 @@ export type Command =
   | { kind: 'snapshot'; json: boolean; redact: boolean; scope: ScanScope }
   | { kind: 'quota'; json: boolean }
   | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean; scope: ScanScope }
+  | { kind: 'helper'; socket: string; user: number | null; intervalMs: number; allowActions: boolean; scope: ScanScope }
   | { kind: 'open'; file: string; port: number; host: string }
   | { kind: 'diff'; before: string; after: string; json: boolean }
   | ({ kind: 'screenshot' } & ScreenshotArgs)
@@ -70,6 +71,15 @@ Commands:
     --interval MS   Poll interval in milliseconds (default 1000).
     --allow-actions Allow actions that change keys (read-only without it).
     --all-users, --uid N   Serve every uid's keys, or uid N's view (as for snapshot; needs root).
+  helper --socket PATH
+                    The desktop app's system view: run as root (pkexec or sudo), read every uid's
+                    keyrings and serve them to one user over a Unix socket at PATH (made mode 0600,
+                    owned by that user, in a directory only the user or root may write; every other
+                    peer is refused, checked with SO_PEERCRED). The app shows the command to run.
+    --user UID      Whose socket it is (default: SUDO_UID or PKEXEC_UID, which sudo and pkexec set).
+    --all-users, --uid N   What to scan (default --all-users).
+    --interval MS   Poll interval in milliseconds (default 1000).
+    --read-only     Refuse actions that change keys (default: allowed, behind the app's Read-only switch).
   open FILE         Serve a saved snapshot (snapshot --json, Export → JSON) or recording in the same
                     UI, read-only: nothing touches the kernel. Prints the URL like serve.
     --port N --host H   As for serve.
@@ -129,9 +139,9 @@ class ScopeOption {
 }
 
 /** A uid: a whole number below 2^32 - 1 ((uid_t)-1 means "no uid" to the kernel). */
-function uidArg(value: string | undefined): number {
+function uidArg(value: string | undefined, flag = '--uid'): number {
   if (value === undefined || !/^\d{1,10}$/.test(value) || Number(value) >= 0xffffffff) {
-    throw new UsageError(`--uid needs a uid, a whole number (got ${value === undefined ? 'nothing' : JSON.stringify(value)}); names are not taken: use \`id -u NAME\``);
+    throw new UsageError(`${flag} needs a uid, a whole number (got ${value === undefined ? 'nothing' : JSON.stringify(value)}); names are not taken: use \`id -u NAME\``);
   }
   return Number(value);
 }
@@ -190,6 +200,7 @@ export function parseArgs(argv: readonly string[]): Command {
     }
     return out;
   }
+  if (command === 'helper') return parseHelperArgs(rest);
   if (command === 'open') return parseOpenArgs(rest);
   if (command === 'diff') return parseDiffArgs(rest);
   if (command === 'screenshot') {
@@ -309,6 +320,30 @@ function parseDemoArgs(rest: readonly string[]): Command {
   }
   if (mode === 'screenshot' && !shot.out) throw new UsageError('demo: screenshot options need --screenshot OUT.png');
   return { kind: 'demo', fixture, then: mode === 'screenshot' ? { kind: 'screenshot', ...shot } : serve, selectName };
+}
+
+function parseHelperArgs(rest: readonly string[]): Command {
+  let socket: string | null = null;
+  let user: number | null = null;
+  let intervalMs = 1000;
+  let allowActions = true;
+  const scope = new ScopeOption();
+  scope.value = { kind: 'all' };
+  const r = optionReader(rest);
+  for (let flag = r.next(); flag !== undefined; flag = r.next()) {
+    if (flag === '--help' || flag === '-h') return { kind: 'help' };
+    if (flag === '--socket') {
+      socket = r.value('--socket');
+      if (!socket.startsWith('/')) throw new UsageError('--socket needs an absolute path (the helper runs as root: a relative one would depend on where it was started)');
+    } else if (flag === '--user') user = uidArg(r.value('--user'), '--user');
+    else if (flag === '--interval') intervalMs = intArg('--interval', r.value('--interval'), 100, 3_600_000);
+    else if (flag === '--read-only' && !r.hasInline()) allowActions = false;
+    else if (flag === '--all-users' && !r.hasInline()) scope.take(flag, () => undefined);
+    else if (flag === '--uid') scope.take(flag, () => r.value('--uid'));
+    else throw new UsageError(`helper: unknown option ${JSON.stringify(flag)}`);
+  }
+  if (socket === null) throw new UsageError('helper needs --socket PATH (the desktop app shows the whole command)');
+  return { kind: 'helper', socket, user, intervalMs, allowActions, scope: scope.value };
 }
 
 function parseOpenArgs(rest: readonly string[]): Command {

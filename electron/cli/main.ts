@@ -36,6 +36,7 @@ function explain(err: unknown): string | null {
   if (err instanceof Error && err.name === 'ScreenshotError') return `keyring-browser: ${err.message}`;
   if (err instanceof Error && err.name === 'DemoError') return `keyring-browser: ${err.message}`;
   if (err instanceof Error && err.name === 'ScopeRefusedError') return `keyring-browser: ${err.message}`;
+  if (err instanceof Error && err.name === 'HelperSocketError') return `keyring-browser: helper: ${err.message}`;
   return null;
 }
 
@@ -73,6 +74,12 @@ async function run(command: Command, io: Io): Promise<number> {
     }
     case 'serve':
       return serveUntilSignal(command, io);
+    case 'helper': {
+      checkScope(command.scope, process.env.KEYRING_BROWSER_PROC_ROOT || '/proc');
+      // Loaded here so `snapshot` does not pay for the HTTP stack.
+      const { runHelperUntilSignal } = await import('../helper/helperCommand.js');
+      return runHelperUntilSignal(command, io);
+    }
     case 'open': {
       // Loaded here so `snapshot` does not pay for zod. A bad file fails before anything listens.
       const { readSavedFile } = await import('../files/readSavedFile.js');
@@ -158,6 +165,7 @@ async function serveUntilSignal({ scope = { kind: 'process' }, onUrl, ...options
     ...options,
     // KB_TEST_SCAN_THREAD_EXIT_FILE: the soak's "scan thread killed mid-scan" fault (threads/scanWorker.ts).
     source: options.source ?? createWorkerSnapshotSource({ scope, exitMidScanFile: process.env.KB_TEST_SCAN_THREAD_EXIT_FILE || undefined }),
+    ...(options.source ? {} : { scope }),
     staticDir: resolve(join(__dirname, '..', '..', 'renderer')),
     log: (line: string) => io.stderr(line + '\n'),
     serveSourceMaps: process.env.NODE_ENV === 'development',

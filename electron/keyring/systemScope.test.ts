@@ -9,23 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quotaPercent, quotaLevel } from '../../shared/quota';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import { parseKeyUsers } from './keyUsers';
-import { parseProcKeys, type ProcKeyLine } from './procKeys';
 import { scanSnapshot } from './scanner';
+import { procKeysAs, runAs } from '../test/throwawayUsers';
 
 const names = { a: `kbsa${process.pid}`, b: `kbsb${process.pid}` };
 const uids = { a: -1, b: -1 };
 let sleeper: ChildProcess | null = null;
 
-function as(uid: number, ...command: string[]): string {
-  return execFileSync('setpriv', ['--reuid', String(uid), '--regid', String(uid), '--init-groups', ...command], { encoding: 'utf8' }).trim();
-}
-
-/** /proc/keys as `uid` sees it, from a fresh session of its own (whose keyring is left out). */
-function procKeysAs(uid: number): ProcKeyLine[] {
-  const [own, ...rest] = as(uid, 'keyctl', 'session', '-', 'sh', '-c', 'keyctl id @s; cat /proc/keys').split('\n');
-  // `keyctl session` prints "Joined session keyring: N" on stderr; stdout starts with the id.
-  return parseProcKeys(rest.join('\n') + '\n').lines.filter((l) => l.id !== Number(own));
-}
+const as = runAs;
 
 function qnkeys(uid: number): number {
   return parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.find((q) => q.uid === uid)?.qnkeys ?? 0;

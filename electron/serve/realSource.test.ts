@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { KeyringEvent } from '../../shared/api';
-import { createWsKeyringApi, serveWsUrl, type WebSocketLike, type WsKeyringApi } from '../../renderer/src/transport/wsClient';
+import { createWsKeyringApi, serveWsUrl, type WebSocketLike, type WsKeyringApi } from '../../shared/wsClient';
 import { addKey, KEY_SPEC, revoke } from '../keyring/keyctl';
 import { createWorkerSnapshotSource } from '../threads/scanThread';
 import { startServer, type RunningServer } from './server';

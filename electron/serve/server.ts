@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { TOKEN_QUERY_PARAM, WS_MAX_REQUEST_BYTES, WS_PATH } from '../../shared/protocol';
 import { rendererCsp, securityHeaders } from '../../shared/csp';
+import type { ScanScope } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
 import { KeyringService } from '../service/keyringService';
 import { hostChecker, isLoopbackHost, newAccessToken, originMatchesHost, tokenMatches, urlHost } from './access';
@@ -40,6 +41,8 @@ export interface ServeOptions {
   readIdentityNames?: () => Promise<IdentityNames>;
   /** Where the keys come from: a saved file (`open`) refuses every action. Absent: the live kernel. */
   origin?: DataOrigin;
+  /** What the source scans (`--all-users`, `--uid N`), told to the page; the process's own view by default. */
+  scope?: ScanScope;
 }
 
 export interface RunningServer {
@@ -66,6 +69,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(options.readKeyDetails ? { readKeyDetails: options.readKeyDetails } : {}),
     ...(options.readIdentityNames ? { readIdentityNames: options.readIdentityNames } : {}),
     ...(options.origin ? { origin: options.origin } : {}),
+    ...(options.scope ? { scope: options.scope } : {}),
   });
 
   /** The page may open a WebSocket to where it came from; the Host header has passed hostAllowed by then. */

@@ -1,9 +1,9 @@
-// The renderer's WebSocket client (renderer/src/transport/wsClient.ts) against the real serve, in Node.
+// The WebSocket KeyringApi client (shared/wsClient.ts: the renderer's, and Electron main's for the helper) against the real serve, in Node.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { KeyringEvent } from '../../shared/api';
 import { KeyringApiError } from '../../shared/protocol';
-import { createWsKeyringApi, serveWsUrl, type WebSocketLike, type WsKeyringApi } from '../../renderer/src/transport/wsClient';
+import { createWsKeyringApi, serveWsUrl, type WebSocketLike, type WsKeyringApi } from '../../shared/wsClient';
 import { FakeSource, fakeKey, fakeSnapshot } from '../service/test/fakeSource';
 import { startServer, type RunningServer } from './server';
 import { fakeRendererDir } from './test/helpers';

@@ -246,4 +246,16 @@ describe('KeyringService', () => {
     expect(names.users[0]).toBe('root');
     expect(names.groups[0]).toBe('root');
   });
+
+  it('says which scope it scans and that this process reads it; the scope is fixed here', async () => {
+    service = new KeyringService({ source: new FakeSource(), scope: { kind: 'all' } });
+    const caps = await service.getCapabilities();
+    expect(caps.view).toMatchObject({ scope: { kind: 'all' }, provider: { kind: 'process', uid: process.getuid!(), pid: process.pid } });
+    expect(caps.view?.fixed).toMatch(/scans the scope it was started with/);
+    await expect(service.setScope()).rejects.toThrow(/scans the scope it was started with/);
+    const plain = new KeyringService({ source: new FakeSource() });
+    expect((await plain.getCapabilities()).view?.scope).toEqual({ kind: 'process' });
+    const saved = new KeyringService({ source: new FakeSource(), origin: { kind: 'file', name: 'a.json', takenAt: 1, recording: false } });
+    expect(await saved.getCapabilities()).toEqual({ actionsAllowed: false, readOnly: true, origin: { kind: 'file', name: 'a.json', takenAt: 1, recording: false } });
+  });
 });

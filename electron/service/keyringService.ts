@@ -25,7 +25,7 @@ import {
 import { applyDelta, diffSnapshots } from '../../shared/delta';
 import { ExpiryTracker, type Expiry } from '../../shared/expiry';
 import { KeyringApiError } from '../../shared/protocol';
-import type { Snapshot } from '../../shared/snapshot';
+import type { ScanScope, Snapshot } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
 import { readIdentityNames } from '../names';
 import { KeyringActions } from './actions';
@@ -45,7 +45,12 @@ export interface KeyringServiceOptions {
   now?: () => number;
   /** Where the source's keys come from; a saved file (electron/files) allows no action (dispatch.ts refuses them). */
   origin?: DataOrigin;
+  /** What the source scans (the process's own view by default); told to the UI in getCapabilities. */
+  scope?: ScanScope;
 }
+
+/** Why a service's scope cannot be switched: its source scans one scope, chosen where it was started. */
+const FIXED_SCOPE = 'this server scans the scope it was started with (serve --all-users or --uid N); the switch is the desktop app\'s';
 
 type Listener = (event: KeyringEvent) => void;
 
@@ -155,14 +160,27 @@ export class KeyringService extends KeyringActions implements KeyringApi {
    */
   async getCapabilities(): Promise<Capabilities> {
     const origin = this.options.origin;
-    if (!origin) return { actionsAllowed: true, readOnly: false };
-    const live = origin.kind === 'live';
-    return { actionsAllowed: live, readOnly: !live, origin };
+    if (origin?.kind === 'file') return { actionsAllowed: false, readOnly: true, origin };
+    const view = {
+      scope: this.options.scope ?? { kind: 'process' as const },
+      provider: { kind: 'process' as const, uid: process.getuid?.() ?? -1, pid: process.pid },
+      fixed: FIXED_SCOPE,
+    };
+    return { actionsAllowed: true, readOnly: false, ...(origin ? { origin } : {}), view };
   }
 
   /** A direct caller has no switch; dispatch.ts answers this for a connection. */
   async setReadOnly(): Promise<Capabilities> {
     return this.getCapabilities();
+  }
+
+  /** The desktop app switches scope in its main process (electron/helper/scopeRouter.ts); here the scope is fixed. */
+  async setScope(): Promise<Capabilities> {
+    throw new KeyringApiError('forbidden', FIXED_SCOPE);
+  }
+
+  async startHelper(): Promise<Capabilities> {
+    throw new KeyringApiError('forbidden', 'only the desktop app starts the helper; run `keyring-browser helper` (as root) yourself');
   }
 
   protected override latestSnapshot(): Snapshot | null {

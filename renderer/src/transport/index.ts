@@ -5,7 +5,7 @@ import { KeyringApiError, type KeyringBridge } from '../../../shared/protocol';
 import { createBridgeApi } from './bridgeClient';
 import { takeServeToken } from './serveToken';
 import { unavailableApi } from './unavailableApi';
-import { createWsKeyringApi, serveWsUrl, type WebSocketLike } from './wsClient';
+import { createWsKeyringApi, serveWsUrl, type WebSocketLike } from '../../../shared/wsClient';
 
 declare global {
   interface Window {

@@ -3,10 +3,11 @@
 // are rejected ('disconnected'), calls made meanwhile wait for the new connection, and listeners get
 // one `snapshot` event (a full resync) before any further delta, since deltas were missed.
 //
-// No DOM types here (only the small WebSocketLike below), so Node tests can drive it with `ws`.
-import type { KeyringApi, KeyringEvent, VersionedSnapshot } from '../../../shared/api';
-import { remoteMethods, type MethodName } from '../../../shared/contract';
-import { KeyringApiError, type RpcError } from '../../../shared/protocol';
+// Shared, with no DOM types (only the small WebSocketLike below): the renderer uses it with the browser's
+// WebSocket against serve, Electron main with `ws` against the privileged helper's Unix socket (electron/helper/).
+import type { KeyringApi, KeyringEvent, VersionedSnapshot } from './api';
+import { remoteMethods, type MethodName } from './contract';
+import { KeyringApiError, type RpcError } from './protocol';
 
 /** The part of the browser's WebSocket this client uses. */
 export interface WebSocketLike {

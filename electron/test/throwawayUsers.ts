@@ -1,0 +1,42 @@
+// Throwaway users for tests of the system view and the helper (as root): made with useradd, used through
+// setpriv (their real and effective ids, groups from the group database), removed with userdel.
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { parseProcKeys, type ProcKeyLine } from '../keyring/procKeys';
+
+export interface ThrowawayUser {
+  name: string;
+  uid: number;
+}
+
+/** A new user with no home and no shell (its name: `prefix` and this process's pid, so parallel runs differ). */
+export function addThrowawayUser(prefix: string): ThrowawayUser {
+  const name = `${prefix}${process.pid}`;
+  execFileSync('useradd', ['--no-create-home', '--user-group', '--shell', '/usr/sbin/nologin', name]);
+  return { name, uid: Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim()) };
+}
+
+export function removeThrowawayUser(user: ThrowawayUser | null): void {
+  if (user) spawnSync('userdel', [user.name]);
+}
+
+/** setpriv's arguments that make `uid` the caller (real, effective and saved ids, and its groups). */
+export function setprivAs(uid: number): string[] {
+  return ['--reuid', String(uid), '--regid', String(uid), '--init-groups'];
+}
+
+/** Runs `command` as `uid` and returns its stdout, trimmed; throws when it fails. */
+export function runAs(uid: number, ...command: string[]): string {
+  return execFileSync('setpriv', [...setprivAs(uid), ...command], { encoding: 'utf8' }).trim();
+}
+
+/** Runs `command` as `uid`, for a test that looks at its exit status and output whatever they are. */
+export function spawnAs(uid: number, command: string[], extraSetpriv: string[] = []): SpawnSyncReturns<string> {
+  return spawnSync('setpriv', [...setprivAs(uid), ...extraSetpriv, ...command], { encoding: 'utf8' });
+}
+
+/** /proc/keys as `uid` sees it, from a fresh session of its own (whose keyring is left out): the oracle. */
+export function procKeysAs(uid: number): ProcKeyLine[] {
+  const [own, ...rest] = runAs(uid, 'keyctl', 'session', '-', 'sh', '-c', 'keyctl id @s; cat /proc/keys').split('\n');
+  // `keyctl session` prints "Joined session keyring: N" on stderr; stdout starts with the id.
+  return parseProcKeys(rest.join('\n') + '\n').lines.filter((l) => l.id !== Number(own));
+}
