@@ -18,6 +18,8 @@ export const METHOD_NAMES = [
   'getIdentityNames',
   'getCapabilities',
   'setReadOnly',
+  'setScope',
+  'startHelper',
   'addKey',
   'updateKey',
   'readPayload',
