@@ -101,6 +101,29 @@ test('Enter and F3 step through the matches in tree order, Shift goes back; the 
   await expect(counter).toHaveText('3 of 3');
 });
 
+test('a decimal id column on request, remembered; ids copied for keyctl from the details and the row menu', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+  await openApp(page);
+  await expect(row(page, early).locator('.col-dec')).toHaveCount(0);
+  await page.getByRole('button', { name: /^ID/ }).click();
+  await expect(row(page, early).locator('.col-dec')).toHaveText(String(early));
+  await page.reload();
+  await expect(row(page, early).locator('.col-dec')).toHaveText(String(early));
+
+  await row(page, early).click();
+  const details = page.getByRole('complementary', { name: /details/i });
+  await details.getByRole('button', { name: 'Copy decimal' }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(String(early));
+  await row(page, early).click({ button: 'right' });
+  await page.getByRole('menuitem', { name: /Copy id \(0x/ }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`0x${early.toString(16).padStart(8, '0')}`);
+  // keyctl takes what was copied.
+  expect(keyctl('describe', `0x${early.toString(16).padStart(8, '0')}`)).toContain('e2e-early');
+
+  await page.getByRole('button', { name: /^ID/ }).click();
+  await expect(row(page, early).locator('.col-dec')).toHaveCount(0);
+});
+
 test('selecting a key shows its details', async ({ page }) => {
   await openApp(page);
   await row(page, early).click();

@@ -14,6 +14,7 @@ import { ACTIONS, refusedOnKey, type ActionSpec } from './catalog';
 import { startAction } from './startAction';
 import { useSelection } from './useSelection';
 import { cutMiddle } from '../../../shared/text';
+import { copyText, idForKeyctl } from '../util/copyText';
 
 /** The item a key press inside the menu runs: the item whose shown shortcut it is. */
 export function menuItemForKey(items: readonly ActionSpec[], key: string): ActionSpec | undefined {
@@ -27,7 +28,7 @@ export function ContextMenu({ x, y, onClose }: { x: number; y: number; onClose: 
   const { k, parents } = useSelection();
   const items = ACTIONS.filter((a) => a.appliesTo(k, parents.length));
   // The focused item's name and index, kept outside render so an update never moves focus by itself.
-  const focused = useRef<{ name: ActionName | null; index: number }>({ name: null, index: 0 });
+  const focused = useRef<{ name: string | null; index: number }>({ name: null, index: 0 });
   // The latest onClose, so the open/close effect below runs once per menu, not once per parent render.
   const close = useRef(onClose);
   close.current = onClose;
@@ -73,10 +74,10 @@ export function ContextMenu({ x, y, onClose }: { x: number; y: number; onClose: 
       className="act-menu"
       role="menu"
       aria-label={k ? `Actions for ${cutMiddle(k.description)}` : 'Actions'}
-      style={{ left: Math.min(x, window.innerWidth - 240), top: Math.min(y, window.innerHeight - items.length * 30 - 10) }}
+      style={{ left: Math.min(x, window.innerWidth - 240), top: Math.min(y, window.innerHeight - (items.length + 3) * 30 - 10) }}
       onFocus={(e) => {
         const el = e.target as HTMLElement;
-        const name = el.dataset.action as ActionName | undefined;
+        const name = el.dataset.action;
         if (name) focused.current = { name, index: menuItems().indexOf(el) };
       }}
       onKeyDown={(e) => {
@@ -116,6 +117,29 @@ export function ContextMenu({ x, y, onClose }: { x: number; y: number; onClose: 
           </button>
         );
       })}
+      {k && (
+        <>
+          <hr className="act-menu-sep" />
+          {(['hex', 'decimal'] as const).map((base) => (
+            <button
+              key={base}
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              data-action={`copy ${base}`}
+              onClick={() => {
+                close.current();
+                void copyText(idForKeyctl(k.id, base)).then(
+                  () => useActions.getState().report({ ok: true, message: `Copied ${idForKeyctl(k.id, base)}` }),
+                  (err: unknown) => useActions.getState().report({ ok: false, message: `Not copied: ${err instanceof Error ? err.message : String(err)}` }),
+                );
+              }}
+            >
+              <span>Copy id ({base === 'hex' ? idForKeyctl(k.id, 'hex') : idForKeyctl(k.id, 'decimal')})</span>
+            </button>
+          ))}
+        </>
+      )}
     </div>
   );
 }

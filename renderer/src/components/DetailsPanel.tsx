@@ -1,5 +1,6 @@
 // Everything about the selected key: every snapshot field in words, the permission matrix, names
 // for its owner and group, its security label, and the keyrings it is linked from (click to go there).
+import { CopyId } from './CopyId';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { KeyDetails } from '../../../shared/api';
@@ -172,7 +173,7 @@ export function DetailsPanel() {
         <h3>Key</h3>
         <dl className="fields">
           <Field label="ID">
-            <code>0x{hexId(k.id)}</code> <span className="muted">({k.id})</span>
+            <code>0x{hexId(k.id)}</code> <span className="muted">({k.id})</span> <CopyId id={k.id} />
           </Field>
           <Field label="Type">{k.type}</Field>
           <Field label="Description">

@@ -101,7 +101,7 @@ function HighlightedKeyRow({ row, observer }: { row: Extract<FlatRow, { kind: 'k
       <span className="col col-poss" title={k.possessed ? 'Possessed by this process' : 'Not possessed'}>
         {k.possessed ? <span className="poss-dot" aria-label="possessed" /> : null}
       </span>
-      <span className="col col-id mono">{hexId(k.id)}</span>
+      <IdCells id={k.id} />
     </>
   );
 }
@@ -163,7 +163,7 @@ function TreeRowImpl({ row, index, start, selected, selectedUser = false, focuse
           <span className="row-main">
             <span className="none-label">member not visible to this process</span>
           </span>
-          <span className="col col-id mono">{hexId(row.keyId)}</span>
+          <IdCells id={row.keyId} />
         </div>
       );
     case 'ghost':
@@ -175,7 +175,7 @@ function TreeRowImpl({ row, index, start, selected, selectedUser = false, focuse
             <span className="key-desc">{row.key.description}</span>
             <span className="badge badge-muted">removed</span>
           </span>
-          <span className="col col-id mono">{hexId(row.key.id)}</span>
+          <IdCells id={row.key.id} />
         </div>
       );
     case 'key':
@@ -214,3 +214,14 @@ export const TreeRow = memo(
     p.onActivate === n.onActivate &&
     sameRow(p.row, n.row),
 );
+
+/** The id column, and the decimal one when it is switched on (the header's "Dec" button). */
+function IdCells({ id }: { id: number }) {
+  const decimal = useKb((s) => s.decimalIds);
+  return (
+    <>
+      {decimal && <span className="col col-dec mono">{id}</span>}
+      <span className="col col-id mono">{hexId(id)}</span>
+    </>
+  );
+}

@@ -183,14 +183,7 @@ export function TreeView() {
   const items = virtualizer.getVirtualItems();
   return (
     <div className="tree-panel" data-view="tree">
-      <div className="tree-header" aria-hidden="true">
-        <span className="col-head grow">Key</span>
-        <span className="col col-expiry">Expires</span>
-        <span className="col col-usage">Uses</span>
-        <span className="col col-perm">Yours</span>
-        <span className="col col-poss" title="Possessed">P</span>
-        <span className="col col-id">ID</span>
-      </div>
+      <TreeHeader />
       <div className="tree-scroll" ref={scrollRef}>
         <div
           role="tree"
@@ -219,6 +212,46 @@ export function TreeView() {
           })}
         </div>
       </div>
+    </div>
+  );
+}
+
+/** The column heads, each saying what its column means on hover; "Dec" adds a decimal id column. */
+function TreeHeader() {
+  const decimal = useKb((s) => s.decimalIds);
+  return (
+    <div className="tree-header">
+      <span className="col-head grow" title="Type, description, role and state of each key, under the keyrings that link it" aria-hidden="true">
+        Key
+      </span>
+      <span className="col col-expiry" title="When the key expires: a window, since /proc/keys rounds the timeout down to one unit" aria-hidden="true">
+        Expires
+      </span>
+      <span className="col col-usage" title="Uses: the key's usage count (references held by keyrings, processes and the kernel)" aria-hidden="true">
+        Uses
+      </span>
+      <span className="col col-perm" title="Yours: your effective permission on the key (setattr, link, search, write, read, view)" aria-hidden="true">
+        Yours
+      </span>
+      <span className="col col-poss" title="P: possessed by this process (reachable from its thread, process or session keyring)" aria-hidden="true">
+        P
+      </span>
+      {decimal && (
+        <span className="col col-dec" title="The key's id in decimal, as keyctl prints it" aria-hidden="true">
+          Decimal
+        </span>
+      )}
+      <span className="col col-id">
+        <button
+          type="button"
+          className={`col-toggle${decimal ? ' on' : ''}`}
+          aria-pressed={decimal}
+          title={decimal ? 'Hide the decimal id column' : 'Show each id in decimal too (keyctl takes either)'}
+          onClick={() => useKb.getState().setDecimalIds(!decimal)}
+        >
+          ID <span className="muted">{decimal ? '− dec' : '+ dec'}</span>
+        </button>
+      </span>
     </div>
   );
 }

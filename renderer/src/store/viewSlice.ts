@@ -13,6 +13,25 @@ function initialView(): ViewName {
   return new URLSearchParams(window.location.search).get('view') === 'graph' ? 'graph' : 'tree';
 }
 
+const DECIMAL_IDS_KEY = 'keyring-browser.decimalIds';
+
+/** A remembered choice (localStorage); null where there is none or no storage (tests, a refused store). */
+function remembered(key: string): string | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function remember(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // a choice that cannot be kept still applies now
+  }
+}
+
 export interface ViewSlice {
   /** Which view of the keys the main area shows. */
   view: ViewName;
@@ -33,6 +52,8 @@ export interface ViewSlice {
   search: SearchResult | null;
   /** Hide non-matching rows instead of dimming them. */
   filterMatches: boolean;
+  /** A decimal id column beside the hex one (keyctl takes either); remembered across sessions. */
+  decimalIds: boolean;
   /** Bumped to ask the view to move to the next (1) or previous (-1) match (Enter/F3, Shift+Enter/Shift+F3). */
   matchStep: { tick: number; dir: 1 | -1 };
   /** Which match is current, 1-based, as the view counts them ("3 of 5"); null when none is. */
@@ -50,6 +71,7 @@ export interface ViewSlice {
   setSearch(result: SearchResult | null): void;
   setFilterMatches(on: boolean): void;
   stepMatch(dir: 1 | -1): void;
+  setDecimalIds(on: boolean): void;
   setMatchCursor(cursor: number | null): void;
   setView(view: ViewName): void;
 }
@@ -67,6 +89,7 @@ export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) =
   search: null,
   filterMatches: false,
   matchStep: { tick: 0, dir: 1 },
+  decimalIds: remembered(DECIMAL_IDS_KEY) === '1',
   matchCursor: null,
 
   select: (id, rowId = null) => set({ selectedId: id, selectedRowId: rowId, selectedUser: null }),
@@ -99,6 +122,10 @@ export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) =
   setSearch: (search) =>
     set((s) => ({ search, searchExpansion: search?.query === s.search?.query ? s.searchExpansion : new Map() })),
   setFilterMatches: (filterMatches) => set({ filterMatches }),
+  setDecimalIds: (decimalIds) => {
+    remember(DECIMAL_IDS_KEY, decimalIds ? '1' : '0');
+    set({ decimalIds });
+  },
   stepMatch: (dir) => set((s) => ({ matchStep: { tick: s.matchStep.tick + 1, dir } })),
   setMatchCursor: (matchCursor) => set((s) => (s.matchCursor === matchCursor ? s : { matchCursor })),
   setView: (view) => set({ view }),
