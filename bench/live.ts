@@ -12,7 +12,7 @@ import type { Snapshot } from '../shared/snapshot';
 import * as keyctl from '../electron/keyring/keyctl';
 import type { SnapshotSource } from '../electron/keyring/source';
 import { startServer } from '../electron/serve/server';
-import { createWorkerSnapshotSource } from '../electron/threads/scanThread';
+import { createWorkerSnapshotSource, type WorkerSnapshotSource } from '../electron/threads/scanThread';
 import type { ScanScope } from '../shared/snapshot';
 
 /** CPU ms of this process so far (user + system, every thread). */
@@ -44,12 +44,15 @@ export function rawReadCpu(root: string, reads: number): number {
 /** A source that counts its scans and lets the bench act between them. */
 class CountingSource implements SnapshotSource {
   scans = 0;
+  /** Scans that applied only what changed (quietPoll.ts) rather than scanning in full. */
+  changesOnly = 0;
   afterScan: (() => void) | null = null;
   private waiters: { at: number; resolve: () => void }[] = [];
-  constructor(private readonly inner: SnapshotSource) {}
+  constructor(private readonly inner: WorkerSnapshotSource) {}
   async scan(): Promise<Snapshot> {
     const s = await this.inner.scan();
     this.scans++;
+    if (this.inner.lastStats()?.changesOnly) this.changesOnly++;
     this.afterScan?.();
     this.waiters = this.waiters.filter((w) => (w.at <= this.scans ? (w.resolve(), false) : true));
     return s;
@@ -72,6 +75,8 @@ export interface PollCost {
   wall: number;
   /** Deltas the client received during the measured polls (one client only). */
   deltas: number;
+  /** Measured polls that applied only what changed (the rest scanned in full: something they cannot apply changed). */
+  changesOnly: number;
 }
 
 export interface PollRun {
@@ -123,13 +128,14 @@ export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
     }
     await source.after(3);
     deltas = 0;
+    const quiet0 = source.changesOnly;
     const c0 = cpuMs();
     const t0 = performance.now();
     await source.after(run.polls);
     const cpu = (cpuMs() - c0) / run.polls;
     const wall = (performance.now() - t0) / run.polls;
     source.afterScan = null;
-    return { cpu, share: cpu / wall, wall, deltas };
+    return { cpu, share: cpu / wall, wall, deltas, changesOnly: source.changesOnly - quiet0 };
   } finally {
     ws?.close();
     await server.close();

@@ -181,6 +181,7 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
         live('one key changed: poll + delta to the client (CPU)').values[col] = ms(changed.cpu);
         live('  ÷ idle poll, one client (goal ≤ 1.5×)').values[col] = `${(changed.cpu / idle1.cpu).toFixed(2)}×`;
         live('  deltas the client received / polls').values[col] = `${changed.deltas} / ${LIVE_POLLS}`;
+        live('polls that applied only the changes (idle 0, idle 1, changed)').values[col] = `${idle0.changesOnly}, ${idle1.changesOnly}, ${changed.changesOnly} of ${LIVE_POLLS}`;
       }
     }
     if (ONLY === '' || ONLY === 'system') await runSystemBench(session, out);

@@ -234,3 +234,30 @@ describe('diffSnapshots / applyDelta', () => {
     expect([...keys.keys()]).toEqual([1]);
   });
 });
+
+describe('keys shared between polls', () => {
+  it('a key object present in both snapshots is unchanged; applying a delta keeps the unchanged keys themselves', () => {
+    const keys = [key(1), key(2, { links: [1] }), key(3)];
+    const prev = snap(keys);
+    expect(diffSnapshots(prev, { ...prev, takenAt: 2000 }, 1)).toBeNull();
+    const changed = { ...keys[1]!, usage: 2 };
+    const next = snap([keys[0]!, changed, keys[2]!], 2000);
+    const delta = diffSnapshots(prev, next, 1)!;
+    expect(delta.changed).toEqual([{ id: 2, changes: { usage: 2 } }]);
+    const applied = applyDelta(prev, delta);
+    expect(applied).toEqual(next);
+    expect(applied.keys[0]).toBe(keys[0]);
+    expect(applied.keys[2]).toBe(keys[2]);
+    expect(prev.keys[1]!.usage).toBe(1); // the previous snapshot is left as it was
+  });
+
+  it('compares keys out of id order too, reporting removals in the previous order', () => {
+    const prev: Snapshot = { ...snap([]), keys: [key(3), key(1), key(2, { links: [3] })] };
+    const next: Snapshot = { ...snap([]), keys: [key(4), key(1, { usage: 5 }), key(2, { type: 'logon', links: [] })] };
+    const delta = diffSnapshots(prev, next, 1)!;
+    expect(delta.removed).toEqual([3, 2]);
+    expect(delta.added.map((k) => k.id)).toEqual([4, 2]);
+    expect(delta.changed).toEqual([{ id: 1, changes: { usage: 5 } }]);
+    expect(delta.linksRemoved).toEqual([[2, 3]]);
+  });
+});

@@ -20,6 +20,25 @@ function sameLabels(a: readonly string[] | undefined, b: readonly string[] | und
   return a.every((s, i) => s === b[i]);
 }
 
+/**
+ * Whether two JSON values (pins, doom) are equal: what comparing their JSON.stringify would say, without making
+ * two strings per key per poll. Undefined members count as absent, as in JSON.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((v, i) => sameValue(v, other[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keysX = Object.keys(x).filter((k) => x[k] !== undefined);
+  const keysY = Object.keys(y).filter((k) => y[k] !== undefined);
+  return keysX.length === keysY.length && keysX.every((k, i) => k === keysY[i] && sameValue(x[k], y[k]));
+}
+
 function linkDiff(keyring: number, before: readonly number[] | null | undefined, after: readonly number[] | null | undefined) {
   const was = new Set(before ?? []);
   const now = new Set(after ?? []);
@@ -42,54 +61,110 @@ function sameQuotas(a: readonly QuotaInfo[], b: readonly QuotaInfo[]): boolean {
   });
 }
 
-function keyChanges(prev: KeyInfo, next: KeyInfo): Partial<KeyFields> | null {
+/** The fields of `next` that differ from `prev`'s, or null when none does. */
+export function keyChanges(prev: KeyInfo, next: KeyInfo): Partial<KeyFields> | null {
   let changes: Partial<KeyFields> | null = null;
   for (const f of SCALAR_FIELDS) {
     if (prev[f] !== next[f]) (changes ??= {})[f] = next[f] as never;
   }
   if (!sameExpiry(prev.expiry, next.expiry)) (changes ??= {}).expiry = next.expiry;
   if (('links' in prev || 'links' in next) && !sameLinks(prev.links, next.links)) (changes ??= {}).links = next.links ?? null;
-  // Pins and doom are small nested values: compare them as JSON (their shapes are fixed in shared/snapshot.ts).
-  if (JSON.stringify(prev.pins) !== JSON.stringify(next.pins)) (changes ??= {}).pins = next.pins ?? [];
-  if (JSON.stringify(prev.doomed ?? null) !== JSON.stringify(next.doomed ?? null)) (changes ??= {}).doomed = next.doomed ?? null;
+  // Pins and doom are small nested values (their shapes are fixed in shared/snapshot.ts).
+  if (!sameValue(prev.pins, next.pins)) (changes ??= {}).pins = next.pins ?? [];
+  if (!sameValue(prev.doomed ?? null, next.doomed ?? null)) (changes ??= {}).doomed = next.doomed ?? null;
   if (('seenBy' in prev || 'seenBy' in next) && !sameLabels(prev.seenBy, next.seenBy)) (changes ??= {}).seenBy = next.seenBy ?? [];
   return changes;
 }
 
-/** What changed from prev to next, as the delta that produces snapshot number `seq`; null when nothing did. */
+/** The index of key `id` in `keys` (ascending ids), or -1. */
+export function indexById(keys: readonly KeyInfo[], id: number): number {
+  let lo = 0;
+  let hi = keys.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = (keys[mid] as KeyInfo).id;
+    if (at === id) return mid;
+    if (at < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+function isSortedById(keys: readonly KeyInfo[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as KeyInfo).id >= (keys[i] as KeyInfo).id) return false;
+  return true;
+}
+
+/**
+ * What changed from prev to next, as the delta that produces snapshot number `seq`; null when nothing did.
+ * A key object present in both is unchanged (keys are never modified in place: a poll's snapshot shares its
+ * unchanged keys with the last one), so at 40k keys an unchanged poll costs one walk over both lists.
+ */
 export function diffSnapshots(prev: Snapshot, next: Snapshot, seq: number): SnapshotDelta | null {
-  const before = new Map<number, KeyInfo>();
-  for (const k of prev.keys) before.set(k.id, k);
   const added: KeyInfo[] = [];
   const changed: KeyChange[] = [];
   const linksAdded: Link[] = [];
   const linksRemoved: Link[] = [];
-  const seen = new Set<number>();
-  for (const k of next.keys) {
-    seen.add(k.id);
-    let old = before.get(k.id);
+  const gone: KeyInfo[] = [];
+  const add = (k: KeyInfo): void => {
+    added.push(k);
+    if (k.links) for (const m of k.links) linksAdded.push([k.id, m]);
+  };
+  const compare = (old: KeyInfo, k: KeyInfo): void => {
+    if (old === k) return;
     // A type never changes: a different type under the same serial is a new key that reused a freed serial.
-    if (old && old.type !== k.type) {
-      before.delete(k.id);
-      old = undefined;
-    }
-    if (!old) {
-      added.push(k);
-      if (k.links) for (const m of k.links) linksAdded.push([k.id, m]);
-      continue;
+    if (old.type !== k.type) {
+      gone.push(old);
+      add(k);
+      return;
     }
     const changes = keyChanges(old, k);
-    if (!changes) continue;
+    if (!changes) return;
     changed.push({ id: k.id, changes });
     if ('links' in changes) {
       const d = linkDiff(k.id, old.links, k.links);
       linksAdded.push(...d.added);
       linksRemoved.push(...d.removed);
     }
+  };
+  if (isSortedById(prev.keys) && isSortedById(next.keys)) {
+    // Both in id order (as scans make them): one merge walk.
+    const a = prev.keys;
+    const b = next.keys;
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const old = a[i];
+      const k = b[j];
+      if (k === undefined || (old !== undefined && old.id < k.id)) {
+        gone.push(old as KeyInfo);
+        i++;
+      } else if (old === undefined || k.id < old.id) {
+        add(k);
+        j++;
+      } else {
+        compare(old, k);
+        i++;
+        j++;
+      }
+    }
+  } else {
+    const before = new Map<number, KeyInfo>();
+    for (const k of prev.keys) before.set(k.id, k);
+    const seen = new Set<number>();
+    for (const k of next.keys) {
+      seen.add(k.id);
+      const old = before.get(k.id);
+      if (old) compare(old, k);
+      else add(k);
+    }
+    // So far `gone` holds the keys whose serial a new key took; removals go in prev's order.
+    const replaced = new Set(gone.map((k) => k.id));
+    gone.length = 0;
+    for (const k of prev.keys) if (!seen.has(k.id) || replaced.has(k.id)) gone.push(k);
   }
   const removed: number[] = [];
-  for (const k of prev.keys) {
-    if (seen.has(k.id) && before.has(k.id)) continue;
+  for (const k of gone) {
     removed.push(k.id);
     if (k.links) for (const m of k.links) linksRemoved.push([k.id, m]);
   }
@@ -127,14 +202,45 @@ export function applyDeltaToMap(
   return { keys: out, unknown };
 }
 
-/** Applies a delta to a snapshot; keys stay in ascending id order, as /proc/keys lists them. */
+/** Applies a delta to a snapshot; keys stay in ascending id order, as /proc/keys lists them. Unchanged keys stay the same objects. */
 export function applyDelta(snapshot: Snapshot, delta: SnapshotDelta): Snapshot {
-  const { keys } = applyDeltaToMap(new Map(snapshot.keys.map((k) => [k.id, k])), delta);
-  return {
+  const head = {
     ...snapshot,
     takenAt: delta.takenAt,
     anchors: delta.anchors ?? snapshot.anchors,
     quotas: delta.quotas ?? snapshot.quotas,
-    keys: [...keys.values()].sort((a, b) => a.id - b.id),
   };
+  if (!isSortedById(snapshot.keys)) {
+    const { keys } = applyDeltaToMap(new Map(snapshot.keys.map((k) => [k.id, k])), delta);
+    return { ...head, keys: [...keys.values()].sort((a, b) => a.id - b.id) };
+  }
+  if (delta.added.length === 0 && delta.removed.length === 0) {
+    // Changes only (a poll's usual delta): the same keys, a few replaced, found by binary search.
+    const keys = snapshot.keys.slice();
+    for (const c of delta.changed) {
+      const at = indexById(keys, c.id);
+      if (at >= 0) keys[at] = { ...(keys[at] as KeyInfo), ...c.changes };
+    }
+    return { ...head, keys };
+  }
+  // What applyDeltaToMap does (removals, then additions, then changes), as one merge walk in id order.
+  const dropped = new Set(delta.removed);
+  const changes = new Map<number, Partial<KeyFields>>();
+  for (const c of delta.changed) changes.set(c.id, c.changes);
+  const byId = new Map<number, KeyInfo>();
+  for (const k of delta.added) byId.set(k.id, k);
+  const added = [...byId.values()].sort((a, b) => a.id - b.id);
+  const changedKey = (k: KeyInfo): KeyInfo => {
+    const c = changes.get(k.id);
+    return c === undefined ? k : { ...k, ...c };
+  };
+  const keys: KeyInfo[] = [];
+  let j = 0;
+  for (const k of snapshot.keys) {
+    while (j < added.length && (added[j] as KeyInfo).id < k.id) keys.push(changedKey(added[j++] as KeyInfo));
+    if (byId.has(k.id) || dropped.has(k.id)) continue;
+    keys.push(changes.size === 0 ? k : changedKey(k));
+  }
+  while (j < added.length) keys.push(changedKey(added[j++] as KeyInfo));
+  return { ...head, keys };
 }

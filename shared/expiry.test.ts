@@ -117,8 +117,8 @@ describe('the timeout column', () => {
 function poll(tracker: ExpiryTracker, expiry: number, at: number): { expiry: Expiry; column: string } {
   const column = kernelColumn(expiry, Math.floor(at / 1000));
   const key = testKey(1, { timeout: column, expiry: expiryFromColumn(column, at - 20, at) });
-  tracker.narrow([key]);
-  return { expiry: key.expiry, column };
+  const [shown] = tracker.narrow([key]);
+  return { expiry: shown!.expiry, column };
 }
 
 describe('ExpiryTracker', () => {
@@ -196,12 +196,28 @@ describe('ExpiryTracker', () => {
     const seen = poll(tracker, T0 + 5000, T0 * 1000 + 1000);
     expect(seen.expiry).toEqual(expiryFromColumn('1h', T0 * 1000 + 980, T0 * 1000 + 1000));
     const perm = testKey(1, { timeout: 'perm', expiry: null });
-    tracker.narrow([perm]);
-    expect(perm.expiry).toBeNull();
+    expect(tracker.narrow([perm])[0]!.expiry).toBeNull();
   });
 
   it('intersects windows, or says they contradict', () => {
     expect(intersectWindows({ from: 1, to: 5 }, { from: 3, to: 9 })).toEqual({ from: 3, to: 5 });
     expect(intersectWindows({ from: 1, to: 2 }, { from: 3, to: 9 })).toBeNull();
+  });
+});
+
+describe('ExpiryTracker.narrow leaves the keys it is given alone', () => {
+  it('returns the same array when nothing was narrowed, else a copy holding copies of the narrowed keys', () => {
+    const tracker = new ExpiryTracker();
+    const wide = testKey(1, { timeout: '9h', expiry: { from: 1000, to: 5000 } });
+    const other = testKey(2);
+    const first = [wide, other];
+    expect(tracker.narrow(first)).toBe(first);
+    const tighter = testKey(1, { timeout: '9h', expiry: { from: 2000, to: 5000 } });
+    const second = [tighter, other];
+    const shown = tracker.narrow(second);
+    expect(shown).not.toBe(second);
+    expect(shown[0]!.expiry).toEqual({ from: 1000, to: 5000 }); // the column did not roll over: still the first window
+    expect(tighter.expiry).toEqual({ from: 2000, to: 5000 });
+    expect(shown[1]).toBe(other);
   });
 });

@@ -129,12 +129,16 @@ export class ExpiryTracker {
   }
 
   /**
-   * Narrows, in place, the expiry of every key (which must be the reading of this scan's column:
-   * expiryFromColumn) with what earlier scans learnt. Keys not in `keys` are forgotten.
+   * Narrows the expiry of every key (which must be the reading of this scan's column: expiryFromColumn) with
+   * what earlier scans learnt. Keys are not changed: the array returned holds a copy of each key whose window
+   * was narrowed, and is `keys` itself when none was (a poll's snapshot shares unchanged keys with the last one).
+   * Keys not in `keys` are forgotten.
    */
-  narrow(keys: readonly KeyInfo[]): void {
+  narrow(keys: readonly KeyInfo[]): readonly KeyInfo[] {
     const next = new Map<number, Tracked>();
-    for (const key of keys) {
+    let out: KeyInfo[] | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as KeyInfo;
       const reading = key.expiry;
       if (!isWindow(reading)) continue;
       const before = this.tracked.get(key.id);
@@ -144,8 +148,10 @@ export class ExpiryTracker {
       else if (before.column === key.timeout) tracked = { column: key.timeout, tight, shown: before.shown };
       else tracked = { column: key.timeout, tight, shown: tight };
       next.set(key.id, tracked);
-      key.expiry = tracked.shown;
+      if (!sameExpiry(tracked.shown, reading)) (out ??= keys.slice())[i] = { ...key, expiry: tracked.shown };
     }
     this.tracked = next;
+    return out ?? keys;
   }
+
 }

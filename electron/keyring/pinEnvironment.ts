@@ -2,7 +2,7 @@
 // the persistent keyring's renewal period, and whether this kernel keeps user keyrings in `.user_reg`.
 // Each read is cheap (one small file, or one `status` per process) and tolerates a missing file:
 // processes come and go while we read, and a test may point procRoot at a fake tree.
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
@@ -58,13 +58,31 @@ export function processesByRealUid(procRoot = '/proc'): ProcessesByUid {
     entries = [];
   }
   const pids = entries.filter(isPid);
-  return tally(pids, pids.map((pid) => {
-    try {
-      return readFileSync(join(procRoot, pid, 'status'), 'latin1');
-    } catch {
-      return null; // exited between readdir and read
-    }
-  }));
+  return tally(pids, pids.map((pid) => statusHead(join(procRoot, pid, 'status'))));
+}
+
+/** One buffer for every status read: a poll reads one per process, and readFileSync's own cost was most of it. */
+const statusBuffer = Buffer.allocUnsafe(4096);
+
+/**
+ * The start of /proc/PID/status (which holds `Name:` and `Uid:`, in its first lines), or null when the process
+ * exited meanwhile.
+ */
+function statusHead(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null; // exited between readdir and read
+  }
+  try {
+    const n = readSync(fd, statusBuffer, 0, statusBuffer.length, null);
+    return statusBuffer.toString('latin1', 0, n);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** processesByRealUid, reading asynchronously. */

@@ -125,6 +125,14 @@ export function pinContext(
   };
 }
 
+/**
+ * The context of a poll whose keyrings, links and anchors are those `context` was built for (a quiet poll,
+ * quietPoll.ts): the links are reused, the time and environment are this poll's.
+ */
+export function pinContextAgain(context: PinContext, takenAt: number, env: PinEnvironment, previous: Snapshot): PinContext {
+  return { ...context, earlier: doomedById(previous), states: new StateCache(), takenAt, env };
+}
+
 /** Sets `pins` and `doomed` on one key. */
 export function annotateKey(key: KeyInfo, context: PinContext): void {
   const { env } = context;
@@ -205,6 +213,11 @@ function doomedById(snapshot: Snapshot): Map<number, KeyInfo> {
   const byId = new Map<number, KeyInfo>();
   for (const key of snapshot.keys) if (key.doomed) byId.set(key.id, key);
   return byId;
+}
+
+/** Whether the key's pins depend on which processes run (PinEnvironment's processesByUid and processListByUid). */
+export function pinsNameProcesses(key: Pick<KeyInfo, 'type' | 'description'>): boolean {
+  return key.type === 'keyring' && USER_KEYRING.test(key.description);
 }
 
 /**

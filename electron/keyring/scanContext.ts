@@ -22,6 +22,8 @@ export interface ScanStatsDetail {
   possessorOnly: number;
   /** Keyrings read in the last scan. */
   keyringsRead: number;
+  /** The last scan applied only what changed since the one before it (quietPoll.ts); absent: a full scan. */
+  changesOnly?: true;
 }
 
 /** Everything one scan learns, extended phase by phase. */
@@ -88,7 +90,7 @@ export function isUnknown(ctx: ScanContext, id: number): boolean {
 }
 
 /** A keyring's members from KEYCTL_READ's outcome; null where we may not read it. */
-function memberList(outcome: MembersOutcome): number[] | null {
+export function memberList(outcome: MembersOutcome): number[] | null {
   if ('members' in outcome) return outcome.members;
   if (outcome.code === 'EKEYREVOKED') return []; // revoking a keyring clears it
   if (isVanishedCode(outcome.code) || UNREADABLE.has(outcome.code)) return null;

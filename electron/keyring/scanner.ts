@@ -29,6 +29,7 @@
 //  - Possessor-only keys' flags/usage/timeout come from the possessing side's /proc/keys, re-read at most
 //    once per 10 × its cost (possessingProc.ts): on a huge tree with such keys they may lag a few polls.
 import { decodeFlags } from '../../shared/flags';
+import type { Observer } from '../../shared/perm';
 import type { QuotaInfo, ScanScope, Snapshot } from '../../shared/snapshot';
 import { UserViewThread, type UserView } from '../threads/userViewThread';
 import { assertScopeAllowed } from './scope';
@@ -39,14 +40,16 @@ import { KeyTable } from './keyTable';
 import { parseKeyUsers, withUserNames } from './keyUsers';
 import { readUserNames } from './userNames';
 import { NameCache } from './nameCache';
-import { readPinEnvironmentAsync } from './pinEnvironment';
-import { annotatePins } from './pins';
+import { readPinEnvironment, readPinEnvironmentAsync } from './pinEnvironment';
+import { annotateKey, pinContext, type PinEnvironment } from './pins';
+import { changedKeys, quietSnapshot, sameAnchors, sameKernelSettings, sameMembers, sameObserver, type QuietMemo } from './quietPoll';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
 import { PossessingProcKeys } from './possessingProc';
 import { descriptionFromRest, nameFromText } from './descriptions';
 import { parseProcKeysInto } from './procKeys';
 import {
   anchorsOf,
+  memberList,
   memberRowsByRow,
   newScanContext,
   possessedRows,
@@ -57,7 +60,7 @@ import {
   type ScanStatsDetail,
 } from './scanContext';
 import { snapshotOf, type ScanState } from './scanState';
-import type { PossessingSide, ProcReader, ReadResult } from './sides';
+import type { MembersOutcome, PossessingSide, ProcReader, ReadResult } from './sides';
 import { writeSnapshotJson } from './snapshotJson';
 import { ReaderThread } from '../threads/readerThread';
 import { fullTypeName } from './typeNames';
@@ -86,9 +89,21 @@ export interface ScannerOptions {
   passwdPath?: string;
   /** What to look at (default: this process's view). Other scopes need root (scope.ts). */
   scope?: ScanScope;
+  /** Apply only what changed since the last poll where that is exact (quietPoll.ts; default true). */
+  changesOnly?: boolean;
 }
 
 export type { ScanStatsDetail } from './scanContext';
+
+/** What a quiet poll read before it found a change: the full scan goes on with it rather than read again. */
+interface PreRead {
+  /** A whole read (its text), never one of changes only. */
+  read?: ReadResult;
+  env?: Promise<PinEnvironment>;
+}
+
+/** What a plain scan saw, for the next poll's comparison (the rest of QuietMemo comes after the pins). */
+type QuietFacts = Omit<QuietMemo, 'env' | 'pins' | 'snapshot'>;
 
 function defaultProcRoot(): string {
   return process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
@@ -106,6 +121,10 @@ export class Scanner {
   private userViews: UserViewThread | null = null;
   /** The last snapshot, whose doom bounds the next scan keeps where they still hold. */
   private previous: Snapshot | null = null;
+  /** What the last scan leaves for a quiet poll to compare with (quietPoll.ts); null: the next poll scans in full. */
+  private quiet: QuietMemo | null = null;
+  /** Whether the reader's last read is the one `quiet`'s snapshot was made from (what its changes are relative to). */
+  private readerInSync = false;
 
   constructor(private readonly options: ScannerOptions = {}) {
     this.procRoot = options.procRoot ?? defaultProcRoot();
@@ -120,14 +139,75 @@ export class Scanner {
     await Promise.all([this.reader.close(), this.possessing.close(), this.userViews?.close()]);
   }
 
-  /** One complete snapshot. */
+  /**
+   * One complete snapshot. When the last scan left what a quiet poll needs, only what changed since is read and
+   * applied to the last snapshot (quietPoll.ts); anything that poll cannot vouch for makes it a full scan.
+   */
   async scan(): Promise<Snapshot> {
-    const state = await this.scanState();
+    const takenAt = this.now();
+    const memo = this.readerInSync && this.options.changesOnly !== false ? this.quiet : null;
+    this.quiet = null;
+    this.readerInSync = false;
+    let pre: PreRead | undefined;
+    if (memo !== null) {
+      const outcome = await this.quietPoll(memo, takenAt);
+      if ('snapshot' in outcome) {
+        this.previous = outcome.snapshot;
+        this.quiet = { ...memo, snapshot: outcome.snapshot, env: outcome.env };
+        this.readerInSync = true;
+        this.lastStats = { describedByReader: outcome.described, possessorOnly: 0, keyringsRead: memo.members.size, changesOnly: true };
+        return outcome.snapshot;
+      }
+      pre = outcome;
+    }
+    const state = await this.scanState(takenAt, pre);
     const snapshot = snapshotOf(state);
     // Each key's expiry is this read's window; the service narrows it across polls (shared/expiry.ts ExpiryTracker).
-    annotatePins(snapshot, await state.pinEnvironment, this.previous ?? undefined);
+    const env = await state.pinEnvironment;
+    const pins = pinContext(snapshot.keys, snapshot, env, this.previous ?? undefined);
+    for (const key of snapshot.keys) annotateKey(key, pins);
     this.previous = snapshot;
+    this.quiet = state.quiet === undefined ? null : { ...state.quiet, env, pins, snapshot };
+    this.readerInSync = state.quiet !== undefined;
     return snapshot;
+  }
+
+  /**
+   * Reads what changed since the last scan and checks everything else a scan derives its snapshot from
+   * (quietPoll.ts): the new snapshot when the changes are ones it can apply, else what it read, for the full
+   * scan to go on with.
+   */
+  private async quietPoll(memo: QuietMemo, takenAt: number): Promise<{ snapshot: Snapshot; env: PinEnvironment; described: number } | PreRead> {
+    const trace = tracer();
+    const read = await this.reader.read(this.procRoot, true);
+    const changes = read.keys.changes;
+    // The reader could not tell what changed: go on with the whole text it sent instead.
+    if (changes === undefined) return (trace('quiet poll: whole text read, full scan'), { read });
+    const full = (what: string): PreRead => (trace(`quiet poll: ${what}, full scan`), {});
+    trace(`quiet poll: read (${changes.removed.length} removed, ${changes.text.length} bytes of records changed or added)`);
+    const rings = [...memo.members.keys()];
+    const lists = await this.possessing.readMembers(rings);
+    for (let i = 0; i < rings.length; i++) {
+      if (!sameMembers(memo.members.get(rings[i] as number) ?? null, memberList(lists[i] as MembersOutcome), memo.hidden)) return full('a member list changed');
+    }
+    trace('quiet poll: member lists');
+    if (memo.unviewable.length > 0 && (await this.possessing.describe(memo.unviewable)).some((o) => !('code' in o) || o.code !== 'EACCES')) {
+      return full('an unviewable member changed');
+    }
+    if (!sameAnchors(await this.processAnchors(memo.hidden), memo.anchors)) return full('an anchor changed');
+    if (!sameObserver(observer(), memo.who)) return full('our groups changed');
+    // Read here synchronously: half the CPU of the asynchronous read, which only pays where it overlaps a scan.
+    const env = readPinEnvironment(takenAt, this.procRoot);
+    if (!sameKernelSettings(env, memo.env)) return { env: Promise.resolve(env) };
+    const table = new KeyTable(0);
+    parseProcKeysInto(table, changes.text, read.readAt, (id) => !memo.hidden.has(id));
+    const described = await this.resolveNames(table, 0);
+    const keys = changedKeys(memo, table, changes.removed, takenAt);
+    if (typeof keys === 'string') return full(keys);
+    const quotas = withUserNames(parseQuotas(read), readUserNames(this.options.passwdPath));
+    const snapshot = quietSnapshot(memo, keys, takenAt, read.readAt, env, quotas);
+    trace(`quiet poll: ${keys.fresh.size} keys changed or added, ${keys.removed} removed`);
+    return { snapshot, env, described };
   }
 
   /**
@@ -144,14 +224,13 @@ export class Scanner {
   }
 
   /** What one scan finds, before it becomes a Snapshot (scanState.ts): its phases, in order. */
-  async scanState(): Promise<ScanState> {
-    const takenAt = this.now();
+  async scanState(takenAt = this.now(), pre?: PreRead): Promise<ScanState & { quiet?: QuietFacts }> {
     // Read off this thread while the scan runs (pins need it only at the end).
-    const pinEnvironment = readPinEnvironmentAsync(takenAt, this.procRoot);
+    const pinEnvironment = pre?.env ?? readPinEnvironmentAsync(takenAt, this.procRoot);
     const trace = tracer();
     const scope = this.options.scope ?? { kind: 'process' };
     const views = this.startUserViews(scope);
-    const ctx = await this.readKeys(trace, views === null ? [] : await views.helperKeyIds);
+    const ctx = await this.readKeys(trace, views === null ? [] : await views.helperKeyIds, pre?.read);
     const processAnchors = await this.processAnchors(ctx.hidden);
     const reread = await this.walkKeyrings(ctx, processAnchors);
     trace(`walk (${ctx.unviewable.size} unviewable, ${ctx.possessorOnly.size} possessor-only, re-read: ${reread})`);
@@ -167,7 +246,7 @@ export class Scanner {
     }
     settleMemberLists(ctx);
 
-    const who = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: process.getgroups?.() ?? [] };
+    const who = observer();
     const byRow = memberRowsByRow(ctx);
     const possessed = possessedRows(ctx, byRow, who, processAnchors);
     trace('possession');
@@ -177,11 +256,17 @@ export class Scanner {
 
     this.names.retainOnly(ctx.table);
     this.lastStats = ctx.stats;
+    // A plain scan of the process's own view: the next poll may prove nothing changed (quietPoll.ts).
+    const plain = scope.kind === 'process' && !reread && ctx.possessorOnly.size === 0 && ctx.vanished.size === 0;
+    const quiet: QuietFacts | undefined = plain
+      ? { members: ctx.members, unviewable: unviewableInPossessedKeyrings(ctx, possessed), hidden: ctx.hidden, anchors: processAnchors, who }
+      : undefined;
     return {
+      ...(quiet === undefined ? {} : { quiet }),
       takenAt,
       uid: who.uid,
       gid: who.gid,
-      groups: who.groups,
+      groups: [...who.groups],
       anchors,
       quotas: ctx.quotas,
       table: ctx.table,
@@ -209,14 +294,21 @@ export class Scanner {
   }
 
   /** The reader's /proc/keys as a table (without the hidden serials), named; its /proc/key-users as quotas. */
-  private async readKeys(trace: (label: string) => void, moreHidden: readonly number[]): Promise<ScanContext & { quotas: QuotaInfo[] }> {
+  private async readKeys(
+    trace: (label: string) => void,
+    moreHidden: readonly number[],
+    read?: ReadResult,
+  ): Promise<ScanContext & { quotas: QuotaInfo[] }> {
     const hidden = new Set<number>([...(await this.reader.helperKeyIds()), ...moreHidden, ...(this.options.hiddenIds ?? [])]);
-    const first = await this.reader.read(this.procRoot);
+    const first = read ?? (await this.reader.read(this.procRoot));
     trace('read');
     const table = new KeyTable(0);
     parseProcKeysInto(table, this.textOf(first), first.readAt, (id) => !hidden.has(id));
     trace('parse');
-    const ctx = { ...newScanContext(table, hidden), quotas: withUserNames(parseQuotas(first), readUserNames(this.options.passwdPath)) };
+    const ctx = {
+      ...newScanContext(table, hidden),
+      quotas: withUserNames(parseQuotas(first), readUserNames(this.options.passwdPath)),
+    };
     ctx.stats.describedByReader += await this.resolveNames(table, 0);
     trace('names');
     return ctx;
@@ -354,7 +446,32 @@ export class Scanner {
 function tracer(): (label: string) => void {
   if (!process.env.KEYRING_BROWSER_TRACE) return () => {};
   const t0 = performance.now();
-  return (label) => void process.stderr.write(`${label} ${(performance.now() - t0).toFixed(1)} ms (${performance.now().toFixed(0)} ms since start)\n`);
+  const cpu0 = process.cpuUsage();
+  return (label) => {
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = ((cpu.user + cpu.system) / 1000).toFixed(1);
+    process.stderr.write(`${label} ${(performance.now() - t0).toFixed(1)} ms, process CPU ${cpuMs} ms (${performance.now().toFixed(0)} ms since start)\n`);
+  };
+}
+
+/**
+ * The members nobody here may view that a possessed keyring lists: only those could become viewable to us
+ * through possession alone (a permission change the reader's /proc/keys would not show). The others (another
+ * user's keyrings in `.user_reg`, ...) would have to become viewable to the reader first, and then appear there.
+ */
+function unviewableInPossessedKeyrings(ctx: ScanContext, possessed: Uint8Array): number[] {
+  if (ctx.unviewable.size === 0) return [];
+  const found = new Set<number>();
+  for (const [ring, list] of ctx.members) {
+    if (list === null || possessed[ctx.table.rowOf(ring)] !== 1) continue;
+    for (const m of list) if (ctx.unviewable.has(m)) found.add(m);
+  }
+  return [...found];
+}
+
+/** The credentials possession and permissions are judged by: this thread's. */
+function observer(): Observer {
+  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: process.getgroups?.() ?? [] };
 }
 
 function parseQuotas(read: ReadResult): QuotaInfo[] {

@@ -13,12 +13,18 @@
 // which costs nothing to start. Both answer in batches: one message per batch from the worker thread.
 import type { ProcessAnchors } from './anchors';
 import type { KeyDescription } from './keyctl';
+import type { ProcKeysChanges } from './procKeysChanges';
 
 /** The result of reading one /proc file: its text, or why it could not be read (errno name, message). */
 export interface FileText {
   text?: string;
   code?: string;
   message?: string;
+  /**
+   * Only what changed since this reader's previous read of the file (when the caller asked for changes only;
+   * `text` is then absent: procKeysChanges.ts).
+   */
+  changes?: ProcKeysChanges;
 }
 
 export interface ReadResult {
@@ -40,7 +46,12 @@ export type MembersOutcome = { id: number; members: number[] } | { id: number; c
 export interface ProcReader {
   /** Keyrings that exist only because of this side (its joined session keyring, ...): never shown. */
   helperKeyIds(): Promise<number[]>;
-  read(procRoot: string): Promise<ReadResult>;
+  /**
+   * `${procRoot}/keys` and `${procRoot}/key-users`. With `changesOnly`, /proc/keys may come back as the records
+   * that changed since this reader's previous read (`changes`, procKeysChanges.ts: the reader compares the
+   * bytes, so a quiet poll moves and decodes a few lines); a reader that does not compare returns the text.
+   */
+  read(procRoot: string, changesOnly?: boolean): Promise<ReadResult>;
   describe(ids: readonly number[]): Promise<DescribeOutcome[]>;
   close(): Promise<void>;
 }

@@ -25,7 +25,7 @@ import {
 import { applyDelta, diffSnapshots } from '../../shared/delta';
 import { ExpiryTracker, type Expiry } from '../../shared/expiry';
 import { KeyringApiError } from '../../shared/protocol';
-import type { ScanScope, Snapshot } from '../../shared/snapshot';
+import type { KeyInfo, ScanScope, Snapshot } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
 import { readIdentityNames } from '../names';
 import { KeyringActions } from './actions';
@@ -219,9 +219,10 @@ export class KeyringService extends KeyringActions implements KeyringApi {
     return true;
   }
 
-  private onSnapshot(snapshot: Snapshot, stats: ScanStats): void {
+  private onSnapshot(scanned: Snapshot, stats: ScanStats): void {
     this.lastScan = stats;
-    this.expiries.narrow(snapshot.keys);
+    const keys = this.expiries.narrow(scanned.keys);
+    const snapshot = keys === scanned.keys ? scanned : { ...scanned, keys: keys as KeyInfo[] };
     const restarted = this.restartedSincePush();
     const recovered = this.lastError !== null || restarted;
     this.lastError = null;

@@ -56,12 +56,12 @@ export class ReaderThread implements ProcReader {
   }
 
   /** `${procRoot}/keys` and `${procRoot}/key-users`, read on the thread. */
-  async read(procRoot: string): Promise<ReadResult> {
+  async read(procRoot: string, changesOnly = false): Promise<ReadResult> {
     await this.helperKeyIds();
     const pre = this.prefetched;
     this.prefetched = null;
     if (pre && pre.procRoot === procRoot) return pre.result;
-    return this.thread.call('read', procRoot);
+    return this.thread.call('read', procRoot, changesOnly);
   }
 
   /** KEYCTL_DESCRIBE of each id on the thread (cheap: it possesses nothing to search), in one message. */

@@ -1,8 +1,10 @@
 // createWorkerSnapshotSource(): the SnapshotSource the app and `serve` poll. The scans run on a worker
 // thread (scanWorker.ts) that keeps its Scanner between polls, so the event loop only receives finished
-// snapshots. A scan thread that dies (a crash in the engine, a killed reader) is replaced by a fresh one
+// snapshots: the first whole, then what changed (the source applies it; unchanged keys stay the same objects,
+// which the service's diff then skips). A scan thread that dies (a crash in the engine, a killed reader) is replaced by a fresh one
 // at the next scan; the source counts it, and the service's status says so (PollerStatus.restarts).
 import type { ScannerRestarts } from '../../shared/api';
+import { applyDelta } from '../../shared/delta';
 import type { ScanScope, Snapshot } from '../../shared/snapshot';
 import { KeyringsUnavailableError, type ScanStatsDetail } from '../keyring/scanner';
 import type { SnapshotSource } from '../keyring/source';
@@ -45,6 +47,8 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
   let closed = false;
   let restarts: ScannerRestarts | null = null;
   let stats: ScanStatsDetail | null = null;
+  /** The scan thread's snapshot, kept here from its first answer and the deltas since. */
+  let current: Snapshot | null = null;
   let thread = start();
 
   return {
@@ -56,11 +60,15 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
         restarts = { count: (restarts?.count ?? 0) + 1, lastAt: Date.now(), lastReason: reason.message };
         void thread.close();
         thread = start();
+        current = null; // a new thread answers with a whole snapshot first
       }
       try {
         const r = await thread.call('scan');
         stats = r.stats;
-        return r.snapshot;
+        if ('snapshot' in r) current = r.snapshot;
+        else if (current === null) throw new Error('the scan thread sent a delta before any snapshot');
+        else current = r.delta === null ? { ...current, takenAt: r.takenAt } : applyDelta(current, r.delta);
+        return current;
       } catch (err) {
         if (err instanceof ThreadError && err.name === 'KeyringsUnavailableError') throw new KeyringsUnavailableError(err.message);
         if (err instanceof ThreadError && err.name === 'ScopeRefusedError') throw new ScopeRefusedError(err.message);

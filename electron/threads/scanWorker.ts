@@ -10,6 +10,8 @@
 // without possession.
 import { existsSync, rmSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
+import type { SnapshotDelta } from '../../shared/api';
+import { diffSnapshots } from '../../shared/delta';
 import type { ScanScope, Snapshot } from '../../shared/snapshot';
 import { Scanner, type ScanStatsDetail } from '../keyring/scanner';
 import { ownThreadKeyring } from './credentials';
@@ -31,13 +33,24 @@ export interface ScanData {
 }
 
 let scanner: Scanner | null = null;
+/** The snapshot the creator holds (sent whole, or as the deltas since): what the next answer is relative to. */
+let sent: Snapshot | null = null;
 
-async function scan(): Promise<{ snapshot: Snapshot; stats: ScanStatsDetail }> {
+/**
+ * A scan's answer: the first is the whole snapshot; after that only what changed since the last answer (null:
+ * nothing did but the time), so a poll moves a few keys across threads rather than cloning all of them.
+ */
+export type ScanAnswer = ({ snapshot: Snapshot } | { delta: SnapshotDelta | null; takenAt: number }) & { stats: ScanStatsDetail };
+
+async function scan(): Promise<ScanAnswer> {
   const s = scanner as Scanner;
   const dieAfterThis = takeFault((workerData as ScanData).exitMidScanFile);
   const snapshot = await s.scan();
   if (dieAfterThis) process.exit(70); // in a worker, ends this thread only
-  return { snapshot, stats: s.lastStats };
+  const before = sent;
+  sent = snapshot;
+  if (before === null) return { snapshot, stats: s.lastStats };
+  return { delta: diffSnapshots(before, snapshot, 0), takenAt: snapshot.takenAt, stats: s.lastStats };
 }
 
 /** True once per appearance of the fault file (removed, so the next thread lives). */

@@ -1,0 +1,54 @@
+// procKeysChanges: what changed between two /proc/keys reads, line by line on the bytes.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { procKeysChanges } from './procKeysChanges';
+
+const line = (serial: number, usage: number, rest = 'desc'): string =>
+  `${serial.toString(16).padStart(8, '0')} I--Q---  ${String(usage).padStart(4)} perm 3f010000     0     0 user      ${rest}\n`;
+const text = (records: [number, number][]): string => records.map(([s, u]) => line(s, u)).join('');
+const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
+
+describe('procKeysChanges', () => {
+  it('finds nothing in identical reads', () => {
+    const t = bytes(text([[1, 1], [2, 1], [3, 1]]));
+    expect(procKeysChanges(t, Buffer.from(t))).toEqual({ text: '', removed: [] });
+  });
+
+  it('returns changed and added records in serial order, and the serials removed', () => {
+    const before = bytes(text([[0x10, 1], [0x20, 1], [0x30, 1], [0x40, 1]]));
+    const after = bytes(text([[0x10, 1], [0x20, 2], [0x25, 1], [0x40, 1], [0x50, 1]]));
+    expect(procKeysChanges(before, after)).toEqual({ text: line(0x20, 2) + line(0x25, 1) + line(0x50, 1), removed: [0x30] });
+  });
+
+  it('sees a change that keeps the length, and one at the very start or end', () => {
+    const before = bytes(text([[1, 1], [2, 1], [3, 1]]));
+    expect(procKeysChanges(before, bytes(text([[1, 2], [2, 1], [3, 1]])))?.text).toBe(line(1, 2));
+    expect(procKeysChanges(before, bytes(text([[1, 1], [2, 1], [3, 9]])))?.text).toBe(line(3, 9));
+    expect(procKeysChanges(before, bytes(text([[1, 1], [2, 1]])))).toEqual({ text: '', removed: [3] });
+    expect(procKeysChanges(bytes(''), before)?.text).toBe(before.toString());
+  });
+
+  it('gives up on what it cannot pair: a description holding a newline, serials out of order, a cut-off line', () => {
+    const before = bytes(text([[1, 1], [2, 1]]));
+    expect(procKeysChanges(before, bytes(line(1, 1) + line(2, 2, 'two\nlines')))).toBeNull();
+    expect(procKeysChanges(before, bytes(line(2, 1) + line(1, 1) + line(3, 1)))).toBeNull();
+    expect(procKeysChanges(before, bytes(text([[1, 1], [2, 1]]) + '00000003 I--Q'))).toBeNull();
+  });
+
+  it('applied to the first read, gives the second (random reads)', () => {
+    const records = fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 3 })), { selector: ([s]) => s, maxLength: 60 });
+    fc.assert(
+      fc.property(records, records, (a, b) => {
+        const sorted = (r: [number, number][]) => [...r].sort((x, y) => x[0] - y[0]);
+        const [ra, rb] = [sorted(a), sorted(b)];
+        const changes = procKeysChanges(bytes(text(ra)), bytes(text(rb)));
+        expect(changes).not.toBeNull();
+        const byId = new Map(ra.map(([s, u]) => [s, line(s, u)]));
+        for (const s of changes!.removed) byId.delete(s);
+        for (const l of changes!.text.split(/(?<=\n)/).filter(Boolean)) byId.set(parseInt(l.slice(0, 8), 16), l);
+        expect([...byId.entries()].sort((x, y) => x[0] - y[0]).map(([, l]) => l).join('')).toBe(text(rb));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

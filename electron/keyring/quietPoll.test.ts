@@ -1,0 +1,163 @@
+// Quiet polls against the real kernel: a scanner that applies only what changed since its last poll must give
+// the snapshot a full scan gives, after every kind of change, and must scan in full when the lines alone cannot
+// tell (a member list changed without any /proc/keys line changing).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isWindow } from '../../shared/expiry';
+import type { KeyInfo, Snapshot } from '../../shared/snapshot';
+import * as keyctl from './keyctl';
+import { ReaderThread } from '../threads/readerThread';
+import { Scanner, type ProcReader } from './scanner';
+import type { ReadResult } from './sides';
+import { freshSession, ownProcKeys, pick, prng } from './test/kernelHelpers';
+
+/**
+ * A real reader that shows only the keys this test made (and the anchors): other tests and other users of the
+ * machine change /proc/keys all the time, and this test must know which path each poll takes.
+ */
+class OwnKeysReader implements ProcReader {
+  private readonly inner = new ReaderThread();
+  constructor(private readonly ours: ReadonlySet<number>) {}
+  helperKeyIds(): Promise<number[]> {
+    return this.inner.helperKeyIds();
+  }
+  describe(ids: readonly number[]) {
+    return this.inner.describe(ids);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  private keep(text: string): string {
+    return text
+      .split(/(?<=\n)/)
+      .filter((l) => this.ours.has(parseInt(l.slice(0, 8), 16)))
+      .join('');
+  }
+  async read(procRoot: string, changesOnly?: boolean): Promise<ReadResult> {
+    const r = await this.inner.read(procRoot, changesOnly);
+    if (r.keys.text !== undefined) return { ...r, keys: { text: this.keep(r.keys.text) } };
+    if (r.keys.changes !== undefined) {
+      const { text, removed } = r.keys.changes;
+      return { ...r, keys: { changes: { text: this.keep(text), removed: removed.filter((id) => this.ours.has(id)) } } };
+    }
+    return r;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What a snapshot says of a key, the time aside (expiry windows and doom bounds are compared apart). */
+function facts(k: KeyInfo) {
+  return { ...k, expiry: isWindow(k.expiry) ? 'window' : k.expiry, doomed: k.doomed?.reason ?? null };
+}
+
+function same(a: Snapshot, b: Snapshot): boolean {
+  return JSON.stringify(a.keys.map(facts)) === JSON.stringify(b.keys.map(facts)) && JSON.stringify(a.anchors) === JSON.stringify(b.anchors);
+}
+
+describe('quiet polls (scanner applying only what changed)', () => {
+  let session: number;
+  const ours = new Set<number>();
+  let quiet: Scanner;
+  let full: Scanner;
+  const own = (id: number): number => (ours.add(id), id);
+
+  beforeEach(() => {
+    session = own(freshSession());
+    quiet = new Scanner({ reader: new OwnKeysReader(ours) });
+    full = new Scanner({ reader: new OwnKeysReader(ours), changesOnly: false });
+  });
+  afterEach(async () => {
+    await Promise.all([quiet.close(), full.close()]);
+    ours.clear();
+  });
+
+  it('a swap of two same-named keys between two keyrings changes no /proc/keys line, and is still seen', async () => {
+    const a = own(keyctl.addKey('keyring', 'swap-a', null, session));
+    const b = own(keyctl.addKey('keyring', 'swap-b', null, session));
+    const x = own(keyctl.addKey('user', 'twin', Buffer.from('1'), a));
+    const y = own(keyctl.addKey('user', 'twin', Buffer.from('1'), b));
+    // Something else holds y while it is out of both (a key nothing references is collected at once).
+    keyctl.link(y, own(keyctl.addKey('keyring', 'swap-hold', null, session)));
+    await quiet.scan();
+    const lines = () => {
+      const l = ownProcKeys();
+      return [a, b, x, y].map((id) => l.get(id));
+    };
+    const before = lines();
+    // Linking a key into a keyring that holds one of the same type and description replaces it.
+    keyctl.link(x, b);
+    keyctl.link(y, a);
+    expect(keyctl.readKeyringMembers(a)).toEqual([y]);
+    expect(keyctl.readKeyringMembers(b)).toEqual([x]);
+    // The replaced link's reference goes after an RCU grace period: wait (bounded) for the usages to settle.
+    let after = lines();
+    for (let i = 0; i < 100 && JSON.stringify(after) !== JSON.stringify(before); i++) {
+      await sleep(20);
+      after = lines();
+    }
+    expect(after).toEqual(before);
+    const snap = await quiet.scan();
+    expect(quiet.lastStats.changesOnly).toBeUndefined(); // the member lists differ: a full scan
+    const byId = new Map(snap.keys.map((k) => [k.id, k]));
+    expect(byId.get(a)?.links).toEqual([y]);
+    expect(byId.get(b)?.links).toEqual([x]);
+  });
+
+  it('agrees with a full scan after every kind of change, applying only the changes where it may', async () => {
+    const rings = [session];
+    for (let i = 0; i < 4; i++) rings.push(own(keyctl.addKey('keyring', `q-ring-${i}`, null, rings[i % rings.length] as number)));
+    const leaves: number[] = [];
+    for (let i = 0; i < 12; i++) leaves.push(own(keyctl.addKey('user', `q-key-${i}`, Buffer.from('p'), rings[i % rings.length] as number)));
+    const rand = prng(7);
+    const live = () => leaves.filter((id) => ownProcKeys().has(id) && !ownProcKeys().get(id)!.flags.includes('R'));
+    // Each change returns whether a quiet poll must take it as changes only (true), must scan in full (false), or
+    // may do either (null).
+    const any = (f: () => void) => (): boolean | null => (f(), null);
+    const changes: [string, () => boolean | null][] = [
+      ['nothing', () => true],
+      ['permission keeping search', () => (keyctl.setPerm(pick(rand, live()), pick(rand, [0x3f010000, 0x3f3f0000, 0x3f0b0000])), true)],
+      ['timeout', () => (keyctl.setTimeout(pick(rand, live()), 1000 + Math.floor(rand() * 1000)), true)],
+      ['payload of another length', () => (keyctl.update(pick(rand, live()), Buffer.from('q'.repeat(1 + Math.floor(rand() * 30)))), true)],
+      ['group', () => (keyctl.chown(pick(rand, live()), -1, pick(rand, [0, 1, 2])), true)],
+      ['revoke', () => (keyctl.revoke(pick(rand, live())), true)],
+      [
+        'permission without possessor search',
+        () => {
+          const searchable = live().filter((id) => ownProcKeys().get(id)!.perm === 0x3f010000);
+          if (searchable.length === 0) return null;
+          keyctl.setPerm(pick(rand, searchable), 0x37010000);
+          return false;
+        },
+      ],
+      ['a new key in a keyring', () => (leaves.push(own(keyctl.addKey('user', `q-new-${leaves.length}`, Buffer.from('n'), pick(rand, rings)))), false)],
+      ['a new keyring', () => (rings.push(own(keyctl.addKey('keyring', `q-ring-${rings.length}`, null, pick(rand, rings)))), false)],
+      ['a second link', any(() => keyctl.link(pick(rand, live()), pick(rand, rings)))],
+      ['unlink', any(() => keyctl.unlink(pick(rand, leaves), pick(rand, rings)))],
+    ];
+    await quiet.scan();
+    let applied = 0;
+    for (let round = 0; round < 40; round++) {
+      const [what, change] = pick(rand, changes);
+      let changesOnly: boolean | null = null;
+      try {
+        changesOnly = change();
+      } catch (err) {
+        if (!(err instanceof keyctl.KeyctlError)) throw err; // refused (a revoked key, a link already there): fine
+      }
+      // Compare at a moment nothing moves: two full scans that agree, with the quiet poll between them.
+      let ok = false;
+      for (let attempt = 0; attempt < 10 && !ok; attempt++) {
+        const first = await full.scan();
+        const snap = await quiet.scan();
+        const last = await full.scan();
+        if (!same(first, last)) continue;
+        ok = true;
+        expect(snap.keys.map(facts), `after "${what}" (round ${round})`).toEqual(first.keys.map(facts));
+        if (quiet.lastStats.changesOnly) applied++;
+        if (changesOnly !== null && attempt === 0) expect(quiet.lastStats.changesOnly === true, `path after "${what}"`).toBe(changesOnly);
+      }
+      expect(ok, 'the keys settled').toBe(true);
+    }
+    expect(applied).toBeGreaterThan(10);
+  });
+});

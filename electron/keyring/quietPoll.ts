@@ -1,0 +1,208 @@
+// The quiet poll: most polls find nothing changed, and proving that costs far less than a scan. A poll may
+// reuse the last snapshot only when every input the scan derives it from is the same as last time:
+//  - the reader's /proc/keys text, byte for byte (every key's flags, usage, timeout column, permissions, owner
+//    and description; a keyring's member count). /proc/key-users is parsed again every poll (it is small, and
+//    any key added or removed anywhere by the same uid changes it);
+//  - the member list of every keyring the last scan read, re-read now and compared in order. The lines alone
+//    cannot vouch for them: swap two same-named keys between two keyrings (linking a key into a keyring that
+//    holds one of the same type and description replaces it) and every count and usage is as before
+//    (quietPoll.test.ts shows it on this kernel);
+//  - the members the possessing side could not describe (EACCES) in keyrings it possesses still cannot be: a
+//    permission change that lets a possessor view one of them is invisible to the reader's text (elsewhere such a
+//    member must become viewable to the reader first, and then it appears in its text);
+//  - the process's thread, process and session keyrings;
+//  - the kernel's key settings the pin analysis uses (gc_delay, the persistent keyring's expiry).
+// And the last scan must have been a plain one: no possessor-only keys (their rows come from another read),
+// no key that vanished mid-scan, no re-read, the process's own view.
+// What time alone changes is recomputed: a key with a timeout gets this read's expiry window, and it and every
+// doomed key get their pins and doom again; so do the user keyrings when the processes changed (their pins
+// count and name them: on a busy machine processes come and go all the time). So a quiet poll's snapshot is
+// the one a full scan would make.
+import { expiryFromColumn } from '../../shared/expiry';
+import { indexById, keyChanges } from '../../shared/delta';
+import type { KeyInfo, QuotaInfo, Snapshot } from '../../shared/snapshot';
+import type { ProcessAnchors } from './anchors';
+import type { Observer } from '../../shared/perm';
+import type { KeyTable } from './keyTable';
+import { annotateKey, type PinContext, type PinEnvironment, pinContextAgain, pinsNameProcesses } from './pins';
+import { searchableWhenPossessed } from './possession';
+
+/** What a full scan leaves for the next poll to compare with. */
+export interface QuietMemo {
+  /** Member lists as the snapshot shows them (helper keyrings left out), by keyring. */
+  members: ReadonlyMap<number, readonly number[] | null>;
+  /** Members the possessing side may not even view, listed by keyrings it possesses. */
+  unviewable: readonly number[];
+  /** The scan's helper keyrings (left out of member lists). */
+  hidden: ReadonlySet<number>;
+  anchors: ProcessAnchors;
+  /** Whose possession and permissions the snapshot judged. */
+  who: Observer;
+  env: PinEnvironment;
+  pins: PinContext;
+  snapshot: Snapshot;
+}
+
+/** Whether a list re-read now (helper keyrings still in it) is the one the snapshot shows. */
+export function sameMembers(shown: readonly number[] | null, now: readonly number[] | null, hidden: ReadonlySet<number>): boolean {
+  if (shown === null || now === null) return shown === now;
+  let i = 0;
+  for (const m of now) {
+    if (hidden.has(m)) continue;
+    if (shown[i++] !== m) return false;
+  }
+  return i === shown.length;
+}
+
+export function sameAnchors(a: ProcessAnchors, b: ProcessAnchors): boolean {
+  return a.thread === b.thread && a.process === b.process && a.session === b.session;
+}
+
+/** The pin environment's kernel settings (what dooms keys, what renews a persistent keyring). */
+export function sameKernelSettings(a: PinEnvironment, b: PinEnvironment): boolean {
+  return (
+    a.gcDelaySeconds === b.gcDelaySeconds &&
+    a.persistentExpirySeconds === b.persistentExpirySeconds &&
+    a.userRegistryKeepsUserKeyrings === b.userRegistryKeepsUserKeyrings
+  );
+}
+
+/** The pin environment's processes (per real uid: how many, and the first few). */
+export function sameProcesses(a: PinEnvironment, b: PinEnvironment): boolean {
+  if (a.processesByUid.size !== b.processesByUid.size) return false;
+  for (const [uid, n] of a.processesByUid) if (b.processesByUid.get(uid) !== n) return false;
+  const la = a.processListByUid;
+  const lb = b.processListByUid;
+  if (la === undefined || lb === undefined) return la === lb;
+  if (la.size !== lb.size) return false;
+  for (const [uid, list] of la) {
+    const other = lb.get(uid);
+    if (other === undefined || other.length !== list.length) return false;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      const q = other[i]!;
+      if (p.pid !== q.pid || p.command !== q.command) return false;
+    }
+  }
+  return true;
+}
+
+function sameQuotas(a: readonly QuotaInfo[], b: readonly QuotaInfo[]): boolean {
+  return a.length === b.length && a.every((q, i) => (Object.keys(q) as (keyof QuotaInfo)[]).every((k) => q[k] === b[i]![k]));
+}
+
+export function sameObserver(a: Observer, b: Observer): boolean {
+  return a.uid === b.uid && a.gid === b.gid && a.groups.length === b.groups.length && a.groups.every((g, i) => g === b.groups[i]);
+}
+
+/** The last snapshot's keys with the poll's changed, added and removed records applied (changedKeys). */
+export interface ChangedKeys {
+  /** In serial order. */
+  keys: KeyInfo[];
+  /** Keys whose records changed or appeared: their pins and doom are computed again. */
+  fresh: ReadonlySet<KeyInfo>;
+  removed: number;
+}
+
+/**
+ * Applies the records that changed (`table`: parsed and named) and the serials removed to the last snapshot's
+ * keys, or says why it cannot (a string: the caller scans in full). What it may apply leaves every other key's
+ * possession, reachability and links as they were (the member lists were compared equal before):
+ *  - a key's record changed, its type did not, and for a keyring nothing but its usage and member count (a
+ *    keyring's permissions decide what is searched below it), for any other key its SEARCH-when-possessed
+ *    answer did not change (whether it is possessed depends on it and on its keyrings alone);
+ *  - a key appeared that no keyring we read lists, and is no keyring: nothing links it, so it is neither
+ *    possessed nor reachable;
+ *  - a key went that no keyring we read lists, and was no keyring.
+ */
+export function changedKeys(memo: QuietMemo, table: KeyTable, removedIds: readonly number[], takenAt: number): ChangedKeys | string {
+  const prev = memo.snapshot.keys;
+  const listed = (id: number): boolean => memo.pins.inbound.get(id) !== undefined;
+  const replaced = new Map<number, KeyInfo>();
+  const added: KeyInfo[] = [];
+  const fresh = new Set<KeyInfo>();
+  for (let row = 0; row < table.length; row++) {
+    const id = table.id[row] as number;
+    const type = table.type(row) ?? table.typeCut(row);
+    const at = indexById(prev, id);
+    const old = at < 0 ? undefined : prev[at];
+    const facts = { uid: table.uid[row] as number, gid: table.gid[row] as number, perm: table.perm[row] as number };
+    if (old === undefined) {
+      if (type === 'keyring') return 'a keyring appeared';
+      if (listed(id)) return 'a member we could not view appeared';
+    } else if (old.type !== type) {
+      return 'a serial was reused';
+    } else if (type === 'keyring') {
+      if (facts.uid !== old.uid || facts.gid !== old.gid || facts.perm !== old.perm || table.flags(row) !== old.flags || table.timeout(row) !== old.timeout) {
+        return 'a keyring changed';
+      }
+    } else if (searchableWhenPossessed(facts, memo.who) !== searchableWhenPossessed(old, memo.who)) {
+      return "a key's search permission changed";
+    }
+    const timeout = table.timeout(row);
+    const key: KeyInfo = {
+      id,
+      type,
+      description: table.description(row) ?? table.rest(row),
+      uid: facts.uid,
+      gid: facts.gid,
+      perm: facts.perm,
+      flags: table.flags(row),
+      usage: table.usage[row] as number,
+      timeout,
+      expiry: timeout === 'perm' ? null : expiryFromColumn(timeout, takenAt, table.readAt[row] as number),
+      possessed: old?.possessed ?? false,
+      orphan: old?.orphan ?? true,
+      pins: old?.pins ?? [],
+      doomed: old?.doomed ?? null,
+    };
+    if (old !== undefined && 'links' in old) key.links = old.links ?? null;
+    fresh.add(key);
+    if (old === undefined) added.push(key);
+    else replaced.set(id, key);
+  }
+  const removed = new Set<number>();
+  for (const id of removedIds) {
+    const at = indexById(prev, id);
+    if (at < 0) continue; // a helper keyring, or never shown
+    if (prev[at]!.type === 'keyring') return 'a keyring went';
+    if (listed(id)) return 'a member went out of view';
+    removed.add(id);
+  }
+  if (replaced.size === 0 && added.length === 0 && removed.size === 0) return { keys: prev as KeyInfo[], fresh, removed: 0 };
+  const keys: KeyInfo[] = [];
+  let j = 0;
+  for (const k of prev) {
+    while (j < added.length && added[j]!.id < k.id) keys.push(added[j++]!);
+    if (removed.has(k.id)) continue;
+    keys.push(replaced.get(k.id) ?? k);
+  }
+  while (j < added.length) keys.push(added[j++]!);
+  return { keys, fresh, removed: removed.size };
+}
+
+/**
+ * The snapshot as of now: `keys` (changedKeys) with the keys whose expiry or doom depends on the time recomputed
+ * (a new object only where something differs), the fresh keys' pins computed, everything else the same object.
+ */
+export function quietSnapshot(memo: QuietMemo, changed: ChangedKeys, takenAt: number, readAt: number, env: PinEnvironment, quotas: QuotaInfo[]): Snapshot {
+  const prev = memo.snapshot;
+  const context = pinContextAgain(memo.pins, takenAt, env, prev);
+  const processesChanged = !sameProcesses(env, memo.env);
+  const source = changed.keys;
+  let keys: KeyInfo[] | null = source === prev.keys ? null : source;
+  for (let i = 0; i < source.length; i++) {
+    const old = source[i]!;
+    if (changed.fresh.has(old)) {
+      annotateKey(old, context);
+      continue;
+    }
+    if (old.timeout === 'perm' && old.doomed === null && !(processesChanged && pinsNameProcesses(old))) continue;
+    const key = Object.assign({}, old);
+    key.expiry = old.timeout === 'perm' ? null : expiryFromColumn(old.timeout, takenAt, readAt);
+    annotateKey(key, context);
+    if (keyChanges(old, key) === null) continue;
+    (keys ??= source.slice())[i] = key;
+  }
+  return { ...prev, takenAt, keys: keys ?? prev.keys, quotas: sameQuotas(prev.quotas, quotas) ? prev.quotas : quotas };
+}
