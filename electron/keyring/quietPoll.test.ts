@@ -8,7 +8,8 @@ import * as keyctl from './keyctl';
 import { ReaderThread } from '../threads/readerThread';
 import { Scanner, type ProcReader } from './scanner';
 import type { ReadResult } from './sides';
-import { freshSession, ownProcKeys, pick, prng } from './test/kernelHelpers';
+import { pick, seededRandom } from '../../shared/seededRandom';
+import { freshSession, ownProcKeys } from './test/kernelHelpers';
 
 /**
  * A real reader that shows only the keys this test made (and the anchors): other tests and other users of the
@@ -108,7 +109,7 @@ describe('quiet polls (scanner applying only what changed)', () => {
     for (let i = 0; i < 4; i++) rings.push(own(keyctl.addKey('keyring', `q-ring-${i}`, null, rings[i % rings.length] as number)));
     const leaves: number[] = [];
     for (let i = 0; i < 12; i++) leaves.push(own(keyctl.addKey('user', `q-key-${i}`, Buffer.from('p'), rings[i % rings.length] as number)));
-    const rand = prng(7);
+    const rand = seededRandom(7);
     const live = () => leaves.filter((id) => ownProcKeys().has(id) && !ownProcKeys().get(id)!.flags.includes('R'));
     // Each change returns whether a quiet poll must take it as changes only (true), must scan in full (false), or
     // may do either (null).
