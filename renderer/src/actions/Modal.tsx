@@ -1,6 +1,7 @@
 // The pieces every action dialog is made of: a modal (role dialog, or alertdialog to confirm), a
 // labelled field with its reason beside it, and a runner that shows the kernel's refusal in words
 // inside the dialog and closes it, reporting the outcome, when the action worked.
+import { revealKeyWhenSeen } from '../tree/reveal';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { ActionOutcome } from '../../../shared/api';
 import { useActions } from './actionsStore';
@@ -87,7 +88,9 @@ export function useRunner() {
     setError(null);
     try {
       const outcome = await call();
-      if (outcome) useActions.getState().report({ ok: true, message: outcome.message });
+      if (outcome) useActions.getState().report({ ok: true, message: outcome.message, keyId: outcome.keyId });
+      // The key it made (or found) becomes the selection, so the person sees what happened.
+      if (outcome?.keyId != null) revealKeyWhenSeen(outcome.keyId);
       if (!options.keepOpen) useActions.getState().close();
       return true;
     } catch (e) {

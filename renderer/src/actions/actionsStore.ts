@@ -13,6 +13,8 @@ export type { ActionName } from '../../../shared/contract';
 export interface Outcome {
   ok: boolean;
   message: string;
+  /** The key the action made or found: selecting it keeps the message (it is about that key). */
+  keyId?: number;
 }
 
 export interface HeldPayload {
@@ -75,7 +77,7 @@ export function dropPayloadOnSelectionChange(): () => void {
   return useKb.subscribe((s, prev) => {
     if (s.selectedId !== prev.selectedId) {
       useActions.getState().dropPayload();
-      useActions.getState().report(null);
+      if (useActions.getState().outcome?.keyId !== s.selectedId) useActions.getState().report(null);
     }
   });
 }

@@ -15,3 +15,28 @@ export function revealKey(id: number): boolean {
   s.revealPath(path, sectionOfRowId(path[0]!), id);
   return true;
 }
+
+/**
+ * Reveals key `id` as soon as the snapshot has it: a key an action just made (Add key, Get persistent
+ * keyring) reaches the view with the next poll. Gives up after `waitMs`, or if the person selects
+ * something else meanwhile.
+ */
+export function revealKeyWhenSeen(id: number, waitMs = 10_000): void {
+  if (useKb.getState().keys.has(id)) {
+    revealKey(id);
+    return;
+  }
+  const selectedBefore = useKb.getState().selectedId;
+  const stop = useKb.subscribe((s) => {
+    if (s.selectedId !== selectedBefore) return done();
+    if (s.keys.has(id)) {
+      done();
+      revealKey(id);
+    }
+  });
+  const timer = setTimeout(() => done(), waitMs);
+  function done(): void {
+    clearTimeout(timer);
+    stop();
+  }
+}
