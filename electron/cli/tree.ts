@@ -4,6 +4,7 @@
 import { ANCHOR_ORDER, type AnchorName, type KeyInfo, type Snapshot } from '../../shared/snapshot';
 import { stateBadges } from '../../shared/flags';
 import { hexId } from '../../shared/keyIds';
+import { graphRoots } from '../../shared/reachability';
 import { formatPermHex } from '../../shared/perm';
 import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../../shared/quota';
 import { expiryInWords } from '../../shared/expiryText';
@@ -74,27 +75,20 @@ export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): 
     if (id !== null) emit(id, '', '', '', new Set());
   }
 
-  const kernelHeld = snapshot.keys.filter((k) => k.type === 'keyring' && k.description.startsWith('.') && !printed.has(k.id));
-  if (kernelHeld.length > 0) {
+  // The roots of what no anchor reaches, as the app's tree has them (shared/reachability.ts).
+  const { kernelRoots, orphanRoots } = graphRoots(byId, snapshot.anchors);
+  if (kernelRoots.length > 0) {
     lines.push('Kernel-held keyrings:');
-    for (const k of kernelHeld) if (!printed.has(k.id)) emit(k.id, '', '', '', new Set());
+    for (const id of kernelRoots) emit(id, '', '', '', new Set());
   }
-
-  const orphans = snapshot.keys.filter((k) => k.orphan && !printed.has(k.id));
+  const orphans = orphanRoots.filter((id) => !printed.has(id));
   if (orphans.length > 0) {
     lines.push('Not reachable from this process’s keyrings (orphans):');
-    // Top-level orphan keyrings first (those no other orphan links), then whatever is left.
-    const linked = new Set<number>();
-    for (const k of orphans) for (const m of k.links ?? []) linked.add(m);
-    for (const k of orphans) if (k.type === 'keyring' && !linked.has(k.id)) emit(k.id, '', '', '', new Set());
-    for (const k of orphans) if (!printed.has(k.id)) emit(k.id, '', '', '', new Set());
+    for (const id of orphans) emit(id, '', '', '', new Set());
   }
 
-  const rest = snapshot.keys.filter((k) => !printed.has(k.id));
-  if (rest.length > 0) {
-    lines.push('Other visible keys:');
-    for (const k of rest) emit(k.id, '', '', '', new Set());
-  }
+  // Every key is now printed: the anchors and these roots reach all of them (graphRoots promotes one key
+  // of each unreachable cycle).
 
   if (snapshot.quotas.length > 0) {
     lines.push('Quotas (/proc/key-users):');

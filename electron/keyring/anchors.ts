@@ -84,8 +84,3 @@ export function findUserAnchors(
     persistent: pick(keys, `_persistent.${uid}`, uid, registryMembers('.persistent_register')),
   };
 }
-
-/** Keyrings the kernel holds for itself (`.user_reg`, `.dns_resolver`, ...): userspace may not create keyrings named `.…` (EPERM). */
-export function isKernelKeyring(key: { type: string; description: string }): boolean {
-  return key.type === 'keyring' && key.description.startsWith('.');
-}

@@ -71,17 +71,3 @@ export function walkPossession<K>(
     frontier = next;
   }
 }
-
-/** Every key reachable from `roots` through member lists (no permission or depth limit: for `orphan`), over any handle; `visit` returns false for a key already seen. */
-export function walkReachable<K>(roots: readonly K[], membersOf: (key: K) => ArrayLike<K> | null | undefined, visit: (key: K) => boolean): void {
-  const stack: K[] = [];
-  for (const r of roots) if (visit(r)) stack.push(r);
-  while (stack.length > 0) {
-    const members = membersOf(stack.pop() as K);
-    if (!members) continue;
-    for (let i = 0; i < members.length; i++) {
-      const m = members[i] as K;
-      if (visit(m)) stack.push(m);
-    }
-  }
-}

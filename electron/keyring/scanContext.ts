@@ -6,12 +6,13 @@
 //  4. anchorsOf: the process anchors plus the user keyrings found by name;
 //  5. reachableRows: everything reachable from an anchor or a kernel-held keyring (the rest are orphans).
 import type { Anchors } from '../../shared/snapshot';
-import { findUserAnchors, isKernelKeyring, type NamedKey, type ProcessAnchors } from './anchors';
+import { findUserAnchors, type NamedKey, type ProcessAnchors } from './anchors';
 import type { Observer } from '../../shared/perm';
 import type { KeyDescription } from './keyctl';
 import { isVanishedCode } from './keyctlError';
 import type { KeyTable } from './keyTable';
-import { searchableWhenPossessed, walkPossession, walkReachable } from './possession';
+import { searchableWhenPossessed, walkPossession } from './possession';
+import { isKernelHeldKeyring, walkReachable } from '../../shared/reachability';
 import type { MembersOutcome } from './sides';
 
 /** What the last scan had to do beyond reading /proc/keys (for the bench and diagnostics). */
@@ -175,11 +176,11 @@ export function anchorsOf(ctx: ScanContext, uid: number, processAnchors: Process
   return anchors;
 }
 
-/** Phase 5: 1 for each row reachable from an anchor or a kernel-held keyring (those are roots of their own). */
+/** Phase 5: 1 for each row reachable from an anchor or a kernel-held keyring (shared/reachability.ts); the rest are orphans. */
 export function reachableRows(ctx: ScanContext, byRow: MemberRowsByRow, anchors: Anchors): Uint8Array {
   const { table } = ctx;
   const roots: number[] = Object.values(anchors).filter((v): v is number => v !== null);
-  for (const k of keyringsOf(table)) if (isKernelKeyring(k)) roots.push(k.id);
+  for (const k of keyringsOf(table)) if (isKernelHeldKeyring(k)) roots.push(k.id);
   const reachable = new Uint8Array(table.length);
   walkReachable(rowsOf(table, roots), (row) => byRow[row], (row) => row >= 0 && reachable[row] === 0 && (reachable[row] = 1) === 1);
   return reachable;

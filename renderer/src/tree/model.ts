@@ -1,7 +1,9 @@
 // The keyring graph as the tree view needs it: who links whom, what is reachable from the
-// process's anchors, and which unreachable keys start the "kernel-held" and "orphan" sections.
+// process's anchors, and which unreachable keys start the "kernel-held" and "orphan" sections
+// (shared/reachability.ts, which the engine and the command line's tree use too).
 // Pure and memoised per key map: a new snapshot (a new Map) gives a new model, nothing else does.
 import { ANCHOR_ORDER, type AnchorName, type Anchors, type KeyInfo, type QuotaInfo, type ScanScope } from '../../../shared/snapshot';
+import { graphRoots, parentsOf } from '../../../shared/reachability';
 import { groupKeysByUser, userGroupMembers, type UserGroup } from '../../../shared/userGroups';
 
 export interface TreeModel {
@@ -29,81 +31,15 @@ export interface UsersContext {
 
 export const isKeyring = (k: KeyInfo | undefined): boolean => k?.type === 'keyring';
 
-/** A keyring whose name starts with '.' is by convention owned by the kernel or a subsystem. */
-export const isKernelHeld = (k: KeyInfo): boolean => isKeyring(k) && k.description.startsWith('.');
-
 export function buildTreeModel(keys: ReadonlyMap<number, KeyInfo>, anchors: Anchors, context?: UsersContext): TreeModel {
-  const parents = new Map<number, number[]>();
-  for (const k of keys.values()) {
-    if (!k.links) continue;
-    for (const member of k.links) {
-      const list = parents.get(member);
-      if (list) {
-        // A keyring cannot link the same key twice, but be tolerant of duplicated input.
-        if (list[list.length - 1] !== k.id) list.push(k.id);
-      } else parents.set(member, [k.id]);
-    }
-  }
-
-  const reachable = new Set<number>();
-  const stack: number[] = [];
-  for (const name of ANCHOR_ORDER) {
-    const id = anchors[name];
-    if (id != null && keys.has(id) && !reachable.has(id)) {
-      reachable.add(id);
-      stack.push(id);
-    }
-  }
-  walk(keys, stack, reachable);
-
-  // Unreachable keys with no visible parent start a section; whatever is still uncovered after
-  // walking from them sits on a cycle of unreachable keyrings: promote one key per cycle.
-  const covered = new Set<number>(reachable);
-  const roots: number[] = [];
-  for (const k of keys.values()) {
-    if (!covered.has(k.id) && !(parents.get(k.id)?.some((p) => keys.has(p)))) roots.push(k.id);
-  }
-  roots.sort((a, b) => compareRoots(keys, a, b));
-  for (const r of roots) covered.add(r);
-  walk(keys, [...roots], covered);
-  const uncovered = covered.size === keys.size ? [] : [...keys.values()].filter((k) => !covered.has(k.id)).sort((a, b) => a.id - b.id);
-  for (const k of uncovered) {
-    if (covered.has(k.id)) continue;
-    roots.push(k.id);
-    covered.add(k.id);
-    walk(keys, [k.id], covered);
-  }
+  const parents = parentsOf(keys);
+  const { reachable, kernelRoots, orphanRoots: unreachableRoots } = graphRoots(keys, anchors, parents);
 
   const users = context ? groupKeysByUser({ keys, parents, anchors, quotas: context.quotas, uid: context.uid, ...(context.scope ? { scope: context.scope } : {}) }) : [];
   // A root a user's group shows is not repeated among the orphans.
   const inUsers = new Set(users.flatMap(userGroupMembers));
-  const kernelRoots: number[] = [];
-  const orphanRoots: number[] = [];
-  for (const r of roots) {
-    if (isKernelHeld(keys.get(r)!)) kernelRoots.push(r);
-    else if (!inUsers.has(r)) orphanRoots.push(r);
-  }
+  const orphanRoots = unreachableRoots.filter((r) => !inUsers.has(r));
   return { keys, anchors, parents, reachable, kernelRoots, orphanRoots, users };
-}
-
-function walk(keys: ReadonlyMap<number, KeyInfo>, stack: number[], seen: Set<number>): void {
-  while (stack.length) {
-    const k = keys.get(stack.pop()!);
-    for (const m of k?.links ?? []) {
-      if (!seen.has(m) && keys.has(m)) {
-        seen.add(m);
-        stack.push(m);
-      }
-    }
-  }
-}
-
-function compareRoots(keys: ReadonlyMap<number, KeyInfo>, a: number, b: number): number {
-  const ka = keys.get(a)!;
-  const kb = keys.get(b)!;
-  // Keyrings first, then by description, then id: a stable order that reads well.
-  if (isKeyring(ka) !== isKeyring(kb)) return isKeyring(ka) ? -1 : 1;
-  return ka.description.localeCompare(kb.description) || a - b;
 }
 
 /** Names of the anchors a key is, in search order (a keyring can be, say, both session and user-session). */

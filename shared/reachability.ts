@@ -1,0 +1,115 @@
+// What this process reaches, and where a drawing of the keyring graph starts, in one place for the engine
+// (a key's `orphan` flag, electron/keyring/scanContext.ts), the app's tree and graph (renderer/src/tree/
+// model.ts) and the command line's tree (electron/cli/tree.ts).
+//
+//  - reachable: linked, through any number of keyrings, from one of this process's anchors;
+//  - kernel-held: a keyring named with a leading '.' (`.user_reg`, `.persistent_register`, `.dns_resolver`,
+//    `.id_resolver`, …), by the kernel's and its subsystems' convention; such a keyring is a root of its own;
+//  - orphan: reachable from neither (the engine's `orphan`).
+//
+// Pure: no Node, Electron or DOM.
+import { ANCHOR_ORDER, type Anchors } from './snapshot';
+
+/**
+ * A keyring named with a leading '.': held by the kernel or one of its subsystems, not by a process. Userspace
+ * cannot make one: add_key(2) refuses a keyring description that starts with '.' (EPERM).
+ */
+export function isKernelHeldKeyring(key: { type: string; description: string }): boolean {
+  return key.type === 'keyring' && key.description.startsWith('.');
+}
+
+/**
+ * Every key reachable from `roots` through member lists, over any handle (ids, table rows); `visit` marks a
+ * key and returns false when it was already seen. Iterative: a chain of thousands of keyrings is fine.
+ */
+export function walkReachable<K>(roots: readonly K[], membersOf: (key: K) => ArrayLike<K> | null | undefined, visit: (key: K) => boolean): void {
+  const stack: K[] = [];
+  for (const r of roots) if (visit(r)) stack.push(r);
+  while (stack.length > 0) {
+    const members = membersOf(stack.pop() as K);
+    if (!members) continue;
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i] as K;
+      if (visit(m)) stack.push(m);
+    }
+  }
+}
+
+/** What the walks need of a key. */
+export interface LinkedKey {
+  id: number;
+  type: string;
+  description: string;
+  /** Member ids; null when the keyring's member list could not be read. */
+  links?: readonly number[] | null;
+}
+
+export interface GraphRoots {
+  /** Keys reachable from an anchor. */
+  reachable: ReadonlySet<number>;
+  /** Kernel-held keyrings no anchor reaches and no visible keyring links: roots of their own. */
+  kernelRoots: readonly number[];
+  /**
+   * The other keys no anchor reaches and no visible keyring links, then one key of each unreachable cycle
+   * (keyrings linking each other, none linked from outside): together with kernelRoots, every key is
+   * reachable from an anchor or from one of these.
+   */
+  orphanRoots: readonly number[];
+}
+
+/** member id → ids of the visible keyrings that link it. */
+export function parentsOf(keys: ReadonlyMap<number, LinkedKey>): Map<number, number[]> {
+  const parents = new Map<number, number[]>();
+  for (const k of keys.values()) {
+    if (!k.links) continue;
+    for (const member of k.links) {
+      const list = parents.get(member);
+      if (list) {
+        // A keyring cannot link the same key twice, but be tolerant of duplicated input.
+        if (list[list.length - 1] !== k.id) list.push(k.id);
+      } else parents.set(member, [k.id]);
+    }
+  }
+  return parents;
+}
+
+/**
+ * Where a tree of `keys` starts: the anchors (in the kernel's search order), then the roots of what they do
+ * not reach, keyrings first, then by description, then id (a stable order that reads well).
+ */
+export function graphRoots(keys: ReadonlyMap<number, LinkedKey>, anchors: Anchors, parents: ReadonlyMap<number, readonly number[]> = parentsOf(keys)): GraphRoots {
+  const membersOf = (id: number) => keys.get(id)?.links;
+  const markIn = (set: Set<number>) => (id: number) => keys.has(id) && !set.has(id) && set.add(id) !== undefined;
+
+  const reachable = new Set<number>();
+  const anchorIds = ANCHOR_ORDER.map((name) => anchors[name]).filter((id): id is number => id != null);
+  walkReachable(anchorIds, membersOf, markIn(reachable));
+
+  // Unreachable keys with no visible parent start a section; whatever is still uncovered after walking
+  // from them sits on a cycle of unreachable keyrings: promote one key per cycle.
+  const covered = new Set<number>(reachable);
+  const roots: number[] = [];
+  for (const k of keys.values()) {
+    if (!covered.has(k.id) && !parents.get(k.id)?.some((p) => keys.has(p))) roots.push(k.id);
+  }
+  roots.sort((a, b) => compareRoots(keys.get(a)!, keys.get(b)!));
+  walkReachable(roots, membersOf, markIn(covered));
+  if (covered.size < keys.size) {
+    for (const k of [...keys.values()].sort((a, b) => a.id - b.id)) {
+      if (covered.has(k.id)) continue;
+      roots.push(k.id);
+      walkReachable([k.id], membersOf, markIn(covered));
+    }
+  }
+
+  const kernelRoots: number[] = [];
+  const orphanRoots: number[] = [];
+  for (const r of roots) (isKernelHeldKeyring(keys.get(r)!) ? kernelRoots : orphanRoots).push(r);
+  return { reachable, kernelRoots, orphanRoots };
+}
+
+function compareRoots(a: LinkedKey, b: LinkedKey): number {
+  const ringA = a.type === 'keyring';
+  if (ringA !== (b.type === 'keyring')) return ringA ? -1 : 1;
+  return a.description.localeCompare(b.description) || a.id - b.id;
+}
