@@ -1,6 +1,7 @@
 // The graph view as a standalone SVG: the same nodes, edges and positions as on screen (the graph
 // model and its ELK layout), with every label taken from the redaction: a key node looks its key up
 // by original id and reads only the redacted copy, so the picture says what the export says.
+import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../../../shared/quota';
 import type { Redaction } from '../../../shared/redact';
 import type { LayoutResult } from '../graph/layout';
 import { BOX_TITLE } from '../graph/layout';
@@ -64,6 +65,20 @@ function nodeSvg(item: GraphNodeItem, b: Box, r: Redaction, observerUid: number 
       typeIcon(b.x + 14, line1 - 4.5, item.typeCounts[0]?.[0] ?? 'user') +
       text(b.x + 26, line1, fit(groupTitle(item), b.w - 36, 13), { size: 13, weight: 600 }) +
       text(b.x + 10, line2, fit(sub, b.w - 20, 11), { size: 11, color: PALETTE.muted })
+    );
+  }
+  if (item.kind === 'user') {
+    // Name and uid as the redaction shows them (`user1001 (uid 1001)`), and the quota in words.
+    const uid = r.uid(item.group.uid);
+    const q = r.snapshot.quotas.find((x) => x.uid === uid) ?? null;
+    const level = q ? worstQuotaLevel(q) : 'ok';
+    const color = level === 'ok' ? PALETTE.muted : level === 'warn' ? PALETTE.amber : PALETTE.red;
+    const sub = q ? `keys ${quotaPercent(q.qnkeys, q.maxkeys)} % · bytes ${quotaPercent(q.qnbytes, q.maxbytes)} %${level === 'ok' ? '' : ` · ${QUOTA_LEVEL_WORDS[level]}`}` : 'no quota line';
+    return (
+      frame(level === 'ok' ? PALETTE.accent : color) +
+      `<circle cx="${b.x + 15}" cy="${line1 - 8}" r="3" fill="none" stroke="${PALETTE.accent}" stroke-width="1.4"/>` +
+      text(b.x + 26, line1, fit(userLabel(uid, q?.name), b.w - 36, 13), { size: 13, weight: 600 }) +
+      text(b.x + 10, line2, fit(sub, b.w - 20, 11), { size: 11, color })
     );
   }
   const k = r.keyOf(item.key.id);

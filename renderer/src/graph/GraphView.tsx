@@ -47,7 +47,7 @@ function minimapColor(n: Node): string {
   const node = n as GraphFlowNode;
   if (node.type === 'key') return node.data.item.key.type === 'keyring' ? 'var(--keyring)' : 'var(--graph-minimap-key)';
   if (node.type === 'group') return 'var(--graph-minimap-key)';
-  if (node.type === 'process') return 'var(--accent)';
+  if (node.type === 'process' || node.type === 'user') return 'var(--accent)';
   return 'transparent';
 }
 
@@ -130,6 +130,7 @@ function GraphCanvas() {
     const n = node as GraphFlowNode;
     if (n.type === 'key') revealKey(n.data.item.key.id);
     else if (n.type === 'group') useGraphState.getState().openGroup(n.data.item.ringId);
+    else if (n.type === 'user') useKb.getState().selectUser(n.data.item.group.uid);
   }, []);
   const onNodeClick = useCallback((_: MouseEvent, node: Node) => activate(node), [activate]);
   const onKeyDown = useCallback(

@@ -24,6 +24,7 @@ const LinkEdgeView = memo(function LinkEdgeView(props: EdgeProps<LinkEdge>) {
   const dim = useKb((s) => {
     if (!s.search || item.kind === 'anchor') return false;
     const on = (id: number | undefined) => id != null && (s.search!.matches.has(id) || s.search!.ancestors.has(id));
+    if (item.kind === 'user') return !on(member);
     return !(on(ring) && (item.kind === 'group' || on(member)));
   });
   const cls = [
@@ -39,7 +40,9 @@ const LinkEdgeView = memo(function LinkEdgeView(props: EdgeProps<LinkEdge>) {
       ? { 'data-link': `${ring}:${member}` }
       : item.kind === 'group'
         ? { 'data-group-link': String(ring) }
-        : { 'data-anchor': item.anchor };
+        : item.kind === 'user'
+          ? { 'data-user-link': `${item.source.slice(2)}:${member}` }
+          : { 'data-anchor': item.anchor };
   return <path {...attrs} className={cls} d={path} fill="none" markerEnd={props.markerEnd} />;
 });
 

@@ -82,7 +82,7 @@ const CLUSTER_GAP = 56;
 export async function computeLayout(elk: ElkLike, req: LayoutRequest, now: () => number = () => Date.now()): Promise<LayoutResult> {
   const t0 = now();
   const clusterOf = new Map(req.nodes.map((n) => [n.id, n.cluster]));
-  const order: ClusterId[] = ['process', 'kernel', 'orphan'];
+  const order: ClusterId[] = ['process', 'users', 'kernel', 'orphan'];
   const laid = new Map<ClusterId, { positions: Record<string, [number, number]>; width: number; height: number }>();
   for (const cluster of order) {
     const nodes = req.nodes.filter((n) => n.cluster === cluster);
@@ -141,7 +141,7 @@ function place(laid: Laid, where: 'below' | 'right') {
   let height = main?.height ?? 0;
   let x = where === 'below' ? 0 : main ? main.width + CLUSTER_GAP : 0;
   let y = where === 'below' ? (main ? main.height + CLUSTER_GAP : 0) : 0;
-  for (const cluster of ['kernel', 'orphan'] as const) {
+  for (const cluster of ['users', 'kernel', 'orphan'] as const) {
     const c = laid.get(cluster);
     if (!c) continue;
     const dx = x + BOX_PADDING;

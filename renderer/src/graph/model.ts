@@ -8,7 +8,9 @@
 //
 // `structureKey` names everything the layout depends on (nodes, their sizes and clusters, edges).
 // Two models with the same key share one layout: status and usage ticks change node data only.
+import { userLabel } from '../../../shared/quota';
 import { ANCHOR_ORDER, type AnchorName, type KeyInfo } from '../../../shared/snapshot';
+import { userGroupMembers, type UserGroup } from '../../../shared/userGroups';
 import { anchorNamesOf, isKeyring, type TreeModel } from '../tree/model';
 
 /** A keyring with more members than this folds its private leaf keys into a group node. */
@@ -23,11 +25,14 @@ export const PROCESS_NODE_HEIGHT = 40;
 export const GROUP_NODE_HEIGHT = 40;
 
 export const PROCESS_NODE_ID = 'proc';
+export const USER_NODE_WIDTH = 212;
+export const USER_NODE_HEIGHT = 54;
 
-export type ClusterId = 'process' | 'kernel' | 'orphan';
+export type ClusterId = 'process' | 'users' | 'kernel' | 'orphan';
 
 export const CLUSTER_LABELS: Record<ClusterId, string> = {
   process: 'This process',
+  users: 'Users',
   kernel: 'Kernel-held keyrings (not reachable from this process)',
   orphan: 'Not reachable from this process',
 };
@@ -64,14 +69,22 @@ export interface ProcessNodeItem extends NodeBase {
   kind: 'process';
 }
 
-export type GraphNodeItem = KeyNodeItem | GroupNodeItem | ProcessNodeItem;
+/** A uid of the Users section: points at its own keyrings and keys, carries its quota. */
+export interface UserNodeItem extends NodeBase {
+  kind: 'user';
+  group: UserGroup;
+  /** "alice (uid 1000)". */
+  label: string;
+}
+
+export type GraphNodeItem = KeyNodeItem | GroupNodeItem | ProcessNodeItem | UserNodeItem;
 
 export interface GraphEdgeItem {
   id: string;
   source: string;
   target: string;
-  /** link: a keyring links a key; anchor: this process holds a keyring; group: links folded into a group node. */
-  kind: 'link' | 'anchor' | 'group';
+  /** link: a keyring links a key; anchor: this process holds a keyring; group: links folded into a group node; user: a user's own keyring or key. */
+  kind: 'link' | 'anchor' | 'group' | 'user';
   /** For link edges: the keyring and the member (for `data-link`). */
   ring?: number;
   member?: number;
@@ -94,6 +107,7 @@ export interface GraphModel {
 }
 
 export const keyNodeId = (id: number): string => `k:${id}`;
+export const userNodeId = (uid: number): string => `u:${uid}`;
 export const groupNodeId = (ringId: number): string => `g:${ringId}`;
 
 /** Anchors "this process" points at: the ones it holds in its credentials. */
@@ -158,6 +172,7 @@ export function buildGraphModel(tree: TreeModel, opts: GraphModelOptions = {}): 
     const a = anchors[name];
     if (a != null) visit(a);
   }
+  for (const g of tree.users) for (const m of userGroupMembers(g)) visit(m);
   for (const r of tree.kernelRoots) visit(r);
   for (const r of tree.orphanRoots) visit(r);
   for (const k of keys.values()) visit(k.id); // anything left (defensive: cycles the tree model promoted)
@@ -165,6 +180,11 @@ export function buildGraphModel(tree: TreeModel, opts: GraphModelOptions = {}): 
   const hasProcessAnchor = PROCESS_ANCHORS.some((n) => anchors[n] != null && keys.has(anchors[n]!));
   if (hasProcessAnchor) {
     addNode({ kind: 'process', id: PROCESS_NODE_ID, cluster: 'process', width: PROCESS_NODE_WIDTH, height: PROCESS_NODE_HEIGHT });
+  }
+
+  // Users first in their cluster, so ELK puts them in its first layer, left of what they own.
+  for (const g of tree.users) {
+    addNode({ kind: 'user', id: userNodeId(g.uid), cluster: 'users', width: USER_NODE_WIDTH, height: USER_NODE_HEIGHT, group: g, label: userLabel(g.uid, g.name) });
   }
 
   for (const id of order) {
@@ -217,6 +237,15 @@ export function buildGraphModel(tree: TreeModel, opts: GraphModelOptions = {}): 
     }
   }
 
+  for (const g of tree.users) {
+    for (const m of userGroupMembers(g)) {
+      const target = nodeOfKey.get(m);
+      const targetNode = target === undefined ? undefined : byId.get(target);
+      if (!targetNode || edges.some((e) => e.source === userNodeId(g.uid) && e.target === target)) continue;
+      edges.push({ id: `u:${g.uid}:${m}`, source: userNodeId(g.uid), target: target!, kind: 'user', member: m, shared: false, crossCluster: targetNode.cluster !== 'users' });
+    }
+  }
+
   for (const id of order) {
     const k = keys.get(id)!;
     if (!k.links || folded.has(id)) continue;
@@ -252,7 +281,7 @@ export function buildGraphModel(tree: TreeModel, opts: GraphModelOptions = {}): 
   return { nodes, edges, byId, nodeOfKey, structureKey: structureKeyOf(nodes, edges) };
 }
 
-/** process: reachable from an anchor; kernel: reachable from a kernel-held root; orphan: the rest. */
+/** process: reachable from an anchor; users: from a user's group; kernel: from a kernel-held root; orphan: the rest. */
 function assignClusters(tree: TreeModel): Map<number, ClusterId> {
   const out = new Map<number, ClusterId>();
   for (const id of tree.reachable) out.set(id, 'process');
@@ -265,6 +294,7 @@ function assignClusters(tree: TreeModel): Map<number, ClusterId> {
       for (const m of tree.keys.get(id)!.links ?? []) stack.push(m);
     }
   };
+  spread(tree.users.flatMap(userGroupMembers), 'users');
   spread(tree.kernelRoots, 'kernel');
   spread(tree.orphanRoots, 'orphan');
   for (const id of tree.keys.keys()) if (!out.has(id)) out.set(id, 'orphan');

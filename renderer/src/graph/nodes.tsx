@@ -13,14 +13,18 @@ import { keyRoleIn } from '../tree/roles';
 import { useShallow } from 'zustand/react/shallow';
 import { StateBadges } from '../components/StateBadges';
 import { hexId } from '../util/format';
-import { CLUSTER_LABELS, groupBreakdown, groupTitle, type ClusterId, type GroupNodeItem, type KeyNodeItem } from './model';
+import { CLUSTER_LABELS, groupBreakdown, groupTitle, type ClusterId, type GroupNodeItem, type KeyNodeItem, type UserNodeItem } from './model';
+import { QUOTA_LEVEL_WORDS, worstQuotaLevel } from '../../../shared/quota';
+import { QuotaGauge } from '../users/QuotaGauge';
+import { UserIcon } from '../users/UserRow';
 import { pinSummary } from './pinSummary';
 
 export type KeyNode = Node<{ item: KeyNodeItem }, 'key'>;
 export type GroupNode = Node<{ item: GroupNodeItem }, 'group'>;
 export type ProcessNode = Node<{ uid: number | null }, 'process'>;
 export type ClusterNode = Node<{ cluster: ClusterId }, 'cluster'>;
-export type GraphFlowNode = KeyNode | GroupNode | ProcessNode | ClusterNode;
+export type UserNode = Node<{ item: UserNodeItem }, 'user'>;
+export type GraphFlowNode = KeyNode | GroupNode | ProcessNode | ClusterNode | UserNode;
 
 /** Handles exist only so xyflow can anchor edges: invisible, never connectable. */
 function Handles() {
@@ -120,6 +124,33 @@ const ProcessNodeView = memo(function ProcessNodeView({ data }: NodeProps<Proces
   );
 });
 
+const UserNodeView = memo(function UserNodeView({ data }: NodeProps<UserNode>) {
+  const { item } = data;
+  const uid = item.group.uid;
+  const selected = useKb((s) => s.selectedUser === uid);
+  const q = item.group.quota;
+  const level = q ? worstQuotaLevel(q) : 'ok';
+  return (
+    <div className={`graph-node graph-user quota-level-${level}${selected ? ' selected' : ''}`} data-user-uid={uid} title={`${item.label}${level === 'ok' ? '' : `: quota ${QUOTA_LEVEL_WORDS[level]}`}`}>
+      <Handle type="source" position={Position.Right} isConnectable={false} className="graph-handle" />
+      <div className="graph-line1">
+        <UserIcon />
+        <span className="key-desc">{item.label}</span>
+      </div>
+      <div className="graph-line2">
+        {q ? (
+          <>
+            <QuotaGauge unit="keys" used={q.qnkeys} max={q.maxkeys} owner={item.label} compact />
+            <QuotaGauge unit="bytes" used={q.qnbytes} max={q.maxbytes} owner={item.label} compact />
+          </>
+        ) : (
+          <span className="muted">no quota line</span>
+        )}
+      </div>
+    </div>
+  );
+});
+
 const ClusterNodeView = memo(function ClusterNodeView({ data }: NodeProps<ClusterNode>) {
   return (
     <div className={`graph-cluster graph-cluster-${data.cluster}`} data-cluster={data.cluster}>
@@ -133,4 +164,5 @@ export const nodeTypes: NodeTypes = {
   group: GroupNodeView,
   process: ProcessNodeView,
   cluster: ClusterNodeView,
+  user: UserNodeView,
 };

@@ -20,6 +20,7 @@ function sameItem(a: GraphNodeItem, b: GraphNodeItem): boolean {
   if (a.kind === 'key' && b.kind === 'key') {
     return a.key === b.key && a.shared === b.shared && a.hiddenMembers === b.hiddenMembers && a.anchors.join() === b.anchors.join();
   }
+  if (a.kind === 'user' && b.kind === 'user') return a.label === b.label && a.group.quota === b.group.quota;
   if (a.kind === 'group' && b.kind === 'group') {
     return a.memberIds.length === b.memberIds.length && a.memberIds.every((m, i) => m === b.memberIds[i]);
   }
@@ -95,7 +96,9 @@ export function toFlow(
         ? { ...common, type: 'key', data: { item }, ariaLabel: `${item.key.type} ${item.key.description}` }
         : item.kind === 'group'
           ? { ...common, type: 'group', data: { item } }
-          : { ...common, type: 'process', data: { uid }, ariaLabel: 'This process' };
+          : item.kind === 'user'
+            ? { ...common, type: 'user', data: { item }, ariaLabel: `user ${item.label}` }
+            : { ...common, type: 'process', data: { uid }, ariaLabel: 'This process' };
     nodes.push(node);
     next.nodes.set(item.id, node);
   }

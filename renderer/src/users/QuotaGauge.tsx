@@ -14,9 +14,11 @@ export interface QuotaGaugeProps {
   owner: string;
   /** Larger, with the level in words below (the details panel). */
   large?: boolean;
+  /** Short text ("keys 85 %"), for a graph node; the full text stays in its title and aria-valuetext. */
+  compact?: boolean;
 }
 
-export function QuotaGauge({ unit, used, max, owner, large = false }: QuotaGaugeProps) {
+export function QuotaGauge({ unit, used, max, owner, large = false, compact = false }: QuotaGaugeProps) {
   const level = quotaLevel(used, max);
   const percent = quotaPercent(used, max);
   const words = QUOTA_LEVEL_WORDS[level];
@@ -38,7 +40,7 @@ export function QuotaGauge({ unit, used, max, owner, large = false }: QuotaGauge
       <span className="gauge-bar" aria-hidden="true">
         <span className="gauge-fill" style={{ width: `${Math.min(100, percent)}%` }} />
       </span>
-      <span className="gauge-text">{text}</span>
+      <span className="gauge-text">{compact ? `${unit} ${percent} %` : text}</span>
       {large && level !== 'ok' && <span className="gauge-words">{words}</span>}
     </span>
   );

@@ -129,3 +129,41 @@ describe('a user row and its details', () => {
     expect(screen.getByTestId('bytes-unknown').textContent).toMatch(/not known/);
   });
 });
+
+describe('users in the graph', () => {
+  it('are top-level nodes in their own cluster, pointing at their keyrings and unlinked keys', async () => {
+    const { buildGraphModel, userNodeId } = await import('../graph/model');
+    const g = buildGraphModel(model);
+    const users = g.nodes.filter((n) => n.kind === 'user');
+    expect(users.map((n) => [n.id, n.kind === 'user' && n.label, n.cluster])).toEqual([
+      ['u:0', 'root (uid 0)', 'users'],
+      ['u:1000', 'alice (uid 1000)', 'users'],
+      ['u:1001', 'bob (uid 1001)', 'users'],
+    ]);
+    expect(g.edges.filter((e) => e.source === userNodeId(1000)).map((e) => [e.kind, e.target])).toEqual([
+      ['user', 'k:10'],
+      ['user', 'k:11'],
+      ['user', 'k:30'],
+    ]);
+    // Another user's keys sit in the Users cluster; the registry stays kernel-held, linking across.
+    expect(g.byId.get('k:200')?.cluster).toBe('users');
+    expect(g.byId.get('k:3')?.cluster).toBe('kernel');
+    expect(g.edges.find((e) => e.id === 'l:3:20')).toMatchObject({ crossCluster: true });
+  });
+});
+
+describe('users in exports', () => {
+  it('map user names and uids in the Users section of the tree picture', async () => {
+    const { buildRedaction } = await import('../../../shared/redact');
+    const { buildTreeSvg } = await import('../export/treePicture');
+    const people = [ring(40, '_uid.4301', [41], { uid: 4301 }), k(41, 'carol-secret', { uid: 4301 }), ring(42, '.user_reg', [40], { uid: 0 })];
+    const snapshot = { takenAt: 1, uid: 0, gid: 0, groups: [], anchors: { thread: null, process: null, session: null, user: null, userSession: null, persistent: null }, keys: people, quotas: [quota(0, 'root', 1), quota(4301, 'carol', 2)], scope: { kind: 'all' as const } };
+    const m = buildTreeModel(new Map(people.map((x) => [x.id, x])), snapshot.anchors, { quotas: snapshot.quotas, uid: 0, scope: snapshot.scope });
+    const rows = flattenTree(m, { expansion: new Map(), search: null, filter: false });
+    const svg = buildTreeSvg(rows, buildRedaction(snapshot, { uids: 'replace' }));
+    expect(svg).not.toMatch(/carol|4301/);
+    expect(svg).toContain('user1000 (uid 1000)');
+    expect(svg).toContain('_uid.1000');
+    expect(svg).toContain('root (uid 0)');
+  });
+});
