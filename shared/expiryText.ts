@@ -11,8 +11,9 @@ const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
 
 /**
- * Time left, compact like /proc/keys but to the second: `59s`, `4m 05s`, `3h 12m`, `2d 4h` (rounded down,
- * so a countdown reaches `0s` when the moment comes). 'expired' at or below zero.
+ * Time left, compact like /proc/keys but to the second: `59s`, `4m 05s`, `3h 12m`, `2d 4h`, `7101w 3d`
+ * (rounded down, so a countdown reaches `0s` when the moment comes). From a week on it counts weeks, as
+ * /proc/keys does, so a key's timeout reads in one unit everywhere. 'expired' at or below zero.
  */
 export function formatLeft(ms: number): string {
   if (ms <= 0) return 'expired';
@@ -23,19 +24,22 @@ export function formatLeft(ms: number): string {
   const h = Math.floor(m / 60);
   if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
   const d = Math.floor(h / 24);
-  return `${d}d ${h % 24}h`;
+  if (d < 7) return `${d}d ${h % 24}h`;
+  return `${Math.floor(d / 7)}w ${d % 7}d`;
 }
 
 /** The finest unit formatLeft(ms) shows. */
 function precisionOf(ms: number): number {
   if (ms < HOUR) return SECOND;
   if (ms < DAY) return MINUTE;
-  return HOUR;
+  if (ms < WEEK) return HOUR;
+  return DAY;
 }
 
 /** A span in its one or two largest units, without zero tails: `1s`, `30m`, `1h`, `3d 12h`. */
 export function formatSpan(ms: number): string {
   const units: [number, string][] = [
+    [WEEK, 'w'],
     [DAY, 'd'],
     [HOUR, 'h'],
     [MINUTE, 'm'],

@@ -146,6 +146,13 @@ describe('formatDuration', () => {
     expect(formatDuration(2 * 86400 + 23 * 3600 + 59 * 60)).toBe('3 d');
     expect(formatDuration(-5)).toBe('0 s');
   });
+
+  it('counts weeks from a week on, as /proc/keys does, so the largest timeout reads one way', () => {
+    expect(formatDuration(7 * 86400)).toBe('1 w');
+    expect(formatDuration(9 * 86400)).toBe('1 w 2 d');
+    expect(formatDuration(13 * 86400 + 20 * 3600)).toBe('2 w');
+    expect(formatDuration(4294967295)).toBe('7101 w 3 d'); // /proc/keys: 7101w
+  });
 });
 
 describe('keyName', () => {

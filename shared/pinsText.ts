@@ -139,9 +139,15 @@ export function formatDuration(seconds: number): string {
     const m = Math.round((s % 3600) / 60);
     return m === 0 ? `${h} h` : m === 60 ? `${h + 1} h` : `${h} h ${m} min`;
   }
-  const d = Math.floor(s / 86400);
-  const h = Math.round((s % 86400) / 3600);
-  return h === 0 ? `${d} d` : h === 24 ? `${d + 1} d` : `${d} d ${h} h`;
+  if (s < 7 * 86400) {
+    const d = Math.floor(s / 86400);
+    const h = Math.round((s % 86400) / 3600);
+    return h === 0 ? `${d} d` : h === 24 ? `${d + 1} d` : `${d} d ${h} h`;
+  }
+  // Weeks from a week on, as /proc/keys counts them: 4294967295 s is `7101 w 3 d` here and `7101w` there.
+  const w = Math.floor(s / (7 * 86400));
+  const d = Math.round((s % (7 * 86400)) / 86400);
+  return d === 0 ? `${w} w` : d === 7 ? `${w + 1} w` : `${w} w ${d} d`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
