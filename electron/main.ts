@@ -11,6 +11,8 @@ import type { SnapshotSource } from './keyring/source';
 import { createWorkerSnapshotSource } from './threads/scanThread';
 import { findBundleFile } from './bundle/bundleFiles';
 import { KeyringService } from './service/keyringService';
+import { defaultHelperSocketPath } from './helper/helperSocket';
+import { findPkexec, helperLauncher, ScopeRouter } from './helper/scopeRouter';
 import type * as CaptureModule from './cli/capture';
 
 export interface MainOptions {
@@ -20,6 +22,8 @@ export interface MainOptions {
   createSource?: () => SnapshotSource;
   /** The command line (process.argv by default): a capture request (cli/capture.ts) takes a picture and quits. */
   argv?: readonly string[];
+  /** Where the privileged helper's socket is (the all-users view); defaultHelperSocketPath by default. */
+  helperSocketPath?: string;
 }
 
 // Both must run before the app is ready.
@@ -42,8 +46,9 @@ export async function main(options: MainOptions = {}): Promise<void> {
   // start, off only after a native confirmation) and the confirmations of destructive ones. `serve` stays
   // read-only unless --allow-actions.
   const readOnly = windowReadOnlySwitch(() => window);
-  setupIpc({ service, getTrustedContents: () => liveContents(window), allowActions: true, readOnly });
-  setupLifecycle(service);
+  const views = setupScopeRouter(service, options.helperSocketPath);
+  setupIpc({ service: views.api, getTrustedContents: () => liveContents(window), allowActions: true, readOnly });
+  setupLifecycle(service, views);
   if (capture && plan) void capture.module.runCapture(window.webContents, capture.options, plan, (code) => app.exit(code));
 }
 
@@ -97,6 +102,22 @@ function setupService(createSource: () => SnapshotSource): KeyringService {
   return new KeyringService({ source: createSource() }).start();
 }
 
+/**
+ * "This process | All users": the window never runs as root (Chromium will not), so every user's keys come
+ * from the privileged helper over its Unix socket, which only this main process talks to (helper/).
+ */
+function setupScopeRouter(service: KeyringService, socketPath?: string): ScopeRouter {
+  const uid = process.getuid?.() ?? 0;
+  return new ScopeRouter({
+    local: service,
+    uid,
+    socketPath: socketPath ?? defaultHelperSocketPath(uid),
+    launcher: helperLauncher(),
+    pkexecPath: findPkexec(),
+    log: (line) => console.warn(line),
+  });
+}
+
 function createMainWindow(picture?: { width: number; height: number; view: 'tree' | 'graph' }): BrowserWindow {
   const window = new BrowserWindow({
     width: picture?.width ?? 1400,
@@ -132,8 +153,9 @@ function liveContents(window: BrowserWindow): WebContents | null {
   return isAppUrl(contents.getURL()) || contents.getURL() === '' ? contents : null;
 }
 
-function setupLifecycle(service: KeyringService): void {
+function setupLifecycle(service: KeyringService, views: ScopeRouter): void {
   app.on('window-all-closed', () => {
+    views.close();
     void service.close().finally(() => app.quit());
   });
 }
