@@ -3,7 +3,7 @@
 // is reached, named by the kernel's SO_PEERCRED, and its going away is reported.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,14 +63,15 @@ describe('connectHelper refuses in a sentence', () => {
   it('a socket that accepts and never answers: within the timeout', async () => {
     const path = join(dir, 'silent.sock');
     const mask = process.umask(0o177);
-    const server = createServer(() => {});
+    const held: Socket[] = [];
+    const server = createServer((socket) => void held.push(socket));
     await listen(server, path).finally(() => process.umask(mask));
     try {
       const started = Date.now();
       await expect(connectHelper({ socketPath: path, uid: 0, timeoutMs: 500 })).rejects.toThrow(/did not answer within 0\.5 s/);
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
-      server.closeAllConnections?.();
+      for (const socket of held) socket.destroy();
       server.close();
     }
   });
