@@ -3,6 +3,15 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+const IPC_ONLY_IN_IPC = { selector: 'Identifier[name=/^ipc(Main|Renderer)$/]', message: 'Only electron/ipc (ipcMain) and electron/preload.ts (ipcRenderer) talk IPC.' };
+
+/** `return` at the top of a test body, or in an `if` there: the test would pass without testing. */
+const TEST_BODY = 'CallExpression[callee.name=/^(it|test)$/] > :function > BlockStatement';
+const NO_EARLY_RETURN_IN_TESTS = [`${TEST_BODY} > IfStatement ReturnStatement`, `${TEST_BODY} > ReturnStatement[argument=null]`].map((selector) => ({
+  selector,
+  message: 'A test that cannot run must fail, not return early (assert what the machine lacks, or split the test).',
+}));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
@@ -37,7 +46,17 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.tsx'],
     ignores: ['electron/ipc/**', 'electron/preload.ts', '**/*.test.ts'],
     rules: {
-      'no-restricted-syntax': ['error', { selector: "Identifier[name=/^ipc(Main|Renderer)$/]", message: 'Only electron/ipc (ipcMain) and electron/preload.ts (ipcRenderer) talk IPC.' }],
+      'no-restricted-syntax': ['error', IPC_ONLY_IN_IPC],
     },
+  },
+  {
+    // A test that cannot run fails: it never returns early from its body (failOnSkip catches skips, not this).
+    files: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: { 'no-restricted-syntax': ['error', ...NO_EARLY_RETURN_IN_TESTS] },
+  },
+  {
+    // The Electron-binary spec skips with test.skip(reason), which prints why; it never returns early either.
+    files: ['e2e/**/*.spec.ts'],
+    rules: { 'no-restricted-syntax': ['error', IPC_ONLY_IN_IPC, ...NO_EARLY_RETURN_IN_TESTS] },
   },
 );
