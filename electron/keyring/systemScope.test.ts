@@ -3,24 +3,18 @@
 // /proc/keys read by a process running as that user (in a fresh session of its own, so it possesses
 // nothing of ours).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quotaPercent, quotaLevel } from '../../shared/quota';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
-import { parseKeyUsers } from './keyUsers';
 import { scanSnapshot } from './scanner';
-import { procKeysAs, runAs } from '../test/throwawayUsers';
+import { fillQuotaTo, procKeysAs, runAs } from '../test/throwawayUsers';
 
 const names = { a: `kbsa${process.pid}`, b: `kbsb${process.pid}` };
 const uids = { a: -1, b: -1 };
 let sleeper: ChildProcess | null = null;
 
 const as = runAs;
-
-function qnkeys(uid: number): number {
-  return parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.find((q) => q.uid === uid)?.qnkeys ?? 0;
-}
 
 beforeAll(() => {
   for (const k of ['a', 'b'] as const) {
@@ -31,9 +25,7 @@ beforeAll(() => {
   // A session keyring only a sleeping process of user a holds.
   sleeper = spawn('setpriv', ['--reuid', String(uids.a), '--regid', String(uids.a), '--init-groups', 'keyctl', 'session', 'a-sleeping-session', 'sleep', '600'], { stdio: 'ignore' });
   // User b at 170 of its 200 keys (its two user keyrings count too).
-  as(uids.b, 'keyctl', 'add', 'user', 'b0', 'x', '@u');
-  const more = 170 - qnkeys(uids.b);
-  as(uids.b, 'sh', '-c', `i=1; while [ $i -le ${more} ]; do keyctl add user b$i x @u >/dev/null; i=$((i+1)); done`);
+  fillQuotaTo(uids.b, 170, 'b');
   // Wait for the sleeper's session to exist.
   for (let i = 0; i < 100 && !procKeysAs(uids.a).some((l) => l.rest.startsWith('a-sleeping-session')); i++) execFileSync('sleep', ['0.05']);
 });

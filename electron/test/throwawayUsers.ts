@@ -1,6 +1,8 @@
 // Throwaway users for tests of the system view and the helper (as root): made with useradd, used through
 // setpriv (their real and effective ids, groups from the group database), removed with userdel.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseKeyUsers } from '../keyring/keyUsers';
 import { parseProcKeys, type ProcKeyLine } from '../keyring/procKeys';
 
 export interface ThrowawayUser {
@@ -39,4 +41,24 @@ export function procKeysAs(uid: number): ProcKeyLine[] {
   const [own, ...rest] = runAs(uid, 'keyctl', 'session', '-', 'sh', '-c', 'keyctl id @s; cat /proc/keys').split('\n');
   // `keyctl session` prints "Joined session keyring: N" on stderr; stdout starts with the id.
   return parseProcKeys(rest.join('\n') + '\n').lines.filter((l) => l.id !== Number(own));
+}
+
+/** Keys charged to `uid`'s quota now (/proc/key-users, which anyone may read). */
+export function quotaKeys(uid: number): number {
+  return parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.find((q) => q.uid === uid)?.qnkeys ?? 0;
+}
+
+/**
+ * Adds user keys `<prefix>0`, `<prefix>1`, … to `uid`'s user keyring, as `uid`, until its quota holds `total`
+ * keys (its user and user-session keyrings, which the first add makes, count too).
+ */
+export function fillQuotaTo(uid: number, total: number, prefix: string): void {
+  runAs(uid, 'keyctl', 'add', 'user', `${prefix}0`, 'x', '@u');
+  const more = total - quotaKeys(uid);
+  runAs(uid, 'sh', '-c', `i=1; while [ $i -le ${more} ]; do keyctl add user ${prefix}$i x @u >/dev/null; i=$((i+1)); done`);
+}
+
+/** Empties `uid`'s user keyring: it outlives the user in `.user_reg`, and a later user given the same uid would find the keys. */
+export function clearUserKeyring(uid: number): void {
+  spawnAs(uid, ['keyctl', 'clear', '@u']);
 }
