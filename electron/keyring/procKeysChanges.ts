@@ -4,9 +4,9 @@
 //
 // Both reads list records in ascending serial order (the kernel walks its tree of serials), so one merge walk
 // pairs them: a serial in both whose bytes differ is changed, one only in the new read is added, one only in
-// the old read is removed. Unchanged records cost a memcmp. A description may hold '\n' (a record then spans
-// several lines) and a read is not atomic: whatever does not fit the simple picture (a line that does not
-// start like a record, serials out of order) gives up (null), and the caller reads the whole text.
+// the old read is removed. Unchanged records cost a memcmp. A description may hold '\n': a line that does not
+// start like a record continues the one before (as procKeys.ts reads it). Whatever does not fit (serials out
+// of order, a cut-off line, continuation lines before any record) gives up (null): the caller reads the text.
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 
@@ -56,11 +56,31 @@ export function procKeysChanges(before: Buffer, now: Buffer): ProcKeysChanges | 
   const prefix = commonPrefix(before, now);
   if (prefix === before.length && prefix === now.length) return { text: '', removed: [] };
   const suffix = commonSuffix(before, now, Math.min(before.length, now.length) - prefix);
-  const start = prefix === 0 ? 0 : before.lastIndexOf(NEWLINE, prefix - 1) + 1;
-  const tail = before.indexOf(NEWLINE, before.length - suffix);
+  // Whole records: back to the line a record starts on, and on past the lines continuing the last one.
+  let start = prefix === 0 ? 0 : before.lastIndexOf(NEWLINE, prefix - 1) + 1;
+  while (start > 0 && !startsRecord(before, start)) start = before.lastIndexOf(NEWLINE, start - 2) + 1;
+  let tail = before.indexOf(NEWLINE, before.length - suffix);
+  while (tail >= 0 && tail + 1 < before.length && !startsRecord(before, tail + 1)) tail = before.indexOf(NEWLINE, tail + 1);
   const stopOld = tail < 0 ? before.length : tail + 1;
   const stopNew = tail < 0 ? now.length : tail + 1 + now.length - before.length;
   return walk(before.subarray(start, stopOld), now.subarray(start, stopNew));
+}
+
+/** Whether the line at `at` starts like a record (a line that does not continues the record before it). */
+function startsRecord(buf: Buffer, at: number): boolean {
+  const nl = buf.indexOf(NEWLINE, at);
+  return serialAt(buf, at, nl < 0 ? buf.length : nl) >= 0;
+}
+
+/** The end ('\n' included) of the record whose first line ends at `lineEnd`: continuation lines are part of it. */
+function recordEnd(buf: Buffer, lineEnd: number): number {
+  let end = lineEnd;
+  while (end + 1 < buf.length && !startsRecord(buf, end + 1)) {
+    const nl = buf.indexOf(NEWLINE, end + 1);
+    if (nl < 0) return -1;
+    end = nl;
+  }
+  return end;
 }
 
 function walk(before: Buffer, now: Buffer): ProcKeysChanges | null {
@@ -80,6 +100,8 @@ function walk(before: Buffer, now: Buffer): ProcKeysChanges | null {
       if (oldEnd < 0) return null; // every record ends with '\n'
       oldSerial = serialAt(before, i, oldEnd);
       if (oldSerial <= lastOld) return null;
+      oldEnd = recordEnd(before, oldEnd);
+      if (oldEnd < 0) return null;
       lastOld = oldSerial;
     }
     if (newEnd < 0 && j < now.length) {
@@ -87,6 +109,8 @@ function walk(before: Buffer, now: Buffer): ProcKeysChanges | null {
       if (newEnd < 0) return null;
       newSerial = serialAt(now, j, newEnd);
       if (newSerial <= lastNew) return null;
+      newEnd = recordEnd(now, newEnd);
+      if (newEnd < 0) return null;
       lastNew = newSerial;
     }
     const hasOld = oldEnd >= 0;

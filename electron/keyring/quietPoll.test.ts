@@ -1,6 +1,7 @@
 // Quiet polls against the real kernel: a scanner that applies only what changed since its last poll must give
 // the snapshot a full scan gives, after every kind of change, and must scan in full when the lines alone cannot
 // tell (a member list changed without any /proc/keys line changing).
+import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isWindow } from '../../shared/expiry';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
@@ -55,6 +56,25 @@ function same(a: Snapshot, b: Snapshot): boolean {
   return JSON.stringify(a.keys.map(facts)) === JSON.stringify(b.keys.map(facts)) && JSON.stringify(a.anchors) === JSON.stringify(b.anchors);
 }
 
+/**
+ * The quiet scanner's next poll, checked against full scans taken just before and after it (retried until those
+ * two agree: processes come and go, and their credentials' references move usages). Returns that poll and
+ * whether it applied only the changes (the first try says how the change itself was taken).
+ */
+async function agreeing(quiet: Scanner, full: Scanner, what: string): Promise<{ snap: Snapshot; changesOnly: boolean }> {
+  let firstPath: boolean | null = null;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const first = await full.scan();
+    const snap = await quiet.scan();
+    firstPath ??= quiet.lastStats.changesOnly === true;
+    const last = await full.scan();
+    if (!same(first, last)) continue;
+    expect(snap.keys.map(facts), what).toEqual(first.keys.map(facts));
+    return { snap, changesOnly: firstPath };
+  }
+  throw new Error(`the keys never settled (${what})`);
+}
+
 describe('quiet polls (scanner applying only what changed)', () => {
   let session: number;
   const ours = new Set<number>();
@@ -104,6 +124,49 @@ describe('quiet polls (scanner applying only what changed)', () => {
     expect(byId.get(b)?.links).toEqual([x]);
   });
 
+  it("applies another process's session keyring coming and going (one we may view but not read)", async () => {
+    own(keyctl.addKey('user', 'q-mine', Buffer.from('m'), session));
+    await quiet.scan();
+    let joinedId = 0;
+    // A session keyring with a key of its own, held by the child only (other users' logins look like this).
+    const child = spawn('keyctl', ['session', 'q-other-session', 'sh', '-c', 'keyctl add user q-in-other x @s >/dev/null; echo added >&2; sleep 30'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true, // its own process group: the sleep goes with it
+    });
+    try {
+      const joined = await new Promise<number>((resolve, reject) => {
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          const m = /Joined session keyring: (\d+)/.exec(err);
+          if (m && err.includes('added')) resolve(Number(m[1]));
+        });
+        child.once('exit', () => reject(new Error(`keyctl session exited: ${err}`)));
+      });
+      own(joined);
+      joinedId = joined;
+      const inside = keyctl.readKeyringMembers(joined);
+      inside.forEach(own);
+      const { snap: appeared, changesOnly } = await agreeing(quiet, full, 'after the session appeared');
+      expect(changesOnly).toBe(true);
+      const other = appeared.keys.find((k) => k.id === joined);
+      expect(other).toMatchObject({ type: 'keyring', description: 'q-other-session', links: inside, possessed: false, orphan: true });
+      expect(appeared.keys.find((k) => k.id === inside[0])?.pins).toEqual([{ kind: 'link', from: joined }]);
+    } finally {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    }
+    // Its last reference goes with the process: wait (bounded) until the kernel has collected it.
+    let gone = false;
+    for (let i = 0; i < 100 && !gone; i++) {
+      await sleep(20);
+      gone = !ownProcKeys().has(joinedId);
+    }
+    expect(gone).toBe(true);
+    const after = await agreeing(quiet, full, 'after the session went');
+    expect(after.changesOnly).toBe(true);
+    expect(after.snap.keys.some((k) => k.id === joinedId)).toBe(false);
+  });
+
   it('agrees with a full scan after every kind of change, applying only the changes where it may', async () => {
     const rings = [session];
     for (let i = 0; i < 4; i++) rings.push(own(keyctl.addKey('keyring', `q-ring-${i}`, null, rings[i % rings.length] as number)));
@@ -145,19 +208,9 @@ describe('quiet polls (scanner applying only what changed)', () => {
       } catch (err) {
         if (!(err instanceof keyctl.KeyctlError)) throw err; // refused (a revoked key, a link already there): fine
       }
-      // Compare at a moment nothing moves: two full scans that agree, with the quiet poll between them.
-      let ok = false;
-      for (let attempt = 0; attempt < 10 && !ok; attempt++) {
-        const first = await full.scan();
-        const snap = await quiet.scan();
-        const last = await full.scan();
-        if (!same(first, last)) continue;
-        ok = true;
-        expect(snap.keys.map(facts), `after "${what}" (round ${round})`).toEqual(first.keys.map(facts));
-        if (quiet.lastStats.changesOnly) applied++;
-        if (changesOnly !== null && attempt === 0) expect(quiet.lastStats.changesOnly === true, `path after "${what}"`).toBe(changesOnly);
-      }
-      expect(ok, 'the keys settled').toBe(true);
+      const { changesOnly: applied1 } = await agreeing(quiet, full, `after "${what}" (round ${round})`);
+      if (applied1) applied++;
+      if (changesOnly !== null) expect(applied1, `path after "${what}"`).toBe(changesOnly);
     }
     expect(applied).toBeGreaterThan(10);
   });

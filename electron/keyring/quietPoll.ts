@@ -24,7 +24,7 @@ import type { KeyInfo, QuotaInfo, Snapshot } from '../../shared/snapshot';
 import type { ProcessAnchors } from './anchors';
 import type { Observer } from '../../shared/perm';
 import type { KeyTable } from './keyTable';
-import { annotateKey, type PinContext, type PinEnvironment, pinContextAgain, pinsNameProcesses } from './pins';
+import { annotateKey, type InboundLinks, type LinkPin, type PinContext, type PinEnvironment, pinContextAgain, pinsNameProcesses } from './pins';
 import { searchableWhenPossessed } from './possession';
 
 /** What a full scan leaves for the next poll to compare with. */
@@ -102,37 +102,61 @@ export interface ChangedKeys {
   /** Keys whose records changed or appeared: their pins and doom are computed again. */
   fresh: ReadonlySet<KeyInfo>;
   removed: number;
+  /** The member lists to compare with at the next poll (keyrings not linked from ours come and go). */
+  members: ReadonlyMap<number, readonly number[] | null>;
+  /** The pin context's links as they are now. */
+  pins: PinContext;
 }
 
 /**
  * Applies the records that changed (`table`: parsed and named) and the serials removed to the last snapshot's
  * keys, or says why it cannot (a string: the caller scans in full). What it may apply leaves every other key's
  * possession, reachability and links as they were (the member lists were compared equal before):
- *  - a key's record changed, its type did not, and for a keyring nothing but its usage and member count (a
- *    keyring's permissions decide what is searched below it), for any other key its SEARCH-when-possessed
- *    answer did not change (whether it is possessed depends on it and on its keyrings alone);
- *  - a key appeared that no keyring we read lists, and is no keyring: nothing links it, so it is neither
- *    possessed nor reachable;
- *  - a key went that no keyring we read lists, and was no keyring.
+ *  - a key's record changed and its type did not; for a keyring we read, nothing but its usage and member count
+ *    (its permissions decide what is searched below it); for any other key, and a keyring we may not read, its
+ *    SEARCH-when-possessed answer did not change (whether it is possessed depends on it and on its keyrings);
+ *  - a key appeared that no keyring we read lists: nothing we can see links it, so it is neither possessed nor
+ *    reachable. A keyring only if we may not read it either (`newLists`, read by the caller) and its name is
+ *    none the scan looks for (kernel-held `.…` keyrings, `_uid.N`, `_uid_ses.N`, `_persistent.N`): other
+ *    users' session keyrings come and go all the time on a busy machine;
+ *  - a key went that no keyring we read lists, that was no anchor, and, if a keyring, one we could not read.
  */
-export function changedKeys(memo: QuietMemo, table: KeyTable, removedIds: readonly number[], takenAt: number): ChangedKeys | string {
+export function changedKeys(
+  memo: QuietMemo,
+  table: KeyTable,
+  removedIds: readonly number[],
+  takenAt: number,
+  newLists: ReadonlyMap<number, number[] | null>,
+): ChangedKeys | string {
   const prev = memo.snapshot.keys;
   const listed = (id: number): boolean => memo.pins.inbound.get(id) !== undefined;
+  const unread = (id: number): boolean => memo.members.get(id) === null;
   const replaced = new Map<number, KeyInfo>();
   const added: KeyInfo[] = [];
   const fresh = new Set<KeyInfo>();
+  let members: Map<number, readonly number[] | null> | null = null;
+  /** Keyrings that came ([ring, members]) and went ([ring, members they had]), whose members' links change. */
+  const linked: [number, readonly number[]][] = [];
+  const unlinked: [number, readonly number[]][] = [];
   for (let row = 0; row < table.length; row++) {
     const id = table.id[row] as number;
     const type = table.type(row) ?? table.typeCut(row);
+    const description = table.description(row) ?? table.rest(row);
     const at = indexById(prev, id);
     const old = at < 0 ? undefined : prev[at];
     const facts = { uid: table.uid[row] as number, gid: table.gid[row] as number, perm: table.perm[row] as number };
     if (old === undefined) {
-      if (type === 'keyring') return 'a keyring appeared';
       if (listed(id)) return 'a member we could not view appeared';
+      if (type === 'keyring') {
+        if (NAMES_THE_SCAN_LOOKS_FOR.test(description)) return `a keyring named ${description} appeared`;
+        const read = newLists.get(id) ?? null;
+        const list = read === null ? null : read.filter((m) => !memo.hidden.has(m));
+        (members ??= new Map(memo.members)).set(id, list);
+        if (list !== null) linked.push([id, list]);
+      }
     } else if (old.type !== type) {
       return 'a serial was reused';
-    } else if (type === 'keyring') {
+    } else if (type === 'keyring' && !unread(id)) {
       if (facts.uid !== old.uid || facts.gid !== old.gid || facts.perm !== old.perm || table.flags(row) !== old.flags || table.timeout(row) !== old.timeout) {
         return 'a keyring changed';
       }
@@ -143,7 +167,7 @@ export function changedKeys(memo: QuietMemo, table: KeyTable, removedIds: readon
     const key: KeyInfo = {
       id,
       type,
-      description: table.description(row) ?? table.rest(row),
+      description,
       uid: facts.uid,
       gid: facts.gid,
       perm: facts.perm,
@@ -157,19 +181,68 @@ export function changedKeys(memo: QuietMemo, table: KeyTable, removedIds: readon
       doomed: old?.doomed ?? null,
     };
     if (old !== undefined && 'links' in old) key.links = old.links ?? null;
+    else if (old === undefined && type === 'keyring') key.links = (members?.get(id) as number[] | undefined) ?? null;
     fresh.add(key);
     if (old === undefined) added.push(key);
     else replaced.set(id, key);
   }
   const removed = new Set<number>();
+  const anchors = new Set(Object.values(memo.snapshot.anchors));
+  const gone = new Set<number>();
   for (const id of removedIds) {
     const at = indexById(prev, id);
     if (at < 0) continue; // a helper keyring, or never shown
-    if (prev[at]!.type === 'keyring') return 'a keyring went';
-    if (listed(id)) return 'a member went out of view';
+    if (anchors.has(id)) return 'an anchor went';
+    const old = prev[at]!;
+    if (old.type === 'keyring') {
+      if (NAMES_THE_SCAN_LOOKS_FOR.test(old.description)) return `the keyring ${old.description} went`;
+      const list = memo.members.get(id);
+      if (list === undefined) return 'a keyring we had not read went';
+      if (list !== null) unlinked.push([id, list]);
+      (members ??= new Map(memo.members)).delete(id);
+    }
+    gone.add(id);
     removed.add(id);
   }
-  if (replaced.size === 0 && added.length === 0 && removed.size === 0) return { keys: prev as KeyInfo[], fresh, removed: 0 };
+  // A key that went out of /proc/keys while a keyring that stays still lists it: it went out of view.
+  for (const id of removed) {
+    const from = memo.pins.inbound.get(id);
+    const rings = from === undefined ? [] : Array.isArray(from) ? from : [from as LinkPin];
+    if (rings.some((pin) => !gone.has(pin.from))) return 'a member went out of view';
+  }
+  // The members of keyrings that came or went: their link pins change.
+  let inbound = memo.pins.inbound;
+  if (linked.length > 0 || unlinked.length > 0) {
+    const over = new Map<number, LinkPin | LinkPin[] | undefined>();
+    const entry = (m: number): LinkPin[] => {
+      const e = over.has(m) ? over.get(m) : memo.pins.inbound.get(m);
+      return e === undefined ? [] : Array.isArray(e) ? [...e] : [e as LinkPin];
+    };
+    const set = (m: number, pins: LinkPin[]): void => void over.set(m, pins.length === 0 ? undefined : pins.length === 1 ? pins[0] : pins);
+    for (const [ring, list] of unlinked) for (const m of list) set(m, entry(m).filter((pin) => pin.from !== ring));
+    for (const [ring, list] of linked) {
+      const pin: LinkPin = Object.freeze({ kind: 'link', from: ring });
+      for (const m of list) {
+        // In keyring serial order, as a full scan lists them.
+        const pins = entry(m);
+        const at = pins.findIndex((p) => p.from > ring);
+        pins.splice(at < 0 ? pins.length : at, 0, pin);
+        set(m, pins);
+      }
+    }
+    inbound = layered(memo.pins.inbound, over);
+    for (const m of over.keys()) {
+      if (removed.has(m) || replaced.has(m) || added.some((k) => k.id === m)) continue;
+      const at = indexById(prev, m);
+      if (at < 0) continue; // a member we may not view
+      const copy = Object.assign({}, prev[at]!);
+      fresh.add(copy);
+      replaced.set(m, copy);
+    }
+  }
+  const membersNow = members ?? memo.members;
+  const pins = inbound === memo.pins.inbound ? memo.pins : { ...memo.pins, inbound };
+  if (replaced.size === 0 && added.length === 0 && removed.size === 0) return { keys: prev as KeyInfo[], fresh, removed: 0, members: membersNow, pins };
   const keys: KeyInfo[] = [];
   let j = 0;
   for (const k of prev) {
@@ -178,8 +251,19 @@ export function changedKeys(memo: QuietMemo, table: KeyTable, removedIds: readon
     keys.push(replaced.get(k.id) ?? k);
   }
   while (j < added.length) keys.push(added[j++]!);
-  return { keys, fresh, removed: removed.size };
+  return { keys, fresh, removed: removed.size, members: membersNow, pins };
 }
+
+/** `base` with the entries of `over` in front (undefined there: no links). */
+function layered(base: InboundLinks, over: Map<number, LinkPin | LinkPin[] | undefined>): InboundLinks {
+  return {
+    get: (id) => (over.has(id) ? over.get(id) : base.get(id)),
+    set: (id, pins) => over.set(id, pins),
+  };
+}
+
+/** Keyrings the scan finds by name (kernel-held roots, the user keyrings): their coming or going changes more than their own row. */
+const NAMES_THE_SCAN_LOOKS_FOR = /^\.|^_uid(?:_ses)?\.\d+$|^_persistent\.\d+$/;
 
 /**
  * The snapshot as of now: `keys` (changedKeys) with the keys whose expiry or doom depends on the time recomputed
@@ -187,7 +271,7 @@ export function changedKeys(memo: QuietMemo, table: KeyTable, removedIds: readon
  */
 export function quietSnapshot(memo: QuietMemo, changed: ChangedKeys, takenAt: number, readAt: number, env: PinEnvironment, quotas: QuotaInfo[]): Snapshot {
   const prev = memo.snapshot;
-  const context = pinContextAgain(memo.pins, takenAt, env, prev);
+  const context = pinContextAgain(changed.pins, takenAt, env, prev);
   const processesChanged = !sameProcesses(env, memo.env);
   const source = changed.keys;
   let keys: KeyInfo[] | null = source === prev.keys ? null : source;

@@ -153,7 +153,7 @@ export class Scanner {
       const outcome = await this.quietPoll(memo, takenAt);
       if ('snapshot' in outcome) {
         this.previous = outcome.snapshot;
-        this.quiet = { ...memo, snapshot: outcome.snapshot, env: outcome.env };
+        this.quiet = { ...memo, snapshot: outcome.snapshot, env: outcome.env, members: outcome.members, pins: outcome.pins };
         this.readerInSync = true;
         this.lastStats = { describedByReader: outcome.described, possessorOnly: 0, keyringsRead: memo.members.size, changesOnly: true };
         return outcome.snapshot;
@@ -177,7 +177,10 @@ export class Scanner {
    * (quietPoll.ts): the new snapshot when the changes are ones it can apply, else what it read, for the full
    * scan to go on with.
    */
-  private async quietPoll(memo: QuietMemo, takenAt: number): Promise<{ snapshot: Snapshot; env: PinEnvironment; described: number } | PreRead> {
+  private async quietPoll(
+    memo: QuietMemo,
+    takenAt: number,
+  ): Promise<{ snapshot: Snapshot; env: PinEnvironment; members: QuietMemo['members']; pins: QuietMemo['pins']; described: number } | PreRead> {
     const trace = tracer();
     const read = await this.reader.read(this.procRoot, true);
     const changes = read.keys.changes;
@@ -187,8 +190,13 @@ export class Scanner {
     trace(`quiet poll: read (${changes.removed.length} removed, ${changes.text.length} bytes of records changed or added)`);
     const rings = [...memo.members.keys()];
     const lists = await this.possessing.readMembers(rings);
+    const removed = new Set(changes.removed);
     for (let i = 0; i < rings.length; i++) {
-      if (!sameMembers(memo.members.get(rings[i] as number) ?? null, memberList(lists[i] as MembersOutcome), memo.hidden)) return full('a member list changed');
+      const ring = rings[i] as number;
+      const outcome = lists[i] as MembersOutcome;
+      // A keyring that went (out of /proc/keys too): changedKeys decides about it.
+      if (removed.has(ring) && 'code' in outcome && isVanishedCode(outcome.code)) continue;
+      if (!sameMembers(memo.members.get(ring) ?? null, memberList(outcome), memo.hidden)) return full('a member list changed');
     }
     trace('quiet poll: member lists');
     if (memo.unviewable.length > 0 && (await this.possessing.describe(memo.unviewable)).some((o) => !('code' in o) || o.code !== 'EACCES')) {
@@ -202,12 +210,20 @@ export class Scanner {
     const table = new KeyTable(0);
     parseProcKeysInto(table, changes.text, read.readAt, (id) => !memo.hidden.has(id));
     const described = await this.resolveNames(table, 0);
-    const keys = changedKeys(memo, table, changes.removed, takenAt);
+    // Keyrings that appeared: whether we may read them decides whether changedKeys may take them.
+    const newRings: number[] = [];
+    for (let row = 0; row < table.length; row++) {
+      const id = table.id[row] as number;
+      if (table.isKeyring(row) && !memo.members.has(id)) newRings.push(id);
+    }
+    const newLists = new Map<number, number[] | null>();
+    if (newRings.length > 0) (await this.possessing.readMembers(newRings)).forEach((o) => newLists.set(o.id, memberList(o)));
+    const keys = changedKeys(memo, table, changes.removed, takenAt, newLists);
     if (typeof keys === 'string') return full(keys);
     const quotas = withUserNames(parseQuotas(read), readUserNames(this.options.passwdPath));
     const snapshot = quietSnapshot(memo, keys, takenAt, read.readAt, env, quotas);
     trace(`quiet poll: ${keys.fresh.size} keys changed or added, ${keys.removed} removed`);
-    return { snapshot, env, described };
+    return { snapshot, env, described, members: keys.members, pins: keys.pins };
   }
 
   /**
