@@ -2,26 +2,14 @@
 // installed (it cannot be downloaded on the CI machines); elsewhere it is skipped, saying why.
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { electronBinary } from '../electron/cli/app';
 import { METHOD_NAMES } from '../shared/contract';
 import path from 'node:path';
 import { joinOwnSession, keyctl } from './support/session';
 
 const ROOT = path.join(__dirname, '..');
-
-/** Where the electron package keeps its binary (path.txt names it inside dist/), if it is installed. */
-function electronBinary(): string | null {
-  try {
-    const pkgDir = path.dirname(require.resolve('electron/package.json'));
-    const pathTxt = path.join(pkgDir, 'path.txt');
-    const relative = existsSync(pathTxt) ? readFileSync(pathTxt, 'utf8').trim() : 'electron';
-    const binary = path.join(pkgDir, 'dist', relative);
-    return existsSync(binary) ? binary : null;
-  } catch {
-    return null;
-  }
-}
 
 const binary = electronBinary();
 // Skipped, saying why, where the Electron binary is missing (it cannot be downloaded on these machines).
