@@ -9,6 +9,7 @@ import { ApiContext } from './apiContext';
 import { ChangeLog } from './components/ChangeLog';
 import { DetailsPanel } from './components/DetailsPanel';
 import { ExportMenu } from './export/ExportMenu';
+import { ScopeSwitch } from './components/ScopeSwitch';
 import { SearchBar } from './components/SearchBar';
 import { StatusBar } from './components/StatusBar';
 import { TreeView } from './components/TreeView';
@@ -81,6 +82,7 @@ export function App({ api, mode }: { api: KeyringApi; mode?: string }) {
             {mode && <span className="badge badge-muted">{mode}</span>}
           </div>
           <ViewSwitch />
+          <ScopeSwitch />
           <SearchBar />
           <ExportMenu />
           <ReadOnlySwitch />
