@@ -10,7 +10,7 @@ describe('parseArgs', () => {
     expect(parseArgs(['snapshot'])).toEqual({ kind: 'snapshot', json: false, redact: false, scope: { kind: 'process' } });
     expect(parseArgs(['snapshot', '--json'])).toEqual({ kind: 'snapshot', json: true, redact: false, scope: { kind: 'process' } });
     expect(parseArgs(['snapshot', '--json', '--redact'])).toEqual({ kind: 'snapshot', json: true, redact: true, scope: { kind: 'process' } });
-    expect(parseArgs(['serve'])).toEqual({ kind: 'serve', port: 7777, host: '127.0.0.1', intervalMs: 1000, allowActions: false, scope: { kind: 'process' } });
+    expect(parseArgs(['serve'])).toEqual({ kind: 'serve', port: 7777, host: '127.0.0.1', intervalMs: 1000, allowActions: false, scope: { kind: 'process' }, record: null });
     expect(parseArgs(['serve', '--port', '0', '--host', '0.0.0.0', '--interval=250', '--allow-actions'])).toEqual({
       kind: 'serve',
       port: 0,
@@ -18,7 +18,11 @@ describe('parseArgs', () => {
       intervalMs: 250,
       allowActions: true,
       scope: { kind: 'process' },
+      record: null,
     });
+    expect(parseArgs(['serve', '--record', 'r.jsonl'])).toMatchObject({ kind: 'serve', record: 'r.jsonl' });
+    expect(parseArgs(['serve', '--record=r.jsonl'])).toMatchObject({ kind: 'serve', record: 'r.jsonl' });
+    for (const bad of [['--record'], ['--record', '--port']]) expect(() => parseArgs(['serve', ...bad])).toThrow(/--record needs a file/);
   });
 
   it('takes a scan scope: --all-users or --uid N, one of them, N a number', () => {

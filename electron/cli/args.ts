@@ -10,7 +10,7 @@ export type Command =
   | { kind: 'app'; args: string[] }
   | { kind: 'snapshot'; json: boolean; redact: boolean; scope: ScanScope }
   | { kind: 'quota'; json: boolean }
-  | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean; scope: ScanScope }
+  | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean; scope: ScanScope; record: string | null }
   | { kind: 'helper'; socket: string; user: number | null; intervalMs: number; allowActions: boolean; scope: ScanScope }
   | { kind: 'open'; file: string; port: number; host: string }
   | { kind: 'diff'; before: string; after: string; json: boolean }
@@ -70,6 +70,8 @@ Commands:
     --host H        Address to bind (default 127.0.0.1; anything else is reachable by others: warns).
     --interval MS   Poll interval in milliseconds (default 1000).
     --allow-actions Allow actions that change keys (read-only without it).
+    --record FILE   Also append every change, with its time, to FILE (JSON Lines: a full snapshot,
+                    then one line per change; a new file, mode 0600). open FILE replays it.
     --all-users, --uid N   Serve every uid's keys, or uid N's view (as for snapshot; needs root).
   helper --socket PATH
                     The desktop app's system view: run as root (pkexec or sudo), read every uid's
@@ -181,7 +183,7 @@ export function parseArgs(argv: readonly string[]): Command {
     return { kind: 'quota', json };
   }
   if (command === 'serve') {
-    const out = { kind: 'serve' as const, port: 7777, host: '127.0.0.1', intervalMs: 1000, allowActions: false, scope: { kind: 'process' } as ScanScope };
+    const out = { kind: 'serve' as const, port: 7777, host: '127.0.0.1', intervalMs: 1000, allowActions: false, scope: { kind: 'process' } as ScanScope, record: null as string | null };
     const scope = new ScopeOption();
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i] as string;
@@ -194,6 +196,11 @@ export function parseArgs(argv: readonly string[]): Command {
         out.host = h;
       } else if (flag === '--interval') out.intervalMs = intArg('--interval', value(), 100, 3_600_000);
       else if (flag === '--allow-actions' && inline === undefined) out.allowActions = true;
+      else if (flag === '--record') {
+        const f = value();
+        if (!f || f.startsWith('-')) throw new UsageError('--record needs a file (serve --record FILE.jsonl)');
+        out.record = f;
+      }
       else if (scope.take(flag, value, inline)) out.scope = scope.value;
       else if (flag === '--help' || flag === '-h') return { kind: 'help' };
       else throw new UsageError(`serve: unknown option ${JSON.stringify(a)}`);

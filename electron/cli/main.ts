@@ -150,32 +150,46 @@ type ServeUntilSignal = Pick<ServerModule.ServeOptions, 'port' | 'host' | 'inter
     scope?: ScanScope;
     /** Called once the URL is printed (the app's fallback opens it in a browser). */
     onUrl?: (url: string) => void;
+    /** `serve --record FILE`: where to record every change. */
+    record?: string | null;
   };
 
 /** `serve` (and `open`, with a file as the source): prints the URL (with its token) and serves until SIGINT/SIGTERM. */
-async function serveUntilSignal({ scope = { kind: 'process' }, onUrl, ...options }: ServeUntilSignal, io: Io): Promise<number> {
+async function serveUntilSignal({ scope = { kind: 'process' }, onUrl, record = null, ...options }: ServeUntilSignal, io: Io): Promise<number> {
   // A saved file's source touches no kernel: only a live scan has a scope to check.
   if (!options.source) checkScope(scope, process.env.KEYRING_BROWSER_PROC_ROOT || '/proc');
+  // Made before anything listens, so a file that cannot be created is a sentence and exit 2.
+  const recorder = record === null ? null : await import('../files/recorder.js');
+  const recordFile = record === null ? null : recorder!.openRecordingFile(record);
   // Loaded here so `snapshot` does not pay for the HTTP stack.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { startServer } = require('../serve/server') as typeof ServerModule;
   const { createWorkerSnapshotSource } = require('../threads/scanThread') as typeof WorkerSourceModule;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const server = await startServer({
-    ...options,
-    // KB_TEST_SCAN_THREAD_EXIT_FILE: the soak's "scan thread killed mid-scan" fault (threads/scanWorker.ts).
-    source: options.source ?? createWorkerSnapshotSource({ scope, exitMidScanFile: process.env.KB_TEST_SCAN_THREAD_EXIT_FILE || undefined }),
-    ...(options.source ? {} : { scope }),
-    staticDir: resolve(join(__dirname, '..', '..', 'renderer')),
-    log: (line: string) => io.stderr(line + '\n'),
-    serveSourceMaps: process.env.NODE_ENV === 'development',
-  });
+  let server: ServerModule.RunningServer;
+  try {
+    server = await startServer({
+      ...options,
+      // KB_TEST_SCAN_THREAD_EXIT_FILE: the soak's "scan thread killed mid-scan" fault (threads/scanWorker.ts).
+      source: options.source ?? createWorkerSnapshotSource({ scope, exitMidScanFile: process.env.KB_TEST_SCAN_THREAD_EXIT_FILE || undefined }),
+      ...(options.source ? {} : { scope }),
+      staticDir: resolve(join(__dirname, '..', '..', 'renderer')),
+      log: (line: string) => io.stderr(line + '\n'),
+      serveSourceMaps: process.env.NODE_ENV === 'development',
+    });
+  } catch (err) {
+    recordFile?.close();
+    throw err;
+  }
+  const recording = recordFile === null ? null : await recorder!.recordService(server.service, recordFile, (line) => io.stderr(line + '\n'));
   io.stdout(server.url + '\n');
+  if (record !== null) io.stderr(`keyring-browser: recording every change to ${record}\n`);
   onUrl?.(server.url);
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      recording?.stop();
       void server.close().finally(done);
     };
     process.on('SIGINT', stop);

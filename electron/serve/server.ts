@@ -49,6 +49,8 @@ export interface RunningServer {
   /** Where to point a browser; carries the token. */
   url: string;
   token: string;
+  /** The service behind every connection (serve --record listens to its deltas). */
+  service: KeyringService;
   /** Stops listening, closes every connection, stops the poller and closes the source. */
   close(): Promise<void>;
 }
@@ -244,6 +246,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return {
     url,
     token,
+    service,
     close: () =>
       (closing ??= (async () => {
         for (const client of wss.clients) client.terminate();
