@@ -114,3 +114,19 @@ test('a 4,095-byte description never widens the page, and its whole text is one 
   expect(nodeBox!.width).toBeLessThan(400);
   await expectNoWidening(page, 'graph with a long key');
 });
+
+test('at 1024 px: the Read-only switch stays one line and inside the window, and a description keeps its width before badges', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const shared = Number(keyctl('add', 'user', 'narrow-' + 'x'.repeat(60), 'x', String(ring)));
+  keyctl('link', String(shared), '@s'); // linked twice: a "shared" badge
+  keyctl('revoke', String(shared));
+  await page.goto(server.url);
+  await expect(row(page, shared)).toBeVisible();
+  const sw = page.locator('.act-switch');
+  expect((await sw.boundingBox())!.height).toBeLessThan(30);
+  await expectInsideViewport(page, '.act-switch');
+  const desc = (await row(page, shared).locator('.key-desc').boundingBox())!.width;
+  const badges = await row(page, shared).locator('.badge').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+  expect(desc).toBeGreaterThan(Math.max(...badges) * 2);
+  await expectNoWidening(page, 'at 1024 px');
+});
