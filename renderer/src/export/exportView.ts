@@ -7,9 +7,9 @@ import type { Snapshot } from '../../../shared/snapshot';
 import { snapshotFileText } from '../../../shared/snapshotFile';
 import type { LayoutRequest, LayoutResult } from '../graph/layout';
 import { requestLayout } from '../graph/layoutClient';
-import { buildGraphModel } from '../graph/model';
 import { useGraphState } from '../graph/graphState';
 import { layoutRequestOf } from '../graph/useGraphLayout';
+import { graphViewModel } from '../graph/viewModel';
 import type { KbState } from '../store';
 import { flattenTree } from '../tree/flatten';
 import { selectTreeModel } from '../tree/useTreeRows';
@@ -33,7 +33,7 @@ export interface ExportFile {
   filename: string;
 }
 
-type StoreView = Pick<KbState, 'keys' | 'meta' | 'view' | 'expansion' | 'searchExpansion' | 'search' | 'filterMatches'>;
+type StoreView = Pick<KbState, 'keys' | 'meta' | 'view' | 'expansion' | 'searchExpansion' | 'search' | 'filterMatches' | 'selectedId'>;
 
 export interface ExportDeps {
   layout?: (req: LayoutRequest) => Promise<LayoutResult>;
@@ -70,7 +70,14 @@ let nextLayoutId = -1000;
 export async function graphSvgOf(s: StoreView, r: Redaction, deps: ExportDeps = {}): Promise<string> {
   const tree = selectTreeModel(s);
   if (!tree) throw new Error('no snapshot yet');
-  const model = buildGraphModel(tree, { openGroups: deps.openGroups ?? useGraphState.getState().openGroups });
+  const graph = useGraphState.getState();
+  const model = graphViewModel(tree, {
+    openGroups: deps.openGroups ?? graph.openGroups,
+    scope: graph.scope,
+    selectedId: s.selectedId,
+    search: s.search,
+    filterMatches: s.filterMatches,
+  });
   const layout = await (deps.layout ?? requestLayout)(layoutRequestOf(model, nextLayoutId--, deps.aspect));
   if (layout.error) throw new Error(`graph layout failed: ${layout.error}`);
   const svg = buildGraphSvg(model, layout, r, s.meta?.uid ?? null);

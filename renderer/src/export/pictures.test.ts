@@ -112,7 +112,7 @@ describe('buildExport', () => {
   const state = (view: 'tree' | 'graph') => {
     const s = sample();
     const { keys, ...meta } = s;
-    return { keys: new Map(keys.map((x) => [x.id, x])), meta, view, expansion: new Map(), searchExpansion: new Map(), search: null, filterMatches: false };
+    return { keys: new Map(keys.map((x) => [x.id, x])), meta, view, expansion: new Map(), searchExpansion: new Map(), search: null, filterMatches: false, selectedId: null };
   };
   const choice = (format: ExportChoice['format'], redact = true): ExportChoice => ({ format, redact, replaceUids: false });
   const deps = { layout: fakeLayout, openGroups: new Set<number>(), svgToPng: async (svg: string) => new Blob([svg]), now: Date.UTC(2026, 0, 2, 3, 4, 5) };

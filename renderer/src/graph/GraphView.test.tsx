@@ -5,14 +5,21 @@ import { App } from '../App';
 import { createFakeApi } from '../dev/fakeApi';
 import { FIXTURE_IDS } from '../dev/fixture';
 import { initialKbState, useKb } from '../store';
+import { minimapSize } from './GraphView';
+import { useGraphState } from './graphState';
 import { computeLayout, type ElkLike, type LayoutRequest } from './layout';
 
-// happy-dom runs no workers: lay out in-process with the same code the worker runs.
+// happy-dom runs no workers: lay out in-process with the same code the worker runs (or, with
+// `hold`, never answer: a layout that takes forever).
+const layoutControl = vi.hoisted(() => ({ hold: false, cancelled: 0 }));
 vi.mock('./layoutClient', () => {
   const elk = new ELK() as unknown as ElkLike;
   return {
     layoutThread: 'test',
-    requestLayout: (req: LayoutRequest) => computeLayout(elk, req),
+    requestLayout: (req: LayoutRequest) => (layoutControl.hold ? new Promise(() => {}) : computeLayout(elk, req)),
+    cancelLayouts: () => {
+      layoutControl.cancelled++;
+    },
   };
 });
 
@@ -41,6 +48,9 @@ afterAll(() => {
 let api: ReturnType<typeof createFakeApi>;
 beforeEach(() => {
   useKb.setState({ ...initialKbState(), view: 'graph' }, true);
+  useGraphState.setState({ scope: 'process', openGroups: new Set() });
+  layoutControl.hold = false;
+  layoutControl.cancelled = 0;
   api = createFakeApi({ live: false });
 });
 afterEach(() => {
@@ -61,8 +71,63 @@ describe('graph view', () => {
     await waitFor(() => expect(graph()!.querySelector(`[data-link="${FIXTURE_IDS.projectX}:${FIXTURE_IDS.sharedCert}"]`)).not.toBeNull());
     expect(graph()!.querySelector(`[data-link="${FIXTURE_IDS.projectX}:${FIXTURE_IDS.sharedCert}"]`)?.classList.contains('shared')).toBe(true);
     expect(graph()!.querySelector('[data-anchor="session"]')).not.toBeNull();
-    expect(graph()!.querySelector('[data-cluster="kernel"]')).not.toBeNull();
     expect(graphNode(FIXTURE_IDS.session)?.textContent).toContain('Session keyring');
+  });
+
+  it("shows this process's keyrings first; All keyrings adds the kernel-held and unreachable ones", async () => {
+    render(<App api={api} />);
+    await waitFor(() => expect(graphNode(FIXTURE_IDS.session)).not.toBeNull(), { timeout: 5000 });
+    const pressed = () => screen.getByRole('group', { name: 'Show' }).querySelector('[aria-pressed="true"]')?.textContent;
+    expect(pressed()).toBe('This process');
+    expect(graphNode(FIXTURE_IDS.userReg)).toBeNull();
+    expect(graph()!.querySelector('[data-cluster="kernel"]')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'All keyrings' }));
+    await waitFor(() => expect(graphNode(FIXTURE_IDS.userReg)).not.toBeNull(), { timeout: 5000 });
+    expect(graph()!.querySelector('[data-cluster="kernel"]')).not.toBeNull();
+    expect(graphNode(FIXTURE_IDS.orphanToken)).not.toBeNull();
+  });
+
+  it('with Only matches, draws only the matches and the keyrings on their paths', async () => {
+    render(<App api={api} />);
+    await waitFor(() => expect(graphNode(FIXTURE_IDS.projectX)).not.toBeNull(), { timeout: 5000 });
+    act(() => {
+      useKb.getState().setQuery('sudo');
+      useKb.getState().setSearch({ query: 'sudo', matches: new Set([FIXTURE_IDS.sudoTicket]), ancestors: new Set([FIXTURE_IDS.session]) });
+      useKb.getState().setFilterMatches(true);
+    });
+    await waitFor(() => expect(graphNode(FIXTURE_IDS.projectX)).toBeNull(), { timeout: 5000 });
+    expect(graphNode(FIXTURE_IDS.sudoTicket)).not.toBeNull();
+    expect(graphNode(FIXTURE_IDS.session)).not.toBeNull();
+    expect(document.querySelector('[data-graph-summary]')?.textContent).toContain('(matches only)');
+  });
+
+  it('says it is laying out while ELK works, and Cancel falls back to the neighbourhood', async () => {
+    layoutControl.hold = true;
+    // A structure no other test laid out (layouts are cached by structure).
+    const other = createFakeApi({ keyCount: 77, live: false });
+    try {
+      render(<App api={other} />);
+      await waitFor(() => expect(graphNode(FIXTURE_IDS.session)).not.toBeNull(), { timeout: 5000 });
+      const status = graph()!.querySelector('.graph-status');
+      // The fixture was laid out before: its older layout is shown while this one is awaited.
+      expect(status?.textContent).toMatch(/^(Laying out \d+ nodes… \(a quick arrangement meanwhile\)|Updating layout…)/);
+      fireEvent.click(screen.getByRole('button', { name: 'Cancel: show the neighbourhood of the selection' }));
+      expect(layoutControl.cancelled).toBe(1);
+      expect(useGraphState.getState().scope).toBe('neighbourhood');
+    } finally {
+      other.close();
+    }
+  });
+
+  it("shows the neighbourhood of the selection: its keyrings up to the root and its members", async () => {
+    render(<App api={api} />);
+    await waitFor(() => expect(graphNode(FIXTURE_IDS.projectX)).not.toBeNull(), { timeout: 5000 });
+    fireEvent.click(graphNode(FIXTURE_IDS.projectX)!);
+    fireEvent.click(screen.getByRole('button', { name: 'Neighbourhood' }));
+    await waitFor(() => expect(graphNode(FIXTURE_IDS.sudoTicket)).toBeNull(), { timeout: 5000 });
+    expect(graphNode(FIXTURE_IDS.projectX)).not.toBeNull();
+    expect(graphNode(FIXTURE_IDS.sharedCert)).not.toBeNull();
+    expect(graphNode(FIXTURE_IDS.session)).not.toBeNull();
   });
 
   it('selects in both views: a click on a node selects it, the tree then shows it selected', async () => {
@@ -125,5 +190,15 @@ describe('graph view', () => {
     } finally {
       big.close();
     }
+  });
+});
+
+describe('minimap size', () => {
+  it('is 150 × 100 on a roomy pane, smaller on a small one (never a quarter of a side), and gone below 96 px', () => {
+    expect(minimapSize(1400, 800)).toEqual({ width: 150, height: 100 });
+    const small = minimapSize(500, 400)!;
+    expect(small.width).toBeLessThanOrEqual(500 / 4);
+    expect(small.height).toBeLessThanOrEqual(400 / 4);
+    expect(minimapSize(360, 300)).toBeNull();
   });
 });

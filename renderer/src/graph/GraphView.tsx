@@ -18,12 +18,15 @@ import {
   type Viewport,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useKb } from '../store';
 import { revealKey } from '../tree/reveal';
 import { useTreeModel } from '../tree/useTreeRows';
 import { edgeTypes } from './edges';
 import { useGraphState } from './graphState';
-import { buildGraphModel, type GraphModel } from './model';
+import { keyNodeId, type GraphModel } from './model';
+import { graphViewModel } from './viewModel';
+import { GraphToolbar, GraphStatus } from './GraphToolbar';
 import { nodeTypes, type GraphFlowNode } from './nodes';
 import { emptyFlowCache, toFlow } from './toFlow';
 import { useGraphLayout } from './useGraphLayout';
@@ -39,8 +42,37 @@ const VIRTUALIZE_FROM = 400;
 
 export function useGraphModel(): GraphModel | null {
   const tree = useTreeModel();
-  const openGroups = useGraphState((s) => s.openGroups);
-  return useMemo(() => (tree ? buildGraphModel(tree, { openGroups }) : null), [tree, openGroups]);
+  const { openGroups, scope } = useGraphState(useShallow((s) => ({ openGroups: s.openGroups, scope: s.scope })));
+  // Only what the model depends on: the selection matters only for the neighbourhood, the search
+  // only with "Only matches" (otherwise it dims, which the nodes do themselves).
+  const selectedId = useKb((s) => (scope === 'neighbourhood' ? s.selectedId : null));
+  const filterMatches = useKb((s) => s.filterMatches);
+  const search = useKb((s) => (s.filterMatches ? s.search : null));
+  return useMemo(
+    () => (tree ? graphViewModel(tree, { openGroups, scope, selectedId, search, filterMatches }) : null),
+    [tree, openGroups, scope, selectedId, search, filterMatches],
+  );
+}
+
+/** How many nodes the first picture of a big graph carries (see GraphCanvas). */
+const FIRST_PICTURE_NODES = 120;
+
+function firstPictureOf(flow: { nodes: GraphFlowNode[]; edges: Edge[] }): { nodes: GraphFlowNode[]; edges: Edge[] } {
+  if (flow.nodes.length <= FIRST_PICTURE_NODES) return flow;
+  const nodes = flow.nodes.filter((n) => n.type !== 'cluster').slice(0, FIRST_PICTURE_NODES);
+  const ids = new Set(nodes.map((n) => n.id));
+  return { nodes, edges: flow.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
+}
+
+/**
+ * The minimap's size for a pane: 150 × 100 px, smaller on a small pane so it never covers more than
+ * about 6 % of it (a fifth of each side at most), and none below 96 px wide, where it would be an
+ * unreadable stamp hiding nodes.
+ */
+export function minimapSize(paneWidth: number, paneHeight: number): { width: number; height: number } | null {
+  const width = Math.floor(Math.min(150, paneWidth / 4, (paneHeight / 4) * 1.5));
+  if (width < 96) return null;
+  return { width, height: Math.round(width / 1.5) };
 }
 
 function minimapColor(n: Node): string {
@@ -59,7 +91,7 @@ function GraphCanvas() {
     const r = canvasRef.current?.getBoundingClientRect();
     return r && r.width > 0 && r.height > 0 ? r.width / r.height : undefined;
   }, []);
-  const { layout, pending, roundTripMs } = useGraphLayout(model, aspect);
+  const { layout, source, pending, error, roundTripMs } = useGraphLayout(model, aspect);
   const cacheRef = useRef(emptyFlowCache());
   const flow = useMemo(() => {
     if (!model) return { nodes: [] as GraphFlowNode[], edges: [] as Edge[] };
@@ -67,6 +99,18 @@ function GraphCanvas() {
     cacheRef.current = out.cache;
     return out;
   }, [model, layout, uid]);
+  // The first picture of a big graph: xyflow's own bookkeeping for a thousand nodes takes about a
+  // second on a busy machine before anything is drawn, so the graph opens with the nodes nearest the
+  // roots (the view starts at the top left, where they are) and gets the rest a frame later.
+  const [firstPicture, setFirstPicture] = useState(true);
+  useEffect(() => {
+    if (!firstPicture || !layout) return;
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => setFirstPicture(false));
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [firstPicture, layout]);
+  const shown = useMemo(() => (firstPicture ? firstPictureOf(flow) : flow), [firstPicture, flow]);
   const rf = useReactFlow();
   const flowStore = useStoreApi();
   const fit = useCallback((opts?: FitOptions) => fitNodes(rf, flowStore.getState(), opts), [rf, flowStore]);
@@ -77,10 +121,43 @@ function GraphCanvas() {
   const viewMoved = useRef(false);
   const layoutRef = useRef(layout);
   layoutRef.current = layout;
+  // A node to keep where it is on screen across the next layouts (the keyring whose group opened,
+  // the key clicked in the neighbourhood): screen position of its top-left corner.
+  const anchor = useRef<{ nodeId: string; x: number; y: number } | null>(null);
+  const holdInPlace = useCallback(
+    (nodeId: string) => {
+      const node = rf.getNode(nodeId);
+      if (!node || node.hidden) return;
+      const { x, y, zoom } = rf.getViewport();
+      anchor.current = { nodeId, x: node.position.x * zoom + x, y: node.position.y * zoom + y };
+      viewMoved.current = true;
+    },
+    [rf],
+  );
+  const partial = shown !== flow;
   useEffect(() => {
-    if (!layout || viewMoved.current) return;
+    if (!layout || partial) return; // the whole picture follows within two frames
+    const held = anchor.current;
+    const pos = held ? layout.positions[held.nodeId] : undefined;
+    if (held && pos) {
+      const { zoom } = rf.getViewport();
+      void rf.setViewport({ x: held.x - pos[0] * zoom, y: held.y - pos[1] * zoom, zoom });
+      if (source === 'exact') anchor.current = null;
+      return;
+    }
+    if (viewMoved.current) return;
     requestAnimationFrame(() => fit());
-  }, [layout, fit]);
+  }, [layout, source, fit, rf, partial]);
+  // A new scope is a new picture: fit it.
+  const scope = useGraphState((s) => s.scope);
+  const firstScope = useRef(true);
+  useEffect(() => {
+    if (firstScope.current) {
+      firstScope.current = false;
+      return;
+    }
+    if (!anchor.current) viewMoved.current = false;
+  }, [scope]);
   // The pane grows or shrinks (the change log folds, the window resizes): fit again, same rule.
   // Keyed on xyflow's own idea of the pane size, so the fit uses the new size.
   const paneSize = useStore((st) => `${st.width}x${st.height}`);
@@ -90,8 +167,23 @@ function GraphCanvas() {
     });
     return () => cancelAnimationFrame(frame);
   }, [paneSize, fit]);
+  // The minimap draws every node (it ignores onlyRenderVisibleElements): it comes a moment after the
+  // first picture, so opening a big graph draws nodes first. Sized to the pane (minimapSize).
+  const [minimapReady, setMinimapReady] = useState(false);
+  const hasLayout = layout != null;
+  useEffect(() => {
+    if (!hasLayout || minimapReady) return;
+    const t = setTimeout(() => setMinimapReady(true), 300);
+    return () => clearTimeout(t);
+  }, [hasLayout, minimapReady]);
+  const paneWidth = useStore((st) => st.width);
+  const paneHeight = useStore((st) => st.height);
+  const minimap = minimapReady ? minimapSize(paneWidth, paneHeight) : null;
+
   const onMoveStart = useCallback((event: unknown) => {
-    if (event) viewMoved.current = true; // programmatic moves (fitView) come without an event
+    if (!event) return; // programmatic moves (fitView) come without an event
+    viewMoved.current = true;
+    anchor.current = null;
   }, []);
 
   // A new search result brings its matches into view.
@@ -126,12 +218,20 @@ function GraphCanvas() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedId, layout]);
 
-  const activate = useCallback((node: Node) => {
-    const n = node as GraphFlowNode;
-    if (n.type === 'key') revealKey(n.data.item.key.id);
-    else if (n.type === 'group') useGraphState.getState().openGroup(n.data.item.ringId);
-    else if (n.type === 'user') useKb.getState().selectUser(n.data.item.group.uid);
-  }, []);
+  const activate = useCallback(
+    (node: Node) => {
+      const n = node as GraphFlowNode;
+      if (n.type === 'key') {
+        // In the neighbourhood the graph follows the selection: keep the clicked key where it is.
+        if (useGraphState.getState().scope === 'neighbourhood') holdInPlace(n.id);
+        revealKey(n.data.item.key.id);
+      } else if (n.type === 'group') {
+        holdInPlace(keyNodeId(n.data.item.ringId));
+        useGraphState.getState().openGroup(n.data.item.ringId);
+      } else if (n.type === 'user') useKb.getState().selectUser(n.data.item.group.uid);
+    },
+    [holdInPlace],
+  );
   const onNodeClick = useCallback((_: MouseEvent, node: Node) => activate(node), [activate]);
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
@@ -150,12 +250,11 @@ function GraphCanvas() {
     if (DEV_TOOLS && layout && !pending) maybeRunGraphBench(rf, fit, flow.nodes.length, flow.edges.length, roundTripMs, layout.ms);
   }, [layout, pending, rf, fit, flow.nodes.length, flow.edges.length, roundTripMs]);
 
-  const keyCount = model?.nodes.length ?? 0;
   return (
     <div ref={canvasRef} className={`graph-canvas${lowDetail ? ' low-detail' : ''}`} onKeyDown={onKeyDown} data-layout-thread={layout ? layoutThread : undefined}>
       <ReactFlow
-        nodes={flow.nodes}
-        edges={flow.edges}
+        nodes={shown.nodes}
+        edges={shown.edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodeClick={onNodeClick}
@@ -177,13 +276,12 @@ function GraphCanvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
         <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Graph overview" style={{ width: 150, height: 100 }} />
+        {minimap && (
+          <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Graph overview" style={{ width: minimap.width, height: minimap.height }} />
+        )}
       </ReactFlow>
-      {(pending || !layout) && keyCount > 0 && (
-        <div className="graph-status" role="status">
-          {layout ? 'Updating layout…' : `Laying out ${keyCount.toLocaleString()} nodes…`}
-        </div>
-      )}
+      {model && <GraphToolbar model={model} />}
+      {model && <GraphStatus model={model} pending={pending} source={source} error={error} />}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // In-browser graph measurements for `npm run bench` (only with `?fake=N&view=graph&bench=1`):
-// unfolds every group so all N keys are nodes, waits for that layout, then drives a short
+// unfolds every group (the graph's node budget, MAX_GRAPH_NODES, still holds: past it the nodes
+// farthest from the roots are cut, and `nodes` says how many were drawn), waits for that layout, then drives a short
 // programmatic zoom and pan and records frame times. The result lands in
 // `window.__kbGraphBench = { layoutMs, layoutRoundTripMs, nodes, edges, frameMs, frameMsP95, frames, thread }`.
 import type { ReactFlowInstance } from '@xyflow/react';

@@ -2,7 +2,7 @@ import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import { fixtureSnapshot } from '../dev/fixture';
 import { buildTreeModel } from '../tree/model';
-import { arrangeClusters, BOX_TITLE, computeLayout, type ElkLike } from './layout';
+import { arrangeClusters, BOX_TITLE, computeLayout, quickLayout, type ElkLike, type LayoutResult } from './layout';
 import { buildGraphModel, type ClusterId } from './model';
 import { layoutRequestOf } from './useGraphLayout';
 
@@ -27,32 +27,55 @@ describe('cluster arrangement', () => {
   });
 });
 
+function expectNoOverlaps(model: ReturnType<typeof buildGraphModel>, result: LayoutResult) {
+  const rects = model.nodes.map((n) => {
+    const p = result.positions[n.id];
+    expect(p, n.id).toBeDefined();
+    return { id: n.id, x: p![0], y: p![1], w: n.width, h: n.height, cluster: n.cluster };
+  });
+  for (let i = 0; i < rects.length; i++) {
+    for (let j = i + 1; j < rects.length; j++) {
+      const a = rects[i]!;
+      const b = rects[j]!;
+      const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+      expect(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
+    }
+  }
+  // Each side cluster's nodes sit inside its box.
+  for (const box of result.boxes) {
+    for (const r of rects.filter((x) => x.cluster === box.cluster)) {
+      expect(r.x >= box.x && r.y >= box.y && r.x + r.w <= box.x + box.width && r.y + r.h <= box.y + box.height).toBe(true);
+    }
+  }
+  expect(result.boxes.map((b) => b.cluster).sort()).toEqual(['kernel', 'orphan']);
+}
+
+const fixtureModel = () => {
+  const s = fixtureSnapshot(1_000_000);
+  return buildGraphModel(buildTreeModel(new Map(s.keys.map((x) => [x.id, x])), s.anchors));
+};
+
 describe('computeLayout with elkjs', () => {
   it('places every node of the fixture without overlaps, side clusters apart', async () => {
-    const s = fixtureSnapshot(1_000_000);
-    const model = buildGraphModel(buildTreeModel(new Map(s.keys.map((x) => [x.id, x])), s.anchors));
+    const model = fixtureModel();
     const result = await computeLayout(new ELK() as unknown as ElkLike, layoutRequestOf(model, 7, 1.5));
     expect(result.id).toBe(7);
     expect(result.error).toBeUndefined();
-    const rects = model.nodes.map((n) => {
-      const p = result.positions[n.id];
-      expect(p, n.id).toBeDefined();
-      return { id: n.id, x: p![0], y: p![1], w: n.width, h: n.height, cluster: n.cluster };
-    });
-    for (let i = 0; i < rects.length; i++) {
-      for (let j = i + 1; j < rects.length; j++) {
-        const a = rects[i]!;
-        const b = rects[j]!;
-        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-        expect(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
-      }
+    expectNoOverlaps(model, result);
+  });
+});
+
+describe('quickLayout (drawn while ELK works)', () => {
+  it('places every node without overlaps, each member right of its keyring and not above it', () => {
+    const model = fixtureModel();
+    const result = quickLayout(layoutRequestOf(model, 3, 1.5));
+    expect(result.id).toBe(3);
+    expectNoOverlaps(model, result);
+    for (const e of model.edges) {
+      if (e.crossCluster || e.kind === 'anchor') continue;
+      const [sx, sy] = result.positions[e.source]!;
+      const [tx, ty] = result.positions[e.target]!;
+      if (tx > sx) expect(ty, `${e.source} → ${e.target}`).toBeGreaterThanOrEqual(sy);
     }
-    // Each side cluster's nodes sit inside its box.
-    for (const box of result.boxes) {
-      for (const r of rects.filter((x) => x.cluster === box.cluster)) {
-        expect(r.x >= box.x && r.y >= box.y && r.x + r.w <= box.x + box.width && r.y + r.h <= box.y + box.height).toBe(true);
-      }
-    }
-    expect(result.boxes.map((b) => b.cluster).sort()).toEqual(['kernel', 'orphan']);
   });
 });

@@ -38,6 +38,8 @@ export interface LayoutResult {
   /** Time spent in ELK and arranging, in the thread that ran it. */
   ms: number;
   error?: string;
+  /** Not computed: a newer request replaced it while it waited, or the user cancelled it. */
+  dropped?: 'superseded' | 'cancelled';
 }
 
 /** The part of elkjs's API we use (elk.bundled's ELK class satisfies it). */
@@ -111,6 +113,56 @@ export async function computeLayout(elk: ElkLike, req: LayoutRequest, now: () =>
   }
   const { positions, boxes } = arrangeClusters(laid, req.aspect);
   return { id: req.id, positions, boxes, ms: now() - t0 };
+}
+
+/** Gap between columns in the quick arrangement, as ELK's between layers. */
+const QUICK_LAYER_GAP = 52;
+const QUICK_NODE_GAP = 8;
+
+/**
+ * A tree-like arrangement computed at once on the calling thread, linear in nodes and edges, shown
+ * while ELK works (its first run in a fresh worker alone can take a second on a busy machine): each
+ * node one column right of the first placed node that links it, in model order, never above that
+ * node and never overlapping the one placed before it in its column. No crossing reduction, no
+ * edge routing: a placeholder that already reads like the tree.
+ */
+export function quickLayout(req: LayoutRequest): LayoutResult {
+  const clusterOf = new Map(req.nodes.map((n) => [n.id, n.cluster]));
+  const firstParent = new Map<string, string>();
+  for (const e of req.edges) {
+    if (clusterOf.get(e.source) === clusterOf.get(e.target) && !firstParent.has(e.target)) firstParent.set(e.target, e.source);
+  }
+  const laid = new Map<ClusterId, { positions: Record<string, [number, number]>; width: number; height: number }>();
+  for (const cluster of ['process', 'users', 'kernel', 'orphan'] as const) {
+    const nodes = req.nodes.filter((n) => n.cluster === cluster);
+    if (!nodes.length) continue;
+    const depth = new Map<string, number>();
+    const columnBottom: number[] = [];
+    const columnWidth: number[] = [];
+    const placed: { id: string; column: number; y: number }[] = [];
+    const yOf = new Map<string, number>();
+    for (const n of nodes) {
+      const parent = firstParent.get(n.id);
+      const column = parent != null && depth.has(parent) ? depth.get(parent)! + 1 : 0;
+      depth.set(n.id, column);
+      const y = Math.max(columnBottom[column] ?? 0, parent != null ? (yOf.get(parent) ?? 0) : 0);
+      yOf.set(n.id, y);
+      columnBottom[column] = y + n.height + QUICK_NODE_GAP;
+      columnWidth[column] = Math.max(columnWidth[column] ?? 0, n.width);
+      placed.push({ id: n.id, column, y });
+    }
+    const columnX: number[] = [];
+    let x = 0;
+    for (let c = 0; c < columnWidth.length; c++) {
+      columnX[c] = x;
+      x += (columnWidth[c] ?? 0) + QUICK_LAYER_GAP;
+    }
+    const positions: Record<string, [number, number]> = {};
+    for (const p of placed) positions[p.id] = [columnX[p.column]!, p.y];
+    laid.set(cluster, { positions, width: x - QUICK_LAYER_GAP, height: Math.max(0, ...columnBottom) - QUICK_NODE_GAP });
+  }
+  const { positions, boxes } = arrangeClusters(laid, req.aspect);
+  return { id: req.id, positions, boxes, ms: 0 };
 }
 
 /** The shape the arranged picture aims for when the view's is unknown: a landscape window. */

@@ -1,20 +1,71 @@
-// Talks to the layout worker: one worker for the page, requests answered in order, stale answers
-// dropped by the caller (it compares ids). Where the page may not start a worker (Chromium refuses
-// them on file:// pages, an opaque origin), the same bundle is loaded as a classic <script> and
-// runs on the main thread: slower for big graphs, but the picture is the same.
+// Talks to the layout worker: one worker for the page, one layout at a time. Where the page may not
+// start a worker (Chromium refuses them on file:// pages, an opaque origin), the same bundle is
+// loaded as a classic <script> and runs on the main thread: slower for big graphs, same picture.
+//
+// The graph view asks for a new layout whenever its structure changes, which on a busy host is every
+// poll. A layout can take longer than a poll, so a view request that is still waiting when the next
+// one comes is answered `dropped: 'superseded'` instead of run: the worker never works through a
+// backlog of pictures nobody will see. The one running is never discarded (its answer may still be
+// the best picture there is; useGraphLayout decides). Exports ask with `replaceable: false`.
 import workerUrl from './layout.worker.ts?worker&url';
 import type { LayoutRequest, LayoutResult } from './layout';
 
 type Runner = (req: LayoutRequest) => Promise<LayoutResult>;
 
 let runner: Promise<Runner> | null = null;
+/** Stops the worker's current layout (terminates it); null when nothing can be stopped. */
+let stopWorker: (() => void) | null = null;
 
 /** Where the layout ran, for the bench and for a tooltip. */
 export let layoutThread: 'worker' | 'main' | 'unknown' = 'unknown';
 
-export function requestLayout(req: LayoutRequest): Promise<LayoutResult> {
+interface Waiting {
+  req: LayoutRequest;
+  replaceable: boolean;
+  done: (r: LayoutResult) => void;
+}
+const queue: Waiting[] = [];
+let running: Waiting | null = null;
+
+const dropped = (id: number, why: 'superseded' | 'cancelled'): LayoutResult => ({ id, positions: {}, boxes: [], ms: 0, dropped: why });
+
+export function requestLayout(req: LayoutRequest, opts: { replaceable?: boolean } = {}): Promise<LayoutResult> {
+  const replaceable = opts.replaceable ?? false;
+  return new Promise((done) => {
+    if (replaceable) dropWaiting('superseded');
+    queue.push({ req, replaceable, done });
+    pump();
+  });
+}
+
+/** Abandons the view's running and waiting layouts (the user chose a smaller picture). */
+export function cancelLayouts(): void {
+  dropWaiting('cancelled');
+  if (running?.replaceable) stopWorker?.();
+}
+
+function dropWaiting(why: 'superseded' | 'cancelled'): void {
+  for (let i = queue.length - 1; i >= 0; i--) {
+    const w = queue[i]!;
+    if (!w.replaceable) continue;
+    queue.splice(i, 1);
+    w.done(dropped(w.req.id, why));
+  }
+}
+
+function pump(): void {
+  if (running || !queue.length) return;
+  const job = queue.shift()!;
+  running = job;
   runner ??= startWorker().catch(() => startInPage());
-  return runner.then((run) => run(req));
+  runner
+    .then((run) => run(job.req))
+    .catch((e: unknown): LayoutResult => ({ id: job.req.id, positions: {}, boxes: [], ms: 0, error: e instanceof Error ? e.message : String(e) }))
+    .then((result) => {
+      running = null;
+      job.done(result);
+      pump();
+    });
 }
 
 function startWorker(): Promise<Runner> {
@@ -28,6 +79,14 @@ function startWorker(): Promise<Runner> {
     }
     const pending = new Map<number, (r: LayoutResult) => void>();
     let started = false;
+    const end = (answer: (id: number) => LayoutResult) => {
+      worker.terminate();
+      for (const [id, done] of pending) done(answer(id));
+      pending.clear();
+      if (stopWorker === stop) stopWorker = null;
+      runner = null; // the next request starts afresh
+    };
+    const stop = () => end((id) => dropped(id, 'cancelled'));
     worker.onmessage = (ev: MessageEvent<LayoutResult>) => {
       started = true;
       pending.get(ev.data.id)?.(ev.data);
@@ -35,16 +94,24 @@ function startWorker(): Promise<Runner> {
     };
     worker.onerror = (ev) => {
       ev.preventDefault();
-      worker.terminate();
-      if (!started) reject(new Error(ev.message || 'layout worker failed to start'));
-      else for (const [id, done] of pending) done({ id, positions: {}, boxes: [], ms: 0, error: ev.message || 'layout worker crashed' });
-      pending.clear();
-      runner = null; // the next request starts afresh
+      if (!started) {
+        worker.terminate();
+        reject(new Error(ev.message || 'layout worker failed to start'));
+      } else end((id) => ({ id, positions: {}, boxes: [], ms: 0, error: ev.message || 'layout worker crashed' }));
     };
-    // Ping with an empty graph: a worker that cannot load fails here, before real requests depend on it.
-    const ping: LayoutRequest = { id: -1, nodes: [], edges: [] };
+    // Ping with a two-node graph: a worker that cannot load fails here, before real requests depend
+    // on it, and ELK's first (slowest, unoptimised) run is spent on nothing.
+    const ping: LayoutRequest = {
+      id: -1,
+      nodes: [
+        { id: 'a', cluster: 'process', width: 10, height: 10 },
+        { id: 'b', cluster: 'process', width: 10, height: 10 },
+      ],
+      edges: [{ source: 'a', target: 'b' }],
+    };
     pending.set(-1, () => {
       layoutThread = 'worker';
+      stopWorker = stop;
       resolve((req) => new Promise((done) => {
         pending.set(req.id, done);
         worker.postMessage(req);

@@ -3,8 +3,12 @@
 // Pure: built from the tree's model (parents, reachability, kernel/orphan roots), so both views agree
 // on what is shared and what is kernel-held.
 //
-// Big keyrings fold their private leaf keys into one group node ("312 user keys") so a bench-sized
-// keyring does not become a wall of boxes; `openGroups` lists the keyrings the user unfolded.
+// Big keyrings fold their private members (keys and keyrings whose only parent in the graph is that
+// keyring, with whatever hangs only below them) into one group node ("312 user keys") so a
+// bench-sized keyring does not become a wall of boxes; `openGroups` lists the keyrings the user
+// unfolded. `include` restricts the graph to some keys (this process's, a search, a neighbourhood).
+// buildBoundedGraphModel folds earlier and earlier until the graph fits a node budget, and cuts what
+// still does not fit: ELK's time grows with nodes, and a picture must come at any size.
 //
 // `structureKey` names everything the layout depends on (nodes, their sizes and clusters, edges).
 // Two models with the same key share one layout: status and usage ticks change node data only.
@@ -13,8 +17,16 @@ import { ANCHOR_ORDER, type AnchorName, type KeyInfo } from '../../../shared/sna
 import { userGroupMembers, type UserGroup } from '../../../shared/userGroups';
 import { anchorNamesOf, isKeyring, type TreeModel } from '../tree/model';
 
-/** A keyring with more members than this folds its private leaf keys into a group node. */
-export const FOLD_THRESHOLD = 50;
+/** A keyring with at least this many members in the graph folds its private members into a group node. */
+export const FOLD_AT = 50;
+/** Folding thresholds tried in turn until the graph fits its node budget: leaf keys first, then keyrings too. */
+export const FOLD_LADDER: readonly number[] = [FOLD_AT, 20, 10, 5, 2];
+/**
+ * The most nodes the graph lays out. ELK's layered layout of 1,000 nodes takes about 0.4 s in a warm
+ * worker on an idle machine (a few times that on a loaded one); past a thousand boxes the picture is
+ * unreadable at any zoom that shows it whole anyway.
+ */
+export const MAX_GRAPH_NODES = 1000;
 
 export const NODE_WIDTH = 212;
 export const NODE_HEIGHT = 40;
@@ -58,9 +70,12 @@ export interface KeyNodeItem extends NodeBase {
 
 export interface GroupNodeItem extends NodeBase {
   kind: 'group';
-  /** The keyring whose leaf members are folded here. */
+  /** The keyring whose private members are folded here. */
   ringId: number;
+  /** Its members folded here, in the graph's member order. */
   memberIds: readonly number[];
+  /** Every key the group stands for: its members and what hangs only below the folded keyrings among them. */
+  innerIds: readonly number[];
   /** Member count per type, most frequent first. */
   typeCounts: readonly (readonly [string, number])[];
 }
@@ -104,6 +119,14 @@ export interface GraphModel {
   nodeOfKey: ReadonlyMap<number, string>;
   /** Same string ⇔ same layout input. */
   structureKey: string;
+  /** The folding threshold used (FOLD_AT unless the node budget asked for less) … */
+  foldAt: number;
+  /** … and whether member keyrings were folded too. */
+  foldKeyrings: boolean;
+  /** Keys the graph was asked to show (all keys, or `include`'s) … */
+  keysAsked: number;
+  /** … and how many of them the node budget cut (neither a node nor inside a group). */
+  keysCut: number;
 }
 
 export const keyNodeId = (id: number): string => `k:${id}`;
@@ -116,55 +139,155 @@ const PROCESS_ANCHORS: readonly AnchorName[] = ['thread', 'process', 'session'];
 export interface GraphModelOptions {
   /** Keyrings whose fold the user opened. */
   openGroups?: ReadonlySet<number>;
-  /** Fold threshold (tests and the bench may change it). */
-  foldThreshold?: number;
+  /** Fold keyrings with at least this many members in the graph (tests and the bench may change it). */
+  foldAt?: number;
+  /**
+   * Fold member keyrings too (with what hangs only below them), not just leaf keys. Off by default:
+   * the keyrings are the structure a reader looks for; the node budget turns it on when needed.
+   */
+  foldKeyrings?: boolean;
+  /** Only these keys (and the links among them); every key when absent. */
+  include?: ReadonlySet<number> | null;
+}
+
+/** Per key object (keys are replaced, never mutated): keyrings first, then the description with digit runs padded. */
+const sortKeys = new WeakMap<KeyInfo, string>();
+function sortKeyOf(k: KeyInfo): string {
+  let key = sortKeys.get(k);
+  if (key === undefined) {
+    key = (isKeyring(k) ? '0' : '1') + k.description.toLowerCase().replace(/\d+/g, (d) => d.padStart(12, '0'));
+    sortKeys.set(k, key);
+  }
+  return key;
+}
+
+/**
+ * Members in the graph's order: keyrings first, then by description (case-insensitive, numbers in
+ * numeric order: key9 before key10), then id. A plain string comparison of a cached key: an
+ * Intl.Collator sorted 20,000 keys six times slower.
+ */
+export function compareMembers(a: KeyInfo, b: KeyInfo): number {
+  const ka = sortKeyOf(a);
+  const kb = sortKeyOf(b);
+  return ka < kb ? -1 : ka > kb ? 1 : a.id - b.id;
+}
+
+/** What every fold setting shares: computed once per (tree, include), reused along FOLD_LADDER. */
+interface GraphInput {
+  tree: TreeModel;
+  include: ReadonlySet<number> | null;
+  inGraph(id: number): boolean;
+  /** A keyring's members in the graph, in kernel order (cached). */
+  membersOf(id: number): readonly number[];
+  /** How many of a key's parents are in the graph. */
+  graphParentCount(id: number): number;
+  clusterOf: ReadonlyMap<number, ClusterId>;
+  /** How many keys the graph is asked to show. */
+  asked: number;
+}
+
+const clustersByTree = new WeakMap<TreeModel, Map<number, ClusterId>>();
+
+// Written for 20,000 keys on a busy machine, where this runs when the graph opens and on every poll
+// that changes the structure: no per-key sorting, strings or caches for keys that end up folded.
+function graphInput(tree: TreeModel, include: ReadonlySet<number> | null): GraphInput {
+  const { keys, parents } = tree;
+  const inGraph = include ? (id: number) => include.has(id) && keys.has(id) : (id: number) => keys.has(id);
+  const members = new Map<number, number[]>();
+  let clusterOf = clustersByTree.get(tree);
+  if (!clusterOf) clustersByTree.set(tree, (clusterOf = assignClusters(tree)));
+  let asked = keys.size;
+  if (include) {
+    asked = 0;
+    for (const id of include) if (keys.has(id)) asked++;
+  }
+  return {
+    tree,
+    include,
+    inGraph,
+    membersOf(id) {
+      let m = members.get(id);
+      if (!m) {
+        m = (keys.get(id)?.links ?? []).filter(inGraph);
+        members.set(id, m);
+      }
+      return m;
+    },
+    graphParentCount(id) {
+      const ps = parents.get(id);
+      if (!ps) return 0;
+      if (ps.length === 1) return inGraph(ps[0]!) ? 1 : 0;
+      return ps.reduce((c, p) => (inGraph(p) ? c + 1 : c), 0);
+    },
+    clusterOf,
+    asked,
+  };
 }
 
 export function buildGraphModel(tree: TreeModel, opts: GraphModelOptions = {}): GraphModel {
+  return buildFrom(graphInput(tree, opts.include ?? null), opts)!;
+}
+
+/** With `giveUpAbove`: null as soon as the graph is known to have more nodes than that (nothing built). */
+function buildFrom(input: GraphInput, opts: GraphModelOptions, giveUpAbove = Infinity): GraphModel | null {
+  const { tree, inGraph, membersOf, graphParentCount, clusterOf } = input;
   const { keys, parents, anchors } = tree;
   const openGroups = opts.openGroups ?? new Set<number>();
-  const threshold = opts.foldThreshold ?? FOLD_THRESHOLD;
+  const foldAt = opts.foldAt ?? FOLD_AT;
+  const foldKeyrings = opts.foldKeyrings ?? false;
   const visibleParents = (id: number) => (parents.get(id) ?? []).filter((p) => keys.has(p));
 
-  const clusterOf = assignClusters(tree);
   const nodes: GraphNodeItem[] = [];
   const edges: GraphEdgeItem[] = [];
   const byId = new Map<string, GraphNodeItem>();
   const nodeOfKey = new Map<number, string>();
-  /** Leaf keys folded into a group, by key id → group node id. */
-  const folded = new Map<number, string>();
+  /** Members folded into their keyring's group: member id → keyring id. */
+  const folded = new Map<number, number>();
+  const foldedOf = new Map<number, number[]>();
 
-  // Decide the folds first: a leaf is folded when its only visible parent is a big, closed keyring.
+  // Decide the folds first: a member is folded when its only parent in the graph is a big, closed
+  // keyring. Shared keys stay visible: they are the interesting ones; so do anchors (`_uid.0` is
+  // often linked from the session keyring only). A group of one is no group.
+  const anchorIds = new Set(ANCHOR_ORDER.map((n) => anchors[n]).filter((a): a is number => a != null));
   for (const k of keys.values()) {
-    const members = k.links;
-    if (!members || members.length <= threshold || openGroups.has(k.id)) continue;
-    const gid = groupNodeId(k.id);
-    for (const m of members) {
-      const mk = keys.get(m);
-      if (!mk || isKeyring(mk)) continue;
-      if (visibleParents(m).length !== 1) continue; // shared keys stay visible: they are the interesting ones
-      folded.set(m, gid);
-    }
+    if (!k.links || k.links.length < foldAt || !inGraph(k.id) || openGroups.has(k.id)) continue;
+    const members = membersOf(k.id);
+    if (members.length < foldAt) continue;
+    const own = members.filter((m) => graphParentCount(m) === 1 && !anchorIds.has(m) && (foldKeyrings || !isKeyring(keys.get(m))));
+    if (own.length < 2) continue;
+    for (const m of own) folded.set(m, k.id);
+    foldedOf.set(k.id, own);
   }
+
+  // Each drawn keyring's members that are drawn too, sorted (keyrings first, then by description).
+  const drawnMembers = new Map<number, number[]>();
+  const drawnMembersOf = (id: number): number[] => {
+    let m = drawnMembers.get(id);
+    if (!m) {
+      m = membersOf(id).filter((x) => !folded.has(x)).sort((a, b) => compareMembers(keys.get(a)!, keys.get(b)!));
+      drawnMembers.set(id, m);
+    }
+    return m;
+  };
 
   const addNode = (n: GraphNodeItem) => {
     nodes.push(n);
     byId.set(n.id, n);
   };
 
-  // Nodes in model order: a walk from the anchors in search order, members in kernel order, then
-  // kernel-held and orphan roots. ELK keeps this order, so the picture reads like the tree and a new
-  // key lands at the end of its keyring instead of reshuffling the others.
+  // Nodes in model order: a walk from the anchors in search order, members in the graph's order, then
+  // kernel-held and orphan roots. ELK keeps this order, so the picture reads like the tree.
   const order: number[] = [];
   const seen = new Set<number>();
   const visit = (start: number) => {
     const stack = [start];
     while (stack.length) {
       const id = stack.pop()!;
-      if (seen.has(id) || !keys.has(id)) continue;
+      if (seen.has(id) || !inGraph(id) || folded.has(id)) continue;
       seen.add(id);
       order.push(id);
-      const members = keys.get(id)!.links ?? [];
+      if (!keys.get(id)!.links) continue;
+      const members = drawnMembersOf(id);
       for (let i = members.length - 1; i >= 0; i--) if (!seen.has(members[i]!)) stack.push(members[i]!);
     }
   };
@@ -172,30 +295,61 @@ export function buildGraphModel(tree: TreeModel, opts: GraphModelOptions = {}): 
     const a = anchors[name];
     if (a != null) visit(a);
   }
-  for (const g of tree.users) for (const m of userGroupMembers(g)) visit(m);
+  // Users whose keys are in the graph (the system view's; none in this process's scope).
+  const users = tree.users.filter((g) => userGroupMembers(g).some(inGraph));
+  for (const g of users) for (const m of userGroupMembers(g)) visit(m);
   for (const r of tree.kernelRoots) visit(r);
   for (const r of tree.orphanRoots) visit(r);
-  for (const k of keys.values()) visit(k.id); // anything left (defensive: cycles the tree model promoted)
 
-  const hasProcessAnchor = PROCESS_ANCHORS.some((n) => anchors[n] != null && keys.has(anchors[n]!));
+  // The groups: the folded members, and (folding keyrings) what hangs only below them.
+  const innerOf = new Map<number, number[]>();
+  for (const [ring, own] of foldedOf) {
+    if (!seen.has(ring)) continue;
+    const gid = groupNodeId(ring);
+    if (!foldKeyrings) {
+      for (const m of own) nodeOfKey.set(m, gid); // leaves: nothing below them
+      innerOf.set(ring, own);
+      continue;
+    }
+    const inner: number[] = [];
+    const stack = [...own].reverse();
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (seen.has(id) || nodeOfKey.has(id) || !inGraph(id)) continue;
+      nodeOfKey.set(id, gid);
+      inner.push(id);
+      if (!keys.get(id)!.links) continue;
+      const members = membersOf(id);
+      for (let i = members.length - 1; i >= 0; i--) stack.push(members[i]!);
+    }
+    innerOf.set(ring, inner);
+  }
+  // Anything left (defensive: cycles the tree model promoted, folds under a keyring not drawn).
+  if (seen.size + nodeOfKey.size < input.asked) {
+    for (const k of keys.values()) {
+      if (nodeOfKey.has(k.id) || seen.has(k.id)) continue;
+      folded.delete(k.id);
+      drawnMembers.clear();
+      visit(k.id);
+    }
+  }
+
+  const hasProcessAnchor = PROCESS_ANCHORS.some((n) => anchors[n] != null && inGraph(anchors[n]!));
+  let groups = 0;
+  for (const [ring, inner] of innerOf) if (inner.length && seen.has(ring)) groups++;
+  if (order.length + groups + users.length + (hasProcessAnchor ? 1 : 0) > giveUpAbove) return null;
   if (hasProcessAnchor) {
     addNode({ kind: 'process', id: PROCESS_NODE_ID, cluster: 'process', width: PROCESS_NODE_WIDTH, height: PROCESS_NODE_HEIGHT });
   }
 
   // Users first in their cluster, so ELK puts them in its first layer, left of what they own.
-  for (const g of tree.users) {
+  for (const g of users) {
     addNode({ kind: 'user', id: userNodeId(g.uid), cluster: 'users', width: USER_NODE_WIDTH, height: USER_NODE_HEIGHT, group: g, label: userLabel(g.uid, g.name) });
   }
 
   for (const id of order) {
     const k = keys.get(id)!;
-    const gid = folded.get(id);
-    if (gid) {
-      nodeOfKey.set(id, gid);
-      continue;
-    }
     const anchorNames = anchorNamesOf(anchors, id);
-    const members = k.links ?? [];
     const nid = keyNodeId(id);
     addNode({
       kind: 'key',
@@ -206,69 +360,64 @@ export function buildGraphModel(tree: TreeModel, opts: GraphModelOptions = {}): 
       key: k,
       anchors: anchorNames,
       shared: visibleParents(id).length > 1,
-      hiddenMembers: members.reduce((n, m) => (keys.has(m) ? n : n + 1), 0),
+      hiddenMembers: (k.links ?? []).reduce((n, m) => (keys.has(m) ? n : n + 1), 0),
     });
     nodeOfKey.set(id, nid);
     // The group node comes right after its keyring, so it sits among the keyring's members.
-    if (k.links && k.links.length > threshold && !openGroups.has(id)) {
-      const memberIds = k.links.filter((m) => folded.get(m) === groupNodeId(id));
-      if (memberIds.length) {
-        addNode({
-          kind: 'group',
-          id: groupNodeId(id),
-          cluster: clusterOf.get(id) ?? 'orphan',
-          width: NODE_WIDTH,
-          height: GROUP_NODE_HEIGHT,
-          ringId: id,
-          memberIds,
-          typeCounts: countTypes(memberIds, keys),
-        });
-      }
+    const own = foldedOf.get(id);
+    const inner = innerOf.get(id);
+    if (own && inner?.length) {
+      const gid = groupNodeId(id);
+      const memberIds = inner === own ? own : own.filter((m) => nodeOfKey.get(m) === gid);
+      addNode({
+        kind: 'group',
+        id: groupNodeId(id),
+        cluster: clusterOf.get(id) ?? 'orphan',
+        width: NODE_WIDTH,
+        height: GROUP_NODE_HEIGHT,
+        ringId: id,
+        memberIds,
+        innerIds: inner,
+        typeCounts: countTypes(memberIds, keys),
+      });
     }
   }
 
   if (hasProcessAnchor) {
     for (const name of PROCESS_ANCHORS) {
       const a = anchors[name];
-      if (a == null || !keys.has(a)) continue;
+      if (a == null || !inGraph(a)) continue;
       // One keyring can be several anchors (no thread keyring ⇒ often none; process = session is rare): one edge each is noise.
       if (edges.some((e) => e.kind === 'anchor' && e.target === keyNodeId(a))) continue;
       edges.push({ id: `a:${name}`, source: PROCESS_NODE_ID, target: keyNodeId(a), kind: 'anchor', anchor: name, shared: false, crossCluster: false });
     }
   }
 
-  for (const g of tree.users) {
+  for (const g of users) {
+    const linked = new Set<string>(); // several folded members share one group node: one edge
     for (const m of userGroupMembers(g)) {
       const target = nodeOfKey.get(m);
       const targetNode = target === undefined ? undefined : byId.get(target);
-      if (!targetNode || edges.some((e) => e.source === userNodeId(g.uid) && e.target === target)) continue;
+      if (!targetNode || linked.has(target!)) continue;
+      linked.add(target!);
       edges.push({ id: `u:${g.uid}:${m}`, source: userNodeId(g.uid), target: target!, kind: 'user', member: m, shared: false, crossCluster: targetNode.cluster !== 'users' });
     }
   }
 
   for (const id of order) {
-    const k = keys.get(id)!;
-    if (!k.links || folded.has(id)) continue;
+    if (!keys.get(id)!.links) continue;
     const source = keyNodeId(id);
     const sourceCluster = byId.get(source)!.cluster;
-    let groupEdge = false;
-    for (const m of k.links) {
-      if (!keys.has(m)) continue;
-      const g = folded.get(m);
-      if (g) {
-        if (!groupEdge && g === groupNodeId(id)) {
-          groupEdge = true;
-          edges.push({ id: `ge:${id}`, source, target: g, kind: 'group', ring: id, shared: false, crossCluster: false });
-        }
-        continue;
-      }
-      const target = keyNodeId(m);
-      const targetNode = byId.get(target);
-      if (!targetNode) continue;
+    const gid = groupNodeId(id);
+    if (byId.has(gid)) edges.push({ id: `ge:${id}`, source, target: gid, kind: 'group', ring: id, shared: false, crossCluster: false });
+    for (const m of drawnMembersOf(id)) {
+      const target = nodeOfKey.get(m);
+      const targetNode = target ? byId.get(target) : undefined;
+      if (!targetNode || targetNode.kind !== 'key') continue;
       edges.push({
         id: `l:${id}:${m}`,
         source,
-        target,
+        target: targetNode.id,
         kind: 'link',
         ring: id,
         member: m,
@@ -278,7 +427,78 @@ export function buildGraphModel(tree: TreeModel, opts: GraphModelOptions = {}): 
     }
   }
 
-  return { nodes, edges, byId, nodeOfKey, structureKey: structureKeyOf(nodes, edges) };
+  return {
+    nodes,
+    edges,
+    byId,
+    nodeOfKey,
+    structureKey: structureKeyOf(nodes, edges),
+    foldAt,
+    foldKeyrings,
+    keysAsked: input.asked,
+    keysCut: 0,
+  };
+}
+
+/**
+ * The graph within `maxNodes`: leaf keys folded at FOLD_AT, else at each lower threshold of
+ * FOLD_LADDER in turn, then the same with member keyrings folded too; and if even the last is too big
+ * (groups the user opened, or thousands of keyrings in a chain), the nodes farthest from the roots
+ * are cut (`keysCut` says how many keys that hides).
+ */
+export function buildBoundedGraphModel(tree: TreeModel, opts: GraphModelOptions & { maxNodes?: number } = {}): GraphModel {
+  const maxNodes = opts.maxNodes ?? MAX_GRAPH_NODES;
+  const first = opts.foldAt ?? FOLD_AT;
+  const thresholds = [first, ...FOLD_LADDER.filter((t) => t < first)];
+  const input = graphInput(tree, opts.include ?? null);
+  for (const foldKeyrings of [false, true]) {
+    for (const foldAt of thresholds) {
+      const model = buildFrom(input, { ...opts, foldAt, foldKeyrings }, maxNodes);
+      if (model) return model;
+    }
+  }
+  return cutToBudget(buildFrom(input, { ...opts, foldAt: thresholds[thresholds.length - 1], foldKeyrings: true })!, maxNodes);
+}
+
+/** Keeps the `maxNodes` nodes nearest the roots (breadth first over the graph's edges), in model order. */
+function cutToBudget(model: GraphModel, maxNodes: number): GraphModel {
+  const out = new Map<string, string[]>();
+  const hasIn = new Set<string>();
+  for (const e of model.edges) {
+    if (e.crossCluster) continue;
+    (out.get(e.source) ?? out.set(e.source, []).get(e.source)!).push(e.target);
+    hasIn.add(e.target);
+  }
+  const depth = new Map<string, number>();
+  let frontier = model.nodes.filter((n) => !hasIn.has(n.id)).map((n) => n.id);
+  for (const id of frontier) depth.set(id, 0);
+  for (let d = 1; frontier.length; d++) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const t of out.get(id) ?? []) {
+        if (depth.has(t)) continue;
+        depth.set(t, d);
+        next.push(t);
+      }
+    }
+    frontier = next;
+  }
+  const ranked = model.nodes.map((n, i) => ({ n, i, d: depth.get(n.id) ?? Infinity }));
+  ranked.sort((a, b) => a.d - b.d || a.i - b.i);
+  const keep = new Set(ranked.slice(0, maxNodes).map((r) => r.n.id));
+  const nodes = model.nodes.filter((n) => keep.has(n.id));
+  const edges = model.edges.filter((e) => keep.has(e.source) && keep.has(e.target));
+  const nodeOfKey = new Map<number, string>();
+  for (const [key, node] of model.nodeOfKey) if (keep.has(node)) nodeOfKey.set(key, node);
+  return {
+    ...model,
+    nodes,
+    edges,
+    byId: new Map(nodes.map((n) => [n.id, n])),
+    nodeOfKey,
+    structureKey: structureKeyOf(nodes, edges),
+    keysCut: model.nodeOfKey.size - nodeOfKey.size,
+  };
 }
 
 /** process: reachable from an anchor; users: from a user's group; kernel: from a kernel-held root; orphan: the rest. */
@@ -316,11 +536,19 @@ function structureKeyOf(nodes: readonly GraphNodeItem[], edges: readonly GraphEd
   return `${n}|${e}`;
 }
 
-/** "312 user keys", "60 keys": the group node's title. */
+/** "312 user keys", "400 keyrings", "60 keys": the group node's title. */
 export function groupTitle(g: GroupNodeItem): string {
   const n = g.memberIds.length;
-  if (g.typeCounts.length === 1) return `${n} ${g.typeCounts[0]![0]} ${n === 1 ? 'key' : 'keys'}`;
-  return `${n} keys`;
+  const only = g.typeCounts.length === 1 ? g.typeCounts[0]![0] : null;
+  if (only === 'keyring') return `${n.toLocaleString('en-US')} ${n === 1 ? 'keyring' : 'keyrings'}`;
+  if (only) return `${n.toLocaleString('en-US')} ${only} ${n === 1 ? 'key' : 'keys'}`;
+  return `${n.toLocaleString('en-US')} keys`;
+}
+
+/** "+ 20,000 keys inside": what the folded keyrings among the members hold (null when none). */
+export function groupInside(g: GroupNodeItem): string | null {
+  const n = g.innerIds.length - g.memberIds.length;
+  return n > 0 ? `+ ${n.toLocaleString('en-US')} ${n === 1 ? 'key' : 'keys'} inside` : null;
 }
 
 /** "298 user · 14 logon": the group node's breakdown (only when mixed). */

@@ -13,7 +13,7 @@ import { keyRoleIn } from '../tree/roles';
 import { useShallow } from 'zustand/react/shallow';
 import { StateBadges } from '../components/StateBadges';
 import { hexId } from '../util/format';
-import { CLUSTER_LABELS, groupBreakdown, groupTitle, type ClusterId, type GroupNodeItem, type KeyNodeItem, type UserNodeItem } from './model';
+import { CLUSTER_LABELS, groupBreakdown, groupInside, groupTitle, type ClusterId, type GroupNodeItem, type KeyNodeItem, type UserNodeItem } from './model';
 import { QUOTA_LEVEL_WORDS, worstQuotaLevel } from '../../../shared/quota';
 import { QuotaGauge } from '../users/QuotaGauge';
 import { UserIcon } from '../users/UserRow';
@@ -88,12 +88,13 @@ const KeyNodeView = memo(function KeyNodeView({ data }: NodeProps<KeyNode>) {
 
 const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<GroupNode>) {
   const { item } = data;
-  const matches = useKb((s) => (s.search ? item.memberIds.reduce((n, m) => (s.search!.matches.has(m) ? n + 1 : n), 0) : -1));
-  const holdsSelection = useKb((s) => s.selectedId != null && item.memberIds.includes(s.selectedId));
+  const matches = useKb((s) => (s.search ? item.innerIds.reduce((n, m) => (s.search!.matches.has(m) ? n + 1 : n), 0) : -1));
+  const holdsSelection = useKb((s) => s.selectedId != null && item.innerIds.includes(s.selectedId));
   const breakdown = groupBreakdown(item);
+  const inside = groupInside(item);
   const cls = ['graph-node', 'graph-group', holdsSelection ? 'selected' : '', matches === 0 ? 'dim' : matches > 0 ? 'match' : ''].filter(Boolean).join(' ');
   return (
-    <div className={cls} data-group-of={item.ringId} title="Folded members of a big keyring: click to show each key">
+    <div className={cls} data-group-of={item.ringId} title={`${groupTitle(item)} of a big keyring, folded: click to show each one${inside ? ` (${inside})` : ''}`}>
       <Handles />
       <div className="graph-line1">
         <KeyIcon type={item.typeCounts[0]?.[0] ?? 'user'} />
@@ -101,7 +102,7 @@ const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<GroupNode>
         <span className="graph-open-hint">show</span>
       </div>
       <div className="graph-line2">
-        <span className="muted">{breakdown ?? `folded from ${hexId(item.ringId)}`}</span>
+        <span className="muted">{inside ?? breakdown ?? `folded from ${hexId(item.ringId)}`}</span>
         {matches > 0 && <span className="badge badge-shared">{matches} {matches === 1 ? 'match' : 'matches'}</span>}
       </div>
     </div>

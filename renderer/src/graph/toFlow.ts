@@ -22,7 +22,7 @@ function sameItem(a: GraphNodeItem, b: GraphNodeItem): boolean {
   }
   if (a.kind === 'user' && b.kind === 'user') return a.label === b.label && a.group.quota === b.group.quota;
   if (a.kind === 'group' && b.kind === 'group') {
-    return a.memberIds.length === b.memberIds.length && a.memberIds.every((m, i) => m === b.memberIds[i]);
+    return a.innerIds.length === b.innerIds.length && a.memberIds.length === b.memberIds.length && a.memberIds.every((m, i) => m === b.memberIds[i]);
   }
   return true;
 }

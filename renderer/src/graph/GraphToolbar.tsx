@@ -1,0 +1,108 @@
+// Over the graph: what it shows (this process's keyrings, all, or the selection's neighbourhood) and
+// how much of it (nodes drawn, keys they stand for, how far it is folded, what the node budget cut);
+// and while ELK works, a status line with a way out: "Show the neighbourhood instead".
+import { useKb } from '../store';
+import { cancelLayouts } from './layoutClient';
+import { useGraphState } from './graphState';
+import type { GraphModel } from './model';
+import { FOLD_AT, MAX_GRAPH_NODES } from './model';
+import { SCOPE_LABELS, type GraphScope } from './subset';
+import type { LayoutSource } from './useGraphLayout';
+
+const SCOPES: readonly GraphScope[] = ['process', 'all', 'neighbourhood'];
+
+const SCOPE_TITLES: Record<GraphScope, string> = {
+  process: "The keyrings this process reaches from its thread, process, session and user keyrings",
+  all: 'Every keyring and key this process may view, with kernel-held keyrings and unreachable keys apart',
+  neighbourhood: 'The selected key, the keyrings on its paths from the roots, and its own members',
+};
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** How far the node budget had to fold (nothing when the usual folding fit). */
+function foldNote(model: GraphModel): string {
+  if (model.foldAt === FOLD_AT && !model.foldKeyrings) return '';
+  return ` · to fit ${n(MAX_GRAPH_NODES)} nodes, keyrings of ${model.foldAt}+ members folded${model.foldKeyrings ? ', member keyrings too' : ''}`;
+}
+
+export function GraphToolbar({ model }: { model: GraphModel }) {
+  const scope = useGraphState((s) => s.scope);
+  const filtered = useKb((s) => s.filterMatches && s.search != null);
+  const keyNodes = model.nodeOfKey.size;
+  return (
+    <div className="graph-toolbar" role="toolbar" aria-label="Graph">
+      <div className="graph-scope" role="group" aria-label="Show">
+        {SCOPES.map((sc) => (
+          <button
+            key={sc}
+            type="button"
+            className={sc === scope ? 'on' : ''}
+            aria-pressed={sc === scope}
+            title={SCOPE_TITLES[sc]}
+            onClick={() => useGraphState.getState().setScope(sc)}
+          >
+            {SCOPE_LABELS[sc]}
+          </button>
+        ))}
+      </div>
+      <span className="graph-summary" data-graph-summary="">
+        {n(model.nodes.length)} {model.nodes.length === 1 ? 'node' : 'nodes'} for {n(keyNodes)} of {n(model.keysAsked)} keys
+        {filtered ? ' (matches only)' : ''}
+        {foldNote(model)}
+      </span>
+      {model.keysCut > 0 && (
+        <span className="graph-cut" role="note">
+          {n(model.keysCut)} keys not drawn: search with Only matches, or show the neighbourhood of a key
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function GraphStatus({
+  model,
+  pending,
+  source,
+  error,
+}: {
+  model: GraphModel;
+  pending: boolean;
+  source: LayoutSource | null;
+  error: string | null;
+}) {
+  const scope = useGraphState((s) => s.scope);
+  if (error) {
+    return (
+      <div className="graph-status error" role="status">
+        Layout failed ({error}); a quick arrangement is shown.
+      </div>
+    );
+  }
+  if (!model.nodes.length) {
+    return (
+      <div className="graph-status" role="status">
+        Nothing to draw{useKb.getState().filterMatches ? ': no key matches here' : ''}.
+      </div>
+    );
+  }
+  if (!pending) return null;
+  return (
+    <div className="graph-status" role="status">
+      {source === 'quick'
+        ? `Laying out ${n(model.nodes.length)} nodes… (a quick arrangement meanwhile)`
+        : 'Updating layout…'}
+      {scope !== 'neighbourhood' && (
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => {
+            cancelLayouts();
+            useGraphState.getState().setScope('neighbourhood');
+          }}
+        >
+          Cancel: show the neighbourhood of the selection
+        </button>
+      )}
+    </div>
+  );
+}
