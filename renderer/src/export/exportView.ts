@@ -7,7 +7,7 @@ import type { Snapshot } from '../../../shared/snapshot';
 import { snapshotFileText } from '../../../shared/snapshotFile';
 import type { LayoutRequest, LayoutResult } from '../graph/layout';
 import { requestLayout } from '../graph/layoutClient';
-import { useGraphState } from '../graph/graphState';
+import { graphScopeOf, useGraphState } from '../graph/graphState';
 import { layoutRequestOf } from '../graph/useGraphLayout';
 import { graphViewModel } from '../graph/viewModel';
 import type { KbState } from '../store';
@@ -73,7 +73,7 @@ export async function graphSvgOf(s: StoreView, r: Redaction, deps: ExportDeps = 
   const graph = useGraphState.getState();
   const model = graphViewModel(tree, {
     openGroups: deps.openGroups ?? graph.openGroups,
-    scope: graph.scope,
+    scope: graphScopeOf(graph.scope, s.meta?.scope),
     selectedId: s.selectedId,
     search: s.search,
     filterMatches: s.filterMatches,

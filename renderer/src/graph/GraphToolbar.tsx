@@ -3,7 +3,7 @@
 // and while ELK works, a status line with a way out: "Show the neighbourhood instead".
 import { useKb } from '../store';
 import { cancelLayouts } from './layoutClient';
-import { useGraphState } from './graphState';
+import { useGraphScope, useGraphState } from './graphState';
 import type { GraphModel } from './model';
 import { FOLD_AT, MAX_GRAPH_NODES } from './model';
 import { SCOPE_LABELS, type GraphScope } from './subset';
@@ -26,7 +26,7 @@ function foldNote(model: GraphModel): string {
 }
 
 export function GraphToolbar({ model }: { model: GraphModel }) {
-  const scope = useGraphState((s) => s.scope);
+  const scope = useGraphScope();
   const filtered = useKb((s) => s.filterMatches && s.search != null);
   const keyNodes = model.nodeOfKey.size;
   return (
@@ -70,7 +70,7 @@ export function GraphStatus({
   source: LayoutSource | null;
   error: string | null;
 }) {
-  const scope = useGraphState((s) => s.scope);
+  const scope = useGraphScope();
   if (error) {
     return (
       <div className="graph-status error" role="status">

@@ -48,7 +48,7 @@ afterAll(() => {
 let api: ReturnType<typeof createFakeApi>;
 beforeEach(() => {
   useKb.setState({ ...initialKbState(), view: 'graph' }, true);
-  useGraphState.setState({ scope: 'process', openGroups: new Set() });
+  useGraphState.setState({ scope: null, openGroups: new Set() });
   layoutControl.hold = false;
   layoutControl.cancelled = 0;
   api = createFakeApi({ live: false });

@@ -18,12 +18,11 @@ import {
   type Viewport,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { useKb } from '../store';
 import { revealKey } from '../tree/reveal';
 import { useTreeModel } from '../tree/useTreeRows';
 import { edgeTypes } from './edges';
-import { useGraphState } from './graphState';
+import { currentGraphScope, useGraphScope, useGraphState } from './graphState';
 import { keyNodeId, type GraphModel } from './model';
 import { graphViewModel } from './viewModel';
 import { GraphToolbar, GraphStatus } from './GraphToolbar';
@@ -42,7 +41,8 @@ const VIRTUALIZE_FROM = 400;
 
 export function useGraphModel(): GraphModel | null {
   const tree = useTreeModel();
-  const { openGroups, scope } = useGraphState(useShallow((s) => ({ openGroups: s.openGroups, scope: s.scope })));
+  const openGroups = useGraphState((s) => s.openGroups);
+  const scope = useGraphScope();
   // Only what the model depends on: the selection matters only for the neighbourhood, the search
   // only with "Only matches" (otherwise it dims, which the nodes do themselves).
   const selectedId = useKb((s) => (scope === 'neighbourhood' ? s.selectedId : null));
@@ -149,7 +149,7 @@ function GraphCanvas() {
     requestAnimationFrame(() => fit());
   }, [layout, source, fit, rf, partial]);
   // A new scope is a new picture: fit it.
-  const scope = useGraphState((s) => s.scope);
+  const scope = useGraphScope();
   const firstScope = useRef(true);
   useEffect(() => {
     if (firstScope.current) {
@@ -223,7 +223,7 @@ function GraphCanvas() {
       const n = node as GraphFlowNode;
       if (n.type === 'key') {
         // In the neighbourhood the graph follows the selection: keep the clicked key where it is.
-        if (useGraphState.getState().scope === 'neighbourhood') holdInPlace(n.id);
+        if (currentGraphScope() === 'neighbourhood') holdInPlace(n.id);
         revealKey(n.data.item.key.id);
       } else if (n.type === 'group') {
         holdInPlace(keyNodeId(n.data.item.ringId));

@@ -2,22 +2,24 @@
 // scope). Kept outside the main store (nothing else reads it) and outside the component, so it
 // survives switching views.
 import { create } from 'zustand';
+import type { ScanScope } from '../../../shared/snapshot';
+import { useKb } from '../store';
 import type { GraphScope } from './subset';
 
 export interface GraphState {
   openGroups: ReadonlySet<number>;
-  /** This process's keyrings by default: on a busy host other sessions' keyrings are most of the rest. */
-  scope: GraphScope;
+  /** What the user chose; null: the default (see graphScopeOf). */
+  scope: GraphScope | null;
   openGroup(ringId: number): void;
   closeGroup(ringId: number): void;
   /** The bench opens every fold to draw the whole graph. */
   setOpenGroups(ids: ReadonlySet<number>): void;
-  setScope(scope: GraphScope): void;
+  setScope(scope: GraphScope | null): void;
 }
 
 export const useGraphState = create<GraphState>()((set) => ({
   openGroups: new Set(),
-  scope: 'process',
+  scope: null,
   openGroup: (ringId) => set((s) => ({ openGroups: new Set(s.openGroups).add(ringId) })),
   closeGroup: (ringId) =>
     set((s) => {
@@ -28,3 +30,22 @@ export const useGraphState = create<GraphState>()((set) => ({
   setOpenGroups: (openGroups) => set({ openGroups }),
   setScope: (scope) => set({ scope }),
 }));
+
+/**
+ * The graph's scope: the user's choice, else this process's keyrings (on a busy host other sessions'
+ * keyrings are most of the rest), or every keyring in the system view (`--all-users`, `--uid`), which
+ * is there to see other users' keys.
+ */
+export function graphScopeOf(chosen: GraphScope | null, scan: ScanScope | undefined): GraphScope {
+  return chosen ?? (scan && scan.kind !== 'process' ? 'all' : 'process');
+}
+
+export function useGraphScope(): GraphScope {
+  const chosen = useGraphState((s) => s.scope);
+  const scan = useKb((s) => s.meta?.scope);
+  return graphScopeOf(chosen, scan);
+}
+
+export function currentGraphScope(): GraphScope {
+  return graphScopeOf(useGraphState.getState().scope, useKb.getState().meta?.scope);
+}

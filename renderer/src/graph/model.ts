@@ -295,8 +295,8 @@ function buildFrom(input: GraphInput, opts: GraphModelOptions, giveUpAbove = Inf
     const a = anchors[name];
     if (a != null) visit(a);
   }
-  // Users whose keys are in the graph (the system view's; none in this process's scope).
-  const users = tree.users.filter((g) => userGroupMembers(g).some(inGraph));
+  // The system view's users: all of them when the graph shows every key, else those with a key in it.
+  const users = input.include ? tree.users.filter((g) => userGroupMembers(g).some(inGraph)) : tree.users;
   for (const g of users) for (const m of userGroupMembers(g)) visit(m);
   for (const r of tree.kernelRoots) visit(r);
   for (const r of tree.orphanRoots) visit(r);

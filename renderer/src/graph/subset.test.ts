@@ -37,3 +37,14 @@ describe('graph subset', () => {
     expect(sorted(graphSubset(tree, { scope: 'all', focusId: null, search: tok, filterMatches: true }))).toEqual([20]);
   });
 });
+
+describe('the default scope', () => {
+  it("is this process's keyrings, every keyring in the system view, and the user's choice once made", async () => {
+    const { graphScopeOf } = await import('./graphState');
+    expect(graphScopeOf(null, undefined)).toBe('process');
+    expect(graphScopeOf(null, { kind: 'process' })).toBe('process');
+    expect(graphScopeOf(null, { kind: 'all' })).toBe('all');
+    expect(graphScopeOf(null, { kind: 'uid', uid: 1000 })).toBe('all');
+    expect(graphScopeOf('neighbourhood', { kind: 'all' })).toBe('neighbourhood');
+  });
+});
