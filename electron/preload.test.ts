@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { compileFunction, createContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES } from '../shared/contract';
-import { IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, type KeyringBridge } from '../shared/protocol';
+import { IPC_EVENT_CHANNEL, IPC_METHODS_CHANNEL, IPC_READY_CHANNEL, type KeyringBridge } from '../shared/protocol';
 import { createFakeElectron, fakeElectron as fake } from './ipc/test/fakeElectron';
 import './preload';
 
@@ -19,6 +19,10 @@ describe('preload', () => {
     expect([...fake.exposed.keys()]).toEqual(['keyringApi']);
     expect(Object.keys(bridge).sort()).toEqual([...METHOD_NAMES, 'subscribe'].sort());
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
+  });
+
+  it('asked main for the method names, once, rather than carrying the table', () => {
+    expect(fake.ipcRenderer.syncAsked).toEqual([IPC_METHODS_CHANNEL]);
   });
 
   it('invokes each method on its own channel with its arguments', async () => {

@@ -4,9 +4,9 @@
 //
 // Everything else is derived from this table: the KeyringApi type, the Electron IPC handlers and the
 // preload, serve's WebSocket dispatch, the renderer's proxies, the validation and the read-only check,
-// the stand-ins that cannot act, and the UI's list of actions. Adding a method is one entry here, its name
-// in shared/methodNames.ts (the preload's list, checked against this table by the compiler), and its
-// implementation in the service (electron/service/); docs/adding-a-method.md walks through it.
+// the stand-ins that cannot act, and the UI's list of actions (the preload asks main for the names, so it
+// carries none of this). Adding a method is one entry here plus its implementation in the service
+// (electron/service/); docs/adding-a-method.md walks through it.
 //
 // Pure: zod and shared/ only (no Node, Electron or DOM).
 import { z } from 'zod';
@@ -38,7 +38,6 @@ import {
   parseIdentity,
   type Checked,
 } from './validate';
-import { eachMethod, METHOD_NAMES, type ListedMethodName } from './methodNames';
 
 // ---------------------------------------------------------------------------------------------
 // The vocabulary of the table
@@ -271,12 +270,16 @@ export type LabelledMethod = { [M in MethodName]: Contract[M] extends { label: s
 /** The label of each of them: "Add key", "Update", … */
 export type ActionName = Contract[LabelledMethod]['label'];
 
-export { METHOD_NAMES, eachMethod } from './methodNames';
+/** Every method of the table, in its order. */
+export const METHOD_NAMES = Object.keys(CONTRACT) as readonly MethodName[];
 
-/** METHOD_NAMES (shared/methodNames.ts) must name every method of the table: a method missing there fails here. */
-type UnlistedMethod = Exclude<MethodName, ListedMethodName>;
-const everyMethodListed: [UnlistedMethod] extends [never] ? true : { addToMethodNames: UnlistedMethod } = true;
-void everyMethodListed;
+/**
+ * An object with one function per method, made by `make`: complete by construction, since its keys are
+ * the table's own. Stand-ins use it (every method fails the same way).
+ */
+export function eachMethod<F>(make: (method: MethodName) => F): Record<MethodName, F> {
+  return Object.fromEntries(METHOD_NAMES.map((method) => [method, make(method)])) as Record<MethodName, F>;
+}
 
 /** The labelled methods, in the table's order. */
 export const LABELLED_METHODS: readonly LabelledMethod[] = METHOD_NAMES.filter(isLabelled);

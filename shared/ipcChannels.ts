@@ -35,6 +35,12 @@ export function ipcChannel(method: MethodName): string {
 export const IPC_EVENT_CHANNEL = 'keyring:event';
 /** renderer → main: the renderer listens now; queued pushes may flow. */
 export const IPC_READY_CHANNEL = 'keyring:ready';
+/**
+ * preload → main, synchronously, once: the contract's method names. The preload asks rather than carries the
+ * list, so it needs nothing of the contract's table (its zod schemas stay out of the 2 kB preload) and the
+ * table stays the one place a method is named.
+ */
+export const IPC_METHODS_CHANNEL = 'keyring:methods';
 
 /**
  * What the preload exposes as `window.keyringApi`: every contract method by name, answering with an

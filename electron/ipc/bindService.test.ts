@@ -1,7 +1,8 @@
 import type { WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import type { KeyringApi, KeyringEvent, PollerStatus, SnapshotDelta } from '../../shared/api';
-import { IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannel } from '../../shared/protocol';
+import { METHOD_NAMES } from '../../shared/contract';
+import { IPC_EVENT_CHANNEL, IPC_METHODS_CHANNEL, IPC_READY_CHANNEL, ipcChannel } from '../../shared/protocol';
 // The stand-in must be imported before the module under test, which imports electron.
 import { FakeWebContents, fakeElectron as fake, ipcEvent } from './test/fakeElectron';
 import { MAX_QUEUED_EVENTS, setupIpc } from './bindService';
@@ -76,11 +77,26 @@ describe('setupIpc', () => {
     h.dispose();
   });
 
+  it("tells the window's preload the contract's method names, and a stranger none", () => {
+    const h = harness();
+    const ask = (from: FakeWebContents) => {
+      const event = { ...ipcEvent(from), returnValue: undefined as unknown };
+      fake.ipcMain.emit(IPC_METHODS_CHANNEL, event);
+      return event.returnValue;
+    };
+    expect(ask(h.contents)).toEqual([...METHOD_NAMES]);
+    const stranger = new FakeWebContents();
+    stranger.mainFrame.url = 'https://evil.example/';
+    expect(ask(stranger)).toEqual([]);
+    h.dispose();
+  });
+
   it('removes its handlers when disposed', () => {
     const h = harness();
     expect(fake.ipcMain.handlers.has(ipcChannel('getStatus'))).toBe(true);
     h.dispose();
     expect(fake.ipcMain.handlers.size).toBe(0);
     expect(fake.ipcMain.listenerCount(IPC_READY_CHANNEL)).toBe(0);
+    expect(fake.ipcMain.listenerCount(IPC_METHODS_CHANNEL)).toBe(0);
   });
 });

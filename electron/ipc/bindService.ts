@@ -5,7 +5,7 @@
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { KeyringApi, KeyringEvent } from '../../shared/api';
 import { METHOD_NAMES } from '../../shared/contract';
-import { IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannel, type RpcResult } from '../../shared/protocol';
+import { IPC_EVENT_CHANNEL, IPC_METHODS_CHANNEL, IPC_READY_CHANNEL, ipcChannel, type RpcResult } from '../../shared/protocol';
 import { dispatchCall, type ReadOnlySwitch } from '../service/dispatch';
 import { isTrustedSender } from './trust';
 
@@ -41,11 +41,17 @@ export function setupIpc(options: IpcOptions): () => void {
     if (trusted(event)) pushes.ready();
   };
   ipcMain.on(IPC_READY_CHANNEL, onReady);
+  // The preload's one synchronous question at load: which methods there are (from the contract's table).
+  const onMethods = (event: IpcMainEvent): void => {
+    event.returnValue = trusted(event) ? [...METHOD_NAMES] : [];
+  };
+  ipcMain.on(IPC_METHODS_CHANNEL, onMethods);
   const unsubscribe = options.service.subscribe(pushes.push);
 
   return () => {
     for (const method of METHOD_NAMES) ipcMain.removeHandler(ipcChannel(method));
     ipcMain.removeListener(IPC_READY_CHANNEL, onReady);
+    ipcMain.removeListener(IPC_METHODS_CHANNEL, onMethods);
     unsubscribe();
   };
 }

@@ -31,7 +31,7 @@ describe('the contract table', () => {
     void service.close();
   });
 
-  it('is listed in shared/methodNames.ts (what the preload carries) by every name, in the same order', () => {
+  it('names every method of the table, in its order', () => {
     expect(METHOD_NAMES).toEqual(Object.keys(CONTRACT));
   });
 });

@@ -8,6 +8,8 @@
 // (handlers, invoked, instances, …) are the stand-in's own. fakeElectron.test.ts checks that it offers every
 // export the Electron sources import.
 import { EventEmitter } from 'node:events';
+import { METHOD_NAMES } from '../../../shared/contract';
+import { IPC_METHODS_CHANNEL } from '../../../shared/ipcChannels';
 import type {
   App,
   BaseWindow,
@@ -170,6 +172,13 @@ export function createFakeElectron() {
     },
     send(channel: string, ...args: unknown[]) {
       this.sentToMain.push([channel, ...args]);
+    },
+    /** Synchronous questions to main, answered from `syncAnswers`: the method names as main gives them by default. */
+    syncAnswers: new Map<string, unknown>([[IPC_METHODS_CHANNEL, [...METHOD_NAMES]]]),
+    syncAsked: [] as string[],
+    sendSync(channel: string) {
+      this.syncAsked.push(channel);
+      return this.syncAnswers.get(channel);
     },
   }));
 
