@@ -23,6 +23,11 @@ import * as keyctl from '../keyring/keyctl';
 import { formatKeyId } from '../../shared/keyIds';
 import { findKey, nameKey, refusal, resolveSpecial, type Need } from './refusal';
 import { cutMiddle } from '../../shared/text';
+import { actingAsText, actingUid } from '../../shared/actingUser';
+import { ACT_AS_CALLS, ActAsThread, type ActAsCall } from '../threads/actAsThread';
+
+/** The kernel calls an action makes, each answering a promise (it may run on the act-as thread). */
+type KernelCalls = { [N in ActAsCall]: (...args: Parameters<(typeof keyctl)[N]>) => Promise<ReturnType<(typeof keyctl)[N]>> };
 
 function must<T>(checked: Checked<T>, field: string): T {
   if (!checked.ok) throw new KeyringApiError('bad-args', `${field}: ${checked.reason}`);
@@ -45,15 +50,70 @@ export abstract class KeyringActions {
   protected abstract timeoutSet(id: number, expiry: Expiry): void;
 
   /** Runs one kernel call: explains a refusal, and rescans afterwards either way. */
-  private async run<T>(action: string, needs: Need[], call: () => T): Promise<T> {
+  private async run<T>(action: string, needs: Need[], call: () => T | Promise<T>): Promise<T> {
     const before = this.latestSnapshot();
     try {
-      return call();
+      return await call();
     } catch (err) {
       throw refusal(err, action, needs, before);
     } finally {
       await this.refresh().catch(() => {});
     }
+  }
+
+  /** Made on first use: most services never act on another user's key. */
+  private actAs: ActAsThread | null = null;
+
+  /**
+   * Where the kernel calls about `ids` run: here, with this process's credentials, or, for keys that only
+   * another user's view lists (an all-users view: root has no override on key permissions), on the act-as
+   * thread with that user's (shared/actingUser.ts says whose). Refused when the keys need different users,
+   * or with a special keyring (@s, @u, … name this process's own, never that user's).
+   */
+  private kernel(ids: number[]): KernelCalls {
+    const uid = this.actingUidFor(ids);
+    return Object.fromEntries(
+      ACT_AS_CALLS.map((name) => [
+        name,
+        async (...args: unknown[]) => {
+          if (uid === null) return (keyctl[name] as (...a: unknown[]) => unknown)(...args);
+          this.actAs ??= new ActAsThread();
+          return this.actAs.call(uid, name, ...args);
+        },
+      ]),
+    ) as KernelCalls;
+  }
+
+  private actingUidFor(ids: number[]): number | null {
+    const snapshot = this.latestSnapshot();
+    const uids = new Set<number>();
+    for (const id of ids) {
+      const uid = id > 0 ? actingUid(findKey(snapshot, id) ?? undefined) : null;
+      if (uid !== null) uids.add(uid);
+    }
+    if (uids.size === 0) return null;
+    const list = [...uids];
+    if (list.length > 1) {
+      throw new KeyringApiError('forbidden', `these keys are listed only by different users' views (${list.map((u) => `uid ${u}`).join(', ')}): no one user may do this`);
+    }
+    if (ids.some((id) => id < 0)) {
+      throw new KeyringApiError('bad-args', `@s, @u and the other special keyrings name this process's own keyrings; to act as uid ${list[0]}, choose that user's keyring by its id`);
+    }
+    return list[0] as number;
+  }
+
+  /** " as uid 1000 (alice)" when the action ran as another user; "" when it ran as this process. */
+  private async asWho(ids: number[]): Promise<string> {
+    const uid = this.actingUidFor(ids);
+    if (uid === null) return '';
+    const names = await this.getIdentityNames().catch((): IdentityNames => ({ users: {}, groups: {} }));
+    return ` ${actingAsText(uid, names.users)}`;
+  }
+
+  /** Stops the act-as thread, if one was started. */
+  protected async closeActions(): Promise<void> {
+    await this.actAs?.close();
+    this.actAs = null;
   }
 
   private name(id: number): string {
@@ -70,10 +130,10 @@ export abstract class KeyringActions {
     const ringName = this.name(ring);
     try {
       const id = await this.run('Add key', [{ id: ring, perms: ['write'], role: 'keyring' }], () =>
-        keyctl.addKey(request.type, description, payload, ring),
+        this.kernel([ring]).addKey(request.type, description, payload, ring),
       );
       const what = existed.has(id) ? 'Updated the existing' : 'Added';
-      return { keyId: id, message: `${what} ${request.type} key “${cutMiddle(description)}” as ${formatKeyId(id)} in ${ringName}.` };
+      return { keyId: id, message: `${what} ${request.type} key “${cutMiddle(description)}” as ${formatKeyId(id)} in ${ringName}${await this.asWho([ring])}.` };
     } finally {
       payload?.fill(0);
       bytes.fill(0);
@@ -85,8 +145,8 @@ export abstract class KeyringActions {
     const bytes = must(base64ToBytes(payloadBase64), 'payload');
     const payload = Buffer.from(bytes);
     try {
-      await this.run('Update', [{ id, perms: ['write'] }], () => keyctl.update(id, payload));
-      return { keyId: id, message: `Updated the payload of ${this.name(id)} (${payload.length} bytes).` };
+      await this.run('Update', [{ id, perms: ['write'] }], () => this.kernel([id]).update(id, payload));
+      return { keyId: id, message: `Updated the payload of ${this.name(id)} (${payload.length} bytes)${await this.asWho([id])}.` };
     } finally {
       payload.fill(0);
       bytes.fill(0);
@@ -97,8 +157,8 @@ export abstract class KeyringActions {
     keyId(id);
     ringId(ring);
     const needs: Need[] = [{ id, perms: ['link'] }, { id: ring, perms: ['write'], role: 'keyring' }];
-    await this.run('Link', needs, () => keyctl.link(id, ring));
-    return { keyId: id, message: `Linked ${this.name(id)} into ${this.name(ring)}.` };
+    await this.run('Link', needs, () => this.kernel([id, ring]).link(id, ring));
+    return { keyId: id, message: `Linked ${this.name(id)} into ${this.name(ring)}${await this.asWho([id, ring])}.` };
   }
 
   async unlinkKey(id: number, ring: number): Promise<ActionOutcome> {
@@ -106,9 +166,9 @@ export abstract class KeyringActions {
     ringId(ring);
     const label = this.name(id);
     const from = this.name(ring);
-    await this.run('Unlink', [{ id: ring, perms: ['write'], role: 'keyring' }], () => keyctl.unlink(id, ring));
+    await this.run('Unlink', [{ id: ring, perms: ['write'], role: 'keyring' }], () => this.kernel([ring, id]).unlink(id, ring));
     const still = findKey(this.latestSnapshot(), id);
-    return { keyId: id, message: `Unlinked ${label} from ${from}.${still ? '' : ' It is gone: nothing else kept it.'}` };
+    return { keyId: id, message: `Unlinked ${label} from ${from}${await this.asWho([ring, id])}.${still ? '' : ' It is gone: nothing else kept it.'}` };
   }
 
   async moveKey(id: number, from: number, to: number, exclusive: boolean): Promise<ActionOutcome> {
@@ -121,22 +181,22 @@ export abstract class KeyringActions {
       { id: to, perms: ['write'], role: 'keyring' },
     ];
     const [a, b] = [this.name(from), this.name(to)];
-    await this.run('Move', needs, () => keyctl.move(id, from, to, exclusive ? 1 : 0));
-    return { keyId: id, message: `Moved ${this.name(id)} from ${a} to ${b}.` };
+    await this.run('Move', needs, () => this.kernel([id, from, to]).move(id, from, to, exclusive ? 1 : 0));
+    return { keyId: id, message: `Moved ${this.name(id)} from ${a} to ${b}${await this.asWho([id, from, to])}.` };
   }
 
   async revokeKey(id: number): Promise<ActionOutcome> {
     keyId(id);
     const label = this.name(id);
-    await this.run('Revoke', [{ id, perms: ['write', 'setattr'] }], () => keyctl.revoke(id));
-    return { keyId: id, message: `Revoked ${label}: every use of it now fails with EKEYREVOKED until the collector removes it.` };
+    await this.run('Revoke', [{ id, perms: ['write', 'setattr'] }], () => this.kernel([id]).revoke(id));
+    return { keyId: id, message: `Revoked ${label}${await this.asWho([id])}: every use of it now fails with EKEYREVOKED until the collector removes it.` };
   }
 
   async invalidateKey(id: number): Promise<ActionOutcome> {
     keyId(id);
     const label = this.name(id);
-    await this.run('Invalidate', [{ id, perms: ['search'] }], () => keyctl.invalidate(id));
-    return { message: `Invalidated ${label}: the kernel unlinks it everywhere and destroys it.` };
+    await this.run('Invalidate', [{ id, perms: ['search'] }], () => this.kernel([id]).invalidate(id));
+    return { message: `Invalidated ${label}${await this.asWho([id])}: the kernel unlinks it everywhere and destroys it.` };
   }
 
   async clearKeyring(id: number): Promise<ActionOutcome> {
@@ -144,21 +204,24 @@ export abstract class KeyringActions {
     const k = findKey(this.latestSnapshot(), id);
     const count = k?.links?.length;
     const label = this.name(id);
-    await this.run('Clear', [{ id, perms: ['write'], role: 'keyring' }], () => keyctl.clear(id));
-    return { keyId: id, message: `Cleared ${label}${count !== undefined ? `: unlinked its ${count} ${count === 1 ? 'member' : 'members'}` : ''}.` };
+    await this.run('Clear', [{ id, perms: ['write'], role: 'keyring' }], () => this.kernel([id]).clear(id));
+    return { keyId: id, message: `Cleared ${label}${await this.asWho([id])}${count !== undefined ? `: unlinked its ${count} ${count === 1 ? 'member' : 'members'}` : ''}.` };
   }
 
   async setKeyTimeout(id: number, seconds: number): Promise<ActionOutcome> {
     keyId(id);
     must(checkTimeout(seconds), 'timeout');
-    await this.run('Set timeout', [{ id, perms: ['setattr'] }], () => {
+    await this.run('Set timeout', [{ id, perms: ['setattr'] }], async () => {
       const started = Date.now();
-      keyctl.setTimeout(id, seconds);
+      await this.kernel([id]).setTimeout(id, seconds);
       this.timeoutSet(id, expiryAfterTimeoutSet(seconds, started, Date.now()));
     });
     return {
       keyId: id,
-      message: seconds === 0 ? `Removed the timeout of ${this.name(id)}: it no longer expires.` : `${this.name(id)} now expires in ${seconds} s.`,
+      message:
+        seconds === 0
+          ? `Removed the timeout of ${this.name(id)}${await this.asWho([id])}: it no longer expires.`
+          : `${this.name(id)} now expires in ${seconds} s${await this.asWho([id])}.`,
     };
   }
 
@@ -166,8 +229,8 @@ export abstract class KeyringActions {
     keyId(id);
     const mask = must(checkPermMask(perm), 'permissions');
     const label = this.name(id);
-    await this.run('Set permissions', [{ id, perms: ['setattr'] }], () => keyctl.setPerm(id, mask));
-    return { keyId: id, message: `Set the permissions of ${label} to ${mask.toString(16).padStart(8, '0')}.` };
+    await this.run('Set permissions', [{ id, perms: ['setattr'] }], () => this.kernel([id]).setPerm(id, mask));
+    return { keyId: id, message: `Set the permissions of ${label} to ${mask.toString(16).padStart(8, '0')}${await this.asWho([id])}.` };
   }
 
   async chownKey(id: number, uid: number | string | null, gid: number | string | null): Promise<ActionOutcome> {
@@ -177,9 +240,9 @@ export abstract class KeyringActions {
     const g = must(parseIdentity(gid, names.groups, 'group'), 'group');
     if (u === null && g === null) throw new KeyringApiError('bad-args', 'Change owner: give a new owner, a new group, or both');
     const label = this.name(id);
-    await this.run('Change owner', [{ id, perms: ['setattr'] }], () => keyctl.chown(id, u ?? -1, g ?? -1));
+    await this.run('Change owner', [{ id, perms: ['setattr'] }], () => this.kernel([id]).chown(id, u ?? -1, g ?? -1));
     const parts = [u !== null && `owner ${names.users[u] ?? 'uid'} (${u})`, g !== null && `group ${names.groups[g] ?? 'gid'} (${g})`].filter(Boolean);
-    return { keyId: id, message: `Changed ${label} to ${parts.join(' and ')}.` };
+    return { keyId: id, message: `Changed ${label} to ${parts.join(' and ')}${await this.asWho([id])}.` };
   }
 
   async readPayload(id: number): Promise<PayloadRead> {
@@ -195,7 +258,7 @@ export abstract class KeyringActions {
     if (type === 'keyring') {
       throw new KeyringApiError('bad-args', `${this.name(id)} is a keyring: its “payload” is its member list, shown in the tree.`);
     }
-    const buffer = await this.run('Read payload', [{ id, perms: ['read'] }], () => keyctl.read(id));
+    const buffer = await this.run('Read payload', [{ id, perms: ['read'] }], () => this.kernel([id]).read(id));
     try {
       return { id, base64: buffer.toString('base64'), length: buffer.length };
     } finally {
@@ -210,7 +273,7 @@ export abstract class KeyringActions {
     // KEYCTL_SEARCH with no destination changes nothing, so no rescan is needed.
     let found: number;
     try {
-      found = keyctl.search(ring, type, description, 0);
+      found = await this.kernel([ring]).search(ring, type, description, 0);
     } catch (err) {
       throw refusal(err, `Search for ${type} “${cutMiddle(description)}”`, [{ id: ring, perms: ['search'], role: 'keyring' }], this.latestSnapshot());
     }
@@ -226,9 +289,9 @@ export abstract class KeyringActions {
     ringId(dest, 'destination');
     const who = uid === null ? 'this user' : `uid ${uid}`;
     const renewal = persistentExpirySeconds();
-    const id = await this.run('Get persistent keyring', [{ id: dest, perms: ['write'], role: 'keyring' }], () => {
+    const id = await this.run('Get persistent keyring', [{ id: dest, perms: ['write'], role: 'keyring' }], async () => {
       const started = Date.now();
-      const persistent = keyctl.getPersistent(uid ?? -1, dest);
+      const persistent = await this.kernel([dest]).getPersistent(uid ?? -1, dest);
       // The kernel has just set its timer to persistent_keyring_expiry from now.
       if (renewal !== null) this.timeoutSet(persistent, expiryAfterTimeoutSet(renewal, started, Date.now()));
       return persistent;

@@ -100,6 +100,7 @@ export class KeyringService extends KeyringActions implements KeyringApi {
     this.listeners.clear();
     await this.poller.stop();
     await this.options.source.close();
+    await this.closeActions();
   }
 
   // --- KeyringApi -------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { dirname, join, resolve } from 'node:path';
 
 /** The worker bodies (files in this folder); `npm run package:check` checks each is unpacked in a package. */
-export const THREAD_BODIES = ['readerWorker', 'scanWorker', 'userViewWorker'] as const;
+export const THREAD_BODIES = ['readerWorker', 'scanWorker', 'userViewWorker', 'actAsWorker'] as const;
 export type ThreadBody = (typeof THREAD_BODIES)[number];
 
 /**

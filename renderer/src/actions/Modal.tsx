@@ -6,6 +6,8 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { ActionOutcome } from '../../../shared/api';
 import { useActions } from './actionsStore';
 import { cutMiddle, SHORT_TEXT } from '../../../shared/text';
+import { actingAsText, actingUid } from '../../../shared/actingUser';
+import { useKb } from '../store';
 
 export function Modal({
   title,
@@ -54,9 +56,29 @@ export function Modal({
         <h2 id={titleId} className="act-title" title={shown === title ? undefined : title}>
           {shown}
         </h2>
+        <ActingAs />
         {children}
       </div>
     </div>
+  );
+}
+
+/**
+ * In an all-users view, an action on a key only another user's view lists runs with that user's credentials
+ * (shared/actingUser.ts, the engine's own rule): every action dialog says so, naming the user.
+ */
+function ActingAs() {
+  const acting = useKb((s) => {
+    const key = s.selectedId != null ? s.keys.get(s.selectedId) : undefined;
+    const uid = actingUid(key);
+    return uid === null ? null : actingAsText(uid, s.identity?.users ?? {});
+  });
+  const isAction = useActions((s) => s.dialog !== null);
+  if (!acting || !isAction) return null;
+  return (
+    <p className="act-acting-as" data-testid="acting-as">
+      Runs {acting}: that user’s permissions decide, not this app’s.
+    </p>
   );
 }
 

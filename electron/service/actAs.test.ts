@@ -1,0 +1,74 @@
+// Actions on another user's keys, as root against the real kernel: a throwaway user's key that root
+// cannot even see (the kernel gives root no override on key permissions) is read, timed out and revoked
+// through the service of an all-users view, on a thread that takes that user's filesystem ids and groups;
+// the main thread's stay root's. The oracle is /proc/keys read as that user.
+// What the thread gets is the user's permissions, not possession: a key whose permissions grant only its
+// possessor (the default for `keyctl add`, 3f010000: the user category may only view) is refused, as it
+// is to any process of that user that does not hold the user's keyrings. The kernel's answer, tested.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { createWorkerSnapshotSource } from '../threads/scanThread';
+import { threadIds } from '../threads/credentials';
+import { addThrowawayUser, procKeysAs, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
+import { KeyringService } from './keyringService';
+
+let user: ThrowawayUser | null = null;
+let service: KeyringService;
+let secret = 0;
+let possessorOnly = 0;
+
+beforeAll(async () => {
+  user = addThrowawayUser('kbact');
+  // Made in a fresh session of the user's own (so it possesses them while it sets them up), then linked into
+  // its user keyring and left there: afterwards no process of the user possesses them.
+  const make = (name: string, perm: string | null) =>
+    Number(runAs(user!.uid, 'keyctl', 'session', '-', 'sh', '-c', `id=$(keyctl add user ${name} sesame @s) && ${perm ? `keyctl setperm $id ${perm} && ` : ''}keyctl link $id @u && echo $id`));
+  // Possessor and user may do everything: what the user category grants is what the thread can use.
+  secret = make('act-secret', '0x3f3f0000');
+  possessorOnly = make('act-possessed', null);
+  service = new KeyringService({ source: createWorkerSnapshotSource({ scope: { kind: 'all' } }), scope: { kind: 'all' } });
+  await service.getSnapshot();
+});
+
+afterAll(async () => {
+  await service?.close();
+  if (user) runAs(user.uid, 'keyctl', 'clear', '@u');
+  removeThrowawayUser(user);
+});
+
+const oracle = (id: number) => procKeysAs(user!.uid).find((l) => l.id === id);
+
+describe('an action on a key only another user sees', () => {
+  it('is a key root cannot touch by itself', async () => {
+    const key = (await service.getSnapshot()).snapshot.keys.find((k) => k.id === secret);
+    expect(key?.seenBy).toEqual([`uid ${user!.uid}`]);
+    expect(() => execFileSync('keyctl', ['describe', String(secret)], { stdio: 'pipe' })).toThrow();
+  });
+
+  it('reads its payload as that user', async () => {
+    const read = await service.readPayload(secret);
+    expect(Buffer.from(read.base64, 'base64').toString()).toBe('sesame');
+  });
+
+  it('sets its timeout and revokes it as that user, and says so', async () => {
+    const timed = await service.setKeyTimeout(secret, 3600);
+    expect(timed.message).toContain(`as uid ${user!.uid} (${user!.name})`);
+    expect(oracle(secret)?.timeout).not.toBe('perm');
+    const revoked = await service.revokeKey(secret);
+    expect(revoked.message).toMatch(new RegExp(`^Revoked .* as uid ${user!.uid} \\(${user!.name}\\): every use`));
+    expect(oracle(secret)?.flags).toContain('R');
+  });
+
+  it('is refused like any process of that user that does not possess the key (possessor-only permissions)', async () => {
+    await expect(service.revokeKey(possessorOnly)).rejects.toThrow(/^EACCES: /);
+    expect(oracle(possessorOnly)?.flags).not.toContain('R');
+  });
+
+  it("never changes the main thread's credentials", () => {
+    expect(threadIds()).toMatchObject({ fsuid: 0, fsgid: 0 });
+  });
+
+  it('refuses a special keyring with it: @u would be root’s, not that user’s', async () => {
+    await expect(service.linkKey(secret, -4)).rejects.toThrow(/special keyrings name this process's own keyrings; to act as uid \d+, choose that user's keyring by its id/);
+  });
+});
