@@ -1,9 +1,11 @@
 // demo.ts against the real kernel: the shipped Kerberos fixture built in a fresh session keyring,
 // checked with keyutils' keyctl (the independent oracle); and demo's exit codes through main().
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keyctlCli } from '../keyring/test/kernelHelpers';
+import { runAs } from '../test/throwawayUsers';
 import { buildFixture, fixtureDescriptions, readFixture } from './demo';
 import { parseFixture } from './fixture';
 import { main } from './main';
@@ -15,6 +17,37 @@ async function run(argv: string[]): Promise<{ code: number; err: string }> {
   const code = await main(argv, { stdout: () => {}, stderr: (s) => void (err += s) });
   return { code, err };
 }
+
+describe('buildFixture with users (as root)', () => {
+  it("adds the users, makes their keys as them in their own keyrings, and cleanup empties their user keyrings and removes them", () => {
+    const name = `kbdemo${process.pid % 100000}`;
+    const uid = 40000 + (process.pid % 10000);
+    const fixture = parseFixture(
+      JSON.stringify({
+        users: [{ name, uid }],
+        scope: 'all',
+        keyrings: [{ name: 'cache', description: 'demo-user-cache', in: '@u', owner: name }],
+        keys: [{ name: 'tokens', description: 'demo-token-{i}', count: 3, in: 'cache', owner: name }],
+        perm: { cache: '0x3f0b0000' },
+      }),
+    );
+    const built = buildFixture(fixture);
+    try {
+      // Root may not even view them (no override): ask as the user, the oracle for its own keys.
+      const cache = built.ids.get('cache')![0]!;
+      expect(runAs(uid, 'keyctl', 'rdescribe', String(cache))).toBe(`keyring;${uid};${uid};3f0b0000;demo-user-cache`);
+      expect(runAs(uid, 'keyctl', 'rlist', String(cache)).split(' ').map(Number).sort()).toEqual([...built.ids.get('tokens')!].sort());
+      expect(runAs(uid, 'keyctl', 'rdescribe', String(built.ids.get('tokens')![0]))).toMatch(new RegExp(`^user;${uid};${uid};[0-9a-f]+;demo-token-1$`));
+      expect(runAs(uid, 'keyctl', 'rlist', '@u').split(' ').map(Number)).toContain(cache);
+    } finally {
+      built.cleanup();
+    }
+    expect(spawnSync('id', ['-u', name]).status).not.toBe(0);
+    // Its user keyring outlives it in .user_reg, emptied.
+    const left = spawnSync('setpriv', ['--reuid', String(uid), '--regid', String(uid), '--clear-groups', 'keyctl', 'rlist', '@u'], { encoding: 'utf8' });
+    expect(left.stdout.trim()).toBe('');
+  });
+});
 
 describe('buildFixture', () => {
   it('builds the Kerberos fixture: keyrings, keys, the extra link, timeouts and the revoked key', () => {

@@ -1,6 +1,7 @@
 // `keyring-browser demo FIXTURE.json`: builds a fixture's topology with real keys in a fresh anonymous
 // session keyring of this process, so documentation pictures are reproducible. The keys live as long
 // as the session keyring: when this process exits nothing holds them and the kernel collects them.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { formatKeyId } from '../../shared/keyIds';
 import * as keyctl from '../keyring/keyctl';
@@ -21,6 +22,43 @@ export interface BuiltFixture {
   session: number;
   /** Fixture name → the kernel ids it stands for (several for a key entry with `count`). */
   ids: Map<string, number[]>;
+  /** Empties the fixture users' user keyrings (they outlive the demo in `.user_reg`) and removes the users it added. */
+  cleanup(): void;
+}
+
+/** The uid of user `name` in the passwd database, or null. */
+function uidOf(name: string): number | null {
+  const r = spawnSync('id', ['-u', name], { encoding: 'utf8' });
+  return r.status === 0 ? Number(r.stdout.trim()) : null;
+}
+
+/** Makes the fixture's users that do not exist yet; returns the names it added. */
+function addUsers(fixture: Fixture): string[] {
+  const added: string[] = [];
+  for (const u of fixture.users) {
+    const existing = uidOf(u.name);
+    if (existing === u.uid) continue;
+    if (existing !== null) throw new DemoError(`user ${u.name} exists with uid ${existing}, not the fixture's ${u.uid}`);
+    try {
+      execFileSync('useradd', ['--no-create-home', '--user-group', '--shell', '/usr/sbin/nologin', '--uid', String(u.uid), u.name], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (e) {
+      throw new DemoError(`adding user ${u.name} (uid ${u.uid}) failed (the demo needs root): ${describeError(e)}`);
+    }
+    added.push(u.name);
+  }
+  return added;
+}
+
+/**
+ * keyctl as `uid`, in a fresh session of its own that links its user keyring, so it possesses (and may write
+ * into) its own keyrings; returns keyctl's stdout.
+ */
+function keyctlAs(uid: number, args: string[]): string {
+  const setpriv = ['--reuid', String(uid), '--regid', String(uid), '--init-groups'];
+  return execFileSync('setpriv', [...setpriv, 'keyctl', 'session', '-', 'sh', '-c', 'keyctl link @u @s >/dev/null && exec keyctl "$@"', 'sh', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 export function readFixture(path: string): Fixture {
@@ -38,6 +76,23 @@ export function buildFixture(fixture: Fixture, options: { joinSession?: boolean 
   const session = options.joinSession === false ? keyctl.getKeyringId(keyctl.KEY_SPEC.SESSION, false) : keyctl.joinSessionKeyring(null);
   const ids = new Map<string, number[]>();
   const ring = (name: string): number => (name === '@s' ? session : (ids.get(name)?.[0] as number));
+  const addedUsers = addUsers(fixture);
+  const uidOfUser = new Map(fixture.users.map((u) => [u.name, u.uid]));
+  const cleanup = () => {
+    for (const u of fixture.users) spawnSync('setpriv', ['--reuid', String(u.uid), '--regid', String(u.uid), '--init-groups', 'keyctl', 'clear', '@u'], { stdio: 'ignore' });
+    for (const name of addedUsers) spawnSync('userdel', [name], { stdio: 'ignore' });
+  };
+  /** An entry of a fixture user, made by that user. */
+  const addAs = (owner: string, type: string, description: string, payload: string | null, into: string): number => {
+    const target = into === '@u' ? '@u' : String(ring(into));
+    const args = payload === null ? ['newring', description, target] : ['add', type, description, payload, target];
+    try {
+      return Number(keyctlAs(uidOfUser.get(owner)!, args));
+    } catch (e) {
+      cleanup();
+      throw new DemoError(`adding ${type} ${JSON.stringify(description)} as ${owner} to ${into} failed: ${describeError(e)}`);
+    }
+  };
   const each = (name: string, what: string, fn: (id: number) => void): void => {
     for (const id of ids.get(name) ?? []) {
       try {
@@ -55,14 +110,28 @@ export function buildFixture(fixture: Fixture, options: { joinSession?: boolean 
       throw new DemoError(`adding ${type} ${JSON.stringify(description)} to ${into} failed: ${describeError(e)}`);
     }
   };
-  for (const r of fixture.keyrings) ids.set(r.name, [add('keyring', r.description, null, r.in)]);
-  for (const k of fixture.keys) ids.set(k.name, expandKey(k).map((one) => add(k.type, one.description, Buffer.from(one.payload), k.in)));
+  for (const r of fixture.keyrings) {
+    ids.set(r.name, [r.owner !== undefined ? addAs(r.owner, 'keyring', r.description, null, r.in) : add('keyring', r.description, null, r.in)]);
+  }
+  for (const k of fixture.keys) {
+    const owner = k.owner;
+    ids.set(
+      k.name,
+      expandKey(k).map((one) => (owner !== undefined ? addAs(owner, k.type, one.description, one.payload, k.in) : add(k.type, one.description, Buffer.from(one.payload), k.in))),
+    );
+  }
   for (const l of fixture.links) each(l.key, `linking into ${l.into}:`, (id) => keyctl.link(id, ring(l.into)));
   for (const [name, owner] of Object.entries(fixture.chown)) each(name, `chown ${owner.uid}:`, (id) => keyctl.chown(id, owner.uid, owner.gid));
-  for (const [name, mask] of Object.entries(fixture.perm)) each(name, `setperm ${mask}:`, (id) => keyctl.setPerm(id, Number(mask)));
+  const ownerOfEntry = new Map([...fixture.keyrings, ...fixture.keys].map((e) => [e.name, e.owner]));
+  for (const [name, mask] of Object.entries(fixture.perm)) {
+    const owner = ownerOfEntry.get(name);
+    // A user's key: only its owner (or a possessor) may change its permissions, so the owner does.
+    if (owner !== undefined) each(name, `setperm ${mask} as ${owner}:`, (id) => void keyctlAs(uidOfUser.get(owner)!, ['setperm', String(id), mask]));
+    else each(name, `setperm ${mask}:`, (id) => keyctl.setPerm(id, Number(mask)));
+  }
   for (const [name, seconds] of Object.entries(fixture.timeouts)) each(name, `timeout ${seconds}:`, (id) => keyctl.setTimeout(id, seconds));
   for (const name of fixture.revoked) each(name, 'revoke:', (id) => keyctl.revoke(id));
-  return { session, ids };
+  return { session, ids, cleanup };
 }
 
 /** Every description a fixture puts in the kernel (tests check a redacted picture shows none). */

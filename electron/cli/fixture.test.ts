@@ -25,6 +25,14 @@ describe('parseFixture', () => {
     ['a bad perm', { keys: [{ name: 'k', description: 'd' }], perm: { k: '777' } }, /perm\.k: a perm is a hex mask/],
     ['a link into a key', { keys: [{ name: 'k', description: 'd' }], links: [{ key: 'k', into: 'k' }] }, /links\.0\.into/],
     ['a bad type', { keys: [{ name: 'k', type: 'keyring', description: 'd' }] }, /keys\.0\.type/],
+    ['@u without an owner', { keys: [{ name: 'k', description: 'd', in: '@u' }] }, /keys\.0\.in: @u needs an owner/],
+    ['an owner that is not a user', { keys: [{ name: 'k', description: 'd', in: '@u', owner: 'eve' }] }, /keys\.0\.owner: "eve" is not a user/],
+    [
+      "a user's key in another's keyring",
+      { users: [{ name: 'alice', uid: 4301 }, { name: 'bob', uid: 4302 }], keyrings: [{ name: 'r', description: 'r', in: '@u', owner: 'alice' }], keys: [{ name: 'k', description: 'd', in: 'r', owner: 'bob' }] },
+      /keys\.0\.in: a key of bob goes in @u or a keyring of bob/,
+    ],
+    ['a user name useradd refuses', { users: [{ name: 'Alice', uid: 4301 }] }, /users\.0\.name/],
   ])('refuses %s with where and why', (_what, input, message) => {
     const text = typeof input === 'string' ? input : JSON.stringify(input);
     expect(() => parseFixture(text, 'f.json')).toThrow(FixtureError);

@@ -8,13 +8,22 @@ import { z } from 'zod';
 
 const NAME = /^[A-Za-z][\w-]*$/;
 const name = z.string().regex(NAME, 'a name is a letter then letters, digits, _ or -');
-const where = z.union([z.literal('@s'), name]);
+/** `@u`: the owner's user keyring (entries with an `owner` only). */
+const where = z.union([z.literal('@s'), z.literal('@u'), name]);
+
+/** A user the demo makes (useradd) unless it exists with that uid, and removes afterwards if it made it. */
+const user = z.strictObject({
+  name: z.string().regex(/^[a-z_][a-z0-9_-]{0,30}$/, 'a user name is lower case letters, digits, _ or - (useradd)'),
+  uid: z.int().min(1000).max(59999),
+});
 
 const keyring = z.strictObject({
   name,
   description: z.string().min(1).max(4095),
   /** Where the keyring is linked; `@s` by default. */
   in: where.default('@s'),
+  /** A user of `users`: the keyring is made by that user (keyctl as them), so it is theirs and charged to them. */
+  owner: z.string().optional(),
 });
 
 const key = z.strictObject({
@@ -28,12 +37,17 @@ const key = z.strictObject({
   payloadBytes: z.int().min(1).max(32767).optional(),
   in: where.default('@s'),
   count: z.int().min(1).max(1000).optional(),
+  /** As for a keyring. */
+  owner: z.string().optional(),
 });
 
 const fixtureSchema = z
   .strictObject({
     /** One sentence: what the picture shows. */
     title: z.string().optional(),
+    /** Users whose keys the fixture makes (root only); `all` shows every user's view (as --all-users). */
+    users: z.array(user).default([]),
+    scope: z.enum(['process', 'all']).default('process'),
     keyrings: z.array(keyring).default([]),
     keys: z.array(key).default([]),
     /** Extra links, making a key shared: the key `key` also linked into keyring `into`. */
@@ -49,13 +63,23 @@ const fixtureSchema = z
   })
   .superRefine((f, ctx) => {
     const rings = new Set(f.keyrings.map((r) => r.name));
+    const users = new Set(f.users.map((u) => u.name));
+    const ownerOf = new Map<string, string | undefined>(f.keyrings.map((r) => [r.name, r.owner]));
+    // An owned entry goes into its owner's user keyring or one of its keyrings; `@u` needs an owner.
+    const owned = (e: { owner?: string | undefined; in: string }, path: (string | number)[]) => {
+      if (e.owner !== undefined && !users.has(e.owner)) ctx.addIssue({ code: 'custom', path: [...path, 'owner'], message: `${JSON.stringify(e.owner)} is not a user of this fixture` });
+      if (e.in === '@u' && e.owner === undefined) ctx.addIssue({ code: 'custom', path: [...path, 'in'], message: '@u needs an owner (whose user keyring it is)' });
+      if (e.owner !== undefined && e.in !== '@u' && ownerOf.get(e.in) !== e.owner) ctx.addIssue({ code: 'custom', path: [...path, 'in'], message: `a key of ${e.owner} goes in @u or a keyring of ${e.owner}` });
+    };
+    f.keyrings.forEach((r, i) => owned(r, ['keyrings', i]));
+    f.keys.forEach((k, i) => owned(k, ['keys', i]));
     const all = new Set<string>();
     for (const n of [...f.keyrings.map((r) => r.name), ...f.keys.map((k) => k.name)]) {
       if (all.has(n)) ctx.addIssue({ code: 'custom', message: `the name ${JSON.stringify(n)} is used twice` });
       all.add(n);
     }
     const ring = (n: string, path: (string | number)[]) => {
-      if (n !== '@s' && !rings.has(n)) ctx.addIssue({ code: 'custom', path, message: `${JSON.stringify(n)} is not a keyring of this fixture` });
+      if (n !== '@s' && n !== '@u' && !rings.has(n)) ctx.addIssue({ code: 'custom', path, message: `${JSON.stringify(n)} is not a keyring of this fixture` });
     };
     const any = (n: string, path: (string | number)[]) => {
       if (!all.has(n)) ctx.addIssue({ code: 'custom', path, message: `${JSON.stringify(n)} is not a keyring or key of this fixture` });
@@ -63,7 +87,7 @@ const fixtureSchema = z
     // Keyrings are made in order: a keyring may only sit in one made before it.
     const made = new Set<string>();
     f.keyrings.forEach((r, i) => {
-      if (r.in !== '@s' && !made.has(r.in)) {
+      if (r.in !== '@s' && r.in !== '@u' && !made.has(r.in)) {
         const message = rings.has(r.in)
           ? `keyring ${JSON.stringify(r.in)} must come before ${JSON.stringify(r.name)}`
           : `${JSON.stringify(r.in)} is not a keyring of this fixture`;

@@ -113,18 +113,24 @@ async function run(command: Command, io: Io): Promise<number> {
       if (command.selectName !== null && !names.includes(command.selectName)) {
         throw new FixtureError(`--select ${command.selectName}: ${command.fixture} has no key or keyring of that name`);
       }
+      const scope: ScanScope = { kind: fixture.scope };
+      if (fixture.users.length || scope.kind !== 'process') checkScope(scope, process.env.KEYRING_BROWSER_PROC_ROOT || '/proc');
       const built = buildFixture(fixture);
-      const count = [...built.ids.values()].reduce((n, ids) => n + ids.length, 0);
-      io.stderr(`keyring-browser: built ${command.fixture} (${count} keys and keyrings) in session keyring ${built.session}\n`);
-      if (command.then.kind === 'serve') return serveUntilSignal({ ...command.then, intervalMs: 1000, allowActions: false }, io);
-      const { pictureEngine } = await import('./engine.js');
-      pictureEngine(command.then.engine);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { takeScreenshot } = require('./screenshot') as typeof ScreenshotModule;
-      const select = command.selectName === null ? command.then.select : (built.ids.get(command.selectName)?.[0] ?? null);
-      await takeScreenshot({ ...command.then, select }, (line) => io.stderr(line + '\n'));
-      io.stderr(`keyring-browser: wrote ${command.then.out}\n`);
-      return 0;
+      try {
+        const count = [...built.ids.values()].reduce((n, ids) => n + ids.length, 0);
+        io.stderr(`keyring-browser: built ${command.fixture} (${count} keys and keyrings) in session keyring ${built.session}\n`);
+        if (command.then.kind === 'serve') return await serveUntilSignal({ ...command.then, intervalMs: 1000, allowActions: false, scope }, io);
+        const { pictureEngine } = await import('./engine.js');
+        pictureEngine(command.then.engine);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { takeScreenshot } = require('./screenshot') as typeof ScreenshotModule;
+        const select = command.selectName === null ? command.then.select : (built.ids.get(command.selectName)?.[0] ?? null);
+        await takeScreenshot({ ...command.then, select, scope }, (line) => io.stderr(line + '\n'));
+        io.stderr(`keyring-browser: wrote ${command.then.out}\n`);
+        return 0;
+      } finally {
+        built.cleanup();
+      }
     }
     case 'app': {
       const { electronBinary, launchApp, NO_ELECTRON, openInBrowser } = await import('./app.js');

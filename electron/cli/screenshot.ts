@@ -16,13 +16,15 @@ import { startServer } from '../serve/server';
 import { appDir } from './app';
 import { captureArg, type CaptureOptions } from './capture';
 import type { ScreenshotArgs } from './args';
+import type { ScanScope } from '../../shared/snapshot';
 import { CHROMIUM_ARGS, ScreenshotError } from './chromium';
 import { pictureEngine } from './engine';
 import { Redactor, redactingSource } from './redactingSource';
 import { PAGE_TEXT_SCRIPT, viewReadyScript } from './viewReady';
 import type { Browser, Page } from '@playwright/test';
 
-export type ScreenshotOptions = ScreenshotArgs;
+/** `scope`: what the picture shows (a fixture with users shows every user's view, as --all-users); the process's by default. */
+export type ScreenshotOptions = ScreenshotArgs & { scope?: ScanScope };
 
 const DRAW_TIMEOUT_MS = 30_000;
 const POLL_MS = 1000;
@@ -61,7 +63,11 @@ async function selectKey(page: Page, view: 'tree' | 'graph', id: number, realId:
 /** Renders the app and writes the PNG (and the text dump when asked), with the engine options.engine picks. */
 export async function takeScreenshot(options: ScreenshotOptions, log: (line: string) => void = () => {}): Promise<void> {
   const engine = pictureEngine(options.engine);
-  if (engine.kind === 'electron') return captureWithElectron(engine.binary, options, log);
+  if (engine.kind === 'electron') {
+    // The window must not run as root, and every user's view needs root: only the served page can show it.
+    if ((options.scope?.kind ?? 'process') !== 'process') throw new ScreenshotError('a picture of every user\'s keys is drawn in chromium: add --engine chromium');
+    return captureWithElectron(engine.binary, options, log);
+  }
   return screenshotInChromium(engine.executablePath, options, log);
 }
 
@@ -104,7 +110,7 @@ async function screenshotInChromium(executablePath: string, options: ScreenshotO
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require('@playwright/test') as typeof import('@playwright/test');
 
-  const inner = createWorkerSnapshotSource();
+  const inner = createWorkerSnapshotSource(options.scope ? { scope: options.scope } : {});
   // One redactor for the run, so ids and aliases stay put across polls (and --select can be translated).
   const redactor = options.redact ? new Redactor({ uids: options.replaceUids ? 'replace' : 'keep' }) : null;
   const server = await startServer({
