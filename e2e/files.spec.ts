@@ -1,12 +1,12 @@
 // Saved files in chromium: `open` shows a snapshot whose keys are gone from the kernel, read-only (no Live
 // badge, no actions, the file's name and time instead); a recording replays with its slider.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
-import { startOpen, type RunningServer } from './support/serve';
+import { startOpen, startServe, type RunningServer } from './support/serve';
 import { row, details } from './support/page';
 import { hexId as hex } from '../shared/keyIds';
 
@@ -47,4 +47,62 @@ test('open: a key that no longer exists, no Live badge and no actions', async ({
   // Search works on the file.
   await page.getByRole('searchbox').fill('e2e-gone-since');
   await expect(row(page, gone)).toBeVisible();
+});
+
+test('replay: a recording made by serve --record shows a key come and go under the time slider', async ({ page }) => {
+  joinOwnSession();
+  const file = path.join(dir, 'recording.jsonl');
+  server = await startServe(['--interval', '200', '--record', file]);
+  const comes = Number(keyctl('add', 'user', 'e2e-comes-and-goes', 'x', '@s'));
+  const changes = (): { seq: number; added: { id: number }[]; removed: number[] }[] =>
+    readFileSync(file, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => JSON.parse(l) as never);
+  await expect.poll(() => changes().some((d) => d.added.some((k) => k.id === comes)), { timeout: 15_000 }).toBe(true);
+  keyctl('unlink', String(comes), '@s');
+  await expect.poll(() => changes().some((d) => d.removed.includes(comes)), { timeout: 15_000 }).toBe(true);
+  await server.stop();
+  // Positions on the slider: after the change that added the key, and after the one that removed it.
+  const all = changes();
+  const addedAt = all.findIndex((d) => d.added.some((k) => k.id === comes)) + 1;
+  const goneAt = all.findIndex((d) => d.removed.includes(comes)) + 1;
+
+  server = await startOpen(file);
+  await page.goto(server.url);
+  await expect(page.getByRole('status').filter({ hasText: 'recording.jsonl' })).toContainText('Recording: recording.jsonl');
+  const slider = page.getByRole('slider', { name: 'Time' });
+  await expect(slider).toHaveAttribute('aria-valuemin', '0');
+  await expect(slider).toHaveAttribute('aria-valuemax', String(all.length));
+  await expect(slider).toHaveAttribute('aria-valuenow', '0');
+  await expect(slider).toHaveAttribute('aria-valuetext', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d.*, change 0 of \d+$/);
+  await expect(page.locator('[data-key-id]').first()).toBeVisible();
+  await expect(row(page, comes)).toHaveCount(0);
+
+  // Arrows step one change at a time: the key comes with its change, and goes with its own.
+  await slider.focus();
+  for (let i = 0; i < addedAt; i++) await page.keyboard.press('ArrowRight');
+  await expect(slider).toHaveAttribute('aria-valuenow', String(addedAt));
+  await expect(row(page, comes)).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Change log' })).toContainText('e2e-comes-and-goes');
+  for (let i = addedAt; i < goneAt; i++) await page.keyboard.press('ArrowRight');
+  await expect(slider).toHaveAttribute('aria-valuenow', String(goneAt));
+  await expect(row(page, comes)).toHaveCount(0);
+  await page.keyboard.press('ArrowLeft');
+  await expect(row(page, comes)).toBeVisible();
+  // Home and End jump to the ends; the step buttons and Play move it too.
+  await page.keyboard.press('End');
+  await expect(slider).toHaveAttribute('aria-valuenow', String(all.length));
+  await expect(row(page, comes)).toHaveCount(0);
+  await page.keyboard.press('Home');
+  await expect(slider).toHaveAttribute('aria-valuenow', '0');
+  await expect(row(page, comes)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Next change' }).click();
+  await expect(slider).toHaveAttribute('aria-valuenow', '1');
+  const playButton = page.getByRole('button', { name: 'Play' });
+  await playButton.click();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(playButton).toBeVisible();
+  // Played to the end, it stops there.
+  await playButton.click();
+  await expect(slider).toHaveAttribute('aria-valuenow', String(all.length), { timeout: all.length * 1000 + 10_000 });
+  await expect(playButton).toBeVisible();
+  await expect(row(page, comes)).toHaveCount(0);
 });

@@ -143,6 +143,14 @@ export type DataOrigin =
       truncated?: string;
     };
 
+/**
+ * The changes of a recording that `open` serves, renumbered 1, 2, … after its first snapshot (seq 0, what
+ * getSnapshot answers); the replay's slider walks them. Empty for anything else (a snapshot file, live).
+ */
+export interface RecordedChanges {
+  deltas: SnapshotDelta[];
+}
+
 /** Key types the UI can add. */
 export const ADDABLE_KEY_TYPES = ['user', 'logon', 'keyring'] as const;
 export type AddableKeyType = (typeof ADDABLE_KEY_TYPES)[number];

@@ -22,6 +22,7 @@ import {
   type KeyringEvent,
   type PayloadRead,
   type PollerStatus,
+  type RecordedChanges,
   type SearchOutcome,
   type SwitchableScope,
   type VersionedSnapshot,
@@ -149,6 +150,8 @@ export const CONTRACT = {
   setScope: { kind: 'read', args: args<[scope: SwitchableScope]>(z.tuple([z.enum(SWITCHABLE_SCOPES)])), result: returns<Capabilities>() },
   /** Starts the privileged helper through pkexec (polkit asks for the password), then shows all users. Desktop app only. */
   startHelper: { kind: 'read', args: noArgs, result: returns<Capabilities>() },
+  /** A recording's changes after its first snapshot, for the replay (`open` on a recording); none elsewhere. */
+  getRecordedChanges: { kind: 'read', args: noArgs, result: returns<RecordedChanges>() },
 
   addKey: {
     kind: 'action',

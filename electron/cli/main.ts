@@ -152,7 +152,7 @@ function checkScope(scope: ScanScope, procRoot: string): void {
 }
 
 type ServeUntilSignal = Pick<ServerModule.ServeOptions, 'port' | 'host' | 'intervalMs' | 'allowActions'> &
-  Partial<Pick<ServerModule.ServeOptions, 'source' | 'readKeyDetails' | 'readIdentityNames' | 'origin'>> & {
+  Partial<Pick<ServerModule.ServeOptions, 'source' | 'readKeyDetails' | 'readIdentityNames' | 'origin' | 'recordedChanges'>> & {
     scope?: ScanScope;
     /** Called once the URL is printed (the app's fallback opens it in a browser). */
     onUrl?: (url: string) => void;

@@ -10,7 +10,7 @@ import type { SnapshotSource } from '../keyring/source';
 import type { KeyringServiceOptions } from '../service/keyringService';
 
 /** The options a KeyringService (or startServer) needs to show a saved file. */
-export function fileServiceOptions(path: string, file: SavedFile): Required<Pick<KeyringServiceOptions, 'source' | 'intervalMs' | 'readKeyDetails' | 'readIdentityNames' | 'origin'>> {
+export function fileServiceOptions(path: string, file: SavedFile): Required<Pick<KeyringServiceOptions, 'source' | 'intervalMs' | 'readKeyDetails' | 'readIdentityNames' | 'origin' | 'recordedChanges'>> {
   const snapshot = file.kind === 'snapshot' ? file.snapshot : file.start;
   const origin: DataOrigin = {
     kind: 'file',
@@ -26,6 +26,7 @@ export function fileServiceOptions(path: string, file: SavedFile): Required<Pick
     readKeyDetails: (id: number): KeyDetails => ({ id, security: null, securityError: 'not saved in the file' }),
     readIdentityNames: async (): Promise<IdentityNames> => ({ users: {}, groups: {} }),
     origin,
+    recordedChanges: file.kind === 'recording' ? file.deltas : [],
   };
 }
 

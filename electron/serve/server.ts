@@ -5,7 +5,7 @@
 // data flows only with the token: on the WebSocket (`/ws?token=…`, the page reads it from its own URL)
 // and on the HTTP data routes (`/api/snapshot`, `/api/status`; `Authorization: Bearer …` or `?token=`).
 // A missing token is answered 401, a wrong one 403. Host and Origin are checked against DNS rebinding.
-import type { DataOrigin, IdentityNames, KeyDetails } from '../../shared/api';
+import type { DataOrigin, IdentityNames, KeyDetails, SnapshotDelta } from '../../shared/api';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -43,6 +43,8 @@ export interface ServeOptions {
   origin?: DataOrigin;
   /** What the source scans (`--all-users`, `--uid N`), told to the page; the process's own view by default. */
   scope?: ScanScope;
+  /** `open` on a recording: its changes, for the page's replay. */
+  recordedChanges?: readonly SnapshotDelta[];
 }
 
 export interface RunningServer {
@@ -72,6 +74,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(options.readIdentityNames ? { readIdentityNames: options.readIdentityNames } : {}),
     ...(options.origin ? { origin: options.origin } : {}),
     ...(options.scope ? { scope: options.scope } : {}),
+    ...(options.recordedChanges ? { recordedChanges: options.recordedChanges } : {}),
   });
 
   /** The page may open a WebSocket to where it came from; the Host header has passed hostAllowed by then. */

@@ -18,6 +18,7 @@ import {
   type KeyringApi,
   type KeyringEvent,
   type PollerStatus,
+  type RecordedChanges,
   type ScanStats,
   type SnapshotDelta,
   type VersionedSnapshot,
@@ -47,6 +48,8 @@ export interface KeyringServiceOptions {
   origin?: DataOrigin;
   /** What the source scans (the process's own view by default); told to the UI in getCapabilities. */
   scope?: ScanScope;
+  /** A recording's changes after the snapshot the source gives (`open` on a recording), for the replay. */
+  recordedChanges?: readonly SnapshotDelta[];
 }
 
 /** Why a service's scope cannot be switched: its source scans one scope, chosen where it was started. */
@@ -182,6 +185,11 @@ export class KeyringService extends KeyringActions implements KeyringApi {
 
   async startHelper(): Promise<Capabilities> {
     throw new KeyringApiError('forbidden', 'only the desktop app starts the helper; run `keyring-browser helper` (as root) yourself');
+  }
+
+  async getRecordedChanges(): Promise<RecordedChanges> {
+    // Renumbered after the first snapshot (seq 0), so the replay can apply them as the live stream's.
+    return { deltas: (this.options.recordedChanges ?? []).map((d, i) => ({ ...d, seq: i + 1 })) };
   }
 
   protected override latestSnapshot(): Snapshot | null {

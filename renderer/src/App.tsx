@@ -12,6 +12,7 @@ import { ExportMenu } from './export/ExportMenu';
 import { ScopeSwitch } from './components/ScopeSwitch';
 import { SearchBar } from './components/SearchBar';
 import { StatusBar } from './components/StatusBar';
+import { ReplayBar } from './replay/ReplayBar';
 import { TreeView } from './components/TreeView';
 import { GraphView } from './graph/GraphView';
 import { VIEW_PANEL_ID, ViewSwitch } from './graph/ViewSwitch';
@@ -88,6 +89,7 @@ export function App({ api, mode }: { api: KeyringApi; mode?: string }) {
           <ReadOnlySwitch />
         </header>
         <MainArea />
+        <ReplayBar />
         <StatusBar />
         <ActionsRoot />
       </div>
