@@ -79,7 +79,7 @@ export function App({ api, mode }: { api: KeyringApi; mode?: string }) {
               <circle cx="8" cy="8" r="5.2" fill="none" strokeWidth="1.8" />
               <circle cx="8" cy="8" r="1.6" />
             </svg>
-            Keyring Browser
+            <span className="brand-name">Keyring Browser</span>
             {mode && <span className="badge badge-muted">{mode}</span>}
           </div>
           <ViewSwitch />

@@ -1,5 +1,6 @@
 // Everything about the selected key: every snapshot field in words, the permission matrix, names
 // for its owner and group, its security label, and the keyrings it is linked from (click to go there).
+import { whyUnreadable } from '../../../shared/unreadable';
 import { CopyId } from './CopyId';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -196,7 +197,7 @@ export function DetailsPanel() {
           <Field label="Where">{reach}</Field>
           {k.type === 'keyring' && (
             <Field label="Members">
-              {k.links === null ? 'not readable by this process (no read permission)' : k.links?.length ? `${k.links.length} keys` : 'empty'}
+              {k.links === null ? <Unreadable k={k} /> : k.links?.length ? `${k.links.length} keys` : 'empty'}
             </Field>
           )}
           <Field label="Flags">
@@ -264,5 +265,19 @@ export function DetailsPanel() {
         )}
       </section>
     </aside>
+  );
+}
+
+/** "Not readable", why, and the way in where the app offers one (shared/unreadable.ts). */
+function Unreadable({ k }: { k: KeyInfo }) {
+  const model = useTreeModel();
+  const meta = useKb((s) => s.meta);
+  if (!model || !meta) return <>not readable by this process</>;
+  const why = whyUnreadable(k, { uid: meta.uid, gid: meta.gid, groups: meta.groups }, (id) => model.keys.get(id), (id) => model.parents.get(id) ?? []);
+  return (
+    <span data-testid="unreadable">
+      not readable by this process. {why.reason}
+      {why.hint && <span className="unreadable-hint"> {why.hint}</span>}
+    </span>
   );
 }

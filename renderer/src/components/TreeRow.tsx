@@ -69,7 +69,7 @@ function HighlightedKeyRow({ row, observer }: { row: Extract<FlatRow, { kind: 'k
           {k.description}
         </span>
         {isRing && k.links === null && (
-          <span className="badge badge-muted" title="This process may not read the keyring's member list">
+          <span className="badge badge-muted" title="This process may not read the keyring's member list: select it to see why, and the way in where there is one">
             not readable
           </span>
         )}
