@@ -12,6 +12,7 @@ import { Scanner } from '../electron/keyring/scanner';
 import { createWorkerSnapshotSource } from '../electron/threads/scanThread';
 import { median, ms, printTable, readExtraTables, type BenchRow } from './table';
 import { runUiBench } from './ui';
+import { runFilesBench } from './files';
 import { GROUP_VIEW_PERM, nodeStartCpu, pollCost, rawReadCpu, snapshotPhases, ThrowawayUsers } from './live';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -231,6 +232,7 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
   if (typeof ui === 'string') out(`\n${ui}\n`);
   else for (const t of ui) printTable(t.title, t.columns, t.rows, out);
   for (const t of readExtraTables(join(ROOT, 'bench', 'extra'))) printTable(t.title, t.columns, t.rows, out);
+  runFilesBench(out);
 }
 
 /**
