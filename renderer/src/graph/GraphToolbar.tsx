@@ -3,6 +3,7 @@
 // and while ELK works, a status line with a way out: "Show the neighbourhood instead".
 import { useKb } from '../store';
 import { cancelLayouts } from './layoutClient';
+import { GraphLegend } from './GraphLegend';
 import { useGraphScope, useGraphState } from './graphState';
 import type { GraphModel } from './model';
 import { FOLD_AT, MAX_GRAPH_NODES } from './model';
@@ -50,6 +51,7 @@ export function GraphToolbar({ model }: { model: GraphModel }) {
         {filtered ? ' (matches only)' : ''}
         {foldNote(model)}
       </span>
+      <GraphLegend />
       {model.keysCut > 0 && (
         <span className="graph-cut" role="note">
           {n(model.keysCut)} keys not drawn: search with Only matches, or show the neighbourhood of a key

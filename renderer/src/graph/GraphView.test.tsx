@@ -78,7 +78,7 @@ describe('graph view', () => {
     render(<App api={api} />);
     await waitFor(() => expect(graphNode(FIXTURE_IDS.session)).not.toBeNull(), { timeout: 5000 });
     const pressed = () => screen.getByRole('group', { name: 'Show' }).querySelector('[aria-pressed="true"]')?.textContent;
-    expect(pressed()).toBe('This process');
+    expect(pressed()).toBe("This process's keyrings");
     expect(graphNode(FIXTURE_IDS.userReg)).toBeNull();
     expect(graph()!.querySelector('[data-cluster="kernel"]')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'All keyrings' }));
@@ -117,6 +117,18 @@ describe('graph view', () => {
     } finally {
       other.close();
     }
+  });
+
+  it('has a legend for its lines and pin badges, and cuts long labels in the middle', async () => {
+    render(<App api={api} />);
+    await waitFor(() => expect(graphNode(FIXTURE_IDS.sharedCert)).not.toBeNull(), { timeout: 5000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Legend' }));
+    const legend = screen.getByRole('region', { name: 'Graph legend' });
+    expect(legend.textContent).toContain('one of several links to a shared key');
+    expect(legend.querySelector('path.graph-edge.shared')).not.toBeNull();
+    expect(legend.textContent).toContain('nothing keeps it: the collector will remove it');
+    // 'corp-ca: Example Corp Root CA 2026': no separator near the end, so its last 6 characters stay whole.
+    expect(graphNode(FIXTURE_IDS.sharedCert)!.querySelector('.mid-tail')?.textContent).toBe('A 2026');
   });
 
   it("shows the neighbourhood of the selection: its keyrings up to the root and its members", async () => {

@@ -18,6 +18,18 @@ import { QUOTA_LEVEL_WORDS, worstQuotaLevel } from '../../../shared/quota';
 import { QuotaGauge } from '../users/QuotaGauge';
 import { UserIcon } from '../users/UserRow';
 import { pinSummary } from './pinSummary';
+import { splitForMiddleEllipsis } from '../util/middleEllipsis';
+
+/** A label cut in the middle when it does not fit (the tail stays whole); the node's tooltip has it all. */
+function MiddleEllipsis({ text, className }: { text: string; className: string }) {
+  const [head, tail] = splitForMiddleEllipsis(text);
+  return (
+    <span className={`${className} mid-ellipsis`}>
+      <span className="mid-head">{head}</span>
+      {tail && <span className="mid-tail">{tail}</span>}
+    </span>
+  );
+}
 
 export type KeyNode = Node<{ item: KeyNodeItem }, 'key'>;
 export type GroupNode = Node<{ item: GroupNodeItem }, 'group'>;
@@ -67,7 +79,7 @@ const KeyNodeView = memo(function KeyNodeView({ data }: NodeProps<KeyNode>) {
         <KeyIcon type={k.type} />
         <RoleTag role={role} />
         {!isRing && <span className="key-type">{k.type}</span>}
-        <span className="key-desc">{k.description || '(no description)'}</span>
+        <MiddleEllipsis className="key-desc" text={k.description || '(no description)'} />
         {isRing && k.links === null && <span className="badge badge-muted" title="This process may not read the keyring's member list">unreadable</span>}
         {isRing && k.links && <span className="member-count">{k.links.length === 0 ? 'empty' : k.links.length}</span>}
       </div>

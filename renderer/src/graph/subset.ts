@@ -8,7 +8,7 @@ import type { TreeModel } from '../tree/model';
 export type GraphScope = 'process' | 'all' | 'neighbourhood';
 
 export const SCOPE_LABELS: Record<GraphScope, string> = {
-  process: 'This process',
+  process: "This process's keyrings",
   all: 'All keyrings',
   neighbourhood: 'Neighbourhood',
 };
