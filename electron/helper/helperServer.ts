@@ -23,6 +23,7 @@ import type { ScanScope } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
 import { KeyringService } from '../service/keyringService';
 import { DEFAULT_LIMITS, type ServeLimits } from '../serve/limits';
+import { shutDown } from '../serve/shutDown';
 import { attachConnection } from '../serve/wsConnection';
 import { checkSocketDir, checkSocketFile, HelperSocketError } from './helperSocket';
 import { peerCredentials, type PeerCredentials } from './peerCredentials';
@@ -124,11 +125,7 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
     socketPath,
     close: () =>
       (closing ??= (async () => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await service.close();
+        await shutDown(server, wss, service);
         removeIfSocket(socketPath);
       })()),
   };

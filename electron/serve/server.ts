@@ -19,6 +19,7 @@ import { hostChecker, isLoopbackHost, newAccessToken, originMatchesHost, tokenMa
 import { DEFAULT_LIMITS, type ServeLimits } from './limits';
 import { parseRequestTarget, shownTarget } from './requestTarget';
 import { sendStatic } from './staticFiles';
+import { shutDown } from './shutDown';
 import { attachConnection } from './wsConnection';
 
 export interface ServeOptions {
@@ -250,14 +251,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url,
     token,
     service,
-    close: () =>
-      (closing ??= (async () => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await service.close();
-      })()),
+    close: () => (closing ??= shutDown(server, wss, service)),
   };
 }
 

@@ -12,12 +12,12 @@ import { ActionButtons } from '../actions/ActionButtons';
 import { useApi } from '../apiContext';
 import { useKb } from '../store';
 import { anchorNamesOf, ANCHOR_LABELS, findRowPath, type TreeModel } from '../tree/model';
-import { revealKey } from '../tree/reveal';
 import { useTreeModel } from '../tree/useTreeRows';
 import { useNow } from '../util/clock';
 import { hexId, formatDateTime } from '../util/format';
 import { ExpiryDetails } from './Countdown';
 import { KeyIcon } from './KeyIcon';
+import { KeyRef } from './KeyRef';
 import { RoleTag } from './RoleTag';
 import { roleOf } from '../tree/roles';
 import { PermMatrix } from './PermMatrix';
@@ -85,18 +85,6 @@ function useKeyDetails(id: number | null): { details: KeyDetails | null; error: 
     };
   }, [api, id]);
   return state.id === id ? state : { details: null, error: null };
-}
-
-function KeyRef({ id, k }: { id: number; k: KeyInfo | undefined }) {
-  return (
-    <button type="button" className="key-link" onClick={() => revealKey(id)} title="Select and show in the tree">
-      <KeyIcon type={k?.type ?? 'keyring'} />
-      <span className="key-desc" title={k?.description}>
-        {k?.description ?? 'not visible'}
-      </span>
-      <code>{hexId(id)}</code>
-    </button>
-  );
 }
 
 /**

@@ -2,29 +2,15 @@
 // user keyrings, its own keyrings, and which keyrings hold most of its keys (shared/userGroups.ts's
 // breakdown). Click a keyring to go to it.
 import { QUOTA_LEVEL_WORDS, userLabel, worstQuotaLevel } from '../../../shared/quota';
-import type { KeyInfo, Pin } from '../../../shared/snapshot';
+import type { Pin } from '../../../shared/snapshot';
 import { quotaBreakdown, type QuotaHolder, type UserGroup } from '../../../shared/userGroups';
-import { KeyIcon } from '../components/KeyIcon';
+import { KeyRef } from '../components/KeyRef';
 import type { TreeModel } from '../tree/model';
-import { revealKey } from '../tree/reveal';
-import { hexId } from '../util/format';
 import { QuotaGauge } from './QuotaGauge';
 import { UserIcon } from './UserRow';
 
 /** How many keyrings the breakdown lists. */
 const TOP = 8;
-
-function KeyringRef({ id, k }: { id: number; k: KeyInfo | undefined }) {
-  return (
-    <button type="button" className="key-link" onClick={() => revealKey(id)} title="Select and show in the tree">
-      <KeyIcon type={k?.type ?? 'keyring'} />
-      <span className="key-desc" title={k?.description}>
-        {k?.description ?? 'not visible'}
-      </span>
-      <code>{hexId(id)}</code>
-    </button>
-  );
-}
 
 function HolderTable({ caption, holders, model, total, value }: { caption: string; holders: QuotaHolder[]; model: TreeModel; total: number; value(h: QuotaHolder): string }) {
   return (
@@ -40,7 +26,7 @@ function HolderTable({ caption, holders, model, total, value }: { caption: strin
       <tbody>
         {holders.map((h) => (
           <tr key={h.keyring ?? 'none'} data-holder={h.keyring ?? 'none'}>
-            <td>{h.keyring === null ? <span className="muted">no visible keyring links them</span> : <KeyringRef id={h.keyring} k={model.keys.get(h.keyring)} />}</td>
+            <td>{h.keyring === null ? <span className="muted">no visible keyring links them</span> : <KeyRef id={h.keyring} k={model.keys.get(h.keyring)} />}</td>
             <td className="num">
               {value(h)}
               {total > 0 && caption.startsWith('By keys') && <span className="muted"> ({Math.round((h.keys * 100) / total)} %)</span>}
@@ -127,7 +113,7 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
           {own.map(([name, id]) => (
             <div key={name} className="field-pair">
               <dt>{name}</dt>
-              <dd>{id === null ? <span className="muted">not visible (none, or not registered)</span> : <KeyringRef id={id} k={model.keys.get(id)} />}</dd>
+              <dd>{id === null ? <span className="muted">not visible (none, or not registered)</span> : <KeyRef id={id} k={model.keys.get(id)} />}</dd>
             </div>
           ))}
           <div className="field-pair">
@@ -137,7 +123,7 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
                 <ul className="linked-from">
                   {group.sessionKeyrings.map((id) => (
                     <li key={id}>
-                      <KeyringRef id={id} k={model.keys.get(id)} />
+                      <KeyRef id={id} k={model.keys.get(id)} />
                     </li>
                   ))}
                 </ul>
