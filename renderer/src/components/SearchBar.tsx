@@ -6,15 +6,19 @@ import { useKb } from '../store';
 import { stepMatch } from '../tree/matchOrder';
 
 export function SearchBar() {
-  const { query, search, filterMatches, cursor } = useKb(
+  const { query, search, filterMatches, view, treeCursor, selectedId } = useKb(
     useShallow((s) => ({
       query: s.query,
       search: s.search,
       filterMatches: s.filterMatches,
-      // The tree counts in its drawing order (TreeView); the graph, which has no one order, by id.
-      cursor: s.view === 'tree' ? s.matchCursor : graphCursor(s.search?.matches, s.selectedId),
+      view: s.view,
+      treeCursor: s.matchCursor,
+      selectedId: s.selectedId,
     })),
   );
+  // The tree counts in its drawing order (TreeView); the graph, which has no one order, by id. Counted here
+  // in render, not in the store selector, which runs on every store change (every poll).
+  const cursor = view === 'tree' ? treeCursor : graphCursor(search?.matches, selectedId);
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {

@@ -216,26 +216,25 @@ export function TreeView() {
   );
 }
 
-/** The column heads, each saying what its column means on hover; "Dec" adds a decimal id column. */
+/** The column heads before the id, each saying on hover what its column means. */
+const COLUMN_HEADS: { className: string; label: string; title: string }[] = [
+  { className: 'col-head grow', label: 'Key', title: 'Type, description, role and state of each key, under the keyrings that link it' },
+  { className: 'col col-expiry', label: 'Expires', title: 'When the key expires: a window, since /proc/keys rounds the timeout down to one unit' },
+  { className: 'col col-usage', label: 'Uses', title: "Uses: the key's usage count (references held by keyrings, processes and the kernel)" },
+  { className: 'col col-perm', label: 'Yours', title: 'Yours: your effective permission on the key (setattr, link, search, write, read, view)' },
+  { className: 'col col-poss', label: 'P', title: 'P: possessed by this process (reachable from its thread, process or session keyring)' },
+];
+
+/** The column heads; the ID head's "+ dec" adds a decimal id column. */
 function TreeHeader() {
   const decimal = useKb((s) => s.decimalIds);
   return (
     <div className="tree-header">
-      <span className="col-head grow" title="Type, description, role and state of each key, under the keyrings that link it" aria-hidden="true">
-        Key
-      </span>
-      <span className="col col-expiry" title="When the key expires: a window, since /proc/keys rounds the timeout down to one unit" aria-hidden="true">
-        Expires
-      </span>
-      <span className="col col-usage" title="Uses: the key's usage count (references held by keyrings, processes and the kernel)" aria-hidden="true">
-        Uses
-      </span>
-      <span className="col col-perm" title="Yours: your effective permission on the key (setattr, link, search, write, read, view)" aria-hidden="true">
-        Yours
-      </span>
-      <span className="col col-poss" title="P: possessed by this process (reachable from its thread, process or session keyring)" aria-hidden="true">
-        P
-      </span>
+      {COLUMN_HEADS.map((c) => (
+        <span key={c.label} className={c.className} title={c.title} aria-hidden="true">
+          {c.label}
+        </span>
+      ))}
       {decimal && (
         <span className="col col-dec" title="The key's id in decimal, as keyctl prints it" aria-hidden="true">
           Decimal
