@@ -1,5 +1,5 @@
-// Saved files' figures (#14): the size of an hour's recording (`serve --record`), and the time `open`
-// takes to read a 40k-key snapshot file. Synthetic keys, no kernel: the hour is simulated through the
+// Saved files' figures (#14): the size of an hour's recording (`serve --record`), the time `open`
+// takes to read a 40k-key snapshot file, and a replay's backward seek with and without checkpoints. Synthetic keys, no kernel: the hour is simulated through the
 // recorder's own writer (RecordingWriter) rather than waited for, one delta per change as the service
 // pushes them (a poll that changes nothing pushes, and writes, nothing).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SnapshotDelta } from '../shared/api';
+import { applyDeltaToMap } from '../shared/delta';
+import { checkpointInterval, ReplayCheckpoints, type ReplayCursor } from '../shared/replayCheckpoints';
 import { snapshotFileText } from '../shared/snapshotFile';
 import type { KeyInfo, QuotaInfo, Snapshot } from '../shared/snapshot';
 import { NO_ANCHORS, testKey, testSnapshot } from '../shared/testing';
@@ -38,17 +40,14 @@ function quota(nkeys: number): QuotaInfo {
   return { uid: 0, name: 'root', usage: nkeys, nkeys, nikeys: nkeys, qnkeys: 0, maxkeys: 1_000_000, qnbytes: 0, maxbytes: 25_000_000 };
 }
 
-/** An hour at 1 Hz with 10 changes a minute: a key added, changed, revoked, removed in turn. */
-function recordingBytes(): { bytes: number; deltas: number } {
+/** An hour at 1 Hz over 10k keys with 10 changes a minute: a key added, changed, revoked, removed in turn. */
+function hourRecording(): { start: Snapshot; deltas: SnapshotDelta[] } {
   const start = syntheticSnapshot(100, 100);
-  let bytes = 0;
-  const writer = new RecordingWriter((text) => void (bytes += Buffer.byteLength(text)));
-  writer.start({ seq: 0, snapshot: start });
+  const deltas: SnapshotDelta[] = [];
   const ring = start.keys[1]!;
   let nkeys = start.keys.length;
   let next = 0x7000_0000;
   let seq = 0;
-  let deltas = 0;
   for (let second = 1; second <= 3600; second++) {
     if (second % 6 !== 0) continue; // polls that change nothing push nothing
     const takenAt = 1_800_000_000_000 + second * 1000;
@@ -68,10 +67,51 @@ function recordingBytes(): { bytes: number; deltas: number } {
       d.changed.push({ id: ring.id, changes: { links: ring.links ?? [] } });
       d.quotas = [quota(--nkeys)];
     }
-    writer.append(d);
-    deltas++;
+    deltas.push(d);
   }
-  return { bytes, deltas };
+  return { start, deltas };
+}
+
+/** The hour's recording written through the recorder's own writer: its size in bytes. */
+function recordingBytes(hour: { start: Snapshot; deltas: SnapshotDelta[] }): { bytes: number; deltas: number } {
+  let bytes = 0;
+  const writer = new RecordingWriter((text) => void (bytes += Buffer.byteLength(text)));
+  writer.start({ seq: 0, snapshot: hour.start });
+  for (const d of hour.deltas) writer.append(d);
+  return { bytes, deltas: hour.deltas.length };
+}
+
+/**
+ * A replay's backward seek over the hour: from its end to one change before it, with the renderer's
+ * checkpoints (shared/replayCheckpoints.ts) and without (every seek back replays from the start). The
+ * state is the key map, and a change is applied as the renderer's store applies it (applyDeltaToMap:
+ * one new Map per change); the store's change log and highlights come on top in the page.
+ */
+function seekBackCost(hour: { start: Snapshot; deltas: SnapshotDelta[] }, every: number): number {
+  const startMap = new Map(hour.start.keys.map((k) => [k.id, k]));
+  let state: { step: number; keys: ReadonlyMap<number, KeyInfo> } = { step: -1, keys: startMap };
+  const cursor: ReplayCursor<typeof state> = {
+    position: () => state.step,
+    restore: (saved) => void (state = saved ?? { step: 0, keys: startMap }),
+    apply(from, to) {
+      let keys = state.keys;
+      for (let i = from; i < to; i++) keys = applyDeltaToMap(keys, hour.deltas[i]!).keys;
+      state = { step: to, keys };
+      return null;
+    },
+    capture: () => state,
+  };
+  const total = hour.deltas.length;
+  const points = new ReplayCheckpoints<typeof state>(total, every);
+  points.seek(cursor, total); // played through once: the checkpoints are kept on the way
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    points.seek(cursor, total - 1);
+    runs.push(performance.now() - t0);
+    points.seek(cursor, total);
+  }
+  return median(runs);
 }
 
 /** Reading, validating and serving a 40k-key snapshot file (what `open` does before it listens). */
@@ -93,8 +133,12 @@ function openCost(): number {
 }
 
 export function runFilesBench(out: (s: string) => void): void {
-  const rec = recordingBytes();
+  const hour = hourRecording();
+  const rec = recordingBytes(hour);
   const open = openCost();
+  const fromStart = seekBackCost(hour, Infinity);
+  const every = checkpointInterval(hour.deltas.length, hour.start.keys.length);
+  const fromCheckpoint = seekBackCost(hour, every);
   const rows: BenchRow[] = [
     {
       name: 'serve --record: 1 h of 1 Hz polls, 10k keys, 10 changes/min',
@@ -102,6 +146,16 @@ export function runFilesBench(out: (s: string) => void): void {
       note: `simulated: ${rec.deltas} deltas through RecordingWriter, not an hour waited`,
     },
     { name: 'open FILE: read + validate a 40k-key snapshot (median of 5)', values: { figure: ms(open), goal: '< 1 s' }, note: 'wall time, shared machine' },
+    {
+      name: `replay: seek back 1 change at the end of the hour, from the start`,
+      values: { figure: ms(fromStart), goal: '' },
+      note: `${rec.deltas} changes replayed over 10k keys (median of 5, wall time)`,
+    },
+    {
+      name: `replay: the same seek from the nearest checkpoint (every ${every})`,
+      values: { figure: ms(fromCheckpoint), goal: `≪ from the start` },
+      note: `${fromStart / fromCheckpoint >= 10 ? Math.round(fromStart / fromCheckpoint) : (fromStart / fromCheckpoint).toFixed(1)}× faster`,
+    },
   ];
   printTable('Saved files (#14)', ['figure', 'goal'], rows, out);
 }

@@ -22,7 +22,7 @@ const SIZES = [25, 100];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Polls per live-cost run (each 1 s apart). */
 const LIVE_POLLS = Number(process.env.BENCH_LIVE_POLLS ?? 10);
-/** BENCH_ONLY=live|system: just that part (for work on it); default everything. */
+/** BENCH_ONLY=live|system|files: just that part (for work on it); default everything. */
 const ONLY = process.env.BENCH_ONLY ?? '';
 
 export { printTable, readExtraTables, type BenchRow } from './table';
@@ -110,6 +110,7 @@ async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
 }
 
 export async function runBench(out: (s: string) => void = (s) => void process.stdout.write(s)): Promise<void> {
+  if (ONLY === 'files') return runFilesBench(out); // no kernel keys needed
   const session = keyctl.joinSessionKeyring(null);
   const columns = SIZES.map((n) => `${(KEYRINGS * n) / 1000}k keys`);
   const rows: Record<string, BenchRow> = {};

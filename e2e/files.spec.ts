@@ -14,6 +14,17 @@ const BIN = path.join(__dirname, '..', 'bin', 'keyring-browser');
 const dir = mkdtempSync(path.join(tmpdir(), 'kb-e2e-files-'));
 
 let server: RunningServer | null = null;
+
+const DAY_MS = 86_400_000;
+type Saved = { takenAt: number; keys: { expiry: { from: number; to: number } | null | 'unknown' }[] };
+/** The same snapshot file as if taken a day earlier: its time and every expiry window moved back. */
+function aDayEarlier(saved: Saved): Saved {
+  return {
+    ...saved,
+    takenAt: saved.takenAt - DAY_MS,
+    keys: saved.keys.map((k) => (k.expiry !== null && typeof k.expiry === 'object' ? { ...k, expiry: { from: k.expiry.from - DAY_MS, to: k.expiry.to - DAY_MS } } : k)),
+  };
+}
 test.afterEach(async () => {
   await server?.stop();
   server = null;
@@ -22,8 +33,11 @@ test.afterEach(async () => {
 test('open: a key that no longer exists, no Live badge and no actions', async ({ page }) => {
   joinOwnSession();
   const gone = Number(keyctl('add', 'user', 'e2e-gone-since', 'x', '@s'));
+  const timed = Number(keyctl('add', 'user', 'e2e-an-hour-left', 'x', '@s'));
+  keyctl('timeout', String(timed), '3600');
   const file = path.join(dir, 'before.json');
-  writeFileSync(file, execFileSync(process.execPath, [BIN, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+  // Saved a day ago: its countdowns count from when it was taken, not from now (when all would read expired).
+  writeFileSync(file, JSON.stringify(aDayEarlier(JSON.parse(execFileSync(process.execPath, [BIN, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 })))));
   keyctl('invalidate', String(gone));
   expect(() => keyctl('rdescribe', String(gone))).toThrow();
 
@@ -36,6 +50,7 @@ test('open: a key that no longer exists, no Live badge and no actions', async ({
   await expect(page.locator('.statusbar')).not.toContainText('Live');
   await expect(page.getByRole('button', { name: 'Pause' })).toHaveCount(0);
   await expect(page.getByRole('switch', { name: /read-only/i })).toHaveCount(0);
+  await expect(row(page, timed).locator('time')).toHaveText(/^[≈≤]?(59m|1h)/);
 
   await row(page, gone).click();
   await expect(details(page)).toContainText(hex(gone));

@@ -2,11 +2,10 @@
 // pause, and step by change. It moves the store (replaySeek.ts); the tree, graph and change log follow.
 // Shown only when the engine serves a recording.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import type { SnapshotDelta, VersionedSnapshot } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/expiryText';
 import { useApi } from '../apiContext';
 import { useKb } from '../store';
-import { seekReplay, timeAt } from './replaySeek';
+import { replayTimeline, seekReplay, timeAt, type ReplayTimeline } from './replaySeek';
 
 /** How long playback shows each change. */
 export const PLAY_STEP_MS = 700;
@@ -19,14 +18,9 @@ export function ReplayBar() {
   return <Replay />;
 }
 
-interface Loaded {
-  start: VersionedSnapshot;
-  changes: SnapshotDelta[];
-}
-
 function Replay() {
   const api = useApi();
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [loaded, setLoaded] = useState<ReplayTimeline | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [playing, setPlaying] = useState(false);
   const seq = useKb((s) => s.seq);
@@ -34,7 +28,7 @@ function Replay() {
   useEffect(() => {
     let stale = false;
     Promise.all([api.getSnapshot(), api.getRecordedChanges()]).then(
-      ([start, recorded]) => !stale && setLoaded({ start, changes: recorded.deltas }),
+      ([start, recorded]) => !stale && setLoaded(replayTimeline(start, recorded.deltas)),
       (err: unknown) => !stale && setProblem(`cannot load the recording's changes: ${err instanceof Error ? err.message : String(err)}`),
     );
     return () => {
@@ -48,7 +42,7 @@ function Replay() {
   const seek = useCallback(
     (target: number) => {
       if (!loaded) return;
-      const why = seekReplay(useKb.getState, loaded.start, loaded.changes, target);
+      const why = seekReplay(useKb.getState, loaded, target);
       setProblem(why === null ? null : `the recording cannot be replayed past this point: ${why}`);
     },
     [loaded],

@@ -18,5 +18,5 @@ const initial = useKb.getState();
 export const initialKbState = (): KbState => ({ ...initial });
 
 export { isSavedFile } from './snapshotSlice';
-export type { ApplyOutcome, Connection, SnapshotMeta } from './snapshotSlice';
+export type { ApplyOutcome, Connection, ReplayPoint, SnapshotMeta } from './snapshotSlice';
 export type { LogEntry, Highlight, GhostLink } from './liveEvents';

@@ -25,6 +25,9 @@ export type Connection = 'connecting' | 'open' | 'error';
  */
 export type ApplyOutcome = { applied: number; skipped: number; resync: null | string };
 
+/** A moment of a replay as the store held it (replay/replaySeek.ts keeps some, to seek back quickly). */
+export type ReplayPoint = Pick<SnapshotSlice, 'keys' | 'meta' | 'seq' | 'log'>;
+
 export interface SnapshotSlice {
   keys: ReadonlyMap<number, KeyInfo>;
   meta: SnapshotMeta | null;
@@ -51,6 +54,8 @@ export interface SnapshotSlice {
   pruneLive(now?: number): void;
   /** Empties the change log (the person's Clear button); what comes next is logged as usual. */
   clearLog(): void;
+  /** Puts back a replay's saved moment: its keys, snapshot fields and log; nothing flashes. */
+  restoreReplayPoint(point: ReplayPoint): void;
 }
 
 let logCounter = 0;
@@ -154,6 +159,16 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
   setIdentity: (identity) => set({ identity }),
   setOrigin: (origin) => set({ origin }),
   clearLog: () => set({ log: [] }),
+  restoreReplayPoint: ({ keys, meta, seq, log }) =>
+    set((s) => ({
+      keys,
+      meta,
+      seq,
+      log,
+      highlights: new Map(),
+      ghosts: new Map(),
+      selectedId: s.selectedId != null && keys.has(s.selectedId) ? s.selectedId : null,
+    })),
 
   pruneLive(now = Date.now()) {
     const { highlights, ghosts } = get();
