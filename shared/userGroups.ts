@@ -76,6 +76,22 @@ export function showsUsers(input: UserGroupInput): boolean {
   return false;
 }
 
+/**
+ * `uid`'s user keyring `_uid.N` as the kernel registers it: a member of `.user_reg` of that name and owner
+ * (a keyring a user merely named `_uid.N` is not one), or null when none is visible. Found, never looked up
+ * as @u: that would create it.
+ */
+export function registeredUserKeyring(keys: ReadonlyMap<number, KeyInfo>, uid: number): number | null {
+  for (const k of keys.values()) {
+    if (!isRing(k) || k.description !== USER_REGISTRY || k.links == null) continue;
+    for (const m of k.links) {
+      const member = keys.get(m);
+      if (isRing(member) && member.uid === uid && member.description === `_uid.${uid}`) return m;
+    }
+  }
+  return null;
+}
+
 /** One group per uid, by uid: every uid of the quotas (other scopes), or the uids owning visible keys. */
 export function groupKeysByUser(input: UserGroupInput): UserGroup[] {
   if (!showsUsers(input)) return [];

@@ -25,6 +25,7 @@ import { findKey, nameKey, refusal, resolveSpecial, type Need } from './refusal'
 import { cutMiddle } from '../../shared/text';
 import { actingAsText, actingUid } from '../../shared/actingUser';
 import { ACT_AS_CALLS, ActAsThread, type ActAsCall } from '../threads/actAsThread';
+import { registeredUserKeyring } from '../../shared/userGroups';
 
 /** The kernel calls an action makes, each answering a promise (it may run on the act-as thread). */
 type KernelCalls = { [N in ActAsCall]: (...args: Parameters<(typeof keyctl)[N]>) => Promise<ReturnType<(typeof keyctl)[N]>> };
@@ -72,16 +73,23 @@ export abstract class KeyringActions {
    */
   private kernel(ids: number[]): KernelCalls {
     const uid = this.actingUidFor(ids);
+    const userKeyring = uid === null ? null : this.userKeyringOf(uid);
     return Object.fromEntries(
       ACT_AS_CALLS.map((name) => [
         name,
         async (...args: unknown[]) => {
           if (uid === null) return (keyctl[name] as (...a: unknown[]) => unknown)(...args);
           this.actAs ??= new ActAsThread();
-          return this.actAs.call(uid, name, ...args);
+          return this.actAs.call(uid, userKeyring, name, ...args);
         },
       ]),
     ) as KernelCalls;
+  }
+
+  /** `uid`'s `_uid.N` as the last scan saw it in `.user_reg` (the act-as thread possesses what it holds). */
+  private userKeyringOf(uid: number): number | null {
+    const keys = this.latestSnapshot()?.keys ?? [];
+    return registeredUserKeyring(new Map(keys.map((k) => [k.id, k])), uid);
   }
 
   private actingUidFor(ids: number[]): number | null {
@@ -102,12 +110,18 @@ export abstract class KeyringActions {
     return list[0] as number;
   }
 
-  /** " as uid 1000 (alice)" when the action ran as another user; "" when it ran as this process. */
+  /**
+   * " as uid 1000 (alice), holding _uid.1000 (0x…) as its logins do" when the action ran as another user
+   * (what the act-as thread linked into its own session for the call, or why nothing); "" as this process.
+   */
   private async asWho(ids: number[]): Promise<string> {
     const uid = this.actingUidFor(ids);
     if (uid === null) return '';
     const names = await this.getIdentityNames().catch((): IdentityNames => ({ users: {}, groups: {} }));
-    return ` ${actingAsText(uid, names.users)}`;
+    const held = this.actAs?.lastHeld;
+    const holding =
+      held == null ? '' : held.userKeyring === null ? `, possessing nothing (${held.why})` : `, holding _uid.${uid} (${formatKeyId(held.userKeyring)}) as its logins do`;
+    return ` ${actingAsText(uid, names.users)}${holding}`;
   }
 
   /** Stops the act-as thread, if one was started. */
