@@ -211,26 +211,31 @@ export function keyWords(k: KeyRef): string {
   return `${k.type} “${k.description}” (${formatPermHex(k.id)})`;
 }
 
-/** One line per difference, as the change log says it. */
+/** One line per difference, as the change log says it: the kind in a column, then what changed. */
 export function describeDifference(d: Difference): string {
+  return `${d.kind.padEnd(10)}${differenceText(d)}`;
+}
+
+/** What changed, in words, without the kind ("user “x” (0000002a) in keyring “_ses” (…)"). */
+export function differenceText(d: Difference): string {
   switch (d.kind) {
     case 'added':
-      return `added     ${keyWords(d.key)}${d.keyrings.length ? ` in ${d.keyrings.map(keyWords).join(', ')}` : ''}`;
+      return `${keyWords(d.key)}${d.keyrings.length ? ` in ${d.keyrings.map(keyWords).join(', ')}` : ''}`;
     case 'removed':
-      return `removed   ${keyWords(d.key)}${d.keyrings.length ? ` from ${d.keyrings.map(keyWords).join(', ')}` : ''}`;
+      return `${keyWords(d.key)}${d.keyrings.length ? ` from ${d.keyrings.map(keyWords).join(', ')}` : ''}`;
     case 'changed':
-      return `changed   ${keyWords(d.key)}: ${d.changes.map((c) => c.words).join('; ')}`;
+      return `${keyWords(d.key)}: ${d.changes.map((c) => c.words).join('; ')}`;
     case 'linked':
-      return `linked    ${keyWords(d.member)} into ${keyWords(d.keyring)}`;
+      return `${keyWords(d.member)} into ${keyWords(d.keyring)}`;
     case 'unlinked':
-      return `unlinked  ${keyWords(d.member)} from ${keyWords(d.keyring)}`;
+      return `${keyWords(d.member)} from ${keyWords(d.keyring)}`;
     case 'quota': {
       const what = d.changes.map((c) => `${QUOTA_WORDS[c.field]} ${c.before} → ${c.after}`).join(', ');
       const lead = d.change === 'added' ? 'now has keys' : d.change === 'removed' ? 'no longer has keys' : 'changed';
-      return `quota     uid ${d.uid}${d.name ? ` (${d.name})` : ''} ${lead}${what ? `: ${what}` : ''}`;
+      return `uid ${d.uid}${d.name ? ` (${d.name})` : ''} ${lead}${what ? `: ${what}` : ''}`;
     }
     case 'anchor':
-      return `anchor    ${d.anchor} keyring: ${d.before ? keyWords(d.before) : 'none'} → ${d.after ? keyWords(d.after) : 'none'}`;
+      return `${d.anchor} keyring: ${d.before ? keyWords(d.before) : 'none'} → ${d.after ? keyWords(d.after) : 'none'}`;
   }
 }
 

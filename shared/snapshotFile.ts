@@ -10,9 +10,12 @@
 //   A machine that crashed while recording leaves a last line cut short: it is dropped, and said.
 import { z } from 'zod';
 import type { SnapshotDelta } from './api';
+import { applyDelta } from './delta';
 import type { Snapshot } from './snapshot';
 
 export const FILE_FORMAT = 1;
+/** The largest file read: far above a 40k-key snapshot (~10 MB) or an hour's recording; below V8's largest string. */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 export const RECORDING_KIND = 'recording';
 
 /** A file that cannot be read as a snapshot or recording, with the reason in one sentence. */
@@ -132,6 +135,11 @@ const deltaSchema: z.ZodType<SnapshotDelta> = z.object({
   anchors: anchorsSchema.optional(),
   quotas: z.array(quotaSchema).optional(),
 });
+
+/** The snapshot a file ends in: itself, or a recording's start with every change applied (what `diff` and "Compare with…" compare). */
+export function finalSnapshot(file: SavedFile): Snapshot {
+  return file.kind === 'snapshot' ? file.snapshot : file.deltas.reduce(applyDelta, file.start);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Writing

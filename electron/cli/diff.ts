@@ -1,9 +1,8 @@
 // `keyring-browser diff A B`: what changed between two saved snapshots, in the change log's words.
 // Exit status as diff(1): 0 same, 1 different; a file that cannot be read throws FileFormatError (2).
 // A recording compares as its final state (its start replayed through every change).
-import { applyDelta } from '../../shared/delta';
 import { compareSnapshots, describeComparison } from '../../shared/snapshotDiff';
-import { FILE_FORMAT, type SavedFile } from '../../shared/snapshotFile';
+import { FILE_FORMAT, finalSnapshot, type SavedFile } from '../../shared/snapshotFile';
 import type { Snapshot } from '../../shared/snapshot';
 import { readSavedFile } from '../files/readSavedFile';
 
@@ -27,7 +26,6 @@ export function runDiff(command: { before: string; after: string; json: boolean 
 
 /** The snapshot a file ends in: itself, or a recording's start with every change applied. */
 export function finalState(path: string, file: SavedFile, io: Pick<DiffIo, 'stderr'>): Snapshot {
-  if (file.kind === 'snapshot') return file.snapshot;
-  if (file.truncated) io.stderr(`keyring-browser: ${path}: ${file.truncated}\n`);
-  return file.deltas.reduce(applyDelta, file.start);
+  if (file.kind === 'recording' && file.truncated) io.stderr(`keyring-browser: ${path}: ${file.truncated}\n`);
+  return finalSnapshot(file);
 }

@@ -2,10 +2,7 @@
 // a file can fail to be read (missing, a directory, unreadable, too big, not a snapshot) ends in a
 // FileFormatError whose message is one sentence naming the file.
 import { readFileSync, statSync } from 'node:fs';
-import { FileFormatError, parseSavedFile, type SavedFile } from '../../shared/snapshotFile';
-
-/** Far above a 40k-key snapshot (~10 MB) or an hour's recording; below V8's largest string. */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+import { FileFormatError, MAX_FILE_BYTES, parseSavedFile, type SavedFile } from '../../shared/snapshotFile';
 
 const ERRNO_WORDS: Record<string, string> = {
   ENOENT: 'no such file',

@@ -7,6 +7,9 @@ import { ActionsRoot } from './actions/ActionsRoot';
 import { ReadOnlySwitch } from './actions/ReadOnlySwitch';
 import { ApiContext } from './apiContext';
 import { ChangeLog } from './components/ChangeLog';
+import { CompareButton } from './compare/CompareButton';
+import { ComparePanel } from './compare/ComparePanel';
+import { useCompare } from './compare/compareStore';
 import { DetailsPanel } from './components/DetailsPanel';
 import { ExportMenu } from './export/ExportMenu';
 import { ScopeSwitch } from './components/ScopeSwitch';
@@ -24,6 +27,7 @@ function MainArea() {
   const { connection, error, hasSnapshot, count, view } = useKb(
     useShallow((s) => ({ connection: s.connection, error: s.connectionError, hasSnapshot: s.meta != null, count: s.keys.size, view: s.view })),
   );
+  const comparing = useCompare((s) => s.file !== null || s.error !== null);
   if (!hasSnapshot) {
     return (
       <div className="state-message" role={connection === 'error' ? 'alert' : 'status'}>
@@ -62,7 +66,7 @@ function MainArea() {
           <DetailsPanel />
         </div>
       )}
-      <ChangeLog />
+      {comparing ? <ComparePanel /> : <ChangeLog />}
     </main>
   );
 }
@@ -85,6 +89,7 @@ export function App({ api, mode }: { api: KeyringApi; mode?: string }) {
           <ViewSwitch />
           <ScopeSwitch />
           <SearchBar />
+          <CompareButton />
           <ExportMenu />
           <ReadOnlySwitch />
         </header>

@@ -14,6 +14,7 @@ import { StateBadges } from './StateBadges';
 import { keyRoleIn } from '../tree/roles';
 import { useShallow } from 'zustand/react/shallow';
 import { UserRowContent } from '../users/UserRow';
+import { useCompare } from '../compare/compareStore';
 
 export const ROW_HEIGHT = 26;
 const INDENT = 18;
@@ -47,6 +48,21 @@ function Chevron({ row, onToggle }: { row: FlatRow; onToggle(row: FlatRow): void
       <svg viewBox="0 0 16 16" width="12" height="12">
         <path d="M6 3.5 10.5 8 6 12.5" fill="none" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
       </svg>
+    </span>
+  );
+}
+
+/** Added or changed since the file of "Compare with…" (compare/), with what changed on hover. */
+function CompareBadge({ id }: { id: number }) {
+  const mark = useCompare((s) => s.result?.marks.get(id));
+  if (!mark) return null;
+  return mark.kind === 'added' ? (
+    <span className="badge badge-cmp-added" title="Not in the file compared with">
+      added
+    </span>
+  ) : (
+    <span className="badge badge-cmp-changed" title={`Since the file compared with: ${mark.words}`}>
+      changed
     </span>
   );
 }
@@ -87,6 +103,7 @@ function HighlightedKeyRow({ row, observer }: { row: Extract<FlatRow, { kind: 'k
           </span>
         )}
         <StateBadges flags={k.flags} timeout={k.timeout} />
+        <CompareBadge id={k.id} />
       </span>
       {hl && <span className={`hl-marker hl-${hl.kind}`} key={hl.at} aria-hidden="true" />}
       <span className="col col-expiry">
@@ -168,12 +185,18 @@ function TreeRowImpl({ row, index, start, selected, selectedUser = false, focuse
       );
     case 'ghost':
       return (
-        <div {...common} className="tree-row ghost-row" data-ghost-key-id={row.key.id} aria-label={`removed: ${row.key.description}`}>
+        <div
+          {...common}
+          className={`tree-row ghost-row${row.compared ? ' compared-ghost' : ''}${dim}`}
+          data-ghost-key-id={row.key.id}
+          aria-label={`removed: ${row.key.description}`}
+          title={row.compared ? 'In the file compared with, not here' : undefined}
+        >
           <span className="chevron-space" />
           <KeyIcon type={row.key.type} />
           <span className="row-main">
             <span className="key-desc">{row.key.description}</span>
-            <span className="badge badge-muted">removed</span>
+            <span className={`badge ${row.compared ? 'badge-cmp-removed' : 'badge-muted'}`}>removed</span>
           </span>
           <IdCells id={row.key.id} />
         </div>

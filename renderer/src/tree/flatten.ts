@@ -44,7 +44,7 @@ export type FlatRow = SetPosition &
   /** A member id that is not in the snapshot (the kernel lists it but this process cannot see it). */
   | { kind: 'hidden'; rowId: string; depth: number; keyId: number; dim: boolean }
   /** A key just removed from this keyring, kept for a moment so the eye sees it go. */
-  | { kind: 'ghost'; rowId: string; depth: number; key: KeyInfo; dim: boolean }
+  | { kind: 'ghost'; rowId: string; depth: number; key: KeyInfo; dim: boolean; compared: boolean }
   );
 
 export const SECTION_LABELS: Record<SectionId, string> = {
@@ -60,8 +60,8 @@ export interface FlattenOptions {
   search: SearchResult | null;
   /** With a search: hide non-matching rows (true) or only dim them (false). */
   filter: boolean;
-  /** Recently removed links, by keyring id. */
-  ghosts?: ReadonlyMap<number, readonly { key: KeyInfo }[]>;
+  /** Recently removed links, by keyring id; `compared`: removed since the file of "Compare with…", not just now. */
+  ghosts?: ReadonlyMap<number, readonly { key: KeyInfo; compared?: boolean }[]>;
 }
 
 /** Sections and anchors open; keyrings below open by default only in small trees. */
@@ -114,8 +114,8 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
       if (filter && search && !relevant(m)) continue;
       visit(m, `${rowId}/${m}`, depth + 1, id, null);
     }
-    for (const { key: g } of ghosts?.get(id) ?? []) {
-      if (!members.includes(g.id)) rows.push({ kind: 'ghost', rowId: `${rowId}/~${g.id}`, depth: depth + 1, key: g, dim: !!search });
+    for (const { key: g, compared = false } of ghosts?.get(id) ?? []) {
+      if (!members.includes(g.id)) rows.push({ kind: 'ghost', rowId: `${rowId}/~${g.id}`, depth: depth + 1, key: g, dim: !!search, compared });
     }
     onPath.delete(id);
   };

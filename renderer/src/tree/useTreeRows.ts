@@ -1,7 +1,9 @@
 // The rows the tree draws, derived from the store and memoised on exactly what they depend on.
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useCompare } from '../compare/compareStore';
 import { useKb, type KbState } from '../store';
+import type { KeyInfo } from '../../../shared/snapshot';
 import { flattenTree, type FlatRow } from './flatten';
 import { buildTreeModel, type TreeModel } from './model';
 
@@ -38,11 +40,26 @@ export function useTreeRows(): FlatRow[] {
       ghosts: s.ghosts,
     })),
   );
+  const compared = useCompare((s) => s.result?.ghosts);
+  const allGhosts = useMemo(() => (compared?.size ? withComparedGhosts(ghosts, compared) : ghosts), [ghosts, compared]);
   return useMemo(
     () =>
       model
-        ? flattenTree(model, { expansion: search ? searchExpansion : expansion, search, filter: filterMatches, ghosts })
+        ? flattenTree(model, { expansion: search ? searchExpansion : expansion, search, filter: filterMatches, ghosts: allGhosts })
         : [],
-    [model, expansion, searchExpansion, search, filterMatches, ghosts],
+    [model, expansion, searchExpansion, search, filterMatches, allGhosts],
   );
+}
+
+/** The live ghosts (just unlinked) and the comparison's (removed since its file), by keyring; a key once. */
+function withComparedGhosts(
+  live: ReadonlyMap<number, readonly { key: KeyInfo }[]>,
+  compared: ReadonlyMap<number, readonly { key: KeyInfo; compared: true }[]>,
+): Map<number, readonly { key: KeyInfo; compared?: boolean }[]> {
+  const out = new Map<number, readonly { key: KeyInfo; compared?: boolean }[]>(live);
+  for (const [ring, list] of compared) {
+    const now = out.get(ring) ?? [];
+    out.set(ring, [...now, ...list.filter((g) => !now.some((x) => x.key.id === g.key.id))]);
+  }
+  return out;
 }

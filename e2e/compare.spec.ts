@@ -1,0 +1,99 @@
+// "Compare with…" in chromium: real keys changed between two `snapshot --json` files; the window shows the
+// later one (`open`), compares it with the earlier, and marks what `diff` lists, line for line. Live, a
+// file that is not a snapshot gets its sentence, and a key added since the file is marked.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { joinOwnSession, keyctl } from './support/session';
+import { startOpen, startServe, type RunningServer } from './support/serve';
+import { row } from './support/page';
+
+const BIN = path.join(__dirname, '..', 'bin', 'keyring-browser');
+const dir = mkdtempSync(path.join(tmpdir(), 'kb-e2e-compare-'));
+
+let server: RunningServer | null = null;
+test.afterEach(async () => {
+  await server?.stop();
+  server = null;
+});
+
+function saveSnapshot(name: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, execFileSync(process.execPath, [BIN, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+  return file;
+}
+
+async function compareWith(page: Page, file: string): Promise<void> {
+  await page.locator('input[type=file][aria-label="Snapshot file to compare with"]').setInputFiles(file);
+}
+
+test('compare an opened file with an earlier one: the tree marks what diff lists', async ({ page }) => {
+  joinOwnSession();
+  const ring = Number(keyctl('newring', 'e2e-cmp-ring', '@s'));
+  const stays = Number(keyctl('add', 'user', 'e2e-cmp-stays', 'x', String(ring)));
+  const goes = Number(keyctl('add', 'user', 'e2e-cmp-goes', 'x', String(ring)));
+  const before = saveSnapshot('before.json');
+  keyctl('setperm', String(stays), '0x3f3f0000');
+  keyctl('unlink', String(goes), String(ring));
+  const added = Number(keyctl('add', 'user', 'e2e-cmp-new', 'x', String(ring)));
+  const after = saveSnapshot('after.json');
+  const cli = spawnSync(process.execPath, [BIN, 'diff', before, after], { encoding: 'utf8' });
+  expect(cli.status).toBe(1);
+  const cliLines = cli.stdout.trimEnd().split('\n');
+
+  server = await startOpen(after);
+  await page.goto(server.url);
+  await expect(row(page, stays)).toBeVisible();
+  await page.getByRole('button', { name: 'Compare with…' }).click({ noWaitAfter: true });
+  await compareWith(page, before);
+
+  const differences = page.getByRole('region', { name: 'Differences' });
+  await expect(differences).toContainText('from before.json (taken');
+  await expect(differences).toContainText(`to after.json: ${cliLines.length} difference`);
+  await expect(page.getByRole('region', { name: 'Change log' })).toHaveCount(0);
+  // Each line is diff's line: the kind, then the words (whole in the tooltip).
+  const shown = await differences.locator('li').evaluateAll((lis) =>
+    lis.map((li) => `${li.querySelector('.log-kind')!.textContent!.padEnd(10)}${li.querySelector('.log-subject')!.getAttribute('title')}`),
+  );
+  expect(shown).toEqual(cliLines);
+  expect(cliLines.filter((l) => l.includes('e2e-cmp')).map((l) => l.split(' ')[0])).toEqual(expect.arrayContaining(['changed', 'added', 'removed']));
+
+  await expect(row(page, added).locator('.badge-cmp-added')).toHaveText('added');
+  await expect(row(page, stays).locator('.badge-cmp-changed')).toHaveAttribute('title', /permissions 3f010000 → 3f3f0000/);
+  const ghost = page.locator(`[data-ghost-key-id="${goes}"]`);
+  await expect(ghost).toContainText('e2e-cmp-goes');
+  await expect(ghost).toContainText('removed');
+  await expect(row(page, ring).locator('.badge-cmp-added, .badge-cmp-changed')).toHaveCount(0);
+  await page.screenshot({ path: path.join(tmpdir(), 'kb-compare.png') });
+
+  // A line goes to its key.
+  await differences.getByRole('button', { name: /e2e-cmp-new/ }).click();
+  await expect(row(page, added)).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('button', { name: 'Close comparison' }).click();
+  await expect(differences).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Change log' })).toBeVisible();
+  await expect(ghost).toHaveCount(0);
+  await expect(row(page, added).locator('.badge-cmp-added')).toHaveCount(0);
+});
+
+test('live: a bad file is one sentence; a key added since the file is marked', async ({ page }) => {
+  joinOwnSession();
+  const before = saveSnapshot('live-before.json');
+  const bad = path.join(dir, 'notes.json');
+  writeFileSync(bad, 'these are my notes');
+  server = await startServe(['--interval', '250']);
+  await page.goto(server.url);
+  const fresh = Number(keyctl('add', 'user', 'e2e-cmp-fresh', 'x', '@s'));
+  // The first scan can take a while on a busy machine with a bench's 40k keys in other sessions.
+  await expect(row(page, fresh)).toBeVisible({ timeout: 45_000 });
+
+  await compareWith(page, bad);
+  await expect(page.getByRole('alert')).toHaveText(/^notes\.json: the file is not JSON/);
+  await compareWith(page, before);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Differences' })).toContainText('from live-before.json (taken');
+  await expect(page.getByRole('region', { name: 'Differences' })).toContainText('to now:');
+  await expect(row(page, fresh).locator('.badge-cmp-added')).toHaveText('added');
+});
