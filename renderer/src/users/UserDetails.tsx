@@ -1,6 +1,13 @@
 // The details panel for a user node: its quota gauges and level in words, the processes that keep its
 // user keyrings, its own keyrings, and which keyrings hold most of its keys (shared/userGroups.ts's
 // breakdown). Click a keyring to go to it.
+//
+// Bytes per keyring stay "not known", and say why. What the kernel charges a key (security/keys/key.c:
+// key_alloc charges strlen(description) + 1 + the type's def_datalen, key_payload_reserve then moves the
+// charge with the payload's length; keyring.c reserves KEYQUOTA_LINK_BYTES, 4, per link in a keyring's own
+// datalen) was measured on this kernel with /proc/key-users: a user key "abcde" holding 9 bytes costs 15, a
+// keyring "ring7ab" 8, each link 4 to the keyring's owner, given back on unlink. The payload lengths are the
+// missing term: the snapshot does not carry them.
 import { QUOTA_LEVEL_WORDS, userLabel, worstQuotaLevel } from '../../../shared/quota';
 import type { Pin } from '../../../shared/snapshot';
 import { quotaBreakdown, type QuotaHolder, type UserGroup } from '../../../shared/userGroups';
@@ -102,7 +109,9 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
           <HolderTable caption="By bytes" holders={breakdown.byBytes} model={model} total={0} value={(h) => String(h.bytes)} />
         ) : (
           <p className="muted" data-testid="bytes-unknown">
-            By bytes: not known. /proc/keys does not say how many bytes each key is charged, so only the total above is.
+            By bytes: not known. The kernel charges each key the length of its description + 1 + its payload’s length (a keyring’s
+            payload is 4 bytes per link, charged to the keyring’s owner); the scan does not record payload lengths, which /proc/keys
+            prints for a few key types only, so only the total above is known, not which keyrings hold the bytes.
           </p>
         )}
       </section>
