@@ -28,6 +28,8 @@ export interface ScreenshotArgs {
   view: 'tree' | 'graph';
   redact: boolean;
   select: number | null;
+  /** `--select uid:N`: the Users section's node of uid N (the system view), not a key. */
+  selectUser: number | null;
   width: number;
   height: number;
   theme: 'light' | 'dark';
@@ -102,7 +104,8 @@ Commands:
                     stay. Uids are kept unless --replace-uids.
     --replace-uids  Renumber uids and gids too (1000, 1001, ...; 0 and 65534 stay). Implies --redact.
     --select ID     Select this key (decimal or 0x hex, its real id even with --redact) so the
-                    details panel shows it.
+                    details panel shows it; --select uid:N selects uid N's node in the Users
+                    section (the system view) and shows its quota and keyrings.
     --width W --height H   Window size in pixels (default 1400 x 900).
     --theme T       light (default) or dark.
     --hide-log      Fold the change log (a busy machine fills it with other processes' churn).
@@ -250,8 +253,21 @@ function keyIdArg(value: string): number {
   return n;
 }
 
+/** `--select`'s value: `uid:N` selects a user node, anything else is a key id. */
+function selectArg(value: string, out: ScreenshotArgs): void {
+  const user = /^uid:(\d{1,10})$/.exec(value);
+  if (value.startsWith('uid:') && (user === null || Number(user[1]) > 0xfffffffe)) throw new UsageError('--select uid:N needs a uid (a number)');
+  if (user !== null) {
+    out.selectUser = Number(user[1]);
+    out.select = null;
+  } else {
+    out.select = keyIdArg(value);
+    out.selectUser = null;
+  }
+}
+
 function screenshotDefaults(): ScreenshotArgs {
-  return { out: '', view: 'tree', redact: false, select: null, width: 1400, height: 900, theme: 'light', dumpText: null, hideLog: false, replaceUids: false, engine: 'auto' };
+  return { out: '', view: 'tree', redact: false, select: null, selectUser: null, width: 1400, height: 900, theme: 'light', dumpText: null, hideLog: false, replaceUids: false, engine: 'auto' };
 }
 
 /** Applies one screenshot option to `out`; false when `flag` is not one. */
@@ -262,7 +278,7 @@ function screenshotOption(flag: string, r: ReturnType<typeof optionReader>, out:
     if (v !== 'tree' && v !== 'graph') throw new UsageError('--view is tree or graph');
     out.view = v;
   } else if (flag === '--redact' && !r.hasInline()) out.redact = true;
-  else if (flag === '--select') out.select = keyIdArg(r.value('--select'));
+  else if (flag === '--select') selectArg(r.value('--select'), out);
   else if (flag === '--width') out.width = intArg('--width', r.value('--width'), 320, 7680);
   else if (flag === '--height') out.height = intArg('--height', r.value('--height'), 240, 4320);
   else if (flag === '--theme') {
@@ -311,7 +327,7 @@ function parseDemoArgs(rest: readonly string[]): Command {
       const v = r.value('--select');
       setMode('screenshot');
       if (/^[A-Za-z][\w-]*$/.test(v)) selectName = v;
-      else shot.select = keyIdArg(v);
+      else selectArg(v, shot);
     } else if (flag === '--serve' && !r.hasInline()) setMode('serve');
     else if (flag === '--port') {
       setMode('serve');

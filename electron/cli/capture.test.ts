@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kb-capture-'));
 const noSleep = async () => {};
 
 /** A page that is drawn once `ready()` is true and has the given keys on screen. */
-function fakeContents(ready: () => boolean, onScreen: number[]) {
+function fakeContents(ready: () => boolean, onScreen: number[], usersOnScreen: number[] = []) {
   const scripts: string[] = [];
   const contents: CaptureContents & { scripts: string[] } = {
     scripts,
@@ -29,6 +29,8 @@ function fakeContents(ready: () => boolean, onScreen: number[]) {
       if (code.includes('data-layout-thread') || code.startsWith('!!document')) return ready();
       const click = /data-key-id="(\d+)"/.exec(code);
       if (click) return onScreen.includes(Number(click[1]));
+      const user = /data-user-uid=\\"(\d+)\\"/.exec(code);
+      if (user) return usersOnScreen.includes(Number(user[1]));
       if (code === 'document.body.innerText') return 'page text';
       return true;
     },
@@ -38,7 +40,7 @@ function fakeContents(ready: () => boolean, onScreen: number[]) {
 }
 
 const options = (o: Partial<CaptureOptions> = {}): CaptureOptions => ({
-  out: join(dir, 'x.png'), view: 'tree', select: null, width: 1400, height: 900, theme: 'light', redact: false, replaceUids: false, hideLog: false, dumpText: null, ...o,
+  out: join(dir, 'x.png'), view: 'tree', select: null, selectUser: null, width: 1400, height: 900, theme: 'light', redact: false, replaceUids: false, hideLog: false, dumpText: null, ...o,
 });
 
 describe('captureRequest', () => {
@@ -60,7 +62,7 @@ describe('capture', () => {
     let polls = 0;
     const contents = fakeContents(() => ++polls > 2, [7]);
     const written = new Map<string, Uint8Array | string>();
-    await capture(contents, options({ select: 7, dumpText: '/t.txt', hideLog: true }), { shownId: (id) => id }, { sleep: noSleep, writeFile: (p, d) => written.set(p, d) });
+    await capture(contents, options({ select: 7, dumpText: '/t.txt', hideLog: true }), { shownId: (id) => id, shownUid: (uid) => uid }, { sleep: noSleep, writeFile: (p, d) => written.set(p, d) });
     expect(polls).toBe(3);
     expect(written.get(join(dir, 'x.png'))).toEqual(PNG);
     expect(written.get('/t.txt')).toBe('page text');
@@ -88,15 +90,24 @@ describe('capture', () => {
     expect(searched).toBe(true);
   });
 
+  it('selects a user node by uid (--select uid:N), or says the Users section has none', async () => {
+    const contents = fakeContents(() => true, [], [4302]);
+    await capture(contents, options({ selectUser: 4302 }), { shownId: (id) => id, shownUid: (uid) => uid }, { sleep: noSleep, writeFile: () => {} });
+    expect(contents.scripts.some((s) => s.includes('data-user-uid=\\"4302\\"') && s.includes('click()'))).toBe(true);
+    await expect(capture(fakeContents(() => true, []), options({ selectUser: 4301 }), { shownId: (id) => id, shownUid: (uid) => uid }, { sleep: noSleep, writeFile: () => {} })).rejects.toThrow(
+      "uid 4301 has no node in the tree view's Users section",
+    );
+  });
+
   it('fails in a sentence: view never drawn, key not shown, empty picture; runCapture exits 1 saying why', async () => {
     const deps = { sleep: noSleep, writeFile: () => {} };
-    await expect(capture(fakeContents(() => false, []), options({ view: 'graph' }), { shownId: (id) => id }, deps)).rejects.toThrow('the graph view showed no keys within 30 s');
-    await expect(capture(fakeContents(() => true, []), options({ select: 9 }), { shownId: (id) => id }, deps)).rejects.toThrow('key 9 (0x9) is not shown in the tree view');
-    await expect(capture(fakeContents(() => true, []), options({ select: 9 }), { shownId: () => undefined }, deps)).rejects.toThrow('is not among the keys this process sees');
+    await expect(capture(fakeContents(() => false, []), options({ view: 'graph' }), { shownId: (id) => id, shownUid: (uid) => uid }, deps)).rejects.toThrow('the graph view showed no keys within 30 s');
+    await expect(capture(fakeContents(() => true, []), options({ select: 9 }), { shownId: (id) => id, shownUid: (uid) => uid }, deps)).rejects.toThrow('key 9 (0x9) is not shown in the tree view');
+    await expect(capture(fakeContents(() => true, []), options({ select: 9 }), { shownId: () => undefined, shownUid: () => undefined }, deps)).rejects.toThrow('is not among the keys this process sees');
     const empty = { ...fakeContents(() => true, []), capturePage: async () => ({ toPNG: () => PNG, isEmpty: () => true }) };
     const codes: number[] = [];
     const lines: string[] = [];
-    await runCapture(empty, options(), { shownId: (id) => id }, (c) => codes.push(c), { ...deps, stderr: (s) => lines.push(s) });
+    await runCapture(empty, options(), { shownId: (id) => id, shownUid: (uid) => uid }, (c) => codes.push(c), { ...deps, stderr: (s) => lines.push(s) });
     expect(codes).toEqual([1]);
     expect(lines.join('')).toMatch(/^keyring-browser: Electron could not take the picture: Electron captured an empty picture/);
   });

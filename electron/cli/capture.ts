@@ -9,13 +9,15 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { SnapshotSource } from '../keyring/source';
 import { Redactor, redactingSource } from './redactingSource';
-import { clickKeyScript, FOLD_CHANGE_LOG_SCRIPT, PAGE_TEXT_SCRIPT, searchScript, viewReadyScript } from './viewReady';
+import { clickKeyScript, clickUserScript, FOLD_CHANGE_LOG_SCRIPT, PAGE_TEXT_SCRIPT, searchScript, viewReadyScript } from './viewReady';
 
 export interface CaptureOptions {
   out: string;
   view: 'tree' | 'graph';
   /** A real key id (translated to its alias id when redacting). */
   select: number | null;
+  /** A real uid whose Users-section node to select (translated when uids are replaced). */
+  selectUser: number | null;
   width: number;
   height: number;
   theme: 'light' | 'dark';
@@ -53,6 +55,7 @@ const captureOptionsSchema: z.ZodType<CaptureOptions> = z
     out: z.string().min(1),
     view: z.enum(['tree', 'graph']),
     select: z.number().int().positive().nullable(),
+    selectUser: z.number().int().nonnegative().max(0xfffffffe).nullable(),
     width: z.number().int().positive(),
     height: z.number().int().positive(),
     theme: z.enum(['light', 'dark']),
@@ -88,12 +91,14 @@ export interface CapturePlan {
   createSource: () => SnapshotSource;
   /** The id the page shows for a real key id; undefined when the page has not been shown that key. */
   shownId(realId: number): number | undefined;
+  /** The uid the page shows for a real uid; undefined when the page has not been shown it. */
+  shownUid(realUid: number): number | undefined;
 }
 
 export function capturePlan(options: CaptureOptions, createSource: () => SnapshotSource): CapturePlan {
-  if (!options.redact) return { createSource, shownId: (id) => id };
+  if (!options.redact) return { createSource, shownId: (id) => id, shownUid: (uid) => uid };
   const redactor = new Redactor({ uids: options.replaceUids ? 'replace' : 'keep' });
-  return { createSource: () => redactingSource(createSource(), redactor), shownId: (id) => redactor.knownId(id) };
+  return { createSource: () => redactingSource(createSource(), redactor), shownId: (id) => redactor.knownId(id), shownUid: (uid) => redactor.knownUid(uid) };
 }
 
 export interface CaptureDeps {
@@ -117,7 +122,7 @@ async function until(contents: CaptureContents, script: string, timeoutMs: numbe
 }
 
 /** Waits for the view, selects, and writes the picture (and the page text when asked). */
-export async function capture(contents: CaptureContents, options: CaptureOptions, plan: Pick<CapturePlan, 'shownId'>, deps: CaptureDeps = {}): Promise<void> {
+export async function capture(contents: CaptureContents, options: CaptureOptions, plan: Pick<CapturePlan, 'shownId' | 'shownUid'>, deps: CaptureDeps = {}): Promise<void> {
   const sleep = deps.sleep ?? realSleep;
   const write = deps.writeFile ?? realWrite;
   if (!(await until(contents, viewReadyScript(options.view), DRAW_TIMEOUT_MS, sleep))) {
@@ -137,6 +142,13 @@ export async function capture(contents: CaptureContents, options: CaptureOptions
       }
     }
   }
+  if (options.selectUser !== null) {
+    const real = options.selectUser;
+    const uid = plan.shownUid(real);
+    if (uid === undefined || !(await until(contents, clickUserScript(options.view, uid), SELECT_TIMEOUT_MS, sleep))) {
+      throw new CaptureError(`uid ${real} has no node in the ${options.view} view's Users section, so it cannot be selected`);
+    }
+  }
   await sleep(SETTLE_MS);
   const image = await contents.capturePage();
   if (image.isEmpty?.()) throw new CaptureError('Electron captured an empty picture (is there a display? try xvfb-run, or --engine chromium)');
@@ -148,7 +160,7 @@ export async function capture(contents: CaptureContents, options: CaptureOptions
 export async function runCapture(
   contents: CaptureContents,
   options: CaptureOptions,
-  plan: Pick<CapturePlan, 'shownId'>,
+  plan: Pick<CapturePlan, 'shownId' | 'shownUid'>,
   exit: (code: number) => void,
   deps: CaptureDeps & { stderr?: (s: string) => void } = {},
 ): Promise<void> {

@@ -73,6 +73,11 @@ export class Redactor {
     return this.ids.peek(realId);
   }
 
+  /** The uid the page shows for a real uid it has been shown (itself unless uids are replaced). */
+  knownUid(realUid: number): number | undefined {
+    return this.uids.peek(realUid);
+  }
+
   /** The real key id behind an alias id the page asks about. */
   realId(aliasId: number): number | undefined {
     return this.ids.original(aliasId);

@@ -20,7 +20,7 @@ import type { ScanScope } from '../../shared/snapshot';
 import { CHROMIUM_ARGS, ScreenshotError } from './chromium';
 import { pictureEngine } from './engine';
 import { Redactor, redactingSource } from './redactingSource';
-import { PAGE_TEXT_SCRIPT, viewReadyScript } from './viewReady';
+import { PAGE_TEXT_SCRIPT, userNodeSelector, viewReadyScript } from './viewReady';
 import type { Browser, Page } from '@playwright/test';
 
 /** `scope`: what the picture shows (a fixture with users shows every user's view, as --all-users); the process's by default. */
@@ -60,6 +60,18 @@ async function selectKey(page: Page, view: 'tree' | 'graph', id: number, realId:
   await page.locator('[aria-label="Kept alive by"], .details-panel, [data-pins-sentence]').first().waitFor({ timeout: 5_000 }).catch(() => {});
 }
 
+/** Clicks uid `shown`'s node in the Users section (`realUid` names it in errors), and waits for its details. */
+async function selectUser(page: Page, view: 'tree' | 'graph', shown: number, realUid: number): Promise<void> {
+  const target = page.locator(userNodeSelector(view, shown)).first();
+  try {
+    await target.waitFor({ state: 'visible', timeout: 5_000 });
+  } catch {
+    throw new ScreenshotError(`uid ${realUid} has no node in the ${view} view's Users section (it shows one per uid of /proc/key-users in the system view: --all-users, or a fixture with users)`);
+  }
+  await target.click();
+  await page.locator(`[data-user-details="${shown}"]`).waitFor({ timeout: 5_000 }).catch(() => {});
+}
+
 /** Renders the app and writes the PNG (and the text dump when asked), with the engine options.engine picks. */
 export async function takeScreenshot(options: ScreenshotOptions, log: (line: string) => void = () => {}): Promise<void> {
   const engine = pictureEngine(options.engine);
@@ -77,6 +89,7 @@ export function captureOptions(options: ScreenshotOptions): CaptureOptions {
     out: resolve(options.out),
     view: options.view,
     select: options.select,
+    selectUser: options.selectUser,
     width: options.width,
     height: options.height,
     theme: options.theme,
@@ -119,6 +132,8 @@ async function screenshotInChromium(executablePath: string, options: ScreenshotO
     intervalMs: POLL_MS,
     allowActions: false,
     source: redactor ? redactingSource(inner, redactor) : inner,
+    // The page's scope switch says whose keys these are (a fixture with users: All users, fixed).
+    ...(options.scope ? { scope: options.scope } : {}),
     staticDir,
     log,
     // The page only knows alias ids: read the real key's details and answer under the alias.
@@ -157,6 +172,11 @@ async function screenshotInChromium(executablePath: string, options: ScreenshotO
       const shown = redactor ? redactor.knownId(options.select) : options.select;
       if (shown === undefined) throw new ScreenshotError(`key ${options.select} (0x${options.select.toString(16)}) is not among the keys this process sees, so it cannot be selected`);
       await selectKey(page, options.view, shown, options.select);
+    }
+    if (options.selectUser !== null) {
+      const shown = redactor ? redactor.knownUid(options.selectUser) : options.selectUser;
+      if (shown === undefined) throw new ScreenshotError(`uid ${options.selectUser} is not among the users this scan sees, so it cannot be selected`);
+      await selectUser(page, options.view, shown, options.selectUser);
     }
     // Let fit-to-view and selection animations (300 ms) settle; nothing here measures time.
     await page.waitForTimeout(800);

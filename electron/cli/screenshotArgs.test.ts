@@ -11,6 +11,7 @@ describe('screenshot arguments', () => {
       view: 'tree',
       redact: false,
       select: null,
+      selectUser: null,
       width: 1400,
       height: 900,
       theme: 'light',
@@ -24,16 +25,23 @@ describe('screenshot arguments', () => {
   it('reads every option, in both --flag value and --flag=value forms', () => {
     expect(
       parseArgs(['screenshot', '--out=a.png', '--view', 'graph', '--redact', '--select', '0x1f', '--width=800', '--height', '600', '--theme', 'dark', '--dump-text', 't.txt', '--hide-log']),
-    ).toEqual({ kind: 'screenshot', out: 'a.png', view: 'graph', redact: true, select: 31, width: 800, height: 600, theme: 'dark', dumpText: 't.txt', hideLog: true, replaceUids: false, engine: 'auto' });
+    ).toEqual({ kind: 'screenshot', out: 'a.png', view: 'graph', redact: true, select: 31, selectUser: null, width: 800, height: 600, theme: 'dark', dumpText: 't.txt', hideLog: true, replaceUids: false, engine: 'auto' });
     expect(parseArgs(['screenshot', '--out', 'a.png', '--replace-uids', '--engine', 'chromium'])).toMatchObject({ redact: true, replaceUids: true, engine: 'chromium' });
     expect(parseArgs(['screenshot', '--out', 'a.png', '--engine=electron'])).toMatchObject({ redact: false, engine: 'electron' });
     expect(parseArgs(['screenshot', '--out', 'a.png', '--select', '12345'])).toMatchObject({ select: 12345 });
+    // A user node of the system view's Users section; the last --select wins.
+    expect(parseArgs(['screenshot', '--out', 'a.png', '--select', 'uid:1000'])).toMatchObject({ select: null, selectUser: 1000 });
+    expect(parseArgs(['screenshot', '--out', 'a.png', '--select', 'uid:0'])).toMatchObject({ selectUser: 0 });
+    expect(parseArgs(['screenshot', '--out', 'a.png', '--select', 'uid:7', '--select', '9'])).toMatchObject({ select: 9, selectUser: null });
   });
 
   it.each([
     [['screenshot', '--out', 'a.png', '--view', 'list'], /--view is tree or graph/],
     [['screenshot', '--out', 'a.png', '--select', 'abc'], /--select needs a key id/],
     [['screenshot', '--out', 'a.png', '--select', '0'], /--select needs a key id/],
+    [['screenshot', '--out', 'a.png', '--select', 'uid:'], /--select uid:N needs a uid/],
+    [['screenshot', '--out', 'a.png', '--select', 'uid:alice'], /--select uid:N needs a uid/],
+    [['screenshot', '--out', 'a.png', '--select', 'uid:4294967295'], /--select uid:N needs a uid/],
     [['screenshot', '--out', 'a.png', '--width', '10'], /--width must be between/],
     [['screenshot', '--out'], /--out needs a value/],
     [['screenshot', '--out', '--redact'], /--out needs a value/],
@@ -67,6 +75,7 @@ describe('demo arguments', () => {
       selectName: 'aliceNfs',
     });
     expect(parseArgs(['demo', 'f.json', '--screenshot', 'o.png', '--select', '0x10'])).toMatchObject({ then: { select: 16 }, selectName: null });
+    expect(parseArgs(['demo', 'f.json', '--screenshot', 'o.png', '--select', 'uid:4302'])).toMatchObject({ then: { select: null, selectUser: 4302 }, selectName: null });
   });
 
   it.each([

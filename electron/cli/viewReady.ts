@@ -19,6 +19,17 @@ export function clickKeyScript(view: 'tree' | 'graph', id: number): string {
   return `(() => { const el = document.querySelector('[data-view="${view}"] [data-key-id="${id}"]'); if (!el) return false; el.click(); return true; })()`;
 }
 
+/** The page's element for uid N's node in the Users section (a tree row or a graph node). */
+export function userNodeSelector(view: 'tree' | 'graph', uid: number): string {
+  if (!Number.isInteger(uid) || uid < 0) throw new Error(`not a uid: ${uid}`);
+  return `[data-view="${view}"] [data-user-uid="${uid}"]`;
+}
+
+/** An expression that clicks uid N's node (the Users section) and is true, or false when it is not drawn. */
+export function clickUserScript(view: 'tree' | 'graph', uid: number): string {
+  return `(() => { const el = document.querySelector(${JSON.stringify(userNodeSelector(view, uid))}); if (!el) return false; el.scrollIntoView({ block: 'center' }); el.click(); return true; })()`;
+}
+
 /** An expression that folds the change log when it is open. */
 export const FOLD_CHANGE_LOG_SCRIPT = `(() => { const t = document.querySelector('section[aria-label="Change log"] .panel-toggle[aria-expanded="true"]'); if (t) t.click(); return true; })()`;
 
