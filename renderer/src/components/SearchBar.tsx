@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useKb } from '../store';
 import { stepMatch } from '../tree/matchOrder';
+import { ProcessOnlyToggle } from './ProcessOnlyToggle';
 
 export function SearchBar() {
   const { query, search, filterMatches, view, treeCursor, selectedId } = useKb(
@@ -76,10 +77,17 @@ export function SearchBar() {
                 ? `${cursor.toLocaleString()} of ${count.toLocaleString()}`
                 : `${count.toLocaleString()} ${count === 1 ? 'match' : 'matches'}`}
       </span>
-      <label className="toggle" title="Hide keys that do not match instead of dimming them">
-        <input type="checkbox" checked={filterMatches} onChange={(e) => useKb.getState().setFilterMatches(e.target.checked)} />
-        Only matches
-      </label>
+      {/* "Only ☐ matches ☐ this process": two filters under one word, so a 1024 px toolbar keeps its search box. */}
+      <div className="filters" role="group" aria-label="Show only">
+        <span className="filters-label" aria-hidden="true">
+          Only
+        </span>
+        <label className="toggle" title="Hide keys that do not match instead of dimming them">
+          <input type="checkbox" aria-label="Only matches" checked={filterMatches} onChange={(e) => useKb.getState().setFilterMatches(e.target.checked)} />
+          matches
+        </label>
+        <ProcessOnlyToggle />
+      </div>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import type { DataOrigin, ScannerRestarts } from '../../../shared/api';
 import { useKb } from '../store';
 import { formatDateTime } from '../../../shared/expiryText';
 import { formatClock, formatDuration } from '../util/format';
+import { KeyCount } from './ProcessOnlyToggle';
 
 const INTERVALS = [250, 500, 1000, 2000, 5000, 10_000, 30_000];
 
@@ -58,7 +59,7 @@ export function StatusBar() {
         </label>
       )}
       {status?.lastScan && <span title="Wall time of the last scan">last scan {formatDuration(status.lastScan.durationMs)}</span>}
-      <span>{count.toLocaleString()} keys</span>
+      <KeyCount count={count} />
       {takenAt != null && <span className="muted">as of {formatClock(takenAt)} · seq {seq}</span>}
       {status?.lastError && (
         <span className="status-error" title={status.lastError}>
@@ -88,7 +89,7 @@ function SavedFileStatus({ origin, count, takenAt }: { origin: Extract<DataOrigi
       </span>
       <span>taken {formatDateTime(origin.takenAt)}</span>
       {origin.recording && takenAt != null && takenAt !== origin.takenAt && <span className="muted">showing {formatDateTime(takenAt)}</span>}
-      <span>{count.toLocaleString()} keys</span>
+      <KeyCount count={count} />
       {origin.truncated && <span className="status-error">{origin.truncated}</span>}
     </footer>
   );

@@ -12,7 +12,7 @@ import { layoutRequestOf } from '../graph/useGraphLayout';
 import { graphViewModel } from '../graph/viewModel';
 import type { KbState } from '../store';
 import { flattenTree } from '../tree/flatten';
-import { selectTreeModel } from '../tree/useTreeRows';
+import { selectShownModel } from '../tree/useTreeRows';
 import { fileStamp } from './download';
 import { buildGraphSvg } from './graphPicture';
 import { svgToPng } from './png';
@@ -33,7 +33,7 @@ export interface ExportFile {
   filename: string;
 }
 
-type StoreView = Pick<KbState, 'keys' | 'meta' | 'view' | 'expansion' | 'searchExpansion' | 'search' | 'filterMatches' | 'selectedId'>;
+type StoreView = Pick<KbState, 'keys' | 'meta' | 'view' | 'expansion' | 'searchExpansion' | 'search' | 'filterMatches' | 'selectedId' | 'processOnly'>;
 
 export interface ExportDeps {
   layout?: (req: LayoutRequest) => Promise<LayoutResult>;
@@ -44,11 +44,15 @@ export interface ExportDeps {
   now?: number;
 }
 
-/** The store's state as a Snapshot (the same shape the CLI's `snapshot` prints). */
-export function currentSnapshot(s: Pick<KbState, 'keys' | 'meta'>): Snapshot | null {
+/**
+ * The store's state as a Snapshot (the same shape the CLI's `snapshot` prints); with "This process only",
+ * only the keys this process reaches (every member of such a keyring is one of them: no link dangles).
+ */
+export function currentSnapshot(s: Pick<KbState, 'keys' | 'meta'> & Partial<Pick<KbState, 'processOnly'>>): Snapshot | null {
   if (!s.meta) return null;
   const { takenAt, uid, gid, groups, anchors, quotas, scope } = s.meta;
-  return { takenAt, uid, gid, groups, anchors, keys: [...s.keys.values()], quotas, ...(scope ? { scope } : {}) };
+  const keys = s.processOnly ? selectShownModel({ ...s, processOnly: true })!.keys : s.keys;
+  return { takenAt, uid, gid, groups, anchors, keys: [...keys.values()], quotas, ...(scope ? { scope } : {}) };
 }
 
 export function redactionFor(snapshot: Snapshot, choice: Pick<ExportChoice, 'redact' | 'replaceUids'>): Redaction {
@@ -57,7 +61,7 @@ export function redactionFor(snapshot: Snapshot, choice: Pick<ExportChoice, 'red
 
 /** SVG of the tree rows shown now. */
 export function treeSvgOf(s: StoreView, r: Redaction): string {
-  const model = selectTreeModel(s);
+  const model = selectShownModel(s);
   const rows = model
     ? flattenTree(model, { expansion: s.search ? s.searchExpansion : s.expansion, search: s.search, filter: s.filterMatches })
     : [];
@@ -68,12 +72,12 @@ let nextLayoutId = -1000;
 
 /** SVG of the graph as laid out for the screen (the layout is deterministic: same input, same picture). */
 export async function graphSvgOf(s: StoreView, r: Redaction, deps: ExportDeps = {}): Promise<string> {
-  const tree = selectTreeModel(s);
+  const tree = selectShownModel(s);
   if (!tree) throw new Error('no snapshot yet');
   const graph = useGraphState.getState();
   const model = graphViewModel(tree, {
     openGroups: deps.openGroups ?? graph.openGroups,
-    scope: graphScopeOf(graph.scope, s.meta?.scope),
+    scope: graphScopeOf(graph.scope, s.meta?.scope, s.processOnly),
     selectedId: s.selectedId,
     search: s.search,
     filterMatches: s.filterMatches,

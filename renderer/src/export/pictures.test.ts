@@ -109,10 +109,10 @@ describe('graph picture', () => {
 });
 
 describe('buildExport', () => {
-  const state = (view: 'tree' | 'graph') => {
+  const state = (view: 'tree' | 'graph', processOnly = false) => {
     const s = sample();
     const { keys, ...meta } = s;
-    return { keys: new Map(keys.map((x) => [x.id, x])), meta, view, expansion: new Map(), searchExpansion: new Map(), search: null, filterMatches: false, selectedId: null };
+    return { keys: new Map(keys.map((x) => [x.id, x])), meta, view, expansion: new Map(), searchExpansion: new Map(), search: null, filterMatches: false, selectedId: null, processOnly };
   };
   const choice = (format: ExportChoice['format'], redact = true): ExportChoice => ({ format, redact, replaceUids: false });
   const deps = { layout: fakeLayout, openGroups: new Set<number>(), svgToPng: async (svg: string) => new Blob([svg]), now: Date.UTC(2026, 0, 2, 3, 4, 5) };
@@ -125,6 +125,17 @@ describe('buildExport', () => {
     expect(JSON.parse(text).keys).toHaveLength(7);
     const plain = await (await buildExport(state('tree'), choice('json', false), deps)).blob.text();
     for (const s of SECRETS) expect(plain).toContain(JSON.stringify(s).slice(1, -1));
+  });
+
+  it('with "This process only", exports only what this process reaches, in the file and in both pictures', async () => {
+    const json = JSON.parse(await (await buildExport(state('tree', true), choice('json', false), deps)).blob.text()) as { keys: { id: number }[] };
+    expect(json.keys.map((x) => x.id).sort((a, b) => a - b)).toEqual([10, 20, 30, 40]);
+    for (const view of ['tree', 'graph'] as const) {
+      const svg = await (await buildExport(state(view, true), choice('svg', false), deps)).blob.text();
+      expect(svg).toContain(SECRETS[1]);
+      expect(svg, view).not.toContain(SECRETS[3]);
+      expect(svg, view).not.toContain('.user_reg');
+    }
   });
 
   it('pictures the current view', async () => {

@@ -29,6 +29,8 @@ function foldNote(model: GraphModel): string {
 export function GraphToolbar({ model }: { model: GraphModel }) {
   const scope = useGraphScope();
   const filtered = useKb((s) => s.filterMatches && s.search != null);
+  // "This process only" (the toolbar's) leaves nothing but this process's keyrings: All keyrings would show the same.
+  const processOnly = useKb((s) => s.processOnly);
   const keyNodes = model.nodeOfKey.size;
   return (
     <div className="graph-toolbar" role="toolbar" aria-label="Graph">
@@ -39,7 +41,8 @@ export function GraphToolbar({ model }: { model: GraphModel }) {
             type="button"
             className={sc === scope ? 'on' : ''}
             aria-pressed={sc === scope}
-            title={SCOPE_TITLES[sc]}
+            disabled={processOnly && sc === 'all'}
+            title={processOnly && sc === 'all' ? `${SCOPE_TITLES[sc]}. Off while "This process only" is on.` : SCOPE_TITLES[sc]}
             onClick={() => useGraphState.getState().setScope(sc)}
           >
             {SCOPE_LABELS[sc]}

@@ -20,7 +20,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useKb } from '../store';
 import { revealKey } from '../tree/reveal';
-import { useTreeModel } from '../tree/useTreeRows';
+import { useShownModel } from '../tree/useTreeRows';
 import { edgeTypes } from './edges';
 import { currentGraphScope, useGraphScope, useGraphState } from './graphState';
 import { keyNodeId, type GraphModel } from './model';
@@ -40,7 +40,7 @@ const LOW_DETAIL_ZOOM = 0.45;
 const VIRTUALIZE_FROM = 400;
 
 export function useGraphModel(): GraphModel | null {
-  const tree = useTreeModel();
+  const tree = useShownModel();
   const openGroups = useGraphState((s) => s.openGroups);
   const scope = useGraphScope();
   // Only what the model depends on: the selection matters only for the neighbourhood, the search

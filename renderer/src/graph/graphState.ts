@@ -34,18 +34,22 @@ export const useGraphState = create<GraphState>()((set) => ({
 /**
  * The graph's scope: the user's choice, else this process's keyrings (on a busy host other sessions'
  * keyrings are most of the rest), or every keyring in the system view (`--all-users`, `--uid`), which
- * is there to see other users' keys.
+ * is there to see other users' keys. With "This process only" (the toolbar's), All keyrings is this
+ * process's keyrings: the filter already took the rest away.
  */
-export function graphScopeOf(chosen: GraphScope | null, scan: ScanScope | undefined): GraphScope {
-  return chosen ?? (scan && scan.kind !== 'process' ? 'all' : 'process');
+export function graphScopeOf(chosen: GraphScope | null, scan: ScanScope | undefined, processOnly = false): GraphScope {
+  const scope = chosen ?? (scan && scan.kind !== 'process' ? 'all' : 'process');
+  return processOnly && scope === 'all' ? 'process' : scope;
 }
 
 export function useGraphScope(): GraphScope {
   const chosen = useGraphState((s) => s.scope);
   const scan = useKb((s) => s.meta?.scope);
-  return graphScopeOf(chosen, scan);
+  const processOnly = useKb((s) => s.processOnly);
+  return graphScopeOf(chosen, scan, processOnly);
 }
 
 export function currentGraphScope(): GraphScope {
-  return graphScopeOf(useGraphState.getState().scope, useKb.getState().meta?.scope);
+  const s = useKb.getState();
+  return graphScopeOf(useGraphState.getState().scope, s.meta?.scope, s.processOnly);
 }

@@ -46,5 +46,9 @@ describe('the default scope', () => {
     expect(graphScopeOf(null, { kind: 'all' })).toBe('all');
     expect(graphScopeOf(null, { kind: 'uid', uid: 1000 })).toBe('all');
     expect(graphScopeOf('neighbourhood', { kind: 'all' })).toBe('neighbourhood');
+    // "This process only" leaves this process's keyrings: All keyrings reads as them, a neighbourhood stays one.
+    expect(graphScopeOf(null, { kind: 'all' }, true)).toBe('process');
+    expect(graphScopeOf('all', undefined, true)).toBe('process');
+    expect(graphScopeOf('neighbourhood', undefined, true)).toBe('neighbourhood');
   });
 });

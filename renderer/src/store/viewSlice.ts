@@ -14,6 +14,7 @@ function initialView(): ViewName {
 }
 
 const DECIMAL_IDS_KEY = 'keyring-browser.decimalIds';
+const PROCESS_ONLY_KEY = 'keyring-browser.processOnly';
 
 /** A remembered choice (localStorage); null where there is none or no storage (tests, a refused store). */
 function remembered(key: string): string | null {
@@ -54,6 +55,11 @@ export interface ViewSlice {
   filterMatches: boolean;
   /** A decimal id column beside the hex one (keyctl takes either); remembered across sessions. */
   decimalIds: boolean;
+  /**
+   * "This process only": the tree, search, the graph and exports show only what this process reaches from
+   * its anchors (tree/processOnly.ts); remembered across sessions.
+   */
+  processOnly: boolean;
   /** Bumped to ask the view to move to the next (1) or previous (-1) match (Enter/F3, Shift+Enter/Shift+F3). */
   matchStep: { tick: number; dir: 1 | -1 };
   /** Which match is current, 1-based, as the view counts them ("3 of 5"); null when none is. */
@@ -72,6 +78,7 @@ export interface ViewSlice {
   setFilterMatches(on: boolean): void;
   stepMatch(dir: 1 | -1): void;
   setDecimalIds(on: boolean): void;
+  setProcessOnly(on: boolean): void;
   setMatchCursor(cursor: number | null): void;
   setView(view: ViewName): void;
 }
@@ -90,6 +97,7 @@ export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) =
   filterMatches: false,
   matchStep: { tick: 0, dir: 1 },
   decimalIds: remembered(DECIMAL_IDS_KEY) === '1',
+  processOnly: remembered(PROCESS_ONLY_KEY) === '1',
   matchCursor: null,
 
   select: (id, rowId = null) => set({ selectedId: id, selectedRowId: rowId, selectedUser: null }),
@@ -125,6 +133,10 @@ export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) =
   setDecimalIds: (decimalIds) => {
     remember(DECIMAL_IDS_KEY, decimalIds ? '1' : '0');
     set({ decimalIds });
+  },
+  setProcessOnly: (processOnly) => {
+    remember(PROCESS_ONLY_KEY, processOnly ? '1' : '0');
+    set({ processOnly });
   },
   stepMatch: (dir) => set((s) => ({ matchStep: { tick: s.matchStep.tick + 1, dir } })),
   setMatchCursor: (matchCursor) => set((s) => (s.matchCursor === matchCursor ? s : { matchCursor })),

@@ -1,12 +1,20 @@
 import { useKb } from '../store';
 import { sectionOfRowId } from './flatten';
 import { findRowPath } from './model';
-import { selectTreeModel } from './useTreeRows';
+import { selectShownModel, selectTreeModel } from './useTreeRows';
 
-/** Selects key `id`, opens the keyrings above its first place in the tree and scrolls to it. */
+/**
+ * Selects key `id`, opens the keyrings above its first place in the tree and scrolls to it. A key that
+ * "This process only" hides (a keyring of another session, named in the details panel) is asked for by
+ * name: the filter goes off to show it.
+ */
 export function revealKey(id: number): boolean {
-  const s = useKb.getState();
-  const model = selectTreeModel(s);
+  let s = useKb.getState();
+  if (s.processOnly && !selectShownModel(s)?.keys.has(id) && selectTreeModel(s)?.keys.has(id)) {
+    s.setProcessOnly(false);
+    s = useKb.getState();
+  }
+  const model = selectShownModel(s);
   const path = model && findRowPath(model, id);
   if (!path?.length) {
     s.select(id, null);

@@ -4,20 +4,22 @@ import { useEffect } from 'react';
 import { useKb } from '../store';
 import { roleText } from './roles';
 import { runSearch } from './search';
-import { selectTreeModel } from './useTreeRows';
+import { selectShownModel } from './useTreeRows';
 
 export const SEARCH_DEBOUNCE_MS = 150;
 
 /** Computes the search for the store's current query and keys now (used by the debounced runner and the bench). */
 export function runSearchNow(): void {
   const s = useKb.getState();
-  const model = selectTreeModel(s);
+  // With "This process only", matches outside this process's keyrings are not counted or stepped to.
+  const model = selectShownModel(s);
   s.setSearch(model ? runSearch(model.keys, model.parents, s.query, (id) => roleText(model, id)) : null);
 }
 
 export function useSearchRunner(): void {
   const query = useKb((s) => s.query);
   const keys = useKb((s) => s.keys);
+  const processOnly = useKb((s) => s.processOnly);
   useEffect(() => {
     if (!query.trim()) {
       if (useKb.getState().search) useKb.getState().setSearch(null);
@@ -25,5 +27,5 @@ export function useSearchRunner(): void {
     }
     const t = setTimeout(runSearchNow, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [query, keys]);
+  }, [query, keys, processOnly]);
 }

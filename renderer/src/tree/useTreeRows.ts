@@ -6,6 +6,7 @@ import { useKb, type KbState } from '../store';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { flattenTree, type FlatRow } from './flatten';
 import { buildTreeModel, type TreeModel } from './model';
+import { processOnlyModel } from './processOnly';
 
 let memo: { keys: KbState['keys']; anchors: unknown; quotas: unknown; scope: unknown; uid: number; model: TreeModel } | null = null;
 
@@ -29,8 +30,20 @@ export function useTreeModel(): TreeModel | null {
   return useMemo(() => selectTreeModel({ keys, meta }), [keys, meta]);
 }
 
-export function useTreeRows(): FlatRow[] {
+/** The model the filtering views show (tree, search, graph, exports): the whole one, or this process's part with "This process only". */
+export function selectShownModel(s: Pick<KbState, 'keys' | 'meta' | 'processOnly'>): TreeModel | null {
+  const model = selectTreeModel(s);
+  return model && s.processOnly ? processOnlyModel(model) : model;
+}
+
+export function useShownModel(): TreeModel | null {
   const model = useTreeModel();
+  const processOnly = useKb((s) => s.processOnly);
+  return useMemo(() => (model && processOnly ? processOnlyModel(model) : model), [model, processOnly]);
+}
+
+export function useTreeRows(): FlatRow[] {
+  const model = useShownModel();
   const { expansion, searchExpansion, search, filterMatches, ghosts } = useKb(
     useShallow((s) => ({
       expansion: s.expansion,

@@ -1,0 +1,37 @@
+// "This process only": the tree model narrowed to the keys this process reaches from its anchors (the
+// `reachable` set of shared/reachability.ts, which the model already holds), for the views that filter:
+// the tree, search, the graph and exports. Kernel-held keyrings, other sessions' keyrings and other users'
+// keys go; the details panel and the actions keep the whole model (a key's parents are facts, not a view).
+// Pure and memoised per model: a new snapshot gives a new narrowed model, nothing else does.
+import type { KeyInfo } from '../../../shared/snapshot';
+import type { TreeModel } from './model';
+
+const narrowed = new WeakMap<TreeModel, TreeModel>();
+
+export function processOnlyModel(model: TreeModel): TreeModel {
+  let out = narrowed.get(model);
+  if (out) return out;
+  const { reachable } = model;
+  const keys = new Map<number, KeyInfo>();
+  for (const id of reachable) {
+    const k = model.keys.get(id);
+    if (k) keys.set(id, k);
+  }
+  // Every member of a reachable keyring is reachable, so only the parents need narrowing: a reachable
+  // key linked from another session's keyring too is shown, and searched, under this process's only.
+  const parents = new Map<number, readonly number[]>();
+  for (const id of keys.keys()) {
+    const list = model.parents.get(id);
+    if (!list) continue;
+    const mine = list.filter((p) => reachable.has(p));
+    if (mine.length) parents.set(id, mine.length === list.length ? list : mine);
+  }
+  out = { ...model, keys, parents, kernelRoots: [], orphanRoots: [], users: [] };
+  narrowed.set(model, out);
+  return out;
+}
+
+/** How many keys "This process only" leaves out of `model`. */
+export function keysOutsideProcess(model: TreeModel): number {
+  return model.keys.size - processOnlyModel(model).keys.size;
+}
