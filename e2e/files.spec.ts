@@ -121,3 +121,46 @@ test('replay: a recording made by serve --record shows a key come and go under t
   await expect(playButton).toBeVisible();
   await expect(row(page, comes)).toHaveCount(0);
 });
+
+/** Drops `file` on the page as a person dragging it from a file manager would. */
+async function dropFile(page: import('@playwright/test').Page, file: string): Promise<void> {
+  const name = path.basename(file);
+  const text = readFileSync(file, 'utf8');
+  const transfer = await page.evaluateHandle(({ name, text }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], name, { type: 'application/json' }));
+    return dt;
+  }, { name, text });
+  await page.dispatchEvent('body', 'dragover', { dataTransfer: transfer });
+  await expect(page.locator('.file-drop')).toBeVisible();
+  await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+}
+
+test('drag and drop: a dropped snapshot opens read-only over the live view, and Back to live keys returns', async ({ page }) => {
+  joinOwnSession();
+  const gone = Number(keyctl('add', 'user', 'e2e-dropped-gone', 'x', '@s'));
+  const file = path.join(dir, 'dropped.json');
+  writeFileSync(file, execFileSync(process.execPath, [BIN, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+  keyctl('unlink', String(gone), '@s');
+  const notes = path.join(dir, 'notes.json');
+  writeFileSync(notes, '{"format": 1, "keys": "cut');
+  server = await startServe(['--interval', '250']);
+  await page.goto(server.url);
+  // The first scan can take a while on a busy machine with a bench's 40k keys in other sessions.
+  await expect(page.locator('.statusbar')).toContainText('Live', { timeout: 45_000 });
+  await expect(row(page, gone)).toHaveCount(0);
+
+  await dropFile(page, notes);
+  await expect(page.getByRole('alert')).toHaveText(/^notes\.json: the file is not valid JSON/);
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+
+  await dropFile(page, file);
+  await expect(page.getByRole('status').filter({ hasText: 'dropped.json' })).toContainText('Saved snapshot: dropped.json');
+  await expect(row(page, gone)).toBeVisible();
+  await expect(page.locator('.statusbar')).not.toContainText('Live');
+  await page.screenshot({ path: path.join(tmpdir(), 'kb-dropped.png') });
+  await page.getByRole('button', { name: 'Back to live keys' }).click();
+  await expect(page.locator('.statusbar')).toContainText('Live', { timeout: 45_000 });
+  await expect(row(page, gone)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Back to live keys' })).toHaveCount(0);
+});

@@ -82,7 +82,18 @@ export type KeyringEvent =
   | { type: 'delta'; delta: SnapshotDelta }
   /** A full resync: replaces whatever the client holds (sent when a client fell behind). */
   | { type: 'snapshot'; snapshot: VersionedSnapshot }
-  | { type: 'status'; status: PollerStatus };
+  | { type: 'status'; status: PollerStatus }
+  /** The desktop app's menu asks the page to do something (electron/desktop/); serve never sends one. */
+  | { type: 'command'; command: AppCommand };
+
+/** What the desktop app's menu asks of the page. Files come as their text: the page reads them as a dropped file. */
+export type AppCommand =
+  | { kind: 'view'; view: 'tree' | 'graph' }
+  | { kind: 'export' }
+  | { kind: 'shortcuts' }
+  | { kind: 'open-file'; name: string; text: string }
+  | { kind: 'compare-file'; name: string; text: string }
+  | { kind: 'live' };
 
 export interface Capabilities {
   /** Whether this connection may act at all (`serve --allow-actions`, the desktop app; never a saved file). */

@@ -9,7 +9,7 @@
 //   further line one SnapshotDelta (shared/api.ts) as the live app received it, with its `takenAt`.
 //   A machine that crashed while recording leaves a last line cut short: it is dropped, and said.
 import { z } from 'zod';
-import type { SnapshotDelta } from './api';
+import type { DataOrigin, SnapshotDelta } from './api';
 import { applyDelta } from './delta';
 import type { Snapshot } from './snapshot';
 
@@ -139,6 +139,23 @@ const deltaSchema: z.ZodType<SnapshotDelta> = z.object({
 /** The snapshot a file ends in: itself, or a recording's start with every change applied (what `diff` and "Compare with…" compare). */
 export function finalSnapshot(file: SavedFile): Snapshot {
   return file.kind === 'snapshot' ? file.snapshot : file.deltas.reduce(applyDelta, file.start);
+}
+
+/** Where the keys come from when `name` is shown: the status bar's file name and time, and whether it replays. */
+export function savedFileOrigin(name: string, file: SavedFile): DataOrigin {
+  const start = file.kind === 'snapshot' ? file.snapshot : file.start;
+  return {
+    kind: 'file',
+    name,
+    takenAt: start.takenAt,
+    recording: file.kind === 'recording',
+    ...(file.kind === 'recording' && file.truncated ? { truncated: file.truncated } : {}),
+  };
+}
+
+/** A recording's changes as the replay applies them: renumbered 1, 2, … after its first snapshot (seq 0), as a live stream's. */
+export function replayChanges(deltas: readonly SnapshotDelta[]): SnapshotDelta[] {
+  return deltas.map((d, i) => ({ ...d, seq: i + 1 }));
 }
 
 // ---------------------------------------------------------------------------------------------

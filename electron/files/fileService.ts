@@ -3,8 +3,8 @@
 // not saved, uid/gid names are not guessed from this host's /etc/passwd (the file may come from
 // another machine), and every action is refused by the service (origin 'file').
 import { basename } from 'node:path';
-import { MAX_POLL_INTERVAL_MS, type DataOrigin, type IdentityNames, type KeyDetails } from '../../shared/api';
-import type { SavedFile } from '../../shared/snapshotFile';
+import { MAX_POLL_INTERVAL_MS, type IdentityNames, type KeyDetails } from '../../shared/api';
+import { savedFileOrigin, type SavedFile } from '../../shared/snapshotFile';
 import type { Snapshot } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
 import type { KeyringServiceOptions } from '../service/keyringService';
@@ -12,20 +12,13 @@ import type { KeyringServiceOptions } from '../service/keyringService';
 /** The options a KeyringService (or startServer) needs to show a saved file. */
 export function fileServiceOptions(path: string, file: SavedFile): Required<Pick<KeyringServiceOptions, 'source' | 'intervalMs' | 'readKeyDetails' | 'readIdentityNames' | 'origin' | 'recordedChanges'>> {
   const snapshot = file.kind === 'snapshot' ? file.snapshot : file.start;
-  const origin: DataOrigin = {
-    kind: 'file',
-    name: basename(path),
-    takenAt: snapshot.takenAt,
-    recording: file.kind === 'recording',
-    ...(file.kind === 'recording' && file.truncated ? { truncated: file.truncated } : {}),
-  };
   return {
     source: fileSource(snapshot),
     // The file never changes: poll as seldom as the service allows.
     intervalMs: MAX_POLL_INTERVAL_MS,
     readKeyDetails: (id: number): KeyDetails => ({ id, security: null, securityError: 'not saved in the file' }),
     readIdentityNames: async (): Promise<IdentityNames> => ({ users: {}, groups: {} }),
-    origin,
+    origin: savedFileOrigin(basename(path), file),
     recordedChanges: file.kind === 'recording' ? file.deltas : [],
   };
 }

@@ -24,6 +24,7 @@ import {
   type VersionedSnapshot,
 } from '../../shared/api';
 import { applyDelta, diffSnapshots } from '../../shared/delta';
+import { replayChanges } from '../../shared/snapshotFile';
 import { ExpiryTracker, type Expiry } from '../../shared/expiry';
 import { KeyringApiError } from '../../shared/protocol';
 import type { KeyInfo, ScanScope, Snapshot } from '../../shared/snapshot';
@@ -189,7 +190,7 @@ export class KeyringService extends KeyringActions implements KeyringApi {
 
   async getRecordedChanges(): Promise<RecordedChanges> {
     // Renumbered after the first snapshot (seq 0), so the replay can apply them as the live stream's.
-    return { deltas: (this.options.recordedChanges ?? []).map((d, i) => ({ ...d, seq: i + 1 })) };
+    return { deltas: replayChanges(this.options.recordedChanges ?? []) };
   }
 
   protected override latestSnapshot(): Snapshot | null {

@@ -71,7 +71,8 @@ function MainArea() {
   );
 }
 
-export function App({ api, mode }: { api: KeyringApi; mode?: string }) {
+/** `onBackToLive`: set while a file opened in the page is shown (Root.tsx): a button goes back to the engine's keys. */
+export function App({ api, mode, onBackToLive }: { api: KeyringApi; mode?: string; onBackToLive?: () => void }) {
   useEffect(() => connectStore(api), [api]);
   useSearchRunner();
   return (
@@ -89,6 +90,11 @@ export function App({ api, mode }: { api: KeyringApi; mode?: string }) {
           <ViewSwitch />
           <ScopeSwitch />
           <SearchBar />
+          {onBackToLive && (
+            <button type="button" className="btn" onClick={onBackToLive} title="Close the file and show the keys this app reads from the kernel">
+              Back to live keys
+            </button>
+          )}
           <CompareButton />
           <ExportMenu />
           <ReadOnlySwitch />

@@ -4,7 +4,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { KeyringApi } from '../../shared/api';
-import { App } from './App';
+import { Root } from './Root';
 import { runBench } from './bench';
 import { DEV_TOOLS } from './dev/buildMode';
 import { createFakeApi } from './dev/fakeApi';
@@ -36,7 +36,7 @@ if (DEV_TOOLS && fake) {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App api={api} mode={mode} />
+    <Root liveApi={api} mode={mode} menuCommands={!!window.keyringApi} />
   </StrictMode>,
 );
 if (startupError) console.error(startupError);

@@ -81,7 +81,8 @@ export function connectStore(api: KeyringApi, frames: FrameScheduler = animation
       else {
         applyPending();
         if (ev.type === 'snapshot') store.getState().loadSnapshot(ev.snapshot);
-        else store.getState().setStatus(ev.status);
+        else if (ev.type === 'status') store.getState().setStatus(ev.status);
+        // 'command': the desktop app's menu, for Root.tsx, not the store.
       }
     }
     applyPending();
