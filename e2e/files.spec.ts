@@ -126,7 +126,10 @@ test('replay: a recording made by serve --record shows a key come and go under t
 async function dropFile(page: import('@playwright/test').Page, file: string): Promise<void> {
   const name = path.basename(file);
   const text = readFileSync(file, 'utf8');
+  // Runs in the page (this file is type-checked without the DOM's types).
+  type PageGlobals = { DataTransfer: new () => { items: { add(file: unknown): void } }; File: new (parts: string[], name: string, options: { type: string }) => unknown };
   const transfer = await page.evaluateHandle(({ name, text }) => {
+    const { DataTransfer, File } = globalThis as unknown as PageGlobals;
     const dt = new DataTransfer();
     dt.items.add(new File([text], name, { type: 'application/json' }));
     return dt;
