@@ -14,6 +14,7 @@ import type { SnapshotSource } from '../electron/keyring/source';
 import { startServer } from '../electron/serve/server';
 import { createWorkerSnapshotSource, type WorkerSnapshotSource } from '../electron/threads/scanThread';
 import type { ScanScope } from '../shared/snapshot';
+import { median } from './table';
 
 /** CPU ms of this process so far (user + system, every thread). */
 export function cpuMs(): number {
@@ -41,18 +42,58 @@ export function rawReadCpu(root: string, reads: number): number {
   return Number(r.stdout);
 }
 
+/**
+ * CPU ms of the raw reads an `all` poll cannot do without (bytes only, no decoding): one /proc/keys read in an
+ * empty session keyring, then one as each uid /proc/key-users lists (its fsuid, fsgid and groups, as the
+ * user-view thread takes them), in a fresh process; the kernel walks every key for each of them. Per round, over
+ * `rounds` rounds after one warm-up. Also says how many uids it read as.
+ */
+export function rawViewReadsCpu(root: string, rounds: number): { cpu: number; uids: number } {
+  const dist = join(root, 'dist', 'electron');
+  const script = `
+    const k = require(${JSON.stringify(join(dist, 'keyring', 'keyctl.js'))});
+    const c = require(${JSON.stringify(join(dist, 'threads', 'credentials.js'))});
+    const { parseKeyUsers } = require(${JSON.stringify(join(dist, 'keyring', 'keyUsers.js'))});
+    const { readFileSync } = require('node:fs');
+    k.joinSessionKeyring(null);
+    const own = c.threadIds();
+    const mine = { uid: own.fsuid, gid: own.fsgid, groups: own.groups };
+    const creds = (uid) => { try { return c.userCredentials(uid); } catch { return { uid, gid: 65534, groups: [] }; } };
+    const round = () => {
+      readFileSync('/proc/keys');
+      const uids = parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.map((q) => q.uid);
+      for (const uid of uids) { c.takeCredentials(creds(uid)); readFileSync('/proc/keys'); c.takeCredentials(mine); }
+      return uids.length;
+    };
+    round();
+    const c0 = process.cpuUsage();
+    let uids = 0;
+    for (let i = 0; i < ${rounds}; i++) uids = round();
+    const t = process.cpuUsage(c0);
+    process.stdout.write(JSON.stringify({ cpu: (t.user + t.system) / 1000 / ${rounds}, uids }));`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`raw view reads failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { cpu: number; uids: number };
+}
+
 /** A source that counts its scans and lets the bench act between them. */
 class CountingSource implements SnapshotSource {
   scans = 0;
   /** Scans that applied only what changed (quietPoll.ts) rather than scanning in full. */
   changesOnly = 0;
+  /** CPU ms of each scan (the process's, all threads, from its start to its end), by the path it took. */
+  cpuByPath: { changesOnly: number[]; full: number[] } = { changesOnly: [], full: [] };
   afterScan: (() => void) | null = null;
   private waiters: { at: number; resolve: () => void }[] = [];
   constructor(private readonly inner: WorkerSnapshotSource) {}
   async scan(): Promise<Snapshot> {
+    const c0 = cpuMs();
     const s = await this.inner.scan();
+    const cpu = cpuMs() - c0;
     this.scans++;
-    if (this.inner.lastStats()?.changesOnly) this.changesOnly++;
+    const quiet = this.inner.lastStats()?.changesOnly === true;
+    if (quiet) this.changesOnly++;
+    (quiet ? this.cpuByPath.changesOnly : this.cpuByPath.full).push(cpu);
     this.afterScan?.();
     this.waiters = this.waiters.filter((w) => (w.at <= this.scans ? (w.resolve(), false) : true));
     return s;
@@ -77,6 +118,9 @@ export interface PollCost {
   deltas: number;
   /** Measured polls that applied only what changed (the rest scanned in full: something they cannot apply changed). */
   changesOnly: number;
+  /** Median CPU ms of the measured scans that applied only the changes, and of the full ones (NaN: none). */
+  changesOnlyScanCpu: number;
+  fullScanCpu: number;
 }
 
 export interface PollRun {
@@ -129,13 +173,23 @@ export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
     await source.after(3);
     deltas = 0;
     const quiet0 = source.changesOnly;
+    source.cpuByPath = { changesOnly: [], full: [] };
     const c0 = cpuMs();
     const t0 = performance.now();
     await source.after(run.polls);
     const cpu = (cpuMs() - c0) / run.polls;
     const wall = (performance.now() - t0) / run.polls;
     source.afterScan = null;
-    return { cpu, share: cpu / wall, wall, deltas, changesOnly: source.changesOnly - quiet0 };
+    const med = (v: number[]): number => (v.length === 0 ? NaN : median(v));
+    return {
+      cpu,
+      share: cpu / wall,
+      wall,
+      deltas,
+      changesOnly: source.changesOnly - quiet0,
+      changesOnlyScanCpu: med(source.cpuByPath.changesOnly),
+      fullScanCpu: med(source.cpuByPath.full),
+    };
   } finally {
     ws?.close();
     await server.close();

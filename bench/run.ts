@@ -13,7 +13,7 @@ import { createWorkerSnapshotSource } from '../electron/threads/scanThread';
 import { median, ms, printTable, readExtraTables, type BenchRow } from './table';
 import { runUiBench } from './ui';
 import { runFilesBench } from './files';
-import { GROUP_VIEW_PERM, nodeStartCpu, pollCost, rawReadCpu, snapshotPhases, ThrowawayUsers } from './live';
+import { GROUP_VIEW_PERM, nodeStartCpu, pollCost, rawReadCpu, rawViewReadsCpu, snapshotPhases, ThrowawayUsers } from './live';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'keyring-browser');
@@ -266,8 +266,15 @@ async function runSystemBench(session: number, out: (s: string) => void): Promis
     buildTree(session, 25, users.gids);
     await settle();
     const idle = await pollCost(ROOT, { polls: LIVE_POLLS, clients: 0, changeKey: null, scope: { kind: 'all' } });
+    const floor = rawViewReadsCpu(ROOT, 5);
     add('10k keys, 10 uids: idle `all` poll (CPU per poll)', ms(idle.cpu));
     add('  share of a core at 1 Hz (goal < 10 %)', `${((idle.cpu / 1000) * 100).toFixed(1)} %`);
+    add('  polls that applied only the changes', `${idle.changesOnly} of ${LIVE_POLLS}`);
+    const orNone = (v: number): string => (Number.isNaN(v) ? 'none' : ms(v));
+    add('  CPU of a poll that applied only the changes (median)', orNone(idle.changesOnlyScanCpu));
+    add('  CPU of a poll that merged again (median)', orNone(idle.fullScanCpu));
+    add(`  raw reads: /proc/keys once + as each of the ${floor.uids} uids (CPU)`, ms(floor.cpu));
+    if (!Number.isNaN(idle.changesOnlyScanCpu)) add('  poll that applied only the changes ÷ raw reads', `${(idle.changesOnlyScanCpu / floor.cpu).toFixed(2)}×`);
   } finally {
     users.remove();
   }

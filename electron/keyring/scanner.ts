@@ -31,7 +31,7 @@
 import { decodeFlags } from '../../shared/flags';
 import type { Observer } from '../../shared/perm';
 import type { QuotaInfo, ScanScope, Snapshot } from '../../shared/snapshot';
-import { UserViewThread, type UserView } from '../threads/userViewThread';
+import { UserViewThread, type UserView, type UserViewRequest } from '../threads/userViewThread';
 import { assertScopeAllowed } from './scope';
 import { mergeUserViews, type SeenBy } from './userViews';
 import type { ProcessAnchors } from './anchors';
@@ -100,6 +100,14 @@ interface PreRead {
   /** A whole read (its text), never one of changes only. */
   read?: ReadResult;
   env?: Promise<PinEnvironment>;
+  /** Other users' views (scopes other than 'process'). */
+  views?: Promise<UserViewsRead>;
+}
+
+/** Other users' views as a scan merges them, and whether any differs from the last poll's. */
+interface UserViewsRead {
+  views: UserView[];
+  changed: boolean;
 }
 
 /** What a plain scan saw, for the next poll's comparison (the rest of QuietMemo comes after the pins). */
@@ -119,6 +127,8 @@ export class Scanner {
   lastStats: ScanStatsDetail = { describedByReader: 0, possessorOnly: 0, keyringsRead: 0 };
   /** Reads as other uids, for scopes other than 'process' (started with the first such scan). */
   private userViews: UserViewThread | null = null;
+  /** The user-view thread's last answer, whole, by uid: what its `unchanged` views stand for. */
+  private heldViews: Map<number, UserView> | null = null;
   /** The last snapshot, whose doom bounds the next scan keeps where they still hold. */
   private previous: Snapshot | null = null;
   /** What the last scan leaves for a quiet poll to compare with (quietPoll.ts); null: the next poll scans in full. */
@@ -182,12 +192,23 @@ export class Scanner {
     takenAt: number,
   ): Promise<{ snapshot: Snapshot; env: PinEnvironment; members: QuietMemo['members']; pins: QuietMemo['pins']; described: number } | PreRead> {
     const trace = tracer();
+    // Other users' views are read on their thread meanwhile; a full scan goes on with them.
+    const scope = this.options.scope ?? { kind: 'process' };
+    const views = scope.kind === 'process' ? null : this.readUserViews(scope);
+    views?.catch(() => undefined); // awaited below, or by the full scan
+    const also: PreRead = views === null ? {} : { views };
     const read = await this.reader.read(this.procRoot, true);
     const changes = read.keys.changes;
     // The reader could not tell what changed: go on with the whole text it sent instead.
-    if (changes === undefined) return (trace('quiet poll: whole text read, full scan'), { read });
-    const full = (what: string): PreRead => (trace(`quiet poll: ${what}, full scan`), {});
+    if (changes === undefined) return (trace('quiet poll: whole text read, full scan'), { read, ...also });
+    const full = (what: string): PreRead => (trace(`quiet poll: ${what}, full scan`), also);
     trace(`quiet poll: read (${changes.removed.length} removed, ${changes.text.length} bytes of records changed or added)`);
+    const table = new KeyTable(0);
+    parseProcKeysInto(table, changes.text, read.readAt, (id) => !memo.hidden.has(id));
+    // With other users' views merged in, only an unchanged view of this process's may be applied as it is: a
+    // changed one is merged again (uid 0's view, read with the same credentials, has changed too). The helper
+    // threads' own session keyrings change usage as they take credentials: hidden, they change nothing.
+    if (views !== null && (table.length > 0 || changes.removed.some((id) => !memo.hidden.has(id)))) return full("this process's view changed");
     const rings = [...memo.members.keys()];
     const lists = await this.possessing.readMembers(rings);
     const removed = new Set(changes.removed);
@@ -206,9 +227,8 @@ export class Scanner {
     if (!sameObserver(observer(), memo.who)) return full('our groups changed');
     // Read here synchronously: half the CPU of the asynchronous read, which only pays where it overlaps a scan.
     const env = readPinEnvironment(takenAt, this.procRoot);
-    if (!sameKernelSettings(env, memo.env)) return { env: Promise.resolve(env) };
-    const table = new KeyTable(0);
-    parseProcKeysInto(table, changes.text, read.readAt, (id) => !memo.hidden.has(id));
+    if (!sameKernelSettings(env, memo.env)) return { env: Promise.resolve(env), ...also };
+    if (views !== null && (await views).changed) return full("a user's view changed");
     const described = await this.resolveNames(table, 0);
     // Keyrings that appeared: whether we may read them decides whether changedKeys may take them.
     const newRings: number[] = [];
@@ -245,7 +265,7 @@ export class Scanner {
     const pinEnvironment = pre?.env ?? readPinEnvironmentAsync(takenAt, this.procRoot);
     const trace = tracer();
     const scope = this.options.scope ?? { kind: 'process' };
-    const views = this.startUserViews(scope);
+    const views = this.startUserViews(scope, pre?.views);
     const ctx = await this.readKeys(trace, views === null ? [] : await views.helperKeyIds, pre?.read);
     const processAnchors = await this.processAnchors(ctx.hidden);
     const reread = await this.walkKeyrings(ctx, processAnchors);
@@ -254,9 +274,15 @@ export class Scanner {
     // Other users' views: their keys join the table, their keyrings' member lists fill the ones this process
     // could not read, and each key records which views list it.
     let seenBy: SeenBy | null = null;
+    /** The member lists the possessing side read (null: it may not), which a quiet poll re-reads and compares. */
+    let ownLists: Map<number, number[] | null> | null = null;
+    let viewsWhole = true;
     if (views !== null) {
       const from = ctx.table.length;
-      seenBy = mergeUserViews(ctx.table, ctx.members, await views.read, ctx.hidden);
+      ownLists = new Map(ctx.members);
+      const { views: read } = await views.read;
+      viewsWhole = read.every((v) => v.keys.text !== undefined);
+      seenBy = mergeUserViews(ctx.table, ctx.members, read, ctx.hidden);
       ctx.stats.describedByReader += await this.resolveNames(ctx.table, from);
       trace('user views');
     }
@@ -272,10 +298,13 @@ export class Scanner {
 
     this.names.retainOnly(ctx.table);
     this.lastStats = ctx.stats;
-    // A plain scan of the process's own view: the next poll may prove nothing changed (quietPoll.ts).
-    const plain = scope.kind === 'process' && !reread && ctx.possessorOnly.size === 0 && ctx.vanished.size === 0;
+    // A plain scan: the next poll may prove nothing changed (quietPoll.ts); with other users' views merged in,
+    // only when each of them was read whole, and then it compares the possessing side's own lists (settled).
+    const plain = viewsWhole && !reread && ctx.possessorOnly.size === 0 && ctx.vanished.size === 0;
+    const quietMembers =
+      ownLists === null ? ctx.members : new Map([...ownLists].map(([ring, list]) => [ring, list === null ? null : (ctx.members.get(ring) ?? null)]));
     const quiet: QuietFacts | undefined = plain
-      ? { members: ctx.members, unviewable: unviewableInPossessedKeyrings(ctx, possessed), hidden: ctx.hidden, anchors: processAnchors, who }
+      ? { members: quietMembers, unviewable: unviewableInPossessedKeyrings(ctx, possessed), hidden: ctx.hidden, anchors: processAnchors, who }
       : undefined;
     return {
       ...(quiet === undefined ? {} : { quiet }),
@@ -300,13 +329,39 @@ export class Scanner {
    * For scopes other than 'process': starts reading every uid's view on the user-view thread, which runs while
    * this thread scans the process's own view. Refuses (ScopeRefusedError) without the privileges it needs.
    */
-  private startUserViews(scope: ScanScope): { helperKeyIds: Promise<number[]>; read: Promise<UserView[]> } | null {
+  private startUserViews(scope: ScanScope, pre?: Promise<UserViewsRead>): { helperKeyIds: Promise<number[]>; read: Promise<UserViewsRead> } | null {
     if (scope.kind === 'process') return null;
-    assertScopeAllowed(scope, this.procRoot);
-    this.userViews ??= new UserViewThread();
-    const read = this.userViews.views(this.procRoot, scope);
+    const read = pre ?? this.readUserViews(scope);
     read.catch(() => undefined); // awaited after the walk
-    return { helperKeyIds: this.userViews.helperKeyIds(), read };
+    return { helperKeyIds: (this.userViews as UserViewThread).helperKeyIds(), read };
+  }
+
+  /**
+   * Every asked uid's view from the user-view thread. Views it finds unchanged since its last answer (which this
+   * scanner holds whole) come back as that answer's, read again now; `changed` says whether any differs.
+   */
+  private async readUserViews(scope: UserViewRequest): Promise<UserViewsRead> {
+    assertScopeAllowed(scope, this.procRoot);
+    const thread = (this.userViews ??= new UserViewThread());
+    const held = this.heldViews;
+    // Until this answer arrives, what is held is no longer the thread's last answer.
+    this.heldViews = null;
+    const hidden = [...(await this.reader.helperKeyIds()), ...(this.options.hiddenIds ?? [])];
+    const answer = await thread.views(this.procRoot, scope, held !== null, hidden);
+    const views: UserView[] = [];
+    let changed = held === null || answer.length !== held.size;
+    for (const v of answer) {
+      if (!('unchanged' in v)) {
+        views.push(v);
+        changed = true;
+        continue;
+      }
+      const last = held?.get(v.uid);
+      if (last === undefined) throw new Error(`the user-view thread called uid ${v.uid}'s view unchanged, but its last answer had none`);
+      views.push({ ...last, readAt: v.readAt });
+    }
+    this.heldViews = new Map(views.map((v) => [v.uid, v]));
+    return { views, changed };
   }
 
   /** The reader's /proc/keys as a table (without the hidden serials), named; its /proc/key-users as quotas. */

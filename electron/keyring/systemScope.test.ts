@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quotaPercent, quotaLevel } from '../../shared/quota';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
-import { scanSnapshot } from './scanner';
+import { Scanner, scanSnapshot } from './scanner';
 import { fillQuotaTo, procKeysAs, runAs } from '../test/throwawayUsers';
 
 const names = { a: `kbsa${process.pid}`, b: `kbsb${process.pid}` };
@@ -82,6 +82,64 @@ describe('scope all (as root)', () => {
     expect(session).toMatchObject({ possessed: true });
     expect(session?.seenBy).toContain('process');
     for (const k of snapshot.keys) if (k.uid === uids.a || k.uid === uids.b) expect(k.possessed).toBe(false);
+  });
+});
+
+describe('scope all, polled: views found unchanged are not merged again, and every change is seen', () => {
+  let quiet: Scanner;
+  beforeAll(() => {
+    quiet = new Scanner({ scope: { kind: 'all' } });
+  });
+  afterAll(() => quiet.close());
+
+  const keyOf = (s: Snapshot, description: string) => s.keys.find((k) => k.description === description);
+
+  it('applies idle polls as they are, and sees a key appear that only a user may view', async () => {
+    await quiet.scan();
+    // Other work on the machine changes some views now and then: at least one of these polls finds none changed.
+    let quietPolls = 0;
+    for (let i = 0; i < 20 && quietPolls === 0; i++) {
+      await quiet.scan();
+      if (quiet.lastStats.changesOnly === true) quietPolls++;
+    }
+    expect(quietPolls).toBe(1);
+    expect(keyOf(await quiet.scan(), 'a-fresh')).toBeUndefined();
+    const fresh = Number(as(uids.a, 'keyctl', 'add', 'user', 'a-fresh', 'x', '@u'));
+    // Root's own views do not list it: only user a's view can have changed.
+    expect(keyOf(await quiet.scan(), 'a-fresh')).toMatchObject({ id: fresh, seenBy: [`uid ${uids.a}`] });
+  });
+
+  it("sees two same-named keys swapped between a user's keyrings that only that user may read (no /proc/keys line changes)", async () => {
+    // Made by a shell of user a's that possesses them (its own session), then opened to the user (no possession
+    // needed later) and linked from its user keyring, which root may not read: only user a's view shows them.
+    const script = [
+      'set -e',
+      'open() { keyctl setperm $1 0x3f3f0000; echo $1; }',
+      'l=$(keyctl newring swap-left @s); r=$(keyctl newring swap-right @s); h=$(keyctl newring swap-hold @s)',
+      'open $l; open $r; open $h; keyctl link $l @u; keyctl link $r @u; keyctl link $h @u',
+      'open $(keyctl add user twin 1 $l)',
+      'y=$(keyctl add user twin 1 $r); open $y; keyctl link $y $h',
+    ].join('\n');
+    const [left, right, , x, y] = as(uids.a, 'keyctl', 'session', '-', 'sh', '-c', script).split('\n').map(Number) as number[];
+    const lines = () => {
+      const seen = new Map(procKeysAs(uids.a).map((l) => [l.id, l]));
+      return JSON.stringify([left, right, x, y].map((id) => seen.get(id as number)));
+    };
+    const linesBefore = lines();
+    // Polled until a poll finds nothing changed (the oracle's own session keyring went; other work may change views).
+    let before = await quiet.scan();
+    for (let i = 0; i < 20 && quiet.lastStats.changesOnly !== true; i++) before = await quiet.scan();
+    expect(quiet.lastStats.changesOnly).toBe(true);
+    expect(before.keys.find((k) => k.id === left)).toMatchObject({ links: [x], seenBy: [`uid ${uids.a}`] });
+    // Linking a key into a keyring that holds one of the same type and description replaces it. The replaced
+    // links' references go after an RCU grace period: the usages are back as they were long before 300 ms.
+    as(uids.a, 'sh', '-c', `keyctl link ${x} ${right} && keyctl link ${y} ${left}`);
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await quiet.scan();
+    expect(after.keys.find((k) => k.id === left)?.links).toEqual([y]);
+    expect(after.keys.find((k) => k.id === right)?.links).toEqual([x]);
+    // No line of user a's view says so: only its member lists could.
+    expect(lines()).toBe(linesBefore);
   });
 });
 

@@ -7,10 +7,10 @@
 // read synchronously here: an asynchronous read would open them on a libuv pool thread.
 import { workerData } from 'node:worker_threads';
 import * as keyctl from '../keyring/keyctl';
-import { closeSync, openSync, readSync } from 'node:fs';
 import { eachId, readTextHere } from '../keyring/possessingSide';
 import { procKeysChanges } from '../keyring/procKeysChanges';
 import type { DescribeOutcome, FileText, ReadResult } from '../keyring/sides';
+import { AlternatingReads } from './procFileBytes';
 import { joinEmptySession, ownThreadKeyring, takeCredentials, type UserCredentials } from './credentials';
 import { serveThread } from './rpc';
 
@@ -35,48 +35,11 @@ export interface ReaderStart {
 
 /** The last /proc/keys read: what a `changesOnly` read of the same path compares with. */
 let last: { path: string; bytes: Buffer } | null = null;
-/** Two buffers a read alternates between: one holds the last read's bytes, the next read fills the other. */
-const buffers: [Buffer, Buffer] = [Buffer.allocUnsafe(1 << 16), Buffer.allocUnsafe(1 << 16)];
-let next = 0;
-
-/**
- * /proc/keys into the spare buffer, grown to fit (a /proc file reports size 0, and readFileSync would read it a
- * chunk at a time and then copy the chunks together: at 40k keys that copying cost as much CPU as the kernel).
- */
-function readKeysBytes(path: string): Buffer | FileText {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return { code: e.code ?? 'EIO', message: String(e.message) };
-  }
-  try {
-    let buf = buffers[next] as Buffer;
-    let length = 0;
-    for (;;) {
-      if (length === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, length);
-        buf = buffers[next] = bigger;
-      }
-      const n = readSync(fd, buf, length, buf.length - length, null);
-      if (n === 0) break;
-      length += n;
-    }
-    next = 1 - next;
-    return buf.subarray(0, length);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return { code: e.code ?? 'EIO', message: String(e.message) };
-  } finally {
-    closeSync(fd);
-  }
-}
+const reads = new AlternatingReads();
 
 function read(procRoot: string, changesOnly = false): ReadResult {
   const path = `${procRoot}/keys`;
-  const bytes = readKeysBytes(path);
+  const bytes = reads.read(path);
   let keys: FileText;
   if (!Buffer.isBuffer(bytes)) {
     last = null;

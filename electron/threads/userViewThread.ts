@@ -4,9 +4,9 @@
 // This module must not load koffi on the caller's thread (types only from the body).
 import { threadEntryPath } from './entry';
 import { ThreadClient } from './rpc';
-import type { UserView, UserViewOps, UserViewRequest, UserViewStart } from './userViewWorker';
+import type { UserViewOps, UserViewRequest, UserViewStart, ViewRead } from './userViewWorker';
 
-export type { UserView, UserViewRequest } from './userViewWorker';
+export type { UnchangedView, UserView, UserViewRequest, ViewRead } from './userViewWorker';
 
 export class UserViewThread {
   private readonly thread: ThreadClient<UserViewStart, UserViewOps>;
@@ -20,10 +20,19 @@ export class UserViewThread {
     return (await this.thread.started()).helperKeyIds;
   }
 
-  /** Each requested uid's /proc/keys and keyring members, read with its credentials. */
-  async views(procRoot: string, request: UserViewRequest): Promise<UserView[]> {
+  /**
+   * Each requested uid's /proc/keys and keyring members, read with its credentials. With `changesOnly` (the
+   * caller holds the views of this thread's last answer), a view unchanged since (but for the records of the
+   * keyrings the scan hides) comes back as `unchanged`.
+   */
+  async views(procRoot: string, request: UserViewRequest, changesOnly = false, hiddenIds: readonly number[] = []): Promise<ViewRead[]> {
     await this.thread.started();
-    return this.thread.call('views', procRoot, request);
+    return this.thread.call('views', procRoot, request, changesOnly, [...hiddenIds]);
+  }
+
+  /** True once the thread has died or was closed. */
+  get dead(): boolean {
+    return this.thread.dead;
   }
 
   close(): Promise<void> {

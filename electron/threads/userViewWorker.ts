@@ -6,11 +6,20 @@
 // member lists of the keyrings that view shows, and takes its own ids back before the next uid.
 // The kernel gives root no override here: a key is listed only if its permissions grant view to the
 // reader's fsuid/fsgid/groups (or to a possessor), so reading as each user is the only way to see theirs.
+//
+// Most polls find every view as it was. The thread keeps each uid's last read, and when the caller holds the
+// views of its last answer (`changesOnly`), a view whose /proc/keys records and member lists (re-read: two
+// same-named keys swapped between keyrings change no line) are the same as last time comes back as
+// `unchanged`: no text decoded, none sent, nothing for the caller to parse and merge again. Records of the
+// keyrings the scan hides may differ: this thread's own session keyring changes usage every time it takes
+// credentials (each new set of credentials holds a reference to it), and uid 0's view lists it.
 import { readFileSync } from 'node:fs';
 import { parseKeyUsers } from '../keyring/keyUsers';
 import * as keyctl from '../keyring/keyctl';
-import { eachId, readTextHere } from '../keyring/possessingSide';
+import { eachId } from '../keyring/possessingSide';
+import { procKeysChanges, type ProcKeysChanges } from '../keyring/procKeysChanges';
 import type { FileText } from '../keyring/sides';
+import { AlternatingReads } from './procFileBytes';
 import { CredentialsError, joinEmptySession, ownThreadKeyring, takeCredentials, threadIds, userCredentials, type UserCredentials } from './credentials';
 import { serveThread } from './rpc';
 
@@ -28,6 +37,15 @@ export interface UserView {
   credentials: 'passwd' | 'bare';
 }
 
+/** A view whose bytes and member lists are those of this uid's view in the thread's last answer. */
+export interface UnchangedView {
+  uid: number;
+  readAt: number;
+  unchanged: true;
+}
+
+export type ViewRead = UserView | UnchangedView;
+
 export interface UserViewStart {
   /** The session keyring the thread joined (never shown), and a thread keyring if it has one. */
   helperKeyIds: number[];
@@ -37,6 +55,8 @@ export interface UserViewStart {
 const NO_GROUP = 65534;
 
 let own: UserCredentials | null = null;
+/** The keyrings this thread made for itself (never shown). */
+let helperKeyIds: number[] = [];
 
 function credentialsOf(uid: number): { creds: UserCredentials; kind: 'passwd' | 'bare' } {
   try {
@@ -58,25 +78,102 @@ export function keyringIdsOf(text: string): number[] {
   return ids;
 }
 
-function viewAs(procRoot: string, uid: number): UserView {
+type Members = Array<[number, number[] | string]>;
+
+/** What the thread last read as one uid: what its next read is compared with. */
+interface LastView {
+  reads: AlternatingReads;
+  /** The last read's bytes (in the buffer the next read leaves alone); null when it failed. */
+  bytes: Buffer | null;
+  rings: number[];
+  members: Members;
+  credentials: 'passwd' | 'bare';
+}
+
+const lastViews = new Map<number, LastView>();
+
+/** Most uids see a few keys: their buffers start small (they grow as needed). */
+const VIEW_BUFFER_BYTES = 1 << 12;
+
+function readMembers(rings: readonly number[]): Members {
+  return eachId(rings, (id) => ({ id, members: keyctl.readKeyringMembers(id) })).map(
+    (o): [number, number[] | string] => ['members' in o ? o.id : o.id, 'members' in o ? o.members : o.code],
+  );
+}
+
+function sameMembers(a: Members, b: Members): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const [ringA, listA] = a[i]!;
+    const [ringB, listB] = b[i]!;
+    if (ringA !== ringB) return false;
+    if (typeof listA === 'string' || typeof listB === 'string') {
+      if (listA !== listB) return false;
+      continue;
+    }
+    if (listA.length !== listB.length) return false;
+    for (let k = 0; k < listA.length; k++) if (listA[k] !== listB[k]) return false;
+  }
+  return true;
+}
+
+/** Whether every record that differs between two reads is one of `hidden`'s. */
+function onlyHiddenDiffer(before: Buffer, now: Buffer, hidden: ReadonlySet<number>): boolean {
+  if (before.equals(now)) return true;
+  const changes: ProcKeysChanges | null = procKeysChanges(before, now);
+  if (changes === null || !changes.removed.every((id) => hidden.has(id))) return false;
+  // Whole records: a line that does not start with a serial continues a description (a serial-like line there
+  // only makes this answer "changed", which is safe).
+  for (const line of changes.text.split('\n')) {
+    if (line === '' || !/^[0-9a-f]{8} /.test(line)) continue;
+    if (!hidden.has(parseInt(line.slice(0, 8), 16))) return false;
+  }
+  return true;
+}
+
+function viewAs(procRoot: string, uid: number, changesOnly: boolean, hidden: ReadonlySet<number>): ViewRead {
   const { creds, kind } = credentialsOf(uid);
+  let last = lastViews.get(uid);
+  if (last === undefined) lastViews.set(uid, (last = { reads: new AlternatingReads(VIEW_BUFFER_BYTES), bytes: null, rings: [], members: [], credentials: kind }));
   takeCredentials(creds);
   try {
-    const keys = readTextHere(`${procRoot}/keys`);
+    const bytes = last.reads.read(`${procRoot}/keys`);
     const readAt = Date.now();
-    const rings = keys.text === undefined ? [] : keyringIdsOf(keys.text);
-    const members = eachId(rings, (id) => ({ id, members: keyctl.readKeyringMembers(id) })).map(
-      (o): [number, number[] | string] => ['members' in o ? o.id : o.id, 'members' in o ? o.members : o.code],
-    );
-    return { uid, keys, readAt, members, credentials: kind };
+    if (!Buffer.isBuffer(bytes)) {
+      last.bytes = null;
+      return { uid, keys: bytes, readAt, members: [], credentials: kind };
+    }
+    const before = last.bytes;
+    last.bytes = bytes;
+    if (before !== null && last.credentials === kind && onlyHiddenDiffer(before, bytes, hidden)) {
+      // The same records list the same keyrings; are their members the same too?
+      const members = readMembers(last.rings);
+      const same = sameMembers(members, last.members);
+      last.members = members;
+      if (same && changesOnly) return { uid, readAt, unchanged: true };
+      return { uid, keys: { text: bytes.toString('utf8') }, readAt, members, credentials: kind };
+    }
+    const text = bytes.toString('utf8');
+    last.rings = keyringIdsOf(text);
+    last.members = readMembers(last.rings);
+    last.credentials = kind;
+    return { uid, keys: { text }, readAt, members: last.members, credentials: kind };
   } finally {
     takeCredentials(own as UserCredentials);
   }
 }
 
-function views(procRoot: string, request: UserViewRequest): UserView[] {
+/**
+ * Each asked uid's view. With `changesOnly` (the caller holds this thread's last answer), views unchanged since
+ * then (but for the records of `hiddenIds` and this thread's own keyrings) come back as `unchanged`.
+ */
+function views(procRoot: string, request: UserViewRequest, changesOnly = false, hiddenIds: readonly number[] = []): ViewRead[] {
+  const hidden = new Set([...hiddenIds, ...helperKeyIds]);
   const uids = request.kind === 'uid' ? [request.uid] : parseKeyUsers(readFileSync(`${procRoot}/key-users`, 'utf8')).quotas.map((q) => q.uid);
-  return uids.map((uid) => viewAs(procRoot, uid));
+  const asked = new Set(uids);
+  // A uid not asked for this time starts afresh if asked again: the caller no longer holds its view.
+  for (const uid of lastViews.keys()) if (!asked.has(uid)) lastViews.delete(uid);
+  return uids.map((uid) => viewAs(procRoot, uid, changesOnly, hidden));
 }
 
 const ops = { views };
@@ -87,5 +184,6 @@ serveThread((): UserViewStart => {
   const ids = threadIds();
   own = { uid: ids.fsuid, gid: ids.fsgid, groups: ids.groups };
   const thread = ownThreadKeyring();
-  return { helperKeyIds: thread === null ? [session] : [session, thread] };
+  helperKeyIds = thread === null ? [session] : [session, thread];
+  return { helperKeyIds };
 }, ops);
