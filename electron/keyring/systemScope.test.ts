@@ -125,7 +125,9 @@ describe('scope all, polled: views found unchanged are not merged again, and eve
       const seen = new Map(procKeysAs(uids.a).map((l) => [l.id, l]));
       return JSON.stringify([left, right, x, y].map((id) => seen.get(id as number)));
     };
-    const linesBefore = lines();
+    // The making shell's session let go of the keyrings after a grace period: wait (bounded) for steady lines.
+    let linesBefore = lines();
+    for (let i = 0, next = lines(); i < 50 && next !== linesBefore; i++, next = lines()) linesBefore = next;
     // Polled until a poll finds nothing changed (the oracle's own session keyring went; other work may change views).
     let before = await quiet.scan();
     for (let i = 0; i < 20 && quiet.lastStats.changesOnly !== true; i++) before = await quiet.scan();
