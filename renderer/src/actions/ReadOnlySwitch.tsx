@@ -41,8 +41,7 @@ export function ReadOnlySwitch() {
         onChange={(e) => flip(e.target.checked)}
       />
       Read-only
-      {/* "on" and "(server)" give way on a small screen (the tooltip says it); "off: changes allowed" never does. */}
-      <span className={`act-switch-state${readOnly ? ' quiet' : ''}`} aria-hidden="true">
+      <span className="act-switch-state" aria-hidden="true">
         {allowed === false ? '(server)' : asking ? 'asking…' : readOnly ? 'on' : 'off: changes allowed'}
       </span>
     </label>

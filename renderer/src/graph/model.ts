@@ -28,7 +28,11 @@ export const FOLD_LADDER: readonly number[] = [FOLD_AT, 20, 10, 5, 2];
  */
 export const MAX_GRAPH_NODES = 1000;
 
-export const NODE_WIDTH = 212;
+/**
+ * A key node's width: its first line carries the icon, the role tag and the type before the description,
+ * which keeps about 16 characters (126 px) here; at 212 px Kerberos tickets of one realm read "k…@EXAMPL".
+ */
+export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 40;
 /** Anchor keyrings carry a label line above the description. */
 export const ANCHOR_NODE_HEIGHT = 54;

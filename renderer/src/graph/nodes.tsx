@@ -18,18 +18,7 @@ import { QUOTA_LEVEL_WORDS, worstQuotaLevel } from '../../../shared/quota';
 import { QuotaGauge } from '../users/QuotaGauge';
 import { UserIcon } from '../users/UserRow';
 import { pinSummary } from './pinSummary';
-import { splitForMiddleEllipsis } from '../util/middleEllipsis';
-
-/** A label cut in the middle when it does not fit (the tail stays whole); the node's tooltip has it all. */
-function MiddleEllipsis({ text, className }: { text: string; className: string }) {
-  const [head, tail] = splitForMiddleEllipsis(text);
-  return (
-    <span className={`${className} mid-ellipsis`}>
-      <span className="mid-head">{head}</span>
-      {tail && <span className="mid-tail">{tail}</span>}
-    </span>
-  );
-}
+import { MiddleEllipsis } from '../components/MiddleEllipsis';
 
 export type KeyNode = Node<{ item: KeyNodeItem }, 'key'>;
 export type GroupNode = Node<{ item: GroupNodeItem }, 'group'>;
