@@ -132,7 +132,9 @@ describe('keyring-browser main()', () => {
     };
     const out = renderTree(snap);
     expect(out.indexOf('Kernel-held keyrings:')).toBeGreaterThan(out.indexOf('Persistent keyring'));
-    expect(out).toContain('dns_resolver: example.org');
+    expect(out).toContain('dns_resolver: example.org  <DNS');
+    expect(out).toMatch(/keyring: _ses  <\w+ [^>]+>/);
+    expect(out).toMatch(/keyring: lost$/m); // no role: no tag
     expect(out.indexOf('(orphans)')).toBeGreaterThan(out.indexOf('Kernel-held'));
     expect(out).toContain('(a member this process may not view)');
     expect(out).toContain('Persistent keyring: none');

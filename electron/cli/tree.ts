@@ -1,6 +1,8 @@
 // The readable tree `keyring-browser snapshot` prints: what a `keyctl show` user reads at once, but
 // complete. Anchors are roots in the kernel's search order; a key linked from several keyrings is printed
 // in full once (marked "shared") and referred to elsewhere; kernel-held keyrings and orphans come after.
+// A key whose kind is known (shared/keyRoles.ts) carries the role's tag and label, as rows do in the app:
+// `user: __krb5_princ__  <KRB Kerberos principal>`.
 import { ANCHOR_ORDER, type AnchorName, type KeyInfo, type Snapshot } from '../../shared/snapshot';
 import { stateBadges } from '../../shared/flags';
 import { hexId } from '../../shared/keyIds';
@@ -8,6 +10,7 @@ import { graphRoots } from '../../shared/reachability';
 import { formatPermHex } from '../../shared/perm';
 import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../../shared/quota';
 import { expiryInWords } from '../../shared/expiryText';
+import { keyRole, roleContextOf, type RoleContext } from '../../shared/keyRoles';
 
 const ANCHOR_TITLES: Record<AnchorName, string> = {
   thread: 'Thread keyring (@t)',
@@ -38,8 +41,15 @@ function columns(key: KeyInfo): string {
 
 const BLANK_COLUMNS = ' '.repeat(columns({ id: 0, perm: 0, flags: '-------', usage: 0, uid: 0, gid: 0 } as KeyInfo).length);
 
+/** "  <KRB Kerberos ticket>" for a key of a known kind, "" otherwise. */
+function roleNote(key: KeyInfo, roles: RoleContext): string {
+  const role = keyRole(key, roles);
+  return role === null ? '' : `  <${role.tag} ${role.label}>`;
+}
+
 export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): string {
   const byId = new Map(snapshot.keys.map((k) => [k.id, k]));
+  const roles = roleContextOf(snapshot.keys);
   const parentCount = new Map<number, number>();
   for (const k of snapshot.keys) for (const m of k.links ?? []) parentCount.set(m, (parentCount.get(m) ?? 0) + 1);
   const printed = new Set<number>();
@@ -58,7 +68,7 @@ export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): 
       return;
     }
     printed.add(id);
-    lines.push(`${columns(key)}  ${prefix}${branch}${label}${notes(key, parentCount.get(id) ?? 0, now)}`);
+    lines.push(`${columns(key)}  ${prefix}${branch}${label}${roleNote(key, roles)}${notes(key, parentCount.get(id) ?? 0, now)}`);
     const members = key.links ?? [];
     onPath.add(id);
     members.forEach((m, i) => {
