@@ -77,8 +77,10 @@ function parentsOf(key: KeyInfo, ctx: RoleContext): KeyInfo[] {
 }
 
 const isKeyring = (k: KeyInfo): boolean => k.type === 'keyring';
-const isCollection = (k: KeyInfo): boolean => isKeyring(k) && (k.description === '_krb' || k.description.startsWith('_krb_'));
-const UNIQUE_CACHE = /^krb_ccache_[A-Za-z0-9]{7}$/;
+/** A krb5 collection keyring: `_krb` (persistent) or `_krb_<name>`. */
+export const isCollection = (k: KeyInfo): boolean => isKeyring(k) && (k.description === '_krb' || k.description.startsWith('_krb_'));
+/** The name krb5 gives a cache it makes unique in a collection (7 random characters). */
+export const UNIQUE_CACHE = /^krb_ccache_[A-Za-z0-9]{7}$/;
 
 /** The collection keyring holding this cache keyring, if one links it. */
 function collectionOf(cache: KeyInfo, ctx: RoleContext): KeyInfo | undefined {

@@ -133,11 +133,33 @@ describe('keyring-browser main()', () => {
     const out = renderTree(snap);
     expect(out.indexOf('Kernel-held keyrings:')).toBeGreaterThan(out.indexOf('Persistent keyring'));
     expect(out).toContain('dns_resolver: example.org  <DNS');
-    expect(out).toMatch(/keyring: _ses  <\w+ [^>]+>/);
+    expect(out).toMatch(/keyring: _ses {2}<\w+ [^>]+>/);
     expect(out).toMatch(/keyring: lost$/m); // no role: no tag
     expect(out.indexOf('(orphans)')).toBeGreaterThan(out.indexOf('Kernel-held'));
     expect(out).toContain('(a member this process may not view)');
     expect(out).toContain('Persistent keyring: none');
+  });
+
+  it('renderTree prints the caches an unreadable krb5 collection probably holds under it, marked inferred', () => {
+    const base = { uid: 0, gid: 0, perm: 0x3f010000, flags: 'I------', usage: 1, timeout: 'perm', expiry: null, possessed: false, orphan: false };
+    const snap: Snapshot = {
+      takenAt: 0,
+      uid: 0,
+      gid: 0,
+      groups: [],
+      anchors: { thread: null, process: null, session: 1, user: null, userSession: null, persistent: null },
+      keys: [
+        { ...base, id: 1, type: 'keyring', description: '_ses', links: [2], possessed: true },
+        { ...base, id: 2, type: 'keyring', description: '_krb_work', links: null },
+        { ...base, id: 3, type: 'keyring', description: 'krb_ccache_6C9qzTw', links: null, orphan: true },
+      ],
+      quotas: [],
+    };
+    const lines = renderTree(snap).split('\n');
+    const cache = lines.findIndex((l) => l.includes('keyring: krb_ccache_6C9qzTw'));
+    expect(lines[cache]).toMatch(/\\_ keyring: krb_ccache_6C9qzTw .*\[probably here: inferred/);
+    expect(lines[cache - 1]).toMatch(/\\_ keyring: _krb_work/);
+    expect(lines.join('\n')).not.toContain('(orphans)');
   });
 
 });

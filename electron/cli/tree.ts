@@ -11,6 +11,8 @@ import { formatPermHex } from '../../shared/perm';
 import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../../shared/quota';
 import { expiryInWords } from '../../shared/expiryText';
 import { keyRole, roleContextOf, type RoleContext } from '../../shared/keyRoles';
+import { probableCaches } from '../../shared/krb5Orphans';
+import { parentsOf } from '../../shared/reachability';
 
 const ANCHOR_TITLES: Record<AnchorName, string> = {
   thread: 'Thread keyring (@t)',
@@ -50,6 +52,8 @@ function roleNote(key: KeyInfo, roles: RoleContext): string {
 export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): string {
   const byId = new Map(snapshot.keys.map((k) => [k.id, k]));
   const roles = roleContextOf(snapshot.keys);
+  // Caches of an unreadable krb5 collection are printed under it, marked as inferred (shared/krb5Orphans.ts).
+  const probable = probableCaches(byId, parentsOf(byId));
   const parentCount = new Map<number, number>();
   for (const k of snapshot.keys) for (const m of k.links ?? []) parentCount.set(m, (parentCount.get(m) ?? 0) + 1);
   const printed = new Set<number>();
@@ -68,8 +72,9 @@ export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): 
       return;
     }
     printed.add(id);
-    lines.push(`${columns(key)}  ${prefix}${branch}${label}${roleNote(key, roles)}${notes(key, parentCount.get(id) ?? 0, now)}`);
-    const members = key.links ?? [];
+    const guess = branch !== '' && probable.byCache.has(id) ? '  [probably here: inferred from its name, owner and usage; this process may not read the collection]' : '';
+    lines.push(`${columns(key)}  ${prefix}${branch}${label}${roleNote(key, roles)}${notes(key, parentCount.get(id) ?? 0, now)}${guess}`);
+    const members = key.links ?? probable.byCollection.get(id) ?? [];
     onPath.add(id);
     members.forEach((m, i) => {
       const last = i === members.length - 1;
@@ -91,7 +96,7 @@ export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): 
     lines.push('Kernel-held keyrings:');
     for (const id of kernelRoots) emit(id, '', '', '', new Set());
   }
-  const orphans = orphanRoots.filter((id) => !printed.has(id));
+  const orphans = orphanRoots.filter((id) => !printed.has(id) && !probable.byCache.has(id));
   if (orphans.length > 0) {
     lines.push('Not reachable from this process’s keyrings (orphans):');
     for (const id of orphans) emit(id, '', '', '', new Set());

@@ -97,6 +97,11 @@ function HighlightedKeyRow({ row, observer }: { row: Extract<FlatRow, { kind: 'k
             shared
           </span>
         )}
+        {row.inferred && (
+          <span className="badge badge-inferred" title={row.inferred} data-testid="inferred-badge">
+            probably here
+          </span>
+        )}
         {row.cycle && (
           <span className="badge badge-muted" title="This keyring is already open above on this path">
             ↻ cycle

@@ -304,6 +304,8 @@ function buildFrom(input: GraphInput, opts: GraphModelOptions, giveUpAbove = Inf
   for (const g of users) for (const m of userGroupMembers(g)) visit(m);
   for (const r of tree.kernelRoots) visit(r);
   for (const r of tree.orphanRoots) visit(r);
+  // Caches the tree shows under an unreadable krb5 collection (inferred): drawn with the orphans, as no link is known.
+  for (const r of tree.probable.byCache.keys()) visit(r);
 
   // The groups: the folded members, and (folding keyrings) what hangs only below them.
   const innerOf = new Map<number, number[]>();

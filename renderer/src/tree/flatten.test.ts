@@ -15,6 +15,16 @@ const flat = (m: ReturnType<typeof model>, opts: Partial<Parameters<typeof flatt
   flattenTree(m, { expansion: new Map(), search: null, filter: false, ...opts });
 
 describe('flattenTree', () => {
+  it('shows the caches an unreadable krb5 collection probably holds under it, marked inferred, not among the orphans', () => {
+    const m = model([ring(1, '_ses', [2]), ring(2, '_persistent.1000', [3]), ring(3, '_krb', null), ring(4, 'krb_ccache_6C9qzTw', null), k(5, 'lost')], { session: 1 });
+    const rows = flat(m);
+    expect(rows.map(label)).toEqual(['#anchors', 'thread:none', 'process:none', '  _ses', '    _persistent.1000', '      _krb', '        krb_ccache_6C9qzTw', 'userSession:none', 'user:none', 'persistent:none', '#orphans', '  lost']);
+    const cache = rows.find((r) => r.kind === 'key' && r.key.id === 4);
+    expect(cache?.kind === 'key' && cache.inferred).toMatch(/^Probably a credential cache in _krb/);
+    // Search reveals it there.
+    expect(findRowPath(m, 4)).toEqual(['a:session', 'a:session/2', 'a:session/2/3', 'a:session/2/3/4']);
+  });
+
   it('roots the tree at the anchors in the kernel search order, with absent anchors shown as none', () => {
     const m = model(
       [ring(1, '_ses', []), ring(2, '_uid.1000', []), ring(3, '_uid_ses.1000', []), ring(4, '_pid', []), ring(5, '_persistent.1000', [])],

@@ -38,6 +38,8 @@ export type FlatRow = SetPosition &
       shared: boolean;
       /** Already an ancestor on this path: drawn, never expanded. */
       cycle: boolean;
+      /** Shown under a keyring that probably holds it but whose members are unknown: why (shared/krb5Orphans.ts). */
+      inferred?: string;
       match: boolean;
       dim: boolean;
     }
@@ -90,7 +92,9 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
       return;
     }
     const cycle = onPath.has(id);
-    const members = key.links ?? [];
+    // An unreadable krb5 collection shows the caches it probably holds (marked inferred) as its members.
+    const members = key.links ?? model.probable.byCollection.get(id) ?? [];
+    const inferred = parentKeyId === null ? undefined : keys.get(parentKeyId)?.links == null ? model.probable.byCache.get(id)?.why : undefined;
     const expandable = !cycle && (members.length > 0 || !!ghosts?.get(id)?.length);
     const expanded = expandable && !!isOpen(rowId, depth, key);
     const match = !!search?.matches.has(id);
@@ -105,6 +109,7 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
       expanded,
       shared: (parents.get(id)?.length ?? 0) > 1,
       cycle,
+      ...(inferred === undefined ? {} : { inferred }),
       match,
       dim: !!search && !match,
     });

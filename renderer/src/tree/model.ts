@@ -5,6 +5,7 @@
 import { ANCHOR_ORDER, type AnchorName, type Anchors, type KeyInfo, type QuotaInfo, type ScanScope } from '../../../shared/snapshot';
 import { graphRoots, parentsOf } from '../../../shared/reachability';
 import { groupKeysByUser, userGroupMembers, type UserGroup } from '../../../shared/userGroups';
+import { probableCaches, type ProbableCaches } from '../../../shared/krb5Orphans';
 
 export interface TreeModel {
   keys: ReadonlyMap<number, KeyInfo>;
@@ -19,6 +20,11 @@ export interface TreeModel {
   orphanRoots: readonly number[];
   /** The Users section (shared/userGroups.ts): empty when the snapshot shows no other user's keys. */
   users: readonly UserGroup[];
+  /**
+   * Credential caches shown under the unreadable krb5 collection that probably holds them, marked as inferred
+   * (shared/krb5Orphans.ts), instead of among the orphans.
+   */
+  probable: ProbableCaches;
 }
 
 /** What the Users section needs beyond keys and anchors (a snapshot's meta). */
@@ -38,8 +44,26 @@ export function buildTreeModel(keys: ReadonlyMap<number, KeyInfo>, anchors: Anch
   const users = context ? groupKeysByUser({ keys, parents, anchors, quotas: context.quotas, uid: context.uid, ...(context.scope ? { scope: context.scope } : {}) }) : [];
   // A root a user's group shows is not repeated among the orphans.
   const inUsers = new Set(users.flatMap(userGroupMembers));
-  const orphanRoots = unreachableRoots.filter((r) => !inUsers.has(r));
-  return { keys, anchors, parents, reachable, kernelRoots, orphanRoots, users };
+  const probable = probableCaches(keys, parents);
+  const orphanRoots = unreachableRoots.filter((r) => !inUsers.has(r) && !probable.byCache.has(r));
+  return { keys, anchors, parents, reachable, kernelRoots, orphanRoots, users, probable };
+}
+
+const withInferred = new WeakMap<TreeModel, ReadonlyMap<number, readonly number[]>>();
+
+/**
+ * The parents the tree draws: the visible links, plus the unreadable collection an inferred cache is shown
+ * under (so a search reveals it there). The model's own `parents` stay the links the kernel showed.
+ */
+export function drawnParents(model: TreeModel): ReadonlyMap<number, readonly number[]> {
+  if (model.probable.byCache.size === 0) return model.parents;
+  let out = withInferred.get(model);
+  if (!out) {
+    const map = new Map(model.parents);
+    for (const [cache, { collection }] of model.probable.byCache) map.set(cache, [...(map.get(cache) ?? []), collection]);
+    withInferred.set(model, (out = map));
+  }
+  return out;
 }
 
 /** Names of the anchors a key is, in search order (a keyring can be, say, both session and user-session). */
@@ -98,7 +122,8 @@ export function findRowPath(model: TreeModel, id: number): string[] | null {
     }
     const nextFrontier: number[] = [];
     for (const n of frontier) {
-      for (const p of model.parents.get(n) ?? []) {
+      const inferred = model.probable.byCache.get(n)?.collection;
+      for (const p of model.parents.get(n) ?? (inferred === undefined ? [] : [inferred])) {
         if (seen.has(p) || !model.keys.has(p)) continue;
         seen.add(p);
         next.set(p, n);

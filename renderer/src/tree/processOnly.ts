@@ -4,6 +4,7 @@
 // keys go; the details panel and the actions keep the whole model (a key's parents are facts, not a view).
 // Pure and memoised per model: a new snapshot gives a new narrowed model, nothing else does.
 import type { KeyInfo } from '../../../shared/snapshot';
+import { NO_PROBABLE_CACHES } from '../../../shared/krb5Orphans';
 import type { TreeModel } from './model';
 
 const narrowed = new WeakMap<TreeModel, TreeModel>();
@@ -26,7 +27,8 @@ export function processOnlyModel(model: TreeModel): TreeModel {
     const mine = list.filter((p) => reachable.has(p));
     if (mine.length) parents.set(id, mine.length === list.length ? list : mine);
   }
-  out = { ...model, keys, parents, kernelRoots: [], orphanRoots: [], users: [] };
+  // The caches inferred under an unreadable collection are not reachable keys: left out with the orphans.
+  out = { ...model, keys, parents, kernelRoots: [], orphanRoots: [], users: [], probable: NO_PROBABLE_CACHES };
   narrowed.set(model, out);
   return out;
 }

@@ -5,6 +5,7 @@ import { useKb } from '../store';
 import { roleText } from './roles';
 import { runSearch } from './search';
 import { selectShownModel } from './useTreeRows';
+import { drawnParents } from './model';
 
 export const SEARCH_DEBOUNCE_MS = 150;
 
@@ -13,7 +14,7 @@ export function runSearchNow(): void {
   const s = useKb.getState();
   // With "This process only", matches outside this process's keyrings are not counted or stepped to.
   const model = selectShownModel(s);
-  s.setSearch(model ? runSearch(model.keys, model.parents, s.query, (id) => roleText(model, id)) : null);
+  s.setSearch(model ? runSearch(model.keys, drawnParents(model), s.query, (id) => roleText(model, id)) : null);
 }
 
 export function useSearchRunner(): void {
