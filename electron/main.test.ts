@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES } from '../shared/contract';
 import { hexId } from '../shared/keyIds';
-import { ipcChannel } from '../shared/protocol';
+import { IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannel } from '../shared/protocol';
+import { snapshotFileText } from '../shared/snapshotFile';
+import { testKey, testSnapshot } from '../shared/testing';
 import { FakeFrame, FakeWebContents, fakeElectron as fake, fakeEvent, ipcEvent, windowOpenRequest } from './ipc/test/fakeElectron';
 import { main } from './main';
 import { FakeSource } from './service/test/fakeSource';
@@ -195,3 +197,34 @@ function procKeysFlags(id: number): string {
   const line = readFileSync('/proc/keys', 'utf8').split('\n').find((l) => l.startsWith(hexId(id)));
   return line?.split(/\s+/)[1] ?? '';
 }
+
+describe('the desktop app: menu, files on the command line, one instance', () => {
+  it('puts up File, View and Help', () => {
+    expect(fake.Menu.application?.map((m) => m.label)).toEqual(['&File', '&View', '&Help']);
+  });
+
+  it('a second launch focuses this window and opens its files here; the page hears it once it listens', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kb-second-'));
+    const file = join(dir, 'handed.json');
+    writeFileSync(file, snapshotFileText(testSnapshot([testKey(0x2a)])));
+    window().minimized = true;
+    const focused = window().focused;
+    fake.app.emit('second-instance', fakeEvent(), ['/usr/lib/electron/electron', '/opt/kb', '--no-sandbox', 'handed.json'], dir, {});
+    expect(window().minimized).toBe(false);
+    expect(window().focused).toBe(focused + 1);
+    fake.ipcMain.emit(IPC_READY_CHANNEL, ipcEvent(window().webContents));
+    await vi.waitFor(() =>
+      expect(window().webContents.sent).toContainEqual([IPC_EVENT_CHANNEL, { type: 'command', command: { kind: 'open-file', name: 'handed.json', text: readFileSync(file, 'utf8') } }]),
+    );
+  });
+
+  it('a second instance itself hands over and quits: no window, no engine', async () => {
+    const windows = fake.BrowserWindow.instances.length;
+    const quits = fake.app.quitCalls;
+    fake.app.singleInstanceLock = false;
+    await main({ rendererDir, createSource: () => source });
+    fake.app.singleInstanceLock = true;
+    expect(fake.app.quitCalls).toBe(quits + 1);
+    expect(fake.BrowserWindow.instances).toHaveLength(windows);
+  });
+});

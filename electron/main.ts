@@ -3,6 +3,7 @@
 import { app, BrowserWindow, nativeTheme, protocol, session, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AppCommand } from '../shared/api';
 import { rendererCsp, securityHeaders } from '../shared/csp';
 import { setupIpc } from './ipc/bindService';
 import { windowReadOnlySwitch } from './ipc/readOnlyDialog';
@@ -14,6 +15,8 @@ import { KeyringService } from './service/keyringService';
 import { defaultHelperSocketPath } from './helper/helperSocket';
 import { findPkexec, helperLauncher, ScopeRouter } from './helper/scopeRouter';
 import type * as CaptureModule from './cli/capture';
+import { withCommandStream } from './desktop/commandStream';
+import { DesktopApp, filesInArgv } from './desktop/desktopCommands';
 
 export interface MainOptions {
   /** Where the built renderer lives (dist/renderer). */
@@ -32,7 +35,11 @@ registerAppScheme(); // app:// behaves like https (secure context, fetch, worker
 
 export async function main(options: MainOptions = {}): Promise<void> {
   const rendererDir = options.rendererDir ?? join(__dirname, '..', 'renderer');
-  const capture = await loadCapture(options.argv ?? process.argv);
+  const argv = options.argv ?? process.argv;
+  const capture = await loadCapture(argv);
+  // One window per user: a second launch hands its files to the first (second-instance below) and quits.
+  // A picture (`screenshot`) is its own short-lived app, beside any open window.
+  if (!capture && !app.requestSingleInstanceLock()) return app.quit();
   setupNavigationLockdown();
   await app.whenReady();
   setupPermissionDenial();
@@ -47,9 +54,28 @@ export async function main(options: MainOptions = {}): Promise<void> {
   // read-only unless --allow-actions.
   const readOnly = windowReadOnlySwitch(() => window);
   const views = setupScopeRouter(service, options.helperSocketPath);
-  setupIpc({ service: views.api, getTrustedContents: () => liveContents(window), allowActions: true, readOnly });
-  setupLifecycle(service, views);
+  const commands = withCommandStream(views.api);
+  setupIpc({ service: commands.api, getTrustedContents: () => liveContents(window), allowActions: true, readOnly });
+  const desktop = capture ? null : setupDesktop(window, commands.push, views, argv);
+  setupLifecycle(service, views, desktop);
   if (capture && plan) void capture.module.runCapture(window.webContents, capture.options, plan, (code) => app.exit(code));
+}
+
+/**
+ * The menu bar, the files named on the command line (`keyring-browser FILE.json`), and a second launch's:
+ * it focuses this window and opens its files here (desktop/).
+ */
+function setupDesktop(window: BrowserWindow, toPage: (command: AppCommand) => void, views: ScopeRouter, argv: readonly string[]): DesktopApp {
+  const desktop = new DesktopApp({ window: () => (window.isDestroyed() ? null : window), toPage, recordable: views.api, log: (line) => console.warn(line) });
+  desktop.installMenu();
+  for (const file of filesInArgv(argv, process.cwd())) void desktop.openPath(file);
+  app.on('second-instance', (_event, secondArgv, cwd) => {
+    if (window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+    for (const file of filesInArgv(secondArgv, cwd)) void desktop.openPath(file);
+  });
+  return desktop;
 }
 
 /**
@@ -153,8 +179,9 @@ function liveContents(window: BrowserWindow): WebContents | null {
   return isAppUrl(contents.getURL()) || contents.getURL() === '' ? contents : null;
 }
 
-function setupLifecycle(service: KeyringService, views: ScopeRouter): void {
+function setupLifecycle(service: KeyringService, views: ScopeRouter, desktop: DesktopApp | null): void {
   app.on('window-all-closed', () => {
+    desktop?.close();
     views.close();
     void service.close().finally(() => app.quit());
   });

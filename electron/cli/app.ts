@@ -37,9 +37,10 @@ export const NO_ELECTRON =
   'keyring-browser: the Electron binary is not installed here (npm could not download it), so the desktop window cannot open; ' +
   'serving the same app, read-only, to a browser instead (Ctrl+C stops it).\n';
 
-export async function launchApp(binary: string, stderr: (s: string) => void): Promise<number> {
+/** Starts the desktop app; `files` (absolute paths) open in its window, or in the one already open (one instance). */
+export async function launchApp(binary: string, stderr: (s: string) => void, files: readonly string[] = []): Promise<number> {
   return new Promise<number>((done) => {
-    const child = spawn(binary, [appDir()], { stdio: 'inherit' });
+    const child = spawn(binary, [appDir(), ...files], { stdio: 'inherit' });
     child.on('error', (err) => {
       stderr(`keyring-browser: could not start Electron (${err.message}). Try \`keyring-browser serve\`.\n`);
       done(1);

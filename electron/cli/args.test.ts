@@ -3,7 +3,10 @@ import { parseArgs, USAGE, UsageError } from './args';
 
 describe('parseArgs', () => {
   it('knows every command', () => {
-    expect(parseArgs([])).toEqual({ kind: 'app', args: [] });
+    expect(parseArgs([])).toEqual({ kind: 'app', files: [] });
+    expect(parseArgs(['before.json'])).toEqual({ kind: 'app', files: ['before.json'] });
+    expect(parseArgs(['rec.JSONL'])).toEqual({ kind: 'app', files: ['rec.JSONL'] });
+    expect(() => parseArgs(['a.json', 'b.json'])).toThrow(/one file at a time/);
     expect(parseArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseArgs(['-h'])).toEqual({ kind: 'help' });
     expect(parseArgs(['help'])).toEqual({ kind: 'help' });

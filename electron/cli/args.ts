@@ -7,7 +7,8 @@ export class UsageError extends Error {
 
 export type Command =
   | { kind: 'help' }
-  | { kind: 'app'; args: string[] }
+  /** The desktop app; `files`: snapshots or recordings to open in it (`keyring-browser FILE.json`). */
+  | { kind: 'app'; files: string[] }
   | { kind: 'snapshot'; json: boolean; redact: boolean; scope: ScanScope }
   | { kind: 'quota'; json: boolean }
   | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean; scope: ScanScope; record: string | null }
@@ -51,6 +52,8 @@ Commands:
   (none)            Open the desktop app (Electron). Where Electron is not installed, serve the app
                     read-only instead, print its URL and open it in a browser (xdg-open) if there is
                     a display.
+  FILE.json         Open a saved snapshot or recording (.json, .jsonl) in the desktop app, read-only (in
+                    the window already open, if there is one); without Electron, as \`open FILE\` does.
   snapshot          Print the keyrings as a tree, like \`keyctl show\` but complete: the thread, process,
                     session, user-session, user and persistent keyrings, then kernel-held keyrings
                     (.user_reg, .dns_resolver, ...) and keyrings no anchor leads to (orphans).
@@ -160,7 +163,11 @@ function intArg(flag: string, value: string | undefined, min: number, max: numbe
 
 export function parseArgs(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
-  if (command === undefined) return { kind: 'app', args: [] };
+  if (command === undefined) return { kind: 'app', files: [] };
+  if (/\.jsonl?$/i.test(command)) {
+    if (rest.length) throw new UsageError(`${command}: open one file at a time (then Compare with… another in the app)`);
+    return { kind: 'app', files: [command] };
+  }
   if (command === 'help' || command === '--help' || command === '-h') return { kind: 'help' };
   if (command === 'snapshot') {
     let json = false;

@@ -135,8 +135,12 @@ async function run(command: Command, io: Io): Promise<number> {
     case 'app': {
       const { electronBinary, launchApp, NO_ELECTRON, openInBrowser } = await import('./app.js');
       const binary = electronBinary();
-      if (binary !== null) return launchApp(binary, io.stderr);
+      // A file to open is checked here first: a bad one is its sentence and exit 2, before any window.
+      const files = command.files.map((f) => resolve(f));
+      if (files.length) (await import('../files/readSavedFile.js')).readSavedFile(files[0]!);
+      if (binary !== null) return launchApp(binary, io.stderr, files);
       io.stderr(NO_ELECTRON);
+      if (files.length) return run({ kind: 'open', file: command.files[0]!, port: 0, host: '127.0.0.1' }, io);
       // Port 0: any free port (the printed URL carries it, and a token that changes on each start anyway).
       return serveUntilSignal({ port: 0, host: '127.0.0.1', intervalMs: 1000, allowActions: false, onUrl: (url) => openInBrowser(url, io.stderr) }, io);
     }

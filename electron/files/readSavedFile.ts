@@ -16,7 +16,18 @@ const ERRNO_WORDS: Record<string, string> = {
 };
 
 export function readSavedFile(path: string): SavedFile {
+  return readSavedFileFromText(path, readText(path));
+}
+
+/** The file's text, checked as readSavedFile checks it (for the desktop app, which hands the text to the page). */
+export function readSavedFileText(path: string): string {
   const text = readText(path);
+  // Parsed here too, so a bad file is refused with its sentence before it reaches the page.
+  readSavedFileFromText(path, text);
+  return text;
+}
+
+function readSavedFileFromText(path: string, text: string): SavedFile {
   try {
     return parseSavedFile(text);
   } catch (err) {

@@ -17,9 +17,15 @@ import type {
   Dialog,
   IpcMain,
   IpcRenderer,
+  Menu as RealMenu,
+  MenuItemConstructorOptions,
   MessageBoxOptions,
   MessageBoxReturnValue,
   NativeTheme,
+  OpenDialogOptions,
+  OpenDialogReturnValue,
+  SaveDialogOptions,
+  SaveDialogReturnValue,
   Protocol,
   BrowserWindow as RealBrowserWindow,
   Session,
@@ -94,8 +100,17 @@ export function createFakeElectron() {
     enableSandbox() {
       this.sandboxEnabled = true;
     },
-    quit: () => {},
+    quitCalls: 0,
+    quit() {
+      this.quitCalls++;
+    },
     exit: (_code?: number) => {},
+    /** What requestSingleInstanceLock answers: false plays a second launch. */
+    singleInstanceLock: true,
+    requestSingleInstanceLock(): boolean {
+      return this.singleInstanceLock;
+    },
+    getVersion: () => '0.1.0',
   }));
 
   class BrowserWindow extends EventEmitter {
@@ -114,6 +129,17 @@ export function createFakeElectron() {
     show(): void {}
     isDestroyed(): boolean {
       return false;
+    }
+    minimized = false;
+    focused = 0;
+    isMinimized(): boolean {
+      return this.minimized;
+    }
+    restore(): void {
+      this.minimized = false;
+    }
+    focus(): void {
+      this.focused++;
     }
   }
 
@@ -182,7 +208,10 @@ export function createFakeElectron() {
     },
   }));
 
-  /** Native message boxes: each call is recorded and answered with `nextResponse` (a button index). */
+  /**
+   * Native dialogs: each call is recorded; a message box is answered with `nextResponse` (a button index),
+   * an open dialog with `nextOpen` (canceled when empty), a save dialog with `nextSave` (canceled when null).
+   */
   const dialog = {
     shown: [] as { parent: BaseWindow | null; options: MessageBoxOptions }[],
     nextResponse: 1,
@@ -191,23 +220,48 @@ export function createFakeElectron() {
       this.shown.push({ parent, options: maybeOptions ?? (parentOrOptions as MessageBoxOptions) });
       return { response: this.nextResponse, checkboxChecked: false };
     },
+    opened: [] as OpenDialogOptions[],
+    nextOpen: [] as string[],
+    async showOpenDialog(parentOrOptions: BaseWindow | OpenDialogOptions, maybeOptions?: OpenDialogOptions): Promise<OpenDialogReturnValue> {
+      this.opened.push(maybeOptions ?? (parentOrOptions as OpenDialogOptions));
+      return { canceled: this.nextOpen.length === 0, filePaths: [...this.nextOpen] };
+    },
+    saved: [] as SaveDialogOptions[],
+    nextSave: null as string | null,
+    async showSaveDialog(parentOrOptions: BaseWindow | SaveDialogOptions, maybeOptions?: SaveDialogOptions): Promise<SaveDialogReturnValue> {
+      this.saved.push(maybeOptions ?? (parentOrOptions as SaveDialogOptions));
+      return this.nextSave === null ? { canceled: true, filePath: '' } : { canceled: false, filePath: this.nextSave };
+    },
   };
   standIn<Dialog>()(dialog);
 
   const nativeTheme = standIn<NativeTheme>()({ themeSource: 'system' as 'system' | 'light' | 'dark' });
+
+  /** The application menu: the template it was last built from, as set. */
+  const Menu = {
+    application: null as MenuItemConstructorOptions[] | null,
+    buildFromTemplate(template: MenuItemConstructorOptions[]): RealMenu {
+      return { template } as unknown as RealMenu;
+    },
+    setApplicationMenu(menu: RealMenu | null) {
+      this.application = menu ? (menu as unknown as { template: MenuItemConstructorOptions[] }).template : null;
+    },
+  };
+  standIn<typeof RealMenu>()(Menu);
 
   const module = electronModule({
     app,
     BrowserWindow,
     dialog,
     ipcMain,
+    Menu,
     nativeTheme,
     protocol,
     session: { defaultSession },
     contextBridge,
     ipcRenderer,
   });
-  return { module, app, BrowserWindow, ipcMain, nativeTheme, protocol, defaultSession, exposed, ipcRenderer, dialog };
+  return { module, app, BrowserWindow, ipcMain, Menu, nativeTheme, protocol, defaultSession, exposed, ipcRenderer, dialog };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;
