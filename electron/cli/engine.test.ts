@@ -19,7 +19,9 @@ describe('captureOptions', () => {
   it('carries every parsed flag to the Electron app, paths made absolute', () => {
     const args = parseArgs(['screenshot', '--out', '/tmp/o.png', '--view', 'graph', '--replace-uids', '--select', '0x2a', '--width', '800', '--height', '600', '--theme', 'dark', '--hide-log', '--dump-text', '/tmp/t.txt']) as ScreenshotArgs;
     expect(captureRequest(['electron', '/app', captureArg(captureOptions(args))])).toEqual({
-      out: '/tmp/o.png', view: 'graph', select: 42, width: 800, height: 600, theme: 'dark', redact: true, replaceUids: true, hideLog: true, dumpText: '/tmp/t.txt',
+      out: '/tmp/o.png', view: 'graph', select: 42, selectUser: null, width: 800, height: 600, theme: 'dark', redact: true, replaceUids: true, hideLog: true, dumpText: '/tmp/t.txt',
     });
+    const user = parseArgs(['screenshot', '--out', '/tmp/o.png', '--select', 'uid:1000']) as ScreenshotArgs;
+    expect(captureRequest(['electron', '/app', captureArg(captureOptions(user))])).toMatchObject({ select: null, selectUser: 1000 });
   });
 });
