@@ -35,8 +35,10 @@ test('a graph of about 55 nodes opens at a zoom where labels and badges read, it
   const nodes = page.locator('[data-view="graph"] .react-flow__node');
   await expect.poll(async () => nodes.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(50);
   // The viewport's scale (xyflow writes it as a CSS transform), whichever layout (quick or ELK's) is shown.
-  const zoom = async () =>
-    page.locator('[data-view="graph"] .react-flow__viewport').evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
+  const zoom = async () => {
+    const transform = (await page.locator('[data-view="graph"] .react-flow__viewport').getAttribute('style')) ?? '';
+    return Number(/scale\(([\d.]+)\)/.exec(transform)?.[1] ?? 0);
+  };
   await expect.poll(zoom, { timeout: 20_000 }).toBeGreaterThanOrEqual(0.75);
   // The same measured on screen: a label's line and a badge are as tall as text people read.
   const label = page.locator('[data-view="graph"] .graph-line1').first();
