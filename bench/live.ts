@@ -44,9 +44,10 @@ export function rawReadCpu(root: string, reads: number): number {
 
 /**
  * CPU ms of the raw reads an `all` poll cannot do without (bytes only, no decoding): one /proc/keys read in an
- * empty session keyring, then one as each uid /proc/key-users lists (its fsuid, fsgid and groups, as the
- * user-view thread takes them), in a fresh process; the kernel walks every key for each of them. Per round, over
- * `rounds` rounds after one warm-up. Also says how many uids it read as.
+ * empty session keyring, then one as each other uid /proc/key-users lists (its fsuid, fsgid and groups, as the
+ * user-view thread takes them; a uid with this process's own credentials sees what the first read saw), in a fresh
+ * process; the kernel walks every key for each of them. Per round, over `rounds` rounds after one warm-up. Also
+ * says how many uids it read as.
  */
 export function rawViewReadsCpu(root: string, rounds: number): { cpu: number; uids: number } {
   const dist = join(root, 'dist', 'electron');
@@ -59,9 +60,10 @@ export function rawViewReadsCpu(root: string, rounds: number): { cpu: number; ui
     const own = c.threadIds();
     const mine = { uid: own.fsuid, gid: own.fsgid, groups: own.groups };
     const creds = (uid) => { try { return c.userCredentials(uid); } catch { return { uid, gid: 65534, groups: [] }; } };
+    const key = (u) => [u.uid, u.gid, [...new Set([u.gid, ...u.groups])].sort((a, b) => a - b).join()].join(':');
     const round = () => {
       readFileSync('/proc/keys');
-      const uids = parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.map((q) => q.uid);
+      const uids = parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.map((q) => q.uid).filter((uid) => key(creds(uid)) !== key(mine));
       for (const uid of uids) { c.takeCredentials(creds(uid)); readFileSync('/proc/keys'); c.takeCredentials(mine); }
       return uids.length;
     };

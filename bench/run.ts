@@ -273,7 +273,7 @@ async function runSystemBench(session: number, out: (s: string) => void): Promis
     const orNone = (v: number): string => (Number.isNaN(v) ? 'none' : ms(v));
     add('  CPU of a poll that applied only the changes (median)', orNone(idle.changesOnlyScanCpu));
     add('  CPU of a poll that merged again (median)', orNone(idle.fullScanCpu));
-    add(`  raw reads: /proc/keys once + as each of the ${floor.uids} uids (CPU)`, ms(floor.cpu));
+    add(`  raw reads: /proc/keys once + as each of ${floor.uids} other uids (CPU)`, ms(floor.cpu));
     if (!Number.isNaN(idle.changesOnlyScanCpu)) add('  poll that applied only the changes ÷ raw reads', `${(idle.changesOnlyScanCpu / floor.cpu).toFixed(2)}×`);
   } finally {
     users.remove();

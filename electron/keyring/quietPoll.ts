@@ -36,6 +36,11 @@ export interface QuietMemo {
   /** The scan's helper keyrings (left out of member lists). */
   hidden: ReadonlySet<number>;
   anchors: ProcessAnchors;
+  /**
+   * With other users' views merged in: the `seenBy` of a key only this process's reader lists ('process' and the
+   * uids whose view is the reader's text). Its changes apply only to such keys (changedKeys).
+   */
+  readerLabels?: readonly string[];
   /** Whose possession and permissions the snapshot judged. */
   who: Observer;
   env: PinEnvironment;
@@ -129,6 +134,9 @@ export function changedKeys(
   newLists: ReadonlyMap<number, number[] | null>,
 ): ChangedKeys | string {
   const prev = memo.snapshot.keys;
+  const readsOthers = memo.readerLabels !== undefined;
+  /** Whether only the reader lists it (no other view, which would have changed too, and then we would not be here). */
+  const onlyReaderLists = (k: KeyInfo): boolean => k.seenBy !== undefined && k.seenBy.every((l) => memo.readerLabels!.includes(l));
   const listed = (id: number): boolean => memo.pins.inbound.get(id) !== undefined;
   const unread = (id: number): boolean => memo.members.get(id) === null;
   const replaced = new Map<number, KeyInfo>();
@@ -145,6 +153,7 @@ export function changedKeys(
     const at = indexById(prev, id);
     const old = at < 0 ? undefined : prev[at];
     const facts = { uid: table.uid[row] as number, gid: table.gid[row] as number, perm: table.perm[row] as number };
+    if (readsOthers && old !== undefined && !onlyReaderLists(old)) return "a key other users' views list changed";
     if (old === undefined) {
       if (listed(id)) return 'a member we could not view appeared';
       if (type === 'keyring') {
@@ -182,6 +191,8 @@ export function changedKeys(
     };
     if (old !== undefined && 'links' in old) key.links = old.links ?? null;
     else if (old === undefined && type === 'keyring') key.links = (members?.get(id) as number[] | undefined) ?? null;
+    // Other views are as they were: a new key is listed by none of them.
+    if (readsOthers) key.seenBy = old?.seenBy ?? [...(memo.readerLabels as readonly string[])];
     fresh.add(key);
     if (old === undefined) added.push(key);
     else replaced.set(id, key);
@@ -194,6 +205,7 @@ export function changedKeys(
     if (at < 0) continue; // a helper keyring, or never shown
     if (anchors.has(id)) return 'an anchor went';
     const old = prev[at]!;
+    if (readsOthers && !onlyReaderLists(old)) return "a key other users' views list left this process's view";
     if (old.type === 'keyring') {
       if (NAMES_THE_SCAN_LOOKS_FOR.test(old.description)) return `the keyring ${old.description} went`;
       const list = memo.members.get(id);

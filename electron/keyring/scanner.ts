@@ -31,7 +31,7 @@
 import { decodeFlags } from '../../shared/flags';
 import type { Observer } from '../../shared/perm';
 import type { QuotaInfo, ScanScope, Snapshot } from '../../shared/snapshot';
-import { UserViewThread, type UserView, type UserViewRequest } from '../threads/userViewThread';
+import { UserViewThread, type ReaderView, type UserView, type UserViewRequest } from '../threads/userViewThread';
 import { assertScopeAllowed } from './scope';
 import { mergeUserViews, type SeenBy } from './userViews';
 import type { ProcessAnchors } from './anchors';
@@ -106,7 +106,7 @@ interface PreRead {
 
 /** Other users' views as a scan merges them, and whether any differs from the last poll's. */
 interface UserViewsRead {
-  views: UserView[];
+  views: (UserView | ReaderView)[];
   changed: boolean;
 }
 
@@ -128,7 +128,7 @@ export class Scanner {
   /** Reads as other uids, for scopes other than 'process' (started with the first such scan). */
   private userViews: UserViewThread | null = null;
   /** The user-view thread's last answer, whole, by uid: what its `unchanged` views stand for. */
-  private heldViews: Map<number, UserView> | null = null;
+  private heldViews: Map<number, UserView | ReaderView> | null = null;
   /** The last snapshot, whose doom bounds the next scan keeps where they still hold. */
   private previous: Snapshot | null = null;
   /** What the last scan leaves for a quiet poll to compare with (quietPoll.ts); null: the next poll scans in full. */
@@ -203,12 +203,6 @@ export class Scanner {
     if (changes === undefined) return (trace('quiet poll: whole text read, full scan'), { read, ...also });
     const full = (what: string): PreRead => (trace(`quiet poll: ${what}, full scan`), also);
     trace(`quiet poll: read (${changes.removed.length} removed, ${changes.text.length} bytes of records changed or added)`);
-    const table = new KeyTable(0);
-    parseProcKeysInto(table, changes.text, read.readAt, (id) => !memo.hidden.has(id));
-    // With other users' views merged in, only an unchanged view of this process's may be applied as it is: a
-    // changed one is merged again (uid 0's view, read with the same credentials, has changed too). The helper
-    // threads' own session keyrings change usage as they take credentials: hidden, they change nothing.
-    if (views !== null && (table.length > 0 || changes.removed.some((id) => !memo.hidden.has(id)))) return full("this process's view changed");
     const rings = [...memo.members.keys()];
     const lists = await this.possessing.readMembers(rings);
     const removed = new Set(changes.removed);
@@ -228,7 +222,11 @@ export class Scanner {
     // Read here synchronously: half the CPU of the asynchronous read, which only pays where it overlaps a scan.
     const env = readPinEnvironment(takenAt, this.procRoot);
     if (!sameKernelSettings(env, memo.env)) return { env: Promise.resolve(env), ...also };
+    // With other users' views merged in, the changes of this process's view apply only while every other view is
+    // as it was (changedKeys says which keys' labels that leaves alone).
     if (views !== null && (await views).changed) return full("a user's view changed");
+    const table = new KeyTable(0);
+    parseProcKeysInto(table, changes.text, read.readAt, (id) => !memo.hidden.has(id));
     const described = await this.resolveNames(table, 0);
     // Keyrings that appeared: whether we may read them decides whether changedKeys may take them.
     const newRings: number[] = [];
@@ -270,6 +268,7 @@ export class Scanner {
     const processAnchors = await this.processAnchors(ctx.hidden);
     const reread = await this.walkKeyrings(ctx, processAnchors);
     trace(`walk (${ctx.unviewable.size} unviewable, ${ctx.possessorOnly.size} possessor-only, re-read: ${reread})`);
+    const readerRows = ctx.table.length;
     await this.addPossessorOnlyRows(ctx);
     // Other users' views: their keys join the table, their keyrings' member lists fill the ones this process
     // could not read, and each key records which views list it.
@@ -277,12 +276,15 @@ export class Scanner {
     /** The member lists the possessing side read (null: it may not), which a quiet poll re-reads and compares. */
     let ownLists: Map<number, number[] | null> | null = null;
     let viewsWhole = true;
+    /** The labels of a key only the reader lists (its own view and the views that are its text). */
+    let readerLabels: string[] | undefined;
     if (views !== null) {
       const from = ctx.table.length;
       ownLists = new Map(ctx.members);
       const { views: read } = await views.read;
-      viewsWhole = read.every((v) => v.keys.text !== undefined);
-      seenBy = mergeUserViews(ctx.table, ctx.members, read, ctx.hidden);
+      viewsWhole = read.every((v) => 'asReader' in v || v.keys.text !== undefined);
+      readerLabels = ['process', ...read.filter((v) => 'asReader' in v).map((v) => `uid ${v.uid}`)];
+      seenBy = mergeUserViews(ctx.table, ctx.members, read, ctx.hidden, readerRows);
       ctx.stats.describedByReader += await this.resolveNames(ctx.table, from);
       trace('user views');
     }
@@ -304,7 +306,14 @@ export class Scanner {
     const quietMembers =
       ownLists === null ? ctx.members : new Map([...ownLists].map(([ring, list]) => [ring, list === null ? null : (ctx.members.get(ring) ?? null)]));
     const quiet: QuietFacts | undefined = plain
-      ? { members: quietMembers, unviewable: unviewableInPossessedKeyrings(ctx, possessed), hidden: ctx.hidden, anchors: processAnchors, who }
+      ? {
+          members: quietMembers,
+          unviewable: unviewableInPossessedKeyrings(ctx, possessed),
+          hidden: ctx.hidden,
+          anchors: processAnchors,
+          who,
+          ...(readerLabels === undefined ? {} : { readerLabels }),
+        }
       : undefined;
     return {
       ...(quiet === undefined ? {} : { quiet }),
@@ -347,10 +356,16 @@ export class Scanner {
     // Until this answer arrives, what is held is no longer the thread's last answer.
     this.heldViews = null;
     const hidden = [...(await this.reader.helperKeyIds()), ...(this.options.hiddenIds ?? [])];
-    const answer = await thread.views(this.procRoot, scope, held !== null, hidden);
-    const views: UserView[] = [];
+    const answer = await thread.views(this.procRoot, scope, held !== null, hidden, this.reader.readsAsCreator === true);
+    const views: (UserView | ReaderView)[] = [];
     let changed = held === null || answer.length !== held.size;
     for (const v of answer) {
+      if ('asReader' in v) {
+        // The reader's text: its changes are this process's view's. It changed only if it was read before.
+        views.push(v);
+        if (!(held?.get(v.uid) !== undefined && 'asReader' in held.get(v.uid)!)) changed = true;
+        continue;
+      }
       if (!('unchanged' in v)) {
         views.push(v);
         changed = true;

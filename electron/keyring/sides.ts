@@ -44,6 +44,12 @@ export type MembersOutcome = { id: number; members: number[] } | { id: number; c
 
 /** The non-possessing side. */
 export interface ProcReader {
+  /**
+   * True when it reads with its creator's credentials from an empty session keyring of its own: a view read as a
+   * uid whose credentials are the same (the user-view thread's, for this process's own uid) is then this text,
+   * the readers' own keyrings aside, and need not be read again.
+   */
+  readonly readsAsCreator?: boolean;
   /** Keyrings that exist only because of this side (its joined session keyring, ...): never shown. */
   helperKeyIds(): Promise<number[]>;
   /**

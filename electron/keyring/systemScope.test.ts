@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quotaPercent, quotaLevel } from '../../shared/quota';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
+import * as keyctl from './keyctl';
 import { Scanner, scanSnapshot } from './scanner';
 import { fillQuotaTo, procKeysAs, runAs } from '../test/throwawayUsers';
 
@@ -107,6 +108,44 @@ describe('scope all, polled: views found unchanged are not merged again, and eve
     const fresh = Number(as(uids.a, 'keyctl', 'add', 'user', 'a-fresh', 'x', '@u'));
     // Root's own views do not list it: only user a's view can have changed.
     expect(keyOf(await quiet.scan(), 'a-fresh')).toMatchObject({ id: fresh, seenBy: [`uid ${uids.a}`] });
+  });
+
+  it("applies this process's own changes as changes, labelled as a full scan labels them", async () => {
+    const session = keyctl.getKeyringId(keyctl.KEY_SPEC.SESSION);
+    const gidA = Number(execFileSync('id', ['-g', String(uids.a)], { encoding: 'utf8' }).trim());
+    const mine = keyctl.addKey('user', 'root-own', Buffer.from('1'), session);
+    // One user a's group may view too: its changes change user a's view as well.
+    const shared = keyctl.addKey('user', 'root-shared', Buffer.from('1'), session);
+    keyctl.chown(shared, -1, gidA);
+    keyctl.setPerm(shared, 0x3f3f0b00);
+    const facts = (s: Snapshot) => [mine, shared].map((id) => s.keys.find((k) => k.id === id)).map((k) => k && { perm: k.perm, usage: k.usage, seenBy: k.seenBy });
+    const changes: [string, () => void][] = [
+      ['none', () => {}],
+      ['permission of our own key', () => keyctl.setPerm(mine, 0x3f030000)],
+      ['permission of the shared key', () => keyctl.setPerm(shared, 0x3f3f0f00)],
+      ['a timeout', () => keyctl.setTimeout(mine, 3600)],
+      ['unlinked', () => (keyctl.unlink(mine, session), keyctl.unlink(shared, session))],
+    ];
+    await quiet.scan();
+    let applied = 0;
+    for (const [what, change] of changes) {
+      change();
+      // Checked against full scans just before and after (retried until those agree: the machine is shared).
+      let agreed = false;
+      for (let attempt = 0; attempt < 10 && !agreed; attempt++) {
+        const first = await scanSnapshot({ scope: { kind: 'all' } });
+        const snap = await quiet.scan();
+        const changesOnly = quiet.lastStats.changesOnly === true;
+        const last = await scanSnapshot({ scope: { kind: 'all' } });
+        if (JSON.stringify(facts(first)) !== JSON.stringify(facts(last))) continue;
+        expect(facts(snap), what).toEqual(facts(first));
+        agreed = true;
+        if (changesOnly) applied++;
+      }
+      expect(agreed, `full scans never agreed after "${what}"`).toBe(true);
+    }
+    expect(facts(await scanSnapshot({ scope: { kind: 'all' } }))[0]).toBeUndefined();
+    expect(applied).toBeGreaterThan(0);
   });
 
   it("sees two same-named keys swapped between a user's keyrings that only that user may read (no /proc/keys line changes)", async () => {

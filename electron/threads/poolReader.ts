@@ -12,6 +12,7 @@ import * as keyctl from '../keyring/keyctl';
 import type { DescribeOutcome, FileText, ProcReader, ReadResult } from '../keyring/sides';
 
 export class PoolReader implements ProcReader {
+  readonly readsAsCreator = true;
   private readonly joined: Promise<number>;
   private prefetched: { procRoot: string; result: Promise<ReadResult> } | null = null;
 

@@ -23,6 +23,7 @@ export interface ReaderThreadOptions {
 }
 
 export class ReaderThread implements ProcReader {
+  readonly readsAsCreator: boolean;
   private readonly thread: ThreadClient<ReaderStart, ReaderOps>;
   private helperIds: Promise<number[]> | null = null;
   /** The read made at start (options.prefetch), handed to the first read() of that root. */
@@ -30,6 +31,7 @@ export class ReaderThread implements ProcReader {
 
   constructor(options: ReaderThreadOptions = {}) {
     const data: ReaderData = { ...options };
+    this.readsAsCreator = options.credentials === undefined;
     this.thread = new ThreadClient(threadEntryPath('readerWorker'), { label: 'reader', data, awaitStart: options.prefetch !== undefined });
     if (options.prefetch !== undefined) {
       const result = this.thread.started().then(({ prefetched }) => prefetched as ReadResult);

@@ -6,7 +6,7 @@ import { threadEntryPath } from './entry';
 import { ThreadClient } from './rpc';
 import type { UserViewOps, UserViewRequest, UserViewStart, ViewRead } from './userViewWorker';
 
-export type { UnchangedView, UserView, UserViewRequest, ViewRead } from './userViewWorker';
+export type { ReaderView, UnchangedView, UserView, UserViewRequest, ViewRead } from './userViewWorker';
 
 export class UserViewThread {
   private readonly thread: ThreadClient<UserViewStart, UserViewOps>;
@@ -23,11 +23,13 @@ export class UserViewThread {
   /**
    * Each requested uid's /proc/keys and keyring members, read with its credentials. With `changesOnly` (the
    * caller holds the views of this thread's last answer), a view unchanged since (but for the records of the
-   * keyrings the scan hides) comes back as `unchanged`.
+   * keyrings the scan hides) comes back as `unchanged`. With `readerIsOwn` (the caller's reader reads with the
+   * credentials this thread was started with, from an empty session), the view of a uid with those credentials
+   * comes back as `asReader`: it is the reader's text.
    */
-  async views(procRoot: string, request: UserViewRequest, changesOnly = false, hiddenIds: readonly number[] = []): Promise<ViewRead[]> {
+  async views(procRoot: string, request: UserViewRequest, changesOnly = false, hiddenIds: readonly number[] = [], readerIsOwn = false): Promise<ViewRead[]> {
     await this.thread.started();
-    return this.thread.call('views', procRoot, request, changesOnly, [...hiddenIds]);
+    return this.thread.call('views', procRoot, request, changesOnly, [...hiddenIds], readerIsOwn);
   }
 
   /** True once the thread has died or was closed. */

@@ -37,6 +37,17 @@ export interface UserView {
   credentials: 'passwd' | 'bare';
 }
 
+/**
+ * A uid whose credentials are this thread's own (its creator's: this process's uid, usually root), when the caller
+ * says its reader reads with those too: that view is the reader's text (neither possesses anything), so it is
+ * not read twice.
+ */
+export interface ReaderView {
+  uid: number;
+  readAt: number;
+  asReader: true;
+}
+
 /** A view whose bytes and member lists are those of this uid's view in the thread's last answer. */
 export interface UnchangedView {
   uid: number;
@@ -44,7 +55,7 @@ export interface UnchangedView {
   unchanged: true;
 }
 
-export type ViewRead = UserView | UnchangedView;
+export type ViewRead = UserView | UnchangedView | ReaderView;
 
 export interface UserViewStart {
   /** The session keyring the thread joined (never shown), and a thread keyring if it has one. */
@@ -131,8 +142,22 @@ function onlyHiddenDiffer(before: Buffer, now: Buffer, hidden: ReadonlySet<numbe
   return true;
 }
 
-function viewAs(procRoot: string, uid: number, changesOnly: boolean, hidden: ReadonlySet<number>): ViewRead {
+/**
+ * Whether the kernel judges key permissions alike for both: the same fsuid, fsgid, and set of groups a key's gid
+ * may match (the fsgid or a supplementary group: root's process may list no supplementary groups, its passwd
+ * entry gives it group 0).
+ */
+function sameCredentials(a: UserCredentials, b: UserCredentials): boolean {
+  const groups = (c: UserCredentials) => [...new Set([c.gid, ...c.groups].map((g) => g >>> 0))].sort((x, y) => x - y).join();
+  return a.uid >>> 0 === b.uid >>> 0 && a.gid >>> 0 === b.gid >>> 0 && groups(a) === groups(b);
+}
+
+function viewAs(procRoot: string, uid: number, changesOnly: boolean, hidden: ReadonlySet<number>, readerIsOwn: boolean): ViewRead {
   const { creds, kind } = credentialsOf(uid);
+  if (readerIsOwn && sameCredentials(creds, own as UserCredentials)) {
+    lastViews.delete(uid);
+    return { uid, readAt: Date.now(), asReader: true };
+  }
   let last = lastViews.get(uid);
   if (last === undefined) lastViews.set(uid, (last = { reads: new AlternatingReads(VIEW_BUFFER_BYTES), bytes: null, rings: [], members: [], credentials: kind }));
   takeCredentials(creds);
@@ -165,15 +190,17 @@ function viewAs(procRoot: string, uid: number, changesOnly: boolean, hidden: Rea
 
 /**
  * Each asked uid's view. With `changesOnly` (the caller holds this thread's last answer), views unchanged since
- * then (but for the records of `hiddenIds` and this thread's own keyrings) come back as `unchanged`.
+ * then (but for the records of `hiddenIds` and this thread's own keyrings) come back as `unchanged`. With
+ * `readerIsOwn` (the caller's reader reads with this thread's own credentials, in an empty session), the view of a
+ * uid with those credentials comes back as `asReader`, unread.
  */
-function views(procRoot: string, request: UserViewRequest, changesOnly = false, hiddenIds: readonly number[] = []): ViewRead[] {
+function views(procRoot: string, request: UserViewRequest, changesOnly = false, hiddenIds: readonly number[] = [], readerIsOwn = false): ViewRead[] {
   const hidden = new Set([...hiddenIds, ...helperKeyIds]);
   const uids = request.kind === 'uid' ? [request.uid] : parseKeyUsers(readFileSync(`${procRoot}/key-users`, 'utf8')).quotas.map((q) => q.uid);
   const asked = new Set(uids);
   // A uid not asked for this time starts afresh if asked again: the caller no longer holds its view.
   for (const uid of lastViews.keys()) if (!asked.has(uid)) lastViews.delete(uid);
-  return uids.map((uid) => viewAs(procRoot, uid, changesOnly, hidden));
+  return uids.map((uid) => viewAs(procRoot, uid, changesOnly, hidden, readerIsOwn));
 }
 
 const ops = { views };
