@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyDelta, applyDeltaToMap, diffSnapshots } from './delta';
+import { applyDelta, applyDeltaToMap, diffSnapshots, indexById, keyChanges, sameValue } from './delta';
 import type { Anchors, Doom, DoomReason, Expiry, KeyInfo, Pin, QuotaInfo, Snapshot } from './snapshot';
 import { testKey } from './testing';
 
@@ -259,5 +259,110 @@ describe('keys shared between polls', () => {
     expect(delta.added.map((k) => k.id)).toEqual([4, 2]);
     expect(delta.changed).toEqual([{ id: 1, changes: { usage: 5 } }]);
     expect(delta.linksRemoved).toEqual([[2, 3]]);
+  });
+});
+
+describe('what a client is told, at the edges', () => {
+  // Pins and doom are compared without JSON.stringify; the answer must be the one stringify would give,
+  // or a pin change could go unreported (or a poll report a change that did not happen).
+  const arbJsonish: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom(null, 0, 1, 'a', true),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('kind', 'from', 'uid'), fc.option(tie('value'), { nil: undefined }), { maxKeys: 3 }),
+    ),
+  })).value;
+
+  it('two pins or dooms are the same exactly when their JSON is, members left undefined counting as absent', () => {
+    fc.assert(
+      fc.property(arbJsonish, arbJsonish, (a, b) => {
+        expect(sameValue(a, b)).toBe(JSON.stringify(a) === JSON.stringify(b));
+        expect(sameValue(a, structuredClone(a))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(sameValue({ kind: 'link', from: 1, uid: undefined }, { kind: 'link', from: 1 })).toBe(true);
+    expect(sameValue({ kind: 'link' }, { kind: 'link', from: 1 })).toBe(false);
+    expect(sameValue({ 0: 'link' }, ['link'])).toBe(false);
+    expect(sameValue({ kind: 'link', from: 1 }, { from: 1, kind: 'link' })).toBe(false);
+  });
+
+  it('a key that gains or loses its member list, or its "seen by" labels, says so', () => {
+    const bare = key(1);
+    expect(keyChanges(bare, { ...bare, links: [2] })).toEqual({ links: [2] });
+    expect(keyChanges({ ...bare, links: [2] }, bare)).toEqual({ links: null });
+    expect(keyChanges(bare, { ...bare, seenBy: ['uid 1000'] })).toEqual({ seenBy: ['uid 1000'] });
+    expect(keyChanges({ ...bare, seenBy: ['uid 1000'] }, bare)).toEqual({ seenBy: [] });
+    expect(keyChanges({ ...bare, seenBy: ['process'] }, { ...bare, seenBy: ['process'] })).toBeNull();
+    expect(keyChanges({ ...bare, seenBy: ['process'] }, { ...bare, seenBy: ['uid 0'] })).toEqual({ seenBy: ['uid 0'] });
+  });
+
+  it('finds a key by id, and says -1 for one that is not there', () => {
+    const keys = [key(2), key(5), key(9)];
+    expect([2, 5, 9].map((id) => indexById(keys, id))).toEqual([0, 1, 2]);
+    expect([1, 3, 10].map((id) => indexById(keys, id))).toEqual([-1, -1, -1]);
+  });
+
+  it('gives the same changes whichever order either snapshot lists its keys in', () => {
+    const shuffled = (s: Snapshot, seed: number): Snapshot => ({
+      ...s,
+      keys: [...s.keys].sort((x, y) => ((x.id * 7919 + seed) % 13) - ((y.id * 7919 + seed) % 13) || y.id - x.id),
+    });
+    const byId = (d: ReturnType<typeof diffSnapshots>) =>
+      d && {
+        added: d.added.map((k) => k.id).sort((x, y) => x - y),
+        removed: [...d.removed].sort((x, y) => x - y),
+        changed: [...d.changed].sort((x, y) => x.id - y.id),
+      };
+    fc.assert(
+      fc.property(arbPair, fc.integer({ min: 0, max: 12 }), fc.boolean(), ([a, b], seed, both) => {
+        const a2 = both ? shuffled(a, seed) : a;
+        const b2 = shuffled(b, seed + 1);
+        expect(byId(diffSnapshots(a2, b2, 1))).toEqual(byId(diffSnapshots(a, b, 1)));
+        // Applied to a snapshot out of order, a delta still gives keys in id order, as /proc/keys lists them.
+        const d = diffSnapshots(a2, b, 1);
+        if (d !== null) expect(applyDelta(a2, d).keys.map((k) => k.id)).toEqual(b.keys.map((k) => k.id));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a delta carries anchors and quotas only when they changed (a client re-draws the user gauges on them)', () => {
+    const a = snap([key(1)]);
+    const d = diffSnapshots(a, snap([key(1, { usage: 2 })]), 1)!;
+    expect(d).not.toHaveProperty('anchors');
+    expect(d).not.toHaveProperty('quotas');
+  });
+
+  it('applying a delta that adds a key keeps every other key the same object (the tree re-draws only what changed)', () => {
+    const keys = [key(1), key(3), key(5)];
+    const prev = snap(keys);
+    const next = snap([keys[0]!, key(2), keys[1]!, { ...keys[2]!, usage: 4 }]);
+    const applied = applyDelta(prev, diffSnapshots(prev, next, 1)!);
+    expect(applied.keys.map((k) => k.id)).toEqual([1, 2, 3, 5]);
+    expect(applied.keys[0]).toBe(keys[0]);
+    expect(applied.keys[2]).toBe(keys[1]);
+    expect(applied.keys[3]!.usage).toBe(4);
+  });
+
+  it('a poll that only adds a key, or only removes one, is a delta', () => {
+    const one = snap([key(1)]);
+    const two = snap([key(1), key(2)]);
+    expect(diffSnapshots(one, two, 1)!.added.map((k) => k.id)).toEqual([2]);
+    expect(diffSnapshots(two, one, 1)!.removed).toEqual([2]);
+  });
+
+  it('a delta listing its additions out of id order still gives keys in id order', () => {
+    const prev = snap([key(2), key(4)]);
+    const delta = { seq: 1, takenAt: 2000, added: [key(5), key(1), key(3)], removed: [], changed: [], linksAdded: [], linksRemoved: [] };
+    expect(applyDelta(prev, delta).keys.map((k) => k.id)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a change for a key the snapshot does not hold is ignored, not written anywhere', () => {
+    const prev = snap([key(1), key(2)]);
+    const out = applyDelta(prev, { seq: 1, takenAt: 2000, added: [], removed: [], changed: [{ id: 7, changes: { usage: 3 } }], linksAdded: [], linksRemoved: [] });
+    expect(Object.keys(out.keys)).toEqual(['0', '1']);
+    expect(out.keys).toEqual(prev.keys);
   });
 });
