@@ -19,6 +19,9 @@ vi.mock('electron', () => fake.module);
 const rendererDir = mkdtempSync(join(tmpdir(), 'kb-renderer-'));
 writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Keyring Browser</title>');
 const source = new FakeSource();
+// The window was last closed here, this size (desktop/windowState.ts).
+const windowStateFile = join(fake.app.getPath('userData'), 'window-state.json');
+writeFileSync(windowStateFile, JSON.stringify({ x: 120, y: 60, width: 1100, height: 720, maximized: false }));
 
 beforeAll(async () => {
   await main({ rendererDir, createSource: () => source });
@@ -216,6 +219,22 @@ describe('the desktop app: menu, files on the command line, one instance', () =>
     await vi.waitFor(() =>
       expect(window().webContents.sent).toContainEqual([IPC_EVENT_CHANNEL, { type: 'command', command: { kind: 'open-file', name: 'handed.json', text: readFileSync(file, 'utf8') } }]),
     );
+  });
+
+  it('opens where it was closed, and remembers where it is closed again', () => {
+    expect(window().options).toMatchObject({ x: 120, y: 60, width: 1100, height: 720 });
+    window().bounds = { x: 10, y: 20, width: 1300, height: 850 };
+    window().maximized = true;
+    window().emit('close', fakeEvent());
+    expect(JSON.parse(readFileSync(windowStateFile, 'utf8'))).toEqual({ x: 10, y: 20, width: 1300, height: 850, maximized: true });
+    window().maximized = false;
+  });
+
+  it('Export: a download the page starts is saved where the native save dialog says, with its kind as the filter', () => {
+    const asked: unknown[] = [];
+    const item = { getFilename: () => 'keyrings-tree-2026.png', setSaveDialogOptions: (o: unknown) => void asked.push(o) };
+    fake.defaultSession.emit('will-download', fakeEvent(), item, window().webContents);
+    expect(asked).toEqual([{ title: 'Export', defaultPath: 'keyrings-tree-2026.png', filters: [{ name: 'PNG picture', extensions: ['png'] }] }]);
   });
 
   it('a second instance itself hands over and quits: no window, no engine', async () => {

@@ -17,6 +17,8 @@ import { findPkexec, helperLauncher, ScopeRouter } from './helper/scopeRouter';
 import type * as CaptureModule from './cli/capture';
 import { withCommandStream } from './desktop/commandStream';
 import { DesktopApp, filesInArgv } from './desktop/desktopCommands';
+import { askWhereToSave } from './desktop/exportDialog';
+import { readWindowState, saveWindowState, windowStateOf } from './desktop/windowState';
 
 export interface MainOptions {
   /** Where the built renderer lives (dist/renderer). */
@@ -43,6 +45,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
   setupNavigationLockdown();
   await app.whenReady();
   setupPermissionDenial();
+  setupExportDialogs();
   setupAppProtocol(rendererDir);
   const createSource = options.createSource ?? createWorkerSnapshotSource;
   const plan = capture ? capture.module.capturePlan(capture.options, createSource) : null;
@@ -111,6 +114,11 @@ function setupPermissionDenial(): void {
   session.defaultSession.setPermissionCheckHandler(() => false);
 }
 
+/** Export: every download the page starts (export/download.ts) is saved where the native save dialog says. */
+function setupExportDialogs(): void {
+  session.defaultSession.on('will-download', (_event, item) => askWhereToSave(item));
+}
+
 /** Serves dist/renderer as app://bundle/, every response under the strict CSP. */
 function setupAppProtocol(rendererDir: string): void {
   const headers = securityHeaders(rendererCsp());
@@ -144,10 +152,17 @@ function setupScopeRouter(service: KeyringService, socketPath?: string): ScopeRo
   });
 }
 
+/**
+ * The main window. A picture (`screenshot`) gets the size it asked for; otherwise the window opens where it
+ * was last closed (desktop/windowState.ts) and remembers that when it closes again.
+ */
 function createMainWindow(picture?: { width: number; height: number; view: 'tree' | 'graph' }): BrowserWindow {
+  const statePath = join(app.getPath('userData'), 'window-state.json');
+  const remembered = picture ? null : readWindowState(statePath);
   const window = new BrowserWindow({
-    width: picture?.width ?? 1400,
-    height: picture?.height ?? 900,
+    width: picture?.width ?? remembered?.width ?? 1400,
+    height: picture?.height ?? remembered?.height ?? 900,
+    ...(remembered?.x !== undefined && remembered.y !== undefined ? { x: remembered.x, y: remembered.y } : {}),
     show: false,
     title: 'Keyring Browser',
     // Spelled out here, not spread from a constant, so electronegativity can check each switch.
@@ -168,7 +183,11 @@ function createMainWindow(picture?: { width: number; height: number; view: 'tree
       preload: join(__dirname, 'preload.js'),
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (remembered?.maximized) window.maximize();
+    window.show();
+  });
+  if (!picture) window.on('close', () => saveWindowState(statePath, windowStateOf(window), (line) => console.warn(line)));
   void window.loadURL(picture?.view === 'graph' ? `${APP_ENTRY_URL}?view=graph` : APP_ENTRY_URL);
   return window;
 }

@@ -8,6 +8,9 @@
 // (handlers, invoked, instances, …) are the stand-in's own. fakeElectron.test.ts checks that it offers every
 // export the Electron sources import.
 import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { METHOD_NAMES } from '../../../shared/contract';
 import { IPC_METHODS_CHANNEL } from '../../../shared/ipcChannels';
 import type {
@@ -111,6 +114,11 @@ export function createFakeElectron() {
       return this.singleInstanceLock;
     },
     getVersion: () => '0.1.0',
+    /** Every folder getPath names: one throwaway folder per stand-in (the window's state goes there). */
+    userData: mkdtempSync(join(tmpdir(), 'kb-fake-userdata-')),
+    getPath(_name: Parameters<App['getPath']>[0]): string {
+      return this.userData;
+    },
   }));
 
   class BrowserWindow extends EventEmitter {
@@ -119,6 +127,7 @@ export function createFakeElectron() {
     loadedUrl: string | null = null;
     constructor(readonly options: Record<string, unknown>) {
       super();
+      this.bounds = { x: Number(options.x ?? 0), y: Number(options.y ?? 0), width: Number(options.width ?? 800), height: Number(options.height ?? 600) };
       BrowserWindow.instances.push(this);
       app.emit('web-contents-created', fakeEvent(), this.webContents);
     }
@@ -140,6 +149,18 @@ export function createFakeElectron() {
     }
     focus(): void {
       this.focused++;
+    }
+    /** The bounds a test says the window has now (the options it was made with, until then). */
+    bounds = { x: 0, y: 0, width: 0, height: 0 };
+    maximized = false;
+    getNormalBounds() {
+      return { ...this.bounds };
+    }
+    isMaximized(): boolean {
+      return this.maximized;
+    }
+    maximize(): void {
+      this.maximized = true;
     }
   }
 
@@ -171,7 +192,7 @@ export function createFakeElectron() {
     },
   });
 
-  const defaultSession = standIn<Session>()({
+  const defaultSession = standIn<Session>()(Object.assign(new EventEmitter(), {
     permissionRequestHandler: null as null | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
     permissionCheckHandler: null as null | ((...args: unknown[]) => boolean),
     setPermissionRequestHandler(fn: (wc: unknown, permission: string, cb: (granted: boolean) => void) => void) {
@@ -180,7 +201,7 @@ export function createFakeElectron() {
     setPermissionCheckHandler(fn: (...args: unknown[]) => boolean) {
       this.permissionCheckHandler = fn;
     },
-  });
+  }));
 
   const exposed = new Map<string, unknown>();
   const contextBridge = standIn<ContextBridge>()({
