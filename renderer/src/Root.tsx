@@ -9,7 +9,9 @@ import { App } from './App';
 import { useCompare } from './compare/compareStore';
 import { compareWithFile } from './compare/readCompareFile';
 import { FileDrop } from './files/FileDrop';
+import { openPair, setFileOpener } from './files/openFiles';
 import { readFileInPage, textFile, type PageFile } from './files/readFileInPage';
+import type { SavedFile } from '../../shared/snapshotFile';
 import { initialKbState, useKb } from './store';
 import { savedFileApi } from './transport/savedFileApi';
 
@@ -32,17 +34,27 @@ export function Root({ liveApi, mode, menuCommands = false }: { liveApi: Keyring
     setShown((s) => ({ api, file, generation: s.generation + 1 }));
   }, []);
 
+  const showFile = useCallback((name: string, saved: SavedFile) => show(savedFileApi(name, saved), name), [show]);
+  useEffect(() => setFileOpener(showFile), [showFile]);
   const openFile = useCallback(
     async (file: PageFile) => {
       try {
         const saved = await readFileInPage(file);
         setProblem(null);
-        show(savedFileApi(file.name, saved), file.name);
+        showFile(file.name, saved);
       } catch (err) {
         setProblem(err instanceof Error ? err.message : String(err));
       }
     },
-    [show],
+    [showFile],
+  );
+  const openDropped = useCallback(
+    (files: PageFile[]) => {
+      if (files.length === 1) void openFile(files[0]!);
+      else if (files.length === 2) void openPair(files[0]!, files[1]!);
+      else setProblem(`${files.length} files dropped: drop one to open it, or two to compare them`);
+    },
+    [openFile],
   );
   const backToLive = useCallback(() => show(liveApi, null), [show, liveApi]);
 
@@ -56,7 +68,7 @@ export function Root({ liveApi, mode, menuCommands = false }: { liveApi: Keyring
   return (
     <>
       <App key={shown.generation} api={shown.api} mode={mode} onBackToLive={shown.file !== null && shown.api !== liveApi ? backToLive : undefined} />
-      <FileDrop onFile={(f) => void openFile(f)} problem={problem} onDismiss={() => setProblem(null)} />
+      <FileDrop onFiles={openDropped} problem={problem} onDismiss={() => setProblem(null)} />
     </>
   );
 }

@@ -1,12 +1,13 @@
 // Drag and drop of a snapshot or recording onto the window opens it, as `keyring-browser open` would
-// (in the desktop app and in a browser alike: the page reads the file itself). While a file is dragged
+// (in the desktop app and in a browser alike: the page reads the file itself); two files dropped at once
+// are compared (the later shown, compared with the earlier: files/openFiles.ts). While a file is dragged
 // over the window a sheet says what dropping it does; a file that cannot be read is said in one sentence.
 import { useEffect, useState } from 'react';
 import type { PageFile } from './readFileInPage';
 
 const hasFiles = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types].includes('Files');
 
-export function FileDrop({ onFile, problem, onDismiss }: { onFile: (file: PageFile) => void; problem: string | null; onDismiss: () => void }) {
+export function FileDrop({ onFiles, problem, onDismiss }: { onFiles: (files: PageFile[]) => void; problem: string | null; onDismiss: () => void }) {
   const [over, setOver] = useState(false);
   useEffect(() => {
     const onOver = (e: DragEvent) => {
@@ -21,8 +22,8 @@ export function FileDrop({ onFile, problem, onDismiss }: { onFile: (file: PageFi
       if (!hasFiles(e)) return;
       e.preventDefault();
       setOver(false);
-      const file = e.dataTransfer?.files[0];
-      if (file) onFile(file);
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length) onFiles(files);
     };
     window.addEventListener('dragover', onOver);
     window.addEventListener('dragleave', onLeave);
@@ -32,12 +33,12 @@ export function FileDrop({ onFile, problem, onDismiss }: { onFile: (file: PageFi
       window.removeEventListener('dragleave', onLeave);
       window.removeEventListener('drop', onDrop);
     };
-  }, [onFile]);
+  }, [onFiles]);
   return (
     <>
       {over && (
         <div className="file-drop" aria-hidden="true">
-          <p>Drop a snapshot (.json) or recording (.jsonl) to open it, read-only</p>
+          <p>Drop a snapshot (.json) or recording (.jsonl) to open it, read-only; two to compare them</p>
         </div>
       )}
       {problem && (
