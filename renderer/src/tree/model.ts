@@ -49,6 +49,42 @@ export function buildTreeModel(keys: ReadonlyMap<number, KeyInfo>, anchors: Anch
   return { keys, anchors, parents, reachable, kernelRoots, orphanRoots, users, probable };
 }
 
+/** What a model is built from: a key's links, type, description and owner (and, for a key no visible keyring
+ * links, its usage: the krb5 inference cites it). Anything else a delta changes leaves the model's structure. */
+function sameStructure(a: KeyInfo, b: KeyInfo, linked: boolean): boolean {
+  if (a.type !== b.type || a.description !== b.description || a.uid !== b.uid || (!linked && a.usage !== b.usage)) return false;
+  const x = a.links;
+  const y = b.links;
+  if (x === y) return true;
+  if (!x || !y || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+const refreshedModels = new WeakMap<TreeModel, TreeModel>();
+
+/**
+ * The model of `keys` when they hold the same keys as `prev`'s and differ only in what the model does not depend
+ * on (permissions, flags, usage, timeouts, pins: what most deltas change): `prev`'s structure with the new key
+ * objects, at the cost of one walk; null when the structure may differ (build the model anew).
+ */
+export function withChangedKeys(prev: TreeModel, keys: ReadonlyMap<number, KeyInfo>): TreeModel | null {
+  if (keys.size !== prev.keys.size) return null;
+  for (const [id, k] of keys) {
+    const old = prev.keys.get(id);
+    if (old === k) continue;
+    if (old === undefined || !sameStructure(old, k, (prev.parents.get(id)?.length ?? 0) > 0)) return null;
+  }
+  const model: TreeModel = { ...prev, keys };
+  refreshedModels.set(model, prev);
+  return model;
+}
+
+/** The model `model` was made from by withChangedKeys (its structure is that one's), if it was. */
+export function refreshedFrom(model: TreeModel): TreeModel | undefined {
+  return refreshedModels.get(model);
+}
+
 const withInferred = new WeakMap<TreeModel, ReadonlyMap<number, readonly number[]>>();
 
 /**

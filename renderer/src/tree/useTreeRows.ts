@@ -5,7 +5,7 @@ import { useCompare } from '../compare/compareStore';
 import { useKb, type KbState } from '../store';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { flattenTree, type FlatRow } from './flatten';
-import { buildTreeModel, type TreeModel } from './model';
+import { buildTreeModel, withChangedKeys, type TreeModel } from './model';
 import { processOnlyModel } from './processOnly';
 
 let memo: { keys: KbState['keys']; anchors: unknown; quotas: unknown; scope: unknown; uid: number; model: TreeModel } | null = null;
@@ -20,7 +20,11 @@ export function selectTreeModel(s: Pick<KbState, 'keys' | 'meta'>): TreeModel | 
   if (memo && memo.keys === s.keys && memo.anchors === meta.anchors && memo.quotas === meta.quotas && memo.scope === meta.scope && memo.uid === meta.uid) {
     return memo.model;
   }
-  const model = buildTreeModel(s.keys, meta.anchors, { quotas: meta.quotas, uid: meta.uid, ...(meta.scope ? { scope: meta.scope } : {}) });
+  // A delta that changes no link, name or owner (most of them) keeps the model's structure: no rebuild at 20k keys.
+  const sameContext = memo !== null && memo.anchors === meta.anchors && memo.quotas === meta.quotas && memo.scope === meta.scope && memo.uid === meta.uid;
+  const model =
+    (sameContext ? withChangedKeys((memo as { model: TreeModel }).model, s.keys) : null) ??
+    buildTreeModel(s.keys, meta.anchors, { quotas: meta.quotas, uid: meta.uid, ...(meta.scope ? { scope: meta.scope } : {}) });
   memo = { keys: s.keys, anchors: meta.anchors, quotas: meta.quotas, scope: meta.scope, uid: meta.uid, model };
   return model;
 }
