@@ -105,7 +105,7 @@ test('a decimal id column on request, remembered; ids copied for keyctl from the
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
   await openApp(page);
   await expect(row(page, early).locator('.col-dec')).toHaveCount(0);
-  await page.getByRole('button', { name: /^ID/ }).click();
+  await page.getByRole('button', { name: 'Decimal ids' }).click();
   await expect(row(page, early).locator('.col-dec')).toHaveText(String(early));
   await page.reload();
   await expect(row(page, early).locator('.col-dec')).toHaveText(String(early));
@@ -120,7 +120,7 @@ test('a decimal id column on request, remembered; ids copied for keyctl from the
   // keyctl takes what was copied.
   expect(keyctl('describe', `0x${early.toString(16).padStart(8, '0')}`)).toContain('e2e-early');
 
-  await page.getByRole('button', { name: /^ID/ }).click();
+  await page.getByRole('button', { name: 'Decimal ids' }).click();
   await expect(row(page, early).locator('.col-dec')).toHaveCount(0);
 });
 

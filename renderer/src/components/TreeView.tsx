@@ -1,6 +1,6 @@
 // The keyring tree: a flat, virtualized list of rows (only what is on screen is in the DOM) with the
 // ARIA tree pattern and a roving tabindex. Keys: ↑/↓ move, → opens or enters, ← closes or goes to the
-// parent, Home/End, Enter/Space select.
+// parent, Home/End, Enter/Space select. The column heads above it sort each keyring's members (tree/keyOrder.ts).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -9,6 +9,7 @@ import { useKb } from '../store';
 import type { FlatRow } from '../tree/flatten';
 import { currentMatch, matchOrder, stepMatch } from '../tree/matchOrder';
 import { useTreeRows } from '../tree/useTreeRows';
+import { KERNEL_ORDER, nextSort, type SortColumn } from '../tree/keyOrder';
 import { notifyRowsDrawn } from '../bench';
 import { DEV_TOOLS } from '../dev/buildMode';
 import { ROW_HEIGHT, TreeRow } from './TreeRow';
@@ -216,39 +217,103 @@ export function TreeView() {
   );
 }
 
-/** The column heads before the id, each saying on hover what its column means. */
-const COLUMN_HEADS: { className: string; label: string; title: string }[] = [
-  { className: 'col-head grow', label: 'Key', title: 'Type, description, role and state of each key, under the keyrings that link it' },
-  { className: 'col col-expiry', label: 'Expires', title: 'When the key expires: a window, since /proc/keys rounds the timeout down to one unit' },
-  { className: 'col col-usage', label: 'Uses', title: "Uses: the key's usage count (references held by keyrings, processes and the kernel)" },
-  { className: 'col col-perm', label: 'Yours', title: 'Yours: your effective permission on the key (setattr, link, search, write, read, view)' },
-  { className: 'col col-poss', label: 'P', title: 'P: possessed by this process (reachable from its thread, process or session keyring)' },
-];
+/** What each column says, on hover over its head. */
+const COLUMN_TITLES = {
+  key: 'Type, description, role and state of each key, under the keyrings that link it',
+  expiry: 'When the key expires: a window, since /proc/keys rounds the timeout down to one unit',
+  usage: "Uses: the key's usage count (references held by keyrings, processes and the kernel)",
+  perm: 'Yours: your effective permission on the key (setattr, link, search, write, read, view)',
+  poss: 'P: possessed by this process (reachable from its thread, process or session keyring)',
+  decimal: "The key's id in decimal, as keyctl prints it",
+  id: "The key's id in hex, as /proc/keys prints it",
+} as const;
 
-/** The column heads; the ID head's "+ dec" adds a decimal id column. */
+/** How each sortable column reads its two directions. */
+const SORT_WORDS: Record<Exclude<SortColumn, 'kernel'>, { name: string; asc: string; desc: string }> = {
+  description: { name: 'description', asc: 'keyrings first, A to Z', desc: 'Z to A, keyrings last' },
+  type: { name: 'type', asc: 'keyrings first, then by type', desc: 'by type, Z to A' },
+  expiry: { name: 'expiry', asc: 'soonest first, never last', desc: 'never first, soonest last' },
+  usage: { name: 'uses', asc: 'fewest first', desc: 'most first' },
+  id: { name: 'id', asc: 'lowest first', desc: 'highest first' },
+};
+
+/**
+ * A column head that sorts the tree: a click (or Enter, Space) sorts by it, again the other way, a third time
+ * back to the kernel's order. The head says the order it shows (▲ ▼) and what the next click does.
+ */
+function SortHead({ column, label, meaning, className }: { column: Exclude<SortColumn, 'kernel'>; label: string; meaning: string; className: string }) {
+  const sort = useKb((s) => s.treeSort);
+  const on = sort.column === column;
+  const words = SORT_WORDS[column];
+  const next = nextSort(sort, column);
+  const now = on ? `Sorted by ${words.name}, ${sort.descending ? words.desc : words.asc}. ` : '';
+  const then = next.column === 'kernel' ? "click for the kernel's order" : `click to sort by ${words.name}, ${next.descending ? words.desc : words.asc}`;
+  return (
+    <span className={className}>
+      <button
+        type="button"
+        className={`col-sort${on ? ' on' : ''}`}
+        aria-pressed={on}
+        data-sort={on ? (sort.descending ? 'desc' : 'asc') : undefined}
+        title={`${meaning}. ${now}${then[0]!.toUpperCase()}${then.slice(1)}.`}
+        onClick={() => useKb.getState().setTreeSort(next)}
+      >
+        {label}
+        <span className="sort-mark" aria-hidden="true">
+          {on ? (sort.descending ? '▼' : '▲') : ''}
+        </span>
+      </button>
+    </span>
+  );
+}
+
+/**
+ * The column heads: Key (by description, or by type), Expires, Uses and ID sort the tree within each keyring
+ * (anchors keep the search order); "kernel order" is the order of each keyring's member list, as keyctl
+ * shows it, and the choice is remembered. The ID head's "+ dec" adds a decimal id column.
+ */
 function TreeHeader() {
   const decimal = useKb((s) => s.decimalIds);
+  const kernel = useKb((s) => s.treeSort.column === 'kernel');
   return (
-    <div className="tree-header">
-      {COLUMN_HEADS.map((c) => (
-        <span key={c.label} className={c.className} title={c.title} aria-hidden="true">
-          {c.label}
-        </span>
-      ))}
+    <div className="tree-header" role="group" aria-label="Columns: sort the tree">
+      <span className="col-head grow">
+        <SortHead column="description" label="Key" meaning={COLUMN_TITLES.key} className="col-key" />
+        <SortHead column="type" label="type" meaning="The key's type (keyring, user, logon, …)" className="col-type" />
+        <button
+          type="button"
+          className={`col-sort col-kernel${kernel ? ' on' : ''}`}
+          aria-pressed={kernel}
+          title="Kernel order: each keyring's members in the order of its member list, as keyctl show and KEYCTL_READ give them"
+          onClick={() => useKb.getState().setTreeSort(KERNEL_ORDER)}
+        >
+          kernel order
+        </button>
+      </span>
+      <SortHead column="expiry" label="Expires" meaning={COLUMN_TITLES.expiry} className="col col-expiry" />
+      <SortHead column="usage" label="Uses" meaning={COLUMN_TITLES.usage} className="col col-usage" />
+      <span className="col col-perm" title={COLUMN_TITLES.perm} aria-hidden="true">
+        Yours
+      </span>
+      <span className="col col-poss" title={COLUMN_TITLES.poss} aria-hidden="true">
+        P
+      </span>
       {decimal && (
-        <span className="col col-dec" title="The key's id in decimal, as keyctl prints it" aria-hidden="true">
+        <span className="col col-dec" title={COLUMN_TITLES.decimal} aria-hidden="true">
           Decimal
         </span>
       )}
       <span className="col col-id">
+        <SortHead column="id" label="ID" meaning={COLUMN_TITLES.id} className="col-id-sort" />
         <button
           type="button"
           className={`col-toggle${decimal ? ' on' : ''}`}
           aria-pressed={decimal}
+          aria-label="Decimal ids"
           title={decimal ? 'Hide the decimal id column' : 'Show each id in decimal too (keyctl takes either)'}
           onClick={() => useKb.getState().setDecimalIds(!decimal)}
         >
-          ID <span className="muted">{decimal ? '− dec' : '+ dec'}</span>
+          <span className="muted">{decimal ? '− dec' : '+ dec'}</span>
         </button>
       </span>
     </div>

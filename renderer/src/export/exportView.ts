@@ -33,7 +33,7 @@ export interface ExportFile {
   filename: string;
 }
 
-type StoreView = Pick<KbState, 'keys' | 'meta' | 'view' | 'expansion' | 'searchExpansion' | 'search' | 'filterMatches' | 'selectedId' | 'processOnly'>;
+type StoreView = Pick<KbState, 'keys' | 'meta' | 'view' | 'expansion' | 'searchExpansion' | 'search' | 'filterMatches' | 'selectedId' | 'processOnly' | 'treeSort'>;
 
 export interface ExportDeps {
   layout?: (req: LayoutRequest) => Promise<LayoutResult>;
@@ -63,7 +63,7 @@ export function redactionFor(snapshot: Snapshot, choice: Pick<ExportChoice, 'red
 export function treeSvgOf(s: StoreView, r: Redaction): string {
   const model = selectShownModel(s);
   const rows = model
-    ? flattenTree(model, { expansion: s.search ? s.searchExpansion : s.expansion, search: s.search, filter: s.filterMatches })
+    ? flattenTree(model, { expansion: s.search ? s.searchExpansion : s.expansion, search: s.search, filter: s.filterMatches, sort: s.treeSort })
     : [];
   return buildTreeSvg(rows, r);
 }

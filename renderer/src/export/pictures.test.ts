@@ -1,3 +1,4 @@
+import { KERNEL_ORDER } from '../tree/keyOrder';
 import { describe, expect, it } from 'vitest';
 import { buildRedaction, identityRedaction } from '../../../shared/redact';
 import type { Snapshot } from '../../../shared/snapshot';
@@ -112,7 +113,7 @@ describe('buildExport', () => {
   const state = (view: 'tree' | 'graph', processOnly = false) => {
     const s = sample();
     const { keys, ...meta } = s;
-    return { keys: new Map(keys.map((x) => [x.id, x])), meta, view, expansion: new Map(), searchExpansion: new Map(), search: null, filterMatches: false, selectedId: null, processOnly };
+    return { keys: new Map(keys.map((x) => [x.id, x])), meta, view, expansion: new Map(), searchExpansion: new Map(), search: null, filterMatches: false, selectedId: null, processOnly, treeSort: KERNEL_ORDER };
   };
   const choice = (format: ExportChoice['format'], redact = true): ExportChoice => ({ format, redact, replaceUids: false });
   const deps = { layout: fakeLayout, openGroups: new Set<number>(), svgToPng: async (svg: string) => new Blob([svg]), now: Date.UTC(2026, 0, 2, 3, 4, 5) };

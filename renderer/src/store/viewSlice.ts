@@ -2,6 +2,7 @@
 // each place a shared key appears opens on its own; while a search is active a separate expansion
 // map is used, so searching never disturbs the tree the user had opened by hand.
 import type { StateCreator } from 'zustand';
+import { parseSort, sortText, type TreeSort } from '../tree/keyOrder';
 import type { SearchResult } from '../tree/search';
 import type { KbState } from './index';
 
@@ -15,6 +16,7 @@ function initialView(): ViewName {
 
 const DECIMAL_IDS_KEY = 'keyring-browser.decimalIds';
 const PROCESS_ONLY_KEY = 'keyring-browser.processOnly';
+const TREE_SORT_KEY = 'keyring-browser.treeSort';
 
 /** A remembered choice (localStorage); null where there is none or no storage (tests, a refused store). */
 function remembered(key: string): string | null {
@@ -60,6 +62,8 @@ export interface ViewSlice {
    * its anchors (tree/processOnly.ts); remembered across sessions.
    */
   processOnly: boolean;
+  /** The tree's order within each keyring: a column, or the kernel's; remembered across sessions. */
+  treeSort: TreeSort;
   /** Bumped to ask the view to move to the next (1) or previous (-1) match (Enter/F3, Shift+Enter/Shift+F3). */
   matchStep: { tick: number; dir: 1 | -1 };
   /** Which match is current, 1-based, as the view counts them ("3 of 5"); null when none is. */
@@ -79,6 +83,7 @@ export interface ViewSlice {
   stepMatch(dir: 1 | -1): void;
   setDecimalIds(on: boolean): void;
   setProcessOnly(on: boolean): void;
+  setTreeSort(sort: TreeSort): void;
   setMatchCursor(cursor: number | null): void;
   setView(view: ViewName): void;
 }
@@ -98,6 +103,7 @@ export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) =
   matchStep: { tick: 0, dir: 1 },
   decimalIds: remembered(DECIMAL_IDS_KEY) === '1',
   processOnly: remembered(PROCESS_ONLY_KEY) === '1',
+  treeSort: parseSort(remembered(TREE_SORT_KEY)),
   matchCursor: null,
 
   select: (id, rowId = null) => set({ selectedId: id, selectedRowId: rowId, selectedUser: null }),
@@ -137,6 +143,10 @@ export const createViewSlice: StateCreator<KbState, [], [], ViewSlice> = (set) =
   setProcessOnly: (processOnly) => {
     remember(PROCESS_ONLY_KEY, processOnly ? '1' : '0');
     set({ processOnly });
+  },
+  setTreeSort: (treeSort) => {
+    remember(TREE_SORT_KEY, sortText(treeSort));
+    set({ treeSort });
   },
   stepMatch: (dir) => set((s) => ({ matchStep: { tick: s.matchStep.tick + 1, dir } })),
   setMatchCursor: (matchCursor) => set((s) => (s.matchCursor === matchCursor ? s : { matchCursor })),

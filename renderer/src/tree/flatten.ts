@@ -8,6 +8,7 @@ import { ANCHOR_ORDER, type AnchorName, type KeyInfo } from '../../../shared/sna
 import { userLabel } from '../../../shared/quota';
 import { userGroupMembers, type UserGroup } from '../../../shared/userGroups';
 import { ANCHOR_LABELS, userRowId, type TreeModel } from './model';
+import { sortMembers, type TreeSort } from './keyOrder';
 import type { SearchResult } from './search';
 
 export type SectionId = 'anchors' | 'users' | 'kernel' | 'orphans';
@@ -64,6 +65,8 @@ export interface FlattenOptions {
   filter: boolean;
   /** Recently removed links, by keyring id; `compared`: removed since the file of "Compare with…", not just now. */
   ghosts?: ReadonlyMap<number, readonly { key: KeyInfo; compared?: boolean }[]>;
+  /** The order of a keyring's members and of the kernel-held and unreachable roots; the kernel's when absent. Anchors keep the search order. */
+  sort?: TreeSort;
 }
 
 /** Sections and anchors open; keyrings below open by default only in small trees. */
@@ -74,7 +77,8 @@ export function defaultExpanded(depth: number, key: KeyInfo | null, totalKeys: n
 
 export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
   const { keys, parents } = model;
-  const { expansion, search, filter, ghosts } = opts;
+  const { expansion, search, filter, ghosts, sort } = opts;
+  const ordered = (ids: readonly number[]) => (sort ? sortMembers(ids, keys, sort) : ids);
   const rows: FlatRow[] = [];
   // Orphans (other sessions' keyrings, a benchmark's thousands of keys) must not decide how this process's own tree opens.
   let total = 0;
@@ -115,7 +119,7 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
     });
     if (!expanded) return;
     onPath.add(id);
-    for (const m of members) {
+    for (const m of ordered(members)) {
       if (filter && search && !relevant(m)) continue;
       visit(m, `${rowId}/${m}`, depth + 1, id, null);
     }
@@ -161,9 +165,9 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
       if (expanded) for (const m of u.members) visit(m, `${rowId}/${m}`, 2, null, null);
     }
   });
-  const kernel = model.kernelRoots.filter((id) => !filter || relevant(id));
+  const kernel = ordered(model.kernelRoots).filter((id) => !filter || relevant(id));
   section('kernel', kernel.length, () => kernel.forEach((id) => visit(id, `k:${id}`, 1, null, null)));
-  const orphans = model.orphanRoots.filter((id) => !filter || relevant(id));
+  const orphans = ordered(model.orphanRoots).filter((id) => !filter || relevant(id));
   section('orphans', orphans.length, () => orphans.forEach((id) => visit(id, `o:${id}`, 1, null, null)));
   setPositions(rows);
   return rows;

@@ -48,13 +48,14 @@ export function useShownModel(): TreeModel | null {
 
 export function useTreeRows(): FlatRow[] {
   const model = useShownModel();
-  const { expansion, searchExpansion, search, filterMatches, ghosts } = useKb(
+  const { expansion, searchExpansion, search, filterMatches, ghosts, treeSort } = useKb(
     useShallow((s) => ({
       expansion: s.expansion,
       searchExpansion: s.searchExpansion,
       search: s.search,
       filterMatches: s.filterMatches,
       ghosts: s.ghosts,
+      treeSort: s.treeSort,
     })),
   );
   const compared = useCompare((s) => s.result?.ghosts);
@@ -62,9 +63,9 @@ export function useTreeRows(): FlatRow[] {
   return useMemo(
     () =>
       model
-        ? flattenTree(model, { expansion: search ? searchExpansion : expansion, search, filter: filterMatches, ghosts: allGhosts })
+        ? flattenTree(model, { expansion: search ? searchExpansion : expansion, search, filter: filterMatches, ghosts: allGhosts, sort: treeSort })
         : [],
-    [model, expansion, searchExpansion, search, filterMatches, allGhosts],
+    [model, expansion, searchExpansion, search, filterMatches, allGhosts, treeSort],
   );
 }
 
