@@ -6,8 +6,9 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { ActionOutcome } from '../../../shared/api';
 import { useActions } from './actionsStore';
 import { cutMiddle, SHORT_TEXT } from '../../../shared/text';
-import { actingAsText, actingUid } from '../../../shared/actingUser';
+import { actingAsText, actingRefusal, actingRights, actingUid } from '../../../shared/actingUser';
 import { useKb } from '../store';
+import { useShallow } from 'zustand/react/shallow';
 
 export function Modal({
   title,
@@ -68,17 +69,32 @@ export function Modal({
  * (shared/actingUser.ts, the engine's own rule): every action dialog says so, naming the user.
  */
 function ActingAs() {
-  const acting = useKb((s) => {
-    const key = s.selectedId != null ? s.keys.get(s.selectedId) : undefined;
-    const uid = actingUid(key);
-    return uid === null ? null : actingAsText(uid, s.identity?.users ?? {});
-  });
-  const isAction = useActions((s) => s.dialog !== null);
-  if (!acting || !isAction) return null;
+  const acting = useKb(
+    useShallow((s) => {
+      const key = s.selectedId != null ? s.keys.get(s.selectedId) : undefined;
+      const uid = actingUid(key);
+      return uid === null || !key ? null : { key, uid, text: actingAsText(uid, s.identity?.users ?? {}), keys: s.keys };
+    }),
+  );
+  const action = useActions((s) => s.dialog?.action ?? null);
+  if (!acting || !action) return null;
+  const rights = actingRights(acting.keys, acting.key, acting.uid);
+  const refusal = actingRefusal(rights, acting.key, action);
+  const holding =
+    rights.userKeyring === null
+      ? ' It possesses nothing: the scan saw no user keyring of this user.'
+      : ` Like a login of that user, it possesses what _uid.${acting.uid} holds: a thread of the app links it into a session keyring of its own for this action and drops it after (nothing of the user’s is changed).`;
   return (
-    <p className="act-acting-as" data-testid="acting-as">
-      Runs {acting}: that user’s permissions decide, not this app’s.
-    </p>
+    <>
+      <p className="act-acting-as" data-testid="acting-as">
+        Runs {acting.text}: that user’s permissions decide, not this app’s.{holding}
+      </p>
+      {refusal && (
+        <p className="act-reason" role="note" data-testid="acting-refusal">
+          {refusal}
+        </p>
+      )}
+    </>
   );
 }
 

@@ -1,0 +1,74 @@
+// Pure (shared by the engine's scan and the page's act-as checks): no Node, Electron or DOM.
+// Possession, computed in userland the way the kernel decides it (security/keys/process_keys.c
+// search_cred_keyrings_rcu → keyring.c keyring_search_rcu / search_nested_keyrings), so the scanner never
+// has to ask the kernel once per key (that costs keys × keyrings; README "Performance").
+//
+// The rule, verified against the kernel by possession.test.ts (random topologies, oracle = the
+// possessing process's own /proc/keys and KEYCTL_DESCRIBE):
+//  - The roots are the thread, process and session keyrings (the user-session keyring stands in for
+//    the session keyring when the process has none; the scanner passes whichever -3 resolves to).
+//  - A root is searched, and is itself possessed, only if it grants SEARCH with the possessor byte OR-ed
+//    in (keyring_search_rcu checks the starting keyring).
+//  - A member of a searched keyring is possessed iff it grants SEARCH to us with possessor bits
+//    (keyring_search_iterator checks KEY_NEED_SEARCH on the matched key).
+//  - A possessed member that is a keyring is searched in turn, down to MAX_SEARCHED_DEPTH: the root is
+//    depth 0; keyrings at depth 0..6 are searched, so members at depth 7 are the deepest possessed keys
+//    (KEYRING_SEARCH_MAX_DEPTH = 6; measured: a 3f000000 chain is possessed down to depth 7).
+//  - The kernel walks every path (no visited set), bounded by depth; a breadth-first walk that keeps the
+//    shallowest depth per keyring finds the same set. Cycles cannot exist (link refuses with EDEADLK),
+//    but the walk terminates on them anyway.
+// Key state does not matter (the lookup uses KEYRING_SEARCH_NO_STATE_CHECK); a revoked keyring is empty.
+import { effectivePerm, PERM_BITS, type Observer } from './perm';
+
+/** Deepest keyring the kernel still searches below a root (the root is depth 0). */
+export const MAX_SEARCHED_DEPTH = 6;
+
+export interface PermFacts {
+  uid: number;
+  gid: number;
+  perm: number;
+}
+
+export function searchableWhenPossessed(facts: PermFacts | undefined, who: Observer): boolean {
+  return facts !== undefined && (effectivePerm(facts, who, true) & PERM_BITS.search) !== 0;
+}
+
+/**
+ * The possession walk, over any handle for a key: ids, or the scanner's table rows (where it costs no hash
+ * lookups). `membersOf` gives a keyring's members (nothing: unknown), `searchable` whether a key
+ * grants SEARCH with the possessor bits, `isReadKeyring` whether its members are known, `mark` is told each
+ * possessed key (possibly more than once).
+ */
+export function walkPossession<K>(
+  roots: readonly K[],
+  membersOf: (key: K) => ArrayLike<K> | null | undefined,
+  searchable: (key: K) => boolean,
+  isReadKeyring: (key: K) => boolean,
+  mark: (key: K) => void,
+): void {
+  const depthOf = new Map<K, number>();
+  let frontier: K[] = [];
+  for (const root of roots) {
+    if (depthOf.has(root) || !searchable(root)) continue;
+    mark(root);
+    depthOf.set(root, 0);
+    frontier.push(root);
+  }
+  for (let depth = 0; depth <= MAX_SEARCHED_DEPTH && frontier.length > 0; depth++) {
+    const next: K[] = [];
+    for (const ring of frontier) {
+      const members = membersOf(ring);
+      if (!members) continue;
+      for (let i = 0; i < members.length; i++) {
+        const member = members[i] as K;
+        if (!searchable(member)) continue;
+        mark(member);
+        if (!depthOf.has(member) && isReadKeyring(member)) {
+          depthOf.set(member, depth + 1);
+          next.push(member);
+        }
+      }
+    }
+    frontier = next;
+  }
+}
