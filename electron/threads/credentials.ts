@@ -95,13 +95,30 @@ export function takeCredentials(user: UserCredentials): ThreadIds {
 
 /** The supplementary groups and primary group of `uid` from /etc/passwd and /etc/group (what `setpriv --init-groups` gives). */
 export function userCredentials(uid: number, etc = '/etc'): UserCredentials {
-  const passwd = readFileSync(`${etc}/passwd`, 'utf8').split('\n').map((line) => line.split(':'));
+  const found = userCredentialsIn(uid, readUserDatabase(etc));
+  if (!found) throw new CredentialsError(`uid ${uid} is not in ${etc}/passwd`);
+  return found;
+}
+
+/** The passwd and group files' text, read once for many lookups (userCredentialsIn). */
+export interface UserDatabase {
+  passwd: string;
+  group: string;
+}
+
+export function readUserDatabase(etc = '/etc'): UserDatabase {
+  return { passwd: readFileSync(`${etc}/passwd`, 'utf8'), group: readFileSync(`${etc}/group`, 'utf8') };
+}
+
+/** userCredentials from files already read; null when the passwd file has no entry for `uid`. */
+export function userCredentialsIn(uid: number, db: UserDatabase): UserCredentials | null {
+  const passwd = db.passwd.split('\n').map((line) => line.split(':'));
   const entry = passwd.find((f) => f.length >= 4 && Number(f[2]) === uid && f[2] !== '');
-  if (!entry) throw new CredentialsError(`uid ${uid} is not in ${etc}/passwd`);
+  if (!entry) return null;
   const name = entry[0] as string;
   const gid = Number(entry[3]);
   const groups = new Set<number>([gid]);
-  for (const line of readFileSync(`${etc}/group`, 'utf8').split('\n')) {
+  for (const line of db.group.split('\n')) {
     const f = line.split(':');
     if (f.length >= 4 && f[3] !== undefined && f[3].split(',').includes(name)) groups.add(Number(f[2]));
   }

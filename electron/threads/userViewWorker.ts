@@ -20,7 +20,7 @@ import { eachId } from '../keyring/possessingSide';
 import { procKeysChanges, type ProcKeysChanges } from '../keyring/procKeysChanges';
 import type { FileText } from '../keyring/sides';
 import { AlternatingReads } from './procFileBytes';
-import { CredentialsError, joinEmptySession, ownThreadKeyring, takeCredentials, threadIds, userCredentials, type UserCredentials } from './credentials';
+import { joinEmptySession, ownThreadKeyring, readUserDatabase, takeCredentials, threadIds, userCredentialsIn, type UserCredentials, type UserDatabase } from './credentials';
 import { serveThread } from './rpc';
 
 /** Which uids to read as: one, or every uid in /proc/key-users. */
@@ -69,14 +69,11 @@ let own: UserCredentials | null = null;
 /** The keyrings this thread made for itself (never shown). */
 let helperKeyIds: number[] = [];
 
-function credentialsOf(uid: number): { creds: UserCredentials; kind: 'passwd' | 'bare' } {
-  try {
-    return { creds: userCredentials(uid), kind: 'passwd' };
-  } catch (err) {
-    if (!(err instanceof CredentialsError)) throw err;
-    // The kernel keeps accounting for uids no passwd entry names (a container's, a deleted user's).
-    return { creds: { uid, gid: NO_GROUP, groups: [] }, kind: 'bare' };
-  }
+/** `uid`'s credentials from the passwd and group files (read once per request, for every uid it asks). */
+function credentialsOf(uid: number, db: UserDatabase): { creds: UserCredentials; kind: 'passwd' | 'bare' } {
+  const creds = userCredentialsIn(uid, db);
+  // The kernel keeps accounting for uids no passwd entry names (a container's, a deleted user's).
+  return creds === null ? { creds: { uid, gid: NO_GROUP, groups: [] }, kind: 'bare' } : { creds, kind: 'passwd' };
 }
 
 /** Serials of the `keyring` lines of a /proc/keys text (the type is the 8th column). */
@@ -152,8 +149,8 @@ function sameCredentials(a: UserCredentials, b: UserCredentials): boolean {
   return a.uid >>> 0 === b.uid >>> 0 && a.gid >>> 0 === b.gid >>> 0 && groups(a) === groups(b);
 }
 
-function viewAs(procRoot: string, uid: number, changesOnly: boolean, hidden: ReadonlySet<number>, readerIsOwn: boolean): ViewRead {
-  const { creds, kind } = credentialsOf(uid);
+function viewAs(procRoot: string, uid: number, changesOnly: boolean, hidden: ReadonlySet<number>, readerIsOwn: boolean, db: UserDatabase): ViewRead {
+  const { creds, kind } = credentialsOf(uid, db);
   if (readerIsOwn && sameCredentials(creds, own as UserCredentials)) {
     lastViews.delete(uid);
     return { uid, readAt: Date.now(), asReader: true };
@@ -200,7 +197,8 @@ function views(procRoot: string, request: UserViewRequest, changesOnly = false, 
   const asked = new Set(uids);
   // A uid not asked for this time starts afresh if asked again: the caller no longer holds its view.
   for (const uid of lastViews.keys()) if (!asked.has(uid)) lastViews.delete(uid);
-  return uids.map((uid) => viewAs(procRoot, uid, changesOnly, hidden, readerIsOwn));
+  const db = readUserDatabase();
+  return uids.map((uid) => viewAs(procRoot, uid, changesOnly, hidden, readerIsOwn, db));
 }
 
 const ops = { views };
