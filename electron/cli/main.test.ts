@@ -4,7 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../shared/snapshot';
+import type { KeyInfo, Snapshot } from '../../shared/snapshot';
+import { NO_ANCHORS, testKey, testSnapshot } from '../../shared/testing';
 import * as keyctl from '../keyring/keyctl';
 import { freshSession } from '../keyring/test/kernelHelpers';
 import { electronBinary } from './app';
@@ -114,22 +115,17 @@ describe('keyring-browser main()', () => {
   });
 
   it('renderTree lists kernel-held keyrings and orphans after the anchors', () => {
-    const base = { uid: 0, gid: 0, perm: 0x3f010000, flags: 'I------', usage: 1, timeout: 'perm', expiry: null, possessed: false };
-    const snap: Snapshot = {
-      takenAt: 0,
-      uid: 0,
-      gid: 0,
-      groups: [],
-      anchors: { thread: null, process: null, session: 1, user: null, userSession: null, persistent: null },
-      keys: [
-        { ...base, id: 1, type: 'keyring', description: '_ses', links: [], orphan: false, possessed: true },
-        { ...base, id: 2, type: 'keyring', description: '.dns_resolver', links: [3], orphan: false },
-        { ...base, id: 3, type: 'dns_resolver', description: 'example.org', orphan: false },
-        { ...base, id: 4, type: 'keyring', description: 'lost', links: [5, 99], orphan: true },
-        { ...base, id: 5, type: 'user', description: 'lost key', orphan: true },
+    const key = (id: number, fields: Partial<KeyInfo>) => testKey(id, { flags: 'I------', possessed: false, ...fields });
+    const snap = testSnapshot(
+      [
+        key(1, { type: 'keyring', description: '_ses', links: [], possessed: true }),
+        key(2, { type: 'keyring', description: '.dns_resolver', links: [3] }),
+        key(3, { type: 'dns_resolver', description: 'example.org' }),
+        key(4, { type: 'keyring', description: 'lost', links: [5, 99], orphan: true }),
+        key(5, { type: 'user', description: 'lost key', orphan: true }),
       ],
-      quotas: [],
-    };
+      { takenAt: 0, anchors: { ...NO_ANCHORS, session: 1 } },
+    );
     const out = renderTree(snap);
     expect(out.indexOf('Kernel-held keyrings:')).toBeGreaterThan(out.indexOf('Persistent keyring'));
     expect(out).toContain('dns_resolver: example.org  <DNS');
@@ -141,20 +137,15 @@ describe('keyring-browser main()', () => {
   });
 
   it('renderTree prints the caches an unreadable krb5 collection probably holds under it, marked inferred', () => {
-    const base = { uid: 0, gid: 0, perm: 0x3f010000, flags: 'I------', usage: 1, timeout: 'perm', expiry: null, possessed: false, orphan: false };
-    const snap: Snapshot = {
-      takenAt: 0,
-      uid: 0,
-      gid: 0,
-      groups: [],
-      anchors: { thread: null, process: null, session: 1, user: null, userSession: null, persistent: null },
-      keys: [
-        { ...base, id: 1, type: 'keyring', description: '_ses', links: [2], possessed: true },
-        { ...base, id: 2, type: 'keyring', description: '_krb_work', links: null },
-        { ...base, id: 3, type: 'keyring', description: 'krb_ccache_6C9qzTw', links: null, orphan: true },
+    const key = (id: number, fields: Partial<KeyInfo>) => testKey(id, { flags: 'I------', possessed: false, ...fields });
+    const snap = testSnapshot(
+      [
+        key(1, { type: 'keyring', description: '_ses', links: [2], possessed: true }),
+        key(2, { type: 'keyring', description: '_krb_work', links: null }),
+        key(3, { type: 'keyring', description: 'krb_ccache_6C9qzTw', links: null, orphan: true }),
       ],
-      quotas: [],
-    };
+      { takenAt: 0, anchors: { ...NO_ANCHORS, session: 1 } },
+    );
     const lines = renderTree(snap).split('\n');
     const cache = lines.findIndex((l) => l.includes('keyring: krb_ccache_6C9qzTw'));
     expect(lines[cache]).toMatch(/\\_ keyring: krb_ccache_6C9qzTw .*\[probably here: inferred/);
