@@ -58,3 +58,36 @@ test('long names are cut in the middle to the room a node has, whole in the tool
   // A short name is never cut.
   await expect(page.locator(`[data-view="graph"] [data-key-id="${ccache}"] .mid-ellipsis > .key-desc`)).toHaveText('e2e-gv-ccache');
 });
+
+/** A node's top-left corner on screen. */
+async function screenAt(page: Page, id: number): Promise<{ x: number; y: number }> {
+  const box = await page.locator(`[data-view="graph"] [data-key-id="${id}"]`).boundingBox();
+  expect(box, `node ${id} on screen`).not.toBeNull();
+  return { x: box!.x, y: box!.y };
+}
+
+test('the view stays put: a group opens with its keyring where it was, and a live change does not move the view', async ({ page }) => {
+  // A keyring of 60 keys folds into a group node.
+  const big = Number(keyctl('newring', 'e2e-gv-big', '@s'));
+  for (let i = 0; i < 60; i++) keyctl('add', 'user', `e2e-gv-member-${i}`, 'x', String(big));
+  await openGraph(page);
+  const group = page.locator(`[data-view="graph"] [data-group-of="${big}"]`);
+  await expect(group).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('[data-view="graph"]').getByRole('status')).toHaveCount(0, { timeout: 30_000 });
+  const before = await screenAt(page, big);
+  await group.click();
+  await expect(page.locator('[data-view="graph"] [data-group-of]')).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.locator('[data-view="graph"]').getByRole('status')).toHaveCount(0, { timeout: 30_000 });
+  const after = await screenAt(page, big);
+  expect(Math.abs(after.x - before.x), 'x').toBeLessThan(3);
+  expect(Math.abs(after.y - before.y), 'y').toBeLessThan(3);
+
+  // A key added elsewhere relays the graph out: the view is where the person left it.
+  const still = await screenAt(page, big);
+  keyctl('add', 'user', 'e2e-gv-late', 'x', String(ccache));
+  await expect(page.locator('[data-view="graph"] .key-desc', { hasText: 'e2e-gv-late' })).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.locator('[data-view="graph"]').getByRole('status')).toHaveCount(0, { timeout: 30_000 });
+  const later = await screenAt(page, big);
+  expect(Math.abs(later.x - still.x), 'x').toBeLessThan(3);
+  expect(Math.abs(later.y - still.y), 'y').toBeLessThan(3);
+});
