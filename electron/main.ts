@@ -1,6 +1,6 @@
 // Electron's main process: a table of contents. Each setupX() below does one thing; the engine and
 // the service know nothing of Electron, and electron/ipc is the only bridge to the renderer.
-import { app, BrowserWindow, nativeTheme, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, nativeTheme, protocol, screen, session, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppCommand } from '../shared/api';
@@ -18,7 +18,7 @@ import type * as CaptureModule from './cli/capture';
 import { withCommandStream } from './desktop/commandStream';
 import { DesktopApp, filesInArgv } from './desktop/desktopCommands';
 import { askWhereToSave } from './desktop/exportDialog';
-import { readWindowState, saveWindowState, windowStateOf } from './desktop/windowState';
+import { DEFAULT_SIZE, placeOnScreens, readWindowState, saveWindowState, windowStateOf } from './desktop/windowState';
 
 export interface MainOptions {
   /** Where the built renderer lives (dist/renderer). */
@@ -154,14 +154,16 @@ function setupScopeRouter(service: KeyringService, socketPath?: string): ScopeRo
 
 /**
  * The main window. A picture (`screenshot`) gets the size it asked for; otherwise the window opens where it
- * was last closed (desktop/windowState.ts) and remembers that when it closes again.
+ * was last closed (desktop/windowState.ts), if that is still on a screen, and remembers that when it closes
+ * again. (`screen` answers only once the app is ready, as it is here.)
  */
 function createMainWindow(picture?: { width: number; height: number; view: 'tree' | 'graph' }): BrowserWindow {
   const statePath = join(app.getPath('userData'), 'window-state.json');
-  const remembered = picture ? null : readWindowState(statePath);
+  const saved = picture ? null : readWindowState(statePath);
+  const remembered = saved && placeOnScreens(saved, screen.getAllDisplays().map((d) => d.workArea), screen.getPrimaryDisplay().workArea);
   const window = new BrowserWindow({
-    width: picture?.width ?? remembered?.width ?? 1400,
-    height: picture?.height ?? remembered?.height ?? 900,
+    width: picture?.width ?? remembered?.width ?? DEFAULT_SIZE.width,
+    height: picture?.height ?? remembered?.height ?? DEFAULT_SIZE.height,
     ...(remembered?.x !== undefined && remembered.y !== undefined ? { x: remembered.x, y: remembered.y } : {}),
     show: false,
     title: 'Keyring Browser',

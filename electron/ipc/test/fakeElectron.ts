@@ -31,6 +31,9 @@ import type {
   SaveDialogReturnValue,
   Protocol,
   BrowserWindow as RealBrowserWindow,
+  Display,
+  Rectangle,
+  Screen,
   Session,
   WebContents,
 } from 'electron';
@@ -93,6 +96,31 @@ export function fakeEvent(): FakeEvent {
     preventDefault() {
       this.defaultPrevented = true;
     },
+  };
+}
+
+/** A monitor as Electron describes it, with `workArea` (the screen less its panels) inside `bounds`. */
+export function fakeDisplay(id: number, bounds: Rectangle, workArea: Rectangle = bounds): Display {
+  return {
+    id,
+    label: `monitor ${id}`,
+    bounds,
+    workArea,
+    size: { width: bounds.width, height: bounds.height },
+    workAreaSize: { width: workArea.width, height: workArea.height },
+    nativeOrigin: { x: bounds.x, y: bounds.y },
+    maximumCursorSize: { width: 64, height: 64 },
+    scaleFactor: 1,
+    rotation: 0,
+    colorDepth: 24,
+    colorSpace: 'srgb',
+    depthPerComponent: 8,
+    displayFrequency: 60,
+    detected: true,
+    internal: false,
+    monochrome: false,
+    accelerometerSupport: 'unknown',
+    touchSupport: 'unknown',
   };
 }
 
@@ -256,6 +284,17 @@ export function createFakeElectron() {
   };
   standIn<Dialog>()(dialog);
 
+  /** The monitors: one 1920×1080 screen with a 30 px panel at the bottom, until a test sets `displays`. */
+  const screen = standIn<Screen>()(Object.assign(new EventEmitter(), {
+    displays: [fakeDisplay(1, { x: 0, y: 0, width: 1920, height: 1080 }, { x: 0, y: 0, width: 1920, height: 1050 })],
+    getAllDisplays(): Display[] {
+      return [...this.displays];
+    },
+    getPrimaryDisplay(): Display {
+      return this.displays[0]!;
+    },
+  }));
+
   const nativeTheme = standIn<NativeTheme>()({ themeSource: 'system' as 'system' | 'light' | 'dark' });
 
   /** The application menu: the template it was last built from, as set. */
@@ -278,11 +317,12 @@ export function createFakeElectron() {
     Menu,
     nativeTheme,
     protocol,
+    screen,
     session: { defaultSession },
     contextBridge,
     ipcRenderer,
   });
-  return { module, app, BrowserWindow, ipcMain, Menu, nativeTheme, protocol, defaultSession, exposed, ipcRenderer, dialog };
+  return { module, app, BrowserWindow, ipcMain, Menu, nativeTheme, protocol, screen, defaultSession, exposed, ipcRenderer, dialog };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;
