@@ -122,6 +122,20 @@ export function configuredDesktopEntry(yml) {
   return entry;
 }
 
+/** A list directly under `linux:` in build/electron-builder.yml (`  key:` then `    - item` lines). */
+export function configuredLinuxList(yml, key) {
+  const lines = yml.split('\n');
+  const start = lines.findIndex((l) => l === `  ${key}:`);
+  if (start < 0) return [];
+  const items = [];
+  for (const line of lines.slice(start + 1)) {
+    const m = /^\s{4}- "?(.*?)"?\s*$/.exec(line);
+    if (!m) break;
+    items.push(m[1]);
+  }
+  return items;
+}
+
 /**
  * The checks, on electron-builder's unpacked output (`appDir`, e.g. out/linux-unpacked). Returns one line
  * per check: { ok, what }.
@@ -183,6 +197,12 @@ export function checkPackage(appDir) {
     const differ = Object.entries(configured).filter(([k, v]) => shipped[k] !== v);
     check(Object.keys(configured).length > 0 && differ.length === 0, `the desktop entry says what electron-builder.yml's linux.desktop.entry says${differ.length ? ` (differs: ${differ.map(([k]) => k).join(', ')})` : ''}`);
     check(shipped.Exec?.startsWith(EXECUTABLE), `the desktop entry runs ${EXECUTABLE}`);
+    // What AppImage and deb write from linux.executableArgs and linux.mimeTypes: a file manager's files.
+    const yml = readFileSync(join(ROOT, 'build', 'electron-builder.yml'), 'utf8');
+    const args = configuredLinuxList(yml, 'executableArgs');
+    check(args.includes('%F') && shipped.Exec === [EXECUTABLE, ...args].join(' '), `the desktop entry takes the files a file manager opens it with (Exec=${[EXECUTABLE, ...args].join(' ')})`);
+    const mimeTypes = configuredLinuxList(yml, 'mimeTypes');
+    check(mimeTypes.includes('application/json') && shipped.MimeType === mimeTypes.join(';') + ';', `the desktop entry opens ${mimeTypes.join(', ') || 'no type'} (MimeType, as linux.mimeTypes says)`);
   }
   return results;
 }

@@ -33,13 +33,18 @@ describe('package check', () => {
   });
 
   it("reads the configured desktop entry, and this repository's file says the same", async () => {
-    const { configuredDesktopEntry, desktopEntryFields } = await load();
+    const { configuredDesktopEntry, configuredLinuxList, desktopEntryFields } = await load();
     const root = resolve(__dirname, '..');
     const configured = configuredDesktopEntry(readFileSync(join(root, 'build', 'electron-builder.yml'), 'utf8'));
     expect(configured).toMatchObject({ Name: 'Keyring Browser', Terminal: 'false', StartupWMClass: 'Keyring Browser' });
     const shipped = desktopEntryFields(readFileSync(join(root, 'build', 'keyring-browser.desktop'), 'utf8'));
     for (const [key, value] of Object.entries(configured)) expect(shipped[key], key).toBe(value);
     expect(shipped.Exec).toMatch(/^keyring-browser\b/);
+    // A file manager opens snapshots with it: the files as arguments, JSON as the type.
+    const yml = readFileSync(join(root, 'build', 'electron-builder.yml'), 'utf8');
+    expect(configuredLinuxList(yml, 'executableArgs')).toEqual(['%F']);
+    expect(configuredLinuxList(yml, 'mimeTypes')).toEqual(['application/json']);
+    expect(shipped).toMatchObject({ Exec: 'keyring-browser %F', MimeType: 'application/json;' });
   });
 
   it('fails a layout without the archive', async () => {
