@@ -49,7 +49,7 @@ test("the scope filter hides other sessions' keys; Clear empties the log and it 
   await page.goto(server.url);
   await expect(page.getByRole('tree')).toBeVisible();
   // Another process's session keyring: visible to this uid, not reachable from serve's process.
-  other = spawn('keyctl', ['session', 'cl-elsewhere', 'sh', '-c', 'keyctl add user cl-theirs x @s; sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  other = spawn('keyctl', ['session', 'cl-elsewhere', 'sh', '-c', 'keyctl add user cl-theirs x @s; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const theirs = await new Promise<number>((done) => other!.stdout!.once('data', (d: Buffer) => done(Number(d.toString().trim()))));
   const mine = Number(keyctl('add', 'user', 'cl-mine', 'x', '@s'));
   await expect(linesAbout(page, theirs)).toHaveCount(1);

@@ -112,7 +112,7 @@ test('Only matches shrinks the graph to the match and its keyrings; the neighbou
   await graph(page).locator(`[data-key-id="${target}"]`).click();
   await page.getByLabel('Only matches').uncheck();
   await page.getByRole('searchbox', { name: 'Search keys' }).fill('');
-  await graph(page).getByRole('button', { name: 'Neighbourhood' }).click();
+  await graph(page).getByRole('button', { name: 'Neighbourhood', exact: true }).click();
   await expect(graph(page).locator(`[data-key-id="${target}"]`)).toHaveCount(1, { timeout: 30_000 });
   await expect(graph(page).locator(`[data-key-id="${rings[123]}"]`)).toHaveCount(1);
   await expect(graph(page).locator(`[data-key-id="${top}"]`)).toHaveCount(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cutMiddle, SHORT_TEXT } from './text';
+import { counted, cutMiddle, SHORT_TEXT } from './text';
 
 describe('cutMiddle', () => {
   it('leaves short text alone', () => {
@@ -26,5 +26,11 @@ describe('cutMiddle', () => {
         if (Array.from(s).length <= max) expect(out).toBe(s);
       }),
     );
+  });
+});
+
+describe('counted', () => {
+  it('puts an s on the noun unless the count is one, and groups thousands', () => {
+    expect([0, 1, 2, 20000].map((n) => counted(n, 'event'))).toEqual(['0 events', '1 event', '2 events', '20,000 events']);
   });
 });

@@ -21,3 +21,8 @@ export function cutMiddle(text: string, max: number = SHORT_TEXT): string {
   const tail = keep - head;
   return chars.slice(0, head).join('') + ELLIPSIS + (tail > 0 ? chars.slice(-tail).join('') : '');
 }
+
+/** "1 event", "2 events", "20,000 keys": a count and its noun, which takes an s unless the count is one. */
+export function counted(count: number, noun: string): string {
+  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
+}

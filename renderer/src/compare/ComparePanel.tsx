@@ -4,7 +4,7 @@
 import { memo } from 'react';
 import { formatDateTime } from '../../../shared/expiryText';
 import { differenceText, type Difference } from '../../../shared/snapshotDiff';
-import { cutMiddle, SHORT_TEXT } from '../../../shared/text';
+import { counted, cutMiddle, SHORT_TEXT } from '../../../shared/text';
 import { useKb } from '../store';
 import { revealKey } from '../tree/reveal';
 import { useCompare } from './compareStore';
@@ -53,7 +53,7 @@ export function ComparePanel() {
         {file ? (
           <span className="compare-summary">
             from <strong>{file.name}</strong> (taken {formatDateTime(file.before.takenAt)}) to {after}:{' '}
-            {count === 0 ? 'no differences' : `${count} difference${count === 1 ? '' : 's'}`}
+            {count === 0 ? 'no differences' : counted(count, 'difference')}
             {file.note && <span className="muted"> · {file.note}</span>}
           </span>
         ) : (

@@ -6,7 +6,7 @@ import { useKb, type LogEntry } from '../store';
 import { LOG_FILTERS, type LogFilter, type LogKind } from '../store/liveEvents';
 import { revealKey } from '../tree/reveal';
 import { formatClock } from '../util/format';
-import { cutMiddle, SHORT_TEXT } from '../../../shared/text';
+import { counted, cutMiddle, SHORT_TEXT } from '../../../shared/text';
 
 /** A subject or detail is cut in the middle to this many characters (keeping the key's id at its end); the tooltip has it whole. */
 const LOG_TEXT = SHORT_TEXT + 32;
@@ -75,7 +75,7 @@ export function ChangeLog() {
           Change log
         </button>
         <span className="muted">
-          {empty ? 'no changes yet' : filtered ? `${shown.length === SHOWN ? `latest ${SHOWN}` : shown.length} of ${log.length} events` : `${log.length} events`}
+          {empty ? 'no changes yet' : filtered ? `${shown.length === SHOWN ? `latest ${SHOWN}` : shown.length} of ${counted(log.length, 'event')}` : counted(log.length, 'event')}
         </span>
         {!empty && open && (
           <span className="log-filters">

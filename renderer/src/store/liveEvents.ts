@@ -4,6 +4,7 @@
 import type { SnapshotDelta } from '../../../shared/api';
 import { BADGE_LABELS, stateBadges } from '../../../shared/flags';
 import type { KeyInfo } from '../../../shared/snapshot';
+import { counted } from '../../../shared/text';
 import { hexId } from '../util/format';
 
 export type LogKind = 'added' | 'removed' | 'changed' | 'revoked' | 'expired' | 'linked' | 'unlinked' | 'resync' | 'summary';
@@ -159,10 +160,9 @@ export function logEntriesFor(
 function countKeys(keys: readonly (KeyInfo | undefined)[]): string {
   const rings = keys.filter((k) => k?.type === 'keyring').length;
   const others = keys.length - rings;
-  const n = (count: number, one: string) => `${count.toLocaleString()} ${one}${count === 1 ? '' : 's'}`;
-  if (!rings) return n(others, 'key');
-  if (!others) return n(rings, 'keyring');
-  return `${n(rings, 'keyring')} and ${n(others, 'key')}`;
+  if (!rings) return counted(others, 'key');
+  if (!others) return counted(rings, 'keyring');
+  return `${counted(rings, 'keyring')} and ${counted(others, 'key')}`;
 }
 
 /** A change that revoked the key or let it expire gets its own kind (the log's "revoked or expired" filter). */
