@@ -158,15 +158,22 @@ describe('scope all, polled: views found unchanged are not merged again, and eve
       'open $l; open $r; open $h; keyctl link $l @u; keyctl link $r @u; keyctl link $h @u',
       'open $(keyctl add user twin 1 $l)',
       'y=$(keyctl add user twin 1 $r); open $y; keyctl link $y $h',
+      'keyctl unlink $l @s; keyctl unlink $r @s; keyctl unlink $h @s >/dev/null',
     ].join('\n');
     const [left, right, , x, y] = as(uids.a, 'keyctl', 'session', '-', 'sh', '-c', script).split('\n').map(Number) as number[];
     const lines = () => {
       const seen = new Map(procKeysAs(uids.a).map((l) => [l.id, l]));
       return JSON.stringify([left, right, x, y].map((id) => seen.get(id as number)));
     };
-    // The making shell's session let go of the keyrings after a grace period: wait (bounded) for steady lines.
+    // The making shell's session keyring lets go of its links when the kernel's garbage collector gets to it,
+    // some time after the shell ends: wait (bounded) until the lines have stayed the same for half a second.
     let linesBefore = lines();
-    for (let i = 0, next = lines(); i < 50 && next !== linesBefore; i++, next = lines()) linesBefore = next;
+    for (let steady = 0, i = 0; steady < 5 && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const next = lines();
+      steady = next === linesBefore ? steady + 1 : 0;
+      linesBefore = next;
+    }
     // Polled until a poll finds nothing changed (the oracle's own session keyring went; other work may change views).
     let before = await quiet.scan();
     for (let i = 0; i < 20 && quiet.lastStats.changesOnly !== true; i++) before = await quiet.scan();
