@@ -20,7 +20,7 @@ import type { ScanScope } from '../../shared/snapshot';
 import { CHROMIUM_ARGS, ScreenshotError } from './chromium';
 import { pictureEngine } from './engine';
 import { Redactor, redactingSource } from './redactingSource';
-import { PAGE_TEXT_SCRIPT, userNodeSelector, viewReadyScript } from './viewReady';
+import { FOLD_CHANGE_LOG_SCRIPT, PAGE_TEXT_SCRIPT, userNodeSelector, viewReadyScript } from './viewReady';
 import type { Browser, Page } from '@playwright/test';
 
 /** `scope`: what the picture shows (a fixture with users shows every user's view, as --all-users); the process's by default. */
@@ -162,7 +162,8 @@ async function screenshotInChromium(executablePath: string, options: ScreenshotO
       throw new ScreenshotError(`the ${options.view} view showed no keys within ${DRAW_TIMEOUT_MS / 1000} s`);
     }
     if (options.hideLog) {
-      await page.locator('section[aria-label="Change log"] .panel-toggle[aria-expanded="true"]').click();
+      // Only when it is open: an empty log is folded already (and its toggle disabled).
+      await page.evaluate(FOLD_CHANGE_LOG_SCRIPT);
       // The canvas grew: fit the graph to it again (the Controls' fit button, as a person would).
       if (options.view === 'graph') await page.locator('.react-flow__controls-fitview').click().catch(() => {});
       await page.waitForTimeout(400);
