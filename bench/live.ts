@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Snapshot } from '../shared/snapshot';
+import { forgetUserKeys } from '../electron/keyring/forgetUserKeys';
 import * as keyctl from '../electron/keyring/keyctl';
 import type { SnapshotSource } from '../electron/keyring/source';
 import { startServer } from '../electron/serve/server';
@@ -262,7 +263,7 @@ export class ThrowawayUsers {
   remove(): void {
     for (const [i, name] of this.names.entries()) {
       try {
-        this.as(i, 'keyctl', 'clear', '@u');
+        forgetUserKeys(this.uids[i] as number);
       } catch {
         // the user is going anyway
       }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { quotaPercent } from '../shared/quota';
-import { addThrowawayUser, clearUserKeyring, fillQuotaTo, quotaKeys, removeThrowawayUser, runAs, type ThrowawayUser } from '../electron/test/throwawayUsers';
+import { addThrowawayUser, fillQuotaTo, quotaKeys, removeThrowawayUser, runAs, type ThrowawayUser } from '../electron/test/throwawayUsers';
 import { joinOwnSession } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
 
@@ -31,8 +31,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop();
   for (const u of [alice, bob]) {
-    if (!u) continue;
-    clearUserKeyring(u.uid);
     removeThrowawayUser(u);
   }
 });

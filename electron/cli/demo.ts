@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { formatKeyId } from '../../shared/keyIds';
+import { forgetUserKeys } from '../keyring/forgetUserKeys';
 import * as keyctl from '../keyring/keyctl';
 import { expandKey, FixtureError, parseFixture, type Fixture } from './fixture';
 
@@ -49,13 +50,17 @@ function addUsers(fixture: Fixture): string[] {
   return added;
 }
 
+/** setpriv's arguments that make a process fixture user `uid`: its real and effective ids and its groups. */
+function setprivAs(uid: number): string[] {
+  return ['--reuid', String(uid), '--regid', String(uid), '--init-groups'];
+}
+
 /**
  * keyctl as `uid`, in a fresh session of its own that links its user keyring, so it possesses (and may write
  * into) its own keyrings; returns keyctl's stdout.
  */
 function keyctlAs(uid: number, args: string[]): string {
-  const setpriv = ['--reuid', String(uid), '--regid', String(uid), '--init-groups'];
-  return execFileSync('setpriv', [...setpriv, 'keyctl', 'session', '-', 'sh', '-c', 'keyctl link @u @s >/dev/null && exec keyctl "$@"', 'sh', ...args], {
+  return execFileSync('setpriv', [...setprivAs(uid), 'keyctl', 'session', '-', 'sh', '-c', 'keyctl link @u @s >/dev/null && exec keyctl "$@"', 'sh', ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   }).trim();
@@ -79,8 +84,29 @@ export function buildFixture(fixture: Fixture, options: { joinSession?: boolean 
   const addedUsers = addUsers(fixture);
   const uidOfUser = new Map(fixture.users.map((u) => [u.name, u.uid]));
   const cleanup = () => {
-    for (const u of fixture.users) spawnSync('setpriv', ['--reuid', String(u.uid), '--regid', String(u.uid), '--init-groups', 'keyctl', 'clear', '@u'], { stdio: 'ignore' });
-    for (const name of addedUsers) spawnSync('userdel', [name], { stdio: 'ignore' });
+    // A user the demo added goes with every key it owns (userdel alone would leave its user keyrings in the
+    // kernel for good); a user that was there keeps its own keys, and loses only what the demo made as it.
+    for (const u of fixture.users) {
+      if (addedUsers.includes(u.name)) continue;
+      for (const entry of [...fixture.keyrings, ...fixture.keys]) {
+        if (entry.owner !== u.name) continue;
+        for (const id of ids.get(entry.name) ?? []) {
+          try {
+            keyctlAs(u.uid, ['invalidate', String(id)]);
+          } catch {
+            // gone already, or the user changed its rights: the other keys still go
+          }
+        }
+      }
+    }
+    for (const name of addedUsers) {
+      try {
+        forgetUserKeys(uidOfUser.get(name)!);
+      } catch {
+        // userdel goes ahead: a user left behind would be worse than its keys
+      }
+      spawnSync('userdel', [name], { stdio: 'ignore' });
+    }
   };
   /** An entry of a fixture user, made by that user. */
   const addAs = (owner: string, type: string, description: string, payload: string | null, into: string): number => {

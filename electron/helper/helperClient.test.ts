@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSource, fakeKey, fakeSnapshot } from '../service/test/fakeSource';
-import { addThrowawayUser, removeThrowawayUser, setprivAs, type ThrowawayUser } from '../test/throwawayUsers';
+import { addThrowawayUser, exited, removeThrowawayUser, setprivAs, type ThrowawayUser } from '../test/throwawayUsers';
 import { connectHelper } from './helperClient';
 import { startHelper } from './helperServer';
 
@@ -100,8 +100,9 @@ describe('connectHelper and a server that is not root', () => {
     await new Promise((up) => child!.stdout!.once('data', up));
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     child?.kill();
+    await exited(child);
     removeThrowawayUser(user);
   });
 

@@ -9,18 +9,20 @@ import { quotaPercent, quotaLevel } from '../../shared/quota';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import * as keyctl from './keyctl';
 import { Scanner, scanSnapshot } from './scanner';
-import { fillQuotaTo, procKeysAs, runAs } from '../test/throwawayUsers';
+import { addThrowawayUser, exited, fillQuotaTo, procKeysAs, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
 
 const names = { a: `kbsa${process.pid}`, b: `kbsb${process.pid}` };
 const uids = { a: -1, b: -1 };
+const users: ThrowawayUser[] = [];
 let sleeper: ChildProcess | null = null;
 
 const as = runAs;
 
 beforeAll(() => {
   for (const k of ['a', 'b'] as const) {
-    execFileSync('useradd', ['--no-create-home', '--user-group', '--shell', '/usr/sbin/nologin', names[k]]);
-    uids[k] = Number(execFileSync('id', ['-u', names[k]], { encoding: 'utf8' }).trim());
+    const user = addThrowawayUser(`kbs${k}`);
+    users.push(user);
+    uids[k] = user.uid;
   }
   as(uids.a, 'keyctl', 'add', 'user', 'a-secret', 'payload', '@u');
   // A session keyring only a sleeping process of user a holds.
@@ -31,12 +33,10 @@ beforeAll(() => {
   for (let i = 0; i < 100 && !procKeysAs(uids.a).some((l) => l.rest.startsWith('a-sleeping-session')); i++) execFileSync('sleep', ['0.05']);
 });
 
-afterAll(() => {
+afterAll(async () => {
   sleeper?.kill();
-  for (const k of ['a', 'b'] as const) {
-    if (uids[k] >= 0) as(uids[k], 'keyctl', 'clear', '@u');
-    spawnSync('userdel', [names[k]]);
-  }
+  await exited(sleeper);
+  for (const user of users) removeThrowawayUser(user);
 });
 
 const byId = (s: Snapshot) => new Map(s.keys.map((k) => [k.id, k]));

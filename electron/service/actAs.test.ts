@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWorkerSnapshotSource } from '../threads/scanThread';
 import { threadIds } from '../threads/credentials';
-import { addThrowawayUser, procKeysAs, removeThrowawayUser, runAs, setprivAs, spawnAs, type ThrowawayUser } from '../test/throwawayUsers';
+import { addThrowawayUser, exited, procKeysAs, removeThrowawayUser, runAs, setprivAs, spawnAs, type ThrowawayUser } from '../test/throwawayUsers';
 import { KeyringService } from './keyringService';
 
 let user: ThrowawayUser | null = null;
@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   sleeper?.kill();
   await service?.close();
-  if (user) runAs(user.uid, 'keyctl', 'clear', '@u');
+  await exited(sleeper);
   removeThrowawayUser(user);
 });
 

@@ -1,7 +1,10 @@
 // Throwaway users for tests of the system view and the helper (as root): made with useradd, used through
-// setpriv (their real and effective ids, groups from the group database), removed with userdel.
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+// setpriv (their real and effective ids, groups from the group database), removed with their keys
+// (forgetUserKeys) and userdel.
+import { execFileSync, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { forgetUserKeys } from '../keyring/forgetUserKeys';
 import { parseKeyUsers } from '../keyring/keyUsers';
 import { parseProcKeys, type ProcKeyLine } from '../keyring/procKeys';
 
@@ -17,8 +20,39 @@ export function addThrowawayUser(prefix: string): ThrowawayUser {
   return { name, uid: Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim()) };
 }
 
+/**
+ * Invalidates the user's keys, then removes the user. Its processes must have ended first (`exited`): a
+ * running one may make keys meanwhile, holds its session keyring, and makes userdel refuse.
+ */
 export function removeThrowawayUser(user: ThrowawayUser | null): void {
-  if (user) spawnSync('userdel', [user.name]);
+  if (!user) return;
+  forgetUserKeys(user.uid);
+  const removed = spawnSync('userdel', [user.name], { encoding: 'utf8' });
+  if (removed.status !== 0) throw new Error(`userdel ${user.name} failed: ${removed.stderr}`);
+}
+
+/** Resolves when `child` has exited (at once if it has); kill it first to stop it. */
+export async function exited(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** Whether /proc/key-users lists `uid` (anyone may read it). */
+export function keyUsersLists(uid: number): boolean {
+  return parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.some((q) => q.uid === uid);
+}
+
+/**
+ * Polls /proc/key-users until it no longer lists `uid` (the kernel's garbage collector destroys invalidated
+ * keys soon after, not at once); true if it went within `timeoutMs`.
+ */
+export async function keyUsersForget(uid: number, timeoutMs = 10_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (keyUsersLists(uid)) {
+    if (Date.now() > until) return false;
+    await delay(20);
+  }
+  return true;
 }
 
 /** setpriv's arguments that make `uid` the caller (real, effective and saved ids, and its groups). */
@@ -56,9 +90,4 @@ export function fillQuotaTo(uid: number, total: number, prefix: string): void {
   runAs(uid, 'keyctl', 'add', 'user', `${prefix}0`, 'x', '@u');
   const more = total - quotaKeys(uid);
   runAs(uid, 'sh', '-c', `i=1; while [ $i -le ${more} ]; do keyctl add user ${prefix}$i x @u >/dev/null; i=$((i+1)); done`);
-}
-
-/** Empties `uid`'s user keyring: it outlives the user in `.user_reg`, and a later user given the same uid would find the keys. */
-export function clearUserKeyring(uid: number): void {
-  spawnAs(uid, ['keyctl', 'clear', '@u']);
 }

@@ -28,7 +28,6 @@ beforeAll(() => {
 
 afterAll(async () => {
   await thread.close();
-  runAs(user.uid, 'keyctl', 'clear', '@u');
   removeThrowawayUser(user);
 });
 

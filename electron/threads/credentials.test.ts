@@ -2,30 +2,29 @@
 // (keyutils' keyctl run as that user by setpriv); a reader thread given that user's credentials sees the key
 // in /proc/keys and may describe it, while this (main) thread, root, sees neither: key permissions are not
 // subject to root's DAC override, and only the reader thread changed.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as keyctl from '../keyring/keyctl';
 import { threadIds, userCredentials } from './credentials';
 import { ReaderThread } from './readerThread';
+import { addThrowawayUser, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
 
 const hex = (id: number): string => id.toString(16).padStart(8, '0');
-const user = `kbthr${process.pid}`;
+let user: ThrowawayUser | null = null;
 let uid = -1;
 
 /** keyutils' keyctl as the throwaway user (its ids and its groups, as a login would give). */
 function keyctlAs(...args: string[]): string {
-  return execFileSync('setpriv', ['--reuid', String(uid), '--regid', String(uid), '--init-groups', 'keyctl', ...args], { encoding: 'utf8' }).trim();
+  return runAs(uid, 'keyctl', ...args);
 }
 
 beforeAll(() => {
-  execFileSync('useradd', ['--no-create-home', '--user-group', '--shell', '/usr/sbin/nologin', user]);
-  uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+  user = addThrowawayUser('kbthr');
+  uid = user.uid;
 });
 
 afterAll(() => {
-  if (uid >= 0) keyctlAs('clear', '@u');
-  execFileSync('userdel', [user]);
+  removeThrowawayUser(user);
 });
 
 describe('a thread with another user’s credentials', () => {

@@ -1,0 +1,54 @@
+// A removed throwaway user leaves nothing in the kernel: /proc/key-users (the oracle: it lists every uid
+// that owns a key) drops its uid once the garbage collector has destroyed the keys forgetUserKeys invalidated.
+import { afterAll, describe, expect, it } from 'vitest';
+import * as keyctl from './keyctl';
+import { forgetUserKeys, keysOwnedBy } from './forgetUserKeys';
+import { addThrowawayUser, keyUsersForget, keyUsersLists, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
+
+let user: ThrowawayUser | null = null;
+
+afterAll(() => {
+  // Only when a test failed before removing it.
+  if (user) removeThrowawayUser(user);
+});
+
+describe('removeThrowawayUser', () => {
+  it('leaves no key of the user behind: /proc/key-users forgets the uid', async () => {
+    user = addThrowawayUser('kbfg');
+    const { uid } = user;
+    // Keys the owner may only view (keyctl add's default mask), a logon key, a keyring of its own with a key
+    // in it, and a session keyring a process of the user's held.
+    runAs(uid, 'keyctl', 'add', 'user', 'plain', 'payload', '@u');
+    runAs(uid, 'keyctl', 'add', 'logon', 'svc:token', 'secret', '@u');
+    // (possessing its user keyring, as a login does: the new keyring's mask lets only a possessor write)
+    runAs(uid, 'keyctl', 'session', '-', 'sh', '-c', 'keyctl link @u @s >/dev/null && r=$(keyctl newring inner @u) && keyctl add user nested x $r >/dev/null');
+    runAs(uid, 'keyctl', 'session', 'kbfg-session', 'keyctl', 'add', 'user', 'in-session', 'x', '@s');
+    expect(keyUsersLists(uid)).toBe(true);
+    expect(keysOwnedBy(uid).length).toBeGreaterThanOrEqual(6);
+
+    removeThrowawayUser(user);
+    user = null;
+    expect(await keyUsersForget(uid)).toBe(true);
+  });
+
+  it("touches no other uid's keys", () => {
+    const other = addThrowawayUser('kbfo');
+    try {
+      const ours = keyctl.addKey('user', `kbfg-root-${process.pid}`, Buffer.from('x'), keyctl.KEY_SPEC.SESSION);
+      runAs(other.uid, 'keyctl', 'add', 'user', 'theirs', 'x', '@u');
+      const forgotten = forgetUserKeys(other.uid);
+      // Its user keyring, its user-session keyring and its key (which it may only view, so that one is refused
+      // and goes with its keyring).
+      expect(forgotten.invalidated + forgotten.refused).toBe(3);
+      expect(forgotten.invalidated).toBeGreaterThanOrEqual(2);
+      expect(keyctl.describe(ours)).toMatchObject({ description: `kbfg-root-${process.pid}` });
+    } finally {
+      removeThrowawayUser(other);
+    }
+  });
+
+  it('has nothing to do for a uid without keys', () => {
+    // A uid no one uses (the top of the 32-bit range, below (uid_t)-1).
+    expect(forgetUserKeys(4_294_967_294 - 1)).toEqual({ invalidated: 0, refused: 0 });
+  });
+});
