@@ -1,8 +1,9 @@
 // The UI's cost in Debian's chromium: the bench build of the renderer (dist/renderer-bench: the same app
 // plus its development tools, renderer/src/dev/buildMode.ts) opened with generated keys
-// (`?fake=N&bench=1`, see renderer/src/bench.ts), timed by the page itself: first render of the tree
-// and one search at 10k and 40k keys, and the graph's layout and frame time at 2,000 nodes.
-import { chromium, type Browser } from '@playwright/test';
+// (`?fake=N&bench=1`, see renderer/src/bench.ts), timed by the page itself: first render of the tree, one
+// key's delta and one search at 10k and 40k keys, the page's memory after them, and the graph's layout and
+// frame time at 2,000 nodes.
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +18,31 @@ interface TreeBench {
   pageLoadMs: number;
   searchMs: number;
   searchRowCount: number;
+  deltaMs: number[];
 }
+
+/** The page's memory once its measurements are done, through chromium's DevTools protocol. */
+interface PageMemory {
+  /** V8's heap of the page's main thread after a full collection (Runtime.getHeapUsage): the JS objects alone. */
+  jsHeapUsed: number;
+  /** DOM nodes alive (Performance.getMetrics). */
+  domNodes: number;
+}
+
+async function pageMemory(page: Page): Promise<PageMemory> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return { jsHeapUsed: heap.usedSize, domNodes: metrics.find((m) => m.name === 'Nodes')?.value ?? 0 };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 interface GraphBench {
   layoutMs: number;
@@ -26,12 +51,13 @@ interface GraphBench {
   frameMs: number;
 }
 
-async function measure<T>(browser: Browser, url: string, global: string, timeoutMs: number): Promise<T | null> {
+async function measure<T>(browser: Browser, url: string, global: string, timeoutMs: number): Promise<(T & { memory: PageMemory }) | null> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   try {
     await page.goto(url);
     await page.waitForFunction((g) => (globalThis as unknown as Record<string, unknown>)[g] !== undefined, global, { timeout: timeoutMs });
-    return (await page.evaluate((g) => (globalThis as unknown as Record<string, unknown>)[g], global)) as T;
+    const result = (await page.evaluate((g) => (globalThis as unknown as Record<string, unknown>)[g], global)) as T;
+    return { ...result, memory: await pageMemory(page) };
   } catch {
     return null;
   } finally {
@@ -57,8 +83,11 @@ export async function runUiBench(root: string, sizes: number[]): Promise<UiTable
     const render: BenchRow = { name: 'tree: first render (snapshot → painted rows)', values: {} };
     const search: BenchRow = { name: 'tree: search "bench:3" (typed → rows drawn)', values: {} };
     const matches: BenchRow = { name: 'tree: rows drawn by that search', values: {} };
+    const delta: BenchRow = { name: "tree: one keyring's permissions changed (delta → painted)", values: {} };
+    const heap: BenchRow = { name: 'page: JS heap used after GC (CDP Runtime.getHeapUsage)', values: {} };
+    const nodes: BenchRow = { name: 'page: DOM nodes', values: {} };
     for (const [i, n] of sizes.entries()) {
-      const runs: TreeBench[] = [];
+      const runs: (TreeBench & { memory: PageMemory })[] = [];
       for (let r = 0; r < RUNS; r++) {
         const b = await measure<TreeBench>(browser, `${base}?fake=${n}&bench=1`, '__kbBench', 120_000);
         if (b) runs.push(b);
@@ -71,8 +100,14 @@ export async function runUiBench(root: string, sizes: number[]): Promise<UiTable
       render.values[col] = ms(median(runs.map((b) => b.firstRenderMs)));
       search.values[col] = ms(median(runs.map((b) => b.searchMs)));
       matches.values[col] = String(runs[0]!.searchRowCount);
+      // Every delta of every page load: the median of 3 × 9.
+      delta.values[col] = ms(median(runs.flatMap((b) => b.deltaMs)));
+      heap.values[col] = mb(median(runs.map((b) => b.memory.jsHeapUsed)));
+      nodes.values[col] = String(Math.round(median(runs.map((b) => b.memory.domNodes))));
     }
-    const tables: UiTable[] = [{ title: `UI in chromium (median of ${RUNS} page loads)`, columns, rows: [render, search, matches] }];
+    const tables: UiTable[] = [
+      { title: `UI in chromium (median of ${RUNS} page loads; the delta's, of all its runs)`, columns, rows: [render, delta, search, matches, heap, nodes] },
+    ];
     const graph: GraphBench[] = [];
     for (let r = 0; r < RUNS; r++) {
       const g = await measure<GraphBench>(browser, `${base}?fake=2000&view=graph&bench=1`, '__kbGraphBench', 120_000);

@@ -1,7 +1,10 @@
-// In-browser measurements for `npm run bench` (only with `?fake=N&bench=1`): time to the first
-// drawn tree, and one programmatic search timed until its rows are drawn. The result lands in
-// `window.__kbBench = { firstRenderMs, searchMs, keyCount, rowCount }`.
+// In-browser measurements for `npm run bench` (only with `?fake=N&bench=1`): time to the first drawn tree,
+// one key's change arriving as a delta timed until the frame that shows it is painted, and one programmatic
+// search timed until its rows are drawn. The result lands in `window.__kbBench` (BenchResult).
+// With `&profile=1` each measured phase is also wrapped in console.profile(name)/console.profileEnd(name), so
+// a CDP client (Profiler.consoleProfileFinished) gets one CPU profile per phase and nothing else.
 import { useKb } from './store';
+import type { KeyFields } from '../../shared/api';
 import type { FlatRow } from './tree/flatten';
 
 type Waiter = (rows: FlatRow[]) => boolean;
@@ -30,6 +33,15 @@ export interface BenchResult {
   keyCount: number;
   searchQuery: string;
   searchRowCount: number;
+  /** Each run of "one keyring's permissions changed": from the delta reaching the page to the painted frame showing it. */
+  deltaMs: number[];
+}
+
+/** What the bench drives: the search box, and the fake API's deltas (dev/fakeApi.ts). */
+export interface BenchHooks {
+  search(query: string): void;
+  stageKeyChange(id: number, changes: Partial<KeyFields>): () => void;
+  profile: boolean;
 }
 
 declare global {
@@ -38,32 +50,88 @@ declare global {
   }
 }
 
+const DELTA_RUNS = 9;
+
 /** Runs once after startup in bench mode. */
-export async function runBench(keyCount: number, search: (query: string) => void): Promise<BenchResult> {
+export async function runBench(keyCount: number, hooks: BenchHooks): Promise<BenchResult> {
+  const phase = (name: string, on: boolean) => {
+    if (!hooks.profile) return;
+    if (on) console.profile(name);
+    else console.profileEnd(name);
+  };
   // firstRenderMs: from the snapshot reaching the store to the first paint of its rows (the
   // renderer's own cost); pageLoadMs: from navigation start (includes script load and, in fake
   // mode, generating the keys).
   let snapshotAt = performance.now();
   const unsubscribe = useKb.subscribe((s, prev) => {
-    if (s.seq >= 0 && prev.seq < 0) snapshotAt = performance.now();
+    if (s.seq >= 0 && prev.seq < 0) {
+      snapshotAt = performance.now();
+      phase('first-render', true);
+    }
   });
-  await waitForRows((rows) => rows.some((r) => r.kind === 'key'));
+  const firstRows = await waitForRows((rows) => rows.some((r) => r.kind === 'key'));
   unsubscribe();
   const painted = performance.now();
+  phase('first-render', false);
   const firstRenderMs = painted - snapshotAt;
+
+  phase('delta', true);
+  const deltaMs = await timeDeltas(firstRows, hooks);
+  phase('delta', false);
+
   const searchQuery = 'bench:3';
+  phase('search', true);
   const t0 = performance.now();
   const drawn = waitForRows((rows) => rows.some((r) => r.kind === 'key' && r.match));
-  search(searchQuery);
+  hooks.search(searchQuery);
   const rows = await drawn;
+  const searchMs = performance.now() - t0;
+  phase('search', false);
   const result: BenchResult = {
     firstRenderMs: Math.round(firstRenderMs),
     pageLoadMs: Math.round(painted),
-    searchMs: Math.round(performance.now() - t0),
+    searchMs: Math.round(searchMs),
     keyCount,
     searchQuery,
     searchRowCount: rows.length,
+    deltaMs: deltaMs.map((d) => Math.round(d * 10) / 10),
   };
   window.__kbBench = result;
   return result;
+}
+
+/**
+ * A keyring drawn on screen loses and regains its possessor's setattr right, DELTA_RUNS times: each a delta of
+ * one changed key through the live path (the store's frame-batched apply, the tree model, the rows, React),
+ * timed from the delta reaching the page until the frame that shows the row's new permission has been
+ * painted. The store applies deltas in an animation frame; a check queued after the delta runs in that same
+ * frame, after the store's, and a task queued from there runs once the frame is painted.
+ */
+async function timeDeltas(rows: FlatRow[], hooks: BenchHooks): Promise<number[]> {
+  const ring = rows.find((r) => r.kind === 'key' && r.key.type === 'keyring' && r.key.description.startsWith('bench-ring-') && permCell(r.key.id));
+  if (!ring || ring.kind !== 'key') throw new Error('bench: no generated keyring on screen');
+  const id = ring.key.id;
+  const base = ring.key.perm;
+  const out: number[] = [];
+  for (let i = 0; i < DELTA_RUNS; i++) {
+    await new Promise((r) => setTimeout(r, 60));
+    const before = permCell(id)?.textContent;
+    // Possessor's setattr (0x20000000) off, then on again: the row's effective permission letters change.
+    const emit = hooks.stageKeyChange(id, { perm: i % 2 === 0 ? base & ~0x20000000 : base });
+    const t0 = performance.now();
+    const shown = new Promise<number>((resolve) => {
+      const check = () => {
+        if (permCell(id)?.textContent === before) requestAnimationFrame(check);
+        else setTimeout(() => resolve(performance.now() - t0), 0);
+      };
+      emit();
+      requestAnimationFrame(check);
+    });
+    out.push(await shown);
+  }
+  return out;
+}
+
+function permCell(id: number): Element | null {
+  return document.querySelector(`[data-key-id="${id}"] .col-perm`);
 }

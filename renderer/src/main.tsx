@@ -1,5 +1,5 @@
 // Entry point: picks the KeyringApi (the fake one only with `?fake=1` or `?fake=<N keys>`), mounts
-// the app and, with `&bench=1`, measures first render and one search for `npm run bench`. The fake API and
+// the app and, with `&bench=1`, measures first render, one key's delta and one search for `npm run bench`. The fake API and
 // the measurements exist only in the dev server and the bench build (dev/buildMode.ts).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -7,7 +7,7 @@ import type { KeyringApi } from '../../shared/api';
 import { Root } from './Root';
 import { runBench } from './bench';
 import { DEV_TOOLS } from './dev/buildMode';
-import { createFakeApi } from './dev/fakeApi';
+import { createFakeApi, type FakeApi } from './dev/fakeApi';
 import { getKeyringApi } from './transport';
 import { unavailableApi } from './transport/unavailableApi';
 import { useKb } from './store';
@@ -19,10 +19,11 @@ const fakeCount = fake && /^\d+$/.test(fake) && Number(fake) > 1 ? Number(fake) 
 const bench = DEV_TOOLS && params.get('bench') === '1';
 
 let api: KeyringApi;
+let fakeApi: FakeApi | null = null;
 let mode: string | undefined;
 let startupError: unknown = null;
 if (DEV_TOOLS && fake) {
-  api = createFakeApi({ keyCount: fakeCount, live: !bench });
+  api = fakeApi = createFakeApi({ keyCount: fakeCount, live: !bench });
   mode = fakeCount ? `demo data · ${fakeCount.toLocaleString()} keys` : 'demo data';
 } else {
   try {
@@ -41,9 +42,13 @@ createRoot(document.getElementById('root')!).render(
 );
 if (startupError) console.error(startupError);
 
-if (DEV_TOOLS && bench && fakeCount) {
-  void runBench(fakeCount, (q) => {
-    useKb.getState().setQuery(q);
-    runSearchNow();
+if (DEV_TOOLS && bench && fakeCount && fakeApi) {
+  void runBench(fakeCount, {
+    search: (q) => {
+      useKb.getState().setQuery(q);
+      runSearchNow();
+    },
+    stageKeyChange: fakeApi.stageKeyChange,
+    profile: params.get('profile') === '1',
   });
 }

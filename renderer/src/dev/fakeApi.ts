@@ -6,11 +6,12 @@ import {
   DEFAULT_POLL_INTERVAL_MS,
   MAX_POLL_INTERVAL_MS,
   MIN_POLL_INTERVAL_MS,
+  type KeyFields,
   type KeyringApi,
   type KeyringEvent,
   type PollerStatus,
 } from '../../../shared/api';
-import { diffSnapshots } from '../../../shared/delta';
+import { diffSnapshots, indexById } from '../../../shared/delta';
 import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
 import { expiryFromColumn } from '../../../shared/expiry';
 import { unavailableApi } from '../transport/unavailableApi';
@@ -24,7 +25,18 @@ export interface FakeApiOptions {
   intervalMs?: number;
 }
 
-export function createFakeApi(opts: FakeApiOptions = {}): KeyringApi & { tick(): void; close(): void } {
+export interface FakeApi extends KeyringApi {
+  /** One poll of the scripted activity. */
+  tick(): void;
+  /**
+   * Changes key `id`'s fields as a poll would find them, and returns the delta's emitter: the bench times a
+   * delta from the moment it reaches the page (emit), not from the diff that made it.
+   */
+  stageKeyChange(id: number, changes: Partial<KeyFields>): () => void;
+  close(): void;
+}
+
+export function createFakeApi(opts: FakeApiOptions = {}): FakeApi {
   let current: Snapshot = opts.keyCount ? generatedSnapshot(opts.keyCount) : fixtureSnapshot();
   let seq = 0;
   let step = 0;
@@ -50,6 +62,19 @@ export function createFakeApi(opts: FakeApiOptions = {}): KeyringApi & { tick():
     emit({ type: 'status', status: { ...status } });
   };
 
+  const stageKeyChange = (id: number, changes: Partial<KeyFields>) => {
+    const at = indexById(current.keys, id);
+    if (at < 0) throw new Error(`no key ${id} in the demo data`);
+    const keys = [...current.keys];
+    keys[at] = { ...(keys[at] as KeyInfo), ...changes };
+    const next = { ...current, takenAt: Date.now(), keys };
+    const delta = diffSnapshots(current, next, seq + 1);
+    current = next;
+    if (!delta) return () => {};
+    seq = delta.seq;
+    return () => emit({ type: 'delta', delta });
+  };
+
   let timer: ReturnType<typeof setInterval> | null = null;
   const restart = () => {
     if (timer) clearInterval(timer);
@@ -63,6 +88,7 @@ export function createFakeApi(opts: FakeApiOptions = {}): KeyringApi & { tick():
     // Actions fail: there is no kernel behind the demo. The reads below replace the failing ones.
     ...unavailableApi(() => Promise.reject(new Error('the demo data has no kernel behind it: actions need the app or `serve --allow-actions`'))),
     tick,
+    stageKeyChange,
     close: () => timer && clearInterval(timer),
     subscribe(listener) {
       listeners.add(listener);
