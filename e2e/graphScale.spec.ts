@@ -56,7 +56,13 @@ async function openTree(page: Page) {
 
 const graph = (page: Page) => page.locator('[data-view="graph"]');
 
-test('the graph of 20,000 keys draws nodes within 2 s of opening it, lays out at most 1,000, and finishes', async ({ page }) => {
+/** The viewport's scale (xyflow writes it as a CSS transform). */
+async function zoom(page: Page): Promise<number> {
+  const transform = (await graph(page).locator('.react-flow__viewport').getAttribute('style')) ?? '';
+  return Number(/scale\(([\d.]+)\)/.exec(transform)?.[1] ?? 0);
+}
+
+test('the graph of 20,000 keys draws nodes within 2 s of opening it, lays out at most 1,000, finishes, and opens readable on its roots', async ({ page }, testInfo) => {
   await openTree(page);
   // Measured in the page, from the click on the Graph tab to the first frame with a key node on screen.
   const ms = await page.evaluate(async () => {
@@ -91,10 +97,29 @@ test('the graph of 20,000 keys draws nodes within 2 s of opening it, lays out at
   await expect(summary).toContainText(/^\d{3} nodes for 20,4\d\d of 20,4\d\d keys/);
   const nodes = Number(/^(\d+)/.exec((await summary.textContent()) ?? '')![1]);
   expect(nodes).toBeLessThanOrEqual(1000);
-  await expect(graph(page).locator(`[data-group-of="${rings[7]}"]`)).toContainText('50 user keys');
   // ELK finishes (before, "Laying out 20,491 nodes…" never did).
   await expect(graph(page).getByRole('status')).toHaveCount(0, { timeout: 120_000 });
-  await expect(graph(page).locator(`[data-key-id="${rings[7]}"]`)).toHaveCount(1);
+  await page.screenshot({ path: testInfo.outputPath('graph-20k-first-view.png') });
+  await testInfo.attach('first view of the 20k-key graph', { path: testInfo.outputPath('graph-20k-first-view.png'), contentType: 'image/png' });
+
+  // The first view reads: fitting 400 member keyrings whole would be one column some 19,000 px tall at
+  // zoom 0.03, so it opens at a readable zoom on the roots (graph/fit.ts MAP_MIN_ZOOM).
+  await expect.poll(() => zoom(page)).toBeGreaterThanOrEqual(0.75);
+  expect((await graph(page).locator('.graph-line1').first().boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(12);
+  await expect(graph(page).locator('.react-flow__node-process')).toBeInViewport();
+  await expect(graph(page).locator(`[data-key-id="${top}"]`)).toBeInViewport();
+  // The rest is a search, the overview or the fit button away. A search centres on its match, readable:
+  // ring 7's folded keys (e2e-scale-7-1, -7-10 … -7-19) are its group node.
+  await page.getByRole('searchbox', { name: 'Search keys' }).fill('e2e-scale-7-1');
+  const group7 = graph(page).locator(`[data-group-of="${rings[7]}"]`);
+  await expect(group7).toBeInViewport();
+  await expect(group7).toContainText('50 user keys');
+  await expect.poll(() => zoom(page)).toBeGreaterThanOrEqual(0.75);
+  await page.getByRole('searchbox', { name: 'Search keys' }).fill('');
+  await expect(graph(page).getByRole('img', { name: 'Graph overview' })).toBeVisible();
+  await graph(page).getByRole('button', { name: 'Fit the whole graph' }).click();
+  await expect.poll(() => zoom(page)).toBeLessThan(0.12);
+  await page.screenshot({ path: testInfo.outputPath('graph-20k-fit-view.png') });
 });
 
 test('Only matches shrinks the graph to the match and its keyrings; the neighbourhood shows a key with its keyrings', async ({ page }) => {

@@ -6,6 +6,7 @@ import '@xyflow/react/dist/base.css';
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -53,6 +54,10 @@ export function useGraphModel(): GraphModel | null {
     [tree, openGroups, scope, selectedId, search, filterMatches],
   );
 }
+
+/** xyflow's own fit icon (four corners). */
+const FIT_ICON =
+  'M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z';
 
 /** How many nodes the first picture of a big graph carries (see GraphCanvas). */
 const FIRST_PICTURE_NODES = 120;
@@ -134,6 +139,12 @@ function GraphCanvas() {
     },
     [rf],
   );
+  // The fit button: the user chose this view, so a new layout leaves it be.
+  const fitWhole = useCallback(() => {
+    viewMoved.current = true;
+    anchor.current = null;
+    fit({ whole: true, duration: 300 });
+  }, [fit]);
   const partial = shown !== flow;
   useEffect(() => {
     if (!layout || partial) return; // the whole picture follows within two frames
@@ -275,7 +286,15 @@ function GraphCanvas() {
         aria-label="Keyring graph"
       >
         <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
-        <Controls showInteractive={false} position="bottom-left" />
+        {/* Not xyflow's fit button: it waits for every node to be measured in the DOM, which past
+            VIRTUALIZE_FROM never happens (it did nothing on a big graph). */}
+        <Controls showInteractive={false} showFitView={false} position="bottom-left">
+          <ControlButton className="react-flow__controls-fitview" onClick={fitWhole} title="Fit the whole graph" aria-label="Fit the whole graph">
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30" aria-hidden="true">
+              <path d={FIT_ICON} />
+            </svg>
+          </ControlButton>
+        </Controls>
         {minimap && (
           <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Graph overview" style={{ width: minimap.width, height: minimap.height }} />
         )}

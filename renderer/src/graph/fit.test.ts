@@ -17,6 +17,13 @@ describe('legibleViewport', () => {
     expect(vp.y + 1520 * LEGIBLE_ZOOM).toBeCloseTo(400); // the node's centre at the pane's middle
   });
 
+  it('puts the process node at the left edge when another part of the graph lies left of it', () => {
+    const bounds = { x: 0, y: 0, width: 4000, height: 20000 };
+    const vp = legibleViewport({ x: 0, y: 0, zoom: 0.04 }, bounds, pane, { x: 1200, y: 10000, width: 150, height: 40 }, 0.05);
+    expect(vp.x + 1200 * LEGIBLE_ZOOM).toBe(40);
+    expect(vp.y + 10020 * LEGIBLE_ZOOM).toBeCloseTo(400);
+  });
+
   it('never leaves the pane empty above the top or below the bottom of the graph', () => {
     const bounds = { x: 0, y: 0, width: 2000, height: 3000 };
     const top = legibleViewport({ x: 0, y: 0, zoom: 0.2 }, bounds, pane, { x: 0, y: 0, width: 120, height: 40 }, 0.05);
