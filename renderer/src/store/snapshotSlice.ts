@@ -1,9 +1,8 @@
-// Snapshot slice: the keys (a Map by id, replaced on every change, never mutated), the snapshot's
-// other fields, the sequence number, poller status, connection state, and the live effects of
-// each delta (change log, highlights, ghosts).
+// Snapshot slice: the keys (a map by id, replaced on every change, never mutated; keyMap.ts makes a change
+// cost what it changes), the snapshot's other fields, the sequence number, poller status, connection state,
+// and the live effects of each delta (change log, highlights, ghosts).
 import type { StateCreator } from 'zustand';
 import type { DataOrigin, IdentityNames, PollerStatus, SnapshotDelta, VersionedSnapshot } from '../../../shared/api';
-import { applyDeltaToMap } from '../../../shared/delta';
 import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
 import {
   HIGHLIGHT_MS,
@@ -15,6 +14,7 @@ import {
   type LogEntry,
 } from './liveEvents';
 import type { KbState } from './index';
+import { applyDeltaToKeys } from './keyMap';
 
 export type SnapshotMeta = Omit<Snapshot, 'keys'>;
 export type Connection = 'connecting' | 'open' | 'error';
@@ -115,7 +115,7 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
         break;
       }
       const before = keys;
-      const result = applyDeltaToMap(before, d);
+      const result = applyDeltaToKeys(before, d);
       if (result.unknown.length) {
         // A change for a key we never saw means we missed its addition: the map would be wrong, so
         // keep what we have and ask for a full snapshot instead.

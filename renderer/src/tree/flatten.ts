@@ -10,6 +10,7 @@ import { userGroupMembers, type UserGroup } from '../../../shared/userGroups';
 import { ANCHOR_LABELS, userRowId, type TreeModel } from './model';
 import { sortMembers, type TreeSort } from './keyOrder';
 import type { SearchResult } from './search';
+import { keyMapDifference } from '../store/keyMap';
 
 export type SectionId = 'anchors' | 'users' | 'kernel' | 'orphans';
 
@@ -69,6 +70,22 @@ export interface FlattenOptions {
   sort?: TreeSort;
 }
 
+let lastCount: { keys: ReadonlyMap<number, KeyInfo>; count: number } | null = null;
+
+/** How many keys are not orphans; after a delta, worked out from the last count and the entries it touched. */
+function countNotOrphan(keys: ReadonlyMap<number, KeyInfo>): number {
+  const last = lastCount;
+  const touched = last && keyMapDifference(last.keys, keys);
+  let count = 0;
+  if (last && touched) {
+    count = last.count;
+    const counts = (k: KeyInfo | undefined) => (k !== undefined && !k.orphan ? 1 : 0);
+    for (const id of touched) count += counts(keys.get(id)) - counts(last.keys.get(id));
+  } else for (const k of keys.values()) if (!k.orphan) count++;
+  lastCount = { keys, count };
+  return count;
+}
+
 /** Sections and anchors open; keyrings below open by default only in small trees. */
 export function defaultExpanded(depth: number, key: KeyInfo | null, totalKeys: number): boolean {
   if (depth <= 1) return true;
@@ -81,8 +98,7 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
   const ordered = (ids: readonly number[]) => (sort ? sortMembers(ids, keys, sort) : ids);
   const rows: FlatRow[] = [];
   // Orphans (other sessions' keyrings, a benchmark's thousands of keys) must not decide how this process's own tree opens.
-  let total = 0;
-  for (const k of keys.values()) if (!k.orphan) total++;
+  const total = countNotOrphan(keys);
   const onPath = new Set<number>();
 
   const relevant = (id: number) => !search || search.matches.has(id) || search.ancestors.has(id);

@@ -6,6 +6,7 @@ import { ANCHOR_ORDER, type AnchorName, type Anchors, type KeyInfo, type QuotaIn
 import { graphRoots, parentsOf } from '../../../shared/reachability';
 import { groupKeysByUser, userGroupMembers, type UserGroup } from '../../../shared/userGroups';
 import { probableCaches, type ProbableCaches } from '../../../shared/krb5Orphans';
+import { keyMapDifference } from '../store/keyMap';
 
 export interface TreeModel {
   keys: ReadonlyMap<number, KeyInfo>;
@@ -70,10 +71,17 @@ const refreshedModels = new WeakMap<TreeModel, TreeModel>();
  */
 export function withChangedKeys(prev: TreeModel, keys: ReadonlyMap<number, KeyInfo>): TreeModel | null {
   if (keys.size !== prev.keys.size) return null;
-  for (const [id, k] of keys) {
+  const differ = (id: number, k: KeyInfo | undefined): boolean => {
     const old = prev.keys.get(id);
-    if (old === k) continue;
-    if (old === undefined || !sameStructure(old, k, (prev.parents.get(id)?.length ?? 0) > 0)) return null;
+    if (old === k) return false;
+    return old === undefined || k === undefined || !sameStructure(old, k, (prev.parents.get(id)?.length ?? 0) > 0);
+  };
+  // The store's maps say which entries a delta touched (store/keyMap.ts): only those need a look.
+  const touched = keyMapDifference(prev.keys, keys);
+  if (touched) {
+    for (const id of touched) if (differ(id, keys.get(id))) return null;
+  } else {
+    for (const [id, k] of keys) if (differ(id, k)) return null;
   }
   const model: TreeModel = { ...prev, keys };
   refreshedModels.set(model, prev);
