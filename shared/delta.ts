@@ -127,7 +127,9 @@ export function diffSnapshots(prev: Snapshot, next: Snapshot, seq: number): Snap
       linksRemoved.push(...d.removed);
     }
   };
-  if (isSortedById(prev.keys) && isSortedById(next.keys)) {
+  if (prev.keys === next.keys) {
+    // The same array: the same key objects, none changed (an idle poll's usual case: no walk at all).
+  } else if (isSortedById(prev.keys) && isSortedById(next.keys)) {
     // Both in id order (as scans make them): one merge walk.
     const a = prev.keys;
     const b = next.keys;

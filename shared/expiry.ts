@@ -121,9 +121,15 @@ interface Tracked {
  */
 export class ExpiryTracker {
   private tracked = new Map<number, Tracked>();
+  /**
+   * The last narrow()'s keys and answer. The same keys again (an idle poll: the same array, never modified) give
+   * the same answer: each window tracked is within that reading already, so intersecting it again changes nothing.
+   */
+  private last: { keys: readonly KeyInfo[]; narrowed: readonly KeyInfo[] } | null = null;
 
   /** This app set the key's timeout itself (expiryAfterTimeoutSet): the next scans start from that. */
   timeoutSet(id: number, expiry: Expiry): void {
+    this.last = null;
     if (isWindow(expiry)) this.tracked.set(id, { column: '', tight: expiry, shown: expiry });
     else this.tracked.delete(id);
   }
@@ -135,6 +141,7 @@ export class ExpiryTracker {
    * Keys not in `keys` are forgotten.
    */
   narrow(keys: readonly KeyInfo[]): readonly KeyInfo[] {
+    if (this.last?.keys === keys) return this.last.narrowed;
     const next = new Map<number, Tracked>();
     let out: KeyInfo[] | null = null;
     for (let i = 0; i < keys.length; i++) {
@@ -151,6 +158,7 @@ export class ExpiryTracker {
       if (!sameExpiry(tracked.shown, reading)) (out ??= keys.slice())[i] = { ...key, expiry: tracked.shown };
     }
     this.tracked = next;
+    this.last = { keys, narrowed: out ?? keys };
     return out ?? keys;
   }
 

@@ -117,7 +117,7 @@ export function pinContext(
   return {
     inbound,
     registries,
-    earlier: previous === undefined ? null : doomedById(previous),
+    earlier: previous === undefined ? null : doomedById(previous.keys),
     states: new StateCache(),
     anchors: snapshot.anchors,
     takenAt: snapshot.takenAt,
@@ -127,10 +127,11 @@ export function pinContext(
 
 /**
  * The context of a poll whose keyrings, links and anchors are those `context` was built for (a quiet poll,
- * quietPoll.ts): the links are reused, the time and environment are this poll's.
+ * quietPoll.ts): the links are reused, the time and environment are this poll's. `candidates`: keys of `previous`
+ * that include every doomed one (a quiet poll knows them), else all its keys are looked through.
  */
-export function pinContextAgain(context: PinContext, takenAt: number, env: PinEnvironment, previous: Snapshot): PinContext {
-  return { ...context, earlier: doomedById(previous), states: new StateCache(), takenAt, env };
+export function pinContextAgain(context: PinContext, takenAt: number, env: PinEnvironment, previous: Snapshot, candidates?: readonly KeyInfo[]): PinContext {
+  return { ...context, earlier: doomedById(candidates ?? previous.keys), states: new StateCache(), takenAt, env };
 }
 
 /** Sets `pins` and `doomed` on one key. */
@@ -209,9 +210,9 @@ export class StateCache {
 }
 
 /** The previous keys whose doom bounds we may keep: only doomed ones (few), not all 40k. */
-function doomedById(snapshot: Snapshot): Map<number, KeyInfo> {
+function doomedById(keys: readonly KeyInfo[]): Map<number, KeyInfo> {
   const byId = new Map<number, KeyInfo>();
-  for (const key of snapshot.keys) if (key.doomed) byId.set(key.id, key);
+  for (const key of keys) if (key.doomed) byId.set(key.id, key);
   return byId;
 }
 

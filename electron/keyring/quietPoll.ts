@@ -278,27 +278,81 @@ function layered(base: InboundLinks, over: Map<number, LinkPin | LinkPin[] | und
 const NAMES_THE_SCAN_LOOKS_FOR = /^\.|^_uid(?:_ses)?\.\d+$|^_persistent\.\d+$/;
 
 /**
+ * Which keys of a snapshot a quiet poll must look at though their records did not change, by id: `byTime`, the
+ * keys whose expiry or doom time alone changes (a timeout, or doomed already); `byProcesses`, the other keys whose
+ * pins name processes (user keyrings). Every other key stays the same object until its record changes, so a poll
+ * looks at these and at the keys whose records changed rather than walk every key. By keys array: a snapshot's
+ * keys array is never modified.
+ */
+interface TimeBound {
+  byTime: number[];
+  byProcesses: number[];
+}
+const timeBound = new WeakMap<readonly KeyInfo[], TimeBound>();
+
+/** Whether a quiet poll looks at this key again though its record did not change (TimeBound). */
+function boundByTime(key: KeyInfo): boolean {
+  return key.timeout !== 'perm' || key.doomed !== null;
+}
+
+/**
  * The snapshot as of now: `keys` (changedKeys) with the keys whose expiry or doom depends on the time recomputed
  * (a new object only where something differs), the fresh keys' pins computed, everything else the same object.
+ * Once the last snapshot's TimeBound is known, only its keys and the fresh ones are looked at.
  */
 export function quietSnapshot(memo: QuietMemo, changed: ChangedKeys, takenAt: number, readAt: number, env: PinEnvironment, quotas: QuotaInfo[]): Snapshot {
   const prev = memo.snapshot;
-  const context = pinContextAgain(changed.pins, takenAt, env, prev);
   const processesChanged = !sameProcesses(env, memo.env);
   const source = changed.keys;
+  const known = timeBound.get(prev.keys);
+  const earlier = known === undefined ? undefined : idsIn(prev.keys, known.byTime).map((i) => prev.keys[i]!);
+  const context = pinContextAgain(changed.pins, takenAt, env, prev, earlier);
   let keys: KeyInfo[] | null = source === prev.keys ? null : source;
-  for (let i = 0; i < source.length; i++) {
+  const lookAgain = (i: number): void => {
     const old = source[i]!;
     if (changed.fresh.has(old)) {
       annotateKey(old, context);
-      continue;
+      return;
     }
-    if (old.timeout === 'perm' && old.doomed === null && !(processesChanged && pinsNameProcesses(old))) continue;
+    if (!boundByTime(old) && !(processesChanged && pinsNameProcesses(old))) return;
     const key = Object.assign({}, old);
     key.expiry = old.timeout === 'perm' ? null : expiryFromColumn(old.timeout, takenAt, readAt);
     annotateKey(key, context);
-    if (keyChanges(old, key) === null) continue;
+    if (keyChanges(old, key) === null) return;
     (keys ??= source.slice())[i] = key;
+  };
+  let candidates: Iterable<number>;
+  if (known === undefined) {
+    for (let i = 0; i < source.length; i++) lookAgain(i);
+    candidates = source.keys();
+  } else {
+    // A key outside the last lists whose record did not change is as it was, and stays outside them.
+    const fresh: number[] = [];
+    for (const key of changed.fresh) fresh.push(key.id);
+    const ids = processesChanged ? [...known.byTime, ...known.byProcesses, ...fresh] : [...known.byTime, ...fresh];
+    for (const i of idsIn(source, ids)) lookAgain(i);
+    candidates = idsIn(source, [...known.byTime, ...known.byProcesses, ...fresh]);
   }
-  return { ...prev, takenAt, keys: keys ?? prev.keys, quotas: sameQuotas(prev.quotas, quotas) ? prev.quotas : quotas };
+  const out = keys ?? prev.keys;
+  if (!timeBound.has(out)) {
+    const bound: TimeBound = { byTime: [], byProcesses: [] };
+    for (const i of candidates) {
+      const key = out[i]!;
+      if (boundByTime(key)) bound.byTime.push(key.id);
+      else if (pinsNameProcesses(key)) bound.byProcesses.push(key.id);
+    }
+    timeBound.set(out, bound);
+  }
+  return { ...prev, takenAt, keys: out, quotas: sameQuotas(prev.quotas, quotas) ? prev.quotas : quotas };
+}
+
+/** The indices in `keys` (ascending ids) of those of `ids` it holds, ascending, each once. */
+function idsIn(keys: readonly KeyInfo[], ids: readonly number[]): number[] {
+  const at: number[] = [];
+  for (const id of ids) {
+    const i = indexById(keys, id);
+    if (i >= 0) at.push(i);
+  }
+  at.sort((a, b) => a - b);
+  return at.filter((i, n) => n === 0 || at[n - 1] !== i);
 }

@@ -248,6 +248,10 @@ export class KeyringService extends KeyringActions implements KeyringApi {
       // Keep what the clients hold (prev + delta).
       this.current = { seq, snapshot: applyDelta(this.current.snapshot, delta) };
       this.emit({ type: 'delta', delta });
+    } else if (snapshot.keys !== this.current.snapshot.keys) {
+      // Nothing changed, but the keys came as another array (the first idle poll after a delta, whose keys the
+      // clients' copy applied): hold the source's, so the next idle poll's diff finds the same array and walks nothing.
+      this.current = { seq: this.current.seq, snapshot: { ...this.current.snapshot, keys: snapshot.keys } };
     }
     if (recovered || (delta && this.now() - this.lastStatusPushAt >= STATUS_SCAN_EVERY_MS)) this.pushStatus();
   }
