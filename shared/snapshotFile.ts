@@ -12,8 +12,9 @@ import { z } from 'zod';
 import type { DataOrigin, SnapshotDelta } from './api';
 import { applyDelta } from './delta';
 import type { Snapshot } from './snapshot';
+import { FILE_FORMAT } from './fileFormat';
 
-export const FILE_FORMAT = 1;
+export { FILE_FORMAT };
 /** The largest file read: far above a 40k-key snapshot (~10 MB) or an hour's recording; below V8's largest string. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 export const RECORDING_KIND = 'recording';

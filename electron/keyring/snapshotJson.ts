@@ -9,7 +9,7 @@ import { RowMap } from './keyTable';
 import { annotateKey, pinContext, type LinkPin, type PinContext, type PinEnvironment } from './pins';
 import { keyInfoAt, keyringsOf, snapshotHead, type ScanState } from './scanState';
 import type { KeyInfo } from '../../shared/snapshot';
-import { FILE_FORMAT } from '../../shared/snapshotFile';
+import { FILE_FORMAT } from '../../shared/fileFormat';
 
 /** Keys per batch: ~250 bytes of JSON each, so a batch's string stays well below V8's large-object size. */
 const BATCH = 200;
