@@ -6,6 +6,7 @@
 import { useKb } from './store';
 import type { KeyFields } from '../../shared/api';
 import type { FlatRow } from './tree/flatten';
+import { lastSearchIndexBuildMs } from './tree/searchIndex';
 
 type Waiter = (rows: FlatRow[]) => boolean;
 let waiters: Waiter[] = [];
@@ -35,6 +36,8 @@ export interface BenchResult {
   searchRowCount: number;
   /** Each run of "one keyring's permissions changed": from the delta reaching the page to the painted frame showing it. */
   deltaMs: number[];
+  /** The search index's build (tree/searchIndex.ts: in idle time after the first render, or finished by the search). */
+  searchIndexMs: number | null;
 }
 
 /** What the bench drives: the search box, and the fake API's deltas (dev/fakeApi.ts). */
@@ -95,6 +98,7 @@ export async function runBench(keyCount: number, hooks: BenchHooks): Promise<Ben
     searchQuery,
     searchRowCount: rows.length,
     deltaMs: deltaMs.map((d) => Math.round(d * 10) / 10),
+    searchIndexMs: lastSearchIndexBuildMs(),
   };
   window.__kbBench = result;
   return result;

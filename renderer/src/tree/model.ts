@@ -85,7 +85,28 @@ export function withChangedKeys(prev: TreeModel, keys: ReadonlyMap<number, KeyIn
   }
   const model: TreeModel = { ...prev, keys };
   refreshedModels.set(model, prev);
+  // Only the newest link is asked for: dropping the older one lets each older model (and its keys) go.
+  refreshedModels.delete(prev);
+  structures.set(model, structureOf(prev));
   return model;
+}
+
+const structures = new WeakMap<TreeModel, object>();
+
+/**
+ * A token a model shares with every model withChangedKeys made from it (or from one of those): what depends
+ * only on the structure (links, types, descriptions, owners), such as key roles and the search index, is kept
+ * per token and outlives the deltas that change nothing else.
+ */
+export function structureOf(model: TreeModel): object {
+  let token = structures.get(model);
+  if (token === undefined) structures.set(model, (token = {}));
+  return token;
+}
+
+/** Gives `model` the structure token `token` (a view derived from models of one structure, e.g. "This process only"). */
+export function shareStructure(model: TreeModel, token: object): void {
+  structures.set(model, token);
 }
 
 /** The model `model` was made from by withChangedKeys (its structure is that one's), if it was. */

@@ -5,9 +5,10 @@
 // Pure and memoised per model: a new snapshot gives a new narrowed model, nothing else does.
 import type { KeyInfo } from '../../../shared/snapshot';
 import { NO_PROBABLE_CACHES } from '../../../shared/krb5Orphans';
-import type { TreeModel } from './model';
+import { shareStructure, structureOf, type TreeModel } from './model';
 
 const narrowed = new WeakMap<TreeModel, TreeModel>();
+const narrowedStructures = new WeakMap<object, object>();
 
 export function processOnlyModel(model: TreeModel): TreeModel {
   let out = narrowed.get(model);
@@ -30,6 +31,11 @@ export function processOnlyModel(model: TreeModel): TreeModel {
   // The caches inferred under an unreadable collection are not reachable keys: left out with the orphans.
   out = { ...model, keys, parents, kernelRoots: [], orphanRoots: [], users: [], probable: NO_PROBABLE_CACHES };
   narrowed.set(model, out);
+  // Narrowing models of one structure gives models of one structure.
+  const token = structureOf(model);
+  let narrowedToken = narrowedStructures.get(token);
+  if (narrowedToken === undefined) narrowedStructures.set(token, (narrowedToken = {}));
+  shareStructure(out, narrowedToken);
   return out;
 }
 

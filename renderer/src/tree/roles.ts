@@ -1,15 +1,17 @@
-// Key roles (shared/keyRoles.ts) for the views, memoised per tree model: a role depends on the keyrings
-// holding a key, so it is worked out once per snapshot and only for the keys that are drawn or searched.
+// Key roles (shared/keyRoles.ts) for the views, memoised per tree structure: a role depends on a key's type
+// and description and on the keyrings holding it, so it is worked out once per structure (not again for a
+// delta that changes none of those) and only for the keys that are drawn or searched.
 import { keyRole, roleSearchText, type KeyRole } from '../../../shared/keyRoles';
 import type { KbState } from '../store';
-import type { TreeModel } from './model';
+import { structureOf, type TreeModel } from './model';
 import { selectTreeModel } from './useTreeRows';
 
-const byModel = new WeakMap<TreeModel, Map<number, KeyRole | null>>();
+const byStructure = new WeakMap<object, Map<number, KeyRole | null>>();
 
 export function roleOf(model: TreeModel, id: number): KeyRole | null {
-  let roles = byModel.get(model);
-  if (roles === undefined) byModel.set(model, (roles = new Map()));
+  const token = structureOf(model);
+  let roles = byStructure.get(token);
+  if (roles === undefined) byStructure.set(token, (roles = new Map()));
   let role = roles.get(id);
   if (role === undefined) {
     const key = model.keys.get(id);

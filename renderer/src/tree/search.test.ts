@@ -1,8 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixtureSnapshot } from '../dev/fixture';
 import { k, ring } from '../test/keys';
-import { buildTreeModel } from './model';
+import { buildTreeModel, drawnParents, withChangedKeys } from './model';
+import { processOnlyModel } from './processOnly';
 import { roleText } from './roles';
 import { compileQuery, runSearch } from './search';
+import { searchIndexOf, searchModel, warmSearchIndex } from './searchIndex';
 
 const keys = [ring(0x1ca19b07, '_ses', [0x2d44aa01, 0x10]), k(0x2d44aa01, 'sudo_ticket'), k(0x10, 'cifs:a:server', { type: 'logon' }), k(0x2a, 'Kerberos TGT')];
 const map = new Map(keys.map((x) => [x.id, x]));
@@ -52,5 +56,78 @@ describe('search', () => {
   it('treats an empty query as no search', () => {
     expect(compileQuery('   ')).toBeNull();
     expect(runSearch(map, parents, '')).toBeNull();
+  });
+});
+
+// The index (searchIndex.ts) must find exactly what the definition finds, over the fixture's roles (Kerberos,
+// NFS, kernel keyrings) and random descriptions, for random queries: words, parts of them, role words, ids.
+describe('searchModel (the search index)', () => {
+  const fixture = fixtureSnapshot();
+  const arbDescription = fc.oneof(
+    fc.constantFrom('krb_ccache_6C9qzTw', '__krb5_princ__', 'host/db@EXAMPLE.TEST', '_ses', '.id_resolver', 'uid:alice@example.test', 'Bench:3:12', 'x'),
+    fc.string({ maxLength: 12 }),
+  );
+  const arbExtra = fc.array(fc.tuple(arbDescription, fc.constantFrom('user', 'logon', 'keyring', 'id_resolver', 'asymmetric', 'big_key')), { maxLength: 30 });
+  const arbQuery = (ids: number[], texts: string[]) =>
+    fc.oneof(
+      fc.constantFrom('ticket', 'credential cache', 'KERBEROS', 'nfs', 'session', 'keyring', 'user', 'ccache', '\n', 'a\nb', ' user ', ''),
+      fc.constantFrom(...texts).chain((t) => fc.tuple(fc.nat(t.length), fc.nat(4)).map(([i, n]) => t.slice(i, i + 1 + n))),
+      fc.constantFrom(...ids).chain((id) => fc.constantFrom(id.toString(16), `0x${id.toString(16)}`, String(id), id.toString(16).toUpperCase())),
+      fc.string({ maxLength: 4 }),
+    );
+
+  it('finds exactly what runSearch finds, matches and ancestors, in the full tree and "This process only"', () => {
+    fc.assert(
+      fc.property(
+        arbExtra.chain((extra) => {
+          // Extra keys go into the session keyring (some into a cache keyring of their own), so roles and ancestors vary.
+          const session = fixture.keys.find((x) => x.id === fixture.anchors.session)!;
+          const added = extra.map(([description, type], i) =>
+            type === 'keyring' ? ring(0x3000 + i, description, i > 0 ? [0x3000 + i - 1] : []) : k(0x3000 + i, description, { type }),
+          );
+          const keys = [...fixture.keys.filter((x) => x !== session), { ...session, links: [...(session.links ?? []), ...added.map((a) => a.id)] }, ...added];
+          const ids = keys.map((x) => x.id);
+          const texts = keys.map((x) => x.description).filter((t) => t.length > 0);
+          return fc.tuple(fc.constant(keys), fc.array(arbQuery(ids, texts), { minLength: 1, maxLength: 8 }));
+        }),
+        ([keys, queries]) => {
+          const full = buildTreeModel(new Map(keys.map((x) => [x.id, x])), fixture.anchors, { quotas: fixture.quotas, uid: fixture.uid });
+          for (const model of [full, processOnlyModel(full)]) {
+            for (const q of queries) {
+              const want = runSearch(model.keys, drawnParents(model), q, (id) => roleText(model, id));
+              const got = searchModel(model, q);
+              expect(got && { ...got, matches: [...got.matches], ancestors: [...got.ancestors].sort() }).toEqual(
+                want && { ...want, matches: [...want.matches], ancestors: [...want.ancestors].sort() },
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps its index for a delta that changes no structure, and its answers follow the keys', () => {
+    const model = buildTreeModel(new Map(fixture.keys.map((x) => [x.id, x])), fixture.anchors, { quotas: fixture.quotas, uid: fixture.uid });
+    const index = searchIndexOf(model);
+    const some = fixture.keys.find((x) => x.type === 'user')!;
+    const next = withChangedKeys(model, new Map(fixture.keys.map((x) => [x.id, x.id === some.id ? { ...x, perm: x.perm ^ 0x10000 } : x])))!;
+    expect(searchIndexOf(next)).toBe(index);
+    expect(searchModel(next, some.description)?.matches.has(some.id)).toBe(true);
+  });
+
+  it('is built in idle slices, and a search before the last slice finishes it', () => {
+    const model = buildTreeModel(new Map(fixture.keys.map((x) => [x.id, x])), fixture.anchors, { quotas: fixture.quotas, uid: fixture.uid });
+    const slices: ((d: { timeRemaining(): number }) => void)[] = [];
+    const stop = warmSearchIndex(model, (cb) => {
+      slices.push(cb);
+      return () => {};
+    });
+    expect(slices).toHaveLength(1);
+    slices.shift()!({ timeRemaining: () => 0 }); // no time at all: 64 keys, then the next slice is asked for
+    expect(slices).toHaveLength(fixture.keys.length > 64 ? 1 : 0);
+    stop();
+    const q = fixture.keys[fixture.keys.length - 1]!.description;
+    expect(searchModel(model, q)).toEqual(runSearch(model.keys, drawnParents(model), q, (id) => roleText(model, id)));
   });
 });

@@ -1,11 +1,11 @@
 // Runs the search debounced, off the render path: typing updates `query` at once, the match sets
-// are computed after a short pause (and again when the keys change) and stored as `search`.
+// are computed after a short pause (and again when the keys change) and stored as `search`. The search
+// index of each new tree structure is built in idle time meanwhile (searchIndex.ts).
 import { useEffect } from 'react';
 import { useKb } from '../store';
-import { roleText } from './roles';
-import { runSearch } from './search';
-import { selectShownModel } from './useTreeRows';
-import { drawnParents } from './model';
+import { searchModel, warmSearchIndex } from './searchIndex';
+import type { SearchResult } from './search';
+import { selectShownModel, useShownModel } from './useTreeRows';
 
 export const SEARCH_DEBOUNCE_MS = 150;
 
@@ -14,10 +14,25 @@ export function runSearchNow(): void {
   const s = useKb.getState();
   // With "This process only", matches outside this process's keyrings are not counted or stepped to.
   const model = selectShownModel(s);
-  s.setSearch(model ? runSearch(model.keys, drawnParents(model), s.query, (id) => roleText(model, id)) : null);
+  const result = model ? searchModel(model, s.query) : null;
+  // A delta that changes no match keeps the result: the tree does not flatten thousands of matches again.
+  if (!sameResult(result, s.search)) s.setSearch(result);
+}
+
+function sameResult(a: SearchResult | null, b: SearchResult | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.query === b.query && sameSet(a.matches, b.matches) && sameSet(a.ancestors, b.ancestors);
+}
+
+function sameSet(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
 }
 
 export function useSearchRunner(): void {
+  const model = useShownModel();
+  useEffect(() => (model ? warmSearchIndex(model) : undefined), [model]);
   const query = useKb((s) => s.query);
   const keys = useKb((s) => s.keys);
   const processOnly = useKb((s) => s.processOnly);

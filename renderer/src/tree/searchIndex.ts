@@ -1,0 +1,114 @@
+// The search index of a tree model: each key's id and its text as search matches it (description and type,
+// then its role's label and terms, lower-cased, one per line), in the model's key order. Built once per
+// structure (tree/model.ts structureOf): a delta that changes no link, type, description or owner keeps it,
+// and a keystroke then costs one substring test per key. Working out 40k keys' roles takes a while, so the
+// app builds the index in idle time once a structure appears (warmSearchIndex), in slices that leave the
+// frames alone; a search that comes first finishes it at once.
+import { drawnParents, structureOf, type TreeModel } from './model';
+import { roleText } from './roles';
+import { haystackOf, parseQuery, runSearch, withAncestors, type SearchResult } from './search';
+import type { KeyInfo } from '../../../shared/snapshot';
+
+interface IndexBuild {
+  ids: number[];
+  texts: string[];
+  /** The model being indexed and where the build is in its keys; null once every key is in. */
+  rest: { model: TreeModel; keys: Iterator<KeyInfo> } | null;
+  /** Time spent building so far, for the bench. */
+  ms: number;
+}
+
+const builds = new WeakMap<object, IndexBuild>();
+let lastBuiltMs: number | null = null;
+
+function buildOf(model: TreeModel): IndexBuild {
+  const token = structureOf(model);
+  let b = builds.get(token);
+  if (b === undefined) builds.set(token, (b = { ids: [], texts: [], rest: { model, keys: model.keys.values() }, ms: 0 }));
+  return b;
+}
+
+/** Indexes keys until `stop()` says so (asked every 64 keys); true when the index is complete. */
+function advance(b: IndexBuild, stop: () => boolean): boolean {
+  const rest = b.rest;
+  if (rest === null) return true;
+  const started = performance.now();
+  try {
+    for (let n = 1; ; n++) {
+      const next = rest.keys.next();
+      if (next.done) {
+        b.rest = null;
+        lastBuiltMs = b.ms + (performance.now() - started);
+        return true;
+      }
+      const k = next.value;
+      const role = roleText(rest.model, k.id);
+      b.ids.push(k.id);
+      b.texts.push(role ? `${haystackOf(k)}\n${role}` : haystackOf(k));
+      if ((n & 63) === 0 && stop()) return false;
+    }
+  } finally {
+    b.ms += performance.now() - started;
+  }
+}
+
+/** The complete index of `model`'s structure (finished here if idle time has not done it yet). */
+export function searchIndexOf(model: TreeModel): { ids: readonly number[]; texts: readonly string[] } {
+  const b = buildOf(model);
+  advance(b, () => false);
+  return b;
+}
+
+/**
+ * What runSearch(model.keys, drawnParents(model), query, id => roleText(model, id)) gives, from the index.
+ * (A query with a line break in it, which the search box cannot hold, or an exact `0x…` id, is answered by
+ * runSearch itself: the index's lines would let the first span two fields.)
+ */
+export function searchModel(model: TreeModel, query: string): SearchResult | null {
+  const parsed = parseQuery(query);
+  if (!parsed) return null;
+  const parents = drawnParents(model);
+  if (parsed.exactId !== null || parsed.text.includes('\n')) return runSearch(model.keys, parents, query, (id) => roleText(model, id));
+  const { text, ids } = parsed;
+  const index = searchIndexOf(model);
+  const matches = new Set<number>();
+  for (let i = 0; i < index.ids.length; i++) {
+    const id = index.ids[i]!;
+    if (ids.has(id) || index.texts[i]!.includes(text)) matches.add(id);
+  }
+  return withAncestors(query, matches, parents);
+}
+
+interface IdleDeadline {
+  timeRemaining(): number;
+}
+type IdleScheduler = (cb: (deadline: IdleDeadline) => void) => () => void;
+
+const idle: IdleScheduler = (cb) => {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(cb);
+    return () => cancelIdleCallback(handle);
+  }
+  // Without requestIdleCallback: 8 ms slices, 50 ms apart.
+  const handle = setTimeout(() => {
+    const started = performance.now();
+    cb({ timeRemaining: () => Math.max(0, 8 - (performance.now() - started)) });
+  }, 50);
+  return () => clearTimeout(handle);
+};
+
+/** Builds `model`'s index in idle time, a slice per idle period; returns a function that stops it. */
+export function warmSearchIndex(model: TreeModel, schedule: IdleScheduler = idle): () => void {
+  const b = buildOf(model);
+  let cancel: (() => void) | null = null;
+  const slice = (deadline: IdleDeadline) => {
+    cancel = advance(b, () => deadline.timeRemaining() < 1) ? null : schedule(slice);
+  };
+  if (b.rest !== null) cancel = schedule(slice);
+  return () => cancel?.();
+}
+
+/** How long the last complete index took to build, in ms of the page's time (for `npm run bench`). */
+export function lastSearchIndexBuildMs(): number | null {
+  return lastBuiltMs;
+}
