@@ -23,7 +23,8 @@ function filesUnder(dir) {
 export function staleOutputs(root = ROOT, dist = join(root, 'dist')) {
   return COMPILED.flatMap((folder) => filesUnder(join(dist, folder))).filter((file) => {
     if (!OUTPUT.test(file)) return false;
-    const source = join(root, relative(dist, file)).replace(OUTPUT, '');
+    // X.bundle.js is X.ts bundled (scripts/bundleCli.mjs).
+    const source = join(root, relative(dist, file)).replace(OUTPUT, '').replace(/\.bundle$/, '');
     return !existsSync(`${source}.ts`) && !existsSync(`${source}.mts`);
   });
 }

@@ -222,6 +222,19 @@ describe('bin/keyring-browser as a process', () => {
     for (const k of sessions) expect(k.id === session || !k.possessed).toBe(true);
   });
 
+  it('snapshot opens one script of ours, the bundle of its path, and no package but koffi (strace)', () => {
+    // scripts/bundleCli.mjs makes dist/electron/cli/oneShot.bundle.js; resolving and reading ~50 files, or zod's
+    // ~100 (shared/snapshotFile.ts), was a good part of a one-shot process.
+    const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=openat', process.execPath, bin, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    expect(r.error, 'strace must be installed (.ci/run installs it)').toBeUndefined();
+    expect(r.status).toBe(0);
+    const root = resolve(__dirname, '..', '..');
+    const opened = [...r.stderr.matchAll(/openat\(AT_FDCWD, "([^"]+\.(?:js|node))"/g)].map((m) => m[1]!).filter((f) => f.startsWith(root));
+    const ours = opened.filter((f) => !f.includes('/node_modules/'));
+    expect(ours.map((f) => f.slice(root.length))).toEqual(['/dist/electron/cli/oneShot.bundle.js']);
+    for (const f of opened.filter((f) => f.includes('/node_modules/'))) expect(f).toMatch(/\/node_modules\/(@koromix\/)?koffi/);
+  });
+
   it('never calls KEYCTL_GET_PERSISTENT nor looks up @u/@us (strace)', () => {
     const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=keyctl', process.execPath, bin, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     expect(r.error, 'strace must be installed (.ci/run installs it)').toBeUndefined();

@@ -11,6 +11,8 @@ export default function setup(): void {
   execFileSync(process.execPath, [bin('typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   // tsc never deletes an output: drop those whose source moved or went, so nothing loads a stale copy.
   execFileSync(process.execPath, [resolve(root, 'scripts', 'pruneDist.mjs')], { cwd: root, stdio: 'inherit' });
+  // The one-shot CLI's bundle of the snapshot path (bin/keyring-browser runs it for `snapshot`): never older than dist/.
+  execFileSync(process.execPath, [resolve(root, 'scripts', 'bundleCli.mjs')], { cwd: root, stdio: 'inherit' });
   // The preload is bundled by vite, not tsc (a sandboxed preload cannot require local files).
   execFileSync(process.execPath, [bin('vite', 'bin', 'vite.js'), 'build', '--config', 'electron/preload.vite.config.mts', '--logLevel', 'warn'], {
     cwd: root,

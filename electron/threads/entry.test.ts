@@ -12,6 +12,8 @@ describe('threadEntryPath', () => {
   it('runs it beside this module from dist/, and from dist/ when running from the sources', () => {
     expect(threadEntryPath('scanWorker', '/src/kb/dist/electron/threads/entry.js')).toBe('/src/kb/dist/electron/threads/scanWorker.js');
     expect(threadEntryPath('scanWorker', '/src/kb/electron/threads/entry.ts')).toBe('/src/kb/dist/electron/threads/scanWorker.js');
+    // The one-shot CLI's bundle holds this module and lies in dist/electron/cli.
+    expect(threadEntryPath('readerWorker', '/src/kb/dist/electron/cli/oneShot.bundle.js')).toBe('/src/kb/dist/electron/threads/readerWorker.js');
     expect(threadEntryPath('scanWorker', '/src/app.asar.d/dist/electron/threads/entry.js')).toBe('/src/app.asar.d/dist/electron/threads/scanWorker.js');
     // The real thing (vitest's global setup built it).
     expect(existsSync(threadEntryPath('scanWorker'))).toBe(true);
