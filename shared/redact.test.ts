@@ -88,6 +88,126 @@ describe('redactSnapshot', () => {
   });
 });
 
+describe('redactSnapshot, names', () => {
+  const descriptions = (s: Snapshot, o: { uids: 'keep' | 'replace' } = { uids: 'keep' }) => redactSnapshot(s, o).keys.map((k) => k.description);
+
+  it("keeps the names the kernel gives a thread's, a process's and a session's keyring", () => {
+    const s = testSnapshot([ring(1, '_tid', []), ring(2, '_pid', []), ring(3, '_ses', [])], { anchors: { ...NO_ANCHORS, thread: 1, process: 2, session: 3 } });
+    expect(descriptions(s)).toEqual(['_tid', '_pid', '_ses']);
+  });
+
+  it('hides a keyring name that only contains a kernel name (the user chose it)', () => {
+    const s = testSnapshot([ring(1, 'alice_uid.1000', []), ring(2, '_uid.1000-alice', []), ring(3, '_persistent.0 alice', []), ring(4, '_uid_ses.1000', [])]);
+    const out = descriptions(s);
+    expect(out).toEqual(['keyring #3', 'keyring #2', 'keyring #1', '_uid_ses.1000']); // aliases by description
+    expect(out.join()).not.toContain('alice');
+  });
+
+  it("keeps krb5's role names on the key types krb5 stores (user, big_key) and on no other", () => {
+    const s = testSnapshot([
+      key(1, '__krb5_time_offsets__'),
+      key(2, '__krb5_princ__', { type: 'big_key' }),
+      key(3, 'krb5_ccache_conf_data/refresh_time/krbtgt\\/EXAMPLE.TEST\\@EXAMPLE.TEST@X-CACHECONF:', { type: 'big_key' }),
+      key(4, '__krb5_princ__', { type: 'logon' }),
+      key(5, 'alice krb5_ccache_conf_data/pa_type/x'),
+    ]);
+    const out = descriptions(s);
+    expect(out).toEqual(['__krb5_time_offsets__', '__krb5_princ__', 'krb5_ccache_conf_data/refresh_time/…', 'logon key #1', 'user key #1']);
+    expect(out.join()).not.toMatch(/alice|EXAMPLE/);
+  });
+
+  it("numbers aliases along the anchors' trees in the kernel's link order, not alphabetically", () => {
+    // The session keyring links zz before mm; AA hangs from no anchor and comes after both.
+    const s = testSnapshot([ring(1, '_ses', [3, 2]), key(2, 'mm'), key(3, 'zz'), key(4, 'AA')], { anchors: { ...NO_ANCHORS, session: 1 } });
+    expect(descriptions(s)).toEqual(['_ses', 'user key #2', 'user key #1', 'user key #3']);
+  });
+
+  it('numbers keys outside the anchored trees by description, whatever their serials', () => {
+    const s = testSnapshot([key(1, 'beta'), key(2, 'gamma'), key(3, 'alpha'), key(4, 'delta')]);
+    expect(descriptions(s)).toEqual(['user key #2', 'user key #4', 'user key #1', 'user key #3']);
+  });
+
+  it('orders by description before type', () => {
+    // User key a, then keyring b and its member c: were keyring b taken first (by type), c would be user key #1.
+    const s = testSnapshot([key(1, 'a'), ring(2, 'b', [3]), key(3, 'c')]);
+    expect(descriptions(s)).toEqual(['user key #1', 'keyring #1', 'user key #2']);
+  });
+
+  it('breaks a tie of description by type, whatever their serials', () => {
+    // keyring "x" sorts before user key "x": its member z is numbered before the user key.
+    const userFirst = testSnapshot([key(1, 'x'), ring(2, 'x', [3]), key(3, 'z')]);
+    expect(descriptions(userFirst)).toEqual(['user key #2', 'keyring #1', 'user key #1']);
+    const ringFirst = testSnapshot([ring(1, 'x', [3]), key(2, 'x'), key(3, 'z')]);
+    expect(descriptions(ringFirst)).toEqual(['keyring #1', 'user key #2', 'user key #1']);
+  });
+
+  it('takes keys alike in description and type in serial order', () => {
+    const s = testSnapshot([ring(1, 'x', [3]), ring(2, 'x', [4]), key(3, 'z1'), key(4, 'z2')]);
+    expect(descriptions(s)).toEqual(['keyring #1', 'keyring #2', 'user key #1', 'user key #2']);
+  });
+});
+
+describe('redactSnapshot, what else an export shows', () => {
+  it('keeps uids and gids as they are unless asked to replace them', () => {
+    const r = redactSnapshot(sample(), { uids: 'keep' });
+    expect(r.keys.map((k) => [k.uid, k.gid])).toEqual([[1000, 1000], [1000, 1000], [1000, 1000], [1000, 1000], [0, 0], [1234, 65534]]);
+    expect(r.groups).toEqual([1000, 27]);
+    expect(r.quotas[0]!.uid).toBe(1000);
+  });
+
+  it("keeps a persistent keyring's timer and what renews it", () => {
+    const s = testSnapshot([
+      ring(1, '_persistent.0', [], { pins: [{ kind: 'timer', renewalSeconds: 259200, renewedBy: 'KEYCTL_GET_PERSISTENT' }] }),
+      key(2, 'session-token', { pins: [{ kind: 'timer' }] }),
+    ]);
+    const r = redactSnapshot(s, { uids: 'replace' });
+    expect(r.keys[0]!.pins).toEqual([{ kind: 'timer', renewalSeconds: 259200, renewedBy: 'KEYCTL_GET_PERSISTENT' }]);
+    expect(r.keys[1]!.pins).toEqual([{ kind: 'timer' }]);
+  });
+
+  it("hides the commands of the processes that pin a user's keyring, keeping their pids", () => {
+    const s = testSnapshot([
+      ring(1, '_uid.1000', [], { pins: [{ kind: 'user', uid: 1000, processes: 2, processList: [{ pid: 41, command: 'ssh alice@db.example' }, { pid: 42, command: 'bash' }] }] }),
+    ]);
+    const r = redactSnapshot(s, { uids: 'keep' });
+    expect(r.keys[0]!.pins).toEqual([{ kind: 'user', uid: 1000, processes: 2, processList: [{ pid: 41, command: 'process' }, { pid: 42, command: 'process' }] }]);
+    expect(JSON.stringify(r)).not.toMatch(/alice|ssh|bash/);
+  });
+
+  it('maps the uid in the scan scope and in which views list a key', () => {
+    const s = testSnapshot([key(1, 'k', { uid: 4242, seenBy: ['process', 'uid 4242', 'all'] })], { uid: 0, scope: { kind: 'uid', uid: 4242 } });
+    const r = redactSnapshot(s, { uids: 'replace' });
+    expect(r.keys[0]!.seenBy).toEqual(['process', 'uid 1000', 'all']);
+    expect(r.scope).toEqual({ kind: 'uid', uid: 1000 });
+    expect(JSON.stringify(r)).not.toContain('4242');
+  });
+
+  it("drops a view label that is not one the app writes (a snapshot file's may name anyone)", () => {
+    const s = testSnapshot([key(1, 'k', { uid: 4242, seenBy: ['uid 4242', 'uid 4242 (alice)', 'alice uid 4242', 'alice'] })], { uid: 4242 });
+    const r = redactSnapshot(s, { uids: 'replace' });
+    expect(r.keys[0]!.seenBy).toEqual(['uid 1000']);
+    expect(JSON.stringify(r)).not.toMatch(/alice|4242/);
+  });
+
+  it('gives an id the snapshot names but does not hold one number wherever it appears, after the keys', () => {
+    // 77 (an invisible member), 88 (an unviewable .user_reg) and 99 (a persistent keyring out of view).
+    const s = testSnapshot(
+      [ring(1, '_uid.0', [77], { pins: [{ kind: 'user', uid: 0, processes: 1, userRegistry: 88 }] }), ring(2, 'r', [77, 88])],
+      { anchors: { ...NO_ANCHORS, user: 1, persistent: 99 } },
+    );
+    const red = buildRedaction(s, { uids: 'keep' });
+    const B = REDACTED_ID_BASE;
+    expect(red.snapshot.keys.map((k) => k.id)).toEqual([B, B + 1]);
+    const [m77, m88, m99] = [red.id(77), red.id(88), red.id(99)];
+    expect(new Set([m77, m88, m99]).size).toBe(3);
+    expect([m77, m88, m99].every((v) => v >= B + 2 && v <= B + 4)).toBe(true);
+    expect(red.snapshot.keys[0]!.links).toEqual([m77]);
+    expect(red.snapshot.keys[1]!.links).toEqual([m77, m88]);
+    expect(red.snapshot.keys[0]!.pins).toEqual([{ kind: 'user', uid: 0, processes: 1, userRegistry: m88 }]);
+    expect(red.snapshot.anchors.persistent).toBe(m99);
+  });
+});
+
 // Random snapshots: keys with random descriptions and types, keyrings linking random ids (some of
 // them not in the snapshot), anchors and pins pointing at random ids.
 const typeArb = fc.constantFrom('user', 'logon', 'keyring', 'asymmetric');

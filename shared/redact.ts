@@ -10,7 +10,8 @@
 // `__krb5_princ__`, `__krb5_time_offsets__`, and the entry name of `krb5_ccache_conf_data/<name>/…`; a named
 // collection `_krb_<name>` keeps its prefix only (`_krb_collection#1`). Principals, realms and cache names go.
 // Aliases are numbered in tree order (anchors first, depth first along the kernel's link order, then the
-// rest by description), so the same tree gets the same aliases run after run whatever serials it got.
+// rest by description, then type; keys alike in both in serial order), so the same tree gets the same
+// aliases run after run whatever serials it got.
 // Types, permission masks, flags, usage counts, timeouts and pins' counts are kept: they are the point
 // of the picture and carry nothing the user typed. User names become `user<uid>` (after the uid mapping;
 // root and nobody keep theirs), and the commands of the processes that pin a user keyring become `process`.
@@ -122,19 +123,10 @@ class Renumber {
 
 export function buildRedaction(snapshot: Snapshot, options: RedactOptions): Redaction {
   const ids = new Renumber(REDACTED_ID_BASE);
-  // Ids in snapshot order: keys first (so a key's redacted id follows its position), then anything
-  // else the snapshot mentions (members this process cannot see, anchors, pin sources).
+  // Keys first, in snapshot order, so a key's redacted id follows its position. An id the snapshot names
+  // but does not hold (a member this process cannot see, an anchor or `.user_reg` it cannot view) is
+  // numbered after them, as remapSnapshot meets it: the same id gets the same number wherever it appears.
   for (const k of snapshot.keys) ids.see(k.id);
-  for (const k of snapshot.keys) {
-    for (const m of k.links ?? []) ids.see(m);
-  }
-  for (const v of Object.values(snapshot.anchors) as (number | null)[]) if (v != null) ids.see(v);
-  for (const k of snapshot.keys) {
-    for (const p of k.pins ?? []) {
-      if (p.kind === 'link') ids.see(p.from);
-      if (p.kind === 'user' && p.userRegistry != null) ids.see(p.userRegistry);
-    }
-  }
 
   const replace = options.uids === 'replace';
   const uids = new Renumber(REDACTED_UID_BASE, (v) => !replace || WELL_KNOWN_IDS.has(v));
@@ -145,8 +137,6 @@ export function buildRedaction(snapshot: Snapshot, options: RedactOptions): Reda
   for (const k of snapshot.keys) {
     uids.see(k.uid);
     gids.see(k.gid);
-    const m = KERNEL_UID_NAME.exec(k.description);
-    if (m && k.type === 'keyring') uids.see(Number(m[2]));
   }
   for (const q of snapshot.quotas) uids.see(q.uid);
 
@@ -254,7 +244,7 @@ export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapsho
     if (k.links !== undefined) out.links = k.links === null ? null : k.links.map(id);
     if (k.pins !== undefined) out.pins = k.pins.map(pin);
     if (k.doomed !== undefined) out.doomed = k.doomed === null ? null : doom(k.doomed);
-    if (k.seenBy !== undefined) out.seenBy = k.seenBy.map((s) => remapScopeLabel(s, uid));
+    if (k.seenBy !== undefined) out.seenBy = remapScopeLabels(k.seenBy, uid);
     return out;
   });
   const a = snapshot.anchors;
@@ -297,8 +287,16 @@ function redactedUserName(q: QuotaInfo, uid: (v: number) => number): string | nu
   return WELL_KNOWN_IDS.has(q.uid) ? q.name : `user${uid(q.uid)}`;
 }
 
-/** 'uid 1000' → 'uid <mapped>'; 'process' as is. */
-function remapScopeLabel(label: string, uid: (v: number) => number): string {
-  const m = /^uid (\d+)$/.exec(label);
-  return m ? `uid ${uid(Number(m[1]))}` : label;
+/**
+ * The words scopeLabel writes: 'uid 1000' → 'uid <mapped>', 'process' and 'all' as they are. Any other label
+ * (a snapshot file may hold any string there) is dropped rather than copied: it could name anyone.
+ */
+function remapScopeLabels(labels: readonly string[], uid: (v: number) => number): string[] {
+  const out: string[] = [];
+  for (const label of labels) {
+    const m = /^uid (\d+)$/.exec(label);
+    if (m) out.push(`uid ${uid(Number(m[1]))}`);
+    else if (label === 'process' || label === 'all') out.push(label);
+  }
+  return out;
 }

@@ -2,6 +2,7 @@
 // accessibility, and the user details' breakdown.
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildRedaction } from '../../../shared/redact';
 import type { QuotaInfo } from '../../../shared/snapshot';
 import { k, ring } from '../test/keys';
 import { flattenTree, sectionOfRowId, type FlatRow } from '../tree/flatten';
@@ -154,7 +155,6 @@ describe('users in the graph', () => {
 
 describe('users in exports', () => {
   it('map user names and uids in the Users section of the tree picture', async () => {
-    const { buildRedaction } = await import('../../../shared/redact');
     const { buildTreeSvg } = await import('../export/treePicture');
     const people = [ring(40, '_uid.4301', [41], { uid: 4301 }), k(41, 'carol-secret', { uid: 4301 }), ring(42, '.user_reg', [40], { uid: 0 })];
     const snapshot = { takenAt: 1, uid: 0, gid: 0, groups: [], anchors: { thread: null, process: null, session: null, user: null, userSession: null, persistent: null }, keys: people, quotas: [quota(0, 'root', 1), quota(4301, 'carol', 2)], scope: { kind: 'all' as const } };
