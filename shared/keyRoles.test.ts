@@ -167,3 +167,18 @@ describe('the table', () => {
     expect(untested).toEqual([]);
   });
 });
+
+describe('names that are also JavaScript object members', () => {
+  it('are no entry of a table: a keyring named toString is not trusted, a constructor/ ticket names no service', () => {
+    const keys = [
+      testKey(900, { type: 'keyring', description: 'toString', links: [901] }),
+      testKey(901, { type: 'asymmetric', description: 'x' }),
+      testKey(902, { type: 'keyring', description: 'constructor' }),
+    ];
+    const c = roleContextOf(keys);
+    expect(keyRole(keys[0]!, c)).toBeNull();
+    expect(keyRole(keys[2]!, c)).toBeNull();
+    expect(keyRole(keys[1]!, c)?.sentence).toBe('An asymmetric (public) key.');
+    expect(serviceWords('constructor/x@EXAMPLE.TEST')).toBe('constructor/x@EXAMPLE.TEST');
+  });
+});

@@ -76,7 +76,23 @@ function parentsOf(key: KeyInfo, ctx: RoleContext): KeyInfo[] {
   return out;
 }
 
+/** The first keyring linking `key` that `test` accepts, without listing them all (roles are worked out for every key a search indexes). */
+function findParent(key: KeyInfo, ctx: RoleContext, test: (p: KeyInfo) => boolean): KeyInfo | undefined {
+  const ids = ctx.parents.get(key.id);
+  if (ids === undefined) return undefined;
+  for (const id of ids) {
+    const p = ctx.keys.get(id);
+    if (p !== undefined && test(p)) return p;
+  }
+  return undefined;
+}
+
 const isKeyring = (k: KeyInfo): boolean => k.type === 'keyring';
+
+/** A table's own entry: a name such as `constructor` or `toString` (a key's description is anyone's) is no entry. */
+function ownEntry(table: Readonly<Record<string, string>>, name: string): string | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
 /** A krb5 collection keyring: `_krb` (persistent) or `_krb_<name>`. */
 export const isCollection = (k: KeyInfo): boolean => isKeyring(k) && (k.description === '_krb' || k.description.startsWith('_krb_'));
 /** The name krb5 gives a cache it makes unique in a collection (7 random characters). */
@@ -84,7 +100,7 @@ export const UNIQUE_CACHE = /^krb_ccache_[A-Za-z0-9]{7}$/;
 
 /** The collection keyring holding this cache keyring, if one links it. */
 function collectionOf(cache: KeyInfo, ctx: RoleContext): KeyInfo | undefined {
-  return parentsOf(cache, ctx).find(isCollection);
+  return findParent(cache, ctx, isCollection);
 }
 
 /** A cache keyring: a keyring a krb5 collection links (krb_ccache:primary is a user key, not a keyring). */
@@ -94,7 +110,7 @@ function isCache(k: KeyInfo, ctx: RoleContext): boolean {
 
 /** The cache keyring holding this key, if one links it. */
 function cacheOf(key: KeyInfo, ctx: RoleContext): KeyInfo | undefined {
-  return parentsOf(key, ctx).find((p) => isCache(p, ctx));
+  return findParent(key, ctx, (p) => isCache(p, ctx));
 }
 
 /** Where krb5's anchor for a collection is, from the keyring that links it. */
@@ -172,7 +188,7 @@ export function serviceWords(principal: string): string {
   if (service === 'krbtgt' && instance !== undefined) {
     return instance === realm ? `the ticket-granting ticket (TGT) of ${realm}` : `a cross-realm ticket-granting ticket from ${realm} to ${instance}`;
   }
-  const what = service === undefined ? undefined : SERVICES[service];
+  const what = service === undefined ? undefined : ownEntry(SERVICES, service);
   return what === undefined ? principal : `${principal}: ${what}${instance !== undefined && components.length === 2 ? ` on ${instance}` : ''}`;
 }
 
@@ -215,7 +231,7 @@ const KERBEROS: RoleEntry[] = [
     terms: ['kerberos', 'krb5', 'primary', 'default cache', 'credential cache'],
     describe(key, ctx) {
       if (key.type !== 'user' || key.description !== 'krb_ccache:primary') return null;
-      const collection = parentsOf(key, ctx).find(isCollection);
+      const collection = findParent(key, ctx, isCollection);
       return `Names the primary (default) credential cache${collection ? ` of collection ${collection.description}` : ''}: the one kinit and klist use unless told otherwise. Read payload shows which.`;
     },
   },
@@ -268,7 +284,7 @@ const KERBEROS: RoleEntry[] = [
       const m = CONF_DATA.exec(key.description);
       if (m === null) return null;
       const [, name = '', principal] = m;
-      const meaning = CONF_WORDS[name];
+      const meaning = ownEntry(CONF_WORDS, name);
       const about = principal === undefined ? '' : ` for ${splitPrincipalText(principal)}`;
       return `Kerberos cache configuration "${name}"${meaning ? ` (${meaning})` : ''}${about}${inCache(key, ctx)}; klist -C shows it.`;
     },
@@ -367,7 +383,7 @@ const TRUST: RoleEntry[] = [
     label: 'Kernel trusted keyring',
     tag: 'TRUST',
     terms: ['trusted', 'secure boot', 'certificate', 'signature'],
-    describe: (key) => (isKeyring(key) ? (TRUSTED_KEYRINGS[key.description] ?? null) : null),
+    describe: (key) => (isKeyring(key) ? (ownEntry(TRUSTED_KEYRINGS, key.description) ?? null) : null),
   },
   {
     id: 'x509-key',
@@ -378,7 +394,7 @@ const TRUST: RoleEntry[] = [
     describe(key, ctx) {
       if (key.type !== 'asymmetric') return null;
       const m = X509_DESCRIPTION.exec(key.description);
-      const ring = parentsOf(key, ctx).find((p) => TRUSTED_KEYRINGS[p.description] !== undefined);
+      const ring = findParent(key, ctx, (p) => ownEntry(TRUSTED_KEYRINGS, p.description) !== undefined);
       const where = ring === undefined ? '' : `, trusted through ${ring.description}`;
       return m ? `Public key of the X.509 certificate "${m[1]}", key id ${m[2]}${where}.` : `An asymmetric (public) key${where}.`;
     },

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { graphRoots, isKernelHeldKeyring, walkReachable, type LinkedKey } from './reachability';
+import { graphRoots, isKernelHeldKeyring, parentsOf, walkReachable, type LinkedKey } from './reachability';
+import { ANCHOR_ORDER, type Anchors } from './snapshot';
 import { NO_ANCHORS } from './testing';
 
 const ring = (id: number, description: string, links: number[] = []): LinkedKey => ({ id, type: 'keyring', description, links });
@@ -55,5 +57,59 @@ describe('graphRoots', () => {
     const roots = graphRoots(keys, { ...NO_ANCHORS, session: 1, user: 77 });
     expect([...roots.reachable]).toEqual([1]);
     expect(roots.orphanRoots).toEqual([]);
+  });
+});
+
+/** graphRoots as it was written first, over walkReachable and one covered set: the reference for the faster walk. */
+function referenceRoots(keys: ReadonlyMap<number, LinkedKey>, anchors: Anchors, parents: ReadonlyMap<number, readonly number[]>) {
+  const membersOf = (id: number) => keys.get(id)?.links;
+  const markIn = (set: Set<number>) => (id: number) => keys.has(id) && !set.has(id) && set.add(id) !== undefined;
+  const reachable = new Set<number>();
+  walkReachable(ANCHOR_ORDER.map((n) => anchors[n]).filter((id): id is number => id != null), membersOf, markIn(reachable));
+  const covered = new Set<number>(reachable);
+  const roots: number[] = [];
+  for (const k of keys.values()) if (!covered.has(k.id) && !parents.get(k.id)?.some((p) => keys.has(p))) roots.push(k.id);
+  const compare = (a: LinkedKey, b: LinkedKey) =>
+    (a.type === 'keyring') !== (b.type === 'keyring') ? (a.type === 'keyring' ? -1 : 1) : a.description.localeCompare(b.description) || a.id - b.id;
+  roots.sort((a, b) => compare(keys.get(a)!, keys.get(b)!));
+  walkReachable(roots, membersOf, markIn(covered));
+  if (covered.size < keys.size) {
+    for (const k of [...keys.values()].sort((a, b) => a.id - b.id)) {
+      if (covered.has(k.id)) continue;
+      roots.push(k.id);
+      walkReachable([k.id], membersOf, markIn(covered));
+    }
+  }
+  return {
+    reachable: [...reachable],
+    kernelRoots: roots.filter((r) => isKernelHeldKeyring(keys.get(r)!)),
+    orphanRoots: roots.filter((r) => !isKernelHeldKeyring(keys.get(r)!)),
+  };
+}
+
+describe('graphRoots against its first version', () => {
+  it('gives the same reachable keys in the same order, and the same roots, on random graphs with cycles and hidden members', () => {
+    const arbGraph = fc.array(
+      fc.record({
+        ring: fc.boolean(),
+        description: fc.constantFrom('.user_reg', '_ses', 'a', 'b', '.dns_resolver'),
+        links: fc.array(fc.integer({ min: 1, max: 24 }), { maxLength: 5 }),
+      }),
+      { maxLength: 22 },
+    );
+    fc.assert(
+      fc.property(arbGraph, fc.array(fc.option(fc.integer({ min: 1, max: 24 })), { minLength: 6, maxLength: 6 }), (spec, picks) => {
+        const keys = new Map<number, LinkedKey>();
+        spec.forEach((s, i) => {
+          const id = i + 1;
+          keys.set(id, s.ring ? ring(id, s.description, [...new Set(s.links)]) : key(id, s.description));
+        });
+        const anchors = Object.fromEntries(ANCHOR_ORDER.map((n, i) => [n, picks[i] ?? null])) as unknown as Anchors;
+        const parents = parentsOf(keys);
+        const got = graphRoots(keys, anchors, parents);
+        expect({ ...got, reachable: [...got.reachable] }).toEqual(referenceRoots(keys, anchors, parents));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -78,27 +78,24 @@ export function parentsOf(keys: ReadonlyMap<number, LinkedKey>): Map<number, num
  * not reach, keyrings first, then by description, then id (a stable order that reads well).
  */
 export function graphRoots(keys: ReadonlyMap<number, LinkedKey>, anchors: Anchors, parents: ReadonlyMap<number, readonly number[]> = parentsOf(keys)): GraphRoots {
-  const membersOf = (id: number) => keys.get(id)?.links;
-  const markIn = (set: Set<number>) => (id: number) => keys.has(id) && !set.has(id) && set.add(id) !== undefined;
-
   const reachable = new Set<number>();
   const anchorIds = ANCHOR_ORDER.map((name) => anchors[name]).filter((id): id is number => id != null);
-  walkReachable(anchorIds, membersOf, markIn(reachable));
+  markReachable(keys, anchorIds, reachable, null);
 
   // Unreachable keys with no visible parent start a section; whatever is still uncovered after walking
   // from them sits on a cycle of unreachable keyrings: promote one key per cycle.
-  const covered = new Set<number>(reachable);
   const roots: number[] = [];
   for (const k of keys.values()) {
-    if (!covered.has(k.id) && !parents.get(k.id)?.some((p) => keys.has(p))) roots.push(k.id);
+    if (!reachable.has(k.id) && !parents.get(k.id)?.some((p) => keys.has(p))) roots.push(k.id);
   }
   roots.sort((a, b) => compareRoots(keys.get(a)!, keys.get(b)!));
-  walkReachable(roots, membersOf, markIn(covered));
-  if (covered.size < keys.size) {
+  const coveredFromRoots = new Set<number>();
+  markReachable(keys, roots, coveredFromRoots, reachable);
+  if (reachable.size + coveredFromRoots.size < keys.size) {
     for (const k of [...keys.values()].sort((a, b) => a.id - b.id)) {
-      if (covered.has(k.id)) continue;
+      if (reachable.has(k.id) || coveredFromRoots.has(k.id)) continue;
       roots.push(k.id);
-      walkReachable([k.id], membersOf, markIn(covered));
+      markReachable(keys, [k.id], coveredFromRoots, reachable);
     }
   }
 
@@ -106,6 +103,29 @@ export function graphRoots(keys: ReadonlyMap<number, LinkedKey>, anchors: Anchor
   const orphanRoots: number[] = [];
   for (const r of roots) (isKernelHeldKeyring(keys.get(r)!) ? kernelRoots : orphanRoots).push(r);
   return { reachable, kernelRoots, orphanRoots };
+}
+
+/**
+ * walkReachable over `keys` by their member lists, adding to `into` (in the order the walk first meets them)
+ * the keys reachable from `from` that neither `into` nor `done` holds yet. One lookup and one insertion per
+ * key, and only keyrings wait on the stack: the graph's roots are worked out for every snapshot the app shows.
+ */
+function markReachable(keys: ReadonlyMap<number, LinkedKey>, from: readonly number[], into: Set<number>, done: ReadonlySet<number> | null): void {
+  const stack: (readonly number[])[] = [];
+  const visit = (id: number): void => {
+    if (done?.has(id)) return;
+    const k = keys.get(id);
+    if (k === undefined) return;
+    const before = into.size;
+    into.add(id);
+    // A key without members has nothing to walk: leaving it off the stack changes no order of visits.
+    if (into.size !== before && k.links && k.links.length > 0) stack.push(k.links);
+  };
+  for (const r of from) visit(r);
+  while (stack.length > 0) {
+    const members = stack.pop()!;
+    for (let i = 0; i < members.length; i++) visit(members[i]!);
+  }
 }
 
 function compareRoots(a: LinkedKey, b: LinkedKey): number {

@@ -149,9 +149,11 @@ export function groupKeysByUser(input: UserGroupInput): UserGroup[] {
 
   // This process's own thread, process and session keyrings have their section ("This process").
   for (const id of [input.anchors.thread, input.anchors.process, input.anchors.session]) if (id !== null) placed.add(id);
-  for (const k of [...keys.values()].sort((a, b) => a.id - b.id)) {
-    if (placed.has(k.id) || k.description.startsWith('.')) continue;
-    if (processScope && k.uid === input.uid) continue;
+  // The observer's own keys in its own view, the keys placed above and kernel-held keyrings stay out; the rest,
+  // by id (filtered before sorting: at 40k keys of the observer's own, the sort is then of a few).
+  const rest: KeyInfo[] = [];
+  for (const k of keys.values()) if (!(processScope && k.uid === input.uid) && !placed.has(k.id) && !k.description.startsWith('.')) rest.push(k);
+  for (const k of rest.sort((a, b) => a.id - b.id)) {
     const linked = hasVisibleParent(input, k.id);
     if (isRing(k) && (SESSION_NAME.test(k.description) || (!linked && !PER_PROCESS_NAMES.has(k.description)))) {
       group(k.uid).sessionKeyrings.push(k.id);

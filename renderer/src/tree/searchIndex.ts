@@ -6,8 +6,17 @@
 // frames alone; a search that comes first finishes it at once.
 import { drawnParents, structureOf, type TreeModel } from './model';
 import { roleText } from './roles';
-import { haystackOf, parseQuery, runSearch, withAncestors, type SearchResult } from './search';
+import { parseQuery, runSearch, withAncestors, type SearchResult } from './search';
+import { keyRole, roleSearchText, type KeyRole } from '../../../shared/keyRoles';
 import type { KeyInfo } from '../../../shared/snapshot';
+
+/** A role's search words, once per kind of role. */
+const wordsByRole = new Map<string, string>();
+function roleWords(role: KeyRole): string {
+  let words = wordsByRole.get(role.id);
+  if (words === undefined) wordsByRole.set(role.id, (words = roleSearchText(role)));
+  return words;
+}
 
 interface IndexBuild {
   ids: number[];
@@ -42,9 +51,11 @@ function advance(b: IndexBuild, stop: () => boolean): boolean {
         return true;
       }
       const k = next.value;
-      const role = roleText(rest.model, k.id);
+      // What haystackOf and roleText give, without caching either per key: the index is their cache.
+      const role = keyRole(k, rest.model);
+      const text = `${k.description}\n${k.type}`.toLowerCase();
       b.ids.push(k.id);
-      b.texts.push(role ? `${haystackOf(k)}\n${role}` : haystackOf(k));
+      b.texts.push(role === null ? text : `${text}\n${roleWords(role)}`);
       if ((n & 63) === 0 && stop()) return false;
     }
   } finally {
