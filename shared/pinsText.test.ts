@@ -129,6 +129,29 @@ describe('describePins', () => {
     );
   });
 
+  it('says when a timed key has expired, or that its expiry is unknown, and how the persistent keyring is renewed when the period is not known', () => {
+    const expired = key(7, { expiry: { from: NOW - 2000, to: NOW - 1000 }, pins: [{ kind: 'timer' }] });
+    expect(describePins(expired, byId, NOW).keptBy).toBe('Kept alive by: nothing. Expired.');
+    const unknown = key(7, { expiry: 'unknown', pins: [{ kind: 'timer' }] });
+    expect(describePins(unknown, byId, NOW).keptBy).toBe('Kept alive by: nothing. Expires at an unknown time.');
+    const persistent = key(8, { type: 'keyring', description: '_persistent.0', expiry: 'unknown', pins: [{ kind: 'timer', renewedBy: 'KEYCTL_GET_PERSISTENT' }] });
+    expect(describePins(persistent, byId, NOW).keptBy).toBe(
+      'Kept alive by: nothing. Expires at an unknown time: it expires after its last use (KEYCTL_GET_PERSISTENT resets the timer; reading it does not).',
+    );
+  });
+
+  it('says a doomed key whose collection time is now goes any moment, not in 0 s', () => {
+    const due = key(7, { doomed: { reason: 'expired', collectAfter: NOW } });
+    expect(describePins(due, byId, NOW).doom).toBe('Doomed: expired; the collector removes it any moment now.');
+  });
+
+  it('names three linking keyrings in full, and only more than three are cut short', () => {
+    const three = [ses.id, ring.id, userReg.id].map((from) => ({ kind: 'link' as const, from }));
+    expect(describePins(key(7, { pins: three }), byId, NOW).keptBy).toBe(
+      'Kept alive by: links from _ses (0x1ca19b07), ring (0x0000abcd) and .user_reg (0x225b5587).',
+    );
+  });
+
   it('says so when the analysis has not run', () => {
     expect(describePins(key(7, { pins: undefined }), byId, NOW)).toEqual({ keptBy: 'Kept alive by: not analysed.' });
   });
@@ -145,6 +168,22 @@ describe('formatDuration', () => {
     expect(formatDuration(259200)).toBe('3 d');
     expect(formatDuration(2 * 86400 + 23 * 3600 + 59 * 60)).toBe('3 d');
     expect(formatDuration(-5)).toBe('0 s');
+  });
+
+  it('moves to the next unit exactly at its boundary, and leaves out a zero', () => {
+    expect(formatDuration(59)).toBe('59 s');
+    expect(formatDuration(60)).toBe('1 min');
+    expect(formatDuration(3569)).toBe('59 min');
+    expect(formatDuration(3570)).toBe('1 h'); // 59.5 min
+    expect(formatDuration(3600)).toBe('1 h');
+    expect(formatDuration(7200)).toBe('2 h');
+    expect(formatDuration(86369)).toBe('23 h 59 min');
+    expect(formatDuration(86370)).toBe('1 d'); // not '24 h'
+    expect(formatDuration(86399)).toBe('1 d');
+    expect(formatDuration(86400)).toBe('1 d');
+    expect(formatDuration(86400 + 5 * 3600)).toBe('1 d 5 h');
+    expect(formatDuration(7 * 86400 - 1801)).toBe('6 d 23 h');
+    expect(formatDuration(7 * 86400 - 1800)).toBe('1 w'); // not '7 d'
   });
 
   it('counts weeks from a week on, as /proc/keys does, so the largest timeout reads one way', () => {

@@ -132,14 +132,15 @@ export function keyName(id: number, keysById: ReadonlyMap<number, KeyInfo>): str
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
+  // Each unit hands over to the next where rounding would reach it: 59.5 min reads '1 h' (the hour branch
+  // rounds its minutes to 60), 23 h 59.5 min '1 d', 6 d 23.5 h '1 w' (not '60 min', '24 h', '7 d').
   if (s < 3570) return `${Math.round(s / 60)} min`;
-  if (s < 3600) return '1 h';
-  if (s < 86400) {
+  if (s < 86400 - 30) {
     const h = Math.floor(s / 3600);
     const m = Math.round((s % 3600) / 60);
     return m === 0 ? `${h} h` : m === 60 ? `${h + 1} h` : `${h} h ${m} min`;
   }
-  if (s < 7 * 86400) {
+  if (s < 7 * 86400 - 1800) {
     const d = Math.floor(s / 86400);
     const h = Math.round((s % 86400) / 3600);
     return h === 0 ? `${d} d` : h === 24 ? `${d + 1} d` : `${d} d ${h} h`;
