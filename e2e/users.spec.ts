@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { quotaPercent } from '../shared/quota';
-import { addThrowawayUser, fillQuotaTo, quotaKeys, removeThrowawayUser, runAs, type ThrowawayUser } from '../electron/test/throwawayUsers';
+import { addThrowawayUser, fillQuotaTo, quotaBytes, quotaKeys, removeThrowawayUser, runAs, type ThrowawayUser } from '../electron/test/throwawayUsers';
 import { joinOwnSession } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
 
@@ -62,6 +62,12 @@ test("a user's keys gauge shows its share of maxkeys, amber from 80 %, and a cli
   await expect(details.getByRole('heading', { name: `${bob!.name} (uid ${bob!.uid})` })).toBeVisible();
   const top = details.getByRole('table', { name: /By keys/ }).getByRole('row').nth(1);
   await expect(top).toContainText(`_uid.${bob!.uid}`); // its user keyring holds nearly all of them
+  // By bytes, from the payload lengths /proc/keys states: bob's keys are user keys and keyrings, so every
+  // charge is known and they add up to what /proc/key-users charges him (the kernel is the oracle).
+  const byBytes = details.getByRole('table', { name: /By bytes/ }).getByRole('row').nth(1);
+  await expect(byBytes).toContainText(`_uid.${bob!.uid}`);
+  await expect(byBytes).not.toContainText('at least');
+  await expect(details.getByTestId('bytes-explained')).toContainText(`Its ${bobKeys} visible keys cost ${quotaBytes(bob!.uid).toLocaleString('en-US')} bytes: all of the`);
 });
 
 test("search finds another user's key and reveals it under that user", async ({ page }) => {

@@ -7,10 +7,13 @@ export type { ActionName, ContractMethods, KeyringApi, KeyringMethods, MethodNam
 /** Fields of a key that can change while it lives (id never does). */
 export type KeyFields = Omit<KeyInfo, 'id'>;
 
+/** The fields a change sets; `payloadLength: null` says the key no longer states one (the field goes). */
+export type KeyFieldChanges = Partial<Omit<KeyFields, 'payloadLength'>> & { payloadLength?: number | null };
+
 export interface KeyChange {
   id: number;
   /** The new values of exactly the fields that changed. */
-  changes: Partial<KeyFields>;
+  changes: KeyFieldChanges;
 }
 
 /** A link from a keyring to one of its members: [keyringId, memberId]. */

@@ -74,9 +74,12 @@ const arbFullKey = (seenBy: boolean): fc.Arbitrary<KeyInfo> =>
       seenBy: fc.subarray(['process', 'uid 0', 'uid 1000']),
       pins: fc.array(arbPin, { maxLength: 3 }),
       doomed: arbDoom,
+      payloadLength: fc.option(fc.constantFrom(0, 5, 12), { nil: undefined }),
     })
-    .map(({ links, seenBy: views, ...k }) => ({
+    .map(({ links, seenBy: views, payloadLength, ...k }) => ({
       ...k,
+      // Stated for some keys only (absent, not undefined, where not: as a scan makes them).
+      ...(payloadLength === undefined ? {} : { payloadLength }),
       // Only keyrings have links (null where unreadable); seenBy exists in every key of a wider scan, in none otherwise.
       ...(k.type === 'keyring' ? { links } : {}),
       ...(seenBy ? { seenBy: views } : {}),

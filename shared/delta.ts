@@ -1,6 +1,6 @@
 // Snapshot deltas: what the poller sends after the first snapshot, and how clients apply it.
 // Invariant: applyDelta(prev, diffSnapshots(prev, next, seq)) equals next.
-import type { KeyChange, KeyFields, Link, SnapshotDelta } from './api';
+import type { KeyChange, KeyFieldChanges, Link, SnapshotDelta } from './api';
 import { sameExpiry } from './expiry';
 import type { Anchors, KeyInfo, QuotaInfo, Snapshot } from './snapshot';
 
@@ -62,18 +62,28 @@ function sameQuotas(a: readonly QuotaInfo[], b: readonly QuotaInfo[]): boolean {
 }
 
 /** The fields of `next` that differ from `prev`'s, or null when none does. */
-export function keyChanges(prev: KeyInfo, next: KeyInfo): Partial<KeyFields> | null {
-  let changes: Partial<KeyFields> | null = null;
+export function keyChanges(prev: KeyInfo, next: KeyInfo): KeyFieldChanges | null {
+  let changes: KeyFieldChanges | null = null;
   for (const f of SCALAR_FIELDS) {
     if (prev[f] !== next[f]) (changes ??= {})[f] = next[f] as never;
   }
   if (!sameExpiry(prev.expiry, next.expiry)) (changes ??= {}).expiry = next.expiry;
+  if (prev.payloadLength !== next.payloadLength) (changes ??= {}).payloadLength = next.payloadLength ?? null;
   if (('links' in prev || 'links' in next) && !sameLinks(prev.links, next.links)) (changes ??= {}).links = next.links ?? null;
   // Pins and doom are small nested values (their shapes are fixed in shared/snapshot.ts).
   if (!sameValue(prev.pins, next.pins)) (changes ??= {}).pins = next.pins ?? [];
   if (!sameValue(prev.doomed ?? null, next.doomed ?? null)) (changes ??= {}).doomed = next.doomed ?? null;
   if (('seenBy' in prev || 'seenBy' in next) && !sameLabels(prev.seenBy, next.seenBy)) (changes ??= {}).seenBy = next.seenBy ?? [];
   return changes;
+}
+
+/** `key` with `changes` applied (a new object): `payloadLength: null` removes the field. */
+export function withChanges(key: KeyInfo, changes: KeyFieldChanges): KeyInfo {
+  const { payloadLength, ...rest } = changes;
+  const out: KeyInfo = { ...key, ...rest };
+  if (payloadLength === null) delete out.payloadLength;
+  else if (payloadLength !== undefined) out.payloadLength = payloadLength;
+  return out;
 }
 
 /** The index of key `id` in `keys` (ascending ids), or -1. */
@@ -199,7 +209,7 @@ export function applyDeltaToMap(
       unknown.push(c.id);
       continue;
     }
-    out.set(c.id, { ...old, ...c.changes });
+    out.set(c.id, withChanges(old, c.changes));
   }
   return { keys: out, unknown };
 }
@@ -221,20 +231,20 @@ export function applyDelta(snapshot: Snapshot, delta: SnapshotDelta): Snapshot {
     const keys = snapshot.keys.slice();
     for (const c of delta.changed) {
       const at = indexById(keys, c.id);
-      if (at >= 0) keys[at] = { ...(keys[at] as KeyInfo), ...c.changes };
+      if (at >= 0) keys[at] = withChanges(keys[at] as KeyInfo, c.changes);
     }
     return { ...head, keys };
   }
   // What applyDeltaToMap does (removals, then additions, then changes), as one merge walk in id order.
   const dropped = new Set(delta.removed);
-  const changes = new Map<number, Partial<KeyFields>>();
+  const changes = new Map<number, KeyFieldChanges>();
   for (const c of delta.changed) changes.set(c.id, c.changes);
   const byId = new Map<number, KeyInfo>();
   for (const k of delta.added) byId.set(k.id, k);
   const added = [...byId.values()].sort((a, b) => a.id - b.id);
   const changedKey = (k: KeyInfo): KeyInfo => {
     const c = changes.get(k.id);
-    return c === undefined ? k : { ...k, ...c };
+    return c === undefined ? k : withChanges(k, c);
   };
   const keys: KeyInfo[] = [];
   let j = 0;

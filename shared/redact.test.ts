@@ -74,6 +74,14 @@ describe('redactSnapshot', () => {
     expect(out).not.toContain('hunter');
   });
 
+  it('keeps payload lengths (a length, not the bytes) and leaves them out where the kernel stated none', () => {
+    const s = sample();
+    s.keys[2]!.payloadLength = 9;
+    const r = redactSnapshot(s, { uids: 'keep' });
+    expect(r.keys[2]!.payloadLength).toBe(9);
+    expect('payloadLength' in r.keys[1]!).toBe(false);
+  });
+
   it('lets a picture find the redacted key for an original id', () => {
     const r = buildRedaction(sample(), { uids: 'keep' });
     expect(r.keyOf(201)!.description).toBe('user key #1');

@@ -12,8 +12,9 @@
 // Aliases are numbered in tree order (anchors first, depth first along the kernel's link order, then the
 // rest by description, then type; keys alike in both in serial order), so the same tree gets the same
 // aliases run after run whatever serials it got.
-// Types, permission masks, flags, usage counts, timeouts and pins' counts are kept: they are the point
-// of the picture and carry nothing the user typed. User names become `user<uid>` (after the uid mapping;
+// Types, permission masks, flags, usage counts, timeouts, payload lengths and pins' counts are kept: they
+// are the point of the picture and carry nothing the user typed (a payload's length, not its bytes; the quota
+// popover's bytes then count the aliases' lengths, not the descriptions'). User names become `user<uid>` (after the uid mapping;
 // root and nobody keep theirs), and the commands of the processes that pin a user keyring become `process`.
 //
 // Every redacted object is built from an explicit field list, so a field added to KeyInfo later does
@@ -241,6 +242,7 @@ export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapsho
       possessed: k.possessed,
       orphan: k.orphan,
     };
+    if (k.payloadLength !== undefined) out.payloadLength = k.payloadLength;
     if (k.links !== undefined) out.links = k.links === null ? null : k.links.map(id);
     if (k.pins !== undefined) out.pins = k.pins.map(pin);
     if (k.doomed !== undefined) out.doomed = k.doomed === null ? null : doom(k.doomed);

@@ -48,6 +48,13 @@ export interface KeyInfo {
   possessed: boolean;
   /** Visible but not reachable from any anchor. */
   orphan: boolean;
+  /**
+   * The payload's length in bytes, where /proc/keys states it: user and logon keys (their data), big_key (its
+   * data, which the kernel charges a flat 16 bytes), keyrings (4 bytes per member, what KEYCTL_READ returns,
+   * known even where the member list may not be read). Absent for other types, and for a key not instantiated
+   * or negative (no payload). shared/quotaCharge.ts turns it into what the key costs its owner's quota.
+   */
+  payloadLength?: number;
   /** Keyrings only: member ids in kernel order; null where this process may not read the keyring. */
   links?: number[] | null;
   /**

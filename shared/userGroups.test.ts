@@ -125,7 +125,8 @@ describe('quotaBreakdown', () => {
       [9, 1],
     ]);
     expect(b.visibleKeys).toBe(9);
-    expect(b.byBytes).toEqual([]); // no sizes known
+    // No payload length stated: every holder's bytes are unknown.
+    expect(b.byBytes.every((h) => h.bytes === 0 && h.unknownSizes === h.keys)).toBe(true);
   });
 
   it('ranks by bytes where every key’s size is known, and cuts to the limit', () => {
@@ -139,9 +140,25 @@ describe('quotaBreakdown', () => {
     ]);
     const b = quotaBreakdown(input(list), 1000, { limit: 2, bytesOf: (k) => sizes.get(k.id) ?? (k.type === 'keyring' ? 20 : null) });
     expect(b.byBytes).toEqual([
-      { keyring: 9, keys: 1, bytes: 3000 },
-      { keyring: 2, keys: 3, bytes: 2510 },
+      { keyring: 9, keys: 1, bytes: 3000, unknownSizes: 0 },
+      { keyring: 2, keys: 3, bytes: 2510, unknownSizes: 0 },
     ]);
     expect(b.byCount.length).toBe(2);
+  });
+
+  it('counts what the kernel charges by default: description + 1 + payload, and says how many sizes are unknown', () => {
+    const sized = [
+      ring(1, 'cache', 1000, [2, 3, 4]),
+      testKey(2, { description: 'abcde', uid: 1000, payloadLength: 9 }), // 5 + 1 + 9
+      testKey(3, { type: 'logon', description: 'svc:x', uid: 1000, payloadLength: 4 }), // 5 + 1 + 4
+      testKey(4, { type: 'asymmetric', description: 'cert', uid: 1000 }), // no length stated
+      ring(5, 'small', 1000, [2]),
+    ];
+    const b = quotaBreakdown(input(sized), 1000);
+    expect(b.byBytes.map((h) => [h.keyring, h.bytes, h.unknownSizes])).toEqual([
+      [1, 25, 1],
+      [5, 15, 0],
+      [null, 0, 2], // the two keyrings, whose member counts this test does not state
+    ]);
   });
 });

@@ -13,6 +13,7 @@
 //   process (`_pid`) keyring: only a process's credentials hold those, which is what a session keyring is.
 // - its keys that nothing visible links (a process's `_tid` and `_pid` keyrings, keys held only by a link
 //   this scan cannot see).
+import { quotaCharge } from './quotaCharge';
 import type { Anchors, KeyInfo, QuotaInfo, ScanScope } from './snapshot';
 
 export interface UserGroup {
@@ -170,13 +171,15 @@ export interface QuotaHolder {
   keyring: number | null;
   /** The user's keys directly in it. */
   keys: number;
-  /** Their bytes, where every one of them is known; null otherwise. */
-  bytes: number | null;
+  /** What they cost the user's byte quota, as far as known (shared/quotaCharge.ts): a lower bound when `unknownSizes` > 0. */
+  bytes: number;
+  /** How many of them cost what the snapshot cannot tell. */
+  unknownSizes: number;
 }
 
 export interface QuotaBreakdown {
   byCount: QuotaHolder[];
-  /** Holders whose bytes are known, most first. */
+  /** The same holders by bytes (known bytes, most first). */
   byBytes: QuotaHolder[];
   /** The uid's visible keys (each counted once, however many keyrings hold it). */
   visibleKeys: number;
@@ -185,7 +188,8 @@ export interface QuotaBreakdown {
 /**
  * Which keyrings hold most of `uid`'s keys: each visible key the uid owns is counted in every visible keyring
  * that links it (a key in two keyrings is in both), or under `keyring: null` when none does. Most first, ties
- * by keyring id; `limit` cuts each list. `bytesOf` gives a key's charge where known (null: unknown).
+ * by keyring id; `limit` cuts each list. `bytesOf` gives a key's charge where known (null: unknown; by default
+ * quotaCharge).
  */
 export function quotaBreakdown(
   input: Pick<UserGroupInput, 'keys' | 'parents'>,
@@ -193,14 +197,15 @@ export function quotaBreakdown(
   options: { limit?: number; bytesOf?: (k: KeyInfo) => number | null } = {},
 ): QuotaBreakdown {
   const { keys, parents } = input;
-  const bytesOf = options.bytesOf ?? (() => null);
+  const bytesOf = options.bytesOf ?? quotaCharge;
   const holders = new Map<number | null, QuotaHolder>();
   let visibleKeys = 0;
   const add = (ring: number | null, size: number | null) => {
     let h = holders.get(ring);
-    if (h === undefined) holders.set(ring, (h = { keyring: ring, keys: 0, bytes: 0 }));
+    if (h === undefined) holders.set(ring, (h = { keyring: ring, keys: 0, bytes: 0, unknownSizes: 0 }));
     h.keys++;
-    h.bytes = h.bytes === null || size === null ? null : h.bytes + size;
+    if (size === null) h.unknownSizes++;
+    else h.bytes += size;
   };
   for (const k of keys.values()) {
     if (k.uid !== uid) continue;
@@ -215,11 +220,8 @@ export function quotaBreakdown(
   const limit = options.limit ?? Infinity;
   const all = [...holders.values()];
   return {
-    byCount: all.sort((a, b) => order(a, b, (h) => h.keys)).slice(0, limit),
-    byBytes: all
-      .filter((h) => h.bytes !== null)
-      .sort((a, b) => order(a, b, (h) => h.bytes ?? 0))
-      .slice(0, limit),
+    byCount: [...all].sort((a, b) => order(a, b, (h) => h.keys)).slice(0, limit),
+    byBytes: [...all].sort((a, b) => order(a, b, (h) => h.bytes)).slice(0, limit),
     visibleKeys,
   };
 }

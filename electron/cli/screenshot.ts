@@ -63,6 +63,24 @@ async function selectKey(page: Page, view: 'tree' | 'graph', id: number, realId:
 /** Clicks uid `shown`'s node in the Users section (`realUid` names it in errors), and waits for its details. */
 async function selectUser(page: Page, view: 'tree' | 'graph', shown: number, realUid: number): Promise<void> {
   const target = page.locator(userNodeSelector(view, shown)).first();
+  const shownAtOnce = await target.waitFor({ state: 'visible', timeout: 3_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (!shownAtOnce && view === 'tree') {
+    // The tree draws only the rows on screen: a user below the fold (the ones before it expanded) has no row
+    // yet. Scroll down a screen at a time, as a person would, until it is drawn or the tree ends.
+    const scroller = page.locator('[data-view="tree"] .tree-scroll');
+    for (let i = 0; i < 500 && !(await target.isVisible()); i++) {
+      const moved = await scroller.evaluate((el) => {
+        const before = el.scrollTop;
+        el.scrollTop += el.clientHeight;
+        return el.scrollTop !== before;
+      });
+      if (!moved) break;
+      await page.waitForTimeout(30);
+    }
+  }
   try {
     await target.waitFor({ state: 'visible', timeout: 5_000 });
   } catch {

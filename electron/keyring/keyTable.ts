@@ -6,6 +6,7 @@
 //
 // Rows from one /proc/keys read come in serial order (the kernel walks its serial tree); the snapshot keeps
 // that order, so rows added later (a re-read, possessor-only keys) are sorted in only when there are some.
+import { payloadLengthFromSuffix, STATES_PAYLOAD_LENGTH } from './payloadLength';
 
 /** The flag letters of /proc/keys, in column order: bit k of a row's flag mask is letter k. */
 export const FLAG_LETTERS = 'IRDQUNi';
@@ -339,6 +340,27 @@ export class KeyTable {
     this.typeIndex[row] = typeCode;
     this.descStart[row] = start;
     this.descEnd[row] = end;
+  }
+
+  /**
+   * The payload's length in bytes where /proc/keys states it (payloadLength.ts), once the row's description is
+   * known; undefined otherwise.
+   */
+  payloadLength(row: number): number | undefined {
+    const type = this.type(row);
+    if (type === null || !STATES_PAYLOAD_LENGTH.has(type)) return undefined;
+    const source = this.source(row);
+    const end = this.descEnd[row] as number;
+    let suffixStart: number;
+    if (end >= 0) suffixStart = end;
+    else if (end === NAMED) {
+      // Named by DESCRIBE or the name cache: the suffix follows the description in `rest`.
+      const description = this.named.get(row) as string;
+      const start = this.restStart[row] as number;
+      if (!source.startsWith(description, start)) return undefined;
+      suffixStart = start + description.length;
+    } else return undefined;
+    return payloadLengthFromSuffix(type, source, suffixStart, this.restEnd[row] as number);
   }
 
   /**

@@ -189,6 +189,8 @@ export function changedKeys(
       pins: old?.pins ?? [],
       doomed: old?.doomed ?? null,
     };
+    const payloadLength = table.payloadLength(row);
+    if (payloadLength !== undefined) key.payloadLength = payloadLength;
     if (old !== undefined && 'links' in old) key.links = old.links ?? null;
     else if (old === undefined && type === 'keyring') key.links = (members?.get(id) as number[] | undefined) ?? null;
     // Other views are as they were: a new key is listed by none of them.

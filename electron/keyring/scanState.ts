@@ -57,6 +57,8 @@ export function keyInfoAt(state: ScanState, row: number): KeyInfo {
     pins: NO_PINS,
     doomed: null,
   };
+  const payloadLength = t.payloadLength(row);
+  if (payloadLength !== undefined) info.payloadLength = payloadLength;
   if (type === 'keyring') info.links = state.members.get(id) ?? null;
   if (state.seenBy !== undefined) info.seenBy = seenByLabels(state.seenBy, row, id);
   return info;

@@ -82,6 +82,11 @@ export function quotaKeys(uid: number): number {
   return parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.find((q) => q.uid === uid)?.qnkeys ?? 0;
 }
 
+/** Bytes charged to `uid`'s quota now (/proc/key-users' qnbytes). */
+export function quotaBytes(uid: number): number {
+  return parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.find((q) => q.uid === uid)?.qnbytes ?? 0;
+}
+
 /**
  * Adds user keys `<prefix>0`, `<prefix>1`, … to `uid`'s user keyring, as `uid`, until its quota holds `total`
  * keys (its user and user-session keyrings, which the first add makes, count too).

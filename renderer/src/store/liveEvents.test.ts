@@ -34,6 +34,13 @@ describe('the change log', () => {
     expect(e).toMatchObject({ kind: 'changed', detail: 'permissions 3f010000 → 3f030000, owner uid 0 → 1000, expires in 1h' });
   });
 
+  it("tells a key's new payload length (an update), not a keyring's (its links are told)", () => {
+    const key = k(1, 'token', { payloadLength: 5 });
+    const [e] = logEntriesFor(delta(1, { changed: [{ id: 1, changes: { payloadLength: 12 } }] }), map([key]), map([key]), next);
+    expect(e).toMatchObject({ kind: 'changed', detail: 'payload 5 → 12 bytes' });
+    expect(newsworthyFields({ payloadLength: 8 }, ring(2, 'cache', [3, 4], { payloadLength: 4 }))).toEqual([]);
+  });
+
   it('gives revocation and expiry their own kind, and does not report the revocation twice', () => {
     const key = k(1, 'ticket', { flags: 'I------', timeout: '5m' });
     const [revoked] = logEntriesFor(delta(1, { changed: [{ id: 1, changes: { flags: 'IR-----', timeout: 'expd' } }] }), map([key]), map([key]), next);

@@ -1,7 +1,7 @@
 // Turns a delta into what a person sees happen: change-log lines, row highlights and "ghost" rows
 // for links that just went away. Never payloads (the snapshot has none) and never field values
 // beyond names, flags and ids.
-import type { SnapshotDelta } from '../../../shared/api';
+import type { KeyFieldChanges, SnapshotDelta } from '../../../shared/api';
 import { BADGE_LABELS, stateBadges } from '../../../shared/flags';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { counted } from '../../../shared/text';
@@ -77,10 +77,12 @@ function timeoutSeconds(column: string): number | null {
 }
 
 /** The fields of a change worth a line, in the order they are told; [] when it is all noise. */
-export function newsworthyFields(changes: Partial<KeyInfo>, before: KeyInfo | undefined): string[] {
+export function newsworthyFields(changes: KeyFieldChanges, before: KeyInfo | undefined): string[] {
   const revokedNow = stateBadges(changes.flags ?? before?.flags ?? '', changes.timeout ?? before?.timeout ?? '').includes('revoked');
   return Object.keys(changes).filter((f) => {
     if (QUIET_FIELDS.has(f)) return false;
+    // A keyring's payload is its member list: the linked/unlinked lines tell it.
+    if (f === 'payloadLength' && (before?.type ?? 'keyring') === 'keyring') return false;
     if (f === 'timeout' && before && countedDown(before.timeout, String(changes.timeout))) return false;
     // Revoking sets the expiry to that moment: `expd` is part of the revocation, not a second event.
     if (f === 'timeout' && changes.timeout === 'expd' && revokedNow) return false;
@@ -166,7 +168,7 @@ function countKeys(keys: readonly (KeyInfo | undefined)[]): string {
 }
 
 /** A change that revoked the key or let it expire gets its own kind (the log's "revoked or expired" filter). */
-function changeKind(changes: Partial<KeyInfo>, was: KeyInfo | undefined): LogKind {
+function changeKind(changes: KeyFieldChanges, was: KeyInfo | undefined): LogKind {
   const flags = changes.flags ?? was?.flags ?? '';
   const timeout = changes.timeout ?? was?.timeout ?? '';
   const now = stateBadges(flags, timeout);
@@ -177,7 +179,7 @@ function changeKind(changes: Partial<KeyInfo>, was: KeyInfo | undefined): LogKin
 }
 
 /** One changed field in plain words, old value first where it is known. */
-function describeChange(field: string, changes: Partial<KeyInfo>, was: KeyInfo | undefined): string {
+function describeChange(field: string, changes: KeyFieldChanges, was: KeyInfo | undefined): string {
   const from = <T,>(v: T | undefined, show: (x: T) => string) => (v === undefined ? '' : `${show(v)} → `);
   switch (field) {
     case 'flags': {
@@ -204,6 +206,10 @@ function describeChange(field: string, changes: Partial<KeyInfo>, was: KeyInfo |
       return changes.orphan ? 'no longer reachable from this process' : 'reachable from this process again';
     case 'description':
       return `description now “${String(changes.description)}”`;
+    case 'payloadLength':
+      return changes.payloadLength === null || changes.payloadLength === undefined
+        ? 'payload length no longer shown'
+        : `payload ${from(was?.payloadLength, String)}${String(changes.payloadLength)} bytes`;
     default:
       return `${field} changed`;
   }

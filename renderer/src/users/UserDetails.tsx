@@ -1,13 +1,12 @@
 // The details panel for a user node: its quota gauges and level in words, the processes that keep its
-// user keyrings, its own keyrings, and which keyrings hold most of its keys (shared/userGroups.ts's
-// breakdown). Click a keyring to go to it.
+// user keyrings, its own keyrings, and which keyrings hold most of its keys, by count and by bytes
+// (shared/userGroups.ts's breakdown; what each key costs: shared/quotaCharge.ts). Click a keyring to go to it.
 //
-// Bytes per keyring stay "not known", and say why. What the kernel charges a key (security/keys/key.c:
-// key_alloc charges strlen(description) + 1 + the type's def_datalen, key_payload_reserve then moves the
-// charge with the payload's length; keyring.c reserves KEYQUOTA_LINK_BYTES, 4, per link in a keyring's own
-// datalen) was measured on this kernel with /proc/key-users: a user key "abcde" holding 9 bytes costs 15, a
-// keyring "ring7ab" 8, each link 4 to the keyring's owner, given back on unlink. The payload lengths are the
-// missing term: the snapshot does not carry them.
+// Bytes are what the kernel charges (description + 1 + payload), known where /proc/keys states the payload's
+// length (user, logon, big_key, keyring); a keyring holding keys of other types says "at least". The sum over
+// the user's visible keys is set against qnbytes, and the difference explained: keys no view shows, and links
+// the kernel's collector removed without giving their 4 bytes back.
+import { chargesOf } from '../../../shared/quotaCharge';
 import { QUOTA_LEVEL_WORDS, userLabel, worstQuotaLevel } from '../../../shared/quota';
 import type { Pin } from '../../../shared/snapshot';
 import { quotaBreakdown, type QuotaHolder, type UserGroup } from '../../../shared/userGroups';
@@ -18,6 +17,12 @@ import { UserIcon } from './UserRow';
 
 /** How many keyrings the breakdown lists. */
 const TOP = 8;
+
+/** A holder's bytes: exact, or "at least N (k keys of unknown size)". */
+export function holderBytes(h: QuotaHolder): string {
+  if (h.unknownSizes === 0) return h.bytes.toLocaleString();
+  return `at least ${h.bytes.toLocaleString()} (${h.unknownSizes} ${h.unknownSizes === 1 ? 'key' : 'keys'} of unknown size)`;
+}
 
 function HolderTable({ caption, holders, model, total, value }: { caption: string; holders: QuotaHolder[]; model: TreeModel; total: number; value(h: QuotaHolder): string }) {
   return (
@@ -36,7 +41,7 @@ function HolderTable({ caption, holders, model, total, value }: { caption: strin
             <td>{h.keyring === null ? <span className="muted">no visible keyring links them</span> : <KeyRef id={h.keyring} k={model.keys.get(h.keyring)} />}</td>
             <td className="num">
               {value(h)}
-              {total > 0 && caption.startsWith('By keys') && <span className="muted"> ({Math.round((h.keys * 100) / total)} %)</span>}
+              {total > 0 && <span className="muted"> ({Math.round(((caption.startsWith('By bytes') ? h.bytes : h.keys) * 100) / total)} %)</span>}
             </td>
           </tr>
         ))}
@@ -51,11 +56,28 @@ function processesOf(model: TreeModel, g: UserGroup): Extract<Pin, { kind: 'user
   return pin ?? null;
 }
 
+/** The user's visible keys' bytes set against what /proc/key-users charges it. */
+function bytesSentence(charged: ReturnType<typeof chargesOf>, qnbytes: number | null): string {
+  const known = charged.bytes.toLocaleString();
+  const sum = charged.unknown === 0 ? `${known} bytes` : `at least ${known} bytes (${charged.unknown} of them of unknown size)`;
+  const head = `Its ${charged.keys} visible ${charged.keys === 1 ? 'key costs' : 'keys cost'} ${sum}`;
+  if (qnbytes === null) return `${head}.`;
+  if (charged.unknown === 0 && charged.bytes === qnbytes) return `${head}: all of the ${qnbytes.toLocaleString()} charged.`;
+  if (charged.bytes >= qnbytes) return `${head} of the ${qnbytes.toLocaleString()} charged.`;
+  const rest = (qnbytes - charged.bytes).toLocaleString();
+  return (
+    `${head} of the ${qnbytes.toLocaleString()} charged. The other ${rest}${charged.unknown ? ', less what those cost,' : ''} are ` +
+    'keys of its that no view of this scan shows, or links the kernel’s garbage collector removed from a keyring (it keeps ' +
+    'charging their 4 bytes until the keyring is cleared).'
+  );
+}
+
 export function UserDetails({ group, model }: { group: UserGroup; model: TreeModel }) {
   const label = userLabel(group.uid, group.name);
   const q = group.quota;
   const level = q ? worstQuotaLevel(q) : 'ok';
   const breakdown = quotaBreakdown(model, group.uid, { limit: TOP });
+  const charged = chargesOf(model.keys.values(), group.uid);
   const pin = processesOf(model, group);
   const own: [string, number | null][] = [
     ['User keyring', group.userKeyring],
@@ -105,14 +127,15 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
         ) : (
           <p className="muted">None of its keys is visible to this scan.</p>
         )}
-        {breakdown.byBytes.length ? (
-          <HolderTable caption="By bytes" holders={breakdown.byBytes} model={model} total={0} value={(h) => String(h.bytes)} />
-        ) : (
-          <p className="muted" data-testid="bytes-unknown">
-            By bytes: not known. The kernel charges each key the length of its description + 1 + its payload’s length (a keyring’s
-            payload is 4 bytes per link, charged to the keyring’s owner); the scan does not record payload lengths, which /proc/keys
-            prints for a few key types only, so only the total above is known, not which keyrings hold the bytes.
-          </p>
+        {breakdown.byBytes.length > 0 && (
+          <>
+            <HolderTable caption="By bytes: the keyrings holding most of its bytes" holders={breakdown.byBytes} model={model} total={q?.qnbytes ?? 0} value={holderBytes} />
+            <p className="muted" data-testid="bytes-explained">
+              {bytesSentence(charged, q?.qnbytes ?? null)} The kernel charges a key the length of its description + 1 + its payload’s
+              length (a keyring’s payload: 4 bytes per link); /proc/keys states that length for user, logon, big_key (charged 16 bytes
+              whatever its size) and keyring keys only.
+            </p>
+          </>
         )}
       </section>
 

@@ -26,8 +26,9 @@ const keys = [
   ring(10, '_uid.1000', [100], { uid: 1000 }),
   ring(11, '_uid_ses.1000', [10], { uid: 1000 }),
   k(100, 'alice-token', { uid: 1000 }),
-  ring(20, '_uid.1001', [200, 201], { uid: 1001 }),
-  k(200, 'bob-nfs-key', { uid: 1001 }),
+  // Payload lengths as /proc/keys states them (a keyring: 4 bytes a member); bob-other's type would state none.
+  ring(20, '_uid.1001', [200, 201], { uid: 1001, payloadLength: 8 }),
+  k(200, 'bob-nfs-key', { uid: 1001, payloadLength: 5 }),
   k(201, 'bob-other', { uid: 1001 }),
   ring(30, '_ses', [31], { uid: 1000 }),
   k(31, 'alice-session-key', { uid: 1000 }),
@@ -127,7 +128,15 @@ describe('a user row and its details', () => {
     const rows = within(table).getAllByRole('row').slice(1);
     // .user_reg holds bob's user keyring: the kernel's registry link counts like any other.
     expect(rows.map((r) => r.textContent)).toEqual([expect.stringMatching(/^_uid\.1001.*2 \(67 %\)$/), expect.stringMatching(/^\.user_reg.*1 \(33 %\)$/)]);
-    expect(screen.getByTestId('bytes-unknown').textContent).toMatch(/not known\. The kernel charges each key the length of its description \+ 1 \+ its payload’s length .* the scan does not record payload lengths/);
+    // By bytes: description + 1 + payload; "at least" where a key's size is unknown.
+    const bytes = within(screen.getByRole('table', { name: /By bytes/ })).getAllByRole('row').slice(1);
+    expect(bytes.map((r) => r.textContent)).toEqual([
+      expect.stringMatching(/^\.user_reg.*18 \(2 %\)$/), // _uid.1001: 9 + 1 + 8, of qnbytes 1200
+      expect.stringMatching(/^_uid\.1001.*at least 17 \(1 key of unknown size\) \(1 %\)$/), // bob-nfs-key: 11 + 1 + 5
+    ]);
+    expect(screen.getByTestId('bytes-explained').textContent).toMatch(
+      /^Its 3 visible keys cost at least 35 bytes \(1 of them of unknown size\) of the 1,200 charged\. The other 1,165, less what those cost, are keys/,
+    );
   });
 });
 
