@@ -36,7 +36,8 @@ const arbDelta = (seq: number): fc.Arbitrary<SnapshotDelta> =>
       takenAt: seq,
       removed,
       added: added.map(([id, n]) => arbKey(id, n)),
-      changed: changed.map(([id, n]) => ({ id, changes: { usage: 100 + n } })),
+      // Some changes state a payload length, some say it is no longer stated (null: the field goes).
+      changed: changed.map(([id, n]) => ({ id, changes: { usage: 100 + n, ...(n % 3 === 0 ? {} : { payloadLength: n % 3 === 1 ? n : null }) } })),
       linksAdded: [],
       linksRemoved: [],
     }));

@@ -8,6 +8,7 @@
 // a replaced entry keeps its place, a new one goes last, and a key deleted from the base and set again goes
 // last too (that edit flattens the map, which then orders it as a Map does).
 import type { SnapshotDelta } from '../../../shared/api';
+import { withChanges } from '../../../shared/delta';
 import type { KeyInfo } from '../../../shared/snapshot';
 
 const DELETED: unique symbol = Symbol('deleted');
@@ -144,7 +145,7 @@ export function applyDeltaToKeys(
     for (const c of delta.changed) {
       const old = draft.get(c.id);
       if (!old) unknown.push(c.id);
-      else draft.set(c.id, { ...old, ...c.changes });
+      else draft.set(c.id, withChanges(old, c.changes));
     }
   }, minFlatten);
   return { keys: out, unknown };
