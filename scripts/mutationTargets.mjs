@@ -13,6 +13,7 @@ export const MUTATION_TARGETS = [
   { file: 'shared/userGroups.ts' },
   { file: 'electron/keyring/procKeys.ts' },
   { file: 'electron/keyring/keyUsers.ts' },
-  { file: 'electron/keyring/possession.ts' },
+  // The walk moved to shared/ (the page uses it too); electron/keyring/possession.ts only re-exports it.
+  { file: 'shared/possession.ts', alsoTests: ['electron/keyring/possession.test.ts'] },
   { file: 'electron/keyring/pins.ts' },
 ];

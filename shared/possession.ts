@@ -46,12 +46,13 @@ export function walkPossession<K>(
   isReadKeyring: (key: K) => boolean,
   mark: (key: K) => void,
 ): void {
-  const depthOf = new Map<K, number>();
+  // Breadth first, so the first time a keyring is reached is at its shallowest depth: `depth` below.
+  const searched = new Set<K>();
   let frontier: K[] = [];
   for (const root of roots) {
-    if (depthOf.has(root) || !searchable(root)) continue;
+    if (searched.has(root) || !searchable(root)) continue;
     mark(root);
-    depthOf.set(root, 0);
+    searched.add(root);
     frontier.push(root);
   }
   for (let depth = 0; depth <= MAX_SEARCHED_DEPTH && frontier.length > 0; depth++) {
@@ -63,8 +64,8 @@ export function walkPossession<K>(
         const member = members[i] as K;
         if (!searchable(member)) continue;
         mark(member);
-        if (!depthOf.has(member) && isReadKeyring(member)) {
-          depthOf.set(member, depth + 1);
+        if (!searched.has(member) && isReadKeyring(member)) {
+          searched.add(member);
           next.push(member);
         }
       }

@@ -50,6 +50,15 @@ describe('computePossession (pure)', () => {
     expect(computePossession({ roots: [10], facts: (id) => facts.get(id), members: new Map([[10, [2]]]), who }).size).toBe(0);
   });
 
+  it('possesses a root whose members it cannot read, and nothing through it', () => {
+    f(20, 0x3f000000);
+    f(21, 0x3f000000);
+    f(22, 0x3f000000);
+    // 20's members are unknown (not read); 21 is a readable root linking 22.
+    const got = computePossession({ roots: [20, 21, 21], facts: (id) => facts.get(id), members: new Map([[21, [22]]]), who });
+    expect([...got].sort()).toEqual([20, 21, 22]);
+  });
+
   it('stops below depth 6 and survives cycles', () => {
     const chain = Array.from({ length: 12 }, (_, i) => 100 + i);
     for (const id of chain) f(id, 0x3f000000);
