@@ -12,6 +12,7 @@ import { median, ms, type BenchRow } from './table';
 
 const CHROMIUM = chromiumPath();
 const RUNS = 3;
+const TRACED_RUNS = 2;
 
 interface TreeBench {
   firstRenderMs: number;
@@ -66,6 +67,59 @@ async function measure<T>(browser: Browser, url: string, global: string, timeout
   }
 }
 
+const TRACE_CATEGORIES = ['blink.user_timing', 'disabled-by-default-devtools.timeline'];
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+}
+
+/**
+ * The page's main-thread CPU time in each window between the marks `kb:<phase>:start` and `kb:<phase>:end`
+ * (renderer/src/bench.ts), from a trace: the thread time (`tdur`) of the tasks that ran in it, a task that
+ * straddles an end counted for its share. On a shared machine this is what the page cost, while wall time
+ * also counts the other processes it waited for.
+ */
+export function phaseCpuMs(events: readonly TraceEvent[], phase: string): number[] {
+  const marks = events.filter((e) => e.name === `kb:${phase}:start` || e.name === `kb:${phase}:end`).sort((a, b) => a.ts - b.ts);
+  const main = marks[0];
+  if (main === undefined) return [];
+  const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === main.pid && e.tid === main.tid && e.dur !== undefined && e.tdur !== undefined);
+  const out: number[] = [];
+  for (let i = 0; i + 1 < marks.length; i++) {
+    const [from, to] = [marks[i]!, marks[i + 1]!];
+    if (from.name.endsWith(':end') || to.name.endsWith(':start')) continue;
+    let cpu = 0;
+    for (const t of tasks) {
+      const overlap = Math.min(to.ts, t.ts + t.dur!) - Math.max(from.ts, t.ts);
+      if (overlap > 0) cpu += (t.tdur! * overlap) / Math.max(t.dur!, 1);
+    }
+    out.push(cpu / 1000);
+  }
+  return out;
+}
+
+/** One page load traced: its result and the main thread's CPU per phase. */
+async function traced(browser: Browser, url: string, global: string, phases: readonly string[], timeoutMs: number): Promise<Record<string, number[]> | null> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    await page.goto(url);
+    await page.waitForFunction((g) => (globalThis as unknown as Record<string, unknown>)[g] !== undefined, global, { timeout: timeoutMs });
+    const { traceEvents } = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+    return Object.fromEntries(phases.map((p) => [p, phaseCpuMs(traceEvents, p)]));
+  } catch {
+    return null;
+  } finally {
+    await page.close();
+  }
+}
+
 /** Returns the UI table's rows, or a sentence saying why it could not run. */
 export interface UiTable {
   title: string;
@@ -88,6 +142,11 @@ export async function runUiBench(root: string, sizes: number[]): Promise<UiTable
     const delta: BenchRow = { name: "tree: one keyring's permissions changed (delta → painted)", values: {} };
     const heap: BenchRow = { name: 'page: JS heap used after GC (CDP Runtime.getHeapUsage)', values: {} };
     const nodes: BenchRow = { name: 'page: DOM nodes', values: {} };
+    const cpuRows = {
+      'first-render': { name: '  main-thread CPU of the first render', values: {} } as BenchRow,
+      'one-delta': { name: '  main-thread CPU of one delta', values: {} } as BenchRow,
+      search: { name: '  main-thread CPU of the search', values: {} } as BenchRow,
+    };
     for (const [i, n] of sizes.entries()) {
       const runs: (TreeBench & { memory: PageMemory })[] = [];
       for (let r = 0; r < RUNS; r++) {
@@ -108,9 +167,20 @@ export async function runUiBench(root: string, sizes: number[]): Promise<UiTable
       delta.values[col] = ms(median(runs.flatMap((b) => b.deltaMs)));
       heap.values[col] = mb(median(runs.map((b) => b.memory.jsHeapUsed)));
       nodes.values[col] = String(Math.round(median(runs.map((b) => b.memory.domNodes))));
+      // CPU from TRACED_RUNS more loads, traced (tracing slows the page a little: wall figures come from the others).
+      const cpu: Record<string, number[]> = {};
+      for (let r = 0; r < TRACED_RUNS; r++) {
+        const t = await traced(browser, `${base}?fake=${n}&bench=1`, '__kbBench', Object.keys(cpuRows), 120_000);
+        for (const [phase, values] of Object.entries(t ?? {})) (cpu[phase] ??= []).push(...values);
+      }
+      for (const [phase, row] of Object.entries(cpuRows)) row.values[col] = cpu[phase]?.length ? ms(median(cpu[phase]!)) : 'failed';
     }
     const tables: UiTable[] = [
-      { title: `UI in chromium (median of ${RUNS} page loads; the delta's, of all its runs)`, columns, rows: [render, delta, search, matches, index, heap, nodes] },
+      {
+        title: `UI in chromium (wall: median of ${RUNS} page loads, the delta's of all its runs; CPU: of ${TRACED_RUNS} more, traced)`,
+        columns,
+        rows: [render, cpuRows['first-render'], delta, cpuRows['one-delta'], search, cpuRows.search, matches, index, heap, nodes],
+      },
     ];
     const graph: GraphBench[] = [];
     for (let r = 0; r < RUNS; r++) {

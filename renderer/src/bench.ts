@@ -57,7 +57,10 @@ const DELTA_RUNS = 9;
 
 /** Runs once after startup in bench mode. */
 export async function runBench(keyCount: number, hooks: BenchHooks): Promise<BenchResult> {
+  // A mark at each end of each phase (`kb:<phase>:start`, `kb:<phase>:end`): bench/ui.ts finds them in a trace
+  // of the page and sums the main thread's CPU time between them.
   const phase = (name: string, on: boolean) => {
+    performance.mark(`kb:${name}:${on ? 'start' : 'end'}`);
     if (!hooks.profile) return;
     if (on) console.profile(name);
     else console.profileEnd(name);
@@ -122,11 +125,16 @@ async function timeDeltas(rows: FlatRow[], hooks: BenchHooks): Promise<number[]>
     const before = permCell(id)?.textContent;
     // Possessor's setattr (0x20000000) off, then on again: the row's effective permission letters change.
     const emit = hooks.stageKeyChange(id, { perm: i % 2 === 0 ? base & ~0x20000000 : base });
+    performance.mark('kb:one-delta:start');
     const t0 = performance.now();
     const shown = new Promise<number>((resolve) => {
       const check = () => {
         if (permCell(id)?.textContent === before) requestAnimationFrame(check);
-        else setTimeout(() => resolve(performance.now() - t0), 0);
+        else
+          setTimeout(() => {
+            performance.mark('kb:one-delta:end');
+            resolve(performance.now() - t0);
+          }, 0);
       };
       emit();
       requestAnimationFrame(check);

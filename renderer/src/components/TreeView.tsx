@@ -14,6 +14,8 @@ import { notifyRowsDrawn } from '../bench';
 import { DEV_TOOLS } from '../dev/buildMode';
 import { ROW_HEIGHT, TreeRow } from './TreeRow';
 
+const estimateSize = () => ROW_HEIGHT;
+
 function isOpenable(row: FlatRow): boolean {
   return row.kind === 'section' || ((row.kind === 'key' || row.kind === 'user') && row.expandable);
 }
@@ -39,17 +41,21 @@ export function TreeView() {
     [uid, gid, groups],
   );
   const scrollRef = useRef<HTMLDivElement>(null);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
 
+  // The same function while the rows are the same: the virtualizer lays out every row again (11k after a broad
+  // search) whenever it gets a new one.
+  const getItemKey = useCallback((i: number) => rows[i]?.rowId ?? i, [rows]);
   const virtualizer = useVirtualizer({
     count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    getScrollElement,
+    estimateSize,
     overscan: 12,
     // Used until the scroll element is measured (and in DOM-less tests, where it never is).
     initialRect: { width: 1000, height: 800 },
-    getItemKey: (i) => rows[i]?.rowId ?? i,
+    getItemKey,
   });
 
   const focusedIndex = useMemo(() => {

@@ -76,7 +76,9 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
 
   loadSnapshot({ seq, snapshot }) {
     const { keys: list, ...meta } = snapshot;
-    const keys = new Map(list.map((k) => [k.id, k]));
+    // A loop, not new Map(list.map(...)): 40k pairs of garbage would land on the first render's collector.
+    const keys = new Map<number, KeyInfo>();
+    for (const k of list) keys.set(k.id, k);
     const hadOne = get().seq >= 0;
     set((s) => ({
       keys,

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { phaseCpuMs } from './ui';
+
+const mark = (name: string, ts: number) => ({ name, ph: 'I', ts, pid: 1, tid: 1 });
+const task = (ts: number, dur: number, tdur: number, tid = 1) => ({ name: 'RunTask', ph: 'X', ts, dur, tdur, pid: 1, tid });
+
+describe('phaseCpuMs', () => {
+  it("sums the main thread's task CPU between each start and end mark, a straddling task for its share", () => {
+    const events = [
+      mark('kb:one-delta:start', 1000),
+      task(900, 200, 100), // half inside: 50 µs
+      task(1200, 300, 300),
+      task(1200, 300, 300, 2), // another thread: not the page's main thread
+      mark('kb:one-delta:end', 2000),
+      task(2100, 100, 100), // between the runs
+      mark('kb:one-delta:start', 3000),
+      task(3000, 1000, 400),
+      mark('kb:one-delta:end', 4000),
+    ];
+    expect(phaseCpuMs(events, 'one-delta')).toEqual([0.35, 0.4]);
+    expect(phaseCpuMs(events, 'search')).toEqual([]);
+  });
+});
