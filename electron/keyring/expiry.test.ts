@@ -62,16 +62,35 @@ describe('the kernel rounds the time left down to one unit', () => {
     [3 * 86400, '3d', '2d'], // the persistent keyring's default renewal: "3d" only in the second it was renewed
   ];
 
-  it('prints each boundary as modelled, and every window holds the expiry', async () => {
+  /** Keys set just after a second began and read twice, in that second and the next: one attempt. */
+  async function setAndReadTwice() {
     await startOfSecond();
     const keys = cases.map(([seconds]) => {
       const key = timedKey(`boundary ${seconds}`, seconds);
       return { ...key, first: readColumn(key.id) };
     });
     await startOfSecond();
+    return keys.map((key) => ({ ...key, second: readColumn(key.id) }));
+  }
+
+  /** Whether the attempt ran as planned: each set within one second, each read within two seconds of it. */
+  function onTime(keys: Awaited<ReturnType<typeof setAndReadTwice>>): boolean {
+    return keys.every(({ set, first, second }, i) => {
+      const setSecond = set.from / 1000 - (cases[i] as (typeof cases)[number])[0];
+      return isExact(set) && [first, second].every((r) => [0, 1, 2].includes(Math.floor(r.readAt / 1000) - setSecond));
+    });
+  }
+
+  it('prints each boundary as modelled, and every window holds the expiry', async () => {
+    // The model is checked only on readings made when planned: on a machine so loaded that this thread woke
+    // seconds late, the attempt says nothing about the kernel and is made again (at most five times).
+    let keys = await setAndReadTwice();
+    for (let attempt = 1; attempt < 5 && !onTime(keys); attempt++) {
+      for (const { id } of keys) keyctl.unlink(id, session);
+      keys = await setAndReadTwice();
+    }
     cases.forEach(([seconds, inSecond, oneLater], i) => {
-      const { id, set, first } = keys[i] as (typeof keys)[number];
-      const second = readColumn(id);
+      const { set, first, second } = keys[i] as (typeof keys)[number];
       // We started just after a second began, so the set call fell within one second: known exactly.
       expect(isExact(set), `${seconds} s: set within one second`).toBe(true);
       const setSecond = set.from / 1000 - seconds;
