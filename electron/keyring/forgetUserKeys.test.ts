@@ -1,9 +1,13 @@
 // A removed throwaway user leaves nothing in the kernel: /proc/key-users (the oracle: it lists every uid
 // that owns a key) drops its uid once the garbage collector has destroyed the keys forgetUserKeys invalidated.
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as keyctl from './keyctl';
 import { forgetUserKeys, keysOwnedBy } from './forgetUserKeys';
-import { addThrowawayUser, keyUsersForget, keyUsersLists, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
+import { addThrowawayUser, fillQuotaTo, keyUsersForget, keyUsersLists, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
+
+/** maxkeys for a uid other than root. */
+const quotaMaxKeys = () => Number(readFileSync('/proc/sys/kernel/keys/maxkeys', 'utf8').trim());
 
 let user: ThrowawayUser | null = null;
 
@@ -45,6 +49,25 @@ describe('removeThrowawayUser', () => {
     } finally {
       removeThrowawayUser(other);
     }
+  });
+
+  it('at a full quota reads in the caller\'s session, and a forged /proc/keys record cannot make it invalidate a key the caller possesses', async () => {
+    const full = addThrowawayUser('kbff');
+    try {
+      // A key of ours the user's process would possess through our session, which a description with a line
+      // break names in a record of its own, as if the user owned it.
+      const ours = keyctl.addKey('user', `kbff-root-${process.pid}`, Buffer.from('x'), keyctl.KEY_SPEC.SESSION);
+      const forged = `forged\n${ours.toString(16).padStart(8, '0')} I--Q---     1 perm 3f010000  ${full.uid}  ${full.uid} user      kbff-root: 1`;
+      runAs(full.uid, 'keyctl', 'add', 'user', forged, 'y', '@u');
+      // No room left for a session keyring of its own.
+      fillQuotaTo(full.uid, quotaMaxKeys(), 'kbff');
+      expect(keysOwnedBy(full.uid)).toContain(ours); // the forged record, read back
+      forgetUserKeys(full.uid);
+      expect(keyctl.describe(ours)).toMatchObject({ description: `kbff-root-${process.pid}` });
+    } finally {
+      removeThrowawayUser(full);
+    }
+    expect(await keyUsersForget(full.uid)).toBe(true);
   });
 
   it('has nothing to do for a uid without keys', () => {
