@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Anchors, KeyInfo, QuotaInfo, ScanScope } from './snapshot';
 import { NO_ANCHORS, testKey } from './testing';
-import { groupKeysByUser, quotaBreakdown, showsUsers, userGroupMembers, type UserGroupInput } from './userGroups';
+import { groupKeysByUser, quotaBreakdown, registeredUserKeyring, showsUsers, userGroupMembers, type UserGroupInput } from './userGroups';
 
 const ring = (id: number, description: string, uid: number, links: number[] | null = []): KeyInfo =>
   testKey(id, { type: 'keyring', description, uid, links, possessed: false });
@@ -101,6 +101,88 @@ describe('groupKeysByUser', () => {
   });
 });
 
+describe('groupKeysByUser, who owns what', () => {
+  const byUid = (groups: ReturnType<typeof groupKeysByUser>, uid: number) => groups.find((g) => g.uid === uid);
+
+  it('lists the users by uid, whatever order the quotas and keys come in', () => {
+    const groups = groupKeysByUser(input([...system()].reverse(), { scope: ALL, quotas: [quota(1001, 'bob'), quota(0, 'root'), quota(1000, 'alice')] }));
+    expect(groups.map((g) => g.uid)).toEqual([0, 1000, 1001]);
+    expect(byUid(groups, 1001)).toMatchObject({ sessionKeyrings: [40], unlinked: [50, 60] });
+  });
+
+  it("leaves the observer's own thread, process and session keyrings to 'This process', and groups its other keys", () => {
+    const anchors = { ...NO_ANCHORS, session: 30, user: 10 };
+    const list = [...system(), ring(32, '_ses', 1000, [])];
+    const groups = groupKeysByUser(input(list, { scope: ALL, uid: 1000, anchors }));
+    expect(byUid(groups, 1000)).toMatchObject({ userKeyring: 10, sessionKeyrings: [32] });
+  });
+
+  it("in a process's own view puts another uid's unlinked key under it, and makes no group for the observer", () => {
+    const list = [ring(1, '_ses', 1000, []), ring(2, '_uid.1000', 1000, []), key(5, 4300)];
+    const groups = groupKeysByUser(input(list, { uid: 1000, anchors: { ...NO_ANCHORS, session: 1, user: 2 } }));
+    expect(groups).toEqual([expect.objectContaining({ uid: 4300, unlinked: [5] })]);
+  });
+
+  it('shows no Users section to a root process that sees only its own keys, the user registry included', () => {
+    const list = [ring(1, '_ses', 0, [2]), ring(2, '.user_reg', 0, [3]), ring(3, '_uid.0', 0, [])];
+    expect(groupKeysByUser(input(list, { anchors: { ...NO_ANCHORS, session: 1, user: 3 } }))).toEqual([]);
+  });
+
+  it("prefers the registry's user keyring to an anchor naming another, and ignores an anchor the observer does not own", () => {
+    // 70: a keyring alice named _uid.1000 herself, in her session; 90: one of bob's that the anchors name for root.
+    const list = [...system(), ring(70, '_uid.1000', 1000, []), ring(90, '_persistent.0', 1001, [])];
+    list[8] = ring(30, '_ses', 1000, [31, 70]);
+    expect(byUid(groupKeysByUser(input(list, { scope: ALL, uid: 1000, anchors: { ...NO_ANCHORS, user: 70 } })), 1000)?.userKeyring).toBe(10);
+    expect(byUid(groupKeysByUser(input(list, { scope: ALL, uid: 0, quotas: [quota(0, 'root')], anchors: { ...NO_ANCHORS, persistent: 90 } })), 0)?.persistentKeyring).toBeNull();
+  });
+
+  it('takes a persistent keyring only from .persistent_register, with a matching owner', () => {
+    const list = [
+      ring(1, '.persistent_register', 0, [2, 3, 4]),
+      ring(2, 'not-persistent', 1002, []),
+      ring(3, '_persistent.1003', 1002, []), // owner and name disagree
+      ring(4, '_persistent.1004', 1004, []),
+      ring(5, 'shelf', 1002, [6]),
+      ring(6, '_persistent.1002', 1002, []), // right name and owner, but not registered
+    ];
+    const groups = groupKeysByUser(input(list, { scope: ALL, quotas: [quota(1002, null), quota(1003, null), quota(1004, null)] }));
+    expect(groups.map((g) => [g.uid, g.persistentKeyring])).toEqual([
+      [1002, null],
+      [1003, null],
+      [1004, 4],
+    ]);
+  });
+
+  it('puts a registered user keyring whose owner is not the uid in its name under nobody', () => {
+    const list = [ring(1, '.user_reg', 0, [10]), ring(10, '_uid.1000', 1002, [])];
+    const groups = groupKeysByUser(input(list, { scope: ALL, quotas: [quota(1000, null), quota(1002, null)] }));
+    expect(groups.map((g) => [g.uid, g.userKeyring])).toEqual([
+      [1000, null],
+      [1002, null],
+    ]);
+  });
+});
+
+describe('registeredUserKeyring', () => {
+  it("finds a uid's _uid.N among .user_reg's members, by name and owner, never one a user named so", () => {
+    const keys = new Map(system().map((k) => [k.id, k]));
+    expect(registeredUserKeyring(keys, 1000)).toBe(10);
+    expect(registeredUserKeyring(keys, 1001)).toBe(20);
+    expect(registeredUserKeyring(keys, 0)).toBeNull();
+    const fake = new Map([
+      [1, ring(1, '.user_reg', 0, [11, 12, 13])],
+      [11, ring(11, '_uid.0', 1000, [])], // owner is not 0
+      [12, ring(12, '_uid_ses.0', 0, [])], // a user-session keyring, not the user keyring
+      [13, key(13, 0, '_uid.0')], // not a keyring
+      [20, ring(20, 'mine', 0, [21])],
+      [21, ring(21, '_uid.0', 0, [])], // right name and owner, outside the registry
+      [30, testKey(30, { description: '.user_reg', uid: 0, links: [21] })], // a user key so named (a snapshot file may give it members)
+      [40, ring(40, '.user_reg', 0, null)], // a registry whose members this process cannot read
+    ]);
+    expect(registeredUserKeyring(fake, 0)).toBeNull();
+  });
+});
+
 describe('quotaBreakdown', () => {
   const list = [
     ring(1, '_uid.1000', 1000, [3, 4, 5, 6]),
@@ -127,6 +209,15 @@ describe('quotaBreakdown', () => {
     expect(b.visibleKeys).toBe(9);
     // No payload length stated: every holder's bytes are unknown.
     expect(b.byBytes.every((h) => h.bytes === 0 && h.unknownSizes === h.keys)).toBe(true);
+  });
+
+  it('counts a key no visible keyring links under no keyring, even when an invisible one links it', () => {
+    const i = input(list);
+    const parents = new Map(i.parents);
+    parents.set(8, [999]);
+    const b = quotaBreakdown({ keys: i.keys, parents }, 1000);
+    expect(b.byCount.find((h) => h.keyring === null)?.keys).toBe(3);
+    expect(b.byCount.some((h) => h.keyring === 999)).toBe(false);
   });
 
   it('ranks by bytes where every key’s size is known, and cuts to the limit', () => {

@@ -123,12 +123,12 @@ export function groupKeysByUser(input: UserGroupInput): UserGroup[] {
   // The registries' members, checked by name and owner.
   for (const k of keys.values()) {
     if (!isRing(k) || k.links == null) continue;
-    const registry = k.description === USER_REGISTRY ? 'user' : k.description === PERSISTENT_REGISTER ? 'persistent' : null;
-    if (registry === null) continue;
+    const userRegistry = k.description === USER_REGISTRY;
+    if (!userRegistry && k.description !== PERSISTENT_REGISTER) continue;
     for (const m of k.links) {
       const member = keys.get(m);
       if (!isRing(member)) continue;
-      if (registry === 'user') {
+      if (userRegistry) {
         const u = USER_KEYRING.exec(member.description) ?? USER_SESSION_KEYRING.exec(member.description);
         if (u !== null && Number(u[1]) === member.uid) place(member.uid, m, u[0].startsWith('_uid_ses.') ? 'userSessionKeyring' : 'userKeyring');
       } else {
