@@ -100,6 +100,18 @@ export function indexById(keys: readonly KeyInfo[], id: number): number {
   return -1;
 }
 
+/** The first index in `keys` (ascending ids) whose id is `id` or more (keys.length when none is). */
+function lowerBoundById(keys: readonly KeyInfo[], id: number): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((keys[mid] as KeyInfo).id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function isSortedById(keys: readonly KeyInfo[]): boolean {
   for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as KeyInfo).id >= (keys[i] as KeyInfo).id) return false;
   return true;
@@ -235,7 +247,9 @@ export function applyDelta(snapshot: Snapshot, delta: SnapshotDelta): Snapshot {
     }
     return { ...head, keys };
   }
-  // What applyDeltaToMap does (removals, then additions, then changes), as one merge walk in id order.
+  // What applyDeltaToMap does (removals, then additions, then changes), in id order. A poll's delta touches a few
+  // keys of thousands: the keys it touches are found by binary search, and the runs between them are copied as
+  // they are (no lookup per key).
   const dropped = new Set(delta.removed);
   const changes = new Map<number, KeyFieldChanges>();
   for (const c of delta.changed) changes.set(c.id, c.changes);
@@ -246,13 +260,37 @@ export function applyDelta(snapshot: Snapshot, delta: SnapshotDelta): Snapshot {
     const c = changes.get(k.id);
     return c === undefined ? k : withChanges(k, c);
   };
-  const keys: KeyInfo[] = [];
-  let j = 0;
-  for (const k of snapshot.keys) {
-    while (j < added.length && (added[j] as KeyInfo).id < k.id) keys.push(changedKey(added[j++] as KeyInfo));
-    if (byId.has(k.id) || dropped.has(k.id)) continue;
-    keys.push(changes.size === 0 ? k : changedKey(k));
+  const prev = snapshot.keys;
+  /** The indices of the keys that do not carry over as they are: removed, replaced by an added key, or changed. */
+  const touched: number[] = [];
+  for (const ids of [dropped.keys(), byId.keys(), changes.keys()]) {
+    for (const id of ids) {
+      const at = indexById(prev, id);
+      if (at >= 0) touched.push(at);
+    }
   }
-  while (j < added.length) keys.push(changedKey(added[j++] as KeyInfo));
+  touched.sort((a, b) => a - b);
+  const keys: KeyInfo[] = [];
+  let from = 0; // the next key of prev to carry over
+  let j = 0; // the next added key
+  /** Carries prev[from, end) over, with the added keys that go before prev[end] merged in. */
+  const carryTo = (end: number): void => {
+    for (; j < added.length; j++) {
+      const at = lowerBoundById(prev, (added[j] as KeyInfo).id);
+      if (at > end) break;
+      for (; from < at; from++) keys.push(prev[from] as KeyInfo);
+      keys.push(changedKey(added[j] as KeyInfo));
+    }
+    for (; from < end; from++) keys.push(prev[from] as KeyInfo);
+  };
+  for (let t = 0; t < touched.length; t++) {
+    const at = touched[t] as number;
+    if (t > 0 && touched[t - 1] === at) continue;
+    carryTo(at);
+    const k = prev[at] as KeyInfo;
+    from = at + 1;
+    if (!byId.has(k.id) && !dropped.has(k.id)) keys.push(changedKey(k));
+  }
+  carryTo(prev.length);
   return { ...head, keys };
 }

@@ -167,7 +167,7 @@ export function changedKeys(
       return 'a serial was reused';
     } else if (type === 'keyring' && !unread(id)) {
       if (facts.uid !== old.uid || facts.gid !== old.gid || facts.perm !== old.perm || table.flags(row) !== old.flags || table.timeout(row) !== old.timeout) {
-        return 'a keyring changed';
+        return `keyring ${id} changed`;
       }
     } else if (searchableWhenPossessed(facts, memo.who) !== searchableWhenPossessed(old, memo.who)) {
       return "a key's search permission changed";

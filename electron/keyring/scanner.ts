@@ -211,7 +211,7 @@ export class Scanner {
       const outcome = lists[i] as MembersOutcome;
       // A keyring that went (out of /proc/keys too): changedKeys decides about it.
       if (removed.has(ring) && 'code' in outcome && isVanishedCode(outcome.code)) continue;
-      if (!sameMembers(memo.members.get(ring) ?? null, memberList(outcome), memo.hidden)) return full('a member list changed');
+      if (!sameMembers(memo.members.get(ring) ?? null, memberList(outcome), memo.hidden)) return full(`the member list of ${ring} changed`);
     }
     trace('quiet poll: member lists');
     if (memo.unviewable.length > 0 && (await this.possessing.describe(memo.unviewable)).some((o) => !('code' in o) || o.code !== 'EACCES')) {
