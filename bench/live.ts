@@ -135,7 +135,13 @@ export interface PollRun {
   scope?: ScanScope;
 }
 
-/** serve's stack in this process, polling at 1 Hz; CPU per poll over `polls` polls after three warm-up polls. */
+/**
+ * Polls before the measured ones: V8 compiles the poll's code (in each of the three threads) over its first polls,
+ * and an app left open is long past that (after 3 polls, a quiet 10k poll measured ~2× what it costs from the 15th).
+ */
+export const LIVE_WARM_UP_POLLS = Number(process.env.BENCH_LIVE_WARM_UP ?? 15);
+
+/** serve's stack in this process, polling at 1 Hz; CPU per poll over `polls` polls after LIVE_WARM_UP_POLLS. */
 export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
   const intervalMs = run.intervalMs ?? 1000;
   const source = new CountingSource(createWorkerSnapshotSource(run.scope ? { scope: run.scope } : {}));
@@ -173,7 +179,7 @@ export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
         keyctl.setPerm(key, flip ? 0x3f010000 : 0x3f030000);
       };
     }
-    await source.after(3);
+    await source.after(LIVE_WARM_UP_POLLS);
     deltas = 0;
     const quiet0 = source.changesOnly;
     source.cpuByPath = { changesOnly: [], full: [] };

@@ -181,6 +181,7 @@ describe('quiet polls (scanner applying only what changed)', () => {
       ['nothing', () => true],
       ['permission keeping search', () => (keyctl.setPerm(pick(rand, live()), pick(rand, [0x3f010000, 0x3f3f0000, 0x3f0b0000])), true)],
       ['timeout', () => (keyctl.setTimeout(pick(rand, live()), 1000 + Math.floor(rand() * 1000)), true)],
+      ["a keyring's timeout", () => (keyctl.setTimeout(pick(rand, rings.slice(1)), 1000 + Math.floor(rand() * 1000)), true)],
       ['payload of another length', () => (keyctl.update(pick(rand, live()), Buffer.from('q'.repeat(1 + Math.floor(rand() * 30)))), true)],
       ['group', () => (keyctl.chown(pick(rand, live()), -1, pick(rand, [0, 1, 2])), true)],
       ['revoke', () => (keyctl.revoke(pick(rand, live())), true)],

@@ -117,8 +117,8 @@ export interface ChangedKeys {
  * Applies the records that changed (`table`: parsed and named) and the serials removed to the last snapshot's
  * keys, or says why it cannot (a string: the caller scans in full). What it may apply leaves every other key's
  * possession, reachability and links as they were (the member lists were compared equal before):
- *  - a key's record changed and its type did not; for a keyring we read, nothing but its usage and member count
- *    (its permissions decide what is searched below it); for any other key, and a keyring we may not read, its
+ *  - a key's record changed and its type did not; for a keyring we read, nothing but its usage, member count and
+ *    timeout (unless it expired: its permissions and state decide what is searched below it); for any other key, and a keyring we may not read, its
  *    SEARCH-when-possessed answer did not change (whether it is possessed depends on it and on its keyrings);
  *  - a key appeared that no keyring we read lists: nothing we can see links it, so it is neither possessed nor
  *    reachable. A keyring only if we may not read it either (`newLists`, read by the caller) and its name is
@@ -166,7 +166,11 @@ export function changedKeys(
     } else if (old.type !== type) {
       return 'a serial was reused';
     } else if (type === 'keyring' && !unread(id)) {
-      if (facts.uid !== old.uid || facts.gid !== old.gid || facts.perm !== old.perm || table.flags(row) !== old.flags || table.timeout(row) !== old.timeout) {
+      // Its timeout matters below it only once it has expired (possession ignores key state: see possession.ts); a
+      // timeout set or renewed (a persistent keyring's, which any GET_PERSISTENT renews) changes its own row alone.
+      const timeout = table.timeout(row);
+      const expiredOrWas = timeout !== old.timeout && (timeout === 'expd' || old.timeout === 'expd');
+      if (facts.uid !== old.uid || facts.gid !== old.gid || facts.perm !== old.perm || table.flags(row) !== old.flags || expiredOrWas) {
         return `keyring ${id} changed`;
       }
     } else if (searchableWhenPossessed(facts, memo.who) !== searchableWhenPossessed(old, memo.who)) {
