@@ -137,7 +137,7 @@ export interface PollRun {
 
 /**
  * Polls before the measured ones: V8 compiles the poll's code (in each of the three threads) over its first polls,
- * and an app left open is long past that (after 3 polls, a quiet 10k poll measured ~2× what it costs from the 15th).
+ * and an app left open is long past that (on this shared machine a quiet 10k poll measured 1.5–3× more after 3 polls than after 15).
  */
 export const LIVE_WARM_UP_POLLS = Number(process.env.BENCH_LIVE_WARM_UP ?? 15);
 
