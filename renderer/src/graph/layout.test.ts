@@ -2,7 +2,7 @@ import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import { fixtureSnapshot } from '../dev/fixture';
 import { buildTreeModel } from '../tree/model';
-import { arrangeClusters, BOX_TITLE, computeLayout, quickLayout, type ElkLike, type LayoutResult } from './layout';
+import { arrangeClusters, BOX_TITLE, computeLayout, prefersTree, quickLayout, type ElkLike, type LayoutResult } from './layout';
 import { buildGraphModel, type ClusterId } from './model';
 import { layoutRequestOf } from './useGraphLayout';
 
@@ -65,17 +65,50 @@ describe('computeLayout with elkjs', () => {
   });
 });
 
-describe('quickLayout (drawn while ELK works)', () => {
-  it('places every node without overlaps, each member right of its keyring and not above it', () => {
+describe('quickLayout (drawn at once, the tree layout of every cluster)', () => {
+  it('places every node without overlaps, each member right of its keyring and its centre not above it', () => {
     const model = fixtureModel();
     const result = quickLayout(layoutRequestOf(model, 3, 1.5));
     expect(result.id).toBe(3);
     expectNoOverlaps(model, result);
+    const height = new Map(model.nodes.map((n) => [n.id, n.height]));
     for (const e of model.edges) {
-      if (e.crossCluster || e.kind === 'anchor') continue;
+      // A shared key sits under one of its keyrings; the other links are drawn across.
+      if (e.crossCluster || e.shared) continue;
       const [sx, sy] = result.positions[e.source]!;
       const [tx, ty] = result.positions[e.target]!;
-      if (tx > sx) expect(ty, `${e.source} → ${e.target}`).toBeGreaterThanOrEqual(sy);
+      expect(tx, `${e.source} → ${e.target}`).toBeGreaterThan(sx);
+      expect(ty + height.get(e.target)! / 2, `${e.source} → ${e.target}`).toBeGreaterThanOrEqual(sy + height.get(e.source)! / 2);
     }
+  });
+});
+
+describe('computeLayout chooses per cluster', () => {
+  const chain = (n: number, shared: number) => {
+    const nodes = Array.from({ length: n }, (_, i) => ({ id: `n${i}`, cluster: 'process' as const, width: 100, height: 40 }));
+    const edges = nodes.slice(1).map((x) => ({ source: 'n0', target: x.id }));
+    // `shared` more links into the last members, from the first members.
+    for (let i = 0; i < shared; i++) edges.push({ source: `n${1 + i}`, target: `n${n - 1 - i}` });
+    return { nodes, edges };
+  };
+
+  it('the tree layout for a tree with a few shared keys, ELK past one shared link in ten nodes', () => {
+    expect(prefersTree(chain(100, 0).nodes, chain(100, 0).edges)).toBe(true);
+    expect(prefersTree(chain(100, 10).nodes, chain(100, 10).edges)).toBe(true);
+    expect(prefersTree(chain(100, 11).nodes, chain(100, 11).edges)).toBe(false);
+    expect(prefersTree(chain(5, 2).nodes, chain(5, 2).edges)).toBe(true);
+  });
+
+  it('lays a cluster with many shared keys out with ELK, without overlaps', async () => {
+    const { nodes, edges } = chain(40, 10);
+    let asked = 0;
+    const real = new ELK() as unknown as ElkLike;
+    const elk: ElkLike = { layout: (g) => (asked++, real.layout(g)) };
+    const result = await computeLayout(elk, { id: 1, nodes, edges });
+    expect(asked).toBe(1);
+    expect(Object.keys(result.positions)).toHaveLength(40);
+    const tree = await computeLayout(elk, { id: 2, ...chain(40, 1) });
+    expect(asked).toBe(1);
+    expect(Object.keys(tree.positions)).toHaveLength(40);
   });
 });

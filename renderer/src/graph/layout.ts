@@ -1,8 +1,11 @@
-// Layout: elkjs's layered algorithm, left to right, one run per cluster, then the clusters arranged
-// (this process's graph on top, kernel-held and unreachable keyrings side by side below it, each in
-// a labelled box). Pure apart from the ELK instance it is given, so it runs the same in the worker
-// and, where a page may not start workers (file://), on the main thread.
+// Layout, left to right, one run per cluster, then the clusters arranged (this process's graph on top,
+// kernel-held and unreachable keyrings side by side below it, each in a labelled box). A cluster that
+// is a tree but for a few shared keys (keyrings mostly are) gets the tree layout (treeLayout.ts:
+// linear, milliseconds); one where shared links are many gets elkjs's layered algorithm, which places
+// a shared key between its keyrings. Pure apart from the ELK instance it is given, so it runs the same
+// in the worker and, where a page may not start workers (file://), on the main thread.
 import type { ClusterId } from './model';
+import { treeLayout } from './treeLayout';
 
 export interface LayoutNode {
   id: string;
@@ -21,6 +24,8 @@ export interface LayoutRequest {
   edges: LayoutEdge[];
   /** Width / height of the view it will be shown in: the side clusters go where the whole fits it best. */
   aspect?: number;
+  /** Every cluster by ELK, even a tree (the bench compares the two). */
+  elkOnly?: boolean;
 }
 export interface ClusterBox {
   cluster: ClusterId;
@@ -81,86 +86,75 @@ export const BOX_PADDING = 16;
 export const BOX_TITLE = 26;
 const CLUSTER_GAP = 56;
 
+/**
+ * Links beyond one per node (a key in several keyrings) above which a cluster is laid out by ELK: past
+ * about one shared link in ten nodes, a tree with extra edges drawn across it reads worse than ELK's
+ * layers, which put each shared key right of all its keyrings and between them.
+ */
+export function prefersTree(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): boolean {
+  const targets = new Set<string>();
+  let extra = 0;
+  for (const e of edges) {
+    if (targets.has(e.target)) extra++;
+    else targets.add(e.target);
+  }
+  return extra <= Math.max(2, nodes.length / 10);
+}
+
 export async function computeLayout(elk: ElkLike, req: LayoutRequest, now: () => number = () => Date.now()): Promise<LayoutResult> {
   const t0 = now();
-  const clusterOf = new Map(req.nodes.map((n) => [n.id, n.cluster]));
-  const order: ClusterId[] = ['process', 'users', 'kernel', 'orphan'];
-  const laid = new Map<ClusterId, { positions: Record<string, [number, number]>; width: number; height: number }>();
-  for (const cluster of order) {
-    const nodes = req.nodes.filter((n) => n.cluster === cluster);
-    if (!nodes.length) continue;
-    const edges = req.edges
-      .filter((e) => clusterOf.get(e.source) === cluster && clusterOf.get(e.target) === cluster)
-      .map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] }));
-    const out = await elk.layout({
-      id: cluster,
-      layoutOptions: ELK_OPTIONS,
-      // y = model order: what interactive crossing minimisation sorts each layer by.
-      children: nodes.map((n, i) => ({ id: n.id, width: n.width, height: n.height, x: 0, y: i * 10 })),
-      edges,
-    });
-    const positions: Record<string, [number, number]> = {};
-    let width = 0;
-    let height = 0;
-    for (const c of out.children ?? []) {
-      const x = Math.round(c.x ?? 0);
-      const y = Math.round(c.y ?? 0);
-      positions[c.id] = [x, y];
-      width = Math.max(width, x + c.width);
-      height = Math.max(height, y + c.height);
-    }
-    laid.set(cluster, { positions, width, height });
+  const laid = new Map<ClusterId, Laid>();
+  for (const [cluster, { nodes, edges }] of byCluster(req)) {
+    laid.set(cluster, !req.elkOnly && prefersTree(nodes, edges) ? treeLayout(nodes, edges) : await elkLayout(elk, cluster, nodes, edges));
   }
   const { positions, boxes } = arrangeClusters(laid, req.aspect);
   return { id: req.id, positions, boxes, ms: now() - t0 };
 }
 
-/** Gap between columns in the quick arrangement, as ELK's between layers. */
-const QUICK_LAYER_GAP = 52;
-const QUICK_NODE_GAP = 8;
-
-/**
- * A tree-like arrangement computed at once on the calling thread, linear in nodes and edges, shown
- * while ELK works (its first run in a fresh worker alone can take a second on a busy machine): each
- * node one column right of the first placed node that links it, in model order, never above that
- * node and never overlapping the one placed before it in its column. No crossing reduction, no
- * edge routing: a placeholder that already reads like the tree.
- */
-export function quickLayout(req: LayoutRequest): LayoutResult {
+/** Each cluster's nodes and the edges inside it, in model order, clusters in drawing order. */
+function byCluster(req: LayoutRequest): Map<ClusterId, { nodes: LayoutNode[]; edges: LayoutEdge[] }> {
   const clusterOf = new Map(req.nodes.map((n) => [n.id, n.cluster]));
-  const firstParent = new Map<string, string>();
-  for (const e of req.edges) {
-    if (clusterOf.get(e.source) === clusterOf.get(e.target) && !firstParent.has(e.target)) firstParent.set(e.target, e.source);
-  }
-  const laid = new Map<ClusterId, { positions: Record<string, [number, number]>; width: number; height: number }>();
+  const out = new Map<ClusterId, { nodes: LayoutNode[]; edges: LayoutEdge[] }>();
   for (const cluster of ['process', 'users', 'kernel', 'orphan'] as const) {
     const nodes = req.nodes.filter((n) => n.cluster === cluster);
-    if (!nodes.length) continue;
-    const depth = new Map<string, number>();
-    const columnBottom: number[] = [];
-    const columnWidth: number[] = [];
-    const placed: { id: string; column: number; y: number }[] = [];
-    const yOf = new Map<string, number>();
-    for (const n of nodes) {
-      const parent = firstParent.get(n.id);
-      const column = parent != null && depth.has(parent) ? depth.get(parent)! + 1 : 0;
-      depth.set(n.id, column);
-      const y = Math.max(columnBottom[column] ?? 0, parent != null ? (yOf.get(parent) ?? 0) : 0);
-      yOf.set(n.id, y);
-      columnBottom[column] = y + n.height + QUICK_NODE_GAP;
-      columnWidth[column] = Math.max(columnWidth[column] ?? 0, n.width);
-      placed.push({ id: n.id, column, y });
-    }
-    const columnX: number[] = [];
-    let x = 0;
-    for (let c = 0; c < columnWidth.length; c++) {
-      columnX[c] = x;
-      x += (columnWidth[c] ?? 0) + QUICK_LAYER_GAP;
-    }
-    const positions: Record<string, [number, number]> = {};
-    for (const p of placed) positions[p.id] = [columnX[p.column]!, p.y];
-    laid.set(cluster, { positions, width: x - QUICK_LAYER_GAP, height: Math.max(0, ...columnBottom) - QUICK_NODE_GAP });
+    if (nodes.length) out.set(cluster, { nodes, edges: [] });
   }
+  for (const e of req.edges) {
+    const c = clusterOf.get(e.source);
+    if (c !== undefined && c === clusterOf.get(e.target)) out.get(c)!.edges.push(e);
+  }
+  return out;
+}
+
+async function elkLayout(elk: ElkLike, cluster: ClusterId, nodes: LayoutNode[], edges: LayoutEdge[]): Promise<Laid> {
+  const out = await elk.layout({
+    id: cluster,
+    layoutOptions: ELK_OPTIONS,
+    // y = model order: what interactive crossing minimisation sorts each layer by.
+    children: nodes.map((n, i) => ({ id: n.id, width: n.width, height: n.height, x: 0, y: i * 10 })),
+    edges: edges.map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] })),
+  });
+  const positions: Record<string, [number, number]> = {};
+  let width = 0;
+  let height = 0;
+  for (const c of out.children ?? []) {
+    const x = Math.round(c.x ?? 0);
+    const y = Math.round(c.y ?? 0);
+    positions[c.id] = [x, y];
+    width = Math.max(width, x + c.width);
+    height = Math.max(height, y + c.height);
+  }
+  return { positions, width, height };
+}
+
+/**
+ * The arrangement drawn at once on the calling thread while the worker answers (its first run in a
+ * fresh worker can take a second on a busy machine): the tree layout for every cluster, which is the
+ * final picture wherever the worker chooses it too.
+ */
+export function quickLayout(req: LayoutRequest): LayoutResult {
+  const laid = new Map<ClusterId, Laid>();
+  for (const [cluster, { nodes, edges }] of byCluster(req)) laid.set(cluster, treeLayout(nodes, edges));
   const { positions, boxes } = arrangeClusters(laid, req.aspect);
   return { id: req.id, positions, boxes, ms: 0 };
 }
@@ -168,7 +162,11 @@ export function quickLayout(req: LayoutRequest): LayoutResult {
 /** The shape the arranged picture aims for when the view's is unknown: a landscape window. */
 export const TARGET_ASPECT = 1.5;
 
-type Laid = ReadonlyMap<ClusterId, { positions: Record<string, [number, number]>; width: number; height: number }>;
+interface Laid {
+  positions: Record<string, [number, number]>;
+  width: number;
+  height: number;
+}
 
 /**
  * This process's graph at the origin; the side clusters, each in a box with a title band, in a row
@@ -176,7 +174,7 @@ type Laid = ReadonlyMap<ClusterId, { positions: Record<string, [number, number]>
  * "fit" shows it larger). Below, they start at the left edge, under the anchors, where the
  * kernel's links into this process's keyrings (`.user_reg` → `_uid.N`) land.
  */
-export function arrangeClusters(laid: Laid, aspect = TARGET_ASPECT): { positions: Record<string, [number, number]>; boxes: ClusterBox[] } {
+export function arrangeClusters(laid: ReadonlyMap<ClusterId, Laid>, aspect = TARGET_ASPECT): { positions: Record<string, [number, number]>; boxes: ClusterBox[] } {
   const below = place(laid, 'below');
   const right = place(laid, 'right');
   const score = (a: ReturnType<typeof place>) => Math.abs(Math.log(a.width / Math.max(1, a.height) / aspect));
@@ -184,7 +182,7 @@ export function arrangeClusters(laid: Laid, aspect = TARGET_ASPECT): { positions
   return { positions: best.positions, boxes: best.boxes };
 }
 
-function place(laid: Laid, where: 'below' | 'right') {
+function place(laid: ReadonlyMap<ClusterId, Laid>, where: 'below' | 'right') {
   const positions: Record<string, [number, number]> = {};
   const boxes: ClusterBox[] = [];
   const main = laid.get('process');

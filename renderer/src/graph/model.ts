@@ -393,8 +393,6 @@ function buildFrom(input: GraphInput, opts: GraphModelOptions, giveUpAbove = Inf
     if (!keys.get(id)!.links) continue;
     const source = keyNodeId(id);
     const sourceCluster = byId.get(source)!.cluster;
-    const gid = groupNodeId(id);
-    if (byId.has(gid)) edges.push({ id: `ge:${id}`, source, target: gid, kind: 'group', ring: id, shared: false, crossCluster: false });
     for (const m of drawnMembersOf(id)) {
       const target = nodeOfKey.get(m);
       const targetNode = target ? byId.get(target) : undefined;
@@ -410,6 +408,9 @@ function buildFrom(input: GraphInput, opts: GraphModelOptions, giveUpAbove = Inf
         crossCluster: targetNode.cluster !== sourceCluster,
       });
     }
+    // After the drawn members (member keyrings come first in the tree's order, the folded keys are leaves).
+    const gid = groupNodeId(id);
+    if (byId.has(gid)) edges.push({ id: `ge:${id}`, source, target: gid, kind: 'group', ring: id, shared: false, crossCluster: false });
   }
 
   return {
