@@ -1,11 +1,14 @@
 // /proc/key-users parser: the running kernel (a key handed to a fresh uid with `keyctl chown`, whose
 // quota line we then know exactly) and a property-based round trip through the kernel's format.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { QuotaInfo } from '../../shared/snapshot';
-import { parseKeyUsers } from './keyUsers';
+import { KeyringsUnavailableError } from './keyringsUnavailable';
+import { parseKeyUsers, readQuotas } from './keyUsers';
 
 function keyctl(...args: string[]): string {
   return execFileSync('keyctl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
@@ -95,8 +98,36 @@ describe('parseKeyUsers properties', () => {
         const { quotas, errors } = parseKeyUsers(text);
         expect(quotas).toEqual(items.flatMap((x) => ('q' in x ? [x.q] : [])));
         expect(errors.map((e) => e.line)).toEqual(items.flatMap((x) => ('g' in x ? [x.g] : [])));
+        // Each error points at its line, counted from 1 as an editor does.
+        expect(errors.map((e) => e.lineNumber)).toEqual(items.flatMap((x, i) => ('g' in x ? [i + 1] : [])));
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('readQuotas', () => {
+  it('reads /proc/key-users with the passwd names', () => {
+    const quotas = readQuotas();
+    expect(quotas.find((q) => q.uid === 0)?.name).toBe('root');
+    expect(quotas.map((q) => q.uid)).toEqual(parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.map((q) => q.uid));
+  });
+
+  it('says why it cannot: no key management in the kernel, or what stopped the read', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kb-key-users-'));
+    try {
+      expect(() => readQuotas(root)).toThrow(KeyringsUnavailableError);
+      expect(() => readQuotas(root)).toThrow(`${root}/key-users does not exist: this kernel has no key management (CONFIG_KEYS).`);
+      mkdirSync(join(root, 'key-users'));
+      expect(() => readQuotas(root)).toThrow(`cannot read ${root}/key-users (EISDIR).`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('names a line it cannot read and says what it expected', () => {
+    expect(parseKeyUsers('    0:     3 3/3 3/1000000 60/25000000\nnonsense\n').errors).toEqual([
+      { lineNumber: 2, line: 'nonsense', reason: 'not a /proc/key-users line (uid: usage nkeys/nikeys qnkeys/maxkeys qnbytes/maxbytes)' },
+    ]);
   });
 });

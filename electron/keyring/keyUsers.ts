@@ -25,7 +25,8 @@ export function parseKeyUsers(text: string): { quotas: QuotaInfo[]; errors: KeyU
   const quotas: QuotaInfo[] = [];
   const errors: KeyUsersParseError[] = [];
   const textLines = text.split('\n');
-  const count = textLines.length > 0 && textLines[textLines.length - 1] === '' ? textLines.length - 1 : textLines.length;
+  // split gives at least one element; a final newline leaves an empty last one, which is no line.
+  const count = textLines[textLines.length - 1] === '' ? textLines.length - 1 : textLines.length;
   for (let i = 0; i < count; i++) {
     const line = textLines[i] as string;
     const m = KEY_USER.exec(line);
