@@ -100,6 +100,7 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
   // Orphans (other sessions' keyrings, a benchmark's thousands of keys) must not decide how this process's own tree opens.
   const total = countNotOrphan(keys);
   const onPath = new Set<number>();
+  const hasProbable = model.probable.byCache.size > 0;
 
   const relevant = (id: number) => !search || search.matches.has(id) || search.ancestors.has(id);
   const isOpen = (rowId: string, depth: number, key: KeyInfo | null) =>
@@ -114,7 +115,8 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
     const cycle = onPath.has(id);
     // An unreadable krb5 collection shows the caches it probably holds (marked inferred) as its members.
     const members = key.links ?? model.probable.byCollection.get(id) ?? [];
-    const inferred = parentKeyId === null ? undefined : keys.get(parentKeyId)?.links == null ? model.probable.byCache.get(id)?.why : undefined;
+    const inferred =
+      parentKeyId === null || !hasProbable ? undefined : keys.get(parentKeyId)?.links == null ? model.probable.byCache.get(id)?.why : undefined;
     const expandable = !cycle && (members.length > 0 || !!ghosts?.get(id)?.length);
     const expanded = expandable && !!isOpen(rowId, depth, key);
     const match = !!search?.matches.has(id);
@@ -195,19 +197,18 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
  */
 function setPositions(rows: FlatRow[]): void {
   const parentOf = new Int32Array(rows.length);
-  const counts = new Map<number, number>(); // parent index (-1 for top level) → children so far
+  const counts = new Int32Array(rows.length + 1); // at parent index + 1 (0 for top level): children so far
   const stack: number[] = []; // indices of the open ancestors, by depth
   rows.forEach((row, i) => {
     stack.length = row.depth;
     const parent = row.depth > 0 ? (stack[row.depth - 1] ?? -1) : -1;
     parentOf[i] = parent;
-    const n = (counts.get(parent) ?? 0) + 1;
-    counts.set(parent, n);
+    const n = ++counts[parent + 1]!;
     row.pos = n;
     stack[row.depth] = i;
   });
   rows.forEach((row, i) => {
-    row.size = counts.get(parentOf[i]!) ?? 1;
+    row.size = counts[parentOf[i]! + 1] || 1;
   });
 }
 

@@ -4,8 +4,16 @@ import type { FlatRow } from './flatten';
 
 export type KeyRow = Extract<FlatRow, { kind: 'key' }>;
 
-/** The matched keys' first rows, top to bottom. */
-export function matchOrder(rows: readonly FlatRow[]): KeyRow[] {
+const orders = new WeakMap<readonly FlatRow[], KeyRow[]>();
+
+/** The matched keys' first rows, top to bottom (once per rows array: the tree asks again on every focus move). */
+export function matchOrder(rows: readonly FlatRow[]): readonly KeyRow[] {
+  let order = orders.get(rows);
+  if (order === undefined) orders.set(rows, (order = findMatchOrder(rows)));
+  return order;
+}
+
+function findMatchOrder(rows: readonly FlatRow[]): KeyRow[] {
   const seen = new Set<number>();
   const out: KeyRow[] = [];
   for (const r of rows) {
