@@ -167,6 +167,41 @@ describe('quiet polls (scanner applying only what changed)', () => {
     expect(after.snap.keys.some((k) => k.id === joinedId)).toBe(false);
   });
 
+  it("applies a change in the members of another process's session keyring it may read (neither possessed nor reachable)", async () => {
+    await quiet.scan();
+    const child = spawn(
+      'keyctl',
+      ['session', 'q-relisted', 'sh', '-c', 'keyctl setperm @s 0x3f030000; keyctl add user q-first x @s >/dev/null; echo ready >&2; read go; keyctl add user q-second x @s >/dev/null; keyctl unlink %user:q-first @s >/dev/null; echo changed >&2; sleep 30'],
+      { stdio: ['pipe', 'ignore', 'pipe'], detached: true },
+    );
+    let err = '';
+    const said = (word: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => (err.includes(word) ? resolve() : undefined);
+        child.stderr.on('data', (d: Buffer) => ((err += d.toString()), check()));
+        child.once('exit', () => reject(new Error(`keyctl session exited: ${err}`)));
+        check();
+      });
+    try {
+      await said('ready');
+      const joined = Number(/Joined session keyring: (\d+)/.exec(err)?.[1]);
+      own(joined);
+      keyctl.readKeyringMembers(joined).forEach(own);
+      const first = await agreeing(quiet, full, 'after the session appeared');
+      expect(first.snap.keys.find((k) => k.id === joined)).toMatchObject({ possessed: false, orphan: true });
+      child.stdin.write('go\n');
+      await said('changed');
+      const now = keyctl.readKeyringMembers(joined);
+      now.forEach(own);
+      const { snap, changesOnly } = await agreeing(quiet, full, 'after its members changed');
+      expect(changesOnly).toBe(true);
+      expect(snap.keys.find((k) => k.id === joined)?.links).toEqual(now);
+      expect(snap.keys.find((k) => k.id === now[0])?.pins).toEqual([{ kind: 'link', from: joined }]);
+    } finally {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    }
+  });
+
   it('agrees with a full scan after every kind of change, applying only the changes where it may', async () => {
     const rings = [session];
     for (let i = 0; i < 4; i++) rings.push(own(keyctl.addKey('keyring', `q-ring-${i}`, null, rings[i % rings.length] as number)));

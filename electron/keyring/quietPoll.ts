@@ -100,6 +100,20 @@ export function sameObserver(a: Observer, b: Observer): boolean {
   return a.uid === b.uid && a.gid === b.gid && a.groups.length === b.groups.length && a.groups.every((g, i) => g === b.groups[i]);
 }
 
+/**
+ * Whether changedKeys may apply a change in this keyring's member list: it was read whole, and it is neither
+ * possessed nor reachable from our anchors or a kernel-held keyring (another process's session keyring, as root
+ * sees them come and go all the time). Possession and reachability then flow through it to nothing, whatever it
+ * holds, so its members keep theirs and gain or lose only the link itself (their pins). Not with other users'
+ * views merged in, nor for a keyring the scan finds by name.
+ */
+export function relinkable(memo: QuietMemo, ring: number): boolean {
+  if (memo.readerLabels !== undefined || !Array.isArray(memo.members.get(ring))) return false;
+  const at = indexById(memo.snapshot.keys, ring);
+  const key = at < 0 ? undefined : memo.snapshot.keys[at];
+  return key !== undefined && key.type === 'keyring' && !key.possessed && key.orphan && !NAMES_THE_SCAN_LOOKS_FOR.test(key.description);
+}
+
 /** The last snapshot's keys with the poll's changed, added and removed records applied (changedKeys). */
 export interface ChangedKeys {
   /** In serial order. */
@@ -132,6 +146,7 @@ export function changedKeys(
   removedIds: readonly number[],
   takenAt: number,
   newLists: ReadonlyMap<number, number[] | null>,
+  relisted: ReadonlyMap<number, readonly number[]> = new Map(),
 ): ChangedKeys | string {
   const prev = memo.snapshot.keys;
   const readsOthers = memo.readerLabels !== undefined;
@@ -146,6 +161,12 @@ export function changedKeys(
   /** Keyrings that came ([ring, members]) and went ([ring, members they had]), whose members' links change. */
   const linked: [number, readonly number[]][] = [];
   const unlinked: [number, readonly number[]][] = [];
+  // Keyrings whose member lists changed (relinkable): their old links go and their new ones come.
+  for (const [ring, list] of relisted) {
+    unlinked.push([ring, memo.members.get(ring) as readonly number[]]);
+    linked.push([ring, list]);
+    (members ??= new Map(memo.members)).set(ring, list);
+  }
   for (let row = 0; row < table.length; row++) {
     const id = table.id[row] as number;
     const type = table.type(row) ?? table.typeCut(row);
@@ -195,7 +216,7 @@ export function changedKeys(
     };
     const payloadLength = table.payloadLength(row);
     if (payloadLength !== undefined) key.payloadLength = payloadLength;
-    if (old !== undefined && 'links' in old) key.links = old.links ?? null;
+    if (old !== undefined && 'links' in old) key.links = (relisted.get(id) as number[] | undefined) ?? old.links ?? null;
     else if (old === undefined && type === 'keyring') key.links = (members?.get(id) as number[] | undefined) ?? null;
     // Other views are as they were: a new key is listed by none of them.
     if (readsOthers) key.seenBy = old?.seenBy ?? [...(memo.readerLabels as readonly string[])];
@@ -226,7 +247,7 @@ export function changedKeys(
   for (const id of removed) {
     const from = memo.pins.inbound.get(id);
     const rings = from === undefined ? [] : Array.isArray(from) ? from : [from as LinkPin];
-    if (rings.some((pin) => !gone.has(pin.from))) return 'a member went out of view';
+    if (rings.some((pin) => !gone.has(pin.from) && relisted.get(pin.from)?.includes(id) !== false)) return 'a member went out of view';
   }
   // The members of keyrings that came or went: their link pins change.
   let inbound = memo.pins.inbound;
@@ -257,6 +278,13 @@ export function changedKeys(
       fresh.add(copy);
       replaced.set(m, copy);
     }
+  }
+  for (const [ring, list] of relisted) {
+    if (replaced.has(ring)) continue; // its record changed too: made above with the new list
+    const at = indexById(prev, ring);
+    const copy = Object.assign({}, replaced.get(ring) ?? prev[at]!, { links: list as number[] });
+    fresh.add(copy);
+    replaced.set(ring, copy);
   }
   const membersNow = members ?? memo.members;
   const pins = inbound === memo.pins.inbound ? memo.pins : { ...memo.pins, inbound };

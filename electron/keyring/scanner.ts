@@ -42,7 +42,7 @@ import { readUserNames } from './userNames';
 import { NameCache } from './nameCache';
 import { readPinEnvironment, readPinEnvironmentAsync } from './pinEnvironment';
 import { annotateKey, pinContext, type PinEnvironment } from './pins';
-import { changedKeys, quietSnapshot, sameAnchors, sameKernelSettings, sameMembers, sameObserver, type QuietMemo } from './quietPoll';
+import { changedKeys, quietSnapshot, relinkable, sameAnchors, sameKernelSettings, sameMembers, sameObserver, type QuietMemo } from './quietPoll';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
 import { PossessingProcKeys } from './possessingProc';
 import { descriptionFromRest, nameFromText } from './descriptions';
@@ -206,12 +206,17 @@ export class Scanner {
     const rings = [...memo.members.keys()];
     const lists = await this.possessing.readMembers(rings);
     const removed = new Set(changes.removed);
+    /** Keyrings whose member lists changed where changedKeys may apply that (relinkable), with their lists now. */
+    const relisted = new Map<number, readonly number[]>();
     for (let i = 0; i < rings.length; i++) {
       const ring = rings[i] as number;
       const outcome = lists[i] as MembersOutcome;
       // A keyring that went (out of /proc/keys too): changedKeys decides about it.
       if (removed.has(ring) && 'code' in outcome && isVanishedCode(outcome.code)) continue;
-      if (!sameMembers(memo.members.get(ring) ?? null, memberList(outcome), memo.hidden)) return full(`the member list of ${ring} changed`);
+      const now = memberList(outcome);
+      if (sameMembers(memo.members.get(ring) ?? null, now, memo.hidden)) continue;
+      if (now === null || removed.has(ring) || !relinkable(memo, ring)) return full(`the member list of ${ring} changed`);
+      relisted.set(ring, now.filter((m) => !memo.hidden.has(m)));
     }
     trace('quiet poll: member lists');
     if (memo.unviewable.length > 0 && (await this.possessing.describe(memo.unviewable)).some((o) => !('code' in o) || o.code !== 'EACCES')) {
@@ -236,7 +241,7 @@ export class Scanner {
     }
     const newLists = new Map<number, number[] | null>();
     if (newRings.length > 0) (await this.possessing.readMembers(newRings)).forEach((o) => newLists.set(o.id, memberList(o)));
-    const keys = changedKeys(memo, table, changes.removed, takenAt, newLists);
+    const keys = changedKeys(memo, table, changes.removed, takenAt, newLists, relisted);
     if (typeof keys === 'string') return full(keys);
     const quotas = withUserNames(parseQuotas(read), readUserNames(this.options.passwdPath));
     const snapshot = quietSnapshot(memo, keys, takenAt, read.readAt, env, quotas);
