@@ -130,3 +130,29 @@ test('at 1024 px: the Read-only switch stays one line and inside the window, and
   expect(desc).toBeGreaterThan(Math.max(...badges) * 2);
   await expectNoWidening(page, 'at 1024 px');
 });
+
+// With changes allowed the switch said "off: changes allowed", which at 1400 px pushed it onto a second
+// toolbar row; now "off", in red, its tooltip saying changes are allowed. At every width from 1024 px up,
+// read-only or not, it is one line on the brand's row.
+for (const width of [1024, 1180, 1320, 1400, 1480]) {
+  test(`at ${width} px, with changes allowed, the Read-only switch stays one line on the toolbar's first row`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 700 });
+    await page.goto(server.url);
+    const sw = page.locator('.act-switch');
+    const brand = page.locator('.brand');
+    await expect(sw).toBeVisible();
+    for (const state of ['read-only', 'changes allowed'] as const) {
+      if (state === 'changes allowed') {
+        await allowChanges(page);
+        await expect(sw).toHaveClass(/act-switch-live/);
+        await expect(sw).toHaveAttribute('title', /Changes are allowed/);
+      }
+      const box = (await sw.boundingBox())!;
+      const brandBox = (await brand.boundingBox())!;
+      expect(box.height, `${state}: one line`).toBeLessThan(30);
+      expect(Math.abs(box.y + box.height / 2 - (brandBox.y + brandBox.height / 2)), `${state}: on the brand's row`).toBeLessThan(8);
+      await expectInsideViewport(page, '.act-switch');
+      await expectNoWidening(page, `toolbar at ${width} px, ${state}`);
+    }
+  });
+}

@@ -42,7 +42,9 @@ export function ReadOnlySwitch() {
       />
       Read-only
       <span className="act-switch-state" aria-hidden="true">
-        {allowed === false ? '(server)' : asking ? 'asking…' : readOnly ? 'on' : 'off: changes allowed'}
+        {/* Short: "off: changes allowed" pushed the switch onto a second toolbar row at 1400 px. Off is red
+            (act-switch-live) and its tooltip says changes are allowed. */}
+        {allowed === false ? '(server)' : asking ? 'asking…' : readOnly ? 'on' : 'off'}
       </span>
     </label>
   );
