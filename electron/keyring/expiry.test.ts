@@ -21,14 +21,20 @@ function timedKey(description: string, seconds: number): { id: number; set: Expi
   return { id, set };
 }
 
-/** The key's /proc/keys timeout column and the window it reads as. */
-function readColumn(id: number): { column: string; expiry: Expiry; readAt: number } {
+/** The keys' /proc/keys timeout columns and the windows they read as, from one read of the file. */
+function readColumns(ids: readonly number[]): { column: string; expiry: Expiry; readAt: number }[] {
   const readStartedAt = Date.now();
   const text = readFileSync('/proc/keys', 'utf8');
   const readAt = Date.now();
-  const line = text.split('\n').find((l) => l.startsWith(id.toString(16).padStart(8, '0')));
-  const column = line?.split(/ +/)[3] ?? '';
-  return { column, expiry: expiryFromColumn(column, readStartedAt, readAt), readAt };
+  return ids.map((id) => {
+    const line = text.split('\n').find((l) => l.startsWith(id.toString(16).padStart(8, '0')));
+    const column = line?.split(/ +/)[3] ?? '';
+    return { column, expiry: expiryFromColumn(column, readStartedAt, readAt), readAt };
+  });
+}
+
+function readColumn(id: number): { column: string; expiry: Expiry; readAt: number } {
+  return readColumns([id])[0] as ReturnType<typeof readColumn>;
 }
 
 function asWindow(expiry: Expiry | undefined): ExpiryWindow {
@@ -65,19 +71,20 @@ describe('the kernel rounds the time left down to one unit', () => {
   /** Keys set just after a second began and read twice, in that second and the next: one attempt. */
   async function setAndReadTwice() {
     await startOfSecond();
-    const keys = cases.map(([seconds]) => {
-      const key = timedKey(`boundary ${seconds}`, seconds);
-      return { ...key, first: readColumn(key.id) };
-    });
+    // One read of /proc/keys for all the keys each time: read key by key, a loaded machine with many keys
+    // (another process's 10k) spent seconds on the reads alone.
+    const set = cases.map(([seconds]) => timedKey(`boundary ${seconds}`, seconds));
+    const firsts = readColumns(set.map((k) => k.id));
     await startOfSecond();
-    return keys.map((key) => ({ ...key, second: readColumn(key.id) }));
+    const seconds = readColumns(set.map((k) => k.id));
+    return set.map((key, i) => ({ ...key, first: firsts[i] as (typeof firsts)[number], second: seconds[i] as (typeof seconds)[number] }));
   }
 
-  /** Whether the attempt ran as planned: each set within one second, each read within two seconds of it. */
+  /** Whether the attempt ran as planned: each set within one second, each read done by the end of the next. */
   function onTime(keys: Awaited<ReturnType<typeof setAndReadTwice>>): boolean {
     return keys.every(({ set, first, second }, i) => {
       const setSecond = set.from / 1000 - (cases[i] as (typeof cases)[number])[0];
-      return isExact(set) && [first, second].every((r) => [0, 1, 2].includes(Math.floor(r.readAt / 1000) - setSecond));
+      return isExact(set) && [first, second].every((r) => [0, 1].includes(Math.floor(r.readAt / 1000) - setSecond));
     });
   }
 
@@ -96,9 +103,9 @@ describe('the kernel rounds the time left down to one unit', () => {
       const setSecond = set.from / 1000 - seconds;
       for (const reading of [first, second]) {
         const elapsed = Math.floor(reading.readAt / 1000) - setSecond;
-        expect([0, 1, 2], `${seconds} s: read within two seconds of setting`).toContain(elapsed);
-        // Reads rarely straddle a second; when one does, the kernel may print the earlier second's figure.
-        const want = elapsed === 0 ? [inSecond] : elapsed === 1 ? [inSecond, oneLater] : [oneLater];
+        expect([0, 1], `${seconds} s: read by the end of the second after setting`).toContain(elapsed);
+        // A read done in the next second may have started in the setting one, and then prints its figure.
+        const want = elapsed === 0 ? [inSecond] : [inSecond, oneLater];
         expect(want, `${seconds} s read ${elapsed} s after setting`).toContain(reading.column);
         if (reading.column === 'expd') continue;
         const window = asWindow(reading.expiry);
