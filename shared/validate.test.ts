@@ -121,6 +121,37 @@ describe('validators', () => {
   });
 });
 
+describe('edges a person reaches', () => {
+  it('takes the first serial, 1, and refuses a key id with 0x inside it', () => {
+    expect(parseKeyId('1')).toEqual({ ok: true, value: 1 });
+    expect(checkKeyId(1)).toEqual({ ok: true, value: 1 });
+    expect(parseKeyId('ab0x12').ok).toBe(false);
+    expect(parseKeyId(' @x ', true)).toMatchObject({ ok: false, reason: 'unknown special keyring @x: use @t, @p, @s, @u or @us' });
+  });
+
+  it('reads every unit spelling of a timeout, with or without a space before it, up to the largest', () => {
+    expect(parseTimeout('90sec')).toEqual({ ok: true, value: 90 });
+    expect(parseTimeout('5min')).toEqual({ ok: true, value: 300 });
+    expect(parseTimeout('1 h 30 min')).toEqual({ ok: true, value: 5400 });
+    expect(parseTimeout('4294967295')).toEqual({ ok: true, value: 4294967295 });
+  });
+
+  it('says which rule a full mask breaks, and takes a one-byte payload', () => {
+    expect(checkPermMask(0xffffffff)).toMatchObject({ ok: false, reason: expect.stringContaining('0x3f') });
+    expect(checkPayloadSize('user', 1)).toEqual({ ok: true, value: 1 });
+    expect(checkPayloadSize('logon', 1)).toEqual({ ok: true, value: 1 });
+  });
+
+  it('reads hex payloads with 0X, but no 0x in the middle', () => {
+    expect(parsePayload('0XDE', 'hex')).toEqual({ ok: true, value: new Uint8Array([0xde]) });
+    expect(parsePayload('de0xad', 'hex').ok).toBe(false);
+  });
+
+  it('looks up an owner name that starts with digits', () => {
+    expect(parseIdentity('1ab', { 1001: '1ab' }, 'user')).toEqual({ ok: true, value: 1001 });
+  });
+});
+
 describe('what a person types', () => {
   it('reads key ids as /proc/keys and keyctl print them: 0x hex, bare hex with a letter, decimal', () => {
     expect(parseKeyId('0x1A2B3C4D')).toEqual({ ok: true, value: 0x1a2b3c4d });

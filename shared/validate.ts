@@ -67,7 +67,8 @@ export function checkTimeout(value: unknown): Checked<number> {
 }
 
 const TIMEOUT_UNITS: Record<string, number> = { s: 1, sec: 1, m: 60, min: 60, h: 3600, d: 86400, w: 604800 };
-const TIMEOUT_PART = /(\d+)\s*(s|sec|min|m|h|d|w)/gy;
+// Longer spellings first: with `s` first, "90sec" would stop at "90s" and refuse "ec".
+const TIMEOUT_PART = /(\d+)\s*(sec|min|s|m|h|d|w)/gy;
 
 /**
  * A timeout as a person types it: whole seconds (`600`), or parts with units (`90s`, `10m`, `1h 30m`, `2d`,
@@ -81,7 +82,6 @@ export function parseTimeout(text: unknown): Checked<number> {
   if (/^\d+$/.test(t)) seconds = Number(t);
   else {
     seconds = 0;
-    TIMEOUT_PART.lastIndex = 0;
     let at = 0;
     for (;;) {
       while (t[at] === ' ') at++;
