@@ -118,10 +118,11 @@ if (targets.length === 0) {
   process.exit(2);
 }
 
-// Tests that run compiled code (worker threads) need dist/: built once here (vitest.config.mts skips its own
-// build under KB_MUTATION=1, as Stryker starts vitest again and again), copied into Stryker's sandbox.
+// Tests that run compiled code (worker threads, bin/keyring-browser and its one-shot bundle, the built preload)
+// need dist/: built once here, as `npm run build` builds it (vitest.config.mts skips its own build under
+// KB_MUTATION=1, as Stryker starts vitest again and again), and copied into Stryker's sandbox.
 process.env.KB_MUTATION = '1';
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+for (const script of ['build:node', 'build:preload']) execFileSync('npm', ['run', '--silent', script], { stdio: 'inherit' });
 
 const rows = [];
 for (const target of targets) {
