@@ -5,7 +5,7 @@ import { isWindow } from '../../shared/expiry';
 import type { KeyInfo, Pin, Snapshot } from '../../shared/snapshot';
 import * as keyctl from './keyctl';
 import { readPinEnvironment } from './pinEnvironment';
-import { annotatePins, withPins, type PinEnvironment } from './pins';
+import { annotateKey, annotatePins, pinContext, pinContextAgain, pinsNameProcesses, withPins, type PinEnvironment } from './pins';
 import { scanSnapshot } from './scanner';
 import { testKey } from '../../shared/testing';
 
@@ -232,6 +232,134 @@ describe('withPins on hand-made snapshots', () => {
     expect(out.keys).toHaveLength(40_401);
     expect(out.keys.every((k) => k.doomed === null)).toBe(true);
     expect(pinned(out, 1_039_999).pins).toEqual([{ kind: 'link', from: 400 }]);
+  });
+});
+
+describe('withPins at the edges a user reaches', () => {
+  it('a key held by two keyrings and a process, with a timeout, shows the same pins on the next quiet poll, which reuses the links', () => {
+    const keys = [ring(1, [3]), ring(2, [3]), key(3, { usage: 3, timeout: '5m', expiry: { from: NOW + 300_000, to: NOW + 359_000 } })];
+    const first = pinContext(keys, snapshot(keys), env());
+    const seen = { ...keys[2]! };
+    annotateKey(seen, first);
+    const expected: Pin[] = [{ kind: 'link', from: 1 }, { kind: 'link', from: 2 }, { kind: 'credentials', count: 1 }, { kind: 'timer' }];
+    expect(seen.pins).toEqual(expected);
+    // quietPoll.ts: the next poll keeps this poll's links and annotates a fresh copy of the key.
+    const again = pinContextAgain(first, NOW + 250, env({ now: NOW + 250 }), snapshot([keys[0]!, keys[1]!, seen]));
+    const next = { ...keys[2]! };
+    annotateKey(next, again);
+    expect(next.pins).toEqual(expected);
+    expect(seen.pins).toEqual(expected);
+  });
+
+  it('a key of another type named like a user keyring is no user keyring, even where the name is all there is', () => {
+    const keys = [ring(1, [2, 3]), key(2, { description: '_uid.1000', uid: 1000 }), ring(3, [], { description: '_uid.1000', uid: 1000 })];
+    const out = withPins(snapshot(keys), env({ userRegistryKeepsUserKeyrings: false }));
+    expect(pinned(out, 2).pins).toEqual([{ kind: 'link', from: 1 }]);
+    expect(pinned(out, 3).pins).toContainEqual({ kind: 'user', uid: 1000, processes: 3 });
+  });
+
+  it('before Linux 5.3 a keyring named .user_reg is just a name: _uid.N is kept only while its user has processes', () => {
+    const keys = [ring(1, [2], { description: '.user_reg' }), ring(2, [], { description: '_uid.1000', uid: 1000 })];
+    const out = withPins(snapshot(keys), env({ userRegistryKeepsUserKeyrings: false }));
+    expect(pinned(out, 2).pins).toEqual([{ kind: 'link', from: 1 }, { kind: 'user', uid: 1000, processes: 3 }]);
+  });
+
+  it("trusts the user-session anchor too when .user_reg is not visible", () => {
+    const out = withPins(snapshot([ring(7, [], { description: '_uid_ses.0' })], { userSession: 7 }), env());
+    expect(pinned(out, 7).pins).toContainEqual({ kind: 'user', uid: 0, processes: 120 });
+  });
+
+  it("lists the user's processes on _uid.N only (the keyring they keep), a copy of the environment's list", () => {
+    const list = [{ pid: 4100, command: 'bash' }, { pid: 4107, command: 'ssh-agent' }];
+    const keys = [
+      ring(1, [2, 3], { description: '.user_reg' }),
+      ring(2, [3], { description: '_uid_ses.1000', uid: 1000 }),
+      ring(3, [], { description: '_uid.1000', uid: 1000, usage: 2 }),
+    ];
+    const out = withPins(snapshot(keys), env({ processListByUid: new Map([[1000, list]]) }));
+    const userPin = (id: number) => pinned(out, id).pins?.find((p) => p.kind === 'user');
+    expect(userPin(3)).toEqual({ kind: 'user', uid: 1000, processes: 3, userRegistry: 1, processList: list });
+    expect((userPin(3) as { processList?: unknown }).processList).not.toBe(list);
+    expect(userPin(2)).toEqual({ kind: 'user', uid: 1000, processes: 3, userRegistry: 1 });
+  });
+
+  it('exactly the keys pinsNameProcesses names get other pins when the processes change (a quiet poll recomputes only those)', () => {
+    const keys = [
+      ring(1, [2, 3, 4, 5, 6, 7, 8], { description: '.user_reg' }),
+      ring(2, [], { description: '_uid.1000', uid: 1000 }),
+      ring(3, [], { description: '_uid_ses.1000', uid: 1000 }),
+      key(4, { description: '_uid.1000', uid: 1000 }),
+      ring(5, [], { description: '_uid.x' }),
+      ring(6, [], { description: '_persistent.1000', timeout: '3d', expiry: { from: NOW + 3 * 86_400_000, to: NOW + 4 * 86_400_000 } }),
+      ring(7, [], { description: 'x_uid.1000' }),
+      key(8, { usage: 2 }),
+    ];
+    for (const userRegistryKeepsUserKeyrings of [true, false]) {
+      const before = withPins(snapshot(keys), env({ userRegistryKeepsUserKeyrings }));
+      const after = withPins(
+        snapshot(keys),
+        env({ userRegistryKeepsUserKeyrings, processesByUid: new Map([[1000, 4]]), processListByUid: new Map([[1000, [{ pid: 9, command: 'sh' }]]]) }),
+      );
+      for (const k of keys) {
+        const changed = JSON.stringify(pinned(before, k.id).pins) !== JSON.stringify(pinned(after, k.id).pins);
+        expect({ key: k.description, type: k.type, changed }).toEqual({ key: k.description, type: k.type, changed: pinsNameProcesses(k) });
+      }
+    }
+    expect(keys.filter((k) => pinsNameProcesses(k)).map((k) => k.id)).toEqual([2, 3]);
+  });
+
+  it("only _persistent.N keyrings get KEYCTL_GET_PERSISTENT's renewal: another keyring's timer, or a user key of that name, just runs out", () => {
+    const timeout = { timeout: '5m', expiry: { from: NOW + 300_000, to: NOW + 359_000 } };
+    const keys = [ring(1, [2, 3, 4]), ring(2, [], { description: '_persistent.0', ...timeout }), ring(3, [], timeout), key(4, { description: '_persistent.0', ...timeout })];
+    const out = withPins(snapshot(keys), env());
+    expect(pinned(out, 2).pins).toContainEqual({ kind: 'timer', renewalSeconds: 259200, renewedBy: 'KEYCTL_GET_PERSISTENT' });
+    expect(pinned(out, 3).pins).toEqual([{ kind: 'link', from: 1 }, { kind: 'timer' }]);
+    expect(pinned(out, 4).pins).toEqual([{ kind: 'link', from: 1 }, { kind: 'timer' }]);
+  });
+
+  it('a key whose window ends exactly now has expired (the kernel expires it at that second)', () => {
+    const keys = [ring(10, [11]), key(11, { timeout: '1s', expiry: { from: NOW, to: NOW } })];
+    const out = withPins(snapshot(keys), env());
+    expect(pinned(out, 11).doomed).toEqual({ reason: 'expired', collectAfter: NOW + GC_DELAY * 1000 });
+    expect(pinned(out, 11).pins).toEqual([{ kind: 'link', from: 10 }]);
+  });
+
+  it('believes /proc/keys\' expd even when the scan started before the second its window ends, key by key among keys with the same flags', () => {
+    // expiryFromColumn gives `expd` the window [0, the second the read ended]: `now` taken before it lies inside.
+    const expd = { timeout: 'expd', expiry: { from: 0, to: NOW + 1000 } };
+    const counting = { timeout: '5m', expiry: { from: NOW + 300_000, to: NOW + 359_000 } };
+    const keys = [
+      ring(10, [11, 12, 13, 14]),
+      key(11, { flags: 'IR-Q---', ...expd }),
+      key(12, { flags: 'I--Q---', ...counting }),
+      key(13, { flags: 'I--Q---', ...expd }),
+      key(14, { flags: 'I--Q---', ...counting }),
+    ];
+    const out = withPins(snapshot(keys), env());
+    expect(pinned(out, 11).doomed).toEqual({ reason: 'revoked', collectAfter: NOW + GC_DELAY * 1000 });
+    expect(pinned(out, 12).doomed).toBeNull();
+    expect(pinned(out, 13).doomed).toEqual({ reason: 'expired', collectAfter: NOW + GC_DELAY * 1000 });
+    expect(pinned(out, 13).pins).toEqual([{ kind: 'link', from: 10 }]);
+    expect(pinned(out, 14).doomed).toBeNull();
+    expect(pinned(out, 14).pins).toEqual([{ kind: 'link', from: 10 }, { kind: 'timer' }]);
+  });
+
+  it('a key revoked since the last poll is doomed from now (the last poll had no doom for it to keep)', () => {
+    const live = [ring(10, [11]), key(11)];
+    const first = withPins(snapshot(live), env());
+    const revoked = [ring(10, [11]), key(11, { flags: 'IR-Q---', timeout: 'expd', expiry: { from: 0, to: NOW + 30_000 } })];
+    const again = withPins({ ...snapshot(revoked), takenAt: NOW + 30_000 }, env({ now: NOW + 30_000 }), first);
+    expect(pinned(again, 11).doomed).toEqual({ reason: 'revoked', collectAfter: NOW + 30_000 + GC_DELAY * 1000 });
+  });
+
+  it("keeps an earlier collection bound only for the same reason: a new key under a collected key's reused id has its own", () => {
+    const first = withPins(snapshot([ring(10, [11]), key(11, { flags: 'IR-Q---', timeout: 'expd', expiry: { from: 0, to: NOW } })]), env());
+    expect(pinned(first, 11).doomed).toEqual({ reason: 'revoked', collectAfter: NOW + GC_DELAY * 1000 });
+    // 400 s later: that key is gone, and a new one with the same serial expired 10 s ago.
+    const later = NOW + 400_000;
+    const reused = [ring(10, [11]), key(11, { timeout: 'expd', expiry: { from: later - 11_000, to: later - 10_000 } })];
+    const again = withPins({ ...snapshot(reused), takenAt: later }, env({ now: later }), first);
+    expect(pinned(again, 11).doomed).toEqual({ reason: 'expired', collectAfter: later - 10_000 + GC_DELAY * 1000 });
   });
 });
 
