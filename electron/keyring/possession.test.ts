@@ -67,6 +67,32 @@ describe('computePossession (pure)', () => {
     // root depth 0; keyrings at depth <= 6 are searched, so depth 7 is the deepest possessed key.
     expect([...got].sort()).toEqual(chain.slice(0, MAX_SEARCHED_DEPTH + 2));
   });
+
+  it('searches each keyring once however many paths reach it: a crafted web of 10^6 paths is one pass per poll', () => {
+    // Anyone can link their keyrings so: six levels of 10 keyrings, each linking all 10 of the next, the root
+    // (given twice) also holding three user keys. The kernel walks every path (it keeps no visited set); a
+    // walk that did so on each poll would stall the app for as long as the user likes.
+    const levels = Array.from({ length: MAX_SEARCHED_DEPTH }, (_, d) => Array.from({ length: 10 }, (_, i) => 1000 + d * 10 + i));
+    const rootUserKeys = [900, 901, 902];
+    const lastUserKeys = levels[MAX_SEARCHED_DEPTH - 1]!.map((id) => id + 5000);
+    const members = new Map<number, number[]>([[1, [...levels[0]!, ...rootUserKeys]]]);
+    levels.forEach((level, d) => level.forEach((id, i) => members.set(id, d + 1 < levels.length ? levels[d + 1]! : [lastUserKeys[i]!])));
+    const searched = new Map<number, number>();
+    const possessed = new Set<number>();
+    walkPossession(
+      [1, 1],
+      (id) => {
+        searched.set(id, (searched.get(id) ?? 0) + 1);
+        return members.get(id);
+      },
+      () => true,
+      (id) => members.has(id),
+      (id) => possessed.add(id),
+    );
+    expect([...searched].filter(([, n]) => n !== 1)).toEqual([]);
+    expect([...searched.keys()].sort()).toEqual([...members.keys()].sort());
+    expect([...possessed].sort()).toEqual([1, ...levels.flat(), ...rootUserKeys, ...lastUserKeys].sort());
+  });
 });
 
 describe('possession against the kernel', () => {
