@@ -9,6 +9,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startOpen, startServe, type RunningServer } from './support/serve';
 import { row } from './support/page';
+import { hexId } from '../shared/keyIds';
+import { counted } from '../shared/text';
 
 const BIN = path.join(__dirname, '..', 'bin', 'keyring-browser');
 const dir = mkdtempSync(path.join(tmpdir(), 'kb-e2e-compare-'));
@@ -25,6 +27,9 @@ function saveSnapshot(name: string): string {
   return file;
 }
 
+/** The id of the key a diff line is about (its first "(0000002a)"), NaN for a line about no key (a quota's). */
+const idIn = (line: string): number => parseInt(/\(([0-9a-f]{8})\)/.exec(line)?.[1] ?? '', 16);
+
 async function compareWith(page: Page, file: string | string[]): Promise<void> {
   await page.locator('input[type=file][aria-label="Snapshot file to compare with"]').setInputFiles(file);
 }
@@ -39,9 +44,14 @@ test('compare an opened file with an earlier one: the tree marks what diff lists
   keyctl('unlink', String(goes), String(ring));
   const added = Number(keyctl('add', 'user', 'e2e-cmp-new', 'x', String(ring)));
   const after = saveSnapshot('after.json');
-  const cli = spawnSync(process.execPath, [BIN, 'diff', before, after], { encoding: 'utf8' });
+  // Root sees every session's keys, so both files also hold what other processes on this machine changed
+  // meanwhile, descriptions with newlines included: diff's text is compared whole (never split into lines),
+  // and the count comes from its JSON.
+  const cli = spawnSync(process.execPath, [BIN, 'diff', before, after], { encoding: 'utf8', maxBuffer: 1 << 30 });
   expect(cli.status).toBe(1);
-  const cliLines = cli.stdout.trimEnd().split('\n');
+  const cliJson = spawnSync(process.execPath, [BIN, 'diff', before, after, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  expect(cliJson.status).toBe(1);
+  const cliDifferences = (JSON.parse(cliJson.stdout) as { differences: unknown[] }).differences;
 
   server = await startOpen(after);
   await page.goto(server.url);
@@ -51,14 +61,22 @@ test('compare an opened file with an earlier one: the tree marks what diff lists
 
   const differences = page.getByRole('region', { name: 'Differences' });
   await expect(differences).toContainText('from before.json (taken');
-  await expect(differences).toContainText(`to after.json: ${cliLines.length} difference`);
+  await expect(differences).toContainText(`to after.json: ${counted(cliDifferences.length, 'difference')}`);
   await expect(page.getByRole('region', { name: 'Change log' })).toHaveCount(0);
-  // Each line is diff's line: the kind, then the words (whole in the tooltip).
+  // Each line is diff's line: the kind, then the words (whole in the tooltip); together, diff's output.
   const shown = await differences.locator('li').evaluateAll((lis) =>
     lis.map((li) => `${li.querySelector('.log-kind')!.textContent!.padEnd(10)}${li.querySelector('.log-subject')!.getAttribute('title')}`),
   );
-  expect(shown).toEqual(cliLines);
-  expect(cliLines.filter((l) => l.includes('e2e-cmp')).map((l) => l.split(' ')[0])).toEqual(expect.arrayContaining(['changed', 'added', 'removed']));
+  expect(shown).toHaveLength(cliDifferences.length);
+  expect(shown.map((line) => line + '\n').join('')).toBe(cli.stdout);
+  // This test's own three changes, each on its line in diff's words (other lines are other processes').
+  const ourIds = new Set([ring, stays, goes, added]);
+  const ours = shown.filter((l) => ourIds.has(idIn(l)));
+  expect(ours).toEqual([
+    `changed   user “e2e-cmp-stays” (${hexId(stays)}): permissions 3f010000 → 3f3f0000 (user: -----v → alswrv)`,
+    `added     user “e2e-cmp-new” (${hexId(added)}) in keyring “e2e-cmp-ring” (${hexId(ring)})`,
+    `removed   user “e2e-cmp-goes” (${hexId(goes)}) from keyring “e2e-cmp-ring” (${hexId(ring)})`,
+  ].sort((a, b) => idIn(a) - idIn(b)));
 
   await expect(row(page, added).locator('.badge-cmp-added')).toHaveText('added');
   await expect(row(page, stays).locator('.badge-cmp-changed')).toHaveAttribute('title', /permissions 3f010000 → 3f3f0000/);
