@@ -28,6 +28,18 @@ describe('parseArgs', () => {
     for (const bad of [['--record'], ['--record', '--port']]) expect(() => parseArgs(['serve', ...bad])).toThrow(/--record needs a file/);
   });
 
+  it('quota: --held-by (3 keyrings a list), --top N (implies it), --uid N, --json', () => {
+    expect(parseArgs(['quota'])).toEqual({ kind: 'quota', json: false, heldBy: null, uid: null });
+    expect(parseArgs(['quota', '--held-by'])).toEqual({ kind: 'quota', json: false, heldBy: 3, uid: null });
+    expect(parseArgs(['quota', '--top', '10'])).toEqual({ kind: 'quota', json: false, heldBy: 10, uid: null });
+    expect(parseArgs(['quota', '--top', '10', '--held-by'])).toMatchObject({ heldBy: 10 });
+    expect(parseArgs(['quota', '--uid', '1000', '--json'])).toEqual({ kind: 'quota', json: true, heldBy: null, uid: 1000 });
+    expect(() => parseArgs(['quota', '--top', '0'])).toThrow(/--top must be between 1 and 1000/);
+    expect(() => parseArgs(['quota', '--top'])).toThrow(/--top needs a whole number/);
+    expect(() => parseArgs(['quota', '--uid', 'bob'])).toThrow(/--uid needs a uid/);
+    expect(() => parseArgs(['quota', '--all-users'])).toThrow(/quota: unknown option "--all-users"/);
+  });
+
   it('takes a scan scope: --all-users or --uid N, one of them, N a number', () => {
     expect(parseArgs(['snapshot', '--all-users', '--json'])).toEqual({ kind: 'snapshot', json: true, redact: false, scope: { kind: 'all' } });
     expect(parseArgs(['snapshot', '--uid', '1000'])).toEqual({ kind: 'snapshot', json: false, redact: false, scope: { kind: 'uid', uid: 1000 } });

@@ -10,7 +10,8 @@ export type Command =
   /** The desktop app; `files`: snapshots or recordings to open in it (`keyring-browser FILE.json`). */
   | { kind: 'app'; files: string[] }
   | { kind: 'snapshot'; json: boolean; redact: boolean; scope: ScanScope }
-  | { kind: 'quota'; json: boolean }
+  /** `heldBy`: how many keyrings to list per uid, by keys and by bytes (null: no such lists); `uid`: only that uid's row. */
+  | { kind: 'quota'; json: boolean; heldBy: number | null; uid: number | null }
   | { kind: 'serve'; port: number; host: string; intervalMs: number; allowActions: boolean; scope: ScanScope; record: string | null }
   | { kind: 'helper'; socket: string; user: number | null; intervalMs: number; allowActions: boolean; scope: ScanScope }
   | { kind: 'open'; file: string; port: number; host: string }
@@ -68,7 +69,12 @@ Commands:
   quota             Print /proc/key-users as a table: each uid with its name, keys and bytes charged
                     to its quota against the limit (with percentages and whether it is nearly full),
                     then the limits in /proc/sys/kernel/keys. Any user may run it.
-    --json          Print the quotas (with user names) and the limits as JSON instead.
+    --held-by       Also list, for each uid, the keyrings holding most of its keys and most of its
+                    bytes (what /proc/key-users charges it), from every uid's view; needs root.
+    --top N         How many keyrings each of those lists holds (default 3; implies --held-by).
+    --uid N         Only uid N's row (and lists).
+    --json          Print the quotas (with user names) and the limits as JSON instead (with
+                    --held-by, also heldBy: each uid's lists).
   serve             Serve the app over HTTP + WebSocket for a browser (e.g. through an SSH tunnel).
                     Prints the URL, with its access token, as the first line.
     --port N        Port to listen on (default 7777; 0 picks a free port).
@@ -129,6 +135,9 @@ Exit status: 0 success, 1 keyrings unavailable or another failure (said in a sen
 `;
 
 /** --all-users / --uid N, at most one of them. */
+/** `quota --held-by`: how many keyrings each list names unless --top says. */
+export const DEFAULT_HELD_BY = 3;
+
 class ScopeOption {
   value: ScanScope = { kind: 'process' };
   private given = false;
@@ -184,13 +193,17 @@ export function parseArgs(argv: readonly string[]): Command {
     return { kind: 'snapshot', json, redact, scope: scope.value };
   }
   if (command === 'quota') {
-    let json = false;
-    for (const a of rest) {
-      if (a === '--json') json = true;
+    const out = { kind: 'quota' as const, json: false, heldBy: null as number | null, uid: null as number | null };
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i] as string;
+      if (a === '--json') out.json = true;
+      else if (a === '--held-by') out.heldBy ??= DEFAULT_HELD_BY;
+      else if (a === '--top') out.heldBy = intArg('--top', rest[++i], 1, 1000);
+      else if (a === '--uid') out.uid = uidArg(rest[++i]);
       else if (a === '--help' || a === '-h') return { kind: 'help' };
       else throw new UsageError(`quota: unknown option ${JSON.stringify(a)}`);
     }
-    return { kind: 'quota', json };
+    return out;
   }
   if (command === 'serve') {
     const out = { kind: 'serve' as const, port: 7777, host: '127.0.0.1', intervalMs: 1000, allowActions: false, scope: { kind: 'process' } as ScanScope, record: null as string | null };

@@ -2,13 +2,13 @@
 import { join, resolve } from 'node:path';
 import { takePrestartedReader } from '../threads/prestart';
 import { ReaderThread } from '../threads/readerThread';
-import { Scanner } from '../keyring/scanner';
+import { Scanner, scanSnapshot } from '../keyring/scanner';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { fdWriter } from './stdoutWriter';
 import { renderTree } from './tree';
 import { redactSnapshot } from '../../shared/redact';
-import { renderQuotaTable } from './quotaTable';
-import { assertScopeAllowed, uidExists } from '../keyring/scope';
+import { heldBy, renderHeldBy, renderQuotaTable } from './quotaTable';
+import { assertScopeAllowed, canTakeOtherCredentials, ScopeRefusedError, uidExists } from '../keyring/scope';
 import type { ScanScope } from '../../shared/snapshot';
 import { readKeyLimits } from '../keyring/keyLimits';
 import { readQuotas } from '../keyring/keyUsers';
@@ -65,13 +65,8 @@ async function run(command: Command, io: Io): Promise<number> {
         void scanner.close();
       }
     }
-    case 'quota': {
-      const procRoot = process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
-      const quotas = readQuotas(procRoot);
-      const limits = readKeyLimits(procRoot);
-      io.stdout(command.json ? JSON.stringify({ quotas, limits }) + '\n' : renderQuotaTable(quotas, limits));
-      return 0;
-    }
+    case 'quota':
+      return runQuota(command, io);
     case 'serve':
       return serveUntilSignal(command, io);
     case 'helper': {
@@ -147,10 +142,35 @@ async function run(command: Command, io: Io): Promise<number> {
   }
 }
 
+/** `quota`: /proc/key-users and the limits; with --held-by, from one scan of every uid's view (the same moment's quotas). */
+async function runQuota({ json, heldBy: top, uid }: Extract<Command, { kind: 'quota' }>, io: Io): Promise<number> {
+  const procRoot = process.env.KEYRING_BROWSER_PROC_ROOT || '/proc';
+  if (uid !== null && !uidExists(uid, procRoot)) throw new UsageError(`--uid ${uid}: ${noSuchUser(procRoot)}`);
+  if (top !== null && !canTakeOtherCredentials(procRoot)) {
+    throw new ScopeRefusedError(
+      'quota --held-by needs root: which keyrings hold a user\'s keys takes reading as that user (the kernel shows each key ' +
+        'only to the users its permissions admit; root has no override), on a thread that takes CAP_SETUID and CAP_SETGID. ' +
+        'Run it as root (sudo keyring-browser quota --held-by); without --held-by, quota prints every uid\'s totals for any user.',
+    );
+  }
+  const limits = readKeyLimits(procRoot);
+  const snapshot = top === null ? null : await scanSnapshot({ procRoot, scope: { kind: 'all' } });
+  const quotas = (snapshot?.quotas ?? readQuotas(procRoot)).filter((q) => uid === null || q.uid === uid);
+  const lists = snapshot === null || top === null ? null : heldBy(snapshot, quotas, top);
+  if (json) io.stdout(JSON.stringify(lists === null ? { quotas, limits } : { quotas, limits, heldBy: lists }) + '\n');
+  // Every uid's quota line names the owners of keyrings that hold the listed uids' keys.
+  else io.stdout(renderQuotaTable(quotas, limits, uid) + (lists === null ? '' : '\n' + renderHeldBy(lists, snapshot?.quotas ?? quotas)));
+  return 0;
+}
+
+function noSuchUser(procRoot: string): string {
+  return `no such user (not in /etc/passwd, and the kernel keeps no keys for it in ${procRoot}/key-users)`;
+}
+
 /** Refuses a scope this process cannot scan (a sentence, exit 1) or a uid nobody has (a usage error, exit 2). */
 function checkScope(scope: ScanScope, procRoot: string): void {
   if (scope.kind === 'uid' && !uidExists(scope.uid, procRoot)) {
-    throw new UsageError(`--uid ${scope.uid}: no such user (not in /etc/passwd, and the kernel keeps no keys for it in ${procRoot}/key-users)`);
+    throw new UsageError(`--uid ${scope.uid}: ${noSuchUser(procRoot)}`);
   }
   assertScopeAllowed(scope, procRoot);
 }

@@ -4,31 +4,15 @@
 // its keys show: a member the garbage collector removed from a keyring leaves its link's 4 bytes charged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as delay } from 'node:timers/promises';
-import { readFileSync } from 'node:fs';
 import { chargesOf } from '../../shared/quotaCharge';
 import type { Snapshot } from '../../shared/snapshot';
-import { parseKeyUsers } from './keyUsers';
-import { parseProcKeys } from './procKeys';
 import { scanSnapshot } from './scanner';
-import { addThrowawayUser, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
+import { addThrowawayUser, quotaBytes, removeThrowawayUser, runAsLogin, sessionsCollected, type ThrowawayUser } from '../test/throwawayUsers';
 
 let user: ThrowawayUser;
 let members: { ring: number; key: number };
 
-/** Runs `script` as the user in a session of its own that links its user keyring (so it possesses, and may write into, its keyrings). */
-const asLogin = (script: string) => runAs(user.uid, 'keyctl', 'session', '-', 'sh', '-c', `keyctl link @u @s >/dev/null && ${script}`);
-
-const qnbytes = (uid: number) => parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.find((q) => q.uid === uid)?.qnbytes;
-
-/** Waits until no session keyring of the user's is left (each asLogin made one; the collector destroys it soon after). */
-async function sessionsCollected(uid: number): Promise<void> {
-  for (let i = 0; i < 250; i++) {
-    const own = parseProcKeys(runAs(uid, 'cat', '/proc/keys') + '\n').lines.filter((l) => l.uid === uid);
-    if (!own.some((l) => l.rest.startsWith('_ses'))) return;
-    await delay(20);
-  }
-  throw new Error(`uid ${uid}'s session keyrings were not collected within 5 s`);
-}
+const asLogin = (script: string) => runAsLogin(user.uid, script);
 
 async function userScan(): Promise<Snapshot> {
   await sessionsCollected(user.uid);
@@ -70,7 +54,7 @@ describe('byte charges against /proc/key-users (as root, scope all)', () => {
     expect(sum.unknown).toBe(0);
     // _uid, _uid_ses, three keyrings, five keys.
     expect(sum.keys).toBe(10);
-    expect(sum.bytes).toBe(qnbytes(user.uid));
+    expect(sum.bytes).toBe(quotaBytes(user.uid));
   });
 
   it('the kernel keeps charging a link the collector removed (keyring_gc gives no bytes back)', async () => {
@@ -82,6 +66,6 @@ describe('byte charges against /proc/key-users (as root, scope all)', () => {
     }
     expect(snapshot.keys.some((k) => k.id === members.key)).toBe(false);
     // The key was in two keyrings: both stay charged 4 bytes for it.
-    expect(qnbytes(user.uid)! - chargesOf(snapshot.keys, user.uid).bytes).toBe(2 * 4);
+    expect(quotaBytes(user.uid) - chargesOf(snapshot.keys, user.uid).bytes).toBe(2 * 4);
   });
 });

@@ -65,6 +65,28 @@ export function runAs(uid: number, ...command: string[]): string {
   return execFileSync('setpriv', [...setprivAs(uid), ...command], { encoding: 'utf8' }).trim();
 }
 
+/**
+ * Runs shell `script` as `uid` as a login does (pam_keyinit): in a fresh session keyring of its own that links
+ * its user keyring, so it possesses, and may write into, its keyrings. Returns stdout, trimmed.
+ */
+export function runAsLogin(uid: number, script: string): string {
+  return runAs(uid, 'keyctl', 'session', '-', 'sh', '-c', `keyctl link @u @s >/dev/null && ${script}`);
+}
+
+/**
+ * Waits until no session keyring of `uid`'s is left (each runAsLogin makes one; the kernel's garbage collector
+ * destroys it soon after the process ends), so a scan then sees only the keys the test made.
+ */
+export async function sessionsCollected(uid: number, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const own = parseProcKeys(runAs(uid, 'cat', '/proc/keys') + '\n').lines.filter((l) => l.uid === uid);
+    if (!own.some((l) => l.rest.startsWith('_ses'))) return;
+    if (Date.now() > until) throw new Error(`uid ${uid}'s session keyrings were not collected within ${timeoutMs / 1000} s`);
+    await delay(20);
+  }
+}
+
 /** Runs `command` as `uid`, for a test that looks at its exit status and output whatever they are. */
 export function spawnAs(uid: number, command: string[], extraSetpriv: string[] = []): SpawnSyncReturns<string> {
   return spawnSync('setpriv', [...setprivAs(uid), ...extraSetpriv, ...command], { encoding: 'utf8' });
