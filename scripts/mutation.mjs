@@ -5,7 +5,9 @@
 // threshold. Equivalent mutants that no test can kill are listed, with the reason, in
 // docs/mutation-equivalents.md.
 //
-//   node scripts/mutation.mjs [--fast] [--survivors] [--concurrency N] [file …]
+//   node scripts/mutation.mjs [--fast] [--survivors] [--concurrency N] [file[:from-to] …]
+//
+// file:from-to  only the mutants on those lines (a long file in parts, each part's survivors listed as it ends)
 //
 // --fast        only the files marked fast in scripts/mutationTargets.mjs
 // --survivors   print each surviving mutant (file:line, mutator, replacement)
@@ -68,7 +70,7 @@ async function mutate(target) {
   if (tests.length === 0) throw new Error(`${target.file}: no test file imports it`);
   const started = Date.now();
   const stryker = new Stryker({
-    mutate: [target.file],
+    mutate: [target.lines === undefined ? target.file : `${target.file}:${target.lines}`],
     testFiles: tests,
     testRunner: 'vitest',
     vitest: { configFile: 'vitest.config.mts', related: false },
@@ -80,7 +82,7 @@ async function mutate(target) {
     ignoreStatic: !withStatic,
     concurrency,
     reporters: ['json', 'progress-append-only'],
-    jsonReporter: { fileName: `reports/mutation/${target.file.replace(/\//g, '_')}.json` },
+    jsonReporter: { fileName: `reports/mutation/${target.file.replace(/\//g, '_')}${target.lines === undefined ? '' : `_${target.lines}`}.json` },
     tempDirName: '.stryker-tmp',
     cleanTempDir: 'always',
     ignorePatterns: ['out', 'docs', 'e2e', 'test-results', 'playwright-report', 'reports', '.stryker-tmp', 'build'],
@@ -102,7 +104,7 @@ async function mutate(target) {
     ),
   ];
   return {
-    file: target.file,
+    file: target.lines === undefined ? target.file : `${target.file}:${target.lines}`,
     tests: tests.length,
     detected,
     total,
@@ -112,8 +114,15 @@ async function mutate(target) {
   };
 }
 
-const targets = MUTATION_TARGETS.filter((t) => (named.length ? named.includes(t.file) : !fast || t.fast));
-if (targets.length === 0) {
+const LINES = /^(.+):(\d+-\d+)$/;
+const targets = named.length
+  ? named.flatMap((name) => {
+      const [, file, lines] = LINES.exec(name) ?? [name, name, undefined];
+      const target = MUTATION_TARGETS.find((t) => t.file === file);
+      return target === undefined ? [] : [{ ...target, lines }];
+    })
+  : MUTATION_TARGETS.filter((t) => !fast || t.fast);
+if (targets.length === 0 || targets.length < named.length) {
   console.error(`no mutation target matches ${named.join(' ')}; targets: ${MUTATION_TARGETS.map((t) => t.file).join(', ')}`);
   process.exit(2);
 }
