@@ -2,53 +2,19 @@
 // serves (a child run as that user with setpriv), and every other peer refused: root itself, and a
 // throwaway user given CAP_DAC_OVERRIDE so that it gets past the file's mode and only SO_PEERCRED stops
 // it. Then the `helper` command as a child process, fuzzed at every layer of its framing, still answering.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, lstatSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { promisify } from 'node:util';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createWsKeyringApi, type WebSocketLike } from '../../shared/wsClient';
 import { FakeSource } from '../service/test/fakeSource';
-import { addThrowawayUser, removeThrowawayUser, setprivAs, type ThrowawayUser } from '../test/throwawayUsers';
-
-const execFileAsync = promisify(execFile);
+import { PAST_THE_MODE, probe, probeAs, refused } from '../test/helperProbe';
+import { addThrowawayUser, removeThrowawayUser, type ThrowawayUser } from '../test/throwawayUsers';
 import { startHelper, type RunningHelper } from './helperServer';
-
-/** Connects to a Unix socket, sends an HTTP request and prints what came back (or the errno name), as JSON. */
-const PROBE = `
-const s = require('net').connect(process.argv[1]);
-let out = '';
-s.on('data', (d) => (out += d));
-s.on('connect', () => s.write('GET / HTTP/1.1\\r\\nHost: helper\\r\\nConnection: close\\r\\n\\r\\n'));
-s.on('close', () => console.log(JSON.stringify({ out })));
-s.on('error', (e) => { console.log(JSON.stringify({ error: e.code })); process.exit(0); });
-`;
-
-/** Refused: not one byte came back (the write may fail too, when the helper closed first). */
-function refused(answer: { out?: string; error?: string }): boolean {
-  return (answer.out ?? '') === '' && [undefined, 'EPIPE', 'ECONNRESET'].includes(answer.error);
-}
-
-function probe(path: string): Promise<{ out?: string; error?: string }> {
-  return new Promise((done) => {
-    const s = connect(path);
-    let out = '';
-    s.on('data', (d) => (out += d));
-    s.on('connect', () => s.write('GET / HTTP/1.1\r\nHost: helper\r\nConnection: close\r\n\r\n'));
-    s.on('close', () => done({ out }));
-    s.on('error', (e: NodeJS.ErrnoException) => done({ error: e.code ?? e.message }));
-  });
-}
-
-/** The probe as `uid`; asynchronous, since the helper under test answers on this very event loop. */
-async function probeAs(uid: number, path: string, extraSetpriv: string[] = []): Promise<{ out?: string; error?: string }> {
-  const { stdout } = await execFileAsync('setpriv', [...setprivAs(uid), ...extraSetpriv, process.execPath, '-e', PROBE, path], { encoding: 'utf8' });
-  return JSON.parse(stdout) as { out?: string; error?: string };
-}
 
 describe('the helper socket (in process, as root)', () => {
   let user: ThrowawayUser | null = null;
@@ -99,7 +65,7 @@ describe('the helper socket (in process, as root)', () => {
   });
 
   it('refuses another user that gets past the mode (CAP_DAC_OVERRIDE): only SO_PEERCRED stops it', async () => {
-    const answer = await probeAs(other!.uid, helper.socketPath, ['--inh-caps', '+dac_override', '--ambient-caps', '+dac_override']);
+    const answer = await probeAs(other!.uid, helper.socketPath, PAST_THE_MODE);
     expect(refused(answer)).toBe(true);
     expect(logs.join('\n')).toMatch(new RegExp(`refused a connection from uid ${other!.uid} \\(pid \\d+\\): only uid ${user!.uid}`));
   });
