@@ -168,6 +168,23 @@ describe('the table', () => {
   });
 });
 
+describe('the entries asked for a key', () => {
+  // keyRole asks only the entries listing a key's type: none may apply to a type it does not list, or keyRole
+  // would miss it.
+  const TYPES = [...new Set([...ROLE_TABLE.flatMap((e) => e.types), 'user', 'keyring', 'logon', 'big_key', 'asymmetric', 'ceph', 'other'])];
+  it('an entry applies to no type it does not list, so asking only the listed ones gives the whole table\'s answer', () => {
+    for (const base of KEYS) {
+      for (const type of TYPES) {
+        const k: KeyInfo = { ...base, type };
+        const c = roleContextOf(KEYS.map((x) => (x.id === k.id ? k : x)));
+        for (const entry of ROLE_TABLE) if (!entry.types.includes(type)) expect(entry.describe(k, c), `${entry.id} on a ${type} ${k.description}`).toBeNull();
+        const first = ROLE_TABLE.find((e) => e.describe(k, c) !== null);
+        expect(keyRole(k, c)?.id ?? null, `${type} ${k.description}`).toBe(first?.id ?? null);
+      }
+    }
+  });
+});
+
 describe('names that are also JavaScript object members', () => {
   it('are no entry of a table: a keyring named toString is not trusted, a constructor/ ticket names no service', () => {
     const keys = [

@@ -1,7 +1,6 @@
 // The keyring tree: a flat, virtualized list of rows (only what is on screen is in the DOM) with the
 // ARIA tree pattern and a roving tabindex. Keys: ↑/↓ move, → opens or enters, ← closes or goes to the
 // parent, Home/End, Enter/Space select. The column heads above it sort each keyring's members (tree/keyOrder.ts).
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Observer } from '../../../shared/perm';
@@ -13,8 +12,7 @@ import { KERNEL_ORDER, nextSort, type SortColumn } from '../tree/keyOrder';
 import { notifyRowsDrawn } from '../bench';
 import { DEV_TOOLS } from '../dev/buildMode';
 import { ROW_HEIGHT, TreeRow } from './TreeRow';
-
-const estimateSize = () => ROW_HEIGHT;
+import { useRowWindow } from './useRowWindow';
 
 function isOpenable(row: FlatRow): boolean {
   return row.kind === 'section' || ((row.kind === 'key' || row.kind === 'user') && row.expandable);
@@ -41,22 +39,10 @@ export function TreeView() {
     [uid, gid, groups],
   );
   const scrollRef = useRef<HTMLDivElement>(null);
-  const getScrollElement = useCallback(() => scrollRef.current, []);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
-
-  // The same function while the rows are the same: the virtualizer lays out every row again (11k after a broad
-  // search) whenever it gets a new one.
-  const getItemKey = useCallback((i: number) => rows[i]?.rowId ?? i, [rows]);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement,
-    estimateSize,
-    overscan: 12,
-    // Used until the scroll element is measured (and in DOM-less tests, where it never is).
-    initialRect: { width: 1000, height: 800 },
-    getItemKey,
-  });
+  // Only the rows on screen and 12 more each side are in the DOM.
+  const { first, last, totalHeight, scrollToIndex } = useRowWindow(scrollRef, rows.length, ROW_HEIGHT, 12);
 
   const focusedIndex = useMemo(() => {
     const i = focusedRowId ? rows.findIndex((r) => r.rowId === focusedRowId) : -1;
@@ -71,14 +57,14 @@ export function TreeView() {
     const id = useKb.getState().focusedRowId;
     const idx = rowsRef.current.findIndex((r) => r.rowId === id);
     if (idx < 0) return;
-    virtualizer.scrollToIndex(idx, { align: 'auto' });
+    scrollToIndex(idx);
     if (scrollRequest.focus) {
       requestAnimationFrame(() => {
         const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${idx}"]`);
         el?.focus({ preventScroll: true });
       });
     }
-  }, [scrollRequest, rows, virtualizer]);
+  }, [scrollRequest, rows, scrollToIndex]);
 
   useEffect(() => {
     if (DEV_TOOLS) notifyRowsDrawn(rows);
@@ -187,7 +173,8 @@ export function TreeView() {
     [focusedIndex, onActivate],
   );
 
-  const items = virtualizer.getVirtualItems();
+  const drawn: FlatRow[] = [];
+  for (let i = first; i <= last; i++) drawn.push(rows[i]!);
   return (
     <div className="tree-panel" data-view="tree">
       <TreeHeader />
@@ -198,19 +185,19 @@ export function TreeView() {
           aria-multiselectable="false"
           className="tree"
           onKeyDown={onKeyDown}
-          style={{ height: virtualizer.getTotalSize() }}
+          style={{ height: totalHeight }}
         >
-          {items.map((vi) => {
-            const row = rows[vi.index]!;
+          {drawn.map((row, n) => {
+            const index = first + n;
             return (
               <TreeRow
                 key={row.rowId}
                 row={row}
-                index={vi.index}
-                start={vi.start}
+                index={index}
+                start={index * ROW_HEIGHT}
                 selected={row.kind === 'key' && row.key.id === selectedId}
                 selectedUser={row.kind === 'user' && row.group.uid === selectedUser}
-                focused={vi.index === focusedIndex}
+                focused={index === focusedIndex}
                 observer={observer}
                 onToggle={onToggle}
                 onActivate={onActivate}
