@@ -22,3 +22,18 @@ export async function allowChanges(page: Page): Promise<void> {
   await sw.click();
   await expect(sw).not.toBeChecked();
 }
+
+/**
+ * How long a server's first scan may take on a shared machine: another session's 40k keys (a bench) and a
+ * loaded CPU make it many seconds, and nothing can be checked before it.
+ */
+export const FIRST_SCAN_MS = 60_000;
+
+/** Opens the app at `url` and waits for its first scan: the tree is drawn. */
+export async function openApp(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByRole('tree')).toBeVisible({ timeout: FIRST_SCAN_MS });
+}
+
+/** How long a change may take to reach the screen: a few polls, each of which can take seconds on a shared machine. */
+export const CHANGE_SEEN_MS = 30_000;

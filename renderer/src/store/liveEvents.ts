@@ -43,11 +43,25 @@ export interface GhostLink {
   until: number;
 }
 
-/** Beyond this many events in one delta, the log gets summary lines instead of thousands. */
+/** Beyond this many lines of one kind (added, changed, links) in one delta, one summary line instead of thousands. */
 export const LOG_DETAIL_LIMIT = 200;
-/** Beyond this many keys added (or removed) in one delta, they get one line ("400 keyrings and 20,000 keys added"). */
+/** Beyond this many keys added in one place (or removed) in one delta, they get one line ("400 keyrings and 20,000 keys added"). */
 export const LOG_BURST = 10;
+/** The log keeps this many entries, dropping other processes' oldest first (appendToLog). */
 export const LOG_MAX_ENTRIES = 1000;
+
+/**
+ * Appends entries, keeping at most LOG_MAX_ENTRIES: the oldest about other processes' keys go first, so
+ * a busy neighbour (a daemon changing hundreds of its keys a second) never pushes this process's changes
+ * out of the log in seconds.
+ */
+export function appendToLog(log: readonly LogEntry[], entries: readonly LogEntry[]): LogEntry[] {
+  const all = [...log, ...entries];
+  let excess = all.length - LOG_MAX_ENTRIES;
+  if (excess <= 0) return all;
+  const kept = all.filter((e) => e.thisProcess || excess-- <= 0);
+  return kept.length > LOG_MAX_ENTRIES ? kept.slice(kept.length - LOG_MAX_ENTRIES) : kept;
+}
 export const HIGHLIGHT_MS = 1600;
 
 export const subjectOf = (k: KeyInfo | undefined, id: number): string =>
@@ -101,24 +115,13 @@ export function logEntriesFor(
   const ours = (k: KeyInfo | undefined) => !!k && !k.orphan;
   const push = (kind: LogKind, id: number, k: KeyInfo | undefined, detail: string) =>
     out.push({ n: nextN(), at, kind, keyId: id, subject: subjectOf(k, id), detail, thisProcess: ours(k) });
-  const summary = (subject: string, detail: string, keys: readonly (KeyInfo | undefined)[]) =>
-    out.push({ n: nextN(), at, kind: 'summary', keyId: null, subject, detail, thisProcess: keys.some(ours) });
+  const summary = (subject: string, detail: string, thisProcess: boolean) =>
+    out.push({ n: nextN(), at, kind: 'summary', keyId: null, subject, detail, thisProcess });
 
-  const changed = delta.changed
+  const changedAll = delta.changed
     .map((c) => ({ c, was: before.get(c.id), now: after.get(c.id) ?? before.get(c.id) }))
     .map((x) => ({ ...x, fields: newsworthyFields(x.c.changes, x.was) }))
     .filter((x) => x.fields.length > 0);
-  const total = delta.added.length + delta.removed.length + changed.length;
-  if (total > LOG_DETAIL_LIMIT) {
-    const removed = delta.removed.map((id) => before.get(id));
-    const parts = [
-      delta.added.length && `${countKeys(delta.added)} added`,
-      removed.length && `${countKeys(removed)} removed`,
-      changed.length && `${countKeys(changed.map((x) => x.now))} changed`,
-    ].filter(Boolean);
-    summary(`${total.toLocaleString()} keys`, parts.join('; '), [...delta.added, ...removed, ...changed.map((x) => x.now)]);
-    return out;
-  }
 
   // Where a new key landed is part of its "added" line rather than a separate "linked" line.
   const addedIds = new Set(delta.added.map((k) => k.id));
@@ -127,35 +130,93 @@ export function logEntriesFor(
     if (addedIds.has(member)) landedIn.set(member, [...(landedIn.get(member) ?? []), ring]);
   }
   const inWords = (rings: readonly number[]) => `in ${rings.map((r) => subjectOf(after.get(r), r)).join(', ')}`;
-  if (delta.added.length > LOG_BURST) {
-    const rings = new Set(delta.added.flatMap((k) => landedIn.get(k.id) ?? []));
-    const where = rings.size === 1 ? inWords([...rings]) : rings.size > 1 ? `in ${rings.size.toLocaleString()} keyrings` : '';
-    summary(`${countKeys(delta.added)} added`, where, delta.added);
-  } else {
-    for (const k of delta.added) {
-      const where = landedIn.get(k.id);
-      push('added', k.id, k, where ? inWords(where) : `permissions ${hexId(k.perm)}, owner uid ${k.uid}`);
+  const destination = destinationOf(landedIn, addedIds);
+  const removedSet = new Set(delta.removed);
+
+  // This process's keys and the others' are told apart (the log's scope filter), each summed up on its own:
+  // another session's burst never swallows a line about this process's keys, nor they its.
+  for (const thisProcess of [true, false]) {
+    const here = (k: KeyInfo | undefined) => ours(k) === thisProcess;
+    const added = delta.added.filter(here);
+    const removed = delta.removed.filter((id) => here(before.get(id)));
+    const changed = changedAll.filter((x) => here(x.now));
+
+    // A burst is summed up per place it landed (a keyring that was there, or the new keyring atop it), so
+    // a few keys added elsewhere at the same moment keep their own lines.
+    const groups = new Map<number, KeyInfo[]>();
+    for (const k of added) {
+      const root = destination(k.id);
+      const group = groups.get(root);
+      if (group) group.push(k);
+      else groups.set(root, [k]);
+    }
+    for (const [root, keys] of groups) {
+      if (keys.length > LOG_BURST) summary(`${countKeys(keys)} added`, keys.some((k) => k.id === root) ? '' : inWords([root]), thisProcess);
+    }
+    const single = added.filter((k) => groups.get(destination(k.id))!.length <= LOG_BURST);
+    if (single.length > LOG_DETAIL_LIMIT) summary(`${countKeys(single)} added`, '', thisProcess);
+    else {
+      for (const k of single) {
+        const where = landedIn.get(k.id);
+        push('added', k.id, k, where ? inWords(where) : `permissions ${hexId(k.perm)}, owner uid ${k.uid}`);
+      }
+    }
+    if (removed.length > LOG_BURST) summary(`${countKeys(removed.map((id) => before.get(id)))} removed`, '', thisProcess);
+    else for (const id of removed) push('removed', id, before.get(id), '');
+    if (changed.length > LOG_DETAIL_LIMIT) summary(`${countKeys(changed.map((x) => x.now))} changed`, '', thisProcess);
+    else {
+      for (const { c, was, now, fields } of changed) {
+        push(changeKind(c.changes, was), c.id, now, fields.map((f) => describeChange(f, c.changes, was)).join(', '));
+      }
+    }
+
+    const linked = delta.linksAdded.filter(([ring, member]) => !addedIds.has(ring) && !addedIds.has(member) && here(after.get(member) ?? before.get(member)));
+    // A removal line says it all.
+    const unlinked = delta.linksRemoved.filter(([ring, member]) => !removedSet.has(ring) && !removedSet.has(member) && here(before.get(member) ?? after.get(member)));
+    if (linked.length + unlinked.length > LOG_DETAIL_LIMIT) {
+      summary(`${counted(linked.length + unlinked.length, 'link')} changed`, `${linked.length.toLocaleString('en')} made, ${unlinked.length.toLocaleString('en')} broken`, thisProcess);
+      continue;
+    }
+    for (const [ring, member] of linked) push('linked', member, after.get(member) ?? before.get(member), `into ${subjectOf(after.get(ring), ring)}`);
+    for (const [ring, member] of unlinked) {
+      push('unlinked', member, before.get(member) ?? after.get(member), `from ${subjectOf(before.get(ring) ?? after.get(ring), ring)}`);
     }
   }
-  if (delta.removed.length > LOG_BURST) {
-    const removed = delta.removed.map((id) => before.get(id));
-    summary(`${countKeys(removed)} removed`, '', removed);
-  } else {
-    for (const id of delta.removed) push('removed', id, before.get(id), '');
-  }
-  for (const { c, was, now, fields } of changed) {
-    push(changeKind(c.changes, was), c.id, now, fields.map((f) => describeChange(f, c.changes, was)).join(', '));
-  }
-  const removedSet = new Set(delta.removed);
-  for (const [ring, member] of delta.linksAdded) {
-    if (addedIds.has(ring) || addedIds.has(member)) continue;
-    push('linked', member, after.get(member) ?? before.get(member), `into ${subjectOf(after.get(ring), ring)}`);
-  }
-  for (const [ring, member] of delta.linksRemoved) {
-    if (removedSet.has(ring) || removedSet.has(member)) continue; // a removal line says it all
-    push('unlinked', member, before.get(member) ?? after.get(member), `from ${subjectOf(before.get(ring) ?? after.get(ring), ring)}`);
-  }
   return out;
+}
+
+/**
+ * Where an added key landed, for summing up bursts: the keyring it was linked into, followed up through
+ * keyrings added at the same moment to the first that was already there (or the topmost new one); a key
+ * linked nowhere is its own place.
+ */
+function destinationOf(landedIn: ReadonlyMap<number, number[]>, addedIds: ReadonlySet<number>): (id: number) => number {
+  const memo = new Map<number, number>();
+  return (id) => {
+    const path = new Set<number>();
+    let at = id;
+    let root: number;
+    for (;;) {
+      const known = memo.get(at);
+      if (known !== undefined) {
+        root = known;
+        break;
+      }
+      path.add(at);
+      const up = landedIn.get(at)?.[0];
+      if (up === undefined || path.has(up)) {
+        root = at;
+        break;
+      }
+      if (!addedIds.has(up)) {
+        root = up;
+        break;
+      }
+      at = up;
+    }
+    for (const x of path) memo.set(x, root);
+    return root;
+  };
 }
 
 /** "400 keyrings and 20,000 keys", "1 key", "3 keyrings". */

@@ -6,7 +6,7 @@ import type { DataOrigin, IdentityNames, PollerStatus, SnapshotDelta, VersionedS
 import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
 import {
   HIGHLIGHT_MS,
-  LOG_MAX_ENTRIES,
+  appendToLog,
   logEntriesFor,
   newsworthyFields,
   type GhostLink,
@@ -87,7 +87,7 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
       connection: 'open',
       connectionError: null,
       log: hadOne
-        ? trimLog([...s.log, { n: nextN(), at: snapshot.takenAt, kind: 'resync', keyId: null, subject: 'Full snapshot', detail: `${keys.size} keys, seq ${seq}`, thisProcess: true }])
+        ? appendToLog(s.log, [{ n: nextN(), at: snapshot.takenAt, kind: 'resync', keyId: null, subject: 'Full snapshot', detail: `${keys.size} keys, seq ${seq}`, thisProcess: true }])
         : s.log,
       // A selection survives a resync when its key still exists.
       selectedId: s.selectedId != null && keys.has(s.selectedId) ? s.selectedId : null,
@@ -147,7 +147,7 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
         keys,
         meta,
         seq,
-        log: entries.length ? trimLog([...st.log, ...entries]) : st.log,
+        log: entries.length ? appendToLog(st.log, entries) : st.log,
         highlights,
         ghosts,
         selectedId: st.selectedId != null && !keys.has(st.selectedId) ? null : st.selectedId,
@@ -184,10 +184,6 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
     set({ highlights: h, ghosts: g });
   },
 });
-
-function trimLog(log: LogEntry[]): LogEntry[] {
-  return log.length > LOG_MAX_ENTRIES ? log.slice(log.length - LOG_MAX_ENTRIES) : log;
-}
 
 /** A saved file (`keyring-browser open`): nothing is live and nothing can be changed. */
 export function isSavedFile(s: Pick<SnapshotSlice, 'origin'>): boolean {
