@@ -628,6 +628,22 @@ describe('parse errors say where and what', () => {
       expect(parseProcKeys(line + '\n').errors).toEqual([{ lineNumber: 1, line, reason: `malformed record: ${reason}` }]);
     }
   });
+
+  it('names the same field with wide columns (usage 12, a padded 59m, uid and gid 1000) and a description that holds a whole record', () => {
+    // A description may hold any text, a record's included: the check must read the line's own fields.
+    const record = '0000000b I--Q---     1 perm 3f010000     0     0 user      b: 1';
+    const cases: [string, string][] = [
+      [`0000000a I--Q---     x  59m 3f010000  1000  1000 user      ${record}`, 'usage is not a number'],
+      [`0000000a I--Q---    12 soon 3f010000  1000  1000 user      ${record}`, "timeout is not 'perm', 'expd' or <n>[smhdw]"],
+      [`0000000a I--Q---    12  59m 3f01000g  1000  1000 user      ${record}`, 'permission mask is not 8 hex digits'],
+      [`0000000a I--Q---    12  59m 3f010000  root  1000 user      ${record}`, 'uid is not a number'],
+      [`0000000a I--Q---    12  59m 3f010000  1000 wheel user      ${record}`, 'gid is not a number'],
+      [`0000000a I--Q---    12  59m 3f010000  1000  1000 user ${record}`, 'type column is not 9 characters followed by a space'],
+    ];
+    for (const [line, reason] of cases) {
+      expect(parseProcKeys(line + '\n').errors).toEqual([{ lineNumber: 1, line, reason: `malformed record: ${reason}` }]);
+    }
+  });
 });
 
 describe('nameFromText', () => {
