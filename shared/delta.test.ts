@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyDelta, applyDeltaToMap, diffSnapshots, indexById, keyChanges, sameValue } from './delta';
 import type { Anchors, Doom, DoomReason, Expiry, KeyInfo, Pin, QuotaInfo, Snapshot } from './snapshot';
+import { idsThatMayDiffer } from './keyLineage';
 import { testKey } from './testing';
 
 const anchors = { thread: null, process: null, session: 1, user: null, userSession: null, persistent: null };
@@ -367,5 +368,54 @@ describe('what a client is told, at the edges', () => {
     const out = applyDelta(prev, { seq: 1, takenAt: 2000, added: [], removed: [], changed: [{ id: 7, changes: { usage: 3 } }], linksAdded: [], linksRemoved: [] });
     expect(Object.keys(out.keys)).toEqual(['0', '1']);
     expect(out.keys).toEqual(prev.keys);
+  });
+});
+
+describe('keys arrays made from one another (keyLineage.ts)', () => {
+  /** The same keys as a fresh array, whose lineage nobody recorded: diffSnapshots walks every key of it. */
+  const unrelated = (s: Snapshot): Snapshot => ({ ...s, keys: [...s.keys] });
+  const arbDeltaOf = (a: Snapshot): fc.Arbitrary<Snapshot> =>
+    arbFullSnapshot(a.keys.some((k) => 'seenBy' in k)).map((c) => {
+      const d = diffSnapshots(a, c, 1);
+      return d === null ? a : applyDelta(a, d);
+    });
+
+  it('a diff that looks only at what the lineage names gives exactly the diff of every key', () => {
+    fc.assert(
+      fc.property(
+        arbFullSnapshot(false).chain((a) => fc.tuple(fc.constant(a), arbDeltaOf(a), arbDeltaOf(a))),
+        ([a, b, c]) => {
+          // b and c are each made from a: a to b, b to a, and between the two siblings.
+          for (const [x, y] of [[a, b], [b, a], [b, c], [c, b]] as const) {
+            expect(diffSnapshots(x, y, 3)).toEqual(diffSnapshots(unrelated(x), unrelated(y), 3));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('follows a line of polls, each made from the one before (a delta applied, then another)', () => {
+    fc.assert(
+      fc.property(
+        arbFullSnapshot(false).chain((a) => arbDeltaOf(a).chain((b) => arbDeltaOf(b).map((c) => [a, b, c] as const))),
+        ([a, , c]) => {
+          expect(diffSnapshots(a, c, 2)).toEqual(diffSnapshots(unrelated(a), unrelated(c), 2));
+          expect(diffSnapshots(c, a, 2)).toEqual(diffSnapshots(unrelated(c), unrelated(a), 2));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('an applied delta keeps every key it does not name as the same object, so the next diff finds nothing else', () => {
+    const keys = Array.from({ length: 50 }, (_, i) => key(i + 1));
+    const prev = snap(keys);
+    const next = applyDelta(prev, { seq: 1, takenAt: 2000, added: [key(60)], removed: [3], changed: [{ id: 7, changes: { usage: 9 } }], linksAdded: [], linksRemoved: [] });
+    expect(idsThatMayDiffer(prev.keys, next.keys)).toEqual([3, 7, 60]);
+    const delta = diffSnapshots(prev, next, 2)!;
+    expect(delta.added.map((k) => k.id)).toEqual([60]);
+    expect(delta.removed).toEqual([3]);
+    expect(delta.changed).toEqual([{ id: 7, changes: { usage: 9 } }]);
   });
 });

@@ -2,6 +2,9 @@
 // Invariant: applyDelta(prev, diffSnapshots(prev, next, seq)) equals next.
 import type { KeyChange, KeyFieldChanges, Link, SnapshotDelta } from './api';
 import { sameExpiry } from './expiry';
+import { idsThatMayDiffer, indexById, isSortedById, withKeys } from './keyLineage';
+
+export { indexById } from './keyLineage';
 import type { Anchors, KeyInfo, QuotaInfo, Snapshot } from './snapshot';
 
 /** Compared field by field; `links` and `expiry` (objects) have rules of their own below. */
@@ -86,37 +89,6 @@ export function withChanges(key: KeyInfo, changes: KeyFieldChanges): KeyInfo {
   return out;
 }
 
-/** The index of key `id` in `keys` (ascending ids), or -1. */
-export function indexById(keys: readonly KeyInfo[], id: number): number {
-  let lo = 0;
-  let hi = keys.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const at = (keys[mid] as KeyInfo).id;
-    if (at === id) return mid;
-    if (at < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
-/** The first index in `keys` (ascending ids) whose id is `id` or more (keys.length when none is). */
-function lowerBoundById(keys: readonly KeyInfo[], id: number): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((keys[mid] as KeyInfo).id < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function isSortedById(keys: readonly KeyInfo[]): boolean {
-  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as KeyInfo).id >= (keys[i] as KeyInfo).id) return false;
-  return true;
-}
-
 /**
  * What changed from prev to next, as the delta that produces snapshot number `seq`; null when nothing did.
  * A key object present in both is unchanged (keys are never modified in place: a poll's snapshot shares its
@@ -149,8 +121,17 @@ export function diffSnapshots(prev: Snapshot, next: Snapshot, seq: number): Snap
       linksRemoved.push(...d.removed);
     }
   };
-  if (prev.keys === next.keys) {
-    // The same array: the same key objects, none changed (an idle poll's usual case: no walk at all).
+  const mayDiffer = prev.keys === next.keys ? [] : idsThatMayDiffer(prev.keys, next.keys);
+  if (mayDiffer !== null) {
+    // The same array (an idle poll's usual case: no walk at all), or one made from the other (or both from a third)
+    // by replacing, adding or removing the keys of a few ids (keyLineage.ts): only those are looked at, in id order.
+    for (const id of mayDiffer) {
+      const i = indexById(prev.keys, id);
+      const j = indexById(next.keys, id);
+      if (i >= 0 && j >= 0) compare(prev.keys[i] as KeyInfo, next.keys[j] as KeyInfo);
+      else if (i >= 0) gone.push(prev.keys[i] as KeyInfo);
+      else if (j >= 0) add(next.keys[j] as KeyInfo);
+    }
   } else if (isSortedById(prev.keys) && isSortedById(next.keys)) {
     // Both in id order (as scans make them): one merge walk.
     const a = prev.keys;
@@ -238,59 +219,28 @@ export function applyDelta(snapshot: Snapshot, delta: SnapshotDelta): Snapshot {
     const { keys } = applyDeltaToMap(new Map(snapshot.keys.map((k) => [k.id, k])), delta);
     return { ...head, keys: [...keys.values()].sort((a, b) => a.id - b.id) };
   }
-  if (delta.added.length === 0 && delta.removed.length === 0) {
-    // Changes only (a poll's usual delta): the same keys, a few replaced, found by binary search.
-    const keys = snapshot.keys.slice();
-    for (const c of delta.changed) {
-      const at = indexById(keys, c.id);
-      if (at >= 0) keys[at] = withChanges(keys[at] as KeyInfo, c.changes);
-    }
-    return { ...head, keys };
-  }
-  // What applyDeltaToMap does (removals, then additions, then changes), in id order. A poll's delta touches a few
-  // keys of thousands: the keys it touches are found by binary search, and the runs between them are copied as
-  // they are (no lookup per key).
+  // What applyDeltaToMap does (removals, then additions, then changes), in id order: a poll's delta touches a few
+  // keys of thousands, found by binary search; the array is copied whole and the few moved in it (withKeys).
+  const prev = snapshot.keys;
   const dropped = new Set(delta.removed);
   const changes = new Map<number, KeyFieldChanges>();
   for (const c of delta.changed) changes.set(c.id, c.changes);
   const byId = new Map<number, KeyInfo>();
   for (const k of delta.added) byId.set(k.id, k);
-  const added = [...byId.values()].sort((a, b) => a.id - b.id);
-  const changedKey = (k: KeyInfo): KeyInfo => {
+  const replace = new Map<number, KeyInfo>();
+  const add: KeyInfo[] = [];
+  for (const k of byId.values()) {
     const c = changes.get(k.id);
-    return c === undefined ? k : withChanges(k, c);
-  };
-  const prev = snapshot.keys;
-  /** The indices of the keys that do not carry over as they are: removed, replaced by an added key, or changed. */
-  const touched: number[] = [];
-  for (const ids of [dropped.keys(), byId.keys(), changes.keys()]) {
-    for (const id of ids) {
-      const at = indexById(prev, id);
-      if (at >= 0) touched.push(at);
-    }
+    const key = c === undefined ? k : withChanges(k, c);
+    // An added key under a serial the snapshot holds takes its place (removed first or not).
+    if (indexById(prev, k.id) >= 0) replace.set(k.id, key);
+    else add.push(key);
   }
-  touched.sort((a, b) => a - b);
-  const keys: KeyInfo[] = [];
-  let from = 0; // the next key of prev to carry over
-  let j = 0; // the next added key
-  /** Carries prev[from, end) over, with the added keys that go before prev[end] merged in. */
-  const carryTo = (end: number): void => {
-    for (; j < added.length; j++) {
-      const at = lowerBoundById(prev, (added[j] as KeyInfo).id);
-      if (at > end) break;
-      for (; from < at; from++) keys.push(prev[from] as KeyInfo);
-      keys.push(changedKey(added[j] as KeyInfo));
-    }
-    for (; from < end; from++) keys.push(prev[from] as KeyInfo);
-  };
-  for (let t = 0; t < touched.length; t++) {
-    const at = touched[t] as number;
-    if (t > 0 && touched[t - 1] === at) continue;
-    carryTo(at);
-    const k = prev[at] as KeyInfo;
-    from = at + 1;
-    if (!byId.has(k.id) && !dropped.has(k.id)) keys.push(changedKey(k));
+  for (const [id, c] of changes) {
+    if (byId.has(id) || dropped.has(id)) continue;
+    const at = indexById(prev, id);
+    if (at >= 0) replace.set(id, withChanges(prev[at] as KeyInfo, c));
   }
-  carryTo(prev.length);
-  return { ...head, keys };
+  const remove = new Set([...dropped].filter((id) => !byId.has(id)));
+  return { ...head, keys: withKeys(prev, replace, add, remove) };
 }

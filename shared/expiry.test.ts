@@ -11,9 +11,12 @@ import {
   isExact,
   isWindow,
   parseTimeoutColumn,
+  sameExpiry,
   type Expiry,
   type ExpiryWindow,
 } from './expiry';
+import { applyDelta } from './delta';
+import type { KeyInfo, Snapshot } from './snapshot';
 import { testKey } from './testing';
 
 /** What proc_keys_show prints for a key expiring at second `expiry` when the kernel's clock reads second `now`. */
@@ -219,5 +222,57 @@ describe('ExpiryTracker.narrow leaves the keys it is given alone', () => {
     expect(shown[0]!.expiry).toEqual({ from: 1000, to: 5000 }); // the column did not roll over: still the first window
     expect(tighter.expiry).toEqual({ from: 2000, to: 5000 });
     expect(shown[1]).toBe(other);
+  });
+});
+
+describe('ExpiryTracker.narrow on keys made from the last ones (keyLineage.ts)', () => {
+  it('answers as if it had looked at every key, looking only at the keys that changed', () => {
+    // Polls of a few keys, each made from the last by a delta (timeouts counting down, keys coming and going): one
+    // tracker is given those arrays, another a fresh array of the same keys each time (no lineage: it looks at all).
+    const arbStep = fc.record({
+      id: fc.integer({ min: 1, max: 6 }),
+      left: fc.option(fc.integer({ min: 2, max: 3 * 86400 }), { nil: null }),
+      gone: fc.boolean(),
+      advance: fc.integer({ min: 1, max: 4000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.array(arbStep, { maxLength: 3 }), { minLength: 1, maxLength: 30 }), (polls) => {
+        const lineaged = new ExpiryTracker();
+        const fresh = new ExpiryTracker();
+        const deadline = new Map<number, number | null>();
+        let snapshot: Snapshot = { takenAt: 0, uid: 0, gid: 0, groups: [], anchors: { thread: null, process: null, session: null, user: null, userSession: null, persistent: null }, keys: [], quotas: [] };
+        let at = T0 * 1000 + 300;
+        const reading = (id: number): KeyInfo => {
+          const expiry = deadline.get(id) ?? null;
+          const column = expiry === null ? 'perm' : kernelColumn(expiry, Math.floor(at / 1000));
+          return testKey(id, { timeout: column, expiry: expiry === null ? null : expiryFromColumn(column, at - 20, at) });
+        };
+        for (const steps of polls) {
+          at += steps.reduce((sum, s) => sum + s.advance, 0);
+          const added: KeyInfo[] = [];
+          const removed: number[] = [];
+          for (const s of steps) {
+            if (s.gone) {
+              deadline.delete(s.id);
+              removed.push(s.id);
+            } else {
+              deadline.set(s.id, s.left === null ? null : Math.floor(at / 1000) + s.left);
+            }
+          }
+          // Every key with a timer is read again, and is a new object only where its reading differs (as a quiet poll
+          // makes them: shared/delta.ts keyChanges); the steps' keys change or come.
+          const changed = snapshot.keys
+            .filter((k) => deadline.has(k.id) && !steps.some((s) => s.id === k.id))
+            .map((k) => ({ k, now: reading(k.id) }))
+            .filter(({ k, now }) => now.timeout !== k.timeout || !sameExpiry(now.expiry, k.expiry))
+            .map(({ k, now }) => ({ id: k.id, changes: { timeout: now.timeout, expiry: now.expiry } }));
+          for (const id of new Set(steps.filter((s) => !s.gone).map((s) => s.id))) added.push(reading(id));
+          const removing = removed.filter((id) => !added.some((k) => k.id === id));
+          snapshot = applyDelta(snapshot, { seq: 1, takenAt: at, added, removed: [...removing, ...added.map((k) => k.id)], changed, linksAdded: [], linksRemoved: [] });
+          expect(lineaged.narrow(snapshot.keys)).toEqual(fresh.narrow([...snapshot.keys]));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -12,6 +12,7 @@
 //
 // The kernel's second is its coarse clock (updated once per tick), which may lag Date.now() by a tick: readings
 // allow KERNEL_CLOCK_SLACK_MS for it.
+import { idsThatMayDiffer, indexById, recordDerived } from './keyLineage';
 import type { KeyInfo } from './snapshot';
 
 /** Epoch ms, both whole seconds: from ≤ the true expiry ≤ to; from === to only when known exactly. */
@@ -126,6 +127,8 @@ export class ExpiryTracker {
    * the same answer: each window tracked is within that reading already, so intersecting it again changes nothing.
    */
   private last: { keys: readonly KeyInfo[]; narrowed: readonly KeyInfo[] } | null = null;
+  /** The copies in the last answer (keys whose window shown differs from their reading), by id. */
+  private copies = new Map<number, KeyInfo>();
 
   /** This app set the key's timeout itself (expiryAfterTimeoutSet): the next scans start from that. */
   timeoutSet(id: number, expiry: Expiry): void {
@@ -142,24 +145,51 @@ export class ExpiryTracker {
    */
   narrow(keys: readonly KeyInfo[]): readonly KeyInfo[] {
     if (this.last?.keys === keys) return this.last.narrowed;
-    const next = new Map<number, Tracked>();
+    // Made from the last keys by changing a few (shared/keyLineage.ts): every other key is the same object, so the
+    // same reading, whose window tracked is within it already and whose answer (its copy, or itself) stays.
+    const mayDiffer = this.last === null ? null : idsThatMayDiffer(this.last.keys, keys);
     let out: KeyInfo[] | null = null;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as KeyInfo;
-      const reading = key.expiry;
-      if (!isWindow(reading)) continue;
-      const before = this.tracked.get(key.id);
-      const tight = before === undefined ? null : intersectWindows(before.tight, reading);
-      let tracked: Tracked;
-      if (before === undefined || tight === null) tracked = { column: key.timeout, tight: reading, shown: reading };
-      else if (before.column === key.timeout) tracked = { column: key.timeout, tight, shown: before.shown };
-      else tracked = { column: key.timeout, tight, shown: tight };
-      next.set(key.id, tracked);
-      if (!sameExpiry(tracked.shown, reading)) (out ??= keys.slice())[i] = { ...key, expiry: tracked.shown };
+    if (mayDiffer === null) {
+      const earlier = this.tracked;
+      this.tracked = new Map();
+      this.copies = new Map();
+      for (let i = 0; i < keys.length; i++) {
+        const copy = this.track(keys[i] as KeyInfo, earlier);
+        if (copy !== null) (out ??= keys.slice())[i] = copy;
+      }
+    } else {
+      const earlier = new Map<number, Tracked>();
+      for (const id of mayDiffer) {
+        const t = this.tracked.get(id);
+        if (t !== undefined) earlier.set(id, t);
+        this.tracked.delete(id);
+        this.copies.delete(id);
+      }
+      for (const id of mayDiffer) {
+        const at = indexById(keys, id);
+        if (at >= 0) this.track(keys[at] as KeyInfo, earlier);
+      }
+      for (const [id, copy] of this.copies) (out ??= keys.slice())[indexById(keys, id)] = copy;
     }
-    this.tracked = next;
+    if (out !== null) recordDerived(out, keys, this.copies.keys());
     this.last = { keys, narrowed: out ?? keys };
     return out ?? keys;
   }
 
+  /** Tracks one key's reading (with what `earlier` knew of it); its copy with the window shown, if that differs. */
+  private track(key: KeyInfo, earlier: ReadonlyMap<number, Tracked>): KeyInfo | null {
+    const reading = key.expiry;
+    if (!isWindow(reading)) return null;
+    const before = earlier.get(key.id);
+    const tight = before === undefined ? null : intersectWindows(before.tight, reading);
+    let tracked: Tracked;
+    if (before === undefined || tight === null) tracked = { column: key.timeout, tight: reading, shown: reading };
+    else if (before.column === key.timeout) tracked = { column: key.timeout, tight, shown: before.shown };
+    else tracked = { column: key.timeout, tight, shown: tight };
+    this.tracked.set(key.id, tracked);
+    if (sameExpiry(tracked.shown, reading)) return null;
+    const copy = { ...key, expiry: tracked.shown };
+    this.copies.set(key.id, copy);
+    return copy;
+  }
 }

@@ -20,6 +20,7 @@
 // the one a full scan would make.
 import { expiryFromColumn } from '../../shared/expiry';
 import { indexById, keyChanges } from '../../shared/delta';
+import { recordDerived, withKeys } from '../../shared/keyLineage';
 import type { KeyInfo, QuotaInfo, Snapshot } from '../../shared/snapshot';
 import type { ProcessAnchors } from './anchors';
 import type { Observer } from '../../shared/perm';
@@ -121,6 +122,8 @@ export interface ChangedKeys {
   /** Keys whose records changed or appeared: their pins and doom are computed again. */
   fresh: ReadonlySet<KeyInfo>;
   removed: number;
+  /** The serials of the keys removed. */
+  removedIds: readonly number[];
   /** The member lists to compare with at the next poll (keyrings not linked from ours come and go). */
   members: ReadonlyMap<number, readonly number[] | null>;
   /** The pin context's links as they are now. */
@@ -288,16 +291,9 @@ export function changedKeys(
   }
   const membersNow = members ?? memo.members;
   const pins = inbound === memo.pins.inbound ? memo.pins : { ...memo.pins, inbound };
-  if (replaced.size === 0 && added.length === 0 && removed.size === 0) return { keys: prev as KeyInfo[], fresh, removed: 0, members: membersNow, pins };
-  const keys: KeyInfo[] = [];
-  let j = 0;
-  for (const k of prev) {
-    while (j < added.length && added[j]!.id < k.id) keys.push(added[j++]!);
-    if (removed.has(k.id)) continue;
-    keys.push(replaced.get(k.id) ?? k);
-  }
-  while (j < added.length) keys.push(added[j++]!);
-  return { keys, fresh, removed: removed.size, members: membersNow, pins };
+  if (replaced.size === 0 && added.length === 0 && removed.size === 0) return { keys: prev as KeyInfo[], fresh, removed: 0, removedIds: [], members: membersNow, pins };
+  const keys = withKeys(prev, replaced, added, removed);
+  return { keys, fresh, removed: removed.size, removedIds: [...removed], members: membersNow, pins };
 }
 
 /** `base` with the entries of `over` in front (undefined there: no links). */
@@ -342,6 +338,9 @@ export function quietSnapshot(memo: QuietMemo, changed: ChangedKeys, takenAt: nu
   const earlier = known === undefined ? undefined : idsIn(prev.keys, known.byTime).map((i) => prev.keys[i]!);
   const context = pinContextAgain(changed.pins, takenAt, env, prev, earlier);
   let keys: KeyInfo[] | null = source === prev.keys ? null : source;
+  /** Ids whose keys differ from prev's (or are not in one of the two): what the diff of the two looks at. */
+  const touched: number[] = [...changed.removedIds];
+  for (const key of changed.fresh) touched.push(key.id);
   const lookAgain = (i: number): void => {
     const old = source[i]!;
     if (changed.fresh.has(old)) {
@@ -354,6 +353,7 @@ export function quietSnapshot(memo: QuietMemo, changed: ChangedKeys, takenAt: nu
     annotateKey(key, context);
     if (keyChanges(old, key) === null) return;
     (keys ??= source.slice())[i] = key;
+    touched.push(key.id);
   };
   let candidates: Iterable<number>;
   if (known === undefined) {
@@ -368,6 +368,7 @@ export function quietSnapshot(memo: QuietMemo, changed: ChangedKeys, takenAt: nu
     candidates = idsIn(source, [...known.byTime, ...known.byProcesses, ...fresh]);
   }
   const out = keys ?? prev.keys;
+  recordDerived(out, prev.keys, touched);
   if (!timeBound.has(out)) {
     const bound: TimeBound = { byTime: [], byProcesses: [] };
     for (const i of candidates) {

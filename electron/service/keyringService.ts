@@ -23,7 +23,7 @@ import {
   type SnapshotDelta,
   type VersionedSnapshot,
 } from '../../shared/api';
-import { applyDelta, diffSnapshots } from '../../shared/delta';
+import { diffSnapshots } from '../../shared/delta';
 import { replayChanges } from '../../shared/snapshotFile';
 import { ExpiryTracker, type Expiry } from '../../shared/expiry';
 import { KeyringApiError } from '../../shared/protocol';
@@ -245,8 +245,9 @@ export class KeyringService extends KeyringActions implements KeyringApi {
     const seq = this.current.seq + 1;
     const delta = this.diff(this.current.snapshot, snapshot, seq);
     if (delta) {
-      // Keep what the clients hold (prev + delta).
-      this.current = { seq, snapshot: applyDelta(this.current.snapshot, delta) };
+      // What the clients hold now (prev + delta equals the snapshot diffed: shared/delta.ts), as this very array,
+      // which the next polls' keys are made from: their diffs then look only at what changed (shared/keyLineage.ts).
+      this.current = { seq, snapshot };
       this.emit({ type: 'delta', delta });
     } else if (snapshot.keys !== this.current.snapshot.keys) {
       // Nothing changed, but the keys came as another array (the first idle poll after a delta, whose keys the
