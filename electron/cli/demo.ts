@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { formatKeyId } from '../../shared/keyIds';
 import { forgetUserKeys } from '../keyring/forgetUserKeys';
 import * as keyctl from '../keyring/keyctl';
+import { setprivArgs } from '../keyring/userProcess';
 import { expandKey, FixtureError, parseFixture, type Fixture } from './fixture';
 
 export { FixtureError } from './fixture';
@@ -50,17 +51,12 @@ function addUsers(fixture: Fixture): string[] {
   return added;
 }
 
-/** setpriv's arguments that make a process fixture user `uid`: its real and effective ids and its groups. */
-function setprivAs(uid: number): string[] {
-  return ['--reuid', String(uid), '--regid', String(uid), '--init-groups'];
-}
-
 /**
  * keyctl as `uid`, in a fresh session of its own that links its user keyring, so it possesses (and may write
  * into) its own keyrings; returns keyctl's stdout.
  */
 function keyctlAs(uid: number, args: string[]): string {
-  return execFileSync('setpriv', [...setprivAs(uid), 'keyctl', 'session', '-', 'sh', '-c', 'keyctl link @u @s >/dev/null && exec keyctl "$@"', 'sh', ...args], {
+  return execFileSync('setpriv', [...setprivArgs(uid, 'from-database'), 'keyctl', 'session', '-', 'sh', '-c', 'keyctl link @u @s >/dev/null && exec keyctl "$@"', 'sh', ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   }).trim();

@@ -9,7 +9,8 @@ import { quotaPercent, quotaLevel } from '../../shared/quota';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import * as keyctl from './keyctl';
 import { Scanner, scanSnapshot } from './scanner';
-import { addThrowawayUser, exited, fillQuotaTo, procKeysAs, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
+import { addThrowawayUser, exited, fillQuotaTo, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
+import { procKeysAs } from './userProcess';
 
 const names = { a: `kbsa${process.pid}`, b: `kbsb${process.pid}` };
 const uids = { a: -1, b: -1 };

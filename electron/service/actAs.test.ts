@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWorkerSnapshotSource } from '../threads/scanThread';
 import { threadIds } from '../threads/credentials';
-import { addThrowawayUser, exited, procKeysAs, removeThrowawayUser, runAs, setprivAs, spawnAs, type ThrowawayUser } from '../test/throwawayUsers';
+import { addThrowawayUser, exited, removeThrowawayUser, runAs, setprivAs, spawnAs, type ThrowawayUser } from '../test/throwawayUsers';
 import { KeyringService } from './keyringService';
+import { procKeysAs } from '../keyring/userProcess';
 
 let user: ThrowawayUser | null = null;
 let service: KeyringService;

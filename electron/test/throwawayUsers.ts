@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { forgetUserKeys } from '../keyring/forgetUserKeys';
 import { parseKeyUsers } from '../keyring/keyUsers';
-import { parseProcKeys, type ProcKeyLine } from '../keyring/procKeys';
+import { parseProcKeys } from '../keyring/procKeys';
+import { setprivArgs } from '../keyring/userProcess';
 
 export interface ThrowawayUser {
   name: string;
@@ -57,7 +58,7 @@ export async function keyUsersForget(uid: number, timeoutMs = 10_000): Promise<b
 
 /** setpriv's arguments that make `uid` the caller (real, effective and saved ids, and its groups). */
 export function setprivAs(uid: number): string[] {
-  return ['--reuid', String(uid), '--regid', String(uid), '--init-groups'];
+  return setprivArgs(uid, 'from-database');
 }
 
 /** Runs `command` as `uid` and returns its stdout, trimmed; throws when it fails. */
@@ -80,6 +81,7 @@ export function runAsLogin(uid: number, script: string): string {
 export async function sessionsCollected(uid: number, timeoutMs = 5_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
+    // Read in the caller's session: a fresh one of the uid's own would be one more session keyring to wait for.
     const own = parseProcKeys(runAs(uid, 'cat', '/proc/keys') + '\n').lines.filter((l) => l.uid === uid);
     if (!own.some((l) => l.rest.startsWith('_ses'))) return;
     if (Date.now() > until) throw new Error(`uid ${uid}'s session keyrings were not collected within ${timeoutMs / 1000} s`);
@@ -90,13 +92,6 @@ export async function sessionsCollected(uid: number, timeoutMs = 5_000): Promise
 /** Runs `command` as `uid`, for a test that looks at its exit status and output whatever they are. */
 export function spawnAs(uid: number, command: string[], extraSetpriv: string[] = []): SpawnSyncReturns<string> {
   return spawnSync('setpriv', [...setprivAs(uid), ...extraSetpriv, ...command], { encoding: 'utf8' });
-}
-
-/** /proc/keys as `uid` sees it, from a fresh session of its own (whose keyring is left out): the oracle. */
-export function procKeysAs(uid: number): ProcKeyLine[] {
-  const [own, ...rest] = runAs(uid, 'keyctl', 'session', '-', 'sh', '-c', 'keyctl id @s; cat /proc/keys').split('\n');
-  // `keyctl session` prints "Joined session keyring: N" on stderr; stdout starts with the id.
-  return parseProcKeys(rest.join('\n') + '\n').lines.filter((l) => l.id !== Number(own));
 }
 
 /** Keys charged to `uid`'s quota now (/proc/key-users, which anyone may read). */
