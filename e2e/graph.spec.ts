@@ -11,6 +11,8 @@ import { startServe, type RunningServer } from './support/serve';
 
 const run = promisify(execFile);
 const BIN = path.join(__dirname, '..', 'bin', 'keyring-browser');
+/** How long one screenshot or demo command may take on a shared machine. */
+const COMMAND_MS = 150_000;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 let server: RunningServer;
@@ -76,6 +78,9 @@ test('a click on a graph node selects the key in both views, and its pins read i
 });
 
 test.describe('screenshot and demo commands', () => {
+  // Each command starts its own server and chromium and waits for a first scan: half a minute on a busy
+  // machine (another session's 40k keys, a loaded CPU), so each gets three minutes.
+  test.describe.configure({ timeout: COMMAND_MS + 30_000 });
   let dir: string;
   test.beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'kb-shot-'));
@@ -85,14 +90,14 @@ test.describe('screenshot and demo commands', () => {
 
   test('screenshot --view graph writes a PNG', async () => {
     const out = path.join(dir, 'graph.png');
-    await run(process.execPath, [BIN, 'screenshot', '--out', out, '--view', 'graph', '--select', String(shared)], { timeout: 60_000 });
+    await run(process.execPath, [BIN, 'screenshot', '--out', out, '--view', 'graph', '--select', String(shared)], { timeout: COMMAND_MS });
     expect(isPng(out)).toBe(true);
   });
 
   test('demo kerberos.json --screenshot writes a PNG', async () => {
     const out = path.join(dir, 'kerberos.png');
     const fixture = path.join(__dirname, '..', 'docs', 'fixtures', 'kerberos.json');
-    await run(process.execPath, [BIN, 'demo', fixture, '--screenshot', out, '--view', 'graph', '--select', 'aliceNfs'], { timeout: 60_000 });
+    await run(process.execPath, [BIN, 'demo', fixture, '--screenshot', out, '--view', 'graph', '--select', 'aliceNfs'], { timeout: COMMAND_MS });
     expect(isPng(out)).toBe(true);
   });
 
@@ -100,7 +105,7 @@ test.describe('screenshot and demo commands', () => {
     const out = path.join(dir, 'redacted.png');
     const text = path.join(dir, 'redacted.txt');
     // The tree with the shared key selected: rows, the details panel (with its pins sentence), change log, status bar.
-    await run(process.execPath, [BIN, 'screenshot', '--out', out, '--redact', '--select', String(shared), '--dump-text', text], { timeout: 60_000 });
+    await run(process.execPath, [BIN, 'screenshot', '--out', out, '--redact', '--select', String(shared), '--dump-text', text], { timeout: COMMAND_MS });
     expect(isPng(out)).toBe(true);
     const pageText = readFileSync(text, 'utf8');
     expect(pageText).toContain('Kept alive by');

@@ -3,6 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { CHANGE_SEEN_MS, FIRST_SCAN_MS, openApp } from './support/page';
 
 let server: RunningServer;
 let ring = 0;
@@ -24,6 +25,11 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
+/** Waits until the ring's member rows read `names`, top to bottom (a click re-sorts on the next render). */
+async function expectOrder(page: Page, names: () => string[]): Promise<void> {
+  await expect.poll(() => shownOrder(page)).toEqual(names());
+}
+
 /** The names of the ring's member rows, top to bottom. */
 async function shownOrder(page: Page): Promise<string[]> {
   const rows = page.locator(`[data-row-id^="a:session/${ring}/"]`);
@@ -40,38 +46,39 @@ function kernelOrder(): string[] {
 }
 
 test('column heads sort from the keyboard, both ways; kernel order is what keyctl lists; the choice is remembered', async ({ page }) => {
-  await page.goto(server.url);
+  await openApp(page, server.url);
   await expect(page.locator(`[data-key-id="${ring}"]`).first()).toBeVisible();
   const kernel = page.getByRole('button', { name: 'kernel order' });
   await expect(kernel).toHaveAttribute('aria-pressed', 'true');
-  expect(await shownOrder(page)).toEqual(kernelOrder());
+  await expectOrder(page, kernelOrder);
 
   const expires = page.getByRole('button', { name: 'Expires' });
   await expires.focus();
   await page.keyboard.press('Enter');
   await expect(expires).toHaveAttribute('data-sort', 'asc');
   await expect(kernel).toHaveAttribute('aria-pressed', 'false');
-  expect(await shownOrder(page)).toEqual(['a-key', 'd-key', 'c-key', 'b-key']);
+  await expectOrder(page, () => ['a-key', 'd-key', 'c-key', 'b-key']);
   await page.keyboard.press('Space');
   await expect(expires).toHaveAttribute('data-sort', 'desc');
-  expect(await shownOrder(page)).toEqual(['b-key', 'c-key', 'd-key', 'a-key']);
+  await expectOrder(page, () => ['b-key', 'c-key', 'd-key', 'a-key']);
   await expect(expires).toHaveAttribute('title', /Sorted by expiry, never first, soonest last\. Click for the kernel's order\./);
 
   await page.getByRole('button', { name: 'Key', exact: true }).click();
-  expect(await shownOrder(page)).toEqual(['a-key', 'b-key', 'c-key', 'd-key']);
+  await expectOrder(page, () => ['a-key', 'b-key', 'c-key', 'd-key']);
   await page.getByRole('button', { name: 'ID', exact: true }).click();
-  expect(await shownOrder(page)).toEqual([...ids].sort((a, b) => a[1] - b[1]).map(([n]) => n));
+  await expectOrder(page, () => [...ids].sort((a, b) => a[1] - b[1]).map(([n]) => n));
 
   // Uses: a key linked from a second keyring has one more reference.
   keyctl('link', String(ids.get('c-key')), '@s');
   await page.getByRole('button', { name: 'Uses' }).click();
   await page.getByRole('button', { name: 'Uses' }).click();
-  await expect.poll(() => shownOrder(page).then((o) => o[0])).toBe('c-key');
+  await expect.poll(() => shownOrder(page).then((o) => o[0]), { timeout: CHANGE_SEEN_MS }).toBe('c-key');
 
   await page.reload();
+  await expect(page.getByRole('tree')).toBeVisible({ timeout: FIRST_SCAN_MS });
   await expect(page.getByRole('button', { name: 'Uses' })).toHaveAttribute('data-sort', 'desc');
   await expect.poll(() => shownOrder(page).then((o) => o[0])).toBe('c-key');
   await page.getByRole('button', { name: 'kernel order' }).click();
   await expect(kernel).toHaveAttribute('aria-pressed', 'true');
-  expect(await shownOrder(page)).toEqual(kernelOrder());
+  await expectOrder(page, kernelOrder);
 });
