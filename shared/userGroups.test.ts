@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Anchors, KeyInfo, QuotaInfo, ScanScope } from './snapshot';
 import { NO_ANCHORS, testKey } from './testing';
-import { groupKeysByUser, quotaBreakdown, registeredUserKeyring, showsUsers, userGroupMembers, type UserGroupInput } from './userGroups';
+import { groupKeysByUser, quotaBreakdown, registeredUserKeyring, showsUsers, unreadableKeyringsOf, userGroupMembers, type UserGroupInput } from './userGroups';
 
 const ring = (id: number, description: string, uid: number, links: number[] | null = []): KeyInfo =>
   testKey(id, { type: 'keyring', description, uid, links, possessed: false });
@@ -251,5 +251,13 @@ describe('quotaBreakdown', () => {
       [5, 15, 0],
       [null, 0, 2], // the two keyrings, whose member counts this test does not state
     ]);
+  });
+});
+
+describe('unreadableKeyringsOf', () => {
+  it('is the uid’s keyrings whose members no view read: not other uids’, not readable ones, not keys', () => {
+    const list = [ring(1, 'locked', 1000, null), ring(2, 'open', 1000, []), ring(3, 'theirs', 1001, null), key(4, 1000), ring(5, 'locked-too', 1000, null)];
+    expect(unreadableKeyringsOf(list, 1000).map((k) => k.id)).toEqual([1, 5]);
+    expect(unreadableKeyringsOf(list, 7)).toEqual([]);
   });
 });

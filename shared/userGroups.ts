@@ -166,6 +166,23 @@ export function groupKeysByUser(input: UserGroupInput): UserGroup[] {
   return [...groups.values()].sort((a, b) => a.uid - b.uid);
 }
 
+/**
+ * Where a breakdown puts keys no keyring lists that the scan could read: session keyrings (held by processes
+ * only) and the members of keyrings no view may read.
+ */
+export const NO_HOLDER_WORDS = 'no keyring this scan could read lists them';
+
+/**
+ * `uid`'s keyrings whose member lists no view of the scan may read (a mask granting the owner View but not
+ * Read, as `keyctl newring`'s default 3f010000, to a view that does not possess it): their members land under
+ * NO_HOLDER_WORDS in a breakdown, so both the command line and the window name them.
+ */
+export function unreadableKeyringsOf(keys: Iterable<KeyInfo>, uid: number): KeyInfo[] {
+  const out: KeyInfo[] = [];
+  for (const k of keys) if (k.uid === uid && k.type === 'keyring' && k.links === null) out.push(k);
+  return out;
+}
+
 /** One keyring's share of a user's quota (or the keys no visible keyring holds: `keyring` null). */
 export interface QuotaHolder {
   keyring: number | null;

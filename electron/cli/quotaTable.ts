@@ -7,7 +7,7 @@ import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../
 import { chargesOf, type ChargeSum } from '../../shared/quotaCharge';
 import { parentsOf } from '../../shared/reachability';
 import type { QuotaInfo, Snapshot } from '../../shared/snapshot';
-import { quotaBreakdown, type QuotaHolder } from '../../shared/userGroups';
+import { NO_HOLDER_WORDS, quotaBreakdown, unreadableKeyringsOf, type QuotaHolder } from '../../shared/userGroups';
 import type { KeyLimits } from '../keyring/keyLimits';
 
 function pad(s: string, n: number, right = false): string {
@@ -46,7 +46,7 @@ export function renderQuotaTable(quotas: readonly QuotaInfo[], limits: KeyLimits
   return out.join('\n') + '\n';
 }
 
-/** A keyring holding some of a uid's keys, as `quota --held-by --json` gives it (null: no visible keyring links them). */
+/** A keyring holding some of a uid's keys, as `quota --held-by --json` gives it (null: none the scan could read lists them). */
 export interface HolderKeyring {
   id: number;
   description: string;
@@ -72,10 +72,7 @@ export interface HeldBy {
   visibleBytes: Pick<ChargeSum, 'bytes' | 'unknown'>;
   byKeys: HeldByRow[];
   byBytes: HeldByRow[];
-  /**
-   * Its keyrings whose member lists no view of the scan may read (a mask granting its owner View but not Read,
-   * as `keyctl newring`'s default 3f010000, unless a view possesses it): their members count under no keyring.
-   */
+  /** Its keyrings whose member lists no view of the scan may read (shared/userGroups.ts's unreadableKeyringsOf). */
   unreadableKeyrings: HolderKeyring[];
 }
 
@@ -97,9 +94,7 @@ export function heldBy(snapshot: Pick<Snapshot, 'keys'>, quotas: readonly QuotaI
     .map((q) => {
       const b = quotaBreakdown(input, q.uid, { limit: top });
       const { bytes, unknown } = chargesOf(keys.values(), q.uid);
-      const unreadableKeyrings = snapshot.keys
-        .filter((k) => k.uid === q.uid && k.type === 'keyring' && k.links === null)
-        .map((k) => ({ id: k.id, description: k.description, uid: k.uid }));
+      const unreadableKeyrings = unreadableKeyringsOf(snapshot.keys, q.uid).map((k) => ({ id: k.id, description: k.description, uid: k.uid }));
       return {
         uid: q.uid,
         name: q.name,
@@ -112,8 +107,7 @@ export function heldBy(snapshot: Pick<Snapshot, 'keys'>, quotas: readonly QuotaI
     });
 }
 
-/** Where keys go that no keyring lists: session keyrings (held by processes), and members of keyrings no view may read. */
-const NO_HOLDER = '(no keyring this scan could read lists them)';
+const NO_HOLDER = `(${NO_HOLDER_WORDS})`;
 
 /** "service", or "service  (owned by root (uid 0))" for a keyring another uid owns. */
 function holderName(row: HeldByRow, uid: number, names: ReadonlyMap<number, string | null>): string {

@@ -9,7 +9,7 @@
 import { chargesOf } from '../../../shared/quotaCharge';
 import { QUOTA_LEVEL_WORDS, userLabel, worstQuotaLevel } from '../../../shared/quota';
 import type { Pin } from '../../../shared/snapshot';
-import { quotaBreakdown, type QuotaHolder, type UserGroup } from '../../../shared/userGroups';
+import { NO_HOLDER_WORDS, quotaBreakdown, unreadableKeyringsOf, type QuotaHolder, type UserGroup } from '../../../shared/userGroups';
 import { KeyRef } from '../components/KeyRef';
 import type { TreeModel } from '../tree/model';
 import { QuotaGauge } from './QuotaGauge';
@@ -38,7 +38,7 @@ function HolderTable({ caption, holders, model, total, value }: { caption: strin
       <tbody>
         {holders.map((h) => (
           <tr key={h.keyring ?? 'none'} data-holder={h.keyring ?? 'none'}>
-            <td>{h.keyring === null ? <span className="muted">no visible keyring links them</span> : <KeyRef id={h.keyring} k={model.keys.get(h.keyring)} />}</td>
+            <td>{h.keyring === null ? <span className="muted">{NO_HOLDER_WORDS}</span> : <KeyRef id={h.keyring} k={model.keys.get(h.keyring)} />}</td>
             <td className="num">
               {value(h)}
               {total > 0 && <span className="muted"> ({Math.round(((caption.startsWith('By bytes') ? h.bytes : h.keys) * 100) / total)} %)</span>}
@@ -78,6 +78,7 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
   const level = q ? worstQuotaLevel(q) : 'ok';
   const breakdown = quotaBreakdown(model, group.uid, { limit: TOP });
   const charged = chargesOf(model.keys.values(), group.uid);
+  const unreadable = unreadableKeyringsOf(model.keys.values(), group.uid);
   const pin = processesOf(model, group);
   const own: [string, number | null][] = [
     ['User keyring', group.userKeyring],
@@ -123,6 +124,17 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
             <p className="muted">
               {breakdown.visibleKeys} of its keys are visible to this scan; a key linked from several keyrings counts in each.
             </p>
+            {unreadable.length > 0 && (
+              <p className="muted" data-testid="unreadable-keyrings">
+                {unreadable.length === 1 ? 'One of its keyrings grants' : `${unreadable.length} of its keyrings grant`} no view of this scan
+                Read (keyctl newring’s default mask, 3f010000, lets the owner only view a keyring it does not possess), so{' '}
+                {unreadable.length === 1 ? 'its' : 'their'} members count under “{NO_HOLDER_WORDS}”:{' '}
+                {unreadable.slice(0, TOP).map((k) => (
+                  <KeyRef key={k.id} id={k.id} k={k} />
+                ))}
+                {unreadable.length > TOP && ` and ${unreadable.length - TOP} more`}
+              </p>
+            )}
           </>
         ) : (
           <p className="muted">None of its keys is visible to this scan.</p>

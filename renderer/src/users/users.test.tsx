@@ -140,6 +140,27 @@ describe('a user row and its details', () => {
   });
 });
 
+describe('a user whose keyring no view may read', () => {
+  it('counts its members under no keyring, and names the keyring', () => {
+    // carol's `keyctl newring` keyring at its default mask: the scan saw it, not its members.
+    const carolKeys = [ring(40, '_uid.1002', [41], { uid: 1002 }), ring(41, 'locked', null, { uid: 1002 }), k(42, 'inside', { uid: 1002 })];
+    const carolModel = buildTreeModel(new Map(carolKeys.map((x) => [x.id, x])), { thread: null, process: null, session: null, user: null, userSession: null, persistent: null }, {
+      quotas: [quota(1002, 'carol', 3)],
+      uid: 0,
+      scope: { kind: 'all' },
+    });
+    render(<UserDetails group={carolModel.users.find((g) => g.uid === 1002)!} model={carolModel} />);
+    const rows = within(screen.getByRole('table', { name: /By keys/ })).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      expect.stringMatching(/^no keyring this scan could read lists them2 \(67 %\)$/), // _uid.1002 itself, and inside
+      expect.stringMatching(/^_uid\.1002.*1 \(33 %\)$/), // locked
+    ]);
+    expect(screen.getByTestId('unreadable-keyrings').textContent).toMatch(
+      /^One of its keyrings grants no view of this scan Read \(keyctl newring’s default mask, 3f010000, lets the owner only view a keyring it does not possess\), so its members count under “no keyring this scan could read lists them”: locked00000029$/,
+    );
+  });
+});
+
 describe('users in the graph', () => {
   it('are top-level nodes in their own cluster, pointing at their keyrings and unlinked keys', async () => {
     const { buildGraphModel, userNodeId } = await import('../graph/model');
