@@ -2,6 +2,7 @@
 // the snapshot a full scan gives, after every kind of change, and must scan in full when the lines alone cannot
 // tell (a member list changed without any /proc/keys line changing).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isWindow } from '../../shared/expiry';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
@@ -11,6 +12,7 @@ import { Scanner, type ProcReader } from './scanner';
 import type { ReadResult } from './sides';
 import { pick, seededRandom } from '../../shared/seededRandom';
 import { freshSession, ownProcKeys } from './test/kernelHelpers';
+import { addThrowawayUser, removeThrowawayUser, runAs } from '../test/throwawayUsers';
 
 /**
  * A real reader that shows only the keys this test made (and the anchors): other tests and other users of the
@@ -47,9 +49,13 @@ class OwnKeysReader implements ProcReader {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** What a snapshot says of a key, the time aside (expiry windows and doom bounds are compared apart). */
+/**
+ * What a snapshot says of a key, the time aside (expiry windows and doom bounds are compared apart), and the
+ * processes a user keyring's pin counts (each scan reads them anew, and root's come and go between two scans).
+ */
 function facts(k: KeyInfo) {
-  return { ...k, expiry: isWindow(k.expiry) ? 'window' : k.expiry, doomed: k.doomed?.reason ?? null };
+  const pins = (k.pins ?? []).map((p) => (p.kind === 'user' ? { ...p, processes: 'counted', processList: 'listed' } : p));
+  return { ...k, pins, expiry: isWindow(k.expiry) ? 'window' : k.expiry, doomed: k.doomed?.reason ?? null };
 }
 
 function same(a: Snapshot, b: Snapshot): boolean {
@@ -199,6 +205,46 @@ describe('quiet polls (scanner applying only what changed)', () => {
       expect(snap.keys.find((k) => k.id === now[0])?.pins).toEqual([{ kind: 'link', from: joined }]);
     } finally {
       process.kill(-(child.pid as number), 'SIGKILL');
+    }
+  });
+
+  it("applies another user's keyrings coming to and going from .user_reg (members root may not view)", async () => {
+    // .user_reg (kernel-held, so reachable) lists every uid's _uid.N and _uid_ses.N; as they come and go with users'
+    // processes and keys, a poll that may view none of them applies the new member list.
+    const registry = /^([0-9a-f]{8}) .* keyring +\.user_reg: /m.exec(readFileSync('/proc/keys', 'utf8'))?.[1];
+    expect(registry, 'this kernel lists .user_reg').toBeDefined();
+    const registryId = own(parseInt(registry as string, 16));
+    // And what root may view below it (its own _uid.0, _uid_ses.0): the reader shows only this test's keys, and a
+    // member the reader may view but does not show would be taken for a possessor-only key.
+    const visible = ownProcKeys();
+    const below = [registryId];
+    while (below.length > 0) {
+      const ring = below.pop() as number;
+      for (const m of keyctl.readKeyringMembers(ring)) {
+        if (!visible.has(m) || ours.has(m)) continue;
+        own(m);
+        if (visible.get(m)?.typeCut === 'keyring') below.push(m);
+      }
+    }
+    await quiet.scan();
+    const user = addThrowawayUser('kbq');
+    let removed = false;
+    try {
+      runAs(user.uid, 'keyctl', 'add', 'user', 'q-users-key', 'x', '@u');
+      const userKeyring = Number(runAs(user.uid, 'keyctl', 'id', '@u'));
+      const came = await agreeing(quiet, full, "after the user's keyrings appeared");
+      expect(came.changesOnly).toBe(true);
+      expect(came.snap.keys.find((k) => k.id === registryId)?.links).toContain(userKeyring);
+      expect(came.snap.keys.some((k) => k.id === userKeyring)).toBe(false); // root may not view it
+      removeThrowawayUser(user);
+      removed = true;
+      // The collector takes the invalidated keyrings (and their links) soon after, not at once.
+      for (let i = 0; i < 250 && keyctl.readKeyringMembers(registryId).includes(userKeyring); i++) await sleep(20);
+      const went = await agreeing(quiet, full, "after the user's keyrings went");
+      expect(went.changesOnly).toBe(true);
+      expect(went.snap.keys.find((k) => k.id === registryId)?.links).not.toContain(userKeyring);
+    } finally {
+      if (!removed) removeThrowawayUser(user);
     }
   });
 

@@ -115,6 +115,30 @@ export function relinkable(memo: QuietMemo, ring: number): boolean {
   return key !== undefined && key.type === 'keyring' && !key.possessed && key.orphan && !NAMES_THE_SCAN_LOOKS_FOR.test(key.description);
 }
 
+/**
+ * For a keyring whose member list changed only in members nobody here may view (the snapshot has no key for any
+ * member it gained or lost), and that we do not possess: the members it gained, which the caller must still find
+ * unviewable now (else null: scan in full). `.user_reg` is the usual one: every user whose processes start or whose
+ * keys go adds or drops its `_uid.N` and `_uid_ses.N` there, and root may not view other users' user keyrings.
+ * Neither possession (not through a keyring we do not possess) nor reachability (to no key we have) flows through
+ * such a change, and a full scan would neither walk nor show those members: only the keyring's `links` and its
+ * members' link pins change. Not with other users' views merged in (theirs may view those members).
+ */
+export function unseenMembersChanged(memo: QuietMemo, ring: number, now: readonly number[]): number[] | null {
+  const before = memo.members.get(ring);
+  if (memo.readerLabels !== undefined || !Array.isArray(before)) return null;
+  const keys = memo.snapshot.keys;
+  const at = indexById(keys, ring);
+  const key = at < 0 ? undefined : keys[at];
+  if (key === undefined || key.type !== 'keyring' || key.possessed) return null;
+  const was = new Set(before);
+  const is = new Set(now);
+  const unseen = (m: number): boolean => indexById(keys, m) < 0;
+  for (const m of before) if (!is.has(m) && !unseen(m)) return null;
+  const gained = now.filter((m) => !was.has(m));
+  return gained.every(unseen) ? gained : null;
+}
+
 /** The last snapshot's keys with the poll's changed, added and removed records applied (changedKeys). */
 export interface ChangedKeys {
   /** In serial order. */

@@ -42,7 +42,7 @@ import { readUserNames } from './userNames';
 import { NameCache } from './nameCache';
 import { readPinEnvironment, readPinEnvironmentAsync } from './pinEnvironment';
 import { annotateKey, pinContext, type PinEnvironment } from './pins';
-import { changedKeys, quietSnapshot, relinkable, sameAnchors, sameKernelSettings, sameMembers, sameObserver, type QuietMemo } from './quietPoll';
+import { changedKeys, quietSnapshot, relinkable, sameAnchors, sameKernelSettings, sameMembers, sameObserver, unseenMembersChanged, type QuietMemo } from './quietPoll';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
 import { PossessingProcKeys } from './possessingProc';
 import { descriptionFromRest, nameFromText } from './descriptions';
@@ -208,6 +208,8 @@ export class Scanner {
     const removed = new Set(changes.removed);
     /** Keyrings whose member lists changed where changedKeys may apply that (relinkable), with their lists now. */
     const relisted = new Map<number, readonly number[]>();
+    /** Members gained by keyrings whose lists changed only in members nobody here may view (unseenMembersChanged). */
+    const unseenGained: number[] = [];
     for (let i = 0; i < rings.length; i++) {
       const ring = rings[i] as number;
       const outcome = lists[i] as MembersOutcome;
@@ -215,8 +217,20 @@ export class Scanner {
       if (removed.has(ring) && 'code' in outcome && isVanishedCode(outcome.code)) continue;
       const now = memberList(outcome);
       if (sameMembers(memo.members.get(ring) ?? null, now, memo.hidden)) continue;
-      if (now === null || removed.has(ring) || !relinkable(memo, ring)) return full(`the member list of ${ring} changed`);
-      relisted.set(ring, now.filter((m) => !memo.hidden.has(m)));
+      const changed = `the member list of ${ring} changed`;
+      if (now === null || removed.has(ring)) return full(changed);
+      const shown = now.filter((m) => !memo.hidden.has(m));
+      const gained = relinkable(memo, ring) ? [] : unseenMembersChanged(memo, ring, shown);
+      if (gained === null) return full(changed);
+      unseenGained.push(...gained);
+      relisted.set(ring, shown);
+    }
+    // What a full scan would do with those members: the reader may not view them (else it reads again), and the
+    // possessing side may not either (else they are possessor-only keys); gone meanwhile is not "unviewable".
+    if (unseenGained.length > 0) {
+      const byReader = await this.reader.describe(unseenGained);
+      if (byReader.some((o) => 'description' in o || o.code === 'EKEYREVOKED' || o.code === 'EKEYEXPIRED')) return full('a member the reader may view appeared');
+      if ((await this.possessing.describe(unseenGained)).some((o) => !('code' in o) || o.code !== 'EACCES')) return full('a member we may view appeared');
     }
     trace('quiet poll: member lists');
     if (memo.unviewable.length > 0 && (await this.possessing.describe(memo.unviewable)).some((o) => !('code' in o) || o.code !== 'EACCES')) {
