@@ -37,6 +37,8 @@ import { fitNodes, MIN_ZOOM, type FitOptions } from './fit';
 
 /** Below this zoom, nodes drop their second line (ids, badges): unreadable there anyway, and cheaper. */
 const LOW_DETAIL_ZOOM = 0.45;
+/** How long after the last viewport change the graph counts as still (see markMoving). */
+const MOVE_SETTLE_MS = 200;
 /** Past this many nodes, only what is on screen is rendered. */
 const VIRTUALIZE_FROM = 400;
 
@@ -255,7 +257,31 @@ function GraphCanvas() {
     },
     [activate, rf],
   );
-  const onMove = useCallback((_: unknown, vp: Viewport) => setLowDetail(vp.zoom < LOW_DETAIL_ZOOM), []);
+  // While the view moves, the graph is one composited layer the compositor moves and scales as it is
+  // (data-moving: `will-change: transform` in styles.css), not painted again at each new zoom: without a GPU
+  // (software raster, as in chromium here) a zoom through 1,000 nodes spent ~60 ms of raster per frame. A
+  // moment after the last move the layer is let go, and the browser draws it sharp at the zoom it stopped at.
+  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const markMoving = useCallback(() => {
+    const el = canvasRef.current;
+    if (!el) return;
+    el.dataset.moving = '';
+    if (settle.current !== null) clearTimeout(settle.current);
+    settle.current = setTimeout(() => {
+      settle.current = null;
+      delete el.dataset.moving;
+    }, MOVE_SETTLE_MS);
+  }, []);
+  useEffect(() => () => {
+    if (settle.current !== null) clearTimeout(settle.current);
+  }, []);
+  const onMove = useCallback(
+    (_: unknown, vp: Viewport) => {
+      markMoving();
+      setLowDetail(vp.zoom < LOW_DETAIL_ZOOM);
+    },
+    [markMoving],
+  );
 
   useEffect(() => {
     if (DEV_TOOLS && layout && !pending) maybeRunGraphBench(rf, fit, flow.nodes.length, flow.edges.length, roundTripMs, layout.ms);
