@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phaseCpuMs } from './ui';
+import { phaseAllThreadsCpuMs, phaseCpuMs } from './ui';
 
 const mark = (name: string, ts: number) => ({ name, ph: 'I', ts, pid: 1, tid: 1 });
 const task = (ts: number, dur: number, tdur: number, tid = 1) => ({ name: 'RunTask', ph: 'X', ts, dur, tdur, pid: 1, tid });
@@ -19,5 +19,21 @@ describe('phaseCpuMs', () => {
     ];
     expect(phaseCpuMs(events, 'one-delta')).toEqual([0.35, 0.4]);
     expect(phaseCpuMs(events, 'search')).toEqual([]);
+  });
+});
+
+describe('phaseAllThreadsCpuMs', () => {
+  it("sums every thread's top-level tasks (raster workers' too) in the phase's first window", () => {
+    const events = [
+      mark('kb:graph-pan:start', 1000),
+      task(900, 200, 100), // half inside: 50 µs
+      task(1200, 300, 300, 2), // the compositor, say
+      { name: 'ThreadPool_RunTask', ph: 'X', ts: 1500, dur: 100, tdur: 80, pid: 2, tid: 7 }, // a raster worker in another process
+      { name: 'Paint', ph: 'X', ts: 1200, dur: 100, tdur: 100, pid: 1, tid: 1 }, // inside a task: not counted again
+      mark('kb:graph-pan:end', 2000),
+      task(2100, 100, 100),
+    ];
+    expect(phaseAllThreadsCpuMs(events, 'graph-pan')).toBeCloseTo(0.43);
+    expect(phaseAllThreadsCpuMs(events, 'search')).toBeNull();
   });
 });

@@ -33,7 +33,9 @@ export interface BenchResult {
   searchMs: number;
   keyCount: number;
   searchQuery: string;
+  /** The rows the tree's list holds after the search (every revealed row), and those of them in the DOM (the ones on screen and a margin). */
   searchRowCount: number;
+  searchRowsInDom: number;
   /** Each run of "one keyring's permissions changed": from the delta reaching the page to the painted frame showing it. */
   deltaMs: number[];
   /** The search index's build (tree/searchIndex.ts: in idle time after the first render, or finished by the search). */
@@ -100,6 +102,7 @@ export async function runBench(keyCount: number, hooks: BenchHooks): Promise<Ben
     keyCount,
     searchQuery,
     searchRowCount: rows.length,
+    searchRowsInDom: document.querySelectorAll('[role="treeitem"]').length,
     deltaMs: deltaMs.map((d) => Math.round(d * 10) / 10),
     searchIndexMs: lastSearchIndexBuildMs(),
   };
