@@ -27,13 +27,19 @@ export interface WsClientOptions {
   createSocket: WebSocketFactory;
   /** Waits between reconnect attempts; the last one repeats. */
   reconnectDelaysMs?: readonly number[];
-  /** A call not answered within this long is rejected. */
+  /** A call not answered within this long is rejected, unless the server showed meanwhile that it is alive
+   *  (any message, or `noteServerAlive`): then it is rejected only after this long of silence, or at
+   *  `requestCeilingMs`. */
   requestTimeoutMs?: number;
+  /** The most a call may wait for a server that stays alive; `requestTimeoutMs` unless given (no extension). */
+  requestCeilingMs?: number;
 }
 
 export type WsKeyringApi = KeyringApi & {
   /** Closes the connection for good; pending calls are rejected. */
   close(): void;
+  /** The transport saw the server alive (a pong): calls in flight are busy, not lost (up to the ceiling). */
+  noteServerAlive(): void;
   readonly connected: boolean;
 };
 
@@ -54,6 +60,9 @@ interface Pending {
 export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
   const delays = options.reconnectDelaysMs ?? DEFAULT_DELAYS;
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  const requestCeilingMs = Math.max(requestTimeoutMs, options.requestCeilingMs ?? requestTimeoutMs);
+  /** When this connection last showed the server alive; -Infinity while there is none. */
+  let lastAliveAt = -Infinity;
   const listeners = new Set<(event: KeyringEvent) => void>();
   const pending = new Map<number, Pending>();
   let socket: WebSocketLike | null = null;
@@ -76,6 +85,7 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
     socket = ws;
     openedThisAttempt = false;
     ws.onopen = () => {
+      lastAliveAt = Date.now();
       attempt = 0;
       openedThisAttempt = true;
       const reconnected = everOpened;
@@ -95,6 +105,7 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
+      lastAliveAt = -Infinity;
       heldEvents = null;
       for (const [id, p] of pending) {
         if (!p.sent) continue; // not on the wire yet: it goes out on the next connection
@@ -142,6 +153,7 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
   };
 
   const onMessage = (data: unknown): void => {
+    lastAliveAt = Date.now();
     let message: { id?: unknown; result?: unknown; error?: RpcError; event?: KeyringEvent };
     try {
       message = JSON.parse(String(data)) as typeof message;
@@ -168,11 +180,28 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
     return new Promise((resolve, reject) => {
       const id = nextId++;
       const text = JSON.stringify({ id, method, args });
-      const timer = setTimeout(() => {
+      const startedAt = Date.now();
+      // Checked when it fires: a server heard from lately is working on it (a big scan), so the call waits
+      // on, for another stretch of silence at most, until the ceiling.
+      const expire = (): void => {
+        const now = Date.now();
+        const waitMore = Math.min(lastAliveAt + requestTimeoutMs, startedAt + requestCeilingMs) - now;
+        if (waitMore > 0) {
+          entry.timer = setTimeout(expire, waitMore);
+          return;
+        }
         pending.delete(id);
-        reject(new KeyringApiError('disconnected', `${method}: no answer from the server within ${requestTimeoutMs / 1000} s`));
-      }, requestTimeoutMs);
-      const entry: Pending = { resolve, reject, timer, text, sent: false };
+        const silent = now - lastAliveAt >= requestTimeoutMs;
+        reject(
+          new KeyringApiError(
+            'disconnected',
+            silent
+              ? `${method}: no answer from the server, and nothing heard from it for ${requestTimeoutMs / 1000} s`
+              : `${method}: no answer from the server within ${requestCeilingMs / 1000} s, though it is still connected`,
+          ),
+        );
+      };
+      const entry: Pending = { resolve, reject, timer: setTimeout(expire, requestTimeoutMs), text, sent: false };
       pending.set(id, entry);
       if (socket && socket.readyState === OPEN) {
         socket.send(text);
@@ -201,6 +230,9 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
       const ws = socket;
       socket = null;
       ws?.close();
+    },
+    noteServerAlive() {
+      if (socket) lastAliveAt = Date.now();
     },
     get connected() {
       return socket !== null && socket.readyState === OPEN;

@@ -1,12 +1,17 @@
 // Electron main's client of the helper, against real sockets: every way the helper can be missing or not
 // be a helper ends in a sentence within the timeout, never a hang; a real helper (in process, as root)
-// is reached, named by the kernel's SO_PEERCRED, and its going away is reported.
+// is reached, named by the kernel's SO_PEERCRED, and its going away is reported. A helper slower than the
+// request timeout is waited for while it answers pings; one that stays silent, or never answers, is not.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { WS_PATH } from '../../shared/protocol';
 import { FakeSource, fakeKey, fakeSnapshot } from '../service/test/fakeSource';
 import { addThrowawayUser, exited, removeThrowawayUser, setprivAs, type ThrowawayUser } from '../test/throwawayUsers';
 import { connectHelper } from './helperClient';
@@ -131,5 +136,90 @@ describe('connectHelper and a real helper (as root)', () => {
     const lost = new Promise<string>((done) => connection.onLost(done));
     await helper.close();
     expect(await lost).toMatch(new RegExp(`the helper \\(pid ${process.pid}\\) stopped or closed the connection`));
+  });
+});
+
+/** A stand-in helper, as root in this process, on a mode 0600 socket: answers getStatus at once and hands
+ *  getSnapshot to `onSnapshot`. `ws` answers the client's pings by itself, as the real helper's does. */
+async function standInHelper(path: string, onSnapshot: (answer: (result: unknown) => void) => void): Promise<() => void> {
+  const http = createHttpServer();
+  const wss = new WebSocketServer({ server: http, path: WS_PATH });
+  wss.on('connection', (ws) =>
+    ws.on('message', (data) => {
+      const { id, method } = JSON.parse(String(data)) as { id: number; method: string };
+      const answer = (result: unknown) => ws.send(JSON.stringify({ id, result }));
+      if (method === 'getSnapshot') onSnapshot(answer);
+      else answer(null);
+    }),
+  );
+  const mask = process.umask(0o177);
+  await new Promise<void>((up) => http.listen(path, up)).finally(() => process.umask(mask));
+  return () => {
+    for (const ws of wss.clients) ws.terminate();
+    wss.close();
+    http.close();
+  };
+}
+
+describe('connectHelper and a helper that is slow to answer', () => {
+  // Short timeouts stand for the real 30 s and 15 min; nothing here depends on how fast the machine is, only
+  // on the order of events (the answer is sent once the call has outlived its silence timeout).
+  const requestTimeoutMs = 500;
+
+  it('waits for a snapshot that takes longer than the request timeout while the helper answers pings', async () => {
+    const path = join(dir, 'slow.sock');
+    let timedOut = false;
+    const stop = await standInHelper(path, (answer) => {
+      // Answers only after the old fixed timeout has surely passed: a client that gave up has rejected by then.
+      setTimeout(() => answer({ seq: 7, snapshot: 'big' }), requestTimeoutMs * 3);
+    });
+    try {
+      const connection = await connectHelper({ socketPath: path, uid: 0, requestTimeoutMs, pingIntervalMs: 25 });
+      const result = await connection.api.getSnapshot().catch((err: Error) => {
+        timedOut = true;
+        return err.message;
+      });
+      expect(timedOut).toBe(false);
+      expect(result).toEqual({ seq: 7, snapshot: 'big' });
+      connection.close();
+    } finally {
+      stop();
+    }
+  });
+
+  it('still gives up on a helper that stays alive but never answers, at the ceiling', async () => {
+    const path = join(dir, 'stuck.sock');
+    const stop = await standInHelper(path, () => {});
+    try {
+      const connection = await connectHelper({ socketPath: path, uid: 0, requestTimeoutMs, requestCeilingMs: requestTimeoutMs * 3, pingIntervalMs: 25 });
+      await expect(connection.api.getSnapshot()).rejects.toThrow(/^getSnapshot: no answer from the server within 1\.5 s, though it is still connected$/);
+      connection.close();
+    } finally {
+      stop();
+    }
+  });
+
+  it('gives up on a helper that falls silent (no answer, no pong) after the short timeout', async () => {
+    const path = join(dir, 'mute.sock');
+    const mask = process.umask(0o177);
+    const held: Socket[] = [];
+    // Completes the WebSocket handshake by hand, then ignores every frame: calls and pings alike.
+    const server = createServer((socket) => {
+      held.push(socket);
+      socket.once('data', (d) => {
+        const key = /Sec-WebSocket-Key: (.*)\r\n/i.exec(String(d))![1];
+        const accept = createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+        socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      });
+    });
+    await listen(server, path).finally(() => process.umask(mask));
+    try {
+      const connection = await connectHelper({ socketPath: path, uid: 0, requestTimeoutMs, requestCeilingMs: 60_000, pingIntervalMs: 25 });
+      await expect(connection.api.getSnapshot()).rejects.toThrow(/^getSnapshot: no answer from the server, and nothing heard from it for 0\.5 s$/);
+      connection.close();
+    } finally {
+      for (const socket of held) socket.destroy();
+      server.close();
+    }
   });
 });

@@ -1,7 +1,10 @@
 // Electron main's end of the helper's socket: the contract over serve's protocol (shared/wsClient.ts, the
 // renderer's own client, driven with `ws`), after checking that the socket is this user's and that the
 // process serving it is root (SO_PEERCRED on our end: the kernel's word, not the helper's). Every failure
-// is a sentence within a bounded time: a missing socket at once, a silent one after the timeout.
+// is a sentence within a bounded time: a missing socket at once, a silent one after the timeout. A helper
+// that is alive but slow (the first all-users scan of a big, loaded machine can take minutes) is waited for:
+// it answers our pings while its worker scans, so a call fails only after the helper has been silent for
+// requestTimeoutMs, or at requestCeilingMs.
 import WebSocket from 'ws';
 import type { KeyringApi, ViewProvider } from '../../shared/api';
 import { WS_PATH } from '../../shared/protocol';
@@ -25,16 +28,24 @@ export interface ConnectHelperOptions {
   uid: number;
   /** How long the connection and its handshake may take. */
   timeoutMs?: number;
-  /** How long one call may wait for its answer. */
+  /** How long one call may wait for its answer while nothing is heard from the helper. */
   requestTimeoutMs?: number;
+  /** How long one call may wait for a helper that keeps answering pings. */
+  requestCeilingMs?: number;
+  /** How often the helper is pinged; requestTimeoutMs / 3 unless given. */
+  pingIntervalMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_REQUEST_CEILING_MS = 15 * 60_000;
 
 /** Connects to the helper, or throws a HelperSocketError saying why not. */
 export async function connectHelper(options: ConnectHelperOptions): Promise<HelperConnection> {
   const { socketPath } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const pingIntervalMs = options.pingIntervalMs ?? requestTimeoutMs / 3;
   checkSocketFile(socketPath, options.uid);
 
   let provider: ViewProvider | null = null;
@@ -55,7 +66,8 @@ export async function connectHelper(options: ConnectHelperOptions): Promise<Help
 
   const api = createWsKeyringApi({
     url: `ws+unix://${socketPath}:${WS_PATH}`,
-    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    requestTimeoutMs,
+    requestCeilingMs: options.requestCeilingMs ?? DEFAULT_REQUEST_CEILING_MS,
     // A helper that went away is reported (onLost) and this client closed, not retried behind the user's back.
     reconnectDelaysMs: [timeoutMs],
     createSocket: (url) => {
@@ -70,14 +82,20 @@ export async function connectHelper(options: ConnectHelperOptions): Promise<Help
         }
         provider = { kind: 'helper', uid: peer.uid, pid: peer.pid };
       });
+      let pinger: ReturnType<typeof setInterval> | null = null;
       ws.on('open', () => {
         everOpened = true;
         settleFirst(null);
+        pinger = setInterval(() => ws.ping(), pingIntervalMs);
       });
+      // ws answers pings by itself on the helper's event loop, which a scan (on its worker) leaves free.
+      ws.on('pong', () => api.noteServerAlive());
+      ws.on('ping', () => api.noteServerAlive());
       ws.on('error', (err: NodeJS.ErrnoException) => {
         failure ??= connectFailure(err, socketPath);
       });
       ws.on('close', () => {
+        if (pinger) clearInterval(pinger);
         if (!everOpened) settleFirst(new HelperSocketError(failure ?? `the helper on ${socketPath} closed the connection before answering`));
         else lose(`the helper${provider ? ` (pid ${provider.pid})` : ''} stopped or closed the connection`);
       });
