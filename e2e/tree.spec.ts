@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { FIRST_SCAN_MS } from './support/page';
 
 const INTERVAL_MS = 400;
 /** "Within two polls", plus the time a render takes. */
@@ -30,7 +31,7 @@ function row(page: Page, id: number) {
 
 async function openApp(page: Page) {
   await page.goto(server.url);
-  await expect(row(page, early)).toBeVisible();
+  await expect(row(page, early)).toBeVisible({ timeout: FIRST_SCAN_MS });
 }
 
 test('shows keys that exist when it opens', async ({ page }) => {
@@ -72,13 +73,16 @@ test('finds a key by its decimal id', async ({ page }) => {
 });
 
 test('Enter and F3 step through the matches in tree order, Shift goes back; the counter reads "2 of 3"', async ({ page }) => {
-  const stops = ['one', 'two', 'three'].map((n) => Number(keyctl('add', 'user', `e2e-stop-${n}`, 'x', String(ring))));
+  // Named after this worker: root's search also finds other sessions' keys, and another run of this spec may be
+  // going on beside it.
+  const prefix = `e2e-stop-${process.pid}-`;
+  const stops = ['one', 'two', 'three'].map((n) => Number(keyctl('add', 'user', `${prefix}${n}`, 'x', String(ring))));
   await openApp(page);
   for (const id of stops) await expect(row(page, id)).toBeVisible({ timeout: TWO_POLLS });
   const box = page.getByRole('searchbox');
   const counter = page.locator('.search-count');
   const details = page.getByRole('complementary', { name: /details/i });
-  await box.fill('e2e-stop-');
+  await box.fill(prefix);
   await expect(counter).toHaveText('1 of 3');
   // The tree's order is the kernel's (a keyring is not kept in the order keys were added).
   const drawn = await page.locator('[data-key-id]').evaluateAll((rows, ids) =>
