@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { row, details, allowChanges } from './support/page';
+import { row, details, allowChanges, FIRST_SCAN_MS } from './support/page';
 import { hexId as hex } from '../shared/keyIds';
 
 const INTERVAL_MS = 400;
@@ -40,7 +40,7 @@ function rdescribe(id: number): string {
 
 async function openApp(page: Page, keyId: number, act = true) {
   await page.goto(server.url);
-  await expect(row(page, keyId)).toBeVisible();
+  await expect(row(page, keyId)).toBeVisible({ timeout: FIRST_SCAN_MS });
   if (act) await allowChanges(page);
 }
 
@@ -70,7 +70,7 @@ test('serve without --allow-actions stays read-only: the switch cannot be turned
   const readOnly = await startServe(['--interval', String(INTERVAL_MS)]);
   try {
     await page.goto(readOnly.url);
-    await expect(row(page, ringA)).toBeVisible();
+    await expect(row(page, ringA)).toBeVisible({ timeout: FIRST_SCAN_MS });
     await expect(page.getByRole('switch', { name: /read-only/i })).toBeDisabled();
     await expect(page.getByRole('switch', { name: /read-only/i })).toBeChecked();
     const answer = await page.evaluate(async (url) => {

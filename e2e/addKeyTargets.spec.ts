@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { allowChanges, row } from './support/page';
+import { allowChanges, row, FIRST_SCAN_MS } from './support/page';
 
 let server: RunningServer;
 let session = 0;
@@ -35,7 +35,7 @@ test("Add key offers this process's keyrings first by role, and a keyring it can
   expect(refused).toContain('Permission denied');
 
   await page.goto(server.url);
-  await expect(row(page, writable)).toBeVisible();
+  await expect(row(page, writable)).toBeVisible({ timeout: FIRST_SCAN_MS });
   await allowChanges(page);
   await row(page, session).click();
   await page.keyboard.press('n');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startOpen, startServe, type RunningServer } from './support/serve';
-import { row } from './support/page';
+import { row, FIRST_SCAN_MS } from './support/page';
 import { hexId } from '../shared/keyIds';
 import { counted } from '../shared/text';
 
@@ -55,7 +55,7 @@ test('compare an opened file with an earlier one: the tree marks what diff lists
 
   server = await startOpen(after);
   await page.goto(server.url);
-  await expect(row(page, stays)).toBeVisible();
+  await expect(row(page, stays)).toBeVisible({ timeout: FIRST_SCAN_MS });
   await page.getByRole('button', { name: 'Compare with…' }).click({ noWaitAfter: true });
   await compareWith(page, before);
 

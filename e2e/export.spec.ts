@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { FIRST_SCAN_MS } from './support/page';
 
 let server: RunningServer;
 const tag = `${process.pid}`;
@@ -27,7 +28,7 @@ test.afterAll(async () => {
 
 async function openApp(page: Page, view: 'tree' | 'graph') {
   await page.goto(view === 'graph' ? `${server.url}&view=graph` : server.url);
-  for (const id of ids) await expect(page.locator(`[data-key-id="${id}"]`).first()).toBeVisible();
+  for (const id of ids) await expect(page.locator(`[data-key-id="${id}"]`).first()).toBeVisible({ timeout: FIRST_SCAN_MS });
 }
 
 interface Options {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startOpen, startServe, type RunningServer } from './support/serve';
-import { row, details } from './support/page';
+import { row, details, FIRST_SCAN_MS } from './support/page';
 import { hexId as hex } from '../shared/keyIds';
 
 const BIN = path.join(__dirname, '..', 'bin', 'keyring-browser');
@@ -43,7 +43,7 @@ test('open: a key that no longer exists, no Live badge and no actions', async ({
 
   server = await startOpen(file);
   await page.goto(server.url);
-  await expect(row(page, gone)).toBeVisible();
+  await expect(row(page, gone)).toBeVisible({ timeout: FIRST_SCAN_MS });
   const status = page.getByRole('status').filter({ hasText: 'before.json' });
   await expect(status).toContainText('Saved snapshot: before.json');
   await expect(status).toContainText(/taken \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);

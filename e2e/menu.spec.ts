@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { row, details, procKeysLine, allowChanges } from './support/page';
+import { row, details, procKeysLine, allowChanges, FIRST_SCAN_MS } from './support/page';
 import { hexId as hex } from '../shared/keyIds';
 
 const INTERVAL_MS = 300;
@@ -37,7 +37,7 @@ async function changeInBackground(page: Page): Promise<void> {
 
 async function openOnKey(page: Page) {
   await page.goto(server.url);
-  await expect(row(page, ring)).toBeVisible();
+  await expect(row(page, ring)).toBeVisible({ timeout: FIRST_SCAN_MS });
   await allowChanges(page);
   // Open the keyring so the key's row shows, then select it and open its menu from the keyboard.
   await row(page, ring).click();

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { row } from './support/page';
+import { row, FIRST_SCAN_MS } from './support/page';
 
 let server: RunningServer;
 let other: ChildProcess | null = null;
@@ -61,7 +61,7 @@ test.describe.configure({ timeout: 120_000 });
 
 test("hides other sessions' and kernel-held keyrings from the tree, search, the graph and exports, and is remembered", async ({ page }) => {
   await page.goto(server.url);
-  await expect(row(page, mine)).toBeVisible();
+  await expect(row(page, mine)).toBeVisible({ timeout: FIRST_SCAN_MS });
   // Other sessions' keyrings on a busy host may push theirs out of the virtualized list: search brings it in.
   await search(page).fill(`po-theirs-${tag}`);
   await expect(counter(page)).toHaveText(/^(1 of 1|1 match)$/);
@@ -104,7 +104,7 @@ test("hides other sessions' and kernel-held keyrings from the tree, search, the 
   // Remembered: a reload keeps it; turning it off brings the other session back in both views.
   await page.goto(server.url);
   await expect(toggle(page)).toBeChecked();
-  await expect(row(page, mine)).toBeVisible();
+  await expect(row(page, mine)).toBeVisible({ timeout: FIRST_SCAN_MS });
   await expect(row(page, theirRing)).toHaveCount(0);
   await toggle(page).uncheck();
   await search(page).fill(`po-theirs-${tag}`);

@@ -5,7 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { row, details, procKeysLine, allowChanges } from './support/page';
+import { row, details, procKeysLine, allowChanges, FIRST_SCAN_MS } from './support/page';
 import { hexId as hex } from '../shared/keyIds';
 
 let server: RunningServer;
@@ -33,7 +33,7 @@ test('no action the kernel would refuse is offered on a revoked key, each says w
   expect(procKeysLine(revoked)).toMatch(/^\S+ \S*R\S* +\d+ expd /);
 
   await page.goto(server.url);
-  await expect(row(page, revoked)).toBeVisible();
+  await expect(row(page, revoked)).toBeVisible({ timeout: FIRST_SCAN_MS });
   await allowChanges(page);
   await row(page, revoked).click();
   await expect(details(page)).toContainText(hex(revoked));

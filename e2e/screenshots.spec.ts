@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import path from 'node:path';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { FIRST_SCAN_MS } from './support/page';
 
 let server: RunningServer;
 let ticket: number;
@@ -36,7 +37,7 @@ test('tree with a realistic topology, a key selected', async ({ page }) => {
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.goto(server.url);
   const row = page.locator(`[data-key-id="${ticket}"]`).first();
-  await expect(row).toBeVisible();
+  await expect(row).toBeVisible({ timeout: FIRST_SCAN_MS });
   await row.click();
   await page.waitForTimeout(500);
   for (const scheme of ['light', 'dark'] as const) {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { row } from './support/page';
+import { row, FIRST_SCAN_MS } from './support/page';
 
 let server: RunningServer;
 const exitFile = join(mkdtempSync(join(tmpdir(), 'kb-e2e-fault-')), 'exit-scan-thread');
@@ -24,7 +24,7 @@ test.afterAll(async () => {
 test('a scan thread killed mid-scan: the status bar says "scanner restarted", and new keys still appear', async ({ page }) => {
   const before = Number(keyctl('add', 'user', 'st-before', 'x', '@s'));
   await page.goto(server.url);
-  await expect(row(page, before)).toBeVisible();
+  await expect(row(page, before)).toBeVisible({ timeout: FIRST_SCAN_MS });
   const status = page.getByRole('status');
   await expect(status).not.toContainText('scanner restarted');
 

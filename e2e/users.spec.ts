@@ -7,6 +7,7 @@ import { quotaPercent } from '../shared/quota';
 import { addThrowawayUser, fillQuotaTo, quotaBytes, quotaKeys, removeThrowawayUser, runAs, type ThrowawayUser } from '../electron/test/throwawayUsers';
 import { joinOwnSession } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { FIRST_SCAN_MS } from './support/page';
 
 let server: RunningServer;
 let alice: ThrowawayUser | null = null;
@@ -39,7 +40,7 @@ const userRow = (page: Page, uid: number) => page.locator(`[role="treeitem"][dat
 
 test('the Users section lists each user by name and uid', async ({ page }) => {
   await page.goto(server.url);
-  await expect(page.getByRole('treeitem', { name: /^Users/ })).toBeVisible();
+  await expect(page.getByRole('treeitem', { name: /^Users/ })).toBeVisible({ timeout: FIRST_SCAN_MS });
   for (const u of [alice!, bob!]) {
     await userRow(page, u.uid).scrollIntoViewIfNeeded();
     await expect(userRow(page, u.uid)).toContainText(`${u.name} (uid ${u.uid})`);
@@ -72,7 +73,7 @@ test("a user's keys gauge shows its share of maxkeys, amber from 80 %, and a cli
 
 test("search finds another user's key and reveals it under that user", async ({ page }) => {
   await page.goto(server.url);
-  await expect(page.getByRole('treeitem', { name: /^Users/ })).toBeVisible();
+  await expect(page.getByRole('treeitem', { name: /^Users/ })).toBeVisible({ timeout: FIRST_SCAN_MS });
   await page.getByPlaceholder(/^Search/).fill(SECRET);
   const found = page.locator(`[data-view="tree"] [data-key-id="${secret}"]`).first();
   await expect(found).toBeVisible();

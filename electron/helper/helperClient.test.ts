@@ -164,7 +164,9 @@ async function standInHelper(path: string, onSnapshot: (answer: (result: unknown
 describe('connectHelper and a helper that is slow to answer', () => {
   // Short timeouts stand for the real 30 s and 15 min; nothing here depends on how fast the machine is, only
   // on the order of events (the answer is sent once the call has outlived its silence timeout).
-  const requestTimeoutMs = 500;
+  // 2 s of silence and pings every 100 ms: a test process starved for a few hundred ms on a loaded machine
+  // must not look like a silent helper.
+  const requestTimeoutMs = 2000;
 
   it('waits for a snapshot that takes longer than the request timeout while the helper answers pings', async () => {
     const path = join(dir, 'slow.sock');
@@ -174,7 +176,7 @@ describe('connectHelper and a helper that is slow to answer', () => {
       setTimeout(() => answer({ seq: 7, snapshot: 'big' }), requestTimeoutMs * 3);
     });
     try {
-      const connection = await connectHelper({ socketPath: path, uid: 0, requestTimeoutMs, pingIntervalMs: 25 });
+      const connection = await connectHelper({ socketPath: path, uid: 0, requestTimeoutMs, pingIntervalMs: 100 });
       const result = await connection.api.getSnapshot().catch((err: Error) => {
         timedOut = true;
         return err.message;
@@ -191,8 +193,8 @@ describe('connectHelper and a helper that is slow to answer', () => {
     const path = join(dir, 'stuck.sock');
     const stop = await standInHelper(path, () => {});
     try {
-      const connection = await connectHelper({ socketPath: path, uid: 0, requestTimeoutMs, requestCeilingMs: requestTimeoutMs * 3, pingIntervalMs: 25 });
-      await expect(connection.api.getSnapshot()).rejects.toThrow(/^getSnapshot: no answer from the server within 1\.5 s, though it is still connected$/);
+      const connection = await connectHelper({ socketPath: path, uid: 0, requestTimeoutMs, requestCeilingMs: requestTimeoutMs * 3, pingIntervalMs: 100 });
+      await expect(connection.api.getSnapshot()).rejects.toThrow(/^getSnapshot: no answer from the server within 6 s, though it is still connected$/);
       connection.close();
     } finally {
       stop();
@@ -214,8 +216,8 @@ describe('connectHelper and a helper that is slow to answer', () => {
     });
     await listen(server, path).finally(() => process.umask(mask));
     try {
-      const connection = await connectHelper({ socketPath: path, uid: 0, requestTimeoutMs, requestCeilingMs: 60_000, pingIntervalMs: 25 });
-      await expect(connection.api.getSnapshot()).rejects.toThrow(/^getSnapshot: no answer from the server, and nothing heard from it for 0\.5 s$/);
+      const connection = await connectHelper({ socketPath: path, uid: 0, requestTimeoutMs, requestCeilingMs: 60_000, pingIntervalMs: 100 });
+      await expect(connection.api.getSnapshot()).rejects.toThrow(/^getSnapshot: no answer from the server, and nothing heard from it for 2 s$/);
       connection.close();
     } finally {
       for (const socket of held) socket.destroy();
