@@ -12,6 +12,7 @@
 import { formatKeyId } from './keyIds';
 import { isCollection, UNIQUE_CACHE } from './keyRoles';
 import type { KeyInfo } from './snapshot';
+import { counted } from './text';
 
 export interface ProbableCache {
   /** The unreadable collection that probably links it. */
@@ -55,7 +56,7 @@ export function probableCaches(keys: ReadonlyMap<number, KeyInfo>, parents: Read
     if (evidence === null) continue;
     const collection = candidates[0] as KeyInfo;
     const named = evidence === 'name' ? 'named as krb5 names the caches it makes (krb_ccache_ and 7 characters)' : 'holding a __krb5_princ__ key, as every krb5 cache does';
-    const refs = k.usage === 1 ? '1 reference' : `${k.usage} references`;
+    const refs = counted(k.usage, 'reference');
     byCache.set(k.id, {
       collection: collection.id,
       why:

@@ -3,7 +3,7 @@
 import { expiryCountdown } from './expiryText';
 import type { DoomReason, KeyInfo, Pin } from './snapshot';
 import { formatKeyId } from './keyIds';
-import { cutMiddle } from './text';
+import { counted, cutMiddle } from './text';
 
 export interface PinsText {
   /** "Kept alive by: link from _ses (0x1ca19b07); 2 process references." (+ an expiry sentence if timed). */
@@ -56,7 +56,7 @@ function ifUnlinkedSentence(pins: readonly Pin[], keysById: ReadonlyMap<number, 
   const left = links.length - 1 + credentials;
   const target = links.length === 1 ? `from ${keyName(links[0] as number, keysById)}` : 'from any one of these keyrings';
   if (left === 0) return `Unlinking it ${target} would destroy it: nothing else holds it.`;
-  return `Unlinking it ${target} would leave ${plural(left, 'reference')}.`;
+  return `Unlinking it ${target} would leave ${counted(left, 'reference')}.`;
 }
 
 const DOOM_WORDS: Record<DoomReason, string> = {
@@ -95,13 +95,13 @@ function credentialsPhrase(key: KeyInfo, count: number): string {
   // Kernel-held keyrings are named with a leading dot; other keyrings are mostly held by processes'
   // thread/process/session slots. A non-keyring is never a process keyring: its unseen references are
   // links from keyrings this process cannot read, or the kernel's own.
-  if (key.type !== 'keyring') return `${plural(count, 'other reference')} (unreadable keyrings or the kernel)`;
-  if (key.description.startsWith('.')) return plural(count, 'kernel reference');
-  return plural(count, 'process reference');
+  if (key.type !== 'keyring') return `${counted(count, 'other reference')} (unreadable keyrings or the kernel)`;
+  if (key.description.startsWith('.')) return counted(count, 'kernel reference');
+  return counted(count, 'process reference');
 }
 
 function userPhrase(pin: Extract<Pin, { kind: 'user' }>, keysById: ReadonlyMap<number, KeyInfo>): string {
-  const running = `${plural(pin.processes, 'process', 'processes')} of uid ${pin.uid} running`;
+  const running = `${counted(pin.processes, 'process', 'processes')} of uid ${pin.uid} running`;
   if (pin.userRegistry !== undefined) {
     return `uid ${pin.uid}'s user keyring, kept by ${keyName(pin.userRegistry, keysById)} even after the user's last process (${running})`;
   }
@@ -149,8 +149,4 @@ export function formatDuration(seconds: number): string {
   const w = Math.floor(s / (7 * 86400));
   const d = Math.round((s % (7 * 86400)) / 86400);
   return d === 0 ? `${w} w` : d === 7 ? `${w + 1} w` : `${w} w ${d} d`;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }

@@ -22,7 +22,10 @@ export function cutMiddle(text: string, max: number = SHORT_TEXT): string {
   return chars.slice(0, head).join('') + ELLIPSIS + (tail > 0 ? chars.slice(-tail).join('') : '');
 }
 
-/** "1 event", "2 events", "20,000 keys": a count and its noun, which takes an s unless the count is one. */
-export function counted(count: number, noun: string): string {
-  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
+/**
+ * "1 event", "2 events", "20,000 keys", "3 matches": a count, digits grouped, and its noun, plural (`many`,
+ * by default the noun and an s) unless the count is one. The one place the UI and the CLI say "N things".
+ */
+export function counted(count: number, noun: string, many = `${noun}s`): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? noun : many}`;
 }

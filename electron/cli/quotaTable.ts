@@ -9,6 +9,7 @@ import { parentsOf } from '../../shared/reachability';
 import type { QuotaInfo, Snapshot } from '../../shared/snapshot';
 import { NO_HOLDER_WORDS, quotaBreakdown, unreadableKeyringsOf, type QuotaHolder } from '../../shared/userGroups';
 import type { KeyLimits } from '../keyring/keyLimits';
+import { counted } from '../../shared/text';
 
 function pad(s: string, n: number, right = false): string {
   return right ? s.padStart(n) : s.padEnd(n);
@@ -133,7 +134,7 @@ export function renderHeldBy(lists: readonly HeldBy[], quotas: readonly QuotaInf
     out.push('', `${userLabel(l.uid, l.name)}: ${charge}; ${l.visibleKeys === 0 ? 'none of its keys is visible' : `its ${l.visibleKeys} visible ${l.visibleKeys === 1 ? 'key costs' : 'keys cost'} ${cost}`}`);
     if (l.visibleKeys === 0) continue;
     const percent = (part: number, whole: number) => (whole > 0 ? `${quotaPercent(part, whole)}%` : '');
-    const unknownSizes = (h: HeldByRow) => (h.unknownSizes === 0 ? '' : `  (${h.unknownSizes} ${h.unknownSizes === 1 ? 'key' : 'keys'} of unknown size)`);
+    const unknownSizes = (h: HeldByRow) => (h.unknownSizes === 0 ? '' : `  (${counted(h.unknownSizes, 'key')} of unknown size)`);
     const rows = [
       ...l.byKeys.map((h, i) => ({ label: i === 0 ? 'by keys' : '', value: String(h.keys), pct: percent(h.keys, l.visibleKeys), h, note: '' })),
       ...l.byBytes.map((h, i) => ({

@@ -185,6 +185,23 @@ describe('serve over WebSocket', () => {
     expect(await b.call('refresh')).toMatchObject({ result: { paused: false, lastScan: { keyCount: 2 } } });
   });
 
+  it('shows a paused viewer what it missed when it asks to refresh, and keeps it paused', async () => {
+    const paused = await connect();
+    await paused.call('getSnapshot');
+    await paused.call('pause');
+    const isUpdate = (m: Record<string, unknown>) => ['delta', 'snapshot'].includes((m.event as KeyringEvent | undefined)?.type ?? '');
+    source.set(fakeSnapshot([fakeKey(1), fakeKey(6)]));
+    expect(await paused.call('refresh')).toMatchObject({ result: { paused: true } });
+    // The snapshot is sent before refresh's answer, so it is already here.
+    expect(paused.messages.filter(isUpdate)).toMatchObject([{ event: { type: 'snapshot', snapshot: { snapshot: { keys: [{ id: 1 }, { id: 6 }] } } } }]);
+    const other = await connect();
+    await other.call('getSnapshot');
+    source.set(fakeSnapshot([fakeKey(1), fakeKey(7)]));
+    await other.waitFor((m) => isUpdate(m) && JSON.stringify(m).includes('"id":7'));
+    expect(await paused.call('getStatus')).toMatchObject({ result: { paused: true } });
+    expect(paused.messages.filter(isUpdate)).toHaveLength(1);
+  });
+
   it('sends a slower connection at most one update per its interval', async () => {
     const slow = await connect();
     const fast = await connect();

@@ -93,11 +93,11 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
     paused,
     intervalMs: Math.max(ownIntervalMs ?? 0, status.intervalMs),
   });
-  const resync = (): void => {
+  const resync = (): Promise<void> => {
     // One snapshot replaces every delta it missed (including the one that triggered this).
     behind = false;
     lastDelivered = Date.now();
-    service.getSnapshot().then(
+    return service.getSnapshot().then(
       (snapshot) => send({ event: { type: 'snapshot', snapshot } }),
       () => {
         behind = true;
@@ -123,7 +123,7 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
       behind = true;
       return catchUpIn(wait);
     }
-    if (behind) return resync();
+    if (behind) return void resync();
     lastDelivered = Date.now();
     push(event);
   };
@@ -144,7 +144,7 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
         case 'resume':
           return async () => {
             paused = false;
-            if (behind) resync();
+            if (behind) void resync();
             return pushOwnStatus();
           };
         case 'setPollInterval':
@@ -155,7 +155,13 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
         case 'getStatus':
           return async () => statusFor(await target.getStatus());
         case 'refresh':
-          return async () => statusFor(await target.refresh());
+          // Refresh is the viewer asking to see now: a paused or slower connection gets what it missed,
+          // this poll's change included, before the answer (and stays paused: the next poll waits again).
+          return async () => {
+            const status = await target.refresh();
+            if (behind) await resync();
+            return statusFor(status);
+          };
       }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;

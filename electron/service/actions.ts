@@ -22,7 +22,7 @@ import {
 import * as keyctl from '../keyring/keyctl';
 import { formatKeyId } from '../../shared/keyIds';
 import { findKey, nameKey, refusal, resolveSpecial, type Need } from './refusal';
-import { cutMiddle } from '../../shared/text';
+import { counted, cutMiddle } from '../../shared/text';
 import { actingAsText, actingUid } from '../../shared/actingUser';
 import { ACT_AS_CALLS, ActAsThread, type ActAsCall } from '../threads/actAsThread';
 import { registeredUserKeyring } from '../../shared/userGroups';
@@ -219,7 +219,7 @@ export abstract class KeyringActions {
     const count = k?.links?.length;
     const label = this.name(id);
     await this.run('Clear', [{ id, perms: ['write'], role: 'keyring' }], () => this.kernel([id]).clear(id));
-    return { keyId: id, message: `Cleared ${label}${await this.asWho([id])}${count !== undefined ? `: unlinked its ${count} ${count === 1 ? 'member' : 'members'}` : ''}.` };
+    return { keyId: id, message: `Cleared ${label}${await this.asWho([id])}${count !== undefined ? `: unlinked its ${counted(count, 'member')}` : ''}.` };
   }
 
   async setKeyTimeout(id: number, seconds: number): Promise<ActionOutcome> {

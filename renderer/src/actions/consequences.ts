@@ -3,7 +3,7 @@
 import { effectivePerm, PERM_BITS, type Observer } from '../../../shared/perm';
 import type { Anchors, KeyInfo } from '../../../shared/snapshot';
 import { hexId } from '../util/format';
-import { cutMiddle } from '../../../shared/text';
+import { counted, cutMiddle } from '../../../shared/text';
 
 export type KeyLookup = ReadonlyMap<number, KeyInfo>;
 
@@ -32,7 +32,7 @@ export function rowParent(rowId: string | null, anchors: Anchors | null): number
 export function afterUnlink(keys: KeyLookup, parents: readonly number[], from: number): string {
   const others = parents.filter((p) => p !== from);
   if (others.length === 0) return 'This key has no other link: it will be destroyed.';
-  return `It stays linked from ${others.length} other ${others.length === 1 ? 'keyring' : 'keyrings'}: ${listOf(keys, others)}.`;
+  return `It stays linked from ${counted(others.length, 'other keyring')}: ${listOf(keys, others)}.`;
 }
 
 export function unlinkWords(keys: KeyLookup, id: number, parents: readonly number[], from: number): string {
@@ -40,7 +40,7 @@ export function unlinkWords(keys: KeyLookup, id: number, parents: readonly numbe
 }
 
 export function revokeWords(keys: KeyLookup, id: number, parents: readonly number[]): string {
-  const links = parents.length ? ` It stays linked from ${parents.length === 1 ? '1 keyring' : `${parents.length} keyrings`} (${listOf(keys, parents)}) until the collector removes it.` : '';
+  const links = parents.length ? ` It stays linked from ${counted(parents.length, 'keyring')} (${listOf(keys, parents)}) until the collector removes it.` : '';
   return `Revoke ${keyLabel(keys, id)}: every use of it fails with EKEYREVOKED from now on, and it cannot be undone.${links}`;
 }
 

@@ -22,7 +22,7 @@ import { RoleTag } from './RoleTag';
 import { roleOf } from '../tree/roles';
 import { PermMatrix } from './PermMatrix';
 import { StateBadges } from './StateBadges';
-import { cutMiddle } from '../../../shared/text';
+import { counted, cutMiddle } from '../../../shared/text';
 import { userLabel } from '../../../shared/quota';
 import { UserDetails } from '../users/UserDetails';
 
@@ -180,7 +180,7 @@ export function DetailsPanel() {
               </>
             )}
           </Field>
-          <Field label="Usage">{k.usage} {k.usage === 1 ? 'reference' : 'references'}</Field>
+          <Field label="Usage">{counted(k.usage, 'reference')}</Field>
           <Field label="Possessed">{k.possessed ? 'yes: reachable from this process’s thread, process or session keyring' : 'no'}</Field>
           <Field label="Where">{reach}</Field>
           {k.type === 'keyring' && (

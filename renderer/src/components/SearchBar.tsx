@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useKb } from '../store';
 import { stepMatch } from '../tree/matchOrder';
 import { ProcessOnlyToggle } from './ProcessOnlyToggle';
+import { counted } from '../../../shared/text';
 
 export function SearchBar() {
   const { query, search, filterMatches, view, treeCursor, selectedId } = useKb(
@@ -75,7 +76,7 @@ export function SearchBar() {
               ? 'no match'
               : cursor != null
                 ? `${cursor.toLocaleString()} of ${count.toLocaleString()}`
-                : `${count.toLocaleString()} ${count === 1 ? 'match' : 'matches'}`}
+                : counted(count, 'match', 'matches')}
       </span>
       {/* "Only ☐ matches ☐ this process": two filters under one word, so a 1024 px toolbar keeps its search box. */}
       <div className="filters" role="group" aria-label="Show only">

@@ -9,6 +9,7 @@ import type { GraphModel } from './model';
 import { FOLD_AT, MAX_GRAPH_NODES } from './model';
 import { SCOPE_LABELS, type GraphScope } from './subset';
 import type { LayoutSource } from './useGraphLayout';
+import { counted } from '../../../shared/text';
 
 const SCOPES: readonly GraphScope[] = ['process', 'all', 'neighbourhood'];
 
@@ -50,7 +51,7 @@ export function GraphToolbar({ model }: { model: GraphModel }) {
         ))}
       </div>
       <span className="graph-summary" data-graph-summary="">
-        {n(model.nodes.length)} {model.nodes.length === 1 ? 'node' : 'nodes'} for {n(keyNodes)} of {n(model.keysAsked)} keys
+        {counted(model.nodes.length, 'node')} for {n(keyNodes)} of {n(model.keysAsked)} keys
         {filtered ? ' (matches only)' : ''}
         {foldNote(model)}
       </span>

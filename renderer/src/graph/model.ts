@@ -17,6 +17,7 @@ import { ANCHOR_ORDER, type AnchorName, type KeyInfo } from '../../../shared/sna
 import { userGroupMembers, type UserGroup } from '../../../shared/userGroups';
 import { anchorNamesOf, isKeyring, type TreeModel } from '../tree/model';
 import { compareByName } from '../tree/keyOrder';
+import { counted } from '../../../shared/text';
 
 /** A keyring with at least this many members in the graph folds its private members into a group node. */
 export const FOLD_AT = 50;
@@ -526,15 +527,15 @@ function structureKeyOf(nodes: readonly GraphNodeItem[], edges: readonly GraphEd
 export function groupTitle(g: GroupNodeItem): string {
   const n = g.memberIds.length;
   const only = g.typeCounts.length === 1 ? g.typeCounts[0]![0] : null;
-  if (only === 'keyring') return `${n.toLocaleString('en-US')} ${n === 1 ? 'keyring' : 'keyrings'}`;
-  if (only) return `${n.toLocaleString('en-US')} ${only} ${n === 1 ? 'key' : 'keys'}`;
+  if (only === 'keyring') return counted(n, 'keyring');
+  if (only) return counted(n, `${only} key`);
   return `${n.toLocaleString('en-US')} keys`;
 }
 
 /** "+ 20,000 keys inside": what the folded keyrings among the members hold (null when none). */
 export function groupInside(g: GroupNodeItem): string | null {
   const n = g.innerIds.length - g.memberIds.length;
-  return n > 0 ? `+ ${n.toLocaleString('en-US')} ${n === 1 ? 'key' : 'keys'} inside` : null;
+  return n > 0 ? `+ ${counted(n, 'key')} inside` : null;
 }
 
 /** "298 user · 14 logon": the group node's breakdown (only when mixed). */

@@ -19,6 +19,7 @@ import { QuotaGauge } from '../users/QuotaGauge';
 import { UserIcon } from '../users/UserRow';
 import { pinSummary } from './pinSummary';
 import { MiddleEllipsis } from '../components/MiddleEllipsis';
+import { counted } from '../../../shared/text';
 
 export type KeyNode = Node<{ item: KeyNodeItem }, 'key'>;
 export type GroupNode = Node<{ item: GroupNodeItem }, 'group'>;
@@ -104,7 +105,7 @@ const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<GroupNode>
       </div>
       <div className="graph-line2">
         <span className="muted">{inside ?? breakdown ?? `folded from ${hexId(item.ringId)}`}</span>
-        {matches > 0 && <span className="badge badge-shared">{matches} {matches === 1 ? 'match' : 'matches'}</span>}
+        {matches > 0 && <span className="badge badge-shared">{counted(matches, 'match', 'matches')}</span>}
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 // A node's pin badge: how many pins of which kind keep the key alive, short enough for a chip
 // ("2 links · 1 cred · timer"), with a longer form for its tooltip.
 import type { Pin } from '../../../shared/snapshot';
+import { counted } from '../../../shared/text';
 
 export interface PinSummary {
   short: string;
@@ -25,12 +26,12 @@ export function pinSummary(pins: readonly Pin[] | undefined, omitTimer = false):
   const short: string[] = [];
   const long: string[] = [];
   if (links) {
-    short.push(`${links} ${links === 1 ? 'link' : 'links'}`);
-    long.push(`${links} ${links === 1 ? 'link' : 'links'} from keyrings`);
+    short.push(counted(links, 'link'));
+    long.push(`${counted(links, 'link')} from keyrings`);
   }
   if (creds) {
     short.push(`${creds} cred`);
-    long.push(`${creds} ${creds === 1 ? 'reference' : 'references'} from credentials, open files or the kernel`);
+    long.push(`${counted(creds, 'reference')} from credentials, open files or the kernel`);
   }
   if (user) {
     short.push('user');

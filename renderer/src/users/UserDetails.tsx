@@ -14,6 +14,7 @@ import { KeyRef } from '../components/KeyRef';
 import type { TreeModel } from '../tree/model';
 import { QuotaGauge } from './QuotaGauge';
 import { UserIcon } from './UserRow';
+import { counted } from '../../../shared/text';
 
 /** How many keyrings the breakdown lists. */
 const TOP = 8;
@@ -21,7 +22,7 @@ const TOP = 8;
 /** A holder's bytes: exact, or "at least N (k keys of unknown size)". */
 export function holderBytes(h: QuotaHolder): string {
   if (h.unknownSizes === 0) return h.bytes.toLocaleString();
-  return `at least ${h.bytes.toLocaleString()} (${h.unknownSizes} ${h.unknownSizes === 1 ? 'key' : 'keys'} of unknown size)`;
+  return `at least ${h.bytes.toLocaleString()} (${counted(h.unknownSizes, 'key')} of unknown size)`;
 }
 
 function HolderTable({ caption, holders, model, total, value }: { caption: string; holders: QuotaHolder[]; model: TreeModel; total: number; value(h: QuotaHolder): string }) {
@@ -108,7 +109,7 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
             </div>
             <p className="muted">
               Charged to uid {group.uid} in /proc/key-users; the kernel refuses the next key (add_key, request_key, chown to this
-              user: EDQUOT) when it would pass either limit. It owns {q.nkeys} {q.nkeys === 1 ? 'key' : 'keys'} ({q.nikeys} instantiated).
+              user: EDQUOT) when it would pass either limit. It owns {counted(q.nkeys, 'key')} ({q.nikeys.toLocaleString('en')} instantiated).
             </p>
           </>
         ) : (
@@ -181,7 +182,7 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
             <dd>
               {pin ? (
                 <>
-                  {pin.processes} {pin.processes === 1 ? 'process runs' : 'processes run'} with this real uid
+                  {counted(pin.processes, 'process runs', 'processes run')} with this real uid
                   {pin.processList?.length ? `: ${pin.processList.map((p) => `${p.command} (${p.pid})`).join(', ')}${pin.processes > pin.processList.length ? ', …' : ''}` : ''}
                 </>
               ) : (
