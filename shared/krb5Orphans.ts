@@ -39,21 +39,22 @@ const looksLikeCache = (k: KeyInfo, keys: ReadonlyMap<number, KeyInfo>): 'name' 
 
 export function probableCaches(keys: ReadonlyMap<number, KeyInfo>, parents: ReadonlyMap<number, readonly number[]>): ProbableCaches {
   const unreadableByUid = new Map<number, KeyInfo[]>();
-  for (const k of keys.values()) {
-    if (!isCollection(k) || k.links != null) continue;
+  // forEach, not for…of: once per snapshot, cold, over every key (see shared/reachability.ts's parentsOf).
+  keys.forEach((k) => {
+    if (k.links != null || !isCollection(k)) return;
     const list = unreadableByUid.get(k.uid);
     if (list) list.push(k);
     else unreadableByUid.set(k.uid, [k]);
-  }
+  });
   const byCollection = new Map<number, number[]>();
   const byCache = new Map<number, ProbableCache>();
   if (unreadableByUid.size === 0) return { byCollection, byCache };
-  for (const k of keys.values()) {
+  keys.forEach((k) => {
     const candidates = unreadableByUid.get(k.uid);
-    if (candidates?.length !== 1 || k.usage < 1) continue;
-    if ((parents.get(k.id) ?? []).some((p) => keys.has(p))) continue;
+    if (candidates?.length !== 1 || k.usage < 1) return;
+    if ((parents.get(k.id) ?? []).some((p) => keys.has(p))) return;
     const evidence = looksLikeCache(k, keys);
-    if (evidence === null) continue;
+    if (evidence === null) return;
     const collection = candidates[0] as KeyInfo;
     const named = evidence === 'name' ? 'named as krb5 names the caches it makes (krb_ccache_ and 7 characters)' : 'holding a __krb5_princ__ key, as every krb5 cache does';
     const refs = counted(k.usage, 'reference');
@@ -67,6 +68,6 @@ export function probableCaches(keys: ReadonlyMap<number, KeyInfo>, parents: Read
     const list = byCollection.get(collection.id);
     if (list) list.push(k.id);
     else byCollection.set(collection.id, [k.id]);
-  }
+  });
   return { byCollection, byCache };
 }

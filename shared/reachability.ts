@@ -57,19 +57,27 @@ export interface GraphRoots {
   orphanRoots: readonly number[];
 }
 
+/**
+ * The passes over every key below run once per snapshot, so their code is cold: they go through the map with
+ * forEach and through arrays by index. A cold for…of over a Map (or an array) steps an iterator and makes a
+ * result object per key; at 40k keys each such pass cost the app's first render tens of ms.
+ */
+
 /** member id → ids of the visible keyrings that link it. */
 export function parentsOf(keys: ReadonlyMap<number, LinkedKey>): Map<number, number[]> {
   const parents = new Map<number, number[]>();
-  for (const k of keys.values()) {
-    if (!k.links) continue;
-    for (const member of k.links) {
+  keys.forEach((k) => {
+    const links = k.links;
+    if (!links) return;
+    for (let i = 0; i < links.length; i++) {
+      const member = links[i]!;
       const list = parents.get(member);
       if (list) {
         // A keyring cannot link the same key twice, but be tolerant of duplicated input.
         if (list[list.length - 1] !== k.id) list.push(k.id);
       } else parents.set(member, [k.id]);
     }
-  }
+  });
   return parents;
 }
 
@@ -85,9 +93,9 @@ export function graphRoots(keys: ReadonlyMap<number, LinkedKey>, anchors: Anchor
   // Unreachable keys with no visible parent start a section; whatever is still uncovered after walking
   // from them sits on a cycle of unreachable keyrings: promote one key per cycle.
   const roots: number[] = [];
-  for (const k of keys.values()) {
+  keys.forEach((k) => {
     if (!reachable.has(k.id) && !parents.get(k.id)?.some((p) => keys.has(p))) roots.push(k.id);
-  }
+  });
   roots.sort((a, b) => compareRoots(keys.get(a)!, keys.get(b)!));
   const coveredFromRoots = new Set<number>();
   markReachable(keys, roots, coveredFromRoots, reachable);

@@ -73,8 +73,13 @@ function hasVisibleParent(input: UserGroupInput, id: number): boolean {
  */
 export function showsUsers(input: UserGroupInput): boolean {
   if ((input.scope?.kind ?? 'process') !== 'process') return true;
-  for (const k of input.keys.values()) if (k.uid !== input.uid) return true;
-  return false;
+  // forEach, not an early-leaving for…of: cold, that costs an iterator step per key, and a tree of only the
+  // observer's own keys (the usual one) is walked to the end either way.
+  let other = false;
+  input.keys.forEach((k) => {
+    if (k.uid !== input.uid) other = true;
+  });
+  return other;
 }
 
 /**
@@ -110,7 +115,10 @@ export function groupKeysByUser(input: UserGroupInput): UserGroup[] {
     return g;
   };
   if (!processScope) for (const q of input.quotas) group(q.uid);
-  else for (const k of keys.values()) if (k.uid !== input.uid && !groups.has(k.uid)) group(k.uid);
+  else
+    keys.forEach((k) => {
+      if (k.uid !== input.uid && !groups.has(k.uid)) group(k.uid);
+    });
 
   const placed = new Set<number>();
   const place = (uid: number, id: number, field: 'userKeyring' | 'userSessionKeyring' | 'persistentKeyring') => {
@@ -121,10 +129,10 @@ export function groupKeysByUser(input: UserGroupInput): UserGroup[] {
   };
 
   // The registries' members, checked by name and owner.
-  for (const k of keys.values()) {
-    if (!isRing(k) || k.links == null) continue;
+  keys.forEach((k) => {
+    if (!isRing(k) || k.links == null) return;
     const userRegistry = k.description === USER_REGISTRY;
-    if (!userRegistry && k.description !== PERSISTENT_REGISTER) continue;
+    if (!userRegistry && k.description !== PERSISTENT_REGISTER) return;
     for (const m of k.links) {
       const member = keys.get(m);
       if (!isRing(member)) continue;
@@ -136,7 +144,7 @@ export function groupKeysByUser(input: UserGroupInput): UserGroup[] {
         if (p !== null && Number(p[1]) === member.uid) place(member.uid, m, 'persistentKeyring');
       }
     }
-  }
+  });
   // The observer's own, from the anchors (found by name in /proc/keys, for this process's uid).
   const own = (id: number | null, field: 'userKeyring' | 'userSessionKeyring' | 'persistentKeyring') => {
     const k = id === null ? undefined : keys.get(id);
@@ -153,7 +161,9 @@ export function groupKeysByUser(input: UserGroupInput): UserGroup[] {
   // The observer's own keys in its own view, the keys placed above and kernel-held keyrings stay out; the rest,
   // by id (filtered before sorting: at 40k keys of the observer's own, the sort is then of a few).
   const rest: KeyInfo[] = [];
-  for (const k of keys.values()) if (!(processScope && k.uid === input.uid) && !placed.has(k.id) && !k.description.startsWith('.')) rest.push(k);
+  keys.forEach((k) => {
+    if (!(processScope && k.uid === input.uid) && !placed.has(k.id) && !k.description.startsWith('.')) rest.push(k);
+  });
   for (const k of rest.sort((a, b) => a.id - b.id)) {
     const linked = hasVisibleParent(input, k.id);
     if (isRing(k) && (SESSION_NAME.test(k.description) || (!linked && !PER_PROCESS_NAMES.has(k.description)))) {

@@ -38,8 +38,17 @@ class LayeredKeyMap implements ReadonlyMap<number, KeyInfo> {
     return o === undefined ? this.base.has(id) : o !== DELETED;
   }
 
+  /** In entries()' order, without a generator: the tree model's passes over every key use forEach. */
   forEach(cb: (value: KeyInfo, key: number, map: ReadonlyMap<number, KeyInfo>) => void, thisArg?: unknown): void {
-    for (const [id, k] of this.entries()) cb.call(thisArg, k, id, this);
+    const { base, overlay } = this;
+    base.forEach((k, id) => {
+      const o = overlay.get(id);
+      if (o === undefined) cb.call(thisArg, k, id, this);
+      else if (o !== DELETED) cb.call(thisArg, o, id, this);
+    });
+    overlay.forEach((o, id) => {
+      if (o !== DELETED && !base.has(id)) cb.call(thisArg, o, id, this);
+    });
   }
 
   *entries(): MapIterator<[number, KeyInfo]> {

@@ -78,7 +78,7 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
     const { keys: list, ...meta } = snapshot;
     // A loop, not new Map(list.map(...)): 40k pairs of garbage would land on the first render's collector.
     const keys = new Map<number, KeyInfo>();
-    for (const k of list) keys.set(k.id, k);
+    for (let i = 0; i < list.length; i++) keys.set(list[i]!.id, list[i]!);
     const hadOne = get().seq >= 0;
     set((s) => ({
       keys,

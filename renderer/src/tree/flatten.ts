@@ -11,6 +11,7 @@ import { ANCHOR_LABELS, userRowId, type TreeModel } from './model';
 import { sortMembers, type TreeSort } from './keyOrder';
 import type { SearchResult } from './search';
 import { keyMapDifference } from '../store/keyMap';
+import { rememberMatchOrder, type KeyRow } from './matchOrder';
 
 export type SectionId = 'anchors' | 'users' | 'kernel' | 'orphans';
 
@@ -81,7 +82,12 @@ function countNotOrphan(keys: ReadonlyMap<number, KeyInfo>): number {
     count = last.count;
     const counts = (k: KeyInfo | undefined) => (k !== undefined && !k.orphan ? 1 : 0);
     for (const id of touched) count += counts(keys.get(id)) - counts(last.keys.get(id));
-  } else for (const k of keys.values()) if (!k.orphan) count++;
+  } else {
+    // forEach: a cold for…of over 40k keys costs an iterator step each (shared/reachability.ts's parentsOf).
+    keys.forEach((k) => {
+      if (!k.orphan) count++;
+    });
+  }
   lastCount = { keys, count };
   return count;
 }
@@ -101,6 +107,9 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
   const total = countNotOrphan(keys);
   const onPath = new Set<number>();
   const hasProbable = model.probable.byCache.size > 0;
+  // Each matched key's first row, in drawing order (matchOrder.ts): collected here rather than by a second walk.
+  const matchOrder: KeyRow[] = [];
+  const matchesSeen = new Set<number>();
 
   const relevant = (id: number) => !search || search.matches.has(id) || search.ancestors.has(id);
   const isOpen = (rowId: string, depth: number, key: KeyInfo | null) =>
@@ -138,9 +147,16 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
     };
     if (inferred !== undefined) row.inferred = inferred;
     rows.push(row);
+    if (match && !matchesSeen.has(id)) {
+      matchesSeen.add(id);
+      matchOrder.push(row);
+    }
     if (!expanded) return;
     onPath.add(id);
-    for (const m of ordered(members)) {
+    // By index: a cold for…of makes an iterator result per member (a broad search opens 11k of them).
+    const list = ordered(members);
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i]!;
       if (filter && search && !relevant(m)) continue;
       visit(m, `${rowId}/${m}`, depth + 1, id, null);
     }
@@ -191,6 +207,7 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
   const orphans = ordered(model.orphanRoots).filter((id) => !filter || relevant(id));
   section('orphans', orphans.length, () => orphans.forEach((id) => visit(id, `o:${id}`, 1, null, null)));
   setPositions(rows);
+  rememberMatchOrder(rows, matchOrder);
   return rows;
 }
 

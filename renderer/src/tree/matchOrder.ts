@@ -13,6 +13,14 @@ export function matchOrder(rows: readonly FlatRow[]): readonly KeyRow[] {
   return order;
 }
 
+/**
+ * Records the match order of `rows`, worked out by whoever made them (flattenTree does it as it goes: a broad
+ * search's 11k rows are then walked once, not once more here).
+ */
+export function rememberMatchOrder(rows: readonly FlatRow[], order: KeyRow[]): void {
+  orders.set(rows, order);
+}
+
 function findMatchOrder(rows: readonly FlatRow[]): KeyRow[] {
   const seen = new Set<number>();
   const out: KeyRow[] = [];

@@ -15,19 +15,20 @@ export function processOnlyModel(model: TreeModel): TreeModel {
   if (out) return out;
   const { reachable } = model;
   const keys = new Map<number, KeyInfo>();
-  for (const id of reachable) {
+  // forEach over every key, not for…of: cold code (see shared/reachability.ts's parentsOf).
+  reachable.forEach((id) => {
     const k = model.keys.get(id);
     if (k) keys.set(id, k);
-  }
+  });
   // Every member of a reachable keyring is reachable, so only the parents need narrowing: a reachable
   // key linked from another session's keyring too is shown, and searched, under this process's only.
   const parents = new Map<number, readonly number[]>();
-  for (const id of keys.keys()) {
+  keys.forEach((_, id) => {
     const list = model.parents.get(id);
-    if (!list) continue;
+    if (!list) return;
     const mine = list.filter((p) => reachable.has(p));
     if (mine.length) parents.set(id, mine.length === list.length ? list : mine);
-  }
+  });
   // The caches inferred under an unreadable collection are not reachable keys: left out with the orphans.
   out = { ...model, keys, parents, kernelRoots: [], orphanRoots: [], users: [], probable: NO_PROBABLE_CACHES };
   narrowed.set(model, out);

@@ -74,8 +74,12 @@ export function runSearch(
 export function withAncestors(query: string, matches: Set<number>, parents: ReadonlyMap<number, readonly number[]>): SearchResult {
   const ancestors = new Set<number>();
   const stack = [...matches];
+  // By index, not for…of: a broad search walks this once for each of thousands of matches, in cold code.
   while (stack.length) {
-    for (const p of parents.get(stack.pop()!) ?? []) {
+    const list = parents.get(stack.pop()!);
+    if (list === undefined) continue;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
       if (!ancestors.has(p)) {
         ancestors.add(p);
         stack.push(p);

@@ -21,8 +21,8 @@ function roleWords(role: KeyRole): string {
 interface IndexBuild {
   ids: number[];
   texts: string[];
-  /** The model being indexed and where the build is in its keys; null once every key is in. */
-  rest: { model: TreeModel; keys: Iterator<KeyInfo> } | null;
+  /** The model being indexed, its keys in the model's order and how many are in; null once every key is. */
+  rest: { model: TreeModel; keys: KeyInfo[]; next: number } | null;
   /** Time spent building so far, for the bench. */
   ms: number;
 }
@@ -33,8 +33,17 @@ let lastBuiltMs: number | null = null;
 function buildOf(model: TreeModel): IndexBuild {
   const token = structureOf(model);
   let b = builds.get(token);
-  if (b === undefined) builds.set(token, (b = { ids: [], texts: [], rest: { model, keys: model.keys.values() }, ms: 0 }));
+  if (b === undefined) builds.set(token, (b = { ids: [], texts: [], rest: { model, keys: keysInOrder(model), next: 0 }, ms: 0 }));
   return b;
+}
+
+/** The model's keys as an array, by forEach: stepping the map's iterator from cold code made an object per key. */
+function keysInOrder(model: TreeModel): KeyInfo[] {
+  const out: KeyInfo[] = [];
+  model.keys.forEach((k) => {
+    out.push(k);
+  });
+  return out;
 }
 
 /** Indexes keys until `stop()` says so (asked every 64 keys); true when the index is complete. */
@@ -44,13 +53,12 @@ function advance(b: IndexBuild, stop: () => boolean): boolean {
   const started = performance.now();
   try {
     for (let n = 1; ; n++) {
-      const next = rest.keys.next();
-      if (next.done) {
+      if (rest.next === rest.keys.length) {
         b.rest = null;
         lastBuiltMs = b.ms + (performance.now() - started);
         return true;
       }
-      const k = next.value;
+      const k = rest.keys[rest.next++]!;
       // What haystackOf and roleText give, without caching either per key: the index is their cache.
       const role = keyRole(k, rest.model);
       const text = `${k.description}\n${k.type}`.toLowerCase();
