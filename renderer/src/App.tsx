@@ -21,7 +21,7 @@ import { GraphView } from './graph/GraphView';
 import { VIEW_PANEL_ID, ViewSwitch } from './graph/ViewSwitch';
 import { connectStore } from './store/connect';
 import { useKb } from './store';
-import { useSearchRunner } from './tree/useSearchRunner';
+import { SearchRunner } from './tree/useSearchRunner';
 
 function MainArea() {
   const { connection, error, hasSnapshot, count, view } = useKb(
@@ -74,9 +74,9 @@ function MainArea() {
 /** `onBackToLive`: set while a file opened in the page is shown (Root.tsx): a button goes back to the engine's keys. */
 export function App({ api, mode, onBackToLive }: { api: KeyringApi; mode?: string; onBackToLive?: () => void }) {
   useEffect(() => connectStore(api), [api]);
-  useSearchRunner();
   return (
     <ApiContext.Provider value={api}>
+      <SearchRunner />
       <div className="app">
         <header className="toolbar">
           <div className="brand">

@@ -30,6 +30,15 @@ function sameSet(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
   return true;
 }
 
+/**
+ * The search runner as a component that draws nothing: it follows the keys, the query and the model, and
+ * as a hook in App it made App (and with it every panel) render again on each delta and keystroke.
+ */
+export function SearchRunner(): null {
+  useSearchRunner();
+  return null;
+}
+
 export function useSearchRunner(): void {
   const model = useShownModel();
   useEffect(() => (model ? warmSearchIndex(model) : undefined), [model]);
