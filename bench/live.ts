@@ -229,8 +229,8 @@ export function snapshotPhases(root: string, args: string[] = []): { label: stri
   });
   const phases: { label: string; at: number }[] = [];
   for (const line of (r.stderr ?? '').split('\n')) {
-    // "<phase> <ms> ms, process CPU <ms> ms (<ms> ms since start)", or "exit <ms> ms since start".
-    const m = /^(.*?) (?:[\d.]+ ms, process CPU [\d.]+ ms \()?(\d+) ms since start\)?$/.exec(line);
+    // "<phase> <ms> ms, process CPU <ms> ms, <n> page faults (<ms> ms since start)", or "exit <ms> ms since start".
+    const m = /^(.*?) (?:[\d.]+ ms, process CPU [\d.]+ ms, \d+ page faults \()?(\d+) ms since start\)?$/.exec(line);
     if (m) phases.push({ label: m[1] as string, at: Number(m[2]) });
   }
   return phases;

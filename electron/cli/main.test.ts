@@ -208,6 +208,8 @@ describe('bin/keyring-browser as a process', () => {
     const ring = keyctl.addKey('keyring', 'possessor only', null, session);
     const inner = keyctl.addKey('user', 'inside "it"\nsecond line', Buffer.from('x'), ring);
     keyctl.setPerm(ring, 0x3f000000);
+    // Outside ASCII: the reader hands the text over as bytes (threads/poolReader.ts), decoded where strings are taken.
+    const wide = keyctl.addKey('user', 'ünïcode ✓ 鍵 🔑', Buffer.from('four'), session);
     const r = spawnSync(process.execPath, [bin, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.endsWith('}\n')).toBe(true);
@@ -217,6 +219,7 @@ describe('bin/keyring-browser as a process', () => {
     expect(byId.get(ring)).toMatchObject({ description: 'possessor only', possessed: true, orphan: false, links: [inner] });
     expect(byId.get(inner)).toMatchObject({ description: 'inside "it"\nsecond line', possessed: true, pins: [{ kind: 'link', from: ring }] });
     expect(byId.get(session)?.links).toContain(ring);
+    expect(byId.get(wide)).toMatchObject({ description: 'ünïcode ✓ 鍵 🔑', payloadLength: 4, possessed: true });
     // Nothing of the CLI's own fresh session shows: every keyring in the snapshot is one we can account for.
     const sessions = snap.keys.filter((k) => k.type === 'keyring' && k.description === '_ses' && k.uid === (process.getuid?.() ?? 0));
     for (const k of sessions) expect(k.id === session || !k.possessed).toBe(true);

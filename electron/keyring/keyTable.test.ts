@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyTable, RowMap, flagMaskOf, FLAG_STRINGS } from './keyTable';
-import { descriptionFromRest } from './descriptions';
+import { descriptionFromRest, nameFromText } from './descriptions';
 import { parseProcKeys, parseProcKeysInto } from './procKeys';
 
 const line = (id: number, type: string, rest: string, timeout = 'perm'): string =>
@@ -38,6 +38,37 @@ describe('KeyTable', () => {
     parseProcKeysInto(t, line(1, 'user', 'a: 1') + line(2, 'keyring', 'b: empty'), 0);
     const map = new RowMap<string>(t).set(2, 'two').set(77, 'seventy-seven');
     expect([map.get(1), map.get(2), map.get(77)]).toEqual([undefined, 'two', 'seventy-seven']);
+  });
+
+  it('a source of bytes (latin1) gives the same strings as its UTF-8 text: rest, description, payload length, copies', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.boolean()), { minLength: 1, maxLength: 20 }), (names) => {
+        // Descriptions of any characters (not '\n', which /proc/keys cannot delimit), some named by DESCRIBE.
+        const descriptions = names.map(([d]) => d.replace(/\n/g, ' '));
+        const text = descriptions.map((d, i) => line(i + 1, 'user', `${d}: ${Buffer.byteLength(d)}`)).join('');
+        const bytes = Buffer.from(text, 'utf8').toString('latin1');
+        const utf8 = new KeyTable(0);
+        parseProcKeysInto(utf8, text, 0);
+        const latin1 = new KeyTable(0);
+        latin1.sourceOfBytes(bytes);
+        parseProcKeysInto(latin1, bytes, 0);
+        const copy = new KeyTable(0);
+        for (const t of [utf8, latin1]) {
+          nameFromText(t, 0);
+          names.forEach(([, described], row) => described && t.setName(row, 'user', descriptions[row] as string));
+        }
+        for (let row = 0; row < latin1.length; row++) copy.copyRow(latin1, row);
+        for (const t of [latin1, copy]) {
+          for (let row = 0; row < utf8.length; row++) {
+            expect(t.rest(row)).toBe(utf8.rest(row));
+            expect(t.description(row)).toBe(descriptions[row]);
+            expect(t.payloadLength(row)).toBe(utf8.payloadLength(row));
+            expect(t.payloadLength(row)).toBe(Buffer.byteLength(descriptions[row] as string));
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('flag masks round-trip through FLAG_STRINGS', () => {

@@ -152,10 +152,23 @@ const READ_CHUNK = 8 << 20;
  * that loops over read(2) in C), so the calling thread does other work meanwhile.
  */
 export async function readFileOnPool(path: string): Promise<FileBytes> {
+  return readOpenedOnPool(await openOnPool(path), path);
+}
+
+/**
+ * Opens a file on libuv's thread pool (read-only): the descriptor, or minus the errno. Jobs queued in one go on a
+ * one-thread pool run in that order, so an open queued right after another job runs after it, on the same thread.
+ */
+export function openOnPool(path: string): Promise<number> {
   const n = load();
-  const fd = await new Promise<number>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     n.openat.async(n.nr.openat, AT_FDCWD, path, O_RDONLY_CLOEXEC, 0, (err, result) => (err ? reject(err as Error) : resolve(result < 0 ? -koffi.errno() : result)));
   });
+}
+
+/** Reads the whole file `fd` (from openOnPool: minus an errno says why it did not open) on the pool, and closes it. */
+export async function readOpenedOnPool(fd: number, path: string): Promise<FileBytes> {
+  const n = load();
   if (fd < 0) {
     const code = errnoName(-fd);
     return { code, message: `cannot open ${path}: ${code}` };

@@ -405,10 +405,13 @@ export class Scanner {
     read?: ReadResult,
   ): Promise<ScanContext & { quotas: QuotaInfo[] }> {
     const hidden = new Set<number>([...(await this.reader.helperKeyIds()), ...moreHidden, ...(this.options.hiddenIds ?? [])]);
+    trace('ready for the read');
     const first = read ?? (await this.reader.read(this.procRoot));
     trace('read');
     const table = new KeyTable(0);
-    parseProcKeysInto(table, this.textOf(first), first.readAt, (id) => !hidden.has(id));
+    const text = this.textOf(first);
+    if (first.keys.bytes === true) table.sourceOfBytes(text);
+    parseProcKeysInto(table, text, first.readAt, (id) => !hidden.has(id));
     trace('parse');
     const ctx = {
       ...newScanContext(table, hidden),
@@ -464,6 +467,7 @@ export class Scanner {
     const again = await this.reader.read(this.procRoot);
     const wanted = new Set(ids);
     const fresh = new KeyTable(0);
+    if (again.keys.bytes === true) fresh.sourceOfBytes(this.textOf(again));
     parseProcKeysInto(fresh, this.textOf(again), again.readAt, (id) => wanted.has(id) && !hidden.has(id) && !table.has(id));
     const from = table.length;
     for (let row = 0; row < fresh.length; row++) table.copyRow(fresh, row);
@@ -555,7 +559,7 @@ function tracer(): (label: string) => void {
   return (label) => {
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = ((cpu.user + cpu.system) / 1000).toFixed(1);
-    process.stderr.write(`${label} ${(performance.now() - t0).toFixed(1)} ms, process CPU ${cpuMs} ms (${performance.now().toFixed(0)} ms since start)\n`);
+    process.stderr.write(`${label} ${(performance.now() - t0).toFixed(1)} ms, process CPU ${cpuMs} ms, ${process.resourceUsage().minorPageFault} page faults (${performance.now().toFixed(0)} ms since start)\n`);
   };
 }
 

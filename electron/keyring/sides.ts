@@ -18,6 +18,11 @@ import type { ProcKeysChanges } from './procKeysChanges';
 /** The result of reading one /proc file: its text, or why it could not be read (errno name, message). */
 export interface FileText {
   text?: string;
+  /**
+   * `text` holds the file's bytes one per character (decoded as latin1), UTF-8 sequences included: a scan takes its
+   * strings through KeyTable.sourceOfBytes, which decodes them. Absent: `text` is the file decoded from UTF-8.
+   */
+  bytes?: true;
   code?: string;
   message?: string;
   /**

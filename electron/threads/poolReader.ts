@@ -8,6 +8,8 @@
 // Why not a worker thread: booting one costs ~70 ms of CPU, which on a 2-vCPU machine competes with the
 // main thread; the pool costs nothing to start. (A pool larger than one thread would still give a correct
 // snapshot, only a slower one: the read might then run with the caller's credentials.)
+import { isAscii } from 'node:buffer';
+import { closeSync } from 'node:fs';
 import * as keyctl from '../keyring/keyctl';
 import type { DescribeOutcome, FileText, ProcReader, ReadResult } from '../keyring/sides';
 
@@ -21,7 +23,12 @@ export class PoolReader implements ProcReader {
     this.joined = keyctl.joinSessionKeyringAsync();
     this.joined.catch(() => undefined); // reported by whoever waits for it
     if (prefetch !== undefined) {
-      const result = this.readNow(prefetch);
+      // Both files are opened by jobs queued right behind the join: the one pool thread runs them in that order,
+      // after the join, without waiting for this thread to pass by (while it loads the CLI). Only the reads
+      // then wait for it, once, and go back to back.
+      const keys = keyctl.openOnPool(`${prefetch}/keys`);
+      const keyUsers = keyctl.openOnPool(`${prefetch}/key-users`);
+      const result = this.readOpened(prefetch, keys, keyUsers);
       result.catch(() => undefined); // reported by the read() that takes it
       this.prefetched = { procRoot: prefetch, result };
     }
@@ -59,6 +66,29 @@ export class PoolReader implements ProcReader {
     return Promise.resolve();
   }
 
+  /** readNow, with both files' opens queued already (behind the join). */
+  private async readOpened(procRoot: string, keysOpen: Promise<number>, keyUsersOpen: Promise<number>): Promise<ReadResult> {
+    const fds = Promise.all([keysOpen, keyUsersOpen]);
+    try {
+      await this.joined;
+    } catch (err) {
+      // Opened with the caller's credentials, then: never read.
+      for (const fd of await fds.catch(() => [])) if (fd >= 0) closeSync(fd);
+      throw err;
+    }
+    const [keysFd, keyUsersFd] = await fds;
+    const keysPath = `${procRoot}/keys`;
+    const keyUsersPath = `${procRoot}/key-users`;
+    const keys = keyctl.readOpenedOnPool(keysFd, keysPath);
+    // Queued right behind it (as readNow, it is read only when /proc/keys was).
+    const keyUsers = keysFd < 0 ? null : keyctl.readOpenedOnPool(keyUsersFd, keyUsersPath);
+    if (keysFd < 0 && keyUsersFd >= 0) closeSync(keyUsersFd);
+    const keysText = bytesTextOf(await keys);
+    const readAt = Date.now();
+    const keyUsersText = keyUsers === null ? null : textOf(await keyUsers);
+    return { keys: keysText, keyUsers: keysText.text === undefined ? null : keyUsersText, readAt };
+  }
+
   private async readNow(procRoot: string): Promise<ReadResult> {
     await this.joined;
     const keys = await textOnPool(`${procRoot}/keys`);
@@ -68,6 +98,19 @@ export class PoolReader implements ProcReader {
 }
 
 async function textOnPool(path: string): Promise<FileText> {
-  const read = await keyctl.readFileOnPool(path);
+  return textOf(await keyctl.readFileOnPool(path));
+}
+
+/**
+ * The file as a FileText of its bytes, one per character (latin1: a copy, where UTF-8 decoding makes every
+ * character two bytes wide as soon as one is outside ASCII); flagged `bytes` when that differs from UTF-8.
+ */
+function bytesTextOf(read: keyctl.FileBytes): FileText {
+  if (!('bytes' in read)) return { code: read.code, message: read.message };
+  const text = read.bytes.toString('latin1');
+  return isAscii(read.bytes) ? { text } : { text, bytes: true };
+}
+
+function textOf(read: keyctl.FileBytes): FileText {
   return 'bytes' in read ? { text: read.bytes.toString('utf8') } : { code: read.code, message: read.message };
 }
