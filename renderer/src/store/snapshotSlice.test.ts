@@ -141,6 +141,33 @@ describe('connectStore', () => {
     stop();
   });
 
+  it('applies an event after a quiet spell at once, and the ones within a frame of it at the next frame', async () => {
+    const frames: (() => void)[] = [];
+    let now = 1000;
+    const { api, emit } = fakeApi();
+    const stop = connectStore(api, { request: (cb) => frames.push(cb), now: () => now });
+    await flushPromises();
+    emit({ type: 'delta', delta: delta(6, { added: [k(2, 'b')] }) });
+    emit({ type: 'delta', delta: delta(7, { added: [k(3, 'c')] }) });
+    expect(useKb.getState().seq).toBe(5); // the events of one message go together, after it
+    await Promise.resolve();
+    expect(useKb.getState().seq).toBe(7);
+    expect(frames.length).toBe(0);
+    now += 5; // within a frame of the last: waits for the next one
+    emit({ type: 'delta', delta: delta(8, { added: [k(4, 'd')] }) });
+    await Promise.resolve();
+    expect(useKb.getState().seq).toBe(7);
+    expect(frames.length).toBe(1);
+    frames.shift()!();
+    expect(useKb.getState().seq).toBe(8);
+    now += 1000; // quiet again
+    emit({ type: 'delta', delta: delta(9, { added: [k(5, 'e')] }) });
+    await Promise.resolve();
+    expect(useKb.getState().seq).toBe(9);
+    expect(frames.length).toBe(0);
+    stop();
+  });
+
   it('fetches a full snapshot when a delta is missing', async () => {
     const frames: (() => void)[] = [];
     const { api, emit, snapshotCalls } = fakeApi();
