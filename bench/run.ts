@@ -22,7 +22,7 @@ const SIZES = [25, 100];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Polls per live-cost run (each 1 s apart). */
 const LIVE_POLLS = Number(process.env.BENCH_LIVE_POLLS ?? 10);
-/** BENCH_ONLY=live|system|files|ui: just that part (for work on it); default everything. */
+/** BENCH_ONLY=live|system|files|ui|graph: just that part (for work on it; graph is the UI's graph table alone); default everything. */
 const ONLY = process.env.BENCH_ONLY ?? '';
 
 export { printTable, readExtraTables, type BenchRow } from './table';
@@ -111,7 +111,7 @@ async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
 
 export async function runBench(out: (s: string) => void = (s) => void process.stdout.write(s)): Promise<void> {
   if (ONLY === 'files') return runFilesBench(out); // no kernel keys needed
-  if (ONLY === 'ui') return printUiBench(out); // generated keys in the page: no kernel keys either
+  if (ONLY === 'ui' || ONLY === 'graph') return printUiBench(out); // generated keys in the page: no kernel keys either
   const session = keyctl.joinSessionKeyring(null);
   const columns = SIZES.map((n) => `${(KEYRINGS * n) / 1000}k keys`);
   const rows: Record<string, BenchRow> = {};
@@ -241,10 +241,10 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
 
 /** The UI's tables (bench/ui.ts), at the sizes of the engine's. */
 async function printUiBench(out: (s: string) => void): Promise<void> {
-  const ui = await runUiBench(ROOT, SIZES.map((n) => n * KEYRINGS));
+  const ui = await runUiBench(ROOT, SIZES.map((n) => n * KEYRINGS), ONLY === 'graph');
   if (typeof ui === 'string') out(`\n${ui}\n`);
   else for (const t of ui) printTable(t.title, t.columns, t.rows, out);
-  if (ONLY === 'ui') out(`Load average during the UI run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.\n`);
+  if (ONLY === 'ui' || ONLY === 'graph') out(`Load average during the UI run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.\n`);
 }
 
 /**

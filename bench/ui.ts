@@ -2,12 +2,15 @@
 // plus its development tools, renderer/src/dev/buildMode.ts) opened with generated keys
 // (`?fake=N&bench=1`, see renderer/src/bench.ts), timed by the page itself: first render of the tree, one
 // key's delta and one search at 10k and 40k keys, the page's memory after them, and the graph's layout and
-// frame time (and CPU per frame) at 2,000 nodes.
+// frame time (and CPU per frame) at 2,000 nodes: keyrings that are trees but for a few shared keys, and keyrings
+// where many keys are shared (`&shared=1`), each with elkjs's time for the same graph beside (laid out here, in
+// Node: bench/elkLayout.ts).
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHROMIUM_ARGS, chromiumPath } from '../electron/cli/chromium';
+import { elkLayoutMs, type ElkBenchRequest } from './elkLayout';
 import { median, ms, type BenchRow } from './table';
 
 const CHROMIUM = chromiumPath();
@@ -50,6 +53,7 @@ const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 interface GraphBench {
   thread: string;
   layoutMs: number;
+  layoutKind: string;
   nodes: number;
   edges: number;
   frameMs: number;
@@ -57,7 +61,8 @@ interface GraphBench {
   wholeNodes: number;
   wholeEdges: number;
   wholeMs: number;
-  wholeElkMs: number;
+  wholeKind: string;
+  wholeRequest?: ElkBenchRequest;
 }
 
 async function measure<T>(browser: Browser, url: string, global: string, timeoutMs: number): Promise<(T & { memory: PageMemory }) | null> {
@@ -162,7 +167,8 @@ export interface UiTable {
   rows: BenchRow[];
 }
 
-export async function runUiBench(root: string, sizes: number[]): Promise<UiTable[] | string> {
+/** `graphOnly`: just the graph's table (BENCH_ONLY=graph). */
+export async function runUiBench(root: string, sizes: number[], graphOnly = false): Promise<UiTable[] | string> {
   const index = join(root, 'dist', 'renderer-bench', 'index.html');
   if (!existsSync(index)) return 'UI bench skipped: dist/renderer-bench is not built (npm run build:web:bench).';
   if (!existsSync(CHROMIUM)) return `UI bench skipped: no chromium at ${CHROMIUM} (set CHROMIUM_PATH).`;
@@ -182,7 +188,7 @@ export async function runUiBench(root: string, sizes: number[]): Promise<UiTable
       'one-delta': { name: '  main-thread CPU of one delta', values: {} } as BenchRow,
       search: { name: '  main-thread CPU of the search', values: {} } as BenchRow,
     };
-    for (const [i, n] of sizes.entries()) {
+    for (const [i, n] of graphOnly ? [] : sizes.entries()) {
       const runs: (TreeBench & { memory: PageMemory })[] = [];
       for (let r = 0; r < RUNS; r++) {
         const b = await measure<TreeBench>(browser, `${base}?fake=${n}&bench=1`, '__kbBench', 120_000);
@@ -210,49 +216,82 @@ export async function runUiBench(root: string, sizes: number[]): Promise<UiTable
       }
       for (const [phase, row] of Object.entries(cpuRows)) row.values[col] = cpu[phase]?.length ? ms(median(cpu[phase]!)) : 'failed';
     }
-    const tables: UiTable[] = [
+    const tables: UiTable[] = graphOnly ? [] : [
       {
         title: `UI in chromium (wall: median of ${RUNS} page loads, the delta's of all its runs; CPU: of ${TRACED_RUNS} more, traced)`,
         columns,
         rows: [render, cpuRows['first-render'], delta, cpuRows['one-delta'], search, cpuRows.search, matches, index, heap, nodes],
       },
     ];
-    const graph: GraphBench[] = [];
-    for (let r = 0; r < RUNS; r++) {
-      const g = await measure<GraphBench>(browser, `${base}?fake=2000&view=graph&bench=1`, '__kbGraphBench', 120_000);
-      if (g) graph.push(g);
-    }
-    // The pan once more, traced: CPU per frame (on a shared machine a frame's wall time is mostly waiting).
-    const panCpu: { main: number[]; all: number[] } = { main: [], all: [] };
-    for (let r = 0; r < TRACED_RUNS && graph.length; r++) {
-      const t = await traced(browser, `${base}?fake=2000&view=graph&bench=1`, '__kbGraphBench', ['graph-pan'], 120_000, true);
-      const frames = graph[0]!.frames;
-      const main = t?.main['graph-pan']?.[0];
-      const all = t?.all['graph-pan'];
-      if (main != null) panCpu.main.push(main / frames);
-      if (all != null) panCpu.all.push(all / frames);
-    }
-    if (graph.length) {
-      const g0 = graph[0]!;
-      const view = `view: ${g0.nodes} nodes, ${g0.edges} edges`;
-      const whole = `whole: ${g0.wholeNodes} nodes, ${g0.wholeEdges} edges`;
-      const median_ = (f: (g: GraphBench) => number) => ms(median(graph.map(f)));
-      // A file:// page may not start workers: there the layout runs on the page's main thread.
-      const where = g0.thread === 'worker' ? 'in the worker' : `on the ${g0.thread} thread`;
-      tables.push({
-        title: 'Graph view in chromium (generated keys, ?fake=2000, every keyring unfolded; the view keeps 1,000 nodes)',
-        columns: [view, whole],
-        rows: [
-          { name: `graph: layout ${where} (tree; ELK if many shared keys)`, values: { [view]: median_((g) => g.layoutMs), [whole]: median_((g) => g.wholeMs) } },
-          { name: `graph: elkjs's layered layout ${where}`, values: { [whole]: median_((g) => g.wholeElkMs) } },
-          { name: 'graph: median frame time while panning/zooming', values: { [view]: median_((g) => g.frameMs) } },
-          { name: '  main-thread CPU per frame of that pan', values: { [view]: panCpu.main.length ? ms(median(panCpu.main)) : 'failed' } },
-          { name: '  all threads\' CPU per frame (raster, compositor, GPU process)', values: { [view]: panCpu.all.length ? ms(median(panCpu.all)) : 'failed' } },
-        ],
-      });
-    }
+    tables.push(...(await graphTables(browser, base)));
     return tables;
   } finally {
     await browser.close();
   }
+}
+
+/** Graph shapes the bench lays out: `query` is added to the bench page's URL. */
+const GRAPH_SHAPES = [
+  { name: 'tree-like', query: '' },
+  { name: 'many shared', query: '&shared=1' },
+] as const;
+
+/** The graph's table: each shape's view and whole graph, the layout chosen and its time, ELK's for the same graph, the pan. */
+async function graphTables(browser: Browser, base: string): Promise<UiTable[]> {
+  const columns: string[] = [];
+  const rows = {
+    kind: { name: 'graph: layout the app chose (this process\'s cluster)', values: {} } as BenchRow,
+    ms: { name: '', values: {} } as BenchRow,
+    elk: { name: '', values: {} } as BenchRow,
+    frame: { name: 'graph: median frame time while panning/zooming', values: {} } as BenchRow,
+    panMain: { name: '  main-thread CPU per frame of that pan', values: {} } as BenchRow,
+    panAll: { name: "  all threads' CPU per frame (raster, compositor, GPU process)", values: {} } as BenchRow,
+  };
+  let where = '';
+  for (const shape of GRAPH_SHAPES) {
+    const url = `${base}?fake=2000${shape.query}&view=graph&bench=1`;
+    const graph: GraphBench[] = [];
+    // The first load hands over its whole graph for elkjs (once per shape: seconds to tens of seconds here).
+    for (let r = 0; r < RUNS; r++) {
+      const g = await measure<GraphBench>(browser, r === 0 ? `${url}&elk=1` : url, '__kbGraphBench', 300_000);
+      if (g) graph.push(g);
+    }
+    if (!graph.length) {
+      columns.push(`${shape.name}: failed`);
+      continue;
+    }
+    const g0 = graph[0]!;
+    const view = `${shape.name} view: ${g0.nodes} nodes`;
+    const whole = `${shape.name} whole: ${g0.wholeNodes} nodes, ${g0.wholeEdges} edges`;
+    columns.push(view, whole);
+    const median_ = (f: (g: GraphBench) => number) => ms(median(graph.map(f)));
+    // A file:// page may not start workers: there the layout runs on the page's main thread.
+    where = g0.thread === 'worker' ? 'in the worker' : `on the ${g0.thread} thread`;
+    rows.kind.values[view] = g0.layoutKind;
+    rows.kind.values[whole] = g0.wholeKind;
+    rows.ms.values[view] = median_((g) => g.layoutMs);
+    rows.ms.values[whole] = median_((g) => g.wholeMs);
+    rows.elk.values[whole] = g0.wholeRequest ? ms(await elkLayoutMs(g0.wholeRequest)) : 'failed';
+    rows.frame.values[view] = median_((g) => g.frameMs);
+    // The pan once more, traced: CPU per frame (on a shared machine a frame's wall time is mostly waiting).
+    const panCpu: { main: number[]; all: number[] } = { main: [], all: [] };
+    for (let r = 0; r < TRACED_RUNS; r++) {
+      const t = await traced(browser, url, '__kbGraphBench', ['graph-pan'], 300_000, true);
+      const main = t?.main['graph-pan']?.[0];
+      const all = t?.all['graph-pan'];
+      if (main != null) panCpu.main.push(main / g0.frames);
+      if (all != null) panCpu.all.push(all / g0.frames);
+    }
+    rows.panMain.values[view] = panCpu.main.length ? ms(median(panCpu.main)) : 'failed';
+    rows.panAll.values[view] = panCpu.all.length ? ms(median(panCpu.all)) : 'failed';
+  }
+  rows.ms.name = `graph: that layout's time ${where}`;
+  rows.elk.name = "graph: elkjs's layered layout of the same graph (in Node, once)";
+  return [
+    {
+      title: 'Graph view in chromium (generated keys, ?fake=2000 and &shared=1, every keyring unfolded; the view keeps 1,000 nodes)',
+      columns,
+      rows: Object.values(rows),
+    },
+  ];
 }

@@ -34,7 +34,7 @@ test('a graph of about 55 nodes opens at a zoom where labels and badges read, it
   await expect(page.locator('[data-view="graph"] [data-layout-thread]')).toBeAttached({ timeout: 20_000 });
   const nodes = page.locator('[data-view="graph"] .react-flow__node');
   await expect.poll(async () => nodes.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(50);
-  // The viewport's scale (xyflow writes it as a CSS transform), whichever layout (quick or ELK's) is shown.
+  // The viewport's scale (xyflow writes it as a CSS transform), whichever layout (the quick one or the worker's) is shown.
   const zoom = async () => {
     const transform = (await page.locator('[data-view="graph"] .react-flow__viewport').getAttribute('style')) ?? '';
     return Number(/scale\(([\d.]+)\)/.exec(transform)?.[1] ?? 0);

@@ -99,7 +99,7 @@ test('the graph of 20,000 keys draws nodes within 2 s of opening it, lays out at
   await expect(summary).toContainText(/^\d{3} nodes for 20,4\d\d of 20,4\d\d keys/);
   const nodes = Number(/^(\d+)/.exec((await summary.textContent()) ?? '')![1]);
   expect(nodes).toBeLessThanOrEqual(1000);
-  // ELK finishes (before, "Laying out 20,491 nodes…" never did).
+  // The worker's layout finishes (before, "Laying out 20,491 nodes…" never did).
   await expect(graph(page).getByRole('status')).toHaveCount(0, { timeout: 120_000 });
   await page.screenshot({ path: testInfo.outputPath('graph-20k-first-view.png') });
   await testInfo.attach('first view of the 20k-key graph', { path: testInfo.outputPath('graph-20k-first-view.png'), contentType: 'image/png' });

@@ -1,4 +1,5 @@
-// Entry point: picks the KeyringApi (the fake one only with `?fake=1` or `?fake=<N keys>`), mounts
+// Entry point: picks the KeyringApi (the fake one only with `?fake=1` or `?fake=<N keys>`, `&shared=1` for a
+// graph where many keys are linked from several keyrings), mounts
 // the app and, with `&bench=1`, measures first render, one key's delta and one search for `npm run bench`. The fake API and
 // the measurements exist only in the dev server and the bench build (dev/buildMode.ts).
 import { StrictMode } from 'react';
@@ -17,14 +18,15 @@ const params = new URLSearchParams(window.location.search);
 const fake = DEV_TOOLS ? params.get('fake') : null;
 const fakeCount = fake && /^\d+$/.test(fake) && Number(fake) > 1 ? Number(fake) : undefined;
 const bench = DEV_TOOLS && params.get('bench') === '1';
+const shape = params.get('shared') === '1' ? 'shared' : 'tree';
 
 let api: KeyringApi;
 let fakeApi: FakeApi | null = null;
 let mode: string | undefined;
 let startupError: unknown = null;
 if (DEV_TOOLS && fake) {
-  api = fakeApi = createFakeApi({ keyCount: fakeCount, live: !bench });
-  mode = fakeCount ? `demo data · ${fakeCount.toLocaleString()} keys` : 'demo data';
+  api = fakeApi = createFakeApi({ keyCount: fakeCount, shape, live: !bench });
+  mode = fakeCount ? `demo data · ${fakeCount.toLocaleString()} keys${shape === 'shared' ? ', many shared' : ''}` : 'demo data';
 } else {
   try {
     api = getKeyringApi();

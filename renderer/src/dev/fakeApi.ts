@@ -15,11 +15,13 @@ import { diffSnapshots, indexById } from '../../../shared/delta';
 import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
 import { expiryFromColumn } from '../../../shared/expiry';
 import { unavailableApi } from '../transport/unavailableApi';
-import { FIXTURE_IDS, fixtureSnapshot, generatedSnapshot } from './fixture';
+import { FIXTURE_IDS, fixtureSnapshot, generatedSnapshot, type GeneratedShape } from './fixture';
 
 export interface FakeApiOptions {
   /** Generate this many keys instead of the hand-made fixture. */
   keyCount?: number;
+  /** How the generated keys hang together (fixture.ts generatedSnapshot): `?fake=N&shared=1` asks for many shared keys. */
+  shape?: GeneratedShape;
   /** Simulate activity on a timer (default true). */
   live?: boolean;
   intervalMs?: number;
@@ -37,7 +39,7 @@ export interface FakeApi extends KeyringApi {
 }
 
 export function createFakeApi(opts: FakeApiOptions = {}): FakeApi {
-  let current: Snapshot = opts.keyCount ? generatedSnapshot(opts.keyCount) : fixtureSnapshot();
+  let current: Snapshot = opts.keyCount ? generatedSnapshot(opts.keyCount, Date.now(), opts.shape) : fixtureSnapshot();
   let seq = 0;
   let step = 0;
   const listeners = new Set<(e: KeyringEvent) => void>();

@@ -170,19 +170,31 @@ function doomOf(k: KeyInfo, pins: readonly Pin[], now: number): Doom | null {
   return null;
 }
 
+/** How generated keys hang together: the benchmark's tree, or a graph where many keys are shared. */
+export type GeneratedShape = 'tree' | 'shared';
+
 /**
- * A session with `n` keys in keyrings of 100 (the benchmark's topology: 40k = 400 × 100), with a few
- * revoked, expiring and shared keys sprinkled in, on top of the fixture's anchors.
+ * A session with `n` keys on top of the fixture's anchors.
+ *
+ * `tree` (the benchmark's topology: 40k = 400 × 100): keyrings of 100 keys in the session keyring, with a
+ * few revoked, expiring and shared keys sprinkled in.
+ *
+ * `shared`: a CI host's teams. Keyrings of 40 keys in groups of four: a team keyring in the session, three
+ * service keyrings inside it (the first also linked from the session), and each keyring links 8 more keys
+ * from its team's other keyrings (deploy keys, a CA): about one node in five is linked from several
+ * keyrings, which the graph lays out in layers rather than as a tree.
  */
-export function generatedSnapshot(n: number, now = Date.now()): Snapshot {
+export function generatedSnapshot(n: number, now = Date.now(), shape: GeneratedShape = 'tree'): Snapshot {
   const base = fixtureSnapshot(now);
   const rand = seededRandom(42); // the same tree on every run
   const keys = [...base.keys];
   const session = keys.find((k) => k.id === FIXTURE_IDS.session)!;
   const sessionLinks = [...(session.links ?? [])];
   let nextId = 0x40000000;
-  const perRing = 100;
+  const perRing = shape === 'tree' ? 100 : 40;
   const rings = Math.max(1, Math.ceil(n / (perRing + 1)));
+  const ringIds: number[] = [];
+  const ringLinks: number[][] = [];
   let made = 0;
   for (let r = 0; r < rings && made < n; r++) {
     const ringId = nextId++;
@@ -208,8 +220,32 @@ export function generatedSnapshot(n: number, now = Date.now()): Snapshot {
         orphan: false,
       });
     }
-    // Every tenth keyring also links the previous one's first key: shared keys at scale.
-    if (r % 10 === 9) members.push(ringId - perRing);
+    ringIds.push(ringId);
+    ringLinks.push(members);
+  }
+  if (shape === 'tree') {
+    for (let r = 0; r < ringIds.length; r++) {
+      // Every tenth keyring also links the previous one's first key: shared keys at scale.
+      if (r % 10 === 9) ringLinks[r]!.push(ringIds[r]! - perRing);
+      sessionLinks.push(ringIds[r]!);
+    }
+  } else {
+    const own = ringLinks.map((m) => [...m]);
+    for (let r = 0; r < ringIds.length; r++) {
+      const team = r - (r % 4);
+      if (r === team) sessionLinks.push(ringIds[r]!);
+      else {
+        ringLinks[team]!.push(ringIds[r]!);
+        if (r % 4 === 1) sessionLinks.push(ringIds[r]!);
+      }
+      const others = own.slice(team, Math.min(team + 4, own.length)).filter((_, i) => team + i !== r).flat();
+      for (let i = 0; i < 8 && others.length; i++) {
+        const id = others.splice(Math.floor(rand() * others.length), 1)[0]!;
+        ringLinks[r]!.push(id);
+      }
+    }
+  }
+  for (const [r, ringId] of ringIds.entries()) {
     keys.push({
       id: ringId,
       type: 'keyring',
@@ -223,9 +259,8 @@ export function generatedSnapshot(n: number, now = Date.now()): Snapshot {
       expiry: null,
       possessed: true,
       orphan: false,
-      links: members,
+      links: ringLinks[r]!,
     });
-    sessionLinks.push(ringId);
   }
   const idx = keys.indexOf(session);
   keys[idx] = { ...session, links: sessionLinks };

@@ -1,6 +1,6 @@
 // What the Export menu does: takes the store's current snapshot, redacts it (by default), and makes
 // the chosen file from the redacted data only: the snapshot JSON, or a picture of the current view
-// (tree: the rows shown now; graph: the same model and ELK layout as on screen). Nothing here reads
+// (tree: the rows shown now; graph: the same model and layout as on screen). Nothing here reads
 // the DOM's text or the actions' payload store.
 import { buildRedaction, identityRedaction, type Redaction } from '../../../shared/redact';
 import type { Snapshot } from '../../../shared/snapshot';

@@ -1,5 +1,5 @@
 // The graph view as a standalone SVG: the same nodes, edges and positions as on screen (the graph
-// model and its ELK layout), with every label taken from the redaction: a key node looks its key up
+// model and its layout), with every label taken from the redaction: a key node looks its key up
 // by original id and reads only the redacted copy, so the picture says what the export says.
 import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../../../shared/quota';
 import type { Redaction } from '../../../shared/redact';

@@ -1,6 +1,6 @@
 // Over the graph: what it shows (this process's keyrings, all, or the selection's neighbourhood) and
 // how much of it (nodes drawn, keys they stand for, how far it is folded, what the node budget cut);
-// and while ELK works, a status line with a way out: "Show the neighbourhood instead".
+// and while the worker lays it out, a status line with a way out: "Show the neighbourhood instead".
 import { useKb } from '../store';
 import { cancelLayouts } from './layoutClient';
 import { GraphLegend } from './GraphLegend';

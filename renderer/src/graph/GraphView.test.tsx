@@ -1,4 +1,3 @@
-import ELK from 'elkjs/lib/elk.bundled.js';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../App';
@@ -7,21 +6,21 @@ import { FIXTURE_IDS } from '../dev/fixture';
 import { initialKbState, useKb } from '../store';
 import { minimapSize } from './GraphView';
 import { useGraphState } from './graphState';
-import { computeLayout, type ElkLike, type LayoutRequest } from './layout';
+import { computeLayout, type LayoutRequest } from './layout';
 
 // happy-dom runs no workers: lay out in-process with the same code the worker runs (or, with
 // `hold`, never answer: a layout that takes forever).
-const layoutControl = vi.hoisted(() => ({ hold: false, cancelled: 0 }));
-vi.mock('./layoutClient', () => {
-  const elk = new ELK() as unknown as ElkLike;
-  return {
-    layoutThread: 'test',
-    requestLayout: (req: LayoutRequest) => (layoutControl.hold ? new Promise(() => {}) : computeLayout(elk, req)),
-    cancelLayouts: () => {
-      layoutControl.cancelled++;
-    },
-  };
-});
+const layoutControl = vi.hoisted(() => ({ hold: false, cancelled: 0, requests: 0 }));
+vi.mock('./layoutClient', () => ({
+  layoutThread: 'test',
+  requestLayout: (req: LayoutRequest) => {
+    layoutControl.requests++;
+    return layoutControl.hold ? new Promise(() => {}) : Promise.resolve(computeLayout(req));
+  },
+  cancelLayouts: () => {
+    layoutControl.cancelled++;
+  },
+}));
 
 // xyflow measures its container; happy-dom lays nothing out.
 class NoopResizeObserver {
@@ -101,7 +100,7 @@ describe('graph view', () => {
     expect(document.querySelector('[data-graph-summary]')?.textContent).toContain('(matches only)');
   });
 
-  it('says it is laying out while ELK works, and Cancel falls back to the neighbourhood', async () => {
+  it('says it is laying out while the worker works, and Cancel falls back to the neighbourhood', async () => {
     layoutControl.hold = true;
     // A structure no other test laid out (layouts are cached by structure).
     const other = createFakeApi({ keyCount: 77, live: false });
@@ -116,6 +115,31 @@ describe('graph view', () => {
       expect(useGraphState.getState().scope).toBe('neighbourhood');
     } finally {
       other.close();
+    }
+  });
+
+  it('lays out again only for a change that alters links: a permission or flag change redraws the node in place', async () => {
+    // A structure no other test laid out (layouts are cached by structure).
+    const live = createFakeApi({ keyCount: 91, live: false });
+    try {
+      render(<App api={live} />);
+      await waitFor(() => expect(graphNode(FIXTURE_IDS.sharedCert)).not.toBeNull(), { timeout: 5000 });
+      await waitFor(() => expect(graph()!.querySelector('.graph-status')).toBeNull(), { timeout: 5000 });
+      const asked = layoutControl.requests;
+      const place = () => graphNode(FIXTURE_IDS.sharedCert)!.closest('.react-flow__node')!.getAttribute('style');
+      const before = place();
+
+      act(() => live.stageKeyChange(FIXTURE_IDS.sharedCert, { perm: 0x3f3f0000, flags: 'IR-Q---', usage: 7 })());
+      await waitFor(() => expect(graphNode(FIXTURE_IDS.sharedCert)?.getAttribute('data-key-flags')).toBe('IR-Q---'));
+      expect(layoutControl.requests).toBe(asked);
+      expect(place()).toBe(before);
+
+      // Unlinking the shared key from one of its keyrings changes the structure: one new layout.
+      act(() => live.stageKeyChange(FIXTURE_IDS.ciSecrets, { links: [0x21f0a614, 0x21f0a615, 0x21f0a616] })());
+      await waitFor(() => expect(graph()!.querySelector(`[data-link="${FIXTURE_IDS.ciSecrets}:${FIXTURE_IDS.sharedCert}"]`)).toBeNull());
+      expect(layoutControl.requests).toBe(asked + 1);
+    } finally {
+      live.close();
     }
   });
 

@@ -1,4 +1,4 @@
-// The graph view: keyrings and keys as nodes, links as edges, laid out by elkjs in a worker and
+// The graph view: keyrings and keys as nodes, links as edges, laid out in a worker (layout.ts) and
 // drawn by xyflow. Selection, search and live highlights come from the same store as the tree's.
 // A click selects (and reveals the key in the tree for when the user switches back); a click on a
 // folded group unfolds it. Enter or Space on a focused node does the same as a click.
@@ -284,7 +284,7 @@ function GraphCanvas() {
   );
 
   useEffect(() => {
-    if (DEV_TOOLS && layout && !pending) maybeRunGraphBench(rf, fit, flow.nodes.length, flow.edges.length, roundTripMs, layout.ms);
+    if (DEV_TOOLS && layout && !pending) maybeRunGraphBench(rf, fit, flow.nodes.length, flow.edges.length, roundTripMs, layout);
   }, [layout, pending, rf, fit, flow.nodes.length, flow.edges.length, roundTripMs]);
 
   return (

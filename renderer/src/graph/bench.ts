@@ -1,22 +1,25 @@
-// In-browser graph measurements for `npm run bench` (only with `?fake=N&view=graph&bench=1`):
-// unfolds every group (the graph's node budget, MAX_GRAPH_NODES, still holds: past it the nodes
-// farthest from the roots are cut, and `nodes` says how many were drawn), waits for that layout, then drives a short
-// programmatic zoom and pan and records frame times. Then, in the same worker, lays out the whole unfolded
-// graph past the budget (2,040 nodes at ?fake=2000): as the app would (the tree layout for a tree with a
-// few shared keys), and with ELK for every cluster, as a graph with many shared keys is. The result lands in
-// `window.__kbGraphBench = { layoutMs, layoutRoundTripMs, nodes, edges, frameMs, frameMsP95, frames, thread,
-// wholeNodes, wholeEdges, wholeMs, wholeElkMs }`.
+// In-browser graph measurements for `npm run bench` (only with `?fake=N&view=graph&bench=1`, and
+// `&shared=1` for a graph where many keys are linked from several keyrings): unfolds every group (the
+// graph's node budget, MAX_GRAPH_NODES, still holds: past it the nodes farthest from the roots are cut, and
+// `nodes` says how many were drawn), waits for that layout, then drives a short programmatic zoom and pan
+// and records frame times. Then, in the same worker, lays out the whole unfolded graph past the budget
+// (2,040 nodes at ?fake=2000) as the app would, and says which layout it chose. With `&elk=1` the result also
+// holds that whole graph's layout request, which bench/ui.ts lays out in elkjs (as the app did until session
+// 8) for comparison. The result lands in `window.__kbGraphBench` (GraphBenchResult).
 import type { ReactFlowInstance } from '@xyflow/react';
 import { useKb } from '../store';
 import { useGraphState } from './graphState';
+import type { LayoutRequest, LayoutResult } from './layout';
 import { layoutThread, requestLayout } from './layoutClient';
 import { buildTreeModel } from '../tree/model';
 import { buildGraphModel } from './model';
 import { layoutRequestOf } from './useGraphLayout';
 
 export interface GraphBenchResult {
-  /** ELK time in the worker (or page) for the whole graph. */
+  /** The view's layout time in the worker (or page). */
   layoutMs: number;
+  /** Which layout the view's own cluster (this process's) got: tree or layered. */
+  layoutKind: string;
   /** From the layout request to its answer, including message passing. */
   layoutRoundTripMs: number | null;
   nodes: number;
@@ -29,9 +32,11 @@ export interface GraphBenchResult {
   /** The whole unfolded graph, past the view's node budget. */
   wholeNodes: number;
   wholeEdges: number;
-  /** Its layout in the worker as the app chooses it, and with ELK for every cluster. */
+  /** Its layout in the worker as the app chooses it, and which that was for this process's cluster. */
   wholeMs: number;
-  wholeElkMs: number;
+  wholeKind: string;
+  /** With `&elk=1`: the whole graph's layout request, for bench/ui.ts to time elkjs on. */
+  wholeRequest?: LayoutRequest;
 }
 
 declare global {
@@ -55,7 +60,7 @@ export function maybeRunGraphBench(
   nodes: number,
   edges: number,
   roundTripMs: number | null,
-  layoutMs: number,
+  layout: LayoutResult,
 ): void {
   if (phase === 'done' || phase === 'measuring' || !benchRequested()) return;
   if (phase === 'idle') {
@@ -72,7 +77,8 @@ export function maybeRunGraphBench(
     phase = 'done';
     window.__kbGraphBench = {
       ...whole,
-      layoutMs: Math.round(layoutMs),
+      layoutMs: Math.round(layout.ms * 10) / 10,
+      layoutKind: layout.kinds?.process ?? 'none',
       layoutRoundTripMs: roundTripMs == null ? null : Math.round(roundTripMs),
       nodes,
       edges,
@@ -84,16 +90,21 @@ export function maybeRunGraphBench(
   });
 }
 
-/** Every fake keyring unfolded, no node budget: laid out as the app would, then by ELK alone. */
-async function layoutWhole(): Promise<Pick<GraphBenchResult, 'wholeNodes' | 'wholeEdges' | 'wholeMs' | 'wholeElkMs'>> {
+/** Every fake keyring unfolded, no node budget: laid out as the app would. */
+async function layoutWhole(): Promise<Pick<GraphBenchResult, 'wholeNodes' | 'wholeEdges' | 'wholeMs' | 'wholeKind' | 'wholeRequest'>> {
   const { keys, meta } = useKb.getState();
   const open = new Set<number>();
   for (const k of keys.values()) if ((k.links?.length ?? 0) > 0) open.add(k.id);
   const model = buildGraphModel(buildTreeModel(keys, meta!.anchors), { openGroups: open });
   const req = layoutRequestOf(model, -2);
   const chosen = await requestLayout(req);
-  const elk = await requestLayout({ ...req, id: -3, elkOnly: true });
-  return { wholeNodes: req.nodes.length, wholeEdges: req.edges.length, wholeMs: Math.round(chosen.ms), wholeElkMs: Math.round(elk.ms) };
+  return {
+    wholeNodes: req.nodes.length,
+    wholeEdges: req.edges.length,
+    wholeMs: Math.round(chosen.ms * 10) / 10,
+    wholeKind: chosen.kinds?.process ?? 'none',
+    ...(new URLSearchParams(window.location.search).get('elk') === '1' ? { wholeRequest: req } : {}),
+  };
 }
 
 /**

@@ -51,7 +51,7 @@ export interface Viewport {
  * at least LEGIBLE_ZOOM; else LEGIBLE_ZOOM with `focus` (the process node) at the left edge and centred
  * vertically, kept inside the bounds (the left edge of the bounds without a focus). Not the bounds' left
  * edge with a focus: keyrings this process does not reach from its own node (a persistent keyring, say)
- * are laid out as a separate part, which ELK may put to the left of it, level with the top of the graph.
+ * are laid out as a separate root, which may sit in the first column with it, above it or to its left.
  * Pure, for the tests.
  */
 export function legibleViewport(fitting: Viewport, bounds: Box, pane: { width: number; height: number }, focus: Box | null, padding: number): Viewport {

@@ -1,8 +1,7 @@
-import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
-import { fixtureSnapshot } from '../dev/fixture';
 import { buildTreeModel } from '../tree/model';
-import { arrangeClusters, BOX_TITLE, computeLayout, prefersTree, quickLayout, type ElkLike, type LayoutResult } from './layout';
+import { fixtureSnapshot, generatedSnapshot } from '../dev/fixture';
+import { arrangeClusters, BOX_TITLE, computeLayout, prefersTree, quickLayout, type LayoutResult } from './layout';
 import { buildGraphModel, type ClusterId } from './model';
 import { layoutRequestOf } from './useGraphLayout';
 
@@ -33,14 +32,15 @@ function expectNoOverlaps(model: ReturnType<typeof buildGraphModel>, result: Lay
     expect(p, n.id).toBeDefined();
     return { id: n.id, x: p![0], y: p![1], w: n.width, h: n.height, cluster: n.cluster };
   });
+  const overlaps: string[] = [];
   for (let i = 0; i < rects.length; i++) {
     for (let j = i + 1; j < rects.length; j++) {
       const a = rects[i]!;
       const b = rects[j]!;
-      const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-      expect(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
+      if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) overlaps.push(`${a.id} overlaps ${b.id}`);
     }
   }
+  expect(overlaps).toEqual([]);
   // Each side cluster's nodes sit inside its box.
   for (const box of result.boxes) {
     for (const r of rects.filter((x) => x.cluster === box.cluster)) {
@@ -55,10 +55,10 @@ const fixtureModel = () => {
   return buildGraphModel(buildTreeModel(new Map(s.keys.map((x) => [x.id, x])), s.anchors));
 };
 
-describe('computeLayout with elkjs', () => {
-  it('places every node of the fixture without overlaps, side clusters apart', async () => {
+describe('computeLayout', () => {
+  it('places every node of the fixture without overlaps, side clusters apart', () => {
     const model = fixtureModel();
-    const result = await computeLayout(new ELK() as unknown as ElkLike, layoutRequestOf(model, 7, 1.5));
+    const result = computeLayout(layoutRequestOf(model, 7, 1.5));
     expect(result.id).toBe(7);
     expect(result.error).toBeUndefined();
     expectNoOverlaps(model, result);
@@ -92,23 +92,40 @@ describe('computeLayout chooses per cluster', () => {
     return { nodes, edges };
   };
 
-  it('the tree layout for a tree with a few shared keys, ELK past one shared link in ten nodes', () => {
+  it('the tree layout for a tree with a few shared keys, layers past one shared link in ten nodes', () => {
     expect(prefersTree(chain(100, 0).nodes, chain(100, 0).edges)).toBe(true);
     expect(prefersTree(chain(100, 10).nodes, chain(100, 10).edges)).toBe(true);
     expect(prefersTree(chain(100, 11).nodes, chain(100, 11).edges)).toBe(false);
     expect(prefersTree(chain(5, 2).nodes, chain(5, 2).edges)).toBe(true);
   });
 
-  it('lays a cluster with many shared keys out with ELK, without overlaps', async () => {
-    const { nodes, edges } = chain(40, 10);
-    let asked = 0;
-    const real = new ELK() as unknown as ElkLike;
-    const elk: ElkLike = { layout: (g) => (asked++, real.layout(g)) };
-    const result = await computeLayout(elk, { id: 1, nodes, edges });
-    expect(asked).toBe(1);
-    expect(Object.keys(result.positions)).toHaveLength(40);
-    const tree = await computeLayout(elk, { id: 2, ...chain(40, 1) });
-    expect(asked).toBe(1);
-    expect(Object.keys(tree.positions)).toHaveLength(40);
+  it('lays a cluster with many shared keys out in layers, a tree as a tree', () => {
+    const many = computeLayout({ id: 1, ...chain(40, 10) });
+    expect(many.kinds).toEqual({ process: 'layered' });
+    expect(Object.keys(many.positions)).toHaveLength(40);
+    const tree = computeLayout({ id: 2, ...chain(40, 1) });
+    expect(tree.kinds).toEqual({ process: 'tree' });
+    expect(tree.positions).toEqual(quickLayout({ id: 2, ...chain(40, 1) }).positions);
+  });
+
+  it('chooses layers for the generated graph with many shared keys, the tree for the tree-like one, at 2,000 keys', () => {
+    const modelOf = (shape: 'tree' | 'shared') => {
+      const s = generatedSnapshot(2000, 1_000_000, shape);
+      const keys = new Map(s.keys.map((x) => [x.id, x]));
+      const open = new Set(s.keys.filter((x) => x.links?.length).map((x) => x.id));
+      return buildGraphModel(buildTreeModel(keys, s.anchors), { openGroups: open });
+    };
+    const shared = modelOf('shared');
+    expect(shared.nodes.length).toBeGreaterThan(2000);
+    const result = computeLayout(layoutRequestOf(shared, 1, 1.5));
+    expect(result.kinds?.process).toBe('layered');
+    expectNoOverlaps(shared, result);
+    // Every link inside this process's cluster points right: a shared key right of all its keyrings.
+    const width = new Map(shared.nodes.map((n) => [n.id, n.width]));
+    for (const e of shared.edges) {
+      if (e.crossCluster || shared.byId.get(e.source)?.cluster !== 'process') continue;
+      expect(result.positions[e.target]![0], `${e.source} → ${e.target}`).toBeGreaterThan(result.positions[e.source]![0] + width.get(e.source)! - 1);
+    }
+    expect(computeLayout(layoutRequestOf(modelOf('tree'), 2, 1.5)).kinds?.process).toBe('tree');
   });
 });

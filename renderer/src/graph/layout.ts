@@ -1,10 +1,11 @@
 // Layout, left to right, one run per cluster, then the clusters arranged (this process's graph on top,
 // kernel-held and unreachable keyrings side by side below it, each in a labelled box). A cluster that
-// is a tree but for a few shared keys (keyrings mostly are) gets the tree layout (treeLayout.ts:
-// linear, milliseconds); one where shared links are many gets elkjs's layered algorithm, which places
-// a shared key between its keyrings. Pure apart from the ELK instance it is given, so it runs the same
-// in the worker and, where a page may not start workers (file://), on the main thread.
+// is a tree but for a few shared keys (keyrings mostly are) gets the tree layout (treeLayout.ts); one
+// where shared links are many gets the layered layout (layeredLayout.ts), which places a shared key
+// between its keyrings. Both are linear or nearly so: 2,000 nodes in milliseconds. Pure, so it runs the
+// same in the worker and, where a page may not start workers (file://), on the main thread.
 import type { ClusterId } from './model';
+import { layeredLayout } from './layeredLayout';
 import { treeLayout } from './treeLayout';
 
 export interface LayoutNode {
@@ -24,8 +25,6 @@ export interface LayoutRequest {
   edges: LayoutEdge[];
   /** Width / height of the view it will be shown in: the side clusters go where the whole fits it best. */
   aspect?: number;
-  /** Every cluster by ELK, even a tree (the bench compares the two). */
-  elkOnly?: boolean;
 }
 export interface ClusterBox {
   cluster: ClusterId;
@@ -40,46 +39,18 @@ export interface LayoutResult {
   positions: Record<string, [number, number]>;
   /** Boxes drawn behind the side clusters. */
   boxes: ClusterBox[];
-  /** Time spent in ELK and arranging, in the thread that ran it. */
+  /** Time spent laying out and arranging, in the thread that ran it. */
   ms: number;
+  /** Corners of the links the layered layout routes across columns, by `source>target` node ids (drawn through them). */
+  routes?: Record<string, [number, number][]>;
+  /** Which layout each cluster got (the bench prints it). */
+  kinds?: Partial<Record<ClusterId, LayoutKind>>;
   error?: string;
   /** Not computed: a newer request replaced it while it waited, or the user cancelled it. */
   dropped?: 'superseded' | 'cancelled';
 }
 
-/** The part of elkjs's API we use (elk.bundled's ELK class satisfies it). */
-export interface ElkLike {
-  layout(graph: ElkGraph): Promise<ElkGraph>;
-}
-interface ElkGraph {
-  id: string;
-  layoutOptions?: Record<string, string>;
-  children?: { id: string; width: number; height: number; x?: number; y?: number }[];
-  edges?: { id: string; sources: string[]; targets: string[] }[];
-  width?: number;
-  height?: number;
-}
-
-export const ELK_OPTIONS: Record<string, string> = {
-  'elk.algorithm': 'layered',
-  'elk.direction': 'RIGHT',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '52',
-  'elk.spacing.nodeNode': '8',
-  'elk.spacing.componentComponent': '28',
-  // No crossing-minimisation sweeps: each layer keeps the model's order (anchors in search order,
-  // members in kernel order), given to ELK as each node's y. The picture reads like the tree, a new
-  // key lands at the end of its keyring instead of reshuffling its siblings, and at 2,000 nodes
-  // this is about a second instead of tens (considerModelOrder) — and with strategy NONE, network-
-  // simplex layering reversed big layers (measured on a 60-member keyring).
-  'elk.layered.crossingMinimization.strategy': 'INTERACTIVE',
-  'elk.layered.thoroughness': '1',
-  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-  'elk.layered.nodePlacement.bk.fixedAlignment': 'BALANCED',
-  // We draw our own edges between node sides; the cheapest routing is enough (orthogonal routing
-  // costs seconds at 2,000 edges).
-  'elk.edgeRouting': 'POLYLINE',
-  'elk.separateConnectedComponents': 'true',
-};
+export type LayoutKind = 'tree' | 'layered';
 
 /** Inner padding of a side cluster's box and the height of its title band. */
 export const BOX_PADDING = 16;
@@ -87,9 +58,9 @@ export const BOX_TITLE = 26;
 const CLUSTER_GAP = 56;
 
 /**
- * Links beyond one per node (a key in several keyrings) above which a cluster is laid out by ELK: past
- * about one shared link in ten nodes, a tree with extra edges drawn across it reads worse than ELK's
- * layers, which put each shared key right of all its keyrings and between them.
+ * Links beyond one per node (a key in several keyrings) above which a cluster is laid out in layers: past
+ * about one shared link in ten nodes, a tree with extra edges drawn across it reads worse than layers,
+ * which put each shared key right of all its keyrings and between them.
  */
 export function prefersTree(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): boolean {
   const targets = new Set<string>();
@@ -101,14 +72,17 @@ export function prefersTree(nodes: readonly LayoutNode[], edges: readonly Layout
   return extra <= Math.max(2, nodes.length / 10);
 }
 
-export async function computeLayout(elk: ElkLike, req: LayoutRequest, now: () => number = () => Date.now()): Promise<LayoutResult> {
+export function computeLayout(req: LayoutRequest, now: () => number = () => Date.now()): LayoutResult {
   const t0 = now();
   const laid = new Map<ClusterId, Laid>();
+  const kinds: Partial<Record<ClusterId, LayoutKind>> = {};
   for (const [cluster, { nodes, edges }] of byCluster(req)) {
-    laid.set(cluster, !req.elkOnly && prefersTree(nodes, edges) ? treeLayout(nodes, edges) : await elkLayout(elk, cluster, nodes, edges));
+    const kind = prefersTree(nodes, edges) ? 'tree' : 'layered';
+    kinds[cluster] = kind;
+    laid.set(cluster, kind === 'tree' ? treeLayout(nodes, edges) : layeredLayout(nodes, edges));
   }
-  const { positions, boxes } = arrangeClusters(laid, req.aspect);
-  return { id: req.id, positions, boxes, ms: now() - t0 };
+  const { positions, boxes, routes } = arrangeClusters(laid, req.aspect);
+  return { id: req.id, positions, boxes, routes, ms: now() - t0, kinds };
 }
 
 /** Each cluster's nodes and the edges inside it, in model order, clusters in drawing order. */
@@ -126,31 +100,10 @@ function byCluster(req: LayoutRequest): Map<ClusterId, { nodes: LayoutNode[]; ed
   return out;
 }
 
-async function elkLayout(elk: ElkLike, cluster: ClusterId, nodes: LayoutNode[], edges: LayoutEdge[]): Promise<Laid> {
-  const out = await elk.layout({
-    id: cluster,
-    layoutOptions: ELK_OPTIONS,
-    // y = model order: what interactive crossing minimisation sorts each layer by.
-    children: nodes.map((n, i) => ({ id: n.id, width: n.width, height: n.height, x: 0, y: i * 10 })),
-    edges: edges.map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] })),
-  });
-  const positions: Record<string, [number, number]> = {};
-  let width = 0;
-  let height = 0;
-  for (const c of out.children ?? []) {
-    const x = Math.round(c.x ?? 0);
-    const y = Math.round(c.y ?? 0);
-    positions[c.id] = [x, y];
-    width = Math.max(width, x + c.width);
-    height = Math.max(height, y + c.height);
-  }
-  return { positions, width, height };
-}
-
 /**
- * The arrangement drawn at once on the calling thread while the worker answers (its first run in a
- * fresh worker can take a second on a busy machine): the tree layout for every cluster, which is the
- * final picture wherever the worker chooses it too.
+ * The arrangement drawn at once on the calling thread while the worker answers (a fresh worker takes a
+ * moment to start on a busy machine): the tree layout for every cluster, which is the final picture
+ * wherever the worker chooses it too.
  */
 export function quickLayout(req: LayoutRequest): LayoutResult {
   const laid = new Map<ClusterId, Laid>();
@@ -162,8 +115,10 @@ export function quickLayout(req: LayoutRequest): LayoutResult {
 /** The shape the arranged picture aims for when the view's is unknown: a landscape window. */
 export const TARGET_ASPECT = 1.5;
 
-interface Laid {
+/** One cluster laid out: top-left corners from its own origin, and its size. */
+export interface Laid {
   positions: Record<string, [number, number]>;
+  routes?: Record<string, [number, number][]>;
   width: number;
   height: number;
 }
@@ -174,19 +129,24 @@ interface Laid {
  * "fit" shows it larger). Below, they start at the left edge, under the anchors, where the
  * kernel's links into this process's keyrings (`.user_reg` → `_uid.N`) land.
  */
-export function arrangeClusters(laid: ReadonlyMap<ClusterId, Laid>, aspect = TARGET_ASPECT): { positions: Record<string, [number, number]>; boxes: ClusterBox[] } {
+export function arrangeClusters(
+  laid: ReadonlyMap<ClusterId, Laid>,
+  aspect = TARGET_ASPECT,
+): { positions: Record<string, [number, number]>; boxes: ClusterBox[]; routes: Record<string, [number, number][]> } {
   const below = place(laid, 'below');
   const right = place(laid, 'right');
   const score = (a: ReturnType<typeof place>) => Math.abs(Math.log(a.width / Math.max(1, a.height) / aspect));
   const best = score(right) < score(below) ? right : below;
-  return { positions: best.positions, boxes: best.boxes };
+  return { positions: best.positions, boxes: best.boxes, routes: best.routes };
 }
 
 function place(laid: ReadonlyMap<ClusterId, Laid>, where: 'below' | 'right') {
   const positions: Record<string, [number, number]> = {};
+  const routes: Record<string, [number, number][]> = {};
   const boxes: ClusterBox[] = [];
   const main = laid.get('process');
   if (main) Object.assign(positions, main.positions);
+  if (main?.routes) Object.assign(routes, main.routes);
   let width = main?.width ?? 0;
   let height = main?.height ?? 0;
   let x = where === 'below' ? 0 : main ? main.width + CLUSTER_GAP : 0;
@@ -197,6 +157,7 @@ function place(laid: ReadonlyMap<ClusterId, Laid>, where: 'below' | 'right') {
     const dx = x + BOX_PADDING;
     const dy = y + BOX_TITLE + BOX_PADDING;
     for (const [id, [px, py]] of Object.entries(c.positions)) positions[id] = [px + dx, py + dy];
+    for (const [id, points] of Object.entries(c.routes ?? {})) routes[id] = points.map(([px, py]) => [px + dx, py + dy]);
     const box = { cluster, x, y, width: c.width + 2 * BOX_PADDING, height: c.height + BOX_TITLE + 2 * BOX_PADDING };
     boxes.push(box);
     width = Math.max(width, box.x + box.width);
@@ -204,5 +165,5 @@ function place(laid: ReadonlyMap<ClusterId, Laid>, where: 'below' | 'right') {
     if (where === 'below') x += box.width + CLUSTER_GAP;
     else y += box.height + CLUSTER_GAP;
   }
-  return { positions, boxes, width, height };
+  return { positions, boxes, routes, width, height };
 }

@@ -1,18 +1,14 @@
-// The layout worker: runs elkjs off the main thread. Built by Vite as its own classic (iife) script,
-// so the same file also works as a plain <script> where the page may not start workers (Chromium
-// refuses workers on file:// pages): there it registers `__kbLayout` on the window instead.
-//
-// elk.bundled.js runs ELK in-thread (its "FakeWorker"); no eval, no blob: URLs, so CSP
-// `worker-src 'self'` / `script-src 'self'` suffices.
-import ELK from 'elkjs/lib/elk.bundled.js';
-import { computeLayout, type ElkLike, type LayoutRequest, type LayoutResult } from './layout';
+// The layout worker: lays graphs out off the main thread. Built by Vite as its own classic (iife)
+// script, so the same file also works as a plain <script> where the page may not start workers
+// (Chromium refuses workers on file:// pages): there it registers `__kbLayout` on the window instead.
+// No eval, no blob: URLs, so CSP `worker-src 'self'` / `script-src 'self'` suffices.
+import { computeLayout, type LayoutRequest, type LayoutResult } from './layout';
 
-const elk = new ELK() as unknown as ElkLike;
 const now = () => performance.now();
 
 async function run(req: LayoutRequest): Promise<LayoutResult> {
   try {
-    return await computeLayout(elk, req, now);
+    return computeLayout(req, now);
   } catch (e) {
     return { id: req.id, positions: {}, boxes: [], ms: 0, error: e instanceof Error ? e.message : String(e) };
   }
@@ -25,8 +21,7 @@ declare global {
 }
 
 if (typeof document === 'undefined') {
-  // In a worker. elk.bundled.js, seeing a worker scope, installs its own onmessage dispatcher when
-  // it loads: replace it (imports run first, so this assignment wins).
+  // In a worker.
   const scope = self as unknown as { onmessage: ((ev: MessageEvent<LayoutRequest>) => void) | null; postMessage(m: unknown): void };
   scope.onmessage = (ev) => {
     void run(ev.data).then((result) => scope.postMessage(result));

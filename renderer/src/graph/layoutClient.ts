@@ -100,7 +100,7 @@ function startWorker(): Promise<Runner> {
       } else end((id) => ({ id, positions: {}, boxes: [], ms: 0, error: ev.message || 'layout worker crashed' }));
     };
     // Ping with a two-node graph: a worker that cannot load fails here, before real requests depend
-    // on it, and ELK's first (slowest, unoptimised) run is spent on nothing.
+    // on it, and the layout code's first (slowest, unoptimised) run is spent on nothing.
     const ping: LayoutRequest = {
       id: -1,
       nodes: [

@@ -8,7 +8,7 @@
 // bench-sized keyring does not become a wall of boxes; `openGroups` lists the keyrings the user
 // unfolded. `include` restricts the graph to some keys (this process's, a search, a neighbourhood).
 // buildBoundedGraphModel folds earlier and earlier until the graph fits a node budget, and cuts what
-// still does not fit: ELK's time grows with nodes, and a picture must come at any size.
+// still does not fit: a picture must come at any size.
 //
 // `structureKey` names everything the layout depends on (nodes, their sizes and clusters, edges).
 // Two models with the same key share one layout: status and usage ticks change node data only.
@@ -24,9 +24,8 @@ export const FOLD_AT = 50;
 /** Folding thresholds tried in turn until the graph fits its node budget: leaf keys first, then keyrings too. */
 export const FOLD_LADDER: readonly number[] = [FOLD_AT, 20, 10, 5, 2];
 /**
- * The most nodes the graph lays out. ELK's layered layout of 1,000 nodes takes about 0.4 s in a warm
- * worker on an idle machine (a few times that on a loaded one); past a thousand boxes the picture is
- * unreadable at any zoom that shows it whole anyway.
+ * The most nodes the graph lays out: past a thousand boxes the picture is unreadable at any zoom that
+ * shows it whole, and the browser draws each of them (the layout itself takes milliseconds).
  */
 export const MAX_GRAPH_NODES = 1000;
 
@@ -260,7 +259,7 @@ function buildFrom(input: GraphInput, opts: GraphModelOptions, giveUpAbove = Inf
   };
 
   // Nodes in model order: a walk from the anchors in search order, members in the graph's order, then
-  // kernel-held and orphan roots. ELK keeps this order, so the picture reads like the tree.
+  // kernel-held and orphan roots. The layouts start from this order, so the picture reads like the tree.
   const order: number[] = [];
   const seen = new Set<number>();
   const visit = (start: number) => {
@@ -328,7 +327,7 @@ function buildFrom(input: GraphInput, opts: GraphModelOptions, giveUpAbove = Inf
     addNode({ kind: 'process', id: PROCESS_NODE_ID, cluster: 'process', width: PROCESS_NODE_WIDTH, height: PROCESS_NODE_HEIGHT });
   }
 
-  // Users first in their cluster, so ELK puts them in its first layer, left of what they own.
+  // Users first in their cluster, so the layout puts them in its first column, left of what they own.
   for (const g of users) {
     addNode({ kind: 'user', id: userNodeId(g.uid), cluster: 'users', width: USER_NODE_WIDTH, height: USER_NODE_HEIGHT, group: g, label: userLabel(g.uid, g.name) });
   }

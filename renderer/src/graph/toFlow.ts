@@ -106,7 +106,8 @@ export function toFlow(
   const edges: LinkEdge[] = [];
   for (const item of model.edges) {
     const prev = cache.edges.get(item.id);
-    if (prev && sameEdge(prev.data!.item, item)) {
+    const route = layout?.routes?.[`${item.source}>${item.target}`];
+    if (prev && sameEdge(prev.data!.item, item) && prev.data!.route === route) {
       edges.push(prev);
       next.edges.set(item.id, prev);
       continue;
@@ -116,7 +117,7 @@ export function toFlow(
       source: item.source,
       target: item.target,
       type: 'link',
-      data: { item },
+      data: route ? { item, route } : { item },
       selectable: false,
       focusable: false,
       markerEnd: { ...MARKER, color: item.shared ? 'var(--accent)' : item.kind === 'anchor' ? 'var(--text-faint)' : 'var(--graph-edge)' },

@@ -5,24 +5,18 @@
 // keyring, in model order (the tree's order), each subtree a block of its own rows, and a keyring on
 // the row of its first member: it reads like the tree view turned into columns, the roots top left,
 // a new key lands in its keyring's block without reshuffling the rest. Linear in nodes and edges: 2,000
-// nodes take a few milliseconds where ELK's layered layout took seconds. Pure.
-import type { LayoutEdge, LayoutNode } from './layout';
+// nodes take a few milliseconds. Pure.
+import type { Laid, LayoutEdge, LayoutNode } from './layout';
 
-/** Between a keyring's column and its members' (ELK's layer spacing was 52, plus room for the fan of curves). */
+/** Between a keyring's column and its members' (room for the fan of curves). */
 export const TREE_COLUMN_GAP = 64;
 /** Between sibling rows. */
 export const TREE_ROW_GAP = 8;
 /** Extra space around a sibling that has members of its own, so subtrees read as blocks. */
 export const TREE_BLOCK_GAP = 12;
 
-export interface TreeLaid {
-  positions: Record<string, [number, number]>;
-  width: number;
-  height: number;
-}
-
 /** `nodes` in model order; `edges` among them, in model order. */
-export function treeLayout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): TreeLaid {
+export function treeLayout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): Laid {
   const index = new Map(nodes.map((n, i) => [n.id, i]));
   const out: number[][] = nodes.map(() => []);
   const hasParent = new Uint8Array(nodes.length);

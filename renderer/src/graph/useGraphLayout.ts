@@ -1,9 +1,9 @@
 // Lays the graph out when, and only when, its structure changes (the model's structureKey): a
 // status tick or a usage change reuses the layout it has. Layouts are cached by structure key, so
-// switching views or unfolding and refolding a group does not run ELK again.
+// switching views or unfolding and refolding a group does not lay it out again.
 //
-// Something is always drawn. While ELK works on the current structure the view shows, in order of
-// preference: the layout of this exact structure (cached), else the newest finished ELK layout when it
+// Something is always drawn. While the worker lays out the current structure the view shows, in order of
+// preference: the layout of this exact structure (cached), else the newest finished layout when it
 // places at least half of the current nodes (the others wait hidden), else a quick arrangement
 // computed at once (layout.ts quickLayout). A finished layout is never thrown away because a newer
 // one was asked for meanwhile: on a busy host the structure changes with every poll, and discarding
@@ -16,7 +16,7 @@ import type { GraphModel } from './model';
 const CACHE_SIZE = 6;
 const cache = new Map<string, LayoutResult>();
 let nextRequestId = 1;
-/** The newest layout ELK finished, whatever structure it was for. */
+/** The newest layout the worker finished, whatever structure it was for. */
 let newest: LayoutResult | null = null;
 /** Structure key → why its layout failed (shown instead of waiting forever). */
 const failures = new Map<string, string>();
@@ -30,9 +30,9 @@ export interface GraphLayoutState {
   /** What to draw now (see the file comment); null only without a model. */
   layout: LayoutResult | null;
   source: LayoutSource | null;
-  /** True while ELK's layout for the current structure is awaited. */
+  /** True while the worker's layout for the current structure is awaited. */
   pending: boolean;
-  /** Why ELK could not lay the current structure out (the quick arrangement stays). */
+  /** Why the worker could not lay the current structure out (the quick arrangement stays). */
   error: string | null;
   /** Round trip of the last layout (request to answer), ms. */
   roundTripMs: number | null;
