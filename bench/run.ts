@@ -22,7 +22,7 @@ const SIZES = [25, 100];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Polls per live-cost run (each 1 s apart). */
 const LIVE_POLLS = Number(process.env.BENCH_LIVE_POLLS ?? 10);
-/** BENCH_ONLY=live|system|files|ui|graph: just that part (for work on it; graph is the UI's graph table alone); default everything. */
+/** BENCH_ONLY=snapshot|live|system|files|ui|graph: just that part (for work on it; graph is the UI's graph table alone); default everything. */
 const ONLY = process.env.BENCH_ONLY ?? '';
 
 export { printTable, readExtraTables, type BenchRow } from './table';
@@ -132,7 +132,7 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
       out(`built ${count} keys in ${KEYRINGS} keyrings in ${ms(performance.now() - t0)}\n`);
       await settle(); // let the kernel's garbage collector finish with the previous tree
 
-      if (ONLY === '') {
+      if (ONLY === '' || ONLY === 'snapshot') {
         // keyctl show costs seconds at 40k: three runs, no warm-up (it reads nothing from disk). The runs of
         // both alternate, so a shared machine's slow spells fall on both alike.
         const [keyctlShow, ours] = timeAlternating([
@@ -150,7 +150,9 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
         }
         record('ours', ours.wall);
         if (i === SIZES.length - 1) phases = snapshotPhases(ROOT);
+      }
 
+      if (ONLY === '') {
         const scanner = new Scanner();
         const cold = await timeAsync(() => scanner.scan());
         const warmRuns: number[] = [];
@@ -200,7 +202,7 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
     const v = raw[name];
     return v && v.length === 2 ? `${((v[1] as number) / (v[0] as number)).toFixed(2)}×` : '';
   };
-  if (ONLY === '') {
+  if (ONLY === '' || ONLY === 'snapshot') {
     printTable('Keyring Browser bench (median of runs; 400 keyrings)', [...columns, '40k/10k'], [
       ...Object.values(rows).map((r) => ({
         ...r,

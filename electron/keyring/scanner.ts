@@ -268,7 +268,21 @@ export class Scanner {
    * one-shot CLI's `snapshot --json`. It does not become the `previous` of a next scan.
    */
   async writeJson(write: (chunk: string) => void): Promise<void> {
-    const state = await this.scanState();
+    const takenAt = this.now();
+    // Read on this thread once it waits for the reader's read (setImmediate: after the event loop has handed the
+    // reader its next jobs), synchronously: the asynchronous read's hundreds of small jobs would queue on the
+    // one-shot reader's one pool thread, and cost about twice the CPU.
+    const pinEnvironment = new Promise<PinEnvironment>((resolve, reject) =>
+      setImmediate(() => {
+        try {
+          resolve(readPinEnvironment(takenAt, this.procRoot));
+        } catch (err) {
+          reject(err as Error);
+        }
+      }),
+    );
+    pinEnvironment.catch(() => undefined); // awaited below, through the state
+    const state = await this.scanState(takenAt, { env: pinEnvironment });
     const trace = tracer();
     const env = await state.pinEnvironment;
     trace('pin environment');
