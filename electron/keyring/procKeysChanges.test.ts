@@ -65,4 +65,43 @@ describe('procKeysChanges', () => {
       { numRuns: 300 },
     );
   });
+
+  it('applied to the first read, gives the second (long reads with a few changes: equal stretches passed over)', () => {
+    // Thousands of records, most equal: the walk passes over equal stretches a chunk at a time, and a chunk may end
+    // anywhere in a record, a continuation line, or the serial of the next one.
+    const descriptions = ['desc', 'a much longer description of this key '.repeat(3), 'two\nlines', 'a\nb\nc'];
+    const edits = fc.array(fc.tuple(fc.constantFrom('usage', 'remove', 'add', 'description'), fc.nat(), fc.nat()), { maxLength: 8 });
+    fc.assert(
+      fc.property(fc.integer({ min: 200, max: 3000 }), fc.nat(), edits, (count, seed, changes) => {
+        const records = new Map<number, [number, string]>();
+        for (let k = 0; k < count; k++) records.set(0x1000 + k * 7, [1 + ((k * seed) % 3), descriptions[(k + seed) % descriptions.length] as string]);
+        const joined = (r: Map<number, [number, string]>) =>
+          [...r.entries()]
+            .sort((x, y) => x[0] - y[0])
+            .map(([s, [u, d]]) => line(s, u, d))
+            .join('');
+        const before = joined(records);
+        const after = new Map(records);
+        const serials = [...records.keys()];
+        for (const [kind, a, b] of changes) {
+          const s = serials[a % serials.length] as number;
+          if (kind === 'remove') after.delete(s);
+          else if (kind === 'add') after.set(s + 1 + (b % 6), [1, descriptions[b % descriptions.length] as string]);
+          else if (after.has(s)) {
+            const [u, d] = after.get(s) as [number, string];
+            after.set(s, kind === 'usage' ? [u + 1 + (b % 9), d] : [u, descriptions[b % descriptions.length] as string]);
+          }
+        }
+        const changed = procKeysChanges(bytes(before), bytes(joined(after)));
+        expect(changed).not.toBeNull();
+        const byId = new Map([...records.entries()].map(([s, [u, d]]) => [s, line(s, u, d)]));
+        for (const s of changed!.removed) byId.delete(s);
+        for (const r of changed!.text.split(/(?=^[0-9a-f]{8} )/m).filter(Boolean)) byId.set(parseInt(r.slice(0, 8), 16), r);
+        expect([...byId.entries()].sort((x, y) => x[0] - y[0]).map(([, l]) => l).join('')).toBe(joined(after));
+        // Only what changed is sent: every record in the text differs from the first read's.
+        for (const r of changed!.text.split(/(?=^[0-9a-f]{8} )/m).filter(Boolean)) expect(before.includes(r)).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -83,6 +83,25 @@ function recordEnd(buf: Buffer, lineEnd: number): number {
   return end;
 }
 
+/** Bytes per comparison when passing over equal records (walk). */
+const STRETCH = 2048;
+
+/**
+ * How many bytes from `i` in `before` and `j` in `now`, both at the start of a record, are whole records equal in
+ * both: the equal bytes, compared STRETCH at a time, up to the last line inside them that starts a record in both
+ * (its serial and the space after it lie inside them, so the lines before it end the same records in both).
+ */
+function equalRecords(before: Buffer, i: number, now: Buffer, j: number): number {
+  const most = Math.min(before.length - i, now.length - j);
+  let n = 0;
+  while (n + STRETCH <= most && before.compare(now, j + n, j + n + STRETCH, i + n, i + n + STRETCH) === 0) n += STRETCH;
+  if (n === 0) return 0;
+  // The last line start at or before i + n - 17, so that its first 17 bytes are among the equal ones.
+  let at = before.lastIndexOf(NEWLINE, i + n - 18) + 1;
+  while (at > i && !startsRecord(before, at)) at = before.lastIndexOf(NEWLINE, at - 2) + 1;
+  return at > i ? at - i : 0;
+}
+
 function walk(before: Buffer, now: Buffer): ProcKeysChanges | null {
   const pieces: Buffer[] = [];
   const removed: number[] = [];
@@ -125,11 +144,19 @@ function walk(before: Buffer, now: Buffer): ProcKeysChanges | null {
       j = newEnd + 1;
       newEnd = -1;
     } else {
-      if (newEnd - j !== oldEnd - i || now.compare(before, i, oldEnd, j, newEnd) !== 0) pieces.push(now.subarray(j, newEnd + 1));
+      const same = newEnd - j === oldEnd - i && now.compare(before, i, oldEnd, j, newEnd) === 0;
+      if (!same) pieces.push(now.subarray(j, newEnd + 1));
       i = oldEnd + 1;
       oldEnd = -1;
       j = newEnd + 1;
       newEnd = -1;
+      if (same) {
+        // In step again: the records that follow are mostly equal too (the changes of a poll are few, spread through
+        // the file), so pass over what is equal a chunk at a time rather than record by record.
+        const skip = equalRecords(before, i, now, j);
+        i += skip;
+        j += skip;
+      }
     }
   }
   return { text: Buffer.concat(pieces).toString('utf8'), removed };
