@@ -208,6 +208,79 @@ describe('quiet polls (scanner applying only what changed)', () => {
     }
   });
 
+  it("does not read again a keyring it may neither read nor possess while its record stays; reads it once the record changes", async () => {
+    // Another process's private keyring (keyctl newring: only a possessor may read it, root as its user may view it).
+    // KEYCTL_READ refuses us while its permissions and our possession stay, and both keep its /proc/keys record.
+    const reads: number[] = [];
+    const counting = new Scanner({
+      reader: new OwnKeysReader(ours),
+      ops: {
+        readKeyringMembers: (id) => (reads.push(id), keyctl.readKeyringMembers(id)),
+        describe: keyctl.describe,
+        getKeyringId: keyctl.getKeyringId,
+      },
+    });
+    await counting.scan();
+    const child = spawn(
+      'keyctl',
+      [
+        'session',
+        'q-private-holder',
+        'sh',
+        '-c',
+        'keyctl setperm @s 0x3f030000; r=$(keyctl newring q-private @s); echo "ring $r" >&2; read go; ' +
+          'k=$(keyctl add user q-inside x $r); echo "added $k" >&2; read go; keyctl setperm $r 0x3f030000; echo opened >&2; sleep 30',
+      ],
+      { stdio: ['pipe', 'ignore', 'pipe'], detached: true },
+    );
+    let err = '';
+    const said = (word: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => (err.includes(word) ? resolve() : undefined);
+        child.stderr.on('data', (d: Buffer) => ((err += d.toString()), check()));
+        child.once('exit', () => reject(new Error(`keyctl session exited: ${err}`)));
+        check();
+      });
+    /** The counting scanner's next poll, and whether it read `ring`'s members. */
+    const poll = async (what: string, ring: number) => {
+      reads.length = 0;
+      const { snap, changesOnly } = await agreeing(counting, full, what);
+      return { snap, changesOnly, read: reads.includes(ring) };
+    };
+    try {
+      await said('ring ');
+      own(Number(/Joined session keyring: (\d+)/.exec(err)?.[1]));
+      const ring = own(Number(/ring (\d+)/.exec(err)?.[1]));
+      expect(() => keyctl.readKeyringMembers(ring)).toThrow(/EACCES/);
+      const came = await poll('after the private keyring appeared', ring);
+      expect(came.snap.keys.find((k) => k.id === ring)).toMatchObject({ links: null, possessed: false });
+      // A process that reads it (another scanner of root's on this machine) holds a reference for a moment, which
+      // moves its usage in /proc/keys: that poll reads it again. Within a few polls one finds its record as it was.
+      let skipped = false;
+      for (let i = 0; i < 10 && !skipped; i++) {
+        const idle = await poll('with nothing changed', ring);
+        skipped = idle.changesOnly && !idle.read;
+      }
+      expect(skipped).toBe(true);
+      child.stdin.write('go\n');
+      await said('added ');
+      own(Number(/added (\d+)/.exec(err)?.[1]));
+      // Its record changed (its member count): read again, refused again.
+      const added = await poll('after a key was added to it', ring);
+      expect(added.read).toBe(true);
+      expect(added.snap.keys.find((k) => k.id === ring)?.links).toBeNull();
+      child.stdin.write('go\n');
+      await said('opened');
+      // Its permissions changed (its user may read it now): read again, and its members are seen.
+      const opened = await poll('after its permissions let us read it', ring);
+      expect(opened.read).toBe(true);
+      expect(opened.snap.keys.find((k) => k.id === ring)?.links).toEqual(keyctl.readKeyringMembers(ring));
+    } finally {
+      process.kill(-(child.pid as number), 'SIGKILL');
+      await counting.close();
+    }
+  });
+
   it("applies another user's keyrings coming to and going from .user_reg (members root may not view)", async () => {
     // .user_reg (kernel-held, so reachable) lists every uid's _uid.N and _uid_ses.N; as they come and go with users'
     // processes and keys, a poll that may view none of them applies the new member list.

@@ -23,7 +23,7 @@ import { indexById, keyChanges } from '../../shared/delta';
 import { recordDerived, withKeys } from '../../shared/keyLineage';
 import type { KeyInfo, QuotaInfo, Snapshot } from '../../shared/snapshot';
 import type { ProcessAnchors } from './anchors';
-import type { Observer } from '../../shared/perm';
+import { effectivePerm, PERM_BITS, type Observer } from '../../shared/perm';
 import type { KeyTable } from './keyTable';
 import { annotateKey, type InboundLinks, type LinkPin, type PinContext, type PinEnvironment, pinContextAgain, pinsNameProcesses } from './pins';
 import { searchableWhenPossessed } from './possession';
@@ -34,6 +34,11 @@ export interface QuietMemo {
   members: ReadonlyMap<number, readonly number[] | null>;
   /** Members the possessing side may not even view, listed by keyrings it possesses. */
   unviewable: readonly number[];
+  /**
+   * Whether the scan read every keyring the snapshot says we possess: then its possession walk is the kernel's
+   * (keyringsToReadAgain).
+   */
+  possessedAllRead: boolean;
   /** The scan's helper keyrings (left out of member lists). */
   hidden: ReadonlySet<number>;
   anchors: ProcessAnchors;
@@ -47,6 +52,40 @@ export interface QuietMemo {
   env: PinEnvironment;
   pins: PinContext;
   snapshot: Snapshot;
+}
+
+/**
+ * The keyrings a quiet poll reads again: every one the last scan read, but those the kernel is sure to refuse
+ * again. KEYCTL_READ gives a keyring's members to a caller whose bits as a non-possessor (user, group or other, by
+ * its fsuid, fsgid and groups) grant READ, or who possesses it (keyctl_read_key: "see if it's searchable from this
+ * process's keyrings"); a security module may refuse more, never grant more. So a keyring we could not read
+ * (null) stays refused while:
+ *  - its /proc/keys record is as it was (`recordChanged` false: its owner, group and permissions), and its bits
+ *    as a non-possessor deny READ;
+ *  - we still do not possess it. Possession is a search from our anchors through keyrings we may search; when the
+ *    last scan read every keyring it found us possessing (`possessedAllRead`), its walk followed every path the
+ *    kernel's search can take, and a poll applies changes only after checking all that walk depends on: the lists
+ *    of the keyrings we read (re-read and compared), the anchors, our groups, and each changed key's
+ *    SEARCH-when-possessed bits (changedKeys). Else one of those scans in full.
+ * Such keyrings are other sessions' private keyrings (`keyctl newring`'s default lets only a possessor read), of
+ * which a busy machine shows root many: each refused read costs a search of all our keyrings for it. Not with
+ * other users' views merged in (their lists fill ours).
+ */
+export function keyringsToReadAgain(memo: QuietMemo, recordChanged: (id: number) => boolean): number[] {
+  const rings: number[] = [];
+  const mayKeep = memo.possessedAllRead && memo.readerLabels === undefined;
+  for (const [ring, list] of memo.members) {
+    if (mayKeep && list === null && !recordChanged(ring) && refusedUnpossessed(memo, ring)) continue;
+    rings.push(ring);
+  }
+  return rings;
+}
+
+/** Whether the snapshot's key `ring` is not possessed and its bits deny us READ as a non-possessor. */
+function refusedUnpossessed(memo: QuietMemo, ring: number): boolean {
+  const at = indexById(memo.snapshot.keys, ring);
+  const key = at < 0 ? undefined : memo.snapshot.keys[at];
+  return key !== undefined && !key.possessed && (effectivePerm(key, memo.who, false) & PERM_BITS.read) === 0;
 }
 
 /** Whether a list re-read now (helper keyrings still in it) is the one the snapshot shows. */

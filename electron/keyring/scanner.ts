@@ -42,7 +42,7 @@ import { readUserNames } from './userNames';
 import { NameCache } from './nameCache';
 import { readPinEnvironment, readPinEnvironmentAsync } from './pinEnvironment';
 import { annotateKey, pinContext, type PinEnvironment } from './pins';
-import { changedKeys, quietSnapshot, relinkable, sameAnchors, sameKernelSettings, sameMembers, sameObserver, unseenMembersChanged, type QuietMemo } from './quietPoll';
+import { changedKeys, keyringsToReadAgain, quietSnapshot, relinkable, sameAnchors, sameKernelSettings, sameMembers, sameObserver, unseenMembersChanged, type QuietMemo } from './quietPoll';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
 import { PossessingProcKeys } from './possessingProc';
 import { descriptionFromRest, nameFromText } from './descriptions';
@@ -203,9 +203,13 @@ export class Scanner {
     if (changes === undefined) return (trace('quiet poll: whole text read, full scan'), { read, ...also });
     const full = (what: string): PreRead => (trace(`quiet poll: ${what}, full scan`), also);
     trace(`quiet poll: read (${changes.removed.length} removed, ${changes.text.length} bytes of records changed or added)`);
-    const rings = [...memo.members.keys()];
-    const lists = await this.possessing.readMembers(rings);
     const removed = new Set(changes.removed);
+    // The changed records, parsed first: a keyring we could not read is read again only when its record changed.
+    const table = new KeyTable(0);
+    parseProcKeysInto(table, changes.text, read.readAt, (id) => !memo.hidden.has(id));
+    const recorded = new Set(table.id.subarray(0, table.length));
+    const rings = keyringsToReadAgain(memo, (id) => recorded.has(id) || removed.has(id));
+    const lists = await this.possessing.readMembers(rings);
     /** Keyrings whose member lists changed where changedKeys may apply that (relinkable), with their lists now. */
     const relisted = new Map<number, readonly number[]>();
     /** Members gained by keyrings whose lists changed only in members nobody here may view (unseenMembersChanged). */
@@ -244,8 +248,6 @@ export class Scanner {
     // With other users' views merged in, the changes of this process's view apply only while every other view is
     // as it was (changedKeys says which keys' labels that leaves alone).
     if (views !== null && (await views).changed) return full("a user's view changed");
-    const table = new KeyTable(0);
-    parseProcKeysInto(table, changes.text, read.readAt, (id) => !memo.hidden.has(id));
     const described = await this.resolveNames(table, 0);
     // Keyrings that appeared: whether we may read them decides whether changedKeys may take them.
     const newRings: number[] = [];
@@ -342,6 +344,7 @@ export class Scanner {
       ? {
           members: quietMembers,
           unviewable: unviewableInPossessedKeyrings(ctx, possessed),
+          possessedAllRead: possessedAllRead(ctx, possessed),
           hidden: ctx.hidden,
           anchors: processAnchors,
           who,
@@ -590,6 +593,12 @@ function unviewableInPossessedKeyrings(ctx: ScanContext, possessed: Uint8Array):
     for (const m of list) if (ctx.unviewable.has(m)) found.add(m);
   }
   return [...found];
+}
+
+/** Whether every keyring the scan found us possessing was one it could read (keyringsToReadAgain). */
+function possessedAllRead(ctx: ScanContext, possessed: Uint8Array): boolean {
+  for (const [ring, list] of ctx.members) if (list === null && possessed[ctx.table.rowOf(ring)] === 1) return false;
+  return true;
 }
 
 /** The credentials possession and permissions are judged by: this thread's. */
