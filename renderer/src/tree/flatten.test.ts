@@ -4,6 +4,7 @@ import { k, ring, snap } from '../test/keys';
 import { flattenTree, type FlatRow } from './flatten';
 import { buildTreeModel, findRowPath } from './model';
 import { runSearch } from './search';
+import { matchOrder } from './matchOrder';
 
 function model(keys: KeyInfo[], anchors: Parameters<typeof snap>[1] = {}) {
   const s = snap(keys, anchors);
@@ -97,6 +98,15 @@ describe('flattenTree', () => {
     const hay = rows.find((r) => r.kind === 'key' && r.key.id === 5)!;
     const needle = rows.find((r) => r.kind === 'key' && r.key.id === 4)!;
     expect([hay.dim, needle.dim]).toEqual([true, false]);
+  });
+
+  it('marks every row of a matched key, and records its first row alone in the match order', () => {
+    // needle is in two keyrings: both rows match; stepping through the matches stops once, at the first.
+    const m = model([ring(1, '_ses', [2, 3]), ring(2, 'a', [4, 5]), ring(3, 'b', [4, 6]), k(4, 'needle'), k(5, 'hay'), k(6, 'needle too')], { session: 1 });
+    const rows = flat(m, { search: runSearch(m.keys, m.parents, 'needle') });
+    expect(rows.filter((r) => r.kind === 'key' && r.match).map((r) => r.rowId)).toEqual(['a:session/2/4', 'a:session/3/4', 'a:session/3/6']);
+    expect(matchOrder(rows).map((r) => r.rowId)).toEqual(['a:session/2/4', 'a:session/3/6']);
+    expect(rows.find((r) => r.kind === 'key' && r.key.id === 5)?.dim).toBe(true);
   });
 
   it('draws ghosts of just-removed members under their keyring', () => {

@@ -98,6 +98,8 @@ export function defaultExpanded(depth: number, key: KeyInfo | null, totalKeys: n
   return totalKeys <= 500 && depth <= 3 && (key?.links?.length ?? 0) <= 25;
 }
 
+const NO_MEMBERS: readonly number[] = [];
+
 export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
   const { keys, parents } = model;
   const { expansion, search, filter, ghosts, sort } = opts;
@@ -108,8 +110,12 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
   const onPath = new Set<number>();
   const hasProbable = model.probable.byCache.size > 0;
   // Each matched key's first row, in drawing order (matchOrder.ts): collected here rather than by a second walk.
+  // A broad search draws thousands of matches, each row a few lookups of its id: a matched key's first row
+  // is told by taking it out of a copy of the matches (one lookup), which also says it matched.
   const matchOrder: KeyRow[] = [];
-  const matchesSeen = new Set<number>();
+  const unseenMatches = search ? new Set(search.matches) : null;
+  // The unreadable krb5 collections' inferred members (usually none: then a key without links has no members).
+  const inferredMembers = model.probable.byCollection.size > 0 ? model.probable.byCollection : null;
 
   const relevant = (id: number) => !search || search.matches.has(id) || search.ancestors.has(id);
   const isOpen = (rowId: string, depth: number, key: KeyInfo | null) =>
@@ -123,12 +129,13 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
     }
     const cycle = onPath.has(id);
     // An unreadable krb5 collection shows the caches it probably holds (marked inferred) as its members.
-    const members = key.links ?? model.probable.byCollection.get(id) ?? [];
+    const members = key.links ?? inferredMembers?.get(id) ?? NO_MEMBERS;
     const inferred =
       parentKeyId === null || !hasProbable ? undefined : keys.get(parentKeyId)?.links == null ? model.probable.byCache.get(id)?.why : undefined;
     const expandable = !cycle && (members.length > 0 || !!ghosts?.get(id)?.length);
     const expanded = expandable && !!isOpen(rowId, depth, key);
-    const match = !!search?.matches.has(id);
+    const firstMatch = !!unseenMatches?.delete(id);
+    const match = firstMatch || !!search?.matches.has(id);
     // A plain literal, `inferred` added only where there is one: an object spread here made each of a broad
     // search's 11k rows take V8's slow path.
     const row: Extract<FlatRow, { kind: 'key' }> = {
@@ -147,10 +154,7 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
     };
     if (inferred !== undefined) row.inferred = inferred;
     rows.push(row);
-    if (match && !matchesSeen.has(id)) {
-      matchesSeen.add(id);
-      matchOrder.push(row);
-    }
+    if (firstMatch) matchOrder.push(row);
     if (!expanded) return;
     onPath.add(id);
     // By index: a cold for…of makes an iterator result per member (a broad search opens 11k of them).

@@ -91,9 +91,9 @@ export function searchModel(model: TreeModel, query: string): SearchResult | nul
   const { text, ids } = parsed;
   const index = searchIndexOf(model);
   const matches = new Set<number>();
+  const byId = ids.size > 0; // most queries name no id: then no lookup per key
   for (let i = 0; i < index.ids.length; i++) {
-    const id = index.ids[i]!;
-    if (ids.has(id) || index.texts[i]!.includes(text)) matches.add(id);
+    if ((byId && ids.has(index.ids[i]!)) || index.texts[i]!.includes(text)) matches.add(index.ids[i]!);
   }
   return withAncestors(query, matches, parents);
 }
