@@ -23,9 +23,21 @@ export function cutMiddle(text: string, max: number = SHORT_TEXT): string {
 }
 
 /**
+ * One formatter for every count: `n.toLocaleString('en')` builds a new Intl.NumberFormat on each call (a few
+ * hundred µs in V8, against ~1 µs for one kept), and the window counts on every delta (the status
+ * bar's keys, the change log's events).
+ */
+const COUNT_FORMAT = new Intl.NumberFormat('en');
+
+/** A count with its digits grouped, as `toLocaleString('en')` writes it: "20,000". */
+export function formatCount(count: number): string {
+  return COUNT_FORMAT.format(count);
+}
+
+/**
  * "1 event", "2 events", "20,000 keys", "3 matches": a count, digits grouped, and its noun, plural (`many`,
  * by default the noun and an s) unless the count is one. The one place the UI and the CLI say "N things".
  */
 export function counted(count: number, noun: string, many = `${noun}s`): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? noun : many}`;
+  return `${formatCount(count)} ${count === 1 ? noun : many}`;
 }

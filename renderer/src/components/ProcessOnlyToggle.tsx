@@ -5,6 +5,7 @@ import { useMemo } from 'react';
 import { useKb } from '../store';
 import { keysOutsideProcess } from '../tree/processOnly';
 import { useTreeModel } from '../tree/useTreeRows';
+import { formatCount } from '../../../shared/text';
 
 export const PROCESS_ONLY_TITLE =
   "This process only: show only the keys this process reaches from its thread, process, session and user keyrings. Kernel-held keyrings, other sessions' keyrings and other users' keys leave the tree, search, the graph and exports";
@@ -29,10 +30,10 @@ export function ProcessOnlyToggle() {
 /** The status bar's key count: "26 keys", or "19 of 26 keys shown" while "This process only" hides some. */
 export function KeyCount({ count }: { count: number }) {
   const hidden = useHiddenByProcessOnly();
-  if (hidden === 0) return <span>{count.toLocaleString('en-US')} keys</span>;
+  if (hidden === 0) return <span>{formatCount(count)} keys</span>;
   return (
-    <span className="key-count-filtered" data-process-only-hidden={hidden} title={`${hidden.toLocaleString('en-US')} hidden by "This process only" (in the toolbar)`}>
-      {(count - hidden).toLocaleString('en-US')} of {count.toLocaleString('en-US')} keys shown: this process only
+    <span className="key-count-filtered" data-process-only-hidden={hidden} title={`${formatCount(hidden)} hidden by "This process only" (in the toolbar)`}>
+      {formatCount(count - hidden)} of {formatCount(count)} keys shown: this process only
     </span>
   );
 }
