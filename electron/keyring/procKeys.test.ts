@@ -128,6 +128,10 @@ describe('parseProcKeys on the running kernel', () => {
       '   leading and trailing spaces   ',
       'tab\there and a carriage\rreturn',
       '12345678 I--Q--- looks like a record start but is not one',
+      // Later lines that start almost like a record (no space after the serial, or after the flags) continue it.
+      'near miss\ndeadbeef-I--Q--- a serial with no space after it',
+      'near miss\ndeadbeef I--Q---x flags with no space after them',
+      'near miss\nDEADBEEF I--Q--- a serial in capitals',
       'x',
       'd'.repeat(4095),
     ];
@@ -643,6 +647,85 @@ describe('parse errors say where and what', () => {
     for (const [line, reason] of cases) {
       expect(parseProcKeys(line + '\n').errors).toEqual([{ lineNumber: 1, line, reason: `malformed record: ${reason}` }]);
     }
+  });
+});
+
+describe('lines that almost parse', () => {
+  const good = (id: number, rest: string) => `${hex8(id)} I--Q---     1 perm 3f010000     0     0 user      ${rest}\n`;
+  const errorOf = (line: string) => parseProcKeys(line + '\n').errors;
+
+  it('names the field when two columns run together or a number is only its sign', () => {
+    const cases: [string, string][] = [
+      ['0000000a I--Q---     - perm 3f010000     0     0 user      a: 1', 'usage is not a number'],
+      ['0000000a I--Q---     1perm 3f010000     0     0 user      a: 1', 'usage is not a number'],
+      ['0000000a I--Q---     1    m 3f010000     0     0 user      a: 1', "timeout is not 'perm', 'expd' or <n>[smhdw]"],
+      ['0000000a I--Q---     1 perm:3f010000     0     0 user      a: 1', "timeout is not 'perm', 'expd' or <n>[smhdw]"],
+      ['0000000a I--Q---     1 perm 3f0100001000  1000 user      a: 1', 'permission mask is not 8 hex digits'],
+      ['0000000a I--Q---     1 perm 3f010000     0     0xuser      a: 1', 'gid is not a number'],
+    ];
+    for (const [line, reason] of cases) expect(errorOf(line)).toEqual([{ lineNumber: 1, line, reason: `malformed record: ${reason}` }]);
+  });
+
+  it('reports a line that starts like a record, however odd its serial or flags or short the line, and never glues it to the description before it', () => {
+    const text =
+      good(1, 'one: 1') +
+      '00000000 I--Q--- soon\n' +
+      good(2, 'two: 1') +
+      '0000000b ------- ?\n' +
+      good(3, 'three: 1') +
+      '0000000c I--Q--- \n' +
+      good(4, 'four: 1');
+    const { lines, errors } = parseProcKeys(text);
+    expect(lines.map((l) => [l.id, l.rest])).toEqual([
+      [1, 'one: 1'],
+      [2, 'two: 1'],
+      [3, 'three: 1'],
+      [4, 'four: 1'],
+    ]);
+    expect(errors).toEqual([
+      { lineNumber: 2, line: '00000000 I--Q--- soon', reason: 'malformed record: usage is not a number' },
+      { lineNumber: 4, line: '0000000b ------- ?', reason: 'malformed record: usage is not a number' },
+      { lineNumber: 6, line: '0000000c I--Q--- ', reason: 'malformed record: usage is not a number' },
+    ]);
+  });
+
+  it('reads serial 00000000 and a record with no flag set like any other record', () => {
+    const { lines, errors } = parseProcKeys('00000000 -------     1 perm 3f010000     0     0 user      z: 1\n');
+    expect(errors).toEqual([]);
+    expect(lines).toEqual([{ id: 0, flags: '-------', usage: 1, timeout: 'perm', perm: 0x3f010000, uid: 0, gid: 0, typeCut: 'user', rest: 'z: 1' }]);
+  });
+
+  it("reads each record's fields from its own line: a first line shaped like a record's tail lends nothing to a broken line after it", () => {
+    // /proc/keys always starts with a serial, but a helper's answer is input like any other: a field the
+    // scanner fails to read must fail the line, not send it reading elsewhere in the text.
+    const timeout = "timeout is not 'perm', 'expd' or <n>[smhdw]";
+    const cases: [string, string, string][] = [
+      ['x 3f010000     0     0 user      not a record', '0000000a I--Q---     1 soon', timeout],
+      ['x 3f010000     0     0 user      not a record', '0000000b I--Q---     1   5q', timeout],
+      ['x perm 3f010000     0     0 user      not a record', '0000000c I--Q---     - perm', 'usage is not a number'],
+      ['x 7 user      not a record', '0000000d I--Q---     1 perm 3f0100001000  1000 user      d', 'permission mask is not 8 hex digits'],
+    ];
+    for (const [first, broken, reason] of cases) {
+      const { lines, errors } = parseProcKeys(`${first}\n${broken}\n`);
+      expect(lines).toEqual([]);
+      expect(errors).toEqual([
+        { lineNumber: 1, line: first, reason: 'not a /proc/keys record, and no record before it to continue' },
+        { lineNumber: 2, line: broken, reason: `malformed record: ${reason}` },
+      ]);
+    }
+  });
+
+  it('reads numbers longer than the kernel ever prints as the reference regex does (Number of the digits)', () => {
+    // A running sum of 20 digits rounds differently from Number(): 99999999999999999999 would read 1.0000000000000002e20.
+    const nines = '99999999999999999999';
+    const line = `0000000a I--Q--- ${nines} perm 3f010000 ${nines} -${nines} user      a: 1`;
+    const m = PROC_KEYS_RECORD.exec(line);
+    expect(m).not.toBeNull();
+    expect(parseProcKeys(line + '\n').lines).toEqual([
+      // The table keeps usage as an int32, uid and gid as uint32 (the kernel's types).
+      { id: 10, flags: 'I--Q---', usage: Number(nines) | 0, timeout: 'perm', perm: 0x3f010000, uid: Number(nines) >>> 0, gid: -Number(nines) >>> 0, typeCut: 'user', rest: 'a: 1' },
+    ]);
+    expect(Number(nines)).toBe(1e20);
   });
 });
 
