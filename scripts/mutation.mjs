@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // `npm run mutation`: StrykerJS over the pure helpers and the engine's parsing and analysis modules, one
-// source file at a time, each with only the test files that import it (so a run fits CI's time, and a
-// file's score says what its own tests catch). Prints a table per file; exits 1 when a file is under its
-// threshold. Equivalent mutants that no test can kill are listed, with the reason, in
-// docs/mutation-equivalents.md.
+// source file at a time, each with only the test files that import it (so a file's score says what its own
+// tests catch). Prints a table per file; exits 1 when a file is under its threshold. Equivalent mutants that
+// no test can kill are listed, with the reason, in docs/mutation-equivalents.md.
 //
-//   node scripts/mutation.mjs [--fast] [--survivors] [--concurrency N] [file[:from-to] …]
+//   node scripts/mutation.mjs [--fast] [--survivors] [--concurrency N] [--dry-run] [--no-build] [file[:from-to] …]
 //
 // file:from-to  only the mutants on those lines (a long file in parts, each part's survivors listed as it ends)
 //
-// --fast        only the files marked fast in scripts/mutationTargets.mjs
+// --fast        the files marked fast in scripts/mutationTargets.mjs (or the files named) in ONE Stryker run: one
+//               start cost, and each file's mutants may be killed by any of those files' tests. What `npm test` runs
 // --survivors   print each surviving mutant (file:line, mutator, replacement)
 // --concurrency Stryker's test-runner processes (default 1: the machine is shared)
+// --dry-run     Stryker's start only (instrument, TypeScript checker, the tests' first run), no mutant: its
+//               CPU time is the fixed cost a run pays before its first mutant
+// --no-build    dist/ is already built from these sources (`npm test` has just run `npm run build`)
 // --static      also run static mutants (module-level constants such as the flag words): each one makes
 //               Stryker start vitest afresh, about a minute apiece on a busy 2-core machine, so off by default
 import { execFileSync } from 'node:child_process';
@@ -25,6 +28,8 @@ process.chdir(root);
 
 const args = process.argv.slice(2);
 const fast = args.includes('--fast');
+const dryRunOnly = args.includes('--dry-run');
+const build = !args.includes('--no-build');
 const showSurvivors = args.includes('--survivors');
 const withStatic = args.includes('--static');
 const concurrencyAt = args.indexOf('--concurrency');
@@ -64,13 +69,17 @@ function importersOf(source) {
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
-async function mutate(target) {
+const spec = (t) => (t.lines === undefined ? t.file : `${t.file}:${t.lines}`);
+
+/** One Stryker run over `targets` (one start cost), with the test files that import any of them; a row per target. */
+async function mutate(targets) {
   const { Stryker } = await import('@stryker-mutator/core');
-  const tests = [...new Set([...importersOf(target.file), ...(target.alsoTests ?? [])])];
-  if (tests.length === 0) throw new Error(`${target.file}: no test file imports it`);
+  const tests = [...new Set(targets.flatMap((t) => [...importersOf(t.file), ...(t.alsoTests ?? [])]))];
+  for (const t of targets) if (importersOf(t.file).length + (t.alsoTests ?? []).length === 0) throw new Error(`${t.file}: no test file imports it`);
   const started = Date.now();
+  const report = targets.length === 1 ? spec(targets[0]).replace(/\//g, '_').replace(':', '_') : 'fast';
   const stryker = new Stryker({
-    mutate: [target.lines === undefined ? target.file : `${target.file}:${target.lines}`],
+    mutate: targets.map(spec),
     testFiles: tests,
     testRunner: 'vitest',
     vitest: { configFile: 'vitest.config.mts', related: false },
@@ -80,9 +89,10 @@ async function mutate(target) {
     plugins: ['@stryker-mutator/vitest-runner', '@stryker-mutator/typescript-checker'],
     coverageAnalysis: 'perTest',
     ignoreStatic: !withStatic,
+    dryRunOnly,
     concurrency,
     reporters: ['json', 'progress-append-only'],
-    jsonReporter: { fileName: `reports/mutation/${target.file.replace(/\//g, '_')}${target.lines === undefined ? '' : `_${target.lines}`}.json` },
+    jsonReporter: { fileName: `reports/mutation/${report}.json` },
     tempDirName: '.stryker-tmp',
     cleanTempDir: 'always',
     ignorePatterns: ['out', 'docs', 'e2e', 'test-results', 'playwright-report', 'reports', '.stryker-tmp', 'build'],
@@ -92,26 +102,29 @@ async function mutate(target) {
     thresholds: { high: 90, low: THRESHOLD, break: null },
   });
   const results = await stryker.runMutationTest();
-  const count = (set) => results.filter((r) => set.has(r.status)).length;
-  const detected = count(DETECTED);
-  const undetected = count(UNDETECTED);
-  const total = detected + undetected;
-  const survivors = [
-    ...new Set(
-      results
-        .filter((r) => UNDETECTED.has(r.status))
-        .map((r) => `${target.file}:${r.location.start.line}:${r.location.start.column} ${r.mutatorName} ${r.status === 'NoCoverage' ? '(no test runs it) ' : ''}→ ${JSON.stringify(r.replacement ?? '')}`),
-    ),
-  ];
-  return {
-    file: target.lines === undefined ? target.file : `${target.file}:${target.lines}`,
-    tests: tests.length,
-    detected,
-    total,
-    score: total === 0 ? 100 : (100 * detected) / total,
-    seconds: Math.round((Date.now() - started) / 1000),
-    survivors,
-  };
+  const seconds = Math.round((Date.now() - started) / 1000);
+  return targets.map((target) => {
+    const own = results.filter((r) => relative(root, resolve(root, r.fileName)) === target.file);
+    const count = (set) => own.filter((r) => set.has(r.status)).length;
+    const detected = count(DETECTED);
+    const total = detected + count(UNDETECTED);
+    const survivors = [
+      ...new Set(
+        own
+          .filter((r) => UNDETECTED.has(r.status))
+          .map((r) => `${target.file}:${r.location.start.line}:${r.location.start.column} ${r.mutatorName} ${r.status === 'NoCoverage' ? '(no test runs it) ' : ''}→ ${JSON.stringify(r.replacement ?? '')}`),
+      ),
+    ];
+    return {
+      file: spec(target),
+      tests: tests.length,
+      detected,
+      total,
+      score: total === 0 ? 100 : (100 * detected) / total,
+      seconds,
+      survivors,
+    };
+  });
 }
 
 const LINES = /^(.+):(\d+-\d+)$/;
@@ -131,16 +144,26 @@ if (targets.length === 0 || targets.length < named.length) {
 // need dist/: built once here, as `npm run build` builds it (vitest.config.mts skips its own build under
 // KB_MUTATION=1, as Stryker starts vitest again and again), and copied into Stryker's sandbox.
 process.env.KB_MUTATION = '1';
-for (const script of ['build:node', 'build:preload']) execFileSync('npm', ['run', '--silent', script], { stdio: 'inherit' });
+// Stryker runs the few tests that cover a mutant and vitest reports the others as skipped: CI's fail-on-skip
+// reporter (vitest.config.mts) is for the suite's own run, not for these.
+delete process.env.CI;
+if (build) for (const script of ['build:node', 'build:preload']) execFileSync('npm', ['run', '--silent', script], { stdio: 'inherit' });
 
+// --fast: one run for the whole subset; otherwise one run per file (or part), each reported as it ends.
 const rows = [];
-for (const target of targets) {
-  const row = await mutate(target);
-  rows.push(row);
-  console.log(
-    `${row.file}: ${row.detected}/${row.total} detected, ${row.score.toFixed(1)} % (${row.tests} test files, ${row.seconds} s)`,
-  );
-  if (showSurvivors) for (const s of row.survivors) console.log(`  survived: ${s}`);
+for (const group of fast ? [targets] : targets.map((t) => [t])) {
+  for (const row of await mutate(group)) {
+    rows.push(row);
+    if (dryRunOnly) continue;
+    console.log(
+      `${row.file}: ${row.detected}/${row.total} detected, ${row.score.toFixed(1)} % (${row.tests} test files, ${row.seconds} s${group.length > 1 ? ` for the ${group.length} files together` : ''})`,
+    );
+    if (showSurvivors) for (const s of row.survivors) console.log(`  survived: ${s}`);
+  }
+}
+if (dryRunOnly) {
+  console.log(`\ndry run only (Stryker's start, no mutant): ${rows[0]?.seconds ?? 0} s`);
+  process.exit(0);
 }
 
 const pad = (s, n) => String(s).padEnd(n);
