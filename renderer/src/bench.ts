@@ -112,10 +112,11 @@ export async function runBench(keyCount: number, hooks: BenchHooks): Promise<Ben
 
 /**
  * A keyring drawn on screen loses and regains its possessor's setattr right, DELTA_RUNS times: each a delta of
- * one changed key through the live path (the store's frame-batched apply, the tree model, the rows, React),
- * timed from the delta reaching the page until the frame that shows the row's new permission has been
- * painted. The store applies deltas in an animation frame; a check queued after the delta runs in that same
- * frame, after the store's, and a task queued from there runs once the frame is painted.
+ * one changed key through the live path (the store's apply, the tree model, the rows, React), timed from the
+ * delta reaching the page until the frame that shows the row's new permission has been painted. The store
+ * applies a delta after a quiet spell at once (store/connect.ts), else in the next animation frame; the check
+ * queued after the delta runs in the next frame (after the store's, when it applies there) and looks again each
+ * frame until the row shows it, and a task queued from there runs once that frame is painted.
  */
 async function timeDeltas(rows: FlatRow[], hooks: BenchHooks): Promise<number[]> {
   const ring = rows.find((r) => r.kind === 'key' && r.key.type === 'keyring' && r.key.description.startsWith('bench-ring-') && permCell(r.key.id));
