@@ -6,6 +6,7 @@
 // Each figure is this process's CPU (all its threads: the scan worker and the reader are threads of it)
 // over a run of polls, divided by the polls counted.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Snapshot } from '../shared/snapshot';
@@ -24,23 +25,71 @@ export function cpuMs(): number {
 }
 
 /**
- * CPU ms of one raw /proc/keys read (bytes only, no decoding) by a fresh process in an empty session keyring
- * of its own: what the kernel charges any poll, the floor. Median-free: `reads` reads, after one warm-up.
+ * CPU ms so far of each thread of this process, by thread id: its time on a CPU (schedstat, ns), or where the kernel
+ * keeps no scheduler statistics its user + system ticks (stat, 10 ms each).
  */
-export function rawReadCpu(root: string, reads: number): number {
-  const keyctlModule = join(root, 'dist', 'electron', 'keyring', 'keyctl.js');
+export function threadCpu(): Map<number, number> {
+  const byThread = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      byThread.set(Number(tid), Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+    } catch {
+      try {
+        // Fields after the command (which may hold spaces): state is the 3rd, utime the 14th, stime the 15th.
+        const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+        byThread.set(Number(tid), (Number(f[11]) + Number(f[12])) * 10);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return byThread;
+}
+
+/** CPU ms per poll on each side of serve's stack (PollCost.threads). */
+export interface ThreadShares {
+  /** The event loop: the service, the WebSocket server and client, the source applying deltas. */
+  main: number;
+  /** The scan worker (scanWorker.ts): member lists, pins, the quiet poll. */
+  scan: number;
+  /** The reader worker (readerWorker.ts): /proc/keys and /proc/key-users, the byte comparison. */
+  reader: number;
+  /** Every other thread: V8's (garbage collection, compilation) and libuv's pool. */
+  other: number;
+}
+
+/**
+ * CPU ms of one raw /proc/keys read (bytes only, no decoding) by a fresh process in an empty session keyring
+ * of its own: what the kernel charges any poll, the floor (`reused`). Read as the reader thread reads it, into a
+ * reused buffer in one read call (procFileBytes.ts). `readFileSync` is the same read by readFileSync, the floor of
+ * earlier tables: for a file of size 0 it reads 64 KiB at a time into fresh buffers and copies them together,
+ * which is Node's cost, not the kernel's (1.2-2x the reused buffer's at 10k keys here). Each is the mean of `reads`
+ * reads, the two alternating in rounds, after a warm-up.
+ */
+export function rawReadCpu(root: string, reads: number): { reused: number; readFileSync: number } {
+  const dist = join(root, 'dist', 'electron');
   const script = `
-    const k = require(${JSON.stringify(keyctlModule)});
+    const k = require(${JSON.stringify(join(dist, 'keyring', 'keyctl.js'))});
+    const { AlternatingReads } = require(${JSON.stringify(join(dist, 'threads', 'procFileBytes.js'))});
     const { readFileSync } = require('node:fs');
     k.joinSessionKeyring(null);
-    readFileSync('/proc/keys');
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < ${reads}; i++) readFileSync('/proc/keys');
-    const c = process.cpuUsage(c0);
-    process.stdout.write(String((c.user + c.system) / 1000 / ${reads}));`;
+    const bytes = new AlternatingReads();
+    const ways = { reused: () => bytes.read('/proc/keys'), readFileSync: () => readFileSync('/proc/keys') };
+    const spent = { reused: 0, readFileSync: 0 };
+    for (const read of Object.values(ways)) { read(); read(); }
+    const rounds = Math.max(1, Math.round(${reads} / 5));
+    for (let r = 0; r < rounds; r++) {
+      for (const [name, read] of Object.entries(ways)) {
+        const c0 = process.cpuUsage();
+        for (let i = 0; i < 5; i++) read();
+        const c = process.cpuUsage(c0);
+        spent[name] += (c.user + c.system) / 1000 / (rounds * 5);
+      }
+    }
+    process.stdout.write(JSON.stringify(spent));`;
   const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`raw read failed: ${r.stderr}`);
-  return Number(r.stdout);
+  return JSON.parse(r.stdout) as { reused: number; readFileSync: number };
 }
 
 /**
@@ -124,6 +173,8 @@ export interface PollCost {
   /** Median CPU ms of the measured scans that applied only the changes, and of the full ones (NaN: none). */
   changesOnlyScanCpu: number;
   fullScanCpu: number;
+  /** `cpu` by thread. */
+  threads: ThreadShares;
 }
 
 export interface PollRun {
@@ -144,6 +195,8 @@ export const LIVE_WARM_UP_POLLS = Number(process.env.BENCH_LIVE_WARM_UP ?? 15);
 /** serve's stack in this process, polling at 1 Hz; CPU per poll over `polls` polls after LIVE_WARM_UP_POLLS. */
 export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
   const intervalMs = run.intervalMs ?? 1000;
+  // The threads the source starts are the ones not here before it: the scan worker first, then the reader it starts.
+  const before = new Set(threadCpu().keys());
   const source = new CountingSource(createWorkerSnapshotSource(run.scope ? { scope: run.scope } : {}));
   const server = await startServer({
     port: 0,
@@ -180,14 +233,21 @@ export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
       };
     }
     await source.after(LIVE_WARM_UP_POLLS);
+    const [scanTid, readerTid] = [...threadCpu().keys()].filter((t) => !before.has(t)).sort((a, b) => a - b);
     deltas = 0;
     const quiet0 = source.changesOnly;
     source.cpuByPath = { changesOnly: [], full: [] };
+    const threads0 = threadCpu();
     const c0 = cpuMs();
     const t0 = performance.now();
     await source.after(run.polls);
     const cpu = (cpuMs() - c0) / run.polls;
     const wall = (performance.now() - t0) / run.polls;
+    const threads1 = threadCpu();
+    const spent = (tid: number | undefined): number => (tid === undefined ? 0 : ((threads1.get(tid) ?? 0) - (threads0.get(tid) ?? 0)) / run.polls);
+    const [main, scan, reader] = [spent(process.pid), spent(scanTid), spent(readerTid)];
+    let all = 0;
+    for (const tid of threads1.keys()) all += spent(tid);
     source.afterScan = null;
     const med = (v: number[]): number => (v.length === 0 ? NaN : median(v));
     return {
@@ -198,6 +258,7 @@ export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
       changesOnly: source.changesOnly - quiet0,
       changesOnlyScanCpu: med(source.cpuByPath.changesOnly),
       fullScanCpu: med(source.cpuByPath.full),
+      threads: { main, scan, reader, other: Math.max(0, all - main - scan - reader) },
     };
   } finally {
     ws?.close();

@@ -13,7 +13,7 @@ import { createWorkerSnapshotSource } from '../electron/threads/scanThread';
 import { median, ms, printTable, readExtraTables, type BenchRow } from './table';
 import { runUiBench } from './ui';
 import { runFilesBench } from './files';
-import { GROUP_VIEW_PERM, LIVE_WARM_UP_POLLS, nodeStartCpu, pollCost, rawReadCpu, rawViewReadsCpu, snapshotPhases, ThrowawayUsers } from './live';
+import { GROUP_VIEW_PERM, LIVE_WARM_UP_POLLS, nodeStartCpu, pollCost, type PollCost, rawReadCpu, rawViewReadsCpu, snapshotPhases, ThrowawayUsers } from './live';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'keyring-browser');
@@ -173,15 +173,22 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
       }
 
       if (ONLY === '' || ONLY === 'live') {
+        // The first run in this process would also pay V8 compiling the main thread's side (service, diff, WebSocket;
+        // the worker threads are new in each run and warm up within it): the first run, idle with no client at 10k keys,
+        // measured ≈ 9 ms per poll more than the one with a client after it, all on the main thread and V8's threads
+        // (the scan and reader threads the same), and at 40k, not first, the two were equal. One unmeasured run with a
+        // client and a change takes every path first.
+        if (i === 0) await pollCost(ROOT, { polls: 1, clients: 1, changeKey: sampleKey });
         // The floor, measured between the runs it is compared with (the median of three: a shared machine's load moves).
         const floors = [rawReadCpu(ROOT, 20)];
         const idle0 = await pollCost(ROOT, { polls: LIVE_POLLS, clients: 0, changeKey: null });
         floors.push(rawReadCpu(ROOT, 20));
         const idle1 = await pollCost(ROOT, { polls: LIVE_POLLS, clients: 1, changeKey: null });
         floors.push(rawReadCpu(ROOT, 20));
-        const floor = median(floors);
+        const floor = median(floors.map((f) => f.reused));
         const changed = await pollCost(ROOT, { polls: LIVE_POLLS, clients: 1, changeKey: sampleKey });
         live('raw /proc/keys read, empty session (CPU)').values[col] = ms(floor);
+        live('  the same by readFileSync (earlier tables\' floor)').values[col] = ms(median(floors.map((f) => f.readFileSync)));
         live('idle poll, no client (CPU per poll)').values[col] = ms(idle0.cpu);
         live('  ÷ raw read (goal ≤ 2×)').values[col] = `${(idle0.cpu / floor).toFixed(2)}×`;
         live('idle poll, one client (CPU per poll)').values[col] = ms(idle1.cpu);
@@ -191,6 +198,13 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
         live('  ÷ idle poll, one client (goal ≤ 1.5×)').values[col] = `${(changed.cpu / idle1.cpu).toFixed(2)}×`;
         live('  deltas the client received / polls').values[col] = `${changed.deltas} / ${LIVE_POLLS}`;
         live('polls that applied only the changes (idle 0, idle 1, changed)').values[col] = `${idle0.changesOnly}, ${idle1.changesOnly}, ${changed.changesOnly} of ${LIVE_POLLS}`;
+        const quietMedian = (c: PollCost): string => (Number.isNaN(c.changesOnlyScanCpu) ? 'none' : ms(c.changesOnlyScanCpu));
+        live('median CPU of a poll that applied only the changes (idle 0, idle 1, changed)').values[col] =
+          `${quietMedian(idle0)}, ${quietMedian(idle1)}, ${quietMedian(changed)}`;
+        const shares = (c: PollCost): string => `${c.threads.main.toFixed(1)} / ${c.threads.scan.toFixed(1)} / ${c.threads.reader.toFixed(1)} / ${c.threads.other.toFixed(1)}`;
+        live('by thread, main / scan / reader / other (ms): idle, no client').values[col] = shares(idle0);
+        live('  idle, one client').values[col] = shares(idle1);
+        live('  one key changed').values[col] = shares(changed);
       }
     }
     if (ONLY === '' || ONLY === 'system') await runSystemBench(session, out);
