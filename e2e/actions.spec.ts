@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { row, details, allowChanges, FIRST_SCAN_MS } from './support/page';
+import { row, details, allowChanges, closes, FIRST_SCAN_MS } from './support/page';
 import { hexId as hex } from '../shared/keyIds';
 
 const INTERVAL_MS = 400;
@@ -93,7 +93,7 @@ test('adds a key with a typed payload, reads it masked, updates it', async ({ pa
   await dialog.getByLabel('Description').fill('adm-added');
   await dialog.getByLabel('Payload (text)').fill(SECRET);
   await dialog.getByRole('button', { name: 'Add key' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   const id = Number(keyctl('search', String(ringA), 'user', 'adm-added'));
   expect(keyctl('print', String(id))).toBe(SECRET);
   // The new key becomes the selection, and the message about it stays.
@@ -118,7 +118,7 @@ test('adds a key with a typed payload, reads it masked, updates it', async ({ pa
   await update.getByRole('radio', { name: 'Hex' }).check();
   await update.getByLabel('Payload (hex)').fill('6e 65 77');
   await update.getByRole('button', { name: 'Update' }).click();
-  await expect(update).toBeHidden();
+  await closes(update);
   expect(keyctl('print', String(id))).toBe('new');
 
   // Neither serve's output nor an exported snapshot ever carries the payload.
@@ -138,7 +138,7 @@ test('adds a key whose payload is read from a chosen file, bytes as they are', a
   await dialog.getByRole('radio', { name: 'From a file' }).check();
   await dialog.getByLabel('File', { exact: true }).setInputFiles({ name: 'blob.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0, 1, 2, 255]) });
   await dialog.getByRole('button', { name: 'Add key' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   const id = keyctl('search', String(ringA), 'user', 'adm-from-file');
   expect(execFileSync('keyctl', ['pipe', id]).equals(Buffer.from([0, 1, 2, 255]))).toBe(true);
 });
@@ -152,7 +152,7 @@ test('unlink says whether the key will be destroyed, and does it', async ({ page
   let dialog = await confirm(page, 'Unlink');
   await expect(dialog).toContainText(/It stays linked from 1 other keyring: adm-ring-[ab] \(0x/);
   await dialog.getByRole('button', { name: 'Unlink' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   const left = keyctl('rlist', String(ringA)).includes(String(key)) ? ringA : ringB;
   expect(keyctl('rlist', String(left === ringA ? ringB : ringA)).split(' ')).not.toContain(String(key));
 
@@ -161,7 +161,7 @@ test('unlink says whether the key will be destroyed, and does it', async ({ page
   dialog = await confirm(page, 'Unlink');
   await expect(dialog).toContainText('This key has no other link: it will be destroyed.');
   await dialog.getByRole('button', { name: 'Unlink' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   expect(rdescribe(key)).toMatch(/Required key not available|No such|ENOKEY|denied|revoked/i);
 });
 
@@ -173,7 +173,7 @@ test('links, moves, clears', async ({ page }) => {
   let dialog = page.getByRole('dialog');
   await dialog.getByLabel('Into keyring').selectOption(String(ringB));
   await dialog.getByRole('button', { name: 'Link' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   expect(keyctl('rlist', String(ringB)).split(' ')).toContain(String(key));
 
   keyctl('unlink', String(key), String(ringB));
@@ -185,7 +185,7 @@ test('links, moves, clears', async ({ page }) => {
   await dialog.getByLabel('To keyring').selectOption(String(ringB));
   await expect(dialog).toContainText(/unlinked from adm-ring-a .* linked into adm-ring-b/);
   await dialog.getByRole('button', { name: 'Move' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   expect(keyctl('rlist', String(ringA)).split(' ')).not.toContain(String(key));
   expect(keyctl('rlist', String(ringB)).split(' ')).toContain(String(key));
 
@@ -201,7 +201,7 @@ test('links, moves, clears', async ({ page }) => {
   dialog = page.getByRole('alertdialog');
   await expect(dialog).toContainText(/unlinked from adm-ring-b .* linked into adm-ring-a/);
   await dialog.getByRole('button', { name: 'Move' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   expect(keyctl('rlist', String(ringA)).split(' ')).toContain(String(key));
   keyctl('add', 'user', 'adm-lonely', 'x', String(ringB));
 
@@ -210,7 +210,7 @@ test('links, moves, clears', async ({ page }) => {
   dialog = await confirm(page, 'Clear');
   await expect(dialog).toContainText('will be destroyed');
   await dialog.getByRole('button', { name: 'Clear' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   expect(keyctl('rlist', String(ringB))).toBe('');
 });
 
@@ -223,7 +223,7 @@ test('revoke, then a read is refused with EKEYREVOKED in words; invalidate destr
   await action(page, 'Revoke').click();
   const dialog = await confirm(page, 'Revoke');
   await dialog.getByRole('button', { name: 'Revoke' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   expect(rdescribe(key)).toMatch(/revoked/i);
   await expect(row(page, key)).toHaveAttribute('data-key-flags', /^.R/);
   await expect(action(page, 'Read payload')).toBeDisabled();
@@ -233,7 +233,7 @@ test('revoke, then a read is refused with EKEYREVOKED in words; invalidate destr
   await action(page, 'Invalidate').click();
   const inv = await confirm(page, 'Invalidate');
   await inv.getByRole('button', { name: 'Invalidate' }).click();
-  await expect(inv).toBeHidden();
+  await closes(inv);
   expect(rdescribe(gone)).not.toMatch(/^user;/);
   await expect(page.locator(`[data-key-id="${gone}"]`)).toHaveCount(0);
 });
@@ -262,7 +262,7 @@ test('timeout, permissions and owner: bad input refused at the field, good input
   expect(execFileSync('grep', ['-i', hex(key), '/proc/keys'], { encoding: 'utf8' })).toMatch(/ perm /);
   await dialog.getByLabel('Timeout').fill('3600');
   await dialog.getByRole('button', { name: 'Set timeout' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   expect(execFileSync('grep', ['-i', hex(key), '/proc/keys'], { encoding: 'utf8' })).not.toMatch(/ perm /);
 
   await action(page, 'Set permissions').click();
@@ -274,7 +274,7 @@ test('timeout, permissions and owner: bad input refused at the field, good input
   await dialog.getByRole('checkbox', { name: 'group view' }).check();
   await expect(mask).toHaveValue('3f010100');
   await dialog.getByRole('button', { name: 'Set permissions' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   expect(rdescribe(key).split(';')[3]).toBe('3f010100');
 
   await action(page, 'Change owner').click();
@@ -283,7 +283,7 @@ test('timeout, permissions and owner: bad input refused at the field, good input
   await expect(dialog).toContainText('no group named');
   await dialog.getByLabel('New group (name or gid)').fill('root');
   await dialog.getByRole('button', { name: 'Change owner' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   expect(rdescribe(key).split(';')[2]).toBe('0');
 });
 
@@ -301,7 +301,7 @@ test('search finds the key keyctl finds and says through which keyrings; the con
   expect(Number(keyctl('search', '@s', 'user', 'adm-needle'))).toBe(key);
   await expect(dialog.getByRole('status')).toContainText(new RegExp(`Found user “adm-needle” \\(0x${hex(key)}\\) through .*adm-ring-a`));
   await page.keyboard.press('Escape');
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
 
   // `?` opens the help; `x` opens Revoke's confirmation for the selected key.
   await select(page, key);
@@ -325,7 +325,7 @@ test('gets the persistent keyring into a chosen keyring, saying it renews the ex
   await expect(dialog).toContainText('renews its expiry');
   await dialog.getByLabel('Link into').selectOption(String(ringB));
   await dialog.getByRole('button', { name: 'Get persistent keyring' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   await expect(details(page).getByRole('status')).toContainText('renewed');
   expect(keyctl('rlist', String(ringB))).not.toBe('');
 });

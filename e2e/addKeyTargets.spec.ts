@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { allowChanges, row, FIRST_SCAN_MS } from './support/page';
+import { allowChanges, row, FIRST_SCAN_MS, closes } from './support/page';
 
 let server: RunningServer;
 let session = 0;
@@ -54,6 +54,6 @@ test("Add key offers this process's keyrings first by role, and a keyring it can
   await dialog.getByLabel('Payload (text)').fill('x');
   await target.selectOption(String(writable));
   await dialog.getByRole('button', { name: 'Add key' }).click();
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   expect(Number(keyctl('search', String(writable), 'user', 'e2e-tg-added'))).toBeGreaterThan(0);
 });

@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { row, details, procKeysLine, allowChanges, FIRST_SCAN_MS } from './support/page';
+import { row, details, procKeysLine, allowChanges, FIRST_SCAN_MS, closes } from './support/page';
 import { hexId as hex } from '../shared/keyIds';
 
 const INTERVAL_MS = 300;
@@ -104,7 +104,7 @@ test('a dialog keeps its focused field and typed text through several polls', as
   await expect(field).toHaveValue('1234');
   await page.screenshot({ path: test.info().outputPath('dialog-after-polls.png') });
   await page.keyboard.press('Enter');
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   // The kernel shows the timeout in /proc/keys as the time left: 1234 s is "20m".
   await expect.poll(() => procKeysLine(key)).toMatch(/ 20m /);
 });
@@ -120,7 +120,7 @@ test('Set timeout reads durations: 10m sets 600 s, with the date shown first; to
   await expect(dialog).toContainText('600 s (10 min): expires about 20');
   await page.screenshot({ path: test.info().outputPath('timeout-10m.png') });
   await page.keyboard.press('Enter');
-  await expect(dialog).toBeHidden();
+  await closes(dialog);
   await expect(details(page).getByRole('status')).toContainText('600 s');
   // /proc/keys prints the time left: 599 s or so is "9m".
   await expect.poll(() => procKeysLine(key)).toMatch(/ (9|10)m /);

@@ -5,7 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { row, details, procKeysLine, allowChanges, FIRST_SCAN_MS } from './support/page';
+import { row, details, procKeysLine, allowChanges, FIRST_SCAN_MS, closes } from './support/page';
 import { hexId as hex } from '../shared/keyIds';
 
 let server: RunningServer;
@@ -69,7 +69,7 @@ test('no action the kernel would refuse is offered on a revoked key, each says w
   await toolbar.getByRole('button', { name: 'Unlink', exact: true }).click();
   const confirm = page.getByRole('alertdialog');
   await confirm.getByRole('button', { name: 'Unlink', exact: true }).click();
-  await expect(confirm).toBeHidden();
+  await closes(confirm);
   expect(keyctl('rdescribe', String(ring))).toContain('rv-ring');
   expect(keyctl('list', String(ring))).not.toContain(String(revoked));
 });

@@ -1,7 +1,7 @@
 // Locators and kernel reads that several specs share: a key's tree row, the details panel, and the
 // key's /proc/keys line (the oracle for what an action did).
 import { readFileSync } from 'node:fs';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { hexId } from '../../shared/keyIds';
 
 /** The first tree row that shows key `id` (a key linked from several keyrings has several). */
@@ -37,3 +37,11 @@ export async function openApp(page: Page, url: string): Promise<void> {
 
 /** How long a change may take to reach the screen: a few polls, each of which can take seconds on a shared machine. */
 export const CHANGE_SEEN_MS = 30_000;
+
+/**
+ * Waits for an action's dialog to close. The service answers an action after a poll that shows its outcome, and
+ * on a shared machine (another session's 40k keys, load 13) one poll took longer than expect's 10 s.
+ */
+export async function closes(dialog: Locator): Promise<void> {
+  await expect(dialog).toBeHidden({ timeout: CHANGE_SEEN_MS });
+}
