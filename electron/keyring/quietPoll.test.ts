@@ -81,6 +81,25 @@ async function agreeing(quiet: Scanner, full: Scanner, what: string): Promise<{ 
   throw new Error(`the keys never settled (${what})`);
 }
 
+
+/**
+ * A process in a session keyring of its own (`keyctl session NAME sh -c SCRIPT`), as another login or daemon
+ * looks to us. `said(word)` waits for the word on its stderr, `heard()` is all it said so far; the test writes
+ * `go` to its stdin to let the script past a `read go`, and kills its process group (the sleep goes with it).
+ */
+function sessionProcess(name: string, script: string) {
+  const child = spawn('keyctl', ['session', name, 'sh', '-c', script], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const said = (word: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => (err.includes(word) ? resolve() : undefined);
+      child.stderr.on('data', check);
+      child.once('exit', () => reject(new Error(`keyctl session exited: ${err}`)));
+      check();
+    });
+  return { child, said, heard: () => err };
+}
 describe('quiet polls (scanner applying only what changed)', () => {
   let session: number;
   const ours = new Set<number>();
@@ -175,22 +194,13 @@ describe('quiet polls (scanner applying only what changed)', () => {
 
   it("applies a change in the members of another process's session keyring it may read (neither possessed nor reachable)", async () => {
     await quiet.scan();
-    const child = spawn(
-      'keyctl',
-      ['session', 'q-relisted', 'sh', '-c', 'keyctl setperm @s 0x3f030000; keyctl add user q-first x @s >/dev/null; echo ready >&2; read go; keyctl add user q-second x @s >/dev/null; keyctl unlink %user:q-first @s >/dev/null; echo changed >&2; sleep 30'],
-      { stdio: ['pipe', 'ignore', 'pipe'], detached: true },
+    const { child, said, heard } = sessionProcess(
+      'q-relisted',
+      'keyctl setperm @s 0x3f030000; keyctl add user q-first x @s >/dev/null; echo ready >&2; read go; keyctl add user q-second x @s >/dev/null; keyctl unlink %user:q-first @s >/dev/null; echo changed >&2; sleep 30',
     );
-    let err = '';
-    const said = (word: string) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => (err.includes(word) ? resolve() : undefined);
-        child.stderr.on('data', (d: Buffer) => ((err += d.toString()), check()));
-        child.once('exit', () => reject(new Error(`keyctl session exited: ${err}`)));
-        check();
-      });
     try {
       await said('ready');
-      const joined = Number(/Joined session keyring: (\d+)/.exec(err)?.[1]);
+      const joined = Number(/Joined session keyring: (\d+)/.exec(heard())?.[1]);
       own(joined);
       keyctl.readKeyringMembers(joined).forEach(own);
       const first = await agreeing(quiet, full, 'after the session appeared');
@@ -221,26 +231,11 @@ describe('quiet polls (scanner applying only what changed)', () => {
       },
     });
     await counting.scan();
-    const child = spawn(
-      'keyctl',
-      [
-        'session',
-        'q-private-holder',
-        'sh',
-        '-c',
-        'keyctl setperm @s 0x3f030000; r=$(keyctl newring q-private @s); echo "ring $r" >&2; read go; ' +
-          'k=$(keyctl add user q-inside x $r); echo "added $k" >&2; read go; keyctl setperm $r 0x3f030000; echo opened >&2; sleep 30',
-      ],
-      { stdio: ['pipe', 'ignore', 'pipe'], detached: true },
+    const { child, said, heard } = sessionProcess(
+      'q-private-holder',
+      'keyctl setperm @s 0x3f030000; r=$(keyctl newring q-private @s); echo "ring $r" >&2; read go; ' +
+        'k=$(keyctl add user q-inside x $r); echo "added $k" >&2; read go; keyctl setperm $r 0x3f030000; echo opened >&2; sleep 30',
     );
-    let err = '';
-    const said = (word: string) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => (err.includes(word) ? resolve() : undefined);
-        child.stderr.on('data', (d: Buffer) => ((err += d.toString()), check()));
-        child.once('exit', () => reject(new Error(`keyctl session exited: ${err}`)));
-        check();
-      });
     /** The counting scanner's next poll, and whether it read `ring`'s members. */
     const poll = async (what: string, ring: number) => {
       reads.length = 0;
@@ -249,8 +244,8 @@ describe('quiet polls (scanner applying only what changed)', () => {
     };
     try {
       await said('ring ');
-      own(Number(/Joined session keyring: (\d+)/.exec(err)?.[1]));
-      const ring = own(Number(/ring (\d+)/.exec(err)?.[1]));
+      own(Number(/Joined session keyring: (\d+)/.exec(heard())?.[1]));
+      const ring = own(Number(/ring (\d+)/.exec(heard())?.[1]));
       expect(() => keyctl.readKeyringMembers(ring)).toThrow(/EACCES/);
       const came = await poll('after the private keyring appeared', ring);
       expect(came.snap.keys.find((k) => k.id === ring)).toMatchObject({ links: null, possessed: false });
@@ -264,7 +259,7 @@ describe('quiet polls (scanner applying only what changed)', () => {
       expect(skipped).toBe(true);
       child.stdin.write('go\n');
       await said('added ');
-      own(Number(/added (\d+)/.exec(err)?.[1]));
+      own(Number(/added (\d+)/.exec(heard())?.[1]));
       // Its record changed (its member count): read again, refused again.
       const added = await poll('after a key was added to it', ring);
       expect(added.read).toBe(true);
