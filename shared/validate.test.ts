@@ -150,6 +150,22 @@ describe('edges a person reaches', () => {
   it('looks up an owner name that starts with digits', () => {
     expect(parseIdentity('1ab', { 1001: '1ab' }, 'user')).toEqual({ ok: true, value: 1001 });
   });
+
+  it('looks up an owner name that ends with digits (a name, not a number)', () => {
+    expect(parseIdentity('build1', { 1002: 'build1' }, 'user')).toEqual({ ok: true, value: 1002 });
+  });
+
+  it('refuses a 0x key id with anything after its hex digits, rather than taking the digits before it', () => {
+    expect(parseKeyId('0x12zz')).toMatchObject({ ok: false, reason: expect.stringContaining('a key id is hex') });
+  });
+
+  it('refuses a blank timeout (it does not mean 0, which removes the timeout), and says why each malformed one fails', () => {
+    expect(parseTimeout('   ')).toMatchObject({ ok: false, reason: expect.stringContaining('enter seconds') });
+    // A minus that does not start the text is a malformed duration, not a negative one.
+    expect(parseTimeout('5-')).toMatchObject({ ok: false, reason: expect.stringContaining('a timeout is whole seconds, or a duration') });
+    // Digits at the end do not make it a number of seconds: a unit is missing.
+    expect(parseTimeout('1h 30')).toMatchObject({ ok: false, reason: expect.stringContaining('a timeout is whole seconds, or a duration') });
+  });
 });
 
 describe('what a person types', () => {
