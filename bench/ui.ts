@@ -65,11 +65,35 @@ interface GraphBench {
   wholeRequest?: ElkBenchRequest;
 }
 
+/**
+ * Waits until the page sets `global`, asking through a DevTools session of our own every 100 ms. Not Playwright's
+ * waitForFunction: its first call compiles Playwright's injected script in the page (≈ 100 ms of the page's main
+ * thread at 40k keys, most of it on the clock) and then polls in every animation frame, and that landed inside the
+ * first render it was waiting for: a trace showed the page's setTimeout after the painted frame held back by the
+ * script's compile and one more frame, ~190 ms of the 775 ms measured at load 3. A one-line Runtime.evaluate is a
+ * task of a few µs; the page's own result is read with page.evaluate once it is done.
+ */
+async function waitForGlobal(page: Page, global: string, timeoutMs: number): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const expression = `globalThis[${JSON.stringify(global)}] !== undefined`;
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const { result } = await cdp.send('Runtime.evaluate', { expression, returnByValue: true });
+      if (result.value === true) return;
+      if (Date.now() > until) throw new Error(`bench: ${global} not set within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
+
 async function measure<T>(browser: Browser, url: string, global: string, timeoutMs: number): Promise<(T & { memory: PageMemory }) | null> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   try {
     await page.goto(url);
-    await page.waitForFunction((g) => (globalThis as unknown as Record<string, unknown>)[g] !== undefined, global, { timeout: timeoutMs });
+    await waitForGlobal(page, global, timeoutMs);
     const result = (await page.evaluate((g) => (globalThis as unknown as Record<string, unknown>)[g], global)) as T;
     return { ...result, memory: await pageMemory(page) };
   } catch {
@@ -147,7 +171,7 @@ async function traced(
   try {
     await browser.startTracing(page, { categories: allThreads ? [...TRACE_CATEGORIES, 'toplevel'] : TRACE_CATEGORIES });
     await page.goto(url);
-    await page.waitForFunction((g) => (globalThis as unknown as Record<string, unknown>)[g] !== undefined, global, { timeout: timeoutMs });
+    await waitForGlobal(page, global, timeoutMs);
     const { traceEvents } = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
     return {
       main: Object.fromEntries(phases.map((p) => [p, phaseCpuMs(traceEvents, p)])),
