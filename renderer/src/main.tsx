@@ -5,6 +5,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { KeyringApi } from '../../shared/api';
+import { counted } from '../../shared/text';
 import { Root } from './Root';
 import { runBench } from './bench';
 import { DEV_TOOLS } from './dev/buildMode';
@@ -26,7 +27,7 @@ let mode: string | undefined;
 let startupError: unknown = null;
 if (DEV_TOOLS && fake) {
   api = fakeApi = createFakeApi({ keyCount: fakeCount, shape, live: !bench });
-  mode = fakeCount ? `demo data · ${fakeCount.toLocaleString()} keys${shape === 'shared' ? ', many shared' : ''}` : 'demo data';
+  mode = fakeCount ? `demo data · ${counted(fakeCount, 'key')}${shape === 'shared' ? ', many shared' : ''}` : 'demo data';
 } else {
   try {
     api = getKeyringApi();

@@ -5,7 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useKb } from '../store';
 import { stepMatch } from '../tree/matchOrder';
 import { ProcessOnlyToggle } from './ProcessOnlyToggle';
-import { counted } from '../../../shared/text';
+import { counted, formatCount } from '../../../shared/text';
 
 export function SearchBar() {
   const { query, search, filterMatches, view, treeCursor, selectedId } = useKb(
@@ -75,7 +75,7 @@ export function SearchBar() {
             : count === 0
               ? 'no match'
               : cursor != null
-                ? `${cursor.toLocaleString()} of ${count.toLocaleString()}`
+                ? `${formatCount(cursor)} of ${formatCount(count)}`
                 : counted(count, 'match', 'matches')}
       </span>
       {/* "Only ☐ matches ☐ this process": two filters under one word, so a 1024 px toolbar keeps its search box. */}

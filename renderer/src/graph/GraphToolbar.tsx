@@ -9,7 +9,7 @@ import type { GraphModel } from './model';
 import { FOLD_AT, MAX_GRAPH_NODES } from './model';
 import { SCOPE_LABELS, type GraphScope } from './subset';
 import type { LayoutSource } from './useGraphLayout';
-import { counted } from '../../../shared/text';
+import { counted, formatCount } from '../../../shared/text';
 
 const SCOPES: readonly GraphScope[] = ['process', 'all', 'neighbourhood'];
 
@@ -19,12 +19,10 @@ const SCOPE_TITLES: Record<GraphScope, string> = {
   neighbourhood: 'The selected key, the keyrings on its paths from the roots, and its own members',
 };
 
-const n = (x: number) => x.toLocaleString('en-US');
-
 /** How far the node budget had to fold (nothing when the usual folding fit). */
 function foldNote(model: GraphModel): string {
   if (model.foldAt === FOLD_AT && !model.foldKeyrings) return '';
-  return ` · to fit ${n(MAX_GRAPH_NODES)} nodes, keyrings of ${model.foldAt}+ members folded${model.foldKeyrings ? ', member keyrings too' : ''}`;
+  return ` · to fit ${formatCount(MAX_GRAPH_NODES)} nodes, keyrings of ${model.foldAt}+ members folded${model.foldKeyrings ? ', member keyrings too' : ''}`;
 }
 
 export function GraphToolbar({ model }: { model: GraphModel }) {
@@ -51,14 +49,14 @@ export function GraphToolbar({ model }: { model: GraphModel }) {
         ))}
       </div>
       <span className="graph-summary" data-graph-summary="">
-        {counted(model.nodes.length, 'node')} for {n(keyNodes)} of {n(model.keysAsked)} keys
+        {counted(model.nodes.length, 'node')} for {formatCount(keyNodes)} of {formatCount(model.keysAsked)} keys
         {filtered ? ' (matches only)' : ''}
         {foldNote(model)}
       </span>
       <GraphLegend />
       {model.keysCut > 0 && (
         <span className="graph-cut" role="note">
-          {n(model.keysCut)} keys not drawn: search with Only matches, or show the neighbourhood of a key
+          {formatCount(model.keysCut)} keys not drawn: search with Only matches, or show the neighbourhood of a key
         </span>
       )}
     </div>
@@ -95,7 +93,7 @@ export function GraphStatus({
   return (
     <div className="graph-status" role="status">
       {source === 'quick'
-        ? `Laying out ${n(model.nodes.length)} nodes… (a quick arrangement meanwhile)`
+        ? `Laying out ${formatCount(model.nodes.length)} nodes… (a quick arrangement meanwhile)`
         : 'Updating layout…'}
       {scope !== 'neighbourhood' && (
         <button

@@ -528,7 +528,7 @@ export function groupTitle(g: GroupNodeItem): string {
   const only = g.typeCounts.length === 1 ? g.typeCounts[0]![0] : null;
   if (only === 'keyring') return counted(n, 'keyring');
   if (only) return counted(n, `${only} key`);
-  return `${n.toLocaleString('en-US')} keys`;
+  return counted(n, 'key');
 }
 
 /** "+ 20,000 keys inside": what the folded keyrings among the members hold (null when none). */

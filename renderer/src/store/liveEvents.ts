@@ -4,7 +4,7 @@
 import type { KeyFieldChanges, SnapshotDelta } from '../../../shared/api';
 import { BADGE_LABELS, stateBadges } from '../../../shared/flags';
 import type { KeyInfo } from '../../../shared/snapshot';
-import { counted } from '../../../shared/text';
+import { counted, formatCount } from '../../../shared/text';
 import { hexId } from '../util/format';
 
 export type LogKind = 'added' | 'removed' | 'changed' | 'revoked' | 'expired' | 'linked' | 'unlinked' | 'resync' | 'summary';
@@ -174,7 +174,7 @@ export function logEntriesFor(
     // A removal line says it all.
     const unlinked = delta.linksRemoved.filter(([ring, member]) => !removedSet.has(ring) && !removedSet.has(member) && here(before.get(member) ?? after.get(member)));
     if (linked.length + unlinked.length > LOG_DETAIL_LIMIT) {
-      summary(`${counted(linked.length + unlinked.length, 'link')} changed`, `${linked.length.toLocaleString('en')} made, ${unlinked.length.toLocaleString('en')} broken`, thisProcess);
+      summary(`${counted(linked.length + unlinked.length, 'link')} changed`, `${formatCount(linked.length)} made, ${formatCount(unlinked.length)} broken`, thisProcess);
       continue;
     }
     for (const [ring, member] of linked) push('linked', member, after.get(member) ?? before.get(member), `into ${subjectOf(after.get(ring), ring)}`);

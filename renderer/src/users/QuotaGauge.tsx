@@ -2,8 +2,7 @@
 // values and a text label, so a screen reader hears "170 of 200 keys, 85 %, nearly full"). Levels and
 // words are shared/quota.ts's: amber from 80 %, red from 95 %, full at 100 %.
 import { QUOTA_LEVEL_WORDS, quotaLevel, quotaPercent } from '../../../shared/quota';
-
-const count = (n: number): string => n.toLocaleString('en-US');
+import { formatCount } from '../../../shared/text';
 
 export interface QuotaGaugeProps {
   /** 'keys' or 'bytes'. */
@@ -22,7 +21,7 @@ export function QuotaGauge({ unit, used, max, owner, large = false, compact = fa
   const level = quotaLevel(used, max);
   const percent = quotaPercent(used, max);
   const words = QUOTA_LEVEL_WORDS[level];
-  const text = `${count(used)} / ${count(max)} ${unit}, ${percent} %`;
+  const text = `${formatCount(used)} / ${formatCount(max)} ${unit}, ${percent} %`;
   return (
     <span
       role="meter"

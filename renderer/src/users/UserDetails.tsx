@@ -14,15 +14,15 @@ import { KeyRef } from '../components/KeyRef';
 import type { TreeModel } from '../tree/model';
 import { QuotaGauge } from './QuotaGauge';
 import { UserIcon } from './UserRow';
-import { counted } from '../../../shared/text';
+import { counted, formatCount } from '../../../shared/text';
 
 /** How many keyrings the breakdown lists. */
 const TOP = 8;
 
 /** A holder's bytes: exact, or "at least N (k keys of unknown size)". */
 export function holderBytes(h: QuotaHolder): string {
-  if (h.unknownSizes === 0) return h.bytes.toLocaleString();
-  return `at least ${h.bytes.toLocaleString()} (${counted(h.unknownSizes, 'key')} of unknown size)`;
+  if (h.unknownSizes === 0) return formatCount(h.bytes);
+  return `at least ${formatCount(h.bytes)} (${counted(h.unknownSizes, 'key')} of unknown size)`;
 }
 
 function HolderTable({ caption, holders, model, total, value }: { caption: string; holders: QuotaHolder[]; model: TreeModel; total: number; value(h: QuotaHolder): string }) {
@@ -59,15 +59,15 @@ function processesOf(model: TreeModel, g: UserGroup): Extract<Pin, { kind: 'user
 
 /** The user's visible keys' bytes set against what /proc/key-users charges it. */
 function bytesSentence(charged: ReturnType<typeof chargesOf>, qnbytes: number | null): string {
-  const known = charged.bytes.toLocaleString();
-  const sum = charged.unknown === 0 ? `${known} bytes` : `at least ${known} bytes (${charged.unknown} of them of unknown size)`;
-  const head = `Its ${charged.keys} visible ${charged.keys === 1 ? 'key costs' : 'keys cost'} ${sum}`;
+  const known = formatCount(charged.bytes);
+  const sum = charged.unknown === 0 ? `${known} bytes` : `at least ${known} bytes (${formatCount(charged.unknown)} of them of unknown size)`;
+  const head = `Its ${formatCount(charged.keys)} visible ${charged.keys === 1 ? 'key costs' : 'keys cost'} ${sum}`;
   if (qnbytes === null) return `${head}.`;
-  if (charged.unknown === 0 && charged.bytes === qnbytes) return `${head}: all of the ${qnbytes.toLocaleString()} charged.`;
-  if (charged.bytes >= qnbytes) return `${head} of the ${qnbytes.toLocaleString()} charged.`;
-  const rest = (qnbytes - charged.bytes).toLocaleString();
+  if (charged.unknown === 0 && charged.bytes === qnbytes) return `${head}: all of the ${formatCount(qnbytes)} charged.`;
+  if (charged.bytes >= qnbytes) return `${head} of the ${formatCount(qnbytes)} charged.`;
+  const rest = formatCount(qnbytes - charged.bytes);
   return (
-    `${head} of the ${qnbytes.toLocaleString()} charged. The other ${rest}${charged.unknown ? ', less what those cost,' : ''} are ` +
+    `${head} of the ${formatCount(qnbytes)} charged. The other ${rest}${charged.unknown ? ', less what those cost,' : ''} are ` +
     'keys of its that no view of this scan shows, or links the kernel’s garbage collector removed from a keyring (it keeps ' +
     'charging their 4 bytes until the keyring is cleared).'
   );
@@ -109,7 +109,7 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
             </div>
             <p className="muted">
               Charged to uid {group.uid} in /proc/key-users; the kernel refuses the next key (add_key, request_key, chown to this
-              user: EDQUOT) when it would pass either limit. It owns {counted(q.nkeys, 'key')} ({q.nikeys.toLocaleString('en')} instantiated).
+              user: EDQUOT) when it would pass either limit. It owns {counted(q.nkeys, 'key')} ({formatCount(q.nikeys)} instantiated).
             </p>
           </>
         ) : (
