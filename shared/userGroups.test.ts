@@ -260,4 +260,9 @@ describe('unreadableKeyringsOf', () => {
     expect(unreadableKeyringsOf(list, 1000).map((k) => k.id)).toEqual([1, 5]);
     expect(unreadableKeyringsOf(list, 7)).toEqual([]);
   });
+
+  it('names no key that is not a keyring, even with links null (a snapshot file may give a user key that)', () => {
+    const file = [testKey(6, { description: 'not a keyring', uid: 1000, links: null, possessed: false }), ring(7, 'locked', 1000, null)];
+    expect(unreadableKeyringsOf(file, 1000).map((k) => k.id)).toEqual([7]);
+  });
 });
