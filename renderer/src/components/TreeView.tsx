@@ -5,8 +5,8 @@ import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'rea
 import { useShallow } from 'zustand/react/shallow';
 import type { Observer } from '../../../shared/perm';
 import { useKb } from '../store';
-import type { FlatRow } from '../tree/flatten';
-import { currentMatch, matchOrder, stepMatch } from '../tree/matchOrder';
+import type { FlatRow, TreeRows } from '../tree/flatten';
+import { currentMatch, stepMatch } from '../tree/matchOrder';
 import { useTreeRows } from '../tree/useTreeRows';
 import { KERNEL_ORDER, nextSort, type SortColumn } from '../tree/keyOrder';
 import { notifyRowsDrawn } from '../bench';
@@ -19,6 +19,12 @@ function isOpenable(row: FlatRow): boolean {
 }
 function isOpen(row: FlatRow): boolean {
   return (row.kind === 'section' || row.kind === 'key' || row.kind === 'user') && row.expanded;
+}
+/** The key of the row with id `rowId`, if it is a key's row. */
+function focusedKeyId(rows: TreeRows, rowId: string | null): number | null {
+  const i = rowId ? rows.indexOfRowId(rowId) : -1;
+  const row = i >= 0 ? rows.at(i) : null;
+  return row?.kind === 'key' ? row.key.id : null;
 }
 
 export function TreeView() {
@@ -45,7 +51,7 @@ export function TreeView() {
   const { first, last, totalHeight, scrollToIndex } = useRowWindow(scrollRef, rows.length, ROW_HEIGHT, 12);
 
   const focusedIndex = useMemo(() => {
-    const i = focusedRowId ? rows.findIndex((r) => r.rowId === focusedRowId) : -1;
+    const i = focusedRowId ? rows.indexOfRowId(focusedRowId) : -1;
     return i >= 0 ? i : 0;
   }, [rows, focusedRowId]);
 
@@ -55,7 +61,7 @@ export function TreeView() {
     if (scrollRequest.tick === lastTick.current) return;
     lastTick.current = scrollRequest.tick;
     const id = useKb.getState().focusedRowId;
-    const idx = rowsRef.current.findIndex((r) => r.rowId === id);
+    const idx = id ? rowsRef.current.indexOfRowId(id) : -1;
     if (idx < 0) return;
     scrollToIndex(idx);
     if (scrollRequest.focus) {
@@ -77,8 +83,8 @@ export function TreeView() {
     const q = search?.query ?? null;
     if (q === lastQuery.current) return;
     lastQuery.current = q;
-    const first = q == null ? undefined : rowsRef.current.find((r) => r.kind === 'key' && r.match);
-    if (first) useKb.getState().setFocusedRow(first.rowId, true, false);
+    const first = q == null ? undefined : rowsRef.current.matches.rowIndex[0];
+    if (first !== undefined) useKb.getState().setFocusedRow(rowsRef.current.at(first).rowId, true, false);
   }, [search]);
 
   // Enter/F3 in search: the next match, in the order the tree draws them; the search bar shows "3 of 5".
@@ -88,20 +94,20 @@ export function TreeView() {
     if (matchStepRequest.tick === lastStep.current) return;
     lastStep.current = matchStepRequest.tick;
     const s = useKb.getState();
-    const order = matchOrder(rowsRef.current);
-    const focusedKey = rowsRef.current.find((r) => r.rowId === s.focusedRowId);
-    const current = currentMatch(order, s.selectedId, focusedKey?.kind === 'key' ? focusedKey.key.id : null);
-    const to = order[stepMatch(order.length, current, matchStepRequest.dir)];
-    if (!to) return;
+    const list = rowsRef.current;
+    const order = list.matches;
+    const current = currentMatch(order, s.selectedId, focusedKeyId(list, s.focusedRowId));
+    const stop = order.rowIndex[stepMatch(order.rowIndex.length, current, matchStepRequest.dir)];
+    if (stop === undefined) return;
+    const to = list.at(stop);
+    if (to.kind !== 'key') return;
     s.select(to.key.id, to.rowId);
     s.setFocusedRow(to.rowId, true, false);
   }, [matchStepRequest]);
   useEffect(() => {
     const s = useKb.getState();
     if (!search) return s.setMatchCursor(null);
-    const order = matchOrder(rows);
-    const focusedKey = rows.find((r) => r.rowId === focusedRowId);
-    const i = currentMatch(order, selectedId, focusedKey?.kind === 'key' ? focusedKey.key.id : null);
+    const i = currentMatch(rows.matches, selectedId, focusedKeyId(rows, focusedRowId));
     s.setMatchCursor(i >= 0 ? i + 1 : null);
   }, [rows, search, selectedId, focusedRowId]);
 
@@ -121,10 +127,10 @@ export function TreeView() {
     (e: KeyboardEvent<HTMLDivElement>) => {
       const list = rowsRef.current;
       if (!list.length) return;
-      const cur = list[focusedIndex]!;
+      const cur = list.at(Math.min(focusedIndex, list.length - 1));
       const s = useKb.getState();
       const moveTo = (i: number) => {
-        const r = list[Math.max(0, Math.min(list.length - 1, i))]!;
+        const r = list.at(Math.max(0, Math.min(list.length - 1, i)));
         s.setFocusedRow(r.rowId, true);
       };
       switch (e.key) {
@@ -148,13 +154,13 @@ export function TreeView() {
           break;
         case 'ArrowRight':
           if (isOpenable(cur) && !isOpen(cur)) s.setExpanded(cur.rowId, true);
-          else if (isOpen(cur) && (list[focusedIndex + 1]?.depth ?? 0) > cur.depth) moveTo(focusedIndex + 1);
+          else if (isOpen(cur) && focusedIndex + 1 < list.length && list.depthAt(focusedIndex + 1) > cur.depth) moveTo(focusedIndex + 1);
           break;
         case 'ArrowLeft':
           if (isOpen(cur)) s.setExpanded(cur.rowId, false);
           else {
             for (let i = focusedIndex - 1; i >= 0; i--) {
-              if (list[i]!.depth < cur.depth) {
+              if (list.depthAt(i) < cur.depth) {
                 moveTo(i);
                 break;
               }
@@ -174,7 +180,7 @@ export function TreeView() {
   );
 
   const drawn: FlatRow[] = [];
-  for (let i = first; i <= last; i++) drawn.push(rows[i]!);
+  for (let i = first; i <= last; i++) drawn.push(rows.at(i));
   return (
     <div className="tree-panel" data-view="tree">
       <TreeHeader />

@@ -11,7 +11,7 @@ import { ANCHOR_LABELS, userRowId, type TreeModel } from './model';
 import { sortMembers, type TreeSort } from './keyOrder';
 import type { SearchResult } from './search';
 import { keyMapDifference } from '../store/keyMap';
-import { rememberMatchOrder, type KeyRow } from './matchOrder';
+import type { MatchOrder } from './matchOrder';
 
 export type SectionId = 'anchors' | 'users' | 'kernel' | 'orphans';
 
@@ -100,42 +100,110 @@ export function defaultExpanded(depth: number, key: KeyInfo | null, totalKeys: n
 
 const NO_MEMBERS: readonly number[] = [];
 
+/**
+ * The rows of the tree, in drawing order. Built rows are made only when asked for: a broad search reveals
+ * thousands of keys (11k rows for "bench:3" at 40k keys) while the list draws the ~40 on screen, so the walk
+ * keeps each stretch of sibling rows that have nothing below them (keys not opened or with no members, members
+ * not in the snapshot) as a run of ids, and at(i) makes a run's row the first time it is asked for.
+ */
+export interface TreeRows {
+  readonly length: number;
+  /** Row `index` (0 ≤ index < length); the same object each time. */
+  at(index: number): FlatRow;
+  /** Row `index`'s depth, without making the row. */
+  depthAt(index: number): number;
+  /** The index of the row with this id, or -1. */
+  indexOfRowId(rowId: string): number;
+  /** Each matched key once, at its first row, top to bottom: where Enter/F3 steps to (matchOrder.ts). */
+  readonly matches: MatchOrder;
+}
+
+/**
+ * Consecutive siblings `ids[from..to)` under one parent, each a row with no rows below it: row `start + j` is
+ * `ids[from + j]`'s, its id `prefix + id`.
+ */
+interface Run {
+  kind: 'run';
+  start: number;
+  ids: readonly number[];
+  from: number;
+  to: number;
+  prefix: string;
+  depth: number;
+  parentKeyId: number | null;
+  /** The first row's aria-posinset, and the siblings' count (setPositions). */
+  pos: number;
+  size: number;
+}
+
+/** The part of a row id before the last key id: `a:session/12/` for `a:session/12/34`, `k:` for a root `k:56`. */
+function prefixOf(rowId: string): string {
+  const slash = rowId.lastIndexOf('/');
+  return slash >= 0 ? rowId.slice(0, slash + 1) : rowId.slice(0, rowId.indexOf(':') + 1);
+}
+
+/** The prefixes of the rows an expansion map sets open or closed: a list with none of them takes the default for every member. */
+const expansionPrefixes = new WeakMap<ReadonlyMap<string, boolean>, ReadonlySet<string>>();
+function prefixesOf(expansion: ReadonlyMap<string, boolean>): ReadonlySet<string> {
+  let out = expansionPrefixes.get(expansion);
+  if (out === undefined) {
+    const set = new Set<string>();
+    expansion.forEach((_, rowId) => set.add(prefixOf(rowId)));
+    expansionPrefixes.set(expansion, (out = set));
+  }
+  return out;
+}
+
+/** Every row, made (tests, and callers that want the whole list). */
 export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
+  const rows = treeRows(model, opts);
+  const out: FlatRow[] = [];
+  for (let i = 0; i < rows.length; i++) out.push(rows.at(i));
+  return out;
+}
+
+export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
   const { keys, parents } = model;
   const { expansion, search, filter, ghosts, sort } = opts;
   const ordered = (ids: readonly number[]) => (sort ? sortMembers(ids, keys, sort) : ids);
-  const rows: FlatRow[] = [];
+  // What the walk leaves: built rows and runs, in order, each with the index of its first row.
+  const segments: (FlatRow | Run)[] = [];
+  const starts: number[] = [];
+  let count = 0;
+  const push = (row: FlatRow) => {
+    segments.push(row);
+    starts.push(count++);
+  };
   // Orphans (other sessions' keyrings, a benchmark's thousands of keys) must not decide how this process's own tree opens.
   const total = countNotOrphan(keys);
   const onPath = new Set<number>();
   const hasProbable = model.probable.byCache.size > 0;
-  // Each matched key's first row, in drawing order (matchOrder.ts): collected here rather than by a second walk.
-  // A broad search draws thousands of matches, each row a few lookups of its id: a matched key's first row
-  // is told by taking it out of a copy of the matches (one lookup), which also says it matched.
-  const matchOrder: KeyRow[] = [];
+  // Each matched key's first row, in drawing order, collected as the walk goes. A matched key's first row is
+  // told by taking it out of a copy of the matches (one lookup).
+  const matchRows: number[] = [];
+  const matchKeys: number[] = [];
   const unseenMatches = search ? new Set(search.matches) : null;
+  const firstMatch = (id: number, index: number) => {
+    if (!unseenMatches?.delete(id)) return false;
+    matchRows.push(index);
+    matchKeys.push(id);
+    return true;
+  };
   // The unreadable krb5 collections' inferred members (usually none: then a key without links has no members).
   const inferredMembers = model.probable.byCollection.size > 0 ? model.probable.byCollection : null;
+  const membersOf = (key: KeyInfo) => key.links ?? inferredMembers?.get(key.id) ?? NO_MEMBERS;
+  const inferredWhy = (id: number, parentKeyId: number | null) =>
+    parentKeyId === null || !hasProbable ? undefined : keys.get(parentKeyId)?.links == null ? model.probable.byCache.get(id)?.why : undefined;
+  const explicitPrefixes = prefixesOf(expansion);
 
   const relevant = (id: number) => !search || search.matches.has(id) || search.ancestors.has(id);
-  const isOpen = (rowId: string, depth: number, key: KeyInfo | null) =>
-    expansion.get(rowId) ?? ((key && search?.ancestors.has(key.id)) || defaultExpanded(depth, key, total));
+  const isOpen = (explicit: boolean | undefined, depth: number, key: KeyInfo) =>
+    explicit ?? (search?.ancestors.has(key.id) || defaultExpanded(depth, key, total));
 
-  const visit = (id: number, rowId: string, depth: number, parentKeyId: number | null, anchor: AnchorName | null) => {
-    const key = keys.get(id);
-    if (!key) {
-      if (!filter || !search) rows.push({ kind: 'hidden', rowId, depth, keyId: id, dim: !!search });
-      return;
-    }
-    const cycle = onPath.has(id);
-    // An unreadable krb5 collection shows the caches it probably holds (marked inferred) as its members.
-    const members = key.links ?? inferredMembers?.get(id) ?? NO_MEMBERS;
-    const inferred =
-      parentKeyId === null || !hasProbable ? undefined : keys.get(parentKeyId)?.links == null ? model.probable.byCache.get(id)?.why : undefined;
-    const expandable = !cycle && (members.length > 0 || !!ghosts?.get(id)?.length);
-    const expanded = expandable && !!isOpen(rowId, depth, key);
-    const firstMatch = !!unseenMatches?.delete(id);
-    const match = firstMatch || !!search?.matches.has(id);
+  /** A key row; `cycle` and `expanded` as the walk found them. */
+  const keyRow = (key: KeyInfo, rowId: string, depth: number, parentKeyId: number | null, anchor: AnchorName | null, expandable: boolean, expanded: boolean, cycle: boolean) => {
+    const id = key.id;
+    const match = !!search?.matches.has(id);
     // A plain literal, `inferred` added only where there is one: an object spread here made each of a broad
     // search's 11k rows take V8's slow path.
     const row: Extract<FlatRow, { kind: 'key' }> = {
@@ -152,29 +220,77 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
       match,
       dim: !!search && !match,
     };
+    const inferred = inferredWhy(id, parentKeyId);
     if (inferred !== undefined) row.inferred = inferred;
-    rows.push(row);
-    if (firstMatch) matchOrder.push(row);
+    return row;
+  };
+
+  const visit = (id: number, rowId: string, depth: number, parentKeyId: number | null, anchor: AnchorName | null) => {
+    const key = keys.get(id);
+    if (!key) {
+      if (!filter || !search) push({ kind: 'hidden', rowId, depth, keyId: id, dim: !!search });
+      return;
+    }
+    const cycle = onPath.has(id);
+    // An unreadable krb5 collection shows the caches it probably holds (marked inferred) as its members.
+    const members = membersOf(key);
+    const expandable = !cycle && (members.length > 0 || !!ghosts?.get(id)?.length);
+    const expanded = expandable && isOpen(expansion.get(rowId), depth, key);
+    firstMatch(id, count);
+    push(keyRow(key, rowId, depth, parentKeyId, anchor, expandable, expanded, cycle));
     if (!expanded) return;
     onPath.add(id);
-    // By index: a cold for…of makes an iterator result per member (a broad search opens 11k of them).
-    const list = ordered(members);
-    for (let i = 0; i < list.length; i++) {
-      const m = list[i]!;
-      if (filter && search && !relevant(m)) continue;
-      visit(m, `${rowId}/${m}`, depth + 1, id, null);
-    }
+    visitList(ordered(members), `${rowId}/`, depth + 1, id, true);
     for (const { key: g, compared = false } of ghosts?.get(id) ?? []) {
-      if (!members.includes(g.id)) rows.push({ kind: 'ghost', rowId: `${rowId}/~${g.id}`, depth: depth + 1, key: g, dim: !!search, compared });
+      if (!members.includes(g.id)) push({ kind: 'ghost', rowId: `${rowId}/~${g.id}`, depth: depth + 1, key: g, dim: !!search, compared });
     }
     onPath.delete(id);
+  };
+
+  /**
+   * Whether member `id` of a list is one row with nothing below it (a run may hold it): not in the snapshot (drawn
+   * as hidden), or a key that does not open here. Row ids are made only for the members an expansion choice may name.
+   */
+  const isLone = (id: number, prefix: string, depth: number, explicit: boolean): boolean => {
+    const key = keys.get(id);
+    if (key === undefined) return !filter || !search;
+    if (onPath.has(id)) return false;
+    if (membersOf(key).length === 0 && !ghosts?.get(id)?.length) return true;
+    return !isOpen(explicit ? expansion.get(prefix + id) : undefined, depth, key);
+  };
+
+  /** The rows of `list`'s keys, each `prefix + id`; with `skipIrrelevant`, a search's filter leaves out what neither matches nor leads to a match. */
+  const visitList = (list: readonly number[], prefix: string, depth: number, parentKeyId: number | null, skipIrrelevant: boolean) => {
+    const explicit = explicitPrefixes.has(prefix);
+    let run: Run | null = null;
+    // By index: a cold for…of makes an iterator result per member (a broad search opens 11k of them).
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i]!;
+      if (skipIrrelevant && filter && search && !relevant(m)) {
+        run = null;
+        continue;
+      }
+      if (!isLone(m, prefix, depth, explicit)) {
+        run = null;
+        visit(m, prefix + m, depth, parentKeyId, null);
+        continue;
+      }
+      if (run === null) {
+        run = { kind: 'run', start: count, ids: list, from: i, to: i, prefix, depth, parentKeyId, pos: 0, size: 0 };
+        segments.push(run);
+        starts.push(count);
+      }
+      firstMatch(m, count);
+      run.to = i + 1;
+      count++;
+    }
   };
 
   const section = (section: SectionId, count: number, fill: () => void) => {
     if (count === 0) return;
     const rowId = `sec:${section}`;
     const expanded = expansion.get(rowId) ?? true;
-    rows.push({ kind: 'section', rowId, depth: 0, section, label: SECTION_LABELS[section], count, expanded, dim: false });
+    push({ kind: 'section', rowId, depth: 0, section, label: SECTION_LABELS[section], count, expanded, dim: false });
     if (expanded) fill();
   };
 
@@ -183,7 +299,7 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
     for (const name of anchorNames) {
       const id = model.anchors[name];
       if (id == null || !keys.has(id)) {
-        rows.push({ kind: 'anchor-none', rowId: `a:${name}`, depth: 1, anchor: name, label: ANCHOR_LABELS[name], dim: !!search });
+        push({ kind: 'anchor-none', rowId: `a:${name}`, depth: 1, anchor: name, label: ANCHOR_LABELS[name], dim: !!search });
       } else visit(id, `a:${name}`, 1, null, name);
     }
   });
@@ -202,37 +318,117 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
       const expandable = u.members.length > 0;
       // Closed by default when there are many users (an administrator opens the one asked about); a search opens the ones it found in.
       const expanded = expandable && (expansion.get(rowId) ?? (u.leadsToMatch || (!search && users.length <= 3)));
-      rows.push({ kind: 'user', rowId, depth: 1, group: u.group, label: u.label, expandable, expanded, match: u.match, dim: !!search && !u.match && !u.leadsToMatch });
-      if (expanded) for (const m of u.members) visit(m, `${rowId}/${m}`, 2, null, null);
+      push({ kind: 'user', rowId, depth: 1, group: u.group, label: u.label, expandable, expanded, match: u.match, dim: !!search && !u.match && !u.leadsToMatch });
+      if (expanded) visitList(u.members, `${rowId}/`, 2, null, false);
     }
   });
   const kernel = ordered(model.kernelRoots).filter((id) => !filter || relevant(id));
-  section('kernel', kernel.length, () => kernel.forEach((id) => visit(id, `k:${id}`, 1, null, null)));
+  section('kernel', kernel.length, () => visitList(kernel, 'k:', 1, null, false));
   const orphans = ordered(model.orphanRoots).filter((id) => !filter || relevant(id));
-  section('orphans', orphans.length, () => orphans.forEach((id) => visit(id, `o:${id}`, 1, null, null)));
-  setPositions(rows);
-  rememberMatchOrder(rows, matchOrder);
-  return rows;
+  section('orphans', orphans.length, () => visitList(orphans, 'o:', 1, null, false));
+  setPositions(segments, starts, count);
+  return lazyRows(segments, starts, count, { rowIndex: matchRows, keyId: matchKeys }, (run, index) => {
+    const id = run.ids[run.from + index - run.start]!;
+    const rowId = run.prefix + id;
+    const pos = run.pos + index - run.start;
+    const key = keys.get(id);
+    if (key === undefined) return { kind: 'hidden', rowId, depth: run.depth, keyId: id, dim: !!search, pos, size: run.size };
+    const expandable = membersOf(key).length > 0 || !!ghosts?.get(id)?.length;
+    const row: FlatRow = keyRow(key, rowId, run.depth, run.parentKeyId, null, expandable, false, false);
+    row.pos = pos;
+    row.size = run.size;
+    return row;
+  });
+}
+
+/** The TreeRows over a walk's segments; `make` makes a run's row. */
+function lazyRows(
+  segments: readonly (FlatRow | Run)[],
+  starts: readonly number[],
+  length: number,
+  matches: MatchOrder,
+  make: (run: Run, index: number) => FlatRow,
+): TreeRows {
+  const made = new Map<number, FlatRow>();
+  /** The segment holding row `index`: the last that starts at or before it. */
+  const segmentAt = (index: number): FlatRow | Run => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return segments[lo]!;
+  };
+  let byRowId: Map<string, number> | null = null;
+  let runsByPrefix: Map<string, Run[]> | null = null;
+  const index = () => {
+    byRowId = new Map();
+    runsByPrefix = new Map();
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i]!;
+      if (s.kind !== 'run') byRowId.set(s.rowId, starts[i]!);
+      else {
+        const list = runsByPrefix.get(s.prefix);
+        if (list) list.push(s);
+        else runsByPrefix.set(s.prefix, [s]);
+      }
+    }
+    return { byRowId, runsByPrefix };
+  };
+  return {
+    length,
+    matches,
+    at(i) {
+      if (!(i >= 0 && i < length)) throw new RangeError(`no row ${i} of ${length}`);
+      const s = segmentAt(i);
+      if (s.kind !== 'run') return s;
+      let row = made.get(i);
+      if (row === undefined) made.set(i, (row = make(s, i)));
+      return row;
+    },
+    depthAt(i) {
+      return segmentAt(i).depth;
+    },
+    indexOfRowId(rowId) {
+      const idx = byRowId && runsByPrefix ? { byRowId, runsByPrefix } : index();
+      const at = idx.byRowId.get(rowId);
+      if (at !== undefined) return at;
+      const prefix = prefixOf(rowId);
+      const runs = idx.runsByPrefix.get(prefix);
+      if (runs === undefined) return -1;
+      const tail = rowId.slice(prefix.length);
+      const id = /^[0-9]+$/.test(tail) ? Number(tail) : NaN;
+      for (const run of runs) {
+        const j = run.ids.indexOf(id, run.from);
+        if (j >= 0 && j < run.to) return run.start + j - run.from;
+      }
+      return -1;
+    },
+  };
 }
 
 /**
  * Fills pos/size from the depths alone: a virtualized tree has no DOM nesting, so assistive
- * technology learns "3 of 12" from these attributes. Linear: one stack of open parents.
+ * technology learns "3 of 12" from these attributes. Linear in the segments: one stack of open parents (a
+ * run's rows are siblings with nothing below them).
  */
-function setPositions(rows: FlatRow[]): void {
-  const parentOf = new Int32Array(rows.length);
-  const counts = new Int32Array(rows.length + 1); // at parent index + 1 (0 for top level): children so far
+function setPositions(segments: readonly (FlatRow | Run)[], starts: readonly number[], length: number): void {
+  const counts = new Int32Array(length + 1); // at parent index + 1 (0 for top level): children so far
+  const parentOf = new Int32Array(segments.length);
   const stack: number[] = []; // indices of the open ancestors, by depth
-  rows.forEach((row, i) => {
-    stack.length = row.depth;
-    const parent = row.depth > 0 ? (stack[row.depth - 1] ?? -1) : -1;
+  segments.forEach((s, i) => {
+    stack.length = s.depth;
+    const parent = s.depth > 0 ? (stack[s.depth - 1] ?? -1) : -1;
     parentOf[i] = parent;
-    const n = ++counts[parent + 1]!;
-    row.pos = n;
-    stack[row.depth] = i;
+    const n = s.kind === 'run' ? s.to - s.from : 1;
+    s.pos = counts[parent + 1]! + 1;
+    counts[parent + 1]! += n;
+    stack[s.depth] = starts[i]! + n - 1;
   });
-  rows.forEach((row, i) => {
-    row.size = counts[parentOf[i]! + 1] || 1;
+  segments.forEach((s, i) => {
+    s.size = counts[parentOf[i]! + 1] || 1;
   });
 }
 

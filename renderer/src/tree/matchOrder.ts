@@ -1,41 +1,34 @@
 // Stepping through search matches (Enter/F3 forward, Shift+Enter/Shift+F3 back) in the order the tree
 // draws them: each matched key once, at its first row, so a key linked from three keyrings is one stop.
+// The tree's rows collect it as they are walked (flatten.ts TreeRows.matches), as row indices: a broad
+// search's 11k matches are never made into rows for it.
 import type { FlatRow } from './flatten';
 
-export type KeyRow = Extract<FlatRow, { kind: 'key' }>;
-
-const orders = new WeakMap<readonly FlatRow[], KeyRow[]>();
-
-/** The matched keys' first rows, top to bottom (once per rows array: the tree asks again on every focus move). */
-export function matchOrder(rows: readonly FlatRow[]): readonly KeyRow[] {
-  let order = orders.get(rows);
-  if (order === undefined) orders.set(rows, (order = findMatchOrder(rows)));
-  return order;
+export interface MatchOrder {
+  /** The index of each stop's row, top to bottom. */
+  rowIndex: readonly number[];
+  /** Each stop's key id. */
+  keyId: readonly number[];
 }
 
-/**
- * Records the match order of `rows`, worked out by whoever made them (flattenTree does it as it goes: a broad
- * search's 11k rows are then walked once, not once more here).
- */
-export function rememberMatchOrder(rows: readonly FlatRow[], order: KeyRow[]): void {
-  orders.set(rows, order);
-}
-
-function findMatchOrder(rows: readonly FlatRow[]): KeyRow[] {
+/** The match order of a whole list of rows, by walking it (what TreeRows.matches holds for the rows it would make). */
+export function matchOrderOf(rows: readonly FlatRow[]): MatchOrder {
   const seen = new Set<number>();
-  const out: KeyRow[] = [];
-  for (const r of rows) {
+  const rowIndex: number[] = [];
+  const keyId: number[] = [];
+  rows.forEach((r, i) => {
     if (r.kind === 'key' && r.match && !seen.has(r.key.id)) {
       seen.add(r.key.id);
-      out.push(r);
+      rowIndex.push(i);
+      keyId.push(r.key.id);
     }
-  }
-  return out;
+  });
+  return { rowIndex, keyId };
 }
 
 /** Which stop is current: the selected key if it matched, else the focused row's key; -1 for neither. */
-export function currentMatch(order: readonly KeyRow[], selectedId: number | null, focusedKeyId: number | null): number {
-  const at = (id: number | null) => (id == null ? -1 : order.findIndex((r) => r.key.id === id));
+export function currentMatch(order: MatchOrder, selectedId: number | null, focusedKeyId: number | null): number {
+  const at = (id: number | null) => (id == null ? -1 : order.keyId.indexOf(id));
   const selected = at(selectedId);
   return selected >= 0 ? selected : at(focusedKeyId);
 }

@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useCompare } from '../compare/compareStore';
 import { useKb, type KbState } from '../store';
 import type { KeyInfo } from '../../../shared/snapshot';
-import { flattenTree, type FlatRow } from './flatten';
+import { treeRows, type TreeRows } from './flatten';
 import { buildTreeModel, withChangedKeys, type TreeModel } from './model';
 import { processOnlyModel } from './processOnly';
 
@@ -46,7 +46,17 @@ export function useShownModel(): TreeModel | null {
   return useMemo(() => (model && processOnly ? processOnlyModel(model) : model), [model, processOnly]);
 }
 
-export function useTreeRows(): FlatRow[] {
+const NO_ROWS: TreeRows = {
+  length: 0,
+  at: (i) => {
+    throw new RangeError(`no row ${i} of 0`);
+  },
+  depthAt: () => 0,
+  indexOfRowId: () => -1,
+  matches: { rowIndex: [], keyId: [] },
+};
+
+export function useTreeRows(): TreeRows {
   const model = useShownModel();
   const { expansion, searchExpansion, search, filterMatches, ghosts, treeSort } = useKb(
     useShallow((s) => ({
@@ -63,8 +73,8 @@ export function useTreeRows(): FlatRow[] {
   return useMemo(
     () =>
       model
-        ? flattenTree(model, { expansion: search ? searchExpansion : expansion, search, filter: filterMatches, ghosts: allGhosts, sort: treeSort })
-        : [],
+        ? treeRows(model, { expansion: search ? searchExpansion : expansion, search, filter: filterMatches, ghosts: allGhosts, sort: treeSort })
+        : NO_ROWS,
     [model, expansion, searchExpansion, search, filterMatches, allGhosts, treeSort],
   );
 }
