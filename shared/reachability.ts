@@ -8,6 +8,7 @@
 //  - orphan: reachable from neither (the engine's `orphan`).
 //
 // Pure: no Node, Electron or DOM.
+import { parentIndex } from './parentIndex';
 import { ANCHOR_ORDER, type Anchors } from './snapshot';
 
 /**
@@ -63,8 +64,13 @@ export interface GraphRoots {
  * result object per key; at 40k keys each such pass cost the app's first render tens of ms.
  */
 
-/** member id → ids of the visible keyrings that link it. */
-export function parentsOf(keys: ReadonlyMap<number, LinkedKey>): Map<number, number[]> {
+/** member id → ids of the visible keyrings that link it, each list in the order `keys` iterates the keyrings. */
+export function parentsOf(keys: ReadonlyMap<number, Pick<LinkedKey, 'id' | 'links'>>): ReadonlyMap<number, readonly number[]> {
+  return parentIndex(keys) ?? parentsMap(keys);
+}
+
+/** parentsOf as a Map: for links parentIndex cannot code (ids outside [0, 2^32), over 2M links). */
+export function parentsMap(keys: ReadonlyMap<number, Pick<LinkedKey, 'id' | 'links'>>): Map<number, number[]> {
   const parents = new Map<number, number[]>();
   keys.forEach((k) => {
     const links = k.links;
