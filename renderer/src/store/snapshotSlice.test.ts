@@ -85,6 +85,21 @@ describe('applying deltas', () => {
     expect(useKb.getState().highlights.size).toBe(0);
   });
 
+  it('keeps the highlights and ghosts maps while nothing in them has expired (the tree walks its rows again for new ghosts)', () => {
+    load();
+    useKb.getState().applyDeltas([delta(6, { removed: [1], changed: [{ id: S, changes: { links: [] } }], linksRemoved: [[S, 1]] })], 5000);
+    const { highlights, ghosts } = useKb.getState();
+    useKb.getState().pruneLive(5001);
+    expect(useKb.getState().highlights).toBe(highlights);
+    expect(useKb.getState().ghosts).toBe(ghosts);
+    useKb.getState().pruneLive(5000 + 10_000);
+    expect(useKb.getState().ghosts.size).toBe(0);
+    const none = useKb.getState().ghosts;
+    useKb.getState().applyDeltas([delta(7, { changed: [{ id: S, changes: { perm: 0x3f010000 } }] })], 20_000);
+    useKb.getState().pruneLive(20_001);
+    expect(useKb.getState().ghosts).toBe(none);
+  });
+
   it('keeps an unlinked key as a ghost under its former keyring for a moment', () => {
     load();
     useKb.getState().applyDeltas([delta(6, { removed: [1], changed: [{ id: S, changes: { links: [] } }], linksRemoved: [[S, 1]] })], 5000);

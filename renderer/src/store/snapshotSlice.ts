@@ -104,7 +104,8 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
     let resync: string | null = null;
     const entries: LogEntry[] = [];
     const highlights = new Map(s.highlights);
-    const ghosts = new Map(s.ghosts);
+    // Copied only when a link goes: new ghosts make the tree walk its rows again.
+    let ghosts: Map<number, readonly GhostLink[]> | null = null;
     if (!meta) return { applied: 0, skipped: deltas.length, resync: 'no snapshot yet' };
 
     for (const d of deltas) {
@@ -139,6 +140,7 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
       for (const [ring, member] of d.linksRemoved) {
         const k = before.get(member);
         if (!k || !keys.has(ring)) continue;
+        ghosts ??= new Map(s.ghosts);
         ghosts.set(ring, [...(ghosts.get(ring) ?? []).filter((g) => g.key.id !== member), { key: k, until: now + HIGHLIGHT_MS }]);
       }
     }
@@ -149,7 +151,7 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
         seq,
         log: entries.length ? appendToLog(st.log, entries) : st.log,
         highlights,
-        ghosts,
+        ghosts: ghosts ?? st.ghosts,
         selectedId: st.selectedId != null && !keys.has(st.selectedId) ? null : st.selectedId,
       }));
     }
@@ -177,11 +179,16 @@ export const createSnapshotSlice: StateCreator<KbState, [], [], SnapshotSlice> =
     if (!highlights.size && !ghosts.size) return;
     const h = new Map([...highlights].filter(([, v]) => now - v.at < HIGHLIGHT_MS));
     const g = new Map<number, GhostLink[]>();
+    let ghostsLeft = true;
     for (const [ring, list] of ghosts) {
       const left = list.filter((x) => x.until > now);
       if (left.length) g.set(ring, left);
+      if (left.length < list.length) ghostsLeft = false;
     }
-    set({ highlights: h, ghosts: g });
+    // A map nothing left keeps its identity: new ghosts (even none) walk the tree's rows again, and with a broad
+    // search that is 11k of them, every half HIGHLIGHT_MS while a highlight fades.
+    const next = { highlights: h.size === highlights.size ? highlights : h, ghosts: ghostsLeft ? ghosts : g };
+    if (next.highlights !== highlights || next.ghosts !== ghosts) set(next);
   },
 });
 
