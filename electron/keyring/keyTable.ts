@@ -451,4 +451,16 @@ export class RowMap<V> {
     else this.others.set(id, value);
     return this;
   }
+
+  /** get() of the serial in table row `row` (a caller that knows the row saves the lookup). */
+  getAt(row: number): V | undefined {
+    return row < this.rows.length ? this.rows[row] : this.get(this.table.id[row] as number);
+  }
+
+  /** set() of the serial in table row `row`. */
+  setAt(row: number, value: V): this {
+    if (row < this.rows.length) this.rows[row] = value;
+    else this.set(this.table.id[row] as number, value);
+    return this;
+  }
 }

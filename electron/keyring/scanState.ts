@@ -5,7 +5,8 @@ import { expiryFromColumn } from '../../shared/expiry';
 import type { Anchors, KeyInfo, Pin, QuotaInfo, ScanScope, Snapshot } from '../../shared/snapshot';
 import { seenByLabels, type SeenBy } from './userViews';
 import type { KeyTable } from './keyTable';
-import type { PinEnvironment } from './pins';
+import type { KeyringLinks, PinEnvironment } from './pins';
+import type { MemberRowsByRow } from './scanContext';
 
 export interface ScanState {
   takenAt: number;
@@ -19,6 +20,8 @@ export interface ScanState {
   order: Int32Array;
   /** Member lists of the keyrings read (null: may not be read), without vanished or hidden members. */
   members: ReadonlyMap<number, number[] | null>;
+  /** The same lists as table rows, by the keyring's row (scanContext.ts memberRowsByRow). */
+  memberRows: MemberRowsByRow;
   /** 1 for each possessed row. */
   possessed: Uint8Array;
   /** 1 for each row reachable from an anchor or a kernel-held keyring (the rest are orphans). */
@@ -78,13 +81,20 @@ export function snapshotOf(state: ScanState): Snapshot {
   return snapshot;
 }
 
-/** The keyrings of the scan, in serial order, as the pin analysis wants them (pins.ts pinContext). */
-export function* keyringsOf(state: ScanState): Generator<Pick<KeyInfo, 'id' | 'type' | 'description' | 'links'>> {
+/** The keyrings of the scan, in serial order, as the pin analysis wants them (pins.ts pinContext), with their members' rows. */
+export function keyringsOf(state: ScanState): KeyringLinks[] {
   const t = state.table;
-  for (const row of state.order) {
-    if (!t.isKeyring(row)) continue;
+  const order = state.order;
+  const keyrings: KeyringLinks[] = [];
+  // An indexed loop over the rows' member lists (undefined for all but keyrings): a generator or for…of over 40k
+  // rows is slow in code that runs once, cold.
+  for (let i = 0; i < order.length; i++) {
+    const row = order[i] as number;
+    const rows = state.memberRows[row];
+    if (rows === undefined && !t.isKeyring(row)) continue;
     const id = t.id[row] as number;
-    yield { id, type: 'keyring', description: t.description(row) ?? t.rest(row), links: state.members.get(id) ?? null };
+    keyrings.push({ id, type: 'keyring', description: t.description(row) ?? t.rest(row), links: state.members.get(id) ?? null, linkRows: rows ?? null });
   }
+  return keyrings;
 }
 

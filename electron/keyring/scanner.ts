@@ -362,6 +362,7 @@ export class Scanner {
       table: ctx.table,
       order: ctx.table.rowsInSerialOrder(),
       members: ctx.members,
+      memberRows: byRow,
       possessed,
       reachable,
       pinEnvironment,
