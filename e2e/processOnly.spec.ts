@@ -20,8 +20,10 @@ const tag = `${process.pid}`;
 test.beforeAll(async () => {
   joinOwnSession();
   mine = Number(keyctl('add', 'user', `po-mine-${tag}`, 'x', '@s'));
-  // `exec sleep`: killing the child ends the session's last process, and the session keyring with it.
-  const script = `r=$(keyctl newring po-their-ring-${tag} @s); k=$(keyctl add user po-theirs-${tag} x $r); echo $r $k; exec sleep 120`;
+  // `exec sleep`: killing the child ends the session's last process, and the session keyring with it. It must
+  // outlive this hook and the test (up to 120 s each on a loaded machine: the test's last steps need their
+  // keys); afterAll kills it.
+  const script = `r=$(keyctl newring po-their-ring-${tag} @s); k=$(keyctl add user po-theirs-${tag} x $r); echo $r $k; exec sleep 600`;
   other = spawn('keyctl', ['session', `po-elsewhere-${tag}`, 'sh', '-c', script], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -79,8 +81,8 @@ test("hides other sessions' and kernel-held keyrings from the tree, search, the 
   await expect(page.locator('[data-row-id^="sec:"]')).toHaveCount(1);
   await expect(page.locator('[data-row-id="sec:anchors"]')).toBeVisible();
   // It says how much it hides (at least their keyring and key).
-  const hidden = Number(await page.locator('[data-process-only-hidden]').getAttribute('data-process-only-hidden'));
-  expect(hidden).toBeGreaterThanOrEqual(2);
+  const hidden = page.locator('[data-process-only-hidden]');
+  await expect.poll(async () => Number(await hidden.getAttribute('data-process-only-hidden'))).toBeGreaterThanOrEqual(2);
 
   const json = JSON.parse(await exportUnredacted(page, 'Snapshot JSON')) as { keys: { id: number; links?: number[] | null }[] };
   const ids = new Set(json.keys.map((k) => k.id));

@@ -159,7 +159,11 @@ function GraphCanvas() {
       return;
     }
     if (viewMoved.current) return;
-    requestAnimationFrame(() => fit());
+    // Asked again when the frame comes: a click on a group in between (a layout landing as the user clicks)
+    // has moved the view, and the fit must not take it away.
+    requestAnimationFrame(() => {
+      if (!viewMoved.current) fit();
+    });
   }, [layout, source, fit, rf, partial]);
   // A new scope is a new picture: fit it.
   const scope = useGraphScope();
