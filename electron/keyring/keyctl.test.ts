@@ -24,6 +24,20 @@ describe('keyctl through koffi', () => {
     expect(keyctl.readKeyringMembers(ring)).toEqual([a, b]);
   });
 
+  it('reads a member list unless it is byte for byte an earlier one (readKeyringMembersUnlessSame)', () => {
+    const ring = keyctl.addKey('keyring', 'kb-same', null, keyctl.KEY_SPEC.SESSION);
+    const a = keyctl.addKey('user', 'a', Buffer.from('a'), ring);
+    const b = keyctl.addKey('user', 'b', Buffer.from('b'), ring);
+    expect(keyctl.readKeyringMembersUnlessSame(ring, undefined)).toEqual([a, b]);
+    expect(keyctl.readKeyringMembersUnlessSame(ring, keyctl.memberBytes([a, b]))).toBeNull();
+    expect(keyctl.readKeyringMembersUnlessSame(ring, keyctl.memberBytes([b, a]))).toEqual([a, b]);
+    expect(keyctl.readKeyringMembersUnlessSame(ring, keyctl.memberBytes([a]))).toEqual([a, b]);
+    expect(keyctl.readKeyringMembersUnlessSame(ring, keyctl.memberBytes([a, b, 7]))).toEqual([a, b]);
+    keyctl.clear(ring);
+    expect(keyctl.readKeyringMembersUnlessSame(ring, keyctl.memberBytes([]))).toBeNull();
+    expect(keyctl.readKeyringMembersUnlessSame(ring, keyctl.memberBytes([a]))).toEqual([]);
+  });
+
   it('reads keyrings bigger than the scratch buffer', () => {
     const ring = keyctl.addKey('keyring', 'kb-big', null, keyctl.KEY_SPEC.SESSION);
     const ids: number[] = [];

@@ -88,10 +88,16 @@ let scratch = Buffer.alloc(16 * 1024);
 
 /** Calls a keyctl op that fills a buffer and returns the size it needs; grows and retries until it fits. */
 function readInto(op: number, opName: string, id: number): Buffer {
+  const length = readIntoScratch(op, opName, id); // first: it may replace the scratch buffer
+  return scratch.subarray(0, length);
+}
+
+/** readInto, answering only how many bytes of `scratch` it filled. */
+function readIntoScratch(op: number, opName: string, id: number): number {
   const n = load();
   for (;;) {
     const needed = check(n.withBuffer(n.nr.keyctl, op, id, scratch, scratch.length, 0), opName, id);
-    if (needed <= scratch.length) return scratch.subarray(0, needed);
+    if (needed <= scratch.length) return needed;
     scratch = Buffer.alloc(Math.max(needed, scratch.length * 2));
   }
 }
@@ -257,6 +263,21 @@ export function read(id: number): Buffer {
 /** KEYCTL_READ on a keyring: its member serials in kernel order. */
 export function readKeyringMembers(id: number): number[] {
   return membersOf(readInto(KEYCTL.READ, 'KEYCTL_READ', id));
+}
+
+/**
+ * readKeyringMembers, unless the list is byte for byte `last` (an earlier read's memberBytes): then null, and no
+ * array or buffer is made. A poll reads every keyring again (hundreds), and nearly all are as they were.
+ */
+export function readKeyringMembersUnlessSame(id: number, last: Uint8Array | undefined): number[] | null {
+  const length = readIntoScratch(KEYCTL.READ, 'KEYCTL_READ', id);
+  if (last !== undefined && last.length === length && scratch.compare(last, 0, length, 0, length) === 0) return null;
+  return membersOf(scratch.subarray(0, length));
+}
+
+/** The bytes KEYCTL_READ gives for these members (what readKeyringMembersUnlessSame compares with). */
+export function memberBytes(members: readonly number[]): Uint8Array {
+  return new Uint8Array(Int32Array.from(members).buffer);
 }
 
 /** Member serials from KEYCTL_READ's bytes (native-endian int32, little-endian on x86_64 and aarch64). */

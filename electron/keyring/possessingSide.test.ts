@@ -29,6 +29,47 @@ describe('inThreadPossessingSide', () => {
     await side.close();
   });
 
+  it('answers readChangedMembers with only the lists whose bytes differ from the last read, keeping the bytes', async () => {
+    const session = freshSession();
+    const [a, b] = [keyctl.addKey('keyring', 'a', null, session), keyctl.addKey('keyring', 'b', null, session)];
+    const x = keyctl.addKey('user', 'x', Buffer.from('x'), a);
+    const y = keyctl.addKey('user', 'y', Buffer.from('y'), b);
+    const gone = keyctl.addKey('keyring', 'gone', null, session);
+    const side = inThreadPossessingSide();
+    const last = new Map<number, Uint8Array>();
+    expect(await side.readChangedMembers([a, b, gone], last)).toEqual([
+      { id: a, members: [x] },
+      { id: b, members: [y] },
+      { id: gone, members: [] },
+    ]);
+    expect(await side.readChangedMembers([a, b, gone], last)).toEqual([]);
+    // Same-named keys swapped between the two (each link replaces the other's namesake): same counts, other lists.
+    const y2 = keyctl.addKey('user', 'x', Buffer.from('2'), b);
+    keyctl.unlink(y, b);
+    expect(await side.readChangedMembers([a, b], last)).toEqual([{ id: b, members: [y2] }]);
+    keyctl.link(y2, a); // replaces x in a
+    expect(await side.readChangedMembers([a, b], last)).toEqual([{ id: a, members: [y2] }]);
+    keyctl.revoke(gone);
+    expect(await side.readChangedMembers([gone], last)).toEqual([{ id: gone, code: 'EKEYREVOKED' }]);
+    expect(last.has(gone)).toBe(false);
+    expect([...last.keys()].sort()).toEqual([a, b].sort());
+    await side.close();
+  });
+
+  it('compares readKeyringMembers answers where the ops have no readKeyringMembersUnlessSame (spies)', async () => {
+    let lists: Record<number, number[]> = { 1: [5, 6], 2: [] };
+    const ops: PossessingOps = { readKeyringMembers: vi.fn((id: number) => lists[id] ?? []), describe: vi.fn(), getKeyringId: vi.fn() };
+    const side = inThreadPossessingSide(ops);
+    const last = new Map<number, Uint8Array>();
+    expect(await side.readChangedMembers([1, 2], last)).toEqual([
+      { id: 1, members: [5, 6] },
+      { id: 2, members: [] },
+    ]);
+    lists = { 1: [6, 5], 2: [] };
+    expect(await side.readChangedMembers([1, 2], last)).toEqual([{ id: 1, members: [6, 5] }]);
+    expect(ops.readKeyringMembers).toHaveBeenCalledTimes(4);
+  });
+
   it('uses the ops it is given (spies), and lets other errors propagate', async () => {
     const ops: PossessingOps = {
       readKeyringMembers: vi.fn((id: number) => [id + 1]),

@@ -8,12 +8,18 @@ import type { DescribeOutcome, FileText, MembersOutcome, PossessingSide } from '
 /** The keyctl calls the possessing side makes (tests spy on them). */
 export interface PossessingOps {
   readKeyringMembers(id: number): number[];
+  /**
+   * The same, unless the list is byte for byte `last` (memberBytes): then null. Without it, readKeyringMembers is
+   * called and its answer compared.
+   */
+  readKeyringMembersUnlessSame?(id: number, last: Uint8Array | undefined): number[] | null;
   describe(id: number): keyctl.KeyDescription;
   getKeyringId(id: number, create?: boolean): number;
 }
 
 const KEYCTL_OPS: PossessingOps = {
   readKeyringMembers: keyctl.readKeyringMembers,
+  readKeyringMembersUnlessSame: keyctl.readKeyringMembersUnlessSame,
   describe: keyctl.describe,
   getKeyringId: keyctl.getKeyringId,
 };
@@ -52,8 +58,35 @@ export function inThreadPossessingSide(ops: PossessingOps = KEYCTL_OPS): Possess
   return {
     anchors: () => settle(() => readProcessAnchors(ops.getKeyringId)),
     readMembers: (ids) => settle(() => eachId(ids, (id): MembersOutcome => ({ id, members: ops.readKeyringMembers(id) }))),
+    readChangedMembers: (ids, last) => settle(() => changedMembers(ops, ids, last)),
     describe: (ids) => settle(() => eachId(ids, (id): DescribeOutcome => ({ id, description: ops.describe(id) }))),
     readProcKeys: (procRoot) => settle(() => readTextHere(`${procRoot}/keys`)),
     close: () => Promise.resolve(),
   };
+}
+
+/** PossessingSide.readChangedMembers: the outcomes of the keyrings whose lists differ from `last`'s bytes, which it updates. */
+function changedMembers(ops: PossessingOps, ids: readonly number[], last: Map<number, Uint8Array>): MembersOutcome[] {
+  const read =
+    ops.readKeyringMembersUnlessSame ??
+    ((id: number, bytes: Uint8Array | undefined): number[] | null => {
+      const members = ops.readKeyringMembers(id);
+      return bytes !== undefined && Buffer.from(keyctl.memberBytes(members)).equals(bytes) ? null : members;
+    });
+  const changed: MembersOutcome[] = [];
+  for (const id of ids) {
+    let members: number[] | null;
+    try {
+      members = read(id, last.get(id));
+    } catch (err) {
+      if (!(err instanceof keyctl.KeyctlError)) throw err;
+      last.delete(id);
+      changed.push({ id, code: err.code });
+      continue;
+    }
+    if (members === null) continue;
+    last.set(id, keyctl.memberBytes(members));
+    changed.push({ id, members });
+  }
+  return changed;
 }

@@ -32,6 +32,12 @@ import { searchableWhenPossessed } from './possession';
 export interface QuietMemo {
   /** Member lists as the snapshot shows them (helper keyrings left out), by keyring. */
   members: ReadonlyMap<number, readonly number[] | null>;
+  /**
+   * The bytes KEYCTL_READ gave for keyrings' lists at the last poll (PossessingSide.readChangedMembers), each the
+   * list in `members` once the helper keyrings are left out: a list read as the same bytes is unchanged. Filled
+   * and updated by quiet polls; a full scan starts it empty.
+   */
+  memberBytes: Map<number, Uint8Array>;
   /** Members the possessing side may not even view, listed by keyrings it possesses. */
   unviewable: readonly number[];
   /**

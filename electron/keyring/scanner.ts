@@ -60,7 +60,7 @@ import {
   type ScanStatsDetail,
 } from './scanContext';
 import { snapshotOf, type ScanState } from './scanState';
-import type { MembersOutcome, PossessingSide, ProcReader, ReadResult } from './sides';
+import type { PossessingSide, ProcReader, ReadResult } from './sides';
 import { writeSnapshotJson } from './snapshotJson';
 import { ReaderThread } from '../threads/readerThread';
 import { fullTypeName } from './typeNames';
@@ -209,14 +209,17 @@ export class Scanner {
     parseProcKeysInto(table, changes.text, read.readAt, (id) => !memo.hidden.has(id));
     const recorded = new Set(table.id.subarray(0, table.length));
     const rings = keyringsToReadAgain(memo, (id) => recorded.has(id) || removed.has(id));
-    const lists = await this.possessing.readMembers(rings);
+    // A serial may come back as another keyring: no bytes of one that went may stand for it.
+    for (const id of changes.removed) memo.memberBytes.delete(id);
+    // Only the lists whose bytes differ from the last poll's come back (the map is this memo's: a full scan starts
+    // another, so what a poll that ends in one read here is never compared with).
+    const lists = await this.possessing.readChangedMembers(rings, memo.memberBytes);
     /** Keyrings whose member lists changed where changedKeys may apply that (relinkable), with their lists now. */
     const relisted = new Map<number, readonly number[]>();
     /** Members gained by keyrings whose lists changed only in members nobody here may view (unseenMembersChanged). */
     const unseenGained: number[] = [];
-    for (let i = 0; i < rings.length; i++) {
-      const ring = rings[i] as number;
-      const outcome = lists[i] as MembersOutcome;
+    for (const outcome of lists) {
+      const ring = outcome.id;
       // A keyring that went (out of /proc/keys too): changedKeys decides about it.
       if (removed.has(ring) && 'code' in outcome && isVanishedCode(outcome.code)) continue;
       const now = memberList(outcome);
@@ -343,6 +346,7 @@ export class Scanner {
     const quiet: QuietFacts | undefined = plain
       ? {
           members: quietMembers,
+          memberBytes: new Map(),
           unviewable: unviewableInPossessedKeyrings(ctx, possessed),
           possessedAllRead: possessedAllRead(ctx, possessed),
           hidden: ctx.hidden,

@@ -73,6 +73,12 @@ export interface PossessingSide {
   anchors(): Promise<ProcessAnchors>;
   /** KEYCTL_READ of each keyring, in the order asked. */
   readMembers(ids: readonly number[]): Promise<MembersOutcome[]>;
+  /**
+   * KEYCTL_READ of each keyring, compared with the bytes of its last read in `last` (kept there, by keyring): the
+   * outcomes of those whose lists differ or that could not be read, in the order asked. A list as it was comes
+   * back as nothing, and costs no array (a quiet poll reads every keyring again, and nearly all are unchanged).
+   */
+  readChangedMembers(ids: readonly number[], last: Map<number, Uint8Array>): Promise<MembersOutcome[]>;
   /** KEYCTL_DESCRIBE of each key, in the order asked. */
   describe(ids: readonly number[]): Promise<DescribeOutcome[]>;
   /** `${procRoot}/keys` read with the possessing credentials (costly on big trees: the caller throttles). */
