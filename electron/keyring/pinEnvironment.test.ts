@@ -1,8 +1,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  commandFromStatus,
+  commandFromStatusBytes,
   DEFAULT_GC_DELAY_SECONDS,
   DEFAULT_PERSISTENT_EXPIRY_SECONDS,
   kernelAtLeast,
@@ -10,6 +13,7 @@ import {
   processesByRealUid,
   PROCESS_LIST_LIMIT,
   realUidFromStatus,
+  realUidFromStatusBytes,
 } from './pinEnvironment';
 
 const STATUS = (uid: number) => `Name:\tbash\nState:\tS (sleeping)\nTgid:\t7\nUid:\t${uid}\t${uid + 1}\t${uid}\t${uid}\nGid:\t0\t0\t0\t0\n`;
@@ -99,6 +103,34 @@ describe('parsing helpers', () => {
   it('takes the first Uid: field', () => {
     expect(realUidFromStatus(STATUS(1000))).toBe(1000);
     expect(realUidFromStatus('Name:\tx\n')).toBeNull();
+  });
+
+  it('reads the uid and command from the bytes as from the text, never from the bytes after them', () => {
+    // A status as the kernel writes it (Name first, any command but line breaks, which it escapes), lines perhaps
+    // missing or malformed, in a buffer whose bytes after it are another process's status.
+    const stale = Buffer.from(`Name:\tstale\nUid:\t4242\t4242\t4242\t4242\n${'x'.repeat(200)}`, 'latin1');
+    const comm = fc.string({ unit: fc.integer({ min: 0, max: 255 }).filter((c) => c !== 10 && c !== 13).map((c) => String.fromCharCode(c)), maxLength: 20 });
+    const line = fc.oneof(
+      fc.constant('State:\tS (sleeping)'),
+      fc.constant('Tgid:\t7'),
+      fc.constant('Uid:'),
+      fc.constant('Uid:\t'),
+      fc.constant('Uid:\tx'),
+      fc.tuple(fc.constantFrom('\t', ' ', '\t\t'), fc.nat({ max: 0xffffffff })).map(([sep, uid]) => `Uid:${sep}${uid}\t${uid}\t0\t0`),
+    );
+    const status = fc.tuple(comm, fc.array(line, { maxLength: 4 }), fc.boolean()).map(([name, lines, cut]) => {
+      const text = [`Name:\t${name}`, ...lines].join('\n') + '\n';
+      return cut ? text.slice(0, -1) : text;
+    });
+    fc.assert(
+      fc.property(status, (text) => {
+        const buf = Buffer.alloc(512);
+        stale.copy(buf);
+        const length = buf.write(text, 'latin1');
+        expect(realUidFromStatusBytes(buf, length)).toBe(realUidFromStatus(text));
+        expect(commandFromStatusBytes(buf, length)).toBe(commandFromStatus(text));
+      }),
+    );
   });
 
   it('compares kernel releases by major and minor', () => {

@@ -58,28 +58,39 @@ export function processesByRealUid(procRoot = '/proc'): ProcessesByUid {
     entries = [];
   }
   const pids = entries.filter(isPid);
-  return tally(pids, pids.map((pid) => statusHead(join(procRoot, pid, 'status'))));
+  const counts = new Map<number, number>();
+  const lists = new Map<number, ProcessRef[]>();
+  for (const i of byPid(pids)) {
+    const pid = pids[i] as string;
+    const length = statusHead(join(procRoot, pid, 'status'));
+    if (length < 0) continue;
+    // Parsed from the bytes: decoding each status whole (1-2 KB) made a string per process on every poll, garbage
+    // for the collector; the kernel's making of the file is most of the CPU either way.
+    const uid = realUidFromStatusBytes(statusBuffer, length);
+    if (uid === null) continue;
+    tallyOne(counts, lists, Number(pid), uid, () => commandFromStatusBytes(statusBuffer, length));
+  }
+  return { counts, lists };
 }
 
 /** One buffer for every status read: a poll reads one per process, and readFileSync's own cost was most of it. */
 const statusBuffer = Buffer.allocUnsafe(4096);
 
 /**
- * The start of /proc/PID/status (which holds `Name:` and `Uid:`, in its first lines), or null when the process
- * exited meanwhile.
+ * Reads the start of /proc/PID/status (which holds `Name:` and `Uid:`, in its first lines) into statusBuffer: how
+ * many bytes, or -1 when the process exited meanwhile.
  */
-function statusHead(path: string): string | null {
+function statusHead(path: string): number {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch {
-    return null; // exited between readdir and read
+    return -1; // exited between readdir and read
   }
   try {
-    const n = readSync(fd, statusBuffer, 0, statusBuffer.length, null);
-    return statusBuffer.toString('latin1', 0, n);
+    return readSync(fd, statusBuffer, 0, statusBuffer.length, null);
   } catch {
-    return null;
+    return -1;
   } finally {
     closeSync(fd);
   }
@@ -98,21 +109,29 @@ export async function processesByRealUidAsync(procRoot = '/proc'): Promise<Proce
   return tally(pids, statuses);
 }
 
-/** Counts per real uid; the lists keep the lowest pids (procfs lists pids in ascending order). */
+/** Counts per real uid; the lists keep the lowest pids. */
 function tally(pids: readonly string[], statuses: readonly (string | null)[]): ProcessesByUid {
   const counts = new Map<number, number>();
   const lists = new Map<number, ProcessRef[]>();
-  const order = pids.map((_, i) => i).sort((a, b) => Number(pids[a]) - Number(pids[b]));
-  for (const i of order) {
+  for (const i of byPid(pids)) {
     const status = statuses[i];
     const uid = status == null ? null : realUidFromStatus(status);
-    if (uid === null) continue;
-    counts.set(uid, (counts.get(uid) ?? 0) + 1);
-    let list = lists.get(uid);
-    if (list === undefined) lists.set(uid, (list = []));
-    if (list.length < PROCESS_LIST_LIMIT) list.push({ pid: Number(pids[i]), command: commandFromStatus(status as string) });
+    if (uid !== null) tallyOne(counts, lists, Number(pids[i]), uid, () => commandFromStatus(status as string));
   }
   return { counts, lists };
+}
+
+/** The indices of `pids` in ascending pid order. */
+function byPid(pids: readonly string[]): number[] {
+  return pids.map((_, i) => i).sort((a, b) => Number(pids[a]) - Number(pids[b]));
+}
+
+/** Counts one process of `uid`, and lists it (its command asked only then) while its uid's list is not full. */
+function tallyOne(counts: Map<number, number>, lists: Map<number, ProcessRef[]>, pid: number, uid: number, command: () => string): void {
+  counts.set(uid, (counts.get(uid) ?? 0) + 1);
+  let list = lists.get(uid);
+  if (list === undefined) lists.set(uid, (list = []));
+  if (list.length < PROCESS_LIST_LIMIT) list.push({ pid, command: command() });
 }
 
 /** Live processes per real uid (see processesByRealUid). */
@@ -130,6 +149,41 @@ export function realUidFromStatus(status: string): number | null {
 export function commandFromStatus(status: string): string {
   const m = /^Name:\t(.*)$/m.exec(status);
   return m === null ? '' : (m[1] as string);
+}
+
+const NAME_LINE = Buffer.from('Name:\t', 'latin1');
+const UID_LINE = Buffer.from('\nUid:', 'latin1');
+const [TAB, SPACE, NEWLINE, ZERO, NINE] = [9, 32, 10, 48, 57] as const;
+
+/**
+ * realUidFromStatus on the first `length` bytes of `buf`, without decoding them (what follows them in the buffer is
+ * another file's): the first line after the first that is `Uid:`, tabs or spaces, digits. The kernel writes one such
+ * line, after `Name:` (and escapes line breaks in the command there).
+ */
+export function realUidFromStatusBytes(buf: Buffer, length: number): number | null {
+  for (let at = buf.indexOf(UID_LINE); at >= 0 && at + UID_LINE.length < length; at = buf.indexOf(UID_LINE, at + 1)) {
+    let i = at + UID_LINE.length;
+    const blanks = i;
+    while (i < length && (buf[i] === TAB || buf[i] === SPACE)) i++;
+    if (i === blanks || i === length || !isDigit(buf[i] as number)) continue;
+    let uid = 0;
+    for (; i < length && isDigit(buf[i] as number); i++) uid = uid * 10 + (buf[i] as number) - ZERO;
+    return uid;
+  }
+  return null;
+}
+
+function isDigit(byte: number): boolean {
+  return byte >= ZERO && byte <= NINE;
+}
+
+/** commandFromStatus on the first `length` bytes of `buf` (decoded as latin1, as the whole text was). */
+export function commandFromStatusBytes(buf: Buffer, length: number): string {
+  if (length < NAME_LINE.length || buf.compare(NAME_LINE, 0, NAME_LINE.length, 0, NAME_LINE.length) !== 0) {
+    return commandFromStatus(buf.toString('latin1', 0, length));
+  }
+  const end = buf.indexOf(NEWLINE, NAME_LINE.length);
+  return buf.toString('latin1', NAME_LINE.length, end < 0 || end > length ? length : end);
 }
 
 /** "6.18.44-fc-v782" -> true for (6, 18) >= (5, 3). An unparsable release is taken as modern. */
