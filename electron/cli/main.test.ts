@@ -238,6 +238,20 @@ describe('bin/keyring-browser as a process', () => {
     for (const f of opened.filter((f) => f.includes('/node_modules/'))) expect(f).toMatch(/\/node_modules\/(@koromix\/)?koffi/);
   });
 
+  it('snapshot loads neither Node\'s worker threads nor fs/promises (their code costs ~10 ms of CPU each at start)', () => {
+    // Node's own modules the process loaded, printed at exit by a script preloaded with -r.
+    const listAtExit = "process.on('exit', () => process.stderr.write('\\nMODULES ' + JSON.stringify(process.moduleLoadList) + '\\n'))";
+    const r = spawnSync(process.execPath, ['-e', `${listAtExit}; process.argv.splice(1, 0, ${JSON.stringify(bin)}); require(${JSON.stringify(bin)})`, '--', 'snapshot', '--json'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const loaded = JSON.parse(/MODULES (.*)/.exec(r.stderr)?.[1] ?? '[]') as string[];
+    expect(loaded).toContain('NativeModule fs'); // the list is Node's own module list
+    expect(loaded).not.toContain('NativeModule worker_threads');
+    expect(loaded).not.toContain('NativeModule fs/promises');
+  });
+
   it('never calls KEYCTL_GET_PERSISTENT nor looks up @u/@us (strace)', () => {
     const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=keyctl', process.execPath, bin, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     expect(r.error, 'strace must be installed (.ci/run installs it)').toBeUndefined();

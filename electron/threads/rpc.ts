@@ -17,7 +17,17 @@
 //  - a thread that dies unasked (an uncaught error, process.exit in the body) fails its pending requests and
 //    every later one, and tells whoever listens (onDeath), so its owner can start another.
 import { existsSync } from 'node:fs';
-import { parentPort, Worker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+
+/**
+ * node:worker_threads, loaded when a thread is made or served: the one-shot CLI's path imports this module (its
+ * fallback reader) but starts no thread, and loading it costs ~10 ms of CPU at start (Node's worker and stream code).
+ */
+function workerThreads(): typeof WorkerThreads {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node:worker_threads') as typeof WorkerThreads;
+}
 
 /** A body's operations: structured-clonable arguments in, a structured-clonable result (or promise of one) out. */
 export type ThreadOps = { [op: string]: (...args: never[]) => unknown };
@@ -73,7 +83,7 @@ function shapeOf(err: unknown): ThreadErrorShape {
  * each request by running the named operation. `onClose` runs when the client closes the thread.
  */
 export function serveThread<Start, Ops extends ThreadOps>(start: () => Start, ops: Ops, onClose?: () => Promise<void> | void): void {
-  const port = parentPort;
+  const port = workerThreads().parentPort;
   if (!port) throw new Error('a thread body must run in a worker thread');
   let failed: ThreadErrorShape | null = null;
   try {
@@ -134,7 +144,7 @@ export class ThreadClient<Start, Ops extends ThreadOps> {
   constructor(entry: string, options: ThreadClientOptions) {
     this.label = options.label;
     if (!existsSync(entry)) throw new Error(`the ${this.label} thread's code is not built (${entry} is missing): run \`npm run build:node\``);
-    this.worker = new Worker(entry, { workerData: options.data });
+    this.worker = new (workerThreads().Worker)(entry, { workerData: options.data });
     this.startAnswer = new Promise<Start>((resolve, reject) => {
       this.pending.set(START, { resolve: resolve as (v: unknown) => void, reject });
     });
