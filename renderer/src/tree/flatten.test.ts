@@ -105,7 +105,7 @@ describe('flattenTree', () => {
     const m = model([ring(1, '_ses', [2, 3]), ring(2, 'a', [4, 5]), ring(3, 'b', [4, 6]), k(4, 'needle'), k(5, 'hay'), k(6, 'needle too')], { session: 1 });
     const rows = flat(m, { search: runSearch(m.keys, m.parents, 'needle') });
     expect(rows.filter((r) => r.kind === 'key' && r.match).map((r) => r.rowId)).toEqual(['a:session/2/4', 'a:session/3/4', 'a:session/3/6']);
-    expect(matchOrderOf(rows).rowIndex.map((i) => rows[i]!.rowId)).toEqual(['a:session/2/4', 'a:session/3/6']);
+    expect(Array.from(matchOrderOf(rows).rowIndex, (i) => rows[i]!.rowId)).toEqual(['a:session/2/4', 'a:session/3/6']);
     expect(rows.find((r) => r.kind === 'key' && r.key.id === 5)?.dim).toBe(true);
   });
 

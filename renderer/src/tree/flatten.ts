@@ -7,7 +7,7 @@
 import { ANCHOR_ORDER, type AnchorName, type KeyInfo } from '../../../shared/snapshot';
 import { userLabel } from '../../../shared/quota';
 import { userGroupMembers, type UserGroup } from '../../../shared/userGroups';
-import { ANCHOR_LABELS, userRowId, type TreeModel } from './model';
+import { ANCHOR_LABELS, drawnParents, structureOf, userRowId, type TreeModel } from './model';
 import { sortMembers, type TreeSort } from './keyOrder';
 import type { SearchResult } from './search';
 import { keyMapDifference } from '../store/keyMap';
@@ -154,6 +154,26 @@ function prefixesOf(expansion: ReadonlyMap<string, boolean>): ReadonlySet<string
   return out;
 }
 
+/**
+ * Per tree structure (model.ts structureOf), by keyring: whether all its members are keys with no members of their
+ * own, which no expansion choice or search opens. A broad search opens a hundred such keyrings of a hundred keys:
+ * each is then one run, told without looking at its members one by one.
+ */
+const leafListsByStructure = new WeakMap<object, Map<number, boolean>>();
+
+/** Per tree structure: the keys the tree draws as roots (anchors, the Users section's, kernel-held and unreachable roots). */
+const rootsByStructure = new WeakMap<object, ReadonlySet<number>>();
+function rootsOf(model: TreeModel): ReadonlySet<number> {
+  let roots = rootsByStructure.get(structureOf(model));
+  if (roots === undefined) {
+    const set = new Set<number>([...model.kernelRoots, ...model.orphanRoots]);
+    for (const name of ANCHOR_ORDER) if (model.anchors[name] != null) set.add(model.anchors[name]!);
+    for (const group of model.users) for (const id of userGroupMembers(group)) set.add(id);
+    rootsByStructure.set(structureOf(model), (roots = set));
+  }
+  return roots;
+}
+
 /** Every row, made (tests, and callers that want the whole list). */
 export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
   const rows = treeRows(model, opts);
@@ -178,23 +198,48 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
   const total = countNotOrphan(keys);
   const onPath = new Set<number>();
   const hasProbable = model.probable.byCache.size > 0;
-  // Each matched key's first row, in drawing order, collected as the walk goes. A matched key's first row is
-  // told by taking it out of a copy of the matches (one lookup).
-  const matchRows: number[] = [];
-  const matchKeys: number[] = [];
-  const unseenMatches = search ? new Set(search.matches) : null;
-  const firstMatch = (id: number, index: number) => {
-    if (!unseenMatches?.delete(id)) return false;
-    matchRows.push(index);
-    matchKeys.push(id);
-    return true;
+  // Each matched key's first row, in drawing order, collected as the walk goes. A broad search matches thousands
+  // of keys, and a set of thousands of ids costs (a delete or an insertion ~1-2 µs on this machine: ids above
+  // 2^30 are heap numbers), so the ids remembered as drawn are only those that could be drawn again: a key whose
+  // one keyring opens for the first time in this walk, and which is no root, is drawn there first and only there.
+  const matchCount = search?.matches.size ?? 0;
+  const matchRows = new Int32Array(matchCount);
+  const matchKeys = new Int32Array(matchCount);
+  let matched = 0;
+  const record = (id: number, index: number) => {
+    matchRows[matched] = index;
+    matchKeys[matched++] = id;
   };
+  const drawn = new Set<number>();
+  const firstMatch = (id: number, index: number) => {
+    if (matched === matchCount || !search!.matches.has(id) || drawn.has(id)) return;
+    drawn.add(id);
+    record(id, index);
+  };
+  const opened = new Set<number>();
+  const parentsDrawn = search ? drawnParents(model) : null;
+  const roots = search ? rootsOf(model) : null;
+  const drawnOnlyUnder = (id: number) => parentsDrawn!.get(id)?.length === 1 && !roots!.has(id);
   // The unreadable krb5 collections' inferred members (usually none: then a key without links has no members).
   const inferredMembers = model.probable.byCollection.size > 0 ? model.probable.byCollection : null;
   const membersOf = (key: KeyInfo) => key.links ?? inferredMembers?.get(key.id) ?? NO_MEMBERS;
   const inferredWhy = (id: number, parentKeyId: number | null) =>
     parentKeyId === null || !hasProbable ? undefined : keys.get(parentKeyId)?.links == null ? model.probable.byCache.get(id)?.why : undefined;
   const explicitPrefixes = prefixesOf(expansion);
+  let leafLists = leafListsByStructure.get(structureOf(model));
+  if (leafLists === undefined) leafListsByStructure.set(structureOf(model), (leafLists = new Map()));
+  const onlyLeaves = (id: number, members: readonly number[]): boolean => {
+    let leaves = leafLists.get(id);
+    if (leaves === undefined) {
+      leaves = true;
+      for (let i = 0; i < members.length && leaves; i++) {
+        const m = keys.get(members[i]!);
+        leaves = m !== undefined && membersOf(m).length === 0;
+      }
+      leafLists.set(id, leaves);
+    }
+    return leaves;
+  };
 
   const relevant = (id: number) => !search || search.matches.has(id) || search.ancestors.has(id);
   const isOpen = (explicit: boolean | undefined, depth: number, key: KeyInfo) =>
@@ -239,8 +284,13 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
     firstMatch(id, count);
     push(keyRow(key, rowId, depth, parentKeyId, anchor, expandable, expanded, cycle));
     if (!expanded) return;
+    const firstOpening = !opened.has(id);
+    opened.add(id);
     onPath.add(id);
-    visitList(ordered(members), `${rowId}/`, depth + 1, id, true);
+    // Members that are all leaves, no ghost among them and no filter leaving some out: one run, each member looked
+    // at only for the match order.
+    if (!(filter && search) && !ghosts?.size && onlyLeaves(id, members)) leafRun(ordered(members), `${rowId}/`, depth + 1, id, firstOpening);
+    else visitList(ordered(members), `${rowId}/`, depth + 1, id, true);
     for (const { key: g, compared = false } of ghosts?.get(id) ?? []) {
       if (!members.includes(g.id)) push({ kind: 'ghost', rowId: `${rowId}/~${g.id}`, depth: depth + 1, key: g, dim: !!search, compared });
     }
@@ -286,6 +336,23 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
     }
   };
 
+  /**
+   * `list`, keys that have no members (and no ghosts), as one run. Every opening of its keyring draws all of them, so
+   * a member drawn only under it is first drawn at the keyring's first opening, and never needs remembering.
+   */
+  const leafRun = (list: readonly number[], prefix: string, depth: number, parentKeyId: number, firstOpening: boolean) => {
+    if (list.length === 0) return;
+    segments.push({ kind: 'run', start: count, ids: list, from: 0, to: list.length, prefix, depth, parentKeyId, pos: 0, size: 0 });
+    starts.push(count);
+    for (let i = 0; i < list.length && matched < matchCount; i++) {
+      const m = list[i]!;
+      if (!search!.matches.has(m)) continue;
+      if (!drawnOnlyUnder(m)) firstMatch(m, count + i);
+      else if (firstOpening) record(m, count + i);
+    }
+    count += list.length;
+  };
+
   const section = (section: SectionId, count: number, fill: () => void) => {
     if (count === 0) return;
     const rowId = `sec:${section}`;
@@ -327,7 +394,7 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
   const orphans = ordered(model.orphanRoots).filter((id) => !filter || relevant(id));
   section('orphans', orphans.length, () => visitList(orphans, 'o:', 1, null, false));
   setPositions(segments, starts, count);
-  return lazyRows(segments, starts, count, { rowIndex: matchRows, keyId: matchKeys }, (run, index) => {
+  return lazyRows(segments, starts, count, { rowIndex: matchRows.subarray(0, matched), keyId: matchKeys.subarray(0, matched) }, (run, index) => {
     const id = run.ids[run.from + index - run.start]!;
     const rowId = run.prefix + id;
     const pos = run.pos + index - run.start;

@@ -12,7 +12,7 @@ describe('stepping through matches', () => {
   const rows = [keyRow(5, 'a/5', true), keyRow(6, 'a/6', false), keyRow(7, 'a/7', true), keyRow(5, 'b/5', true), keyRow(9, 'b/9', true)];
 
   it('stops once per matched key, at its first row, top to bottom', () => {
-    expect(matchOrderOf(rows).rowIndex.map((i) => rows[i]!.rowId)).toEqual(['a/5', 'a/7', 'b/9']);
+    expect(Array.from(matchOrderOf(rows).rowIndex, (i) => rows[i]!.rowId)).toEqual(['a/5', 'a/7', 'b/9']);
   });
 
   it('starts from the selection when it matched, else from the focused row', () => {

@@ -6,9 +6,9 @@ import type { FlatRow } from './flatten';
 
 export interface MatchOrder {
   /** The index of each stop's row, top to bottom. */
-  rowIndex: readonly number[];
-  /** Each stop's key id. */
-  keyId: readonly number[];
+  rowIndex: Int32Array;
+  /** Each stop's key id (key ids are positive int32s). */
+  keyId: Int32Array;
 }
 
 /** The match order of a whole list of rows, by walking it (what TreeRows.matches holds for the rows it would make). */
@@ -23,7 +23,7 @@ export function matchOrderOf(rows: readonly FlatRow[]): MatchOrder {
       keyId.push(r.key.id);
     }
   });
-  return { rowIndex, keyId };
+  return { rowIndex: Int32Array.from(rowIndex), keyId: Int32Array.from(keyId) };
 }
 
 /** Which stop is current: the selected key if it matched, else the focused row's key; -1 for neither. */

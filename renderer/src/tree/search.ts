@@ -73,11 +73,12 @@ export function runSearch(
 /** The result for `matches`: with every keyring on a path to one of them. */
 export function withAncestors(query: string, matches: Set<number>, parents: ReadonlyMap<number, readonly number[]>): SearchResult {
   const ancestors = new Set<number>();
-  const stack = [...matches];
-  // By index, not for…of: a broad search walks this once for each of thousands of matches, in cold code.
-  while (stack.length) {
-    const list = parents.get(stack.pop()!);
-    if (list === undefined) continue;
+  // Only the keyrings found go on the stack: a broad search has thousands of matches, mostly in the same few keyrings.
+  const stack: number[] = [];
+  // By index, not for…of: a broad search climbs from each of thousands of matches, in cold code.
+  const climb = (id: number) => {
+    const list = parents.get(id);
+    if (list === undefined) return;
     for (let i = 0; i < list.length; i++) {
       const p = list[i]!;
       if (!ancestors.has(p)) {
@@ -85,6 +86,8 @@ export function withAncestors(query: string, matches: Set<number>, parents: Read
         stack.push(p);
       }
     }
-  }
+  };
+  matches.forEach(climb);
+  while (stack.length) climb(stack.pop()!);
   return { query, matches, ancestors };
 }

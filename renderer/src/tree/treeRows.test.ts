@@ -169,7 +169,8 @@ const choices = fc.record({
   query: fc.constantFrom('', 'needle', 'hay', 'a', 'krb', 'zzz', 'uid', '2000'),
   filter: fc.boolean(),
   sort: fc.constantFrom(undefined, { column: 'description', descending: true } as const, { column: 'id', descending: false } as const),
-  ghostOn: fc.integer({ min: 1, max: 45 }),
+  /** The keyring a ghost shows under, 0 for none. */
+  ghostOn: fc.integer({ min: 0, max: 45 }),
   picks: fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 12 }),
 });
 
@@ -183,24 +184,41 @@ function expansionFor(model: TreeModel, base: FlattenOptions, picks: readonly (r
   return expansion;
 }
 
+function expectAsReference(model: TreeModel, opts: FlattenOptions): void {
+  const want = referenceRows(model, opts);
+  expect(flattenTree(model, opts)).toEqual(want);
+  const rows = treeRows(model, opts);
+  expect(rows.length).toBe(want.length);
+  want.forEach((row, i) => {
+    expect(rows.indexOfRowId(row.rowId)).toBe(i);
+    expect(rows.depthAt(i)).toBe(row.depth);
+  });
+  expect(rows.indexOfRowId('a:session/12345')).toBe(-1);
+  expect(rows.matches).toEqual(matchOrderOf(want));
+}
+
 describe('treeRows', () => {
+  it('stops once at a matched key of a keyring drawn twice, and at a root drawn under a keyring before its own row', () => {
+    // Keyring 4 (only keys in it) is linked from 2 and 3; 5, the user keyring, is empty and linked from 6 too; an
+    // orphan's row comes last ('u' matches every user key by its type).
+    const keys = [ring(1, '_ses', [2, 3, 6]), ring(2, 'a', [4]), ring(3, 'b', [4]), ring(4, 'leaves', [7, 8]), ring(5, '_uid.1000', []), ring(6, 'c', [5, 9]), k(7, 'needle'), k(8, 'hay'), k(9, 'hay too'), k(10, 'lost', { orphan: true })];
+    const s = snap(keys, { session: 1, user: 5 });
+    const model = buildTreeModel(new Map(s.keys.map((x) => [x.id, x])), s.anchors, { quotas: [], uid: 1000 });
+    for (const query of ['needle', '_uid', 'hay', 'e', 'u']) {
+      const opts: FlattenOptions = { expansion: new Map(), search: runSearch(model.keys, model.parents, query), filter: false };
+      expectAsReference(model, opts);
+      expect(treeRows(model, opts).matches.keyId.length).toBe(opts.search!.matches.size);
+    }
+  });
+
   it('makes the rows the whole walk made, and finds each by index, id and depth; its match order is the rows\'', () => {
     fc.assert(
       fc.property(graphs, choices, (model, c) => {
         const search = c.query ? runSearch(model.keys, model.parents, c.query) : null;
-        const ghosts = new Map([[c.ghostOn, [{ key: k(99, 'gone') }]]]);
+        const ghosts = new Map(c.ghostOn ? [[c.ghostOn, [{ key: k(99, 'gone') }]]] : []);
         const base: FlattenOptions = { expansion: new Map(), search, filter: c.filter, ghosts, ...(c.sort ? { sort: c.sort } : {}) };
         const opts = { ...base, expansion: expansionFor(model, base, c.picks) };
-        const want = referenceRows(model, opts);
-        expect(flattenTree(model, opts)).toEqual(want);
-        const rows = treeRows(model, opts);
-        expect(rows.length).toBe(want.length);
-        want.forEach((row, i) => {
-          expect(rows.indexOfRowId(row.rowId)).toBe(i);
-          expect(rows.depthAt(i)).toBe(row.depth);
-        });
-        expect(rows.indexOfRowId('a:session/12345')).toBe(-1);
-        expect(rows.matches).toEqual(matchOrderOf(want));
+        expectAsReference(model, opts);
       }),
       { numRuns: 300 },
     );

@@ -53,7 +53,7 @@ const NO_ROWS: TreeRows = {
   },
   depthAt: () => 0,
   indexOfRowId: () => -1,
-  matches: { rowIndex: [], keyId: [] },
+  matches: { rowIndex: new Int32Array(0), keyId: new Int32Array(0) },
 };
 
 export function useTreeRows(): TreeRows {
