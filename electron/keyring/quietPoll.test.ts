@@ -36,8 +36,9 @@ class OwnKeysReader implements ProcReader {
       .filter((l) => this.ours.has(parseInt(l.slice(0, 8), 16)))
       .join('');
   }
-  async read(procRoot: string, changesOnly?: boolean): Promise<ReadResult> {
-    const r = await this.inner.read(procRoot, changesOnly);
+  readonly readsAsCreator = true;
+  async read(procRoot: string, changesOnly?: boolean, members?: readonly number[]): Promise<ReadResult> {
+    const r = await this.inner.read(procRoot, changesOnly, members);
     if (r.keys.text !== undefined) return { ...r, keys: { text: this.keep(r.keys.text) } };
     if (r.keys.changes !== undefined) {
       const { text, removed } = r.keys.changes;
@@ -270,6 +271,49 @@ describe('quiet polls (scanner applying only what changed)', () => {
       const opened = await poll('after its permissions let us read it', ring);
       expect(opened.read).toBe(true);
       expect(opened.snap.keys.find((k) => k.id === ring)?.links).toEqual(keyctl.readKeyringMembers(ring));
+    } finally {
+      process.kill(-(child.pid as number), 'SIGKILL');
+      await counting.close();
+    }
+  });
+
+  it("has the reader read the keyrings a non-possessor may read, and still sees a swap between two of them", async () => {
+    // Another process's keyrings that its user (root, as we are) may read: the reader, which possesses nothing,
+    // reads them with /proc/keys (from our side each read would search all our keyrings for them first).
+    const reads: number[] = [];
+    const counting = new Scanner({
+      reader: new OwnKeysReader(ours),
+      ops: {
+        readKeyringMembers: (id) => (reads.push(id), keyctl.readKeyringMembers(id)),
+        describe: keyctl.describe,
+        getKeyringId: keyctl.getKeyringId,
+      },
+    });
+    await counting.scan();
+    const { child, said, heard } = sessionProcess(
+      'q-readable',
+      'keyctl setperm @s 0x3f030000; a=$(keyctl newring q-ra @s); b=$(keyctl newring q-rb @s); h=$(keyctl newring q-rh @s); ' +
+        'keyctl setperm $a 0x3f030000; keyctl setperm $b 0x3f030000; ' +
+        'x=$(keyctl add user twin 1 $a); y=$(keyctl add user twin 1 $b); keyctl link $y $h; ' +
+        'echo "ids $a $b $h $x $y" >&2; read go; keyctl link $x $b; keyctl link $y $a; echo swapped >&2; sleep 30',
+    );
+    try {
+      await said('ids ');
+      own(Number(/Joined session keyring: (\d+)/.exec(heard())?.[1]));
+      const [a, b, , x, y] = (/ids ([\d ]+)/.exec(heard())?.[1] ?? '').trim().split(' ').map((id) => own(Number(id)));
+      await agreeing(counting, full, 'after the keyrings appeared');
+      let readHere = true;
+      for (let i = 0; i < 10 && readHere; i++) {
+        reads.length = 0;
+        const idle = await agreeing(counting, full, 'with nothing changed');
+        readHere = !idle.changesOnly || reads.includes(a as number) || reads.includes(b as number);
+      }
+      expect(readHere, 'an idle poll read them on the possessing side').toBe(false);
+      child.stdin.write('go\n');
+      await said('swapped');
+      const { snap } = await agreeing(counting, full, 'after the swap');
+      expect(snap.keys.find((k) => k.id === a)?.links).toEqual([y]);
+      expect(snap.keys.find((k) => k.id === b)?.links).toEqual([x]);
     } finally {
       process.kill(-(child.pid as number), 'SIGKILL');
       await counting.close();

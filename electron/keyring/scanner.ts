@@ -42,7 +42,7 @@ import { readUserNames } from './userNames';
 import { NameCache } from './nameCache';
 import { readPinEnvironment, readPinEnvironmentAsync } from './pinEnvironment';
 import { annotateKey, pinContext, type PinEnvironment } from './pins';
-import { changedKeys, keyringsToReadAgain, quietSnapshot, relinkable, sameAnchors, sameKernelSettings, sameMembers, sameObserver, unseenMembersChanged, type QuietMemo } from './quietPoll';
+import { changedKeys, keyringsToReadAgain, quietSnapshot, readableUnpossessed, relinkable, sameAnchors, sameKernelSettings, sameMembers, sameObserver, unseenMembersChanged, type QuietMemo } from './quietPoll';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
 import { PossessingProcKeys } from './possessingProc';
 import { descriptionFromRest, nameFromText } from './descriptions';
@@ -60,7 +60,7 @@ import {
   type ScanStatsDetail,
 } from './scanContext';
 import { snapshotOf, type ScanState } from './scanState';
-import type { PossessingSide, ProcReader, ReadResult } from './sides';
+import type { MembersOutcome, PossessingSide, ProcReader, ReadResult } from './sides';
 import { writeSnapshotJson } from './snapshotJson';
 import { ReaderThread } from '../threads/readerThread';
 import { fullTypeName } from './typeNames';
@@ -197,7 +197,8 @@ export class Scanner {
     const views = scope.kind === 'process' ? null : this.readUserViews(scope);
     views?.catch(() => undefined); // awaited below, or by the full scan
     const also: PreRead = views === null ? {} : { views };
-    const read = await this.reader.read(this.procRoot, true);
+    // The keyrings a non-possessor may read go to the reader with its read (readableUnpossessed).
+    const read = await this.reader.read(this.procRoot, true, this.reader.readsAsCreator === true ? readableUnpossessed(memo) : []);
     const changes = read.keys.changes;
     // The reader could not tell what changed: go on with the whole text it sent instead.
     if (changes === undefined) return (trace('quiet poll: whole text read, full scan'), { read, ...also });
@@ -211,9 +212,20 @@ export class Scanner {
     const rings = keyringsToReadAgain(memo, (id) => recorded.has(id) || removed.has(id));
     // A serial may come back as another keyring: no bytes of one that went may stand for it.
     for (const id of changes.removed) memo.memberBytes.delete(id);
+    // The lists the reader read (the same lists: KEYCTL_READ gives a keyring's every member to whoever may read it),
+    // compared here as they came; it answers only for keyrings whose bits let it read them.
+    const readByReader = new Map<number, MembersOutcome>();
+    for (const outcome of read.members ?? []) if ('members' in outcome) readByReader.set(outcome.id, outcome);
+    const ownRings = readByReader.size === 0 ? rings : rings.filter((ring) => !readByReader.has(ring));
     // Only the lists whose bytes differ from the last poll's come back (the map is this memo's: a full scan starts
     // another, so what a poll that ends in one read here is never compared with).
-    const lists = await this.possessing.readChangedMembers(rings, memo.memberBytes);
+    const lists = await this.possessing.readChangedMembers(ownRings, memo.memberBytes);
+    for (const ring of rings) {
+      const outcome = readByReader.get(ring);
+      if (outcome === undefined) continue;
+      memo.memberBytes.delete(ring); // read here no more: what its bytes were must not stand for it later
+      lists.push(outcome);
+    }
     /** Keyrings whose member lists changed where changedKeys may apply that (relinkable), with their lists now. */
     const relisted = new Map<number, readonly number[]>();
     /** Members gained by keyrings whose lists changed only in members nobody here may view (unseenMembersChanged). */

@@ -39,6 +39,8 @@ export interface ReadResult {
   keyUsers: FileText | null;
   /** Epoch ms right after the read (timeouts are relative to it). */
   readAt: number;
+  /** KEYCTL_READ by this side of the keyrings the read was asked for (ProcReader.read's `members`), in that order. */
+  members?: MembersOutcome[];
 }
 
 /** KEYCTL_DESCRIBE of one key: what it says, or the errno name it failed with. */
@@ -60,9 +62,12 @@ export interface ProcReader {
   /**
    * `${procRoot}/keys` and `${procRoot}/key-users`. With `changesOnly`, /proc/keys may come back as the records
    * that changed since this reader's previous read (`changes`, procKeysChanges.ts: the reader compares the
-   * bytes, so a quiet poll moves and decodes a few lines); a reader that does not compare returns the text.
+   * bytes, so a quiet poll moves and decodes a few lines); a reader that does not compare returns the text. With
+   * `members`, it also reads those keyrings' member lists, as a caller that possesses nothing (ReadResult.members;
+   * a reader may leave them out): a keyring whose bits let a non-possessor read it costs this side no search of
+   * the caller's keyrings.
    */
-  read(procRoot: string, changesOnly?: boolean): Promise<ReadResult>;
+  read(procRoot: string, changesOnly?: boolean, members?: readonly number[]): Promise<ReadResult>;
   describe(ids: readonly number[]): Promise<DescribeOutcome[]>;
   close(): Promise<void>;
 }

@@ -57,13 +57,13 @@ export class ReaderThread implements ProcReader {
     return this.helperIds;
   }
 
-  /** `${procRoot}/keys` and `${procRoot}/key-users`, read on the thread. */
-  async read(procRoot: string, changesOnly = false): Promise<ReadResult> {
+  /** `${procRoot}/keys` and `${procRoot}/key-users`, and the member lists of `members`, read on the thread. */
+  async read(procRoot: string, changesOnly = false, members: readonly number[] = []): Promise<ReadResult> {
     await this.helperKeyIds();
     const pre = this.prefetched;
     this.prefetched = null;
     if (pre && pre.procRoot === procRoot) return pre.result;
-    return this.thread.call('read', procRoot, changesOnly);
+    return this.thread.call('read', procRoot, changesOnly, [...members]);
   }
 
   /** KEYCTL_DESCRIBE of each id on the thread (cheap: it possesses nothing to search), in one message. */

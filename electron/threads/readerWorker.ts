@@ -9,7 +9,7 @@ import { workerData } from 'node:worker_threads';
 import * as keyctl from '../keyring/keyctl';
 import { eachId, readTextHere } from '../keyring/possessingSide';
 import { procKeysChanges } from '../keyring/procKeysChanges';
-import type { DescribeOutcome, FileText, ReadResult } from '../keyring/sides';
+import type { DescribeOutcome, FileText, MembersOutcome, ReadResult } from '../keyring/sides';
 import { AlternatingReads } from './procFileBytes';
 import { joinEmptySession, ownThreadKeyring, takeCredentials, type UserCredentials } from './credentials';
 import { serveThread } from './rpc';
@@ -37,7 +37,7 @@ export interface ReaderStart {
 let last: { path: string; bytes: Buffer } | null = null;
 const reads = new AlternatingReads();
 
-function read(procRoot: string, changesOnly = false): ReadResult {
+function read(procRoot: string, changesOnly = false, members: readonly number[] = []): ReadResult {
   const path = `${procRoot}/keys`;
   const bytes = reads.read(path);
   let keys: FileText;
@@ -51,7 +51,9 @@ function read(procRoot: string, changesOnly = false): ReadResult {
     last = { path, bytes };
   }
   const keyUsers = keys.code !== undefined ? null : readTextHere(`${procRoot}/key-users`);
-  return { keys, keyUsers, readAt: Date.now() };
+  const readAt = Date.now();
+  if (members.length === 0 || keys.code !== undefined) return { keys, keyUsers, readAt };
+  return { keys, keyUsers, readAt, members: eachId(members, (id): MembersOutcome => ({ id, members: keyctl.readKeyringMembers(id) })) };
 }
 
 function describe(ids: number[]): DescribeOutcome[] {
