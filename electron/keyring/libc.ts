@@ -3,9 +3,27 @@
 // library handle that keyctl.ts and threads/credentials.ts declare their calls on.
 import type * as Koffi from 'koffi' with { 'resolution-mode': 'import' };
 
-// koffi ships ESM-typed declarations; at run time its CommonJS entry is what a CommonJS build loads.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const koffi: typeof Koffi = require('koffi');
+export const koffi: typeof Koffi = loadKoffi();
+
+/**
+ * koffi's native module (we use its own API only: load, func, errno). koffi's package entry spends ~15 ms of CPU
+ * finding it (it reads node's ELF headers for the C library, loads node:util and Node's ESM resolver) before it
+ * loads this same prebuilt file; for the one-shot CLI that is before /proc/keys can be read, ~25-40 ms of wall
+ * time on a loaded machine. So the glibc build is loaded directly where its package puts it, and anything else
+ * (musl, another layout, any failure) goes through koffi's entry as before.
+ */
+function loadKoffi(): typeof Koffi {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  try {
+    const native = require(`@koromix/koffi-${process.platform}-${process.arch}/${process.platform}_${process.arch}/koffi.node`) as Partial<typeof Koffi>;
+    if (typeof native.load === 'function' && typeof native.errno === 'function') return native as typeof Koffi;
+  } catch {
+    // not there, or not loadable here: koffi's entry finds the right one
+  }
+  // koffi ships ESM-typed declarations; at run time its CommonJS entry is what a CommonJS build loads.
+  return require('koffi') as typeof Koffi;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
 /** System call numbers by architecture (arch/x86/entry/syscalls/syscall_64.tbl, include/uapi/asm-generic/unistd.h). */
 export interface SyscallNumbers {
