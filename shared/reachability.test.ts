@@ -107,7 +107,21 @@ describe('graphRoots against its first version', () => {
         const anchors = Object.fromEntries(ANCHOR_ORDER.map((n, i) => [n, picks[i] ?? null])) as unknown as Anchors;
         const parents = parentsOf(keys);
         const got = graphRoots(keys, anchors, parents);
-        expect({ ...got, reachable: [...got.reachable] }).toEqual(referenceRoots(keys, anchors, parents));
+        const reference = referenceRoots(keys, anchors, parents);
+        expect({ ...got, reachable: [...got.reachable] }).toEqual(reference);
+        // The same keys in another order (the numbering sorts them first) give the same answers.
+        const reversed = new Map([...keys].reverse());
+        const fromReversed = graphRoots(reversed, anchors, parentsOf(reversed));
+        expect({ ...fromReversed, reachable: [...fromReversed.reachable] }).toEqual(reference);
+        // Ids no Float64Array numbering takes (2^32 and up): the walk with Sets, the same answers.
+        const far = 2 ** 32;
+        const shifted = new Map(
+          [...keys].map(([id, k]) => [id + far, { ...k, id: id + far, links: k.links == null ? k.links : k.links.map((m) => m + far) }] as const),
+        );
+        const shiftedAnchors = Object.fromEntries(Object.entries(anchors).map(([n, id]) => [n, id == null ? null : id + far])) as unknown as Anchors;
+        const fromShifted = graphRoots(shifted, shiftedAnchors, parentsOf(shifted));
+        const back = (ids: Iterable<number>) => [...ids].map((id) => id - far);
+        expect({ reachable: back(fromShifted.reachable), kernelRoots: back(fromShifted.kernelRoots), orphanRoots: back(fromShifted.orphanRoots) }).toEqual(reference);
       }),
       { numRuns: 500 },
     );

@@ -8,6 +8,7 @@
 //  - orphan: reachable from neither (the engine's `orphan`).
 //
 // Pure: no Node, Electron or DOM.
+import { KeyPositions, KeySet } from './keyPositions';
 import { parentIndex } from './parentIndex';
 import { ANCHOR_ORDER, type Anchors } from './snapshot';
 
@@ -92,8 +93,62 @@ export function parentsMap(keys: ReadonlyMap<number, Pick<LinkedKey, 'id' | 'lin
  * not reach, keyrings first, then by description, then id (a stable order that reads well).
  */
 export function graphRoots(keys: ReadonlyMap<number, LinkedKey>, anchors: Anchors, parents: ReadonlyMap<number, readonly number[]> = parentsOf(keys)): GraphRoots {
-  const reachable = new Set<number>();
   const anchorIds = ANCHOR_ORDER.map((name) => anchors[name]).filter((id): id is number => id != null);
+  const positions = KeyPositions.of(keys);
+  return positions ? rootsByPosition(keys, positions, anchorIds, parents) : rootsBySet(keys, anchorIds, parents);
+}
+
+/** graphRoots with the keys numbered (keyPositions.ts): each walk marks bytes, not a Set of 40k ids. */
+function rootsByPosition(
+  keys: ReadonlyMap<number, LinkedKey>,
+  positions: KeyPositions<LinkedKey>,
+  anchorIds: readonly number[],
+  parents: ReadonlyMap<number, readonly number[]>,
+): GraphRoots {
+  const { ids, keyAt } = positions;
+  const reachable = new KeySet(positions);
+  markPositions(positions, anchorIds, reachable, null);
+  // As rootsBySet below, in the same steps.
+  const roots: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    if (reachable.hasAt(i)) continue;
+    const k = keyAt[i]!;
+    if (!parents.get(k.id)?.some((p) => keys.has(p))) roots.push(k.id);
+  }
+  roots.sort((a, b) => compareRoots(keys.get(a)!, keys.get(b)!));
+  const coveredFromRoots = new KeySet(positions);
+  markPositions(positions, roots, coveredFromRoots, reachable);
+  if (reachable.size + coveredFromRoots.size < keys.size) {
+    // By id: the positions are in id order.
+    for (let i = 0; i < ids.length; i++) {
+      if (reachable.hasAt(i) || coveredFromRoots.hasAt(i)) continue;
+      const id = keyAt[i]!.id;
+      roots.push(id);
+      markPositions(positions, [id], coveredFromRoots, reachable);
+    }
+  }
+  return splitRoots(keys, reachable, roots);
+}
+
+/** markReachable by key numbers. */
+function markPositions(positions: KeyPositions<LinkedKey>, from: readonly number[], into: KeySet, done: KeySet | null): void {
+  const stack: (readonly number[])[] = [];
+  const visit = (id: number): void => {
+    const at = positions.find(id);
+    if (at < 0 || done?.hasAt(at) || !into.addAt(at)) return;
+    const links = positions.keyAt[at]!.links;
+    if (links && links.length > 0) stack.push(links);
+  };
+  for (let i = 0; i < from.length; i++) visit(from[i]!);
+  while (stack.length > 0) {
+    const members = stack.pop()!;
+    for (let i = 0; i < members.length; i++) visit(members[i]!);
+  }
+}
+
+/** graphRoots with Sets of ids: for keys KeyPositions cannot number (ids outside [0, 2^32), 2M keys or more). */
+function rootsBySet(keys: ReadonlyMap<number, LinkedKey>, anchorIds: readonly number[], parents: ReadonlyMap<number, readonly number[]>): GraphRoots {
+  const reachable = new Set<number>();
   markReachable(keys, anchorIds, reachable, null);
 
   // Unreachable keys with no visible parent start a section; whatever is still uncovered after walking
@@ -113,6 +168,10 @@ export function graphRoots(keys: ReadonlyMap<number, LinkedKey>, anchors: Anchor
     }
   }
 
+  return splitRoots(keys, reachable, roots);
+}
+
+function splitRoots(keys: ReadonlyMap<number, LinkedKey>, reachable: ReadonlySet<number>, roots: readonly number[]): GraphRoots {
   const kernelRoots: number[] = [];
   const orphanRoots: number[] = [];
   for (const r of roots) (isKernelHeldKeyring(keys.get(r)!) ? kernelRoots : orphanRoots).push(r);
