@@ -7,7 +7,7 @@ import { quotaPercent } from '../shared/quota';
 import { addThrowawayUser, fillQuotaTo, quotaBytes, quotaKeys, removeThrowawayUser, runAs, type ThrowawayUser } from '../electron/test/throwawayUsers';
 import { joinOwnSession } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { FIRST_SCAN_MS } from './support/page';
+import { FIRST_SCAN_MS, scrollTreeTo } from './support/page';
 
 let server: RunningServer;
 let alice: ThrowawayUser | null = null;
@@ -42,7 +42,7 @@ test('the Users section lists each user by name and uid', async ({ page }) => {
   await page.goto(server.url);
   await expect(page.getByRole('treeitem', { name: /^Users/ })).toBeVisible({ timeout: FIRST_SCAN_MS });
   for (const u of [alice!, bob!]) {
-    await userRow(page, u.uid).scrollIntoViewIfNeeded();
+    await scrollTreeTo(page, userRow(page, u.uid));
     await expect(userRow(page, u.uid)).toContainText(`${u.name} (uid ${u.uid})`);
   }
 });
@@ -50,7 +50,7 @@ test('the Users section lists each user by name and uid', async ({ page }) => {
 test("a user's keys gauge shows its share of maxkeys, amber from 80 %, and a click breaks it down by keyring", async ({ page }) => {
   await page.goto(server.url);
   const row = userRow(page, bob!.uid);
-  await row.scrollIntoViewIfNeeded();
+  await scrollTreeTo(page, row);
   const meter = row.getByRole('meter', { name: `${bob!.name} (uid ${bob!.uid}): keys quota` });
   const percent = quotaPercent(bobKeys, maxkeys);
   await expect(meter).toHaveAttribute('aria-valuenow', String(bobKeys));

@@ -7,6 +7,22 @@ import { hexId } from '../../shared/keyIds';
 /** The first tree row that shows key `id` (a key linked from several keyrings has several). */
 export const row = (page: Page, id: number) => page.locator(`[data-key-id="${id}"]`).first();
 
+/**
+ * Scrolls the tree until `target` is drawn, then into view. The tree keeps only the rows near its view in the DOM
+ * (useRowWindow), so a row far down (the users after root's keys, on a machine where another process holds
+ * thousands) is not there to scroll to until the list has been scrolled near it.
+ */
+export async function scrollTreeTo(page: Page, target: Locator): Promise<void> {
+  const scroller = page.locator('[data-view="tree"] .tree-scroll');
+  await expect(async () => {
+    if ((await target.count()) === 0) {
+      await scroller.evaluate((el) => el.scrollBy(0, el.clientHeight * 0.8));
+      throw new Error('not drawn yet');
+    }
+  }).toPass({ timeout: CHANGE_SEEN_MS });
+  await target.scrollIntoViewIfNeeded();
+}
+
 export const details = (page: Page) => page.getByRole('complementary', { name: /details/i });
 
 /** Key `id`'s line in /proc/keys as this process sees it, or '' when it is not there. */
