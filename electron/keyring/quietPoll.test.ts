@@ -120,6 +120,19 @@ describe('quiet polls (scanner applying only what changed)', () => {
   let quiet: Scanner;
   let full: Scanner;
   const own = (id: number): number => (ours.add(id), id);
+  /** A quiet scanner that records which keyrings' members it read on the possessing side. */
+  const countingScanner = () => {
+    const reads: number[] = [];
+    const counting = new Scanner({
+      reader: new OwnKeysReader(ours),
+      ops: {
+        readKeyringMembers: (id) => (reads.push(id), keyctl.readKeyringMembers(id)),
+        describe: keyctl.describe,
+        getKeyringId: keyctl.getKeyringId,
+      },
+    });
+    return { counting, reads };
+  };
 
   beforeEach(() => {
     session = own(freshSession());
@@ -235,15 +248,7 @@ describe('quiet polls (scanner applying only what changed)', () => {
   it("does not read again a keyring it may neither read nor possess while its record stays; reads it once the record changes", async () => {
     // Another process's private keyring (keyctl newring: only a possessor may read it, root as its user may view it).
     // KEYCTL_READ refuses us while its permissions and our possession stay, and both keep its /proc/keys record.
-    const reads: number[] = [];
-    const counting = new Scanner({
-      reader: new OwnKeysReader(ours),
-      ops: {
-        readKeyringMembers: (id) => (reads.push(id), keyctl.readKeyringMembers(id)),
-        describe: keyctl.describe,
-        getKeyringId: keyctl.getKeyringId,
-      },
-    });
+    const { counting, reads } = countingScanner();
     await counting.scan();
     const { child, said, heard } = sessionProcess(
       'q-private-holder',
@@ -293,15 +298,7 @@ describe('quiet polls (scanner applying only what changed)', () => {
   it("has the reader read the keyrings a non-possessor may read, and still sees a swap between two of them", async () => {
     // Another process's keyrings that its user (root, as we are) may read: the reader, which possesses nothing,
     // reads them with /proc/keys (from our side each read would search all our keyrings for them first).
-    const reads: number[] = [];
-    const counting = new Scanner({
-      reader: new OwnKeysReader(ours),
-      ops: {
-        readKeyringMembers: (id) => (reads.push(id), keyctl.readKeyringMembers(id)),
-        describe: keyctl.describe,
-        getKeyringId: keyctl.getKeyringId,
-      },
-    });
+    const { counting, reads } = countingScanner();
     await counting.scan();
     const { child, said, heard } = sessionProcess(
       'q-readable',
