@@ -61,16 +61,22 @@ export class KeyPositions<K> {
   }
 }
 
-/** Where `id` is in the ascending `ids`, -1 when it is not. */
-function findId(ids: Float64Array, id: number): number {
+/** The first place in the ascending `sorted` whose value is not below `id` (`sorted.length` when none is). */
+export function lowerBound(sorted: Float64Array, id: number): number {
   let lo = 0;
-  let hi = ids.length;
+  let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (ids[mid]! < id) lo = mid + 1;
+    if (sorted[mid]! < id) lo = mid + 1;
     else hi = mid;
   }
-  return lo < ids.length && ids[lo] === id ? lo : -1;
+  return lo;
+}
+
+/** Where `id` is in the ascending `ids`, -1 when it is not. */
+function findId(ids: Float64Array, id: number): number {
+  const at = lowerBound(ids, id);
+  return at < ids.length && ids[at] === id ? at : -1;
 }
 
 /**

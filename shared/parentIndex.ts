@@ -9,6 +9,8 @@
 //
 // Pure: no Node, Electron or DOM.
 
+import { lowerBound } from './keyPositions';
+
 /** The links' places fit below this (2M links): with an id below 2^32 the code stays below 2^53, exact in a double. */
 const PLACES = 2 ** 21;
 const MAX_ID = 2 ** 32;
@@ -70,15 +72,7 @@ class ParentIndex implements ReadonlyMap<number, readonly number[]> {
 
   /** The first place whose member is not below `id`. */
   private firstAt(id: number): number {
-    const { members } = this;
-    let lo = 0;
-    let hi = members.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (members[mid]! < id) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.members, id);
   }
 
   /** The keyrings linking the member whose links start at `from`, a keyring repeated next to itself once. */
