@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as keyctl from './keyctl';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
-import { freshSession } from './test/kernelHelpers';
+import { freshSession, possessingOpsOver } from './test/kernelHelpers';
 
 const POSSESSOR_ONLY = 0x3f000000;
 const hex = (id: number): string => id.toString(16).padStart(8, '0');
@@ -56,9 +56,9 @@ describe('inThreadPossessingSide', () => {
     await side.close();
   });
 
-  it('compares readKeyringMembers answers where the ops have no readKeyringMembersUnlessSame (spies)', async () => {
+  it('reports only the lists that changed, through ops a test spies on (possessingOpsOver reads every list through the spy)', async () => {
     let lists: Record<number, number[]> = { 1: [5, 6], 2: [] };
-    const ops: PossessingOps = { readKeyringMembers: vi.fn((id: number) => lists[id] ?? []), describe: vi.fn(), getKeyringId: vi.fn() };
+    const ops = possessingOpsOver({ readKeyringMembers: vi.fn((id: number) => lists[id] ?? []), describe: vi.fn(), getKeyringId: vi.fn() });
     const side = inThreadPossessingSide(ops);
     const last = new Map<number, Uint8Array>();
     expect(await side.readChangedMembers([1, 2], last)).toEqual([
@@ -71,13 +71,13 @@ describe('inThreadPossessingSide', () => {
   });
 
   it('uses the ops it is given (spies), and lets other errors propagate', async () => {
-    const ops: PossessingOps = {
+    const ops: PossessingOps = possessingOpsOver({
       readKeyringMembers: vi.fn((id: number) => [id + 1]),
       describe: vi.fn(() => {
         throw new Error('boom');
       }),
       getKeyringId: vi.fn((id: number) => (id === -3 ? 42 : 0)),
-    };
+    });
     const side = inThreadPossessingSide(ops);
     expect(await side.readMembers([1, 2])).toEqual([
       { id: 1, members: [2] },

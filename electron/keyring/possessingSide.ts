@@ -5,14 +5,11 @@ import { readProcessAnchors } from './anchors';
 import * as keyctl from './keyctl';
 import type { DescribeOutcome, FileText, MembersOutcome, PossessingSide } from './sides';
 
-/** The keyctl calls the possessing side makes (tests spy on them). */
+/** The keyctl calls the possessing side makes (tests spy on them: electron/keyring/test/kernelHelpers.ts). */
 export interface PossessingOps {
   readKeyringMembers(id: number): number[];
-  /**
-   * The same, unless the list is byte for byte `last` (memberBytes): then null. Without it, readKeyringMembers is
-   * called and its answer compared.
-   */
-  readKeyringMembersUnlessSame?(id: number, last: Uint8Array | undefined): number[] | null;
+  /** The same, unless the list is byte for byte `last` (memberBytes): then null. */
+  readKeyringMembersUnlessSame(id: number, last: Uint8Array | undefined): number[] | null;
   describe(id: number): keyctl.KeyDescription;
   getKeyringId(id: number, create?: boolean): number;
 }
@@ -67,17 +64,11 @@ export function inThreadPossessingSide(ops: PossessingOps = KEYCTL_OPS): Possess
 
 /** PossessingSide.readChangedMembers: the outcomes of the keyrings whose lists differ from `last`'s bytes, which it updates. */
 function changedMembers(ops: PossessingOps, ids: readonly number[], last: Map<number, Uint8Array>): MembersOutcome[] {
-  const read =
-    ops.readKeyringMembersUnlessSame ??
-    ((id: number, bytes: Uint8Array | undefined): number[] | null => {
-      const members = ops.readKeyringMembers(id);
-      return bytes !== undefined && Buffer.from(keyctl.memberBytes(members)).equals(bytes) ? null : members;
-    });
   const changed: MembersOutcome[] = [];
   for (const id of ids) {
     let members: number[] | null;
     try {
-      members = read(id, last.get(id));
+      members = ops.readKeyringMembersUnlessSame(id, last.get(id));
     } catch (err) {
       if (!(err instanceof keyctl.KeyctlError)) throw err;
       last.delete(id);

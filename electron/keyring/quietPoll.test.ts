@@ -11,7 +11,7 @@ import { ReaderThread } from '../threads/readerThread';
 import { Scanner, type ProcReader } from './scanner';
 import type { ReadResult } from './sides';
 import { pick, seededRandom } from '../../shared/seededRandom';
-import { freshSession, ownProcKeys } from './test/kernelHelpers';
+import { freshSession, ownProcKeys, possessingOpsOver } from './test/kernelHelpers';
 import { addThrowawayUser, removeThrowawayUser, runAs } from '../test/throwawayUsers';
 
 /**
@@ -125,11 +125,11 @@ describe('quiet polls (scanner applying only what changed)', () => {
     const reads: number[] = [];
     const counting = new Scanner({
       reader: new OwnKeysReader(ours),
-      ops: {
+      ops: possessingOpsOver({
         readKeyringMembers: (id) => (reads.push(id), keyctl.readKeyringMembers(id)),
         describe: keyctl.describe,
         getKeyringId: keyctl.getKeyringId,
-      },
+      }),
     });
     return { counting, reads };
   };

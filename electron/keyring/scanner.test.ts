@@ -195,6 +195,7 @@ describe('scanner against the kernel', () => {
     const calls: string[] = [];
     const spyOps = {
       readKeyringMembers: keyctl.readKeyringMembers,
+      readKeyringMembersUnlessSame: keyctl.readKeyringMembersUnlessSame,
       describe: keyctl.describe,
       getKeyringId: (id: number, create?: boolean) => {
         calls.push(`get_keyring_id ${id}`);

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as keyctl from '../keyctl';
+import type { PossessingOps } from '../possessingSide';
 import { parseProcKeys, type ProcKeyLine } from '../procKeys';
 
 /** keyutils' keyctl(1): the independent oracle. Runs in this process's session (children inherit it). */
@@ -19,3 +20,17 @@ export function ownProcKeys(): Map<number, ProcKeyLine> {
   return new Map(parseProcKeys(readFileSync('/proc/keys', 'utf8')).lines.map((l) => [l.id, l]));
 }
 
+
+/**
+ * The possessing side's ops over a test's own calls (spies, counters): its readKeyringMembersUnlessSame reads through
+ * the test's readKeyringMembers and compares that list's bytes with `last`, so every member read is the test's.
+ */
+export function possessingOpsOver(ops: Omit<PossessingOps, 'readKeyringMembersUnlessSame'>): PossessingOps {
+  return {
+    ...ops,
+    readKeyringMembersUnlessSame: (id, last) => {
+      const members = ops.readKeyringMembers(id);
+      return last !== undefined && Buffer.from(keyctl.memberBytes(members)).equals(last) ? null : members;
+    },
+  };
+}
