@@ -17,6 +17,8 @@ export class PoolReader implements ProcReader {
   readonly readsAsCreator = true;
   private readonly joined: Promise<number>;
   private prefetched: { procRoot: string; result: Promise<ReadResult> } | null = null;
+  /** Settles once the prefetched read's freads are queued on the pool (or it failed before): see readQueued(). */
+  private queued: Promise<void> = Promise.resolve();
 
   /** @param prefetch a proc root to read at once (the CLI's start). */
   constructor(prefetch?: string) {
@@ -28,10 +30,22 @@ export class PoolReader implements ProcReader {
       // then wait for it, once, and go back to back.
       const keys = keyctl.openOnPool(`${prefetch}/keys`);
       const keyUsers = keyctl.openOnPool(`${prefetch}/key-users`);
-      const result = this.readOpened(prefetch, keys, keyUsers);
-      result.catch(() => undefined); // reported by the read() that takes it
+      let queuedNow = (): void => {};
+      this.queued = new Promise<void>((resolve) => (queuedNow = resolve));
+      const result = this.readOpened(prefetch, keys, keyUsers, queuedNow);
+      // A failed read is reported by the read() that takes it.
+      result.then(queuedNow, queuedNow);
       this.prefetched = { procRoot: prefetch, result };
     }
+  }
+
+  /**
+   * Settles (never rejects) once the prefetched read is queued on the pool thread: its freads wait for this thread
+   * to take the opens' answers from the event loop, so a caller that is about to load for a while (the CLI) lets the
+   * loop turn first, and the kernel then produces /proc/keys while it loads, not after.
+   */
+  readQueued(): Promise<void> {
+    return this.queued;
   }
 
   /** The session keyring the pool thread joined (never shown). */
@@ -67,7 +81,7 @@ export class PoolReader implements ProcReader {
   }
 
   /** readNow, with both files' opens queued already (behind the join). */
-  private async readOpened(procRoot: string, keysOpen: Promise<number>, keyUsersOpen: Promise<number>): Promise<ReadResult> {
+  private async readOpened(procRoot: string, keysOpen: Promise<number>, keyUsersOpen: Promise<number>, queued: () => void): Promise<ReadResult> {
     const fds = Promise.all([keysOpen, keyUsersOpen]);
     try {
       await this.joined;
@@ -83,6 +97,7 @@ export class PoolReader implements ProcReader {
     // Queued right behind it (as readNow, it is read only when /proc/keys was).
     const keyUsers = keysFd < 0 ? null : keyctl.readOpenedOnPool(keyUsersFd, keyUsersPath);
     if (keysFd < 0 && keyUsersFd >= 0) closeSync(keyUsersFd);
+    queued();
     const keysText = bytesTextOf(await keys);
     const readAt = Date.now();
     const keyUsersText = keyUsers === null ? null : textOf(await keyUsers);

@@ -92,4 +92,34 @@ describe('prestartReader (in a child process)', () => {
     `);
     expect(out).toEqual({ first: true, second: null });
   });
+
+  it('has the pool thread reading /proc/keys once prestartedReadQueued settles, while this thread never returns to the event loop', () => {
+    // The CLI waits for prestartedReadQueued, then loads the rest synchronously (electron/cli/oneShot.ts): the read
+    // must go on meanwhile. Seen by the open /proc/keys descriptor's file position (fdinfo), which only the pool
+    // thread's fread moves; the main thread spins (up to 20 s: a loaded machine) without ever yielding.
+    const out = inChild(`
+      const fs = require('node:fs');
+      prestart.prestart('/proc');
+      await prestart.prestartedReadQueued();
+      const fd = fs.readdirSync('/proc/self/fd').find((f) => { try { return fs.readlinkSync('/proc/self/fd/' + f) === '/proc/keys'; } catch { return false; } });
+      const pos = () => Number(/^pos:\\s*(\\d+)/m.exec(fs.readFileSync('/proc/self/fdinfo/' + fd, 'utf8'))[1]);
+      const until = Date.now() + 20000;
+      while (pos() === 0 && Date.now() < until);
+      const movedWhileBlocked = pos() > 0;
+      const read = await prestart.takePrestartedReader().read('/proc');
+      return { open: fd !== undefined, movedWhileBlocked, read: read.keys.text !== undefined };
+    `, { UV_THREADPOOL_SIZE: '1' });
+    expect(out).toEqual({ open: true, movedWhileBlocked: true, read: true });
+  });
+
+  it('prestartedReadQueued settles at once without a prestarted reader, and after a failed one', () => {
+    const out = inChild(`
+      await prestart.prestartedReadQueued();
+      prestart.prestart('/nonexistent-proc');
+      await prestart.prestartedReadQueued();
+      const read = await prestart.takePrestartedReader().read('/nonexistent-proc');
+      return read.keys.code;
+    `);
+    expect(out).toBe('ENOENT');
+  });
 });

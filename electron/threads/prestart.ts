@@ -26,6 +26,14 @@ export function prestart(procRoot: string): void {
   prestarted = prestartReader(procRoot);
 }
 
+/**
+ * Settles (never rejects) once the prestarted read is queued on the pool thread (PoolReader.readQueued), at once
+ * when there is none.
+ */
+export function prestartedReadQueued(): Promise<void> {
+  return prestarted?.readQueued() ?? Promise.resolve();
+}
+
 /** The prestarted reader, once (null when there was none); its primed read is used only for its own root. */
 export function takePrestartedReader(): PoolReader | null {
   const taken = prestarted;
