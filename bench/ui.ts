@@ -206,11 +206,13 @@ export async function runUiBench(root: string, sizes: number[], graphOnly = fals
     const index: BenchRow = { name: 'tree: search index build (idle time, once per structure)', values: {} };
     // The clock runs from the delta reaching the page to the task after the frame that shows it: the delta's script,
     // then the wait for the next frame (the display's, 0-16.7 ms at 60 Hz, whenever the script ends), then that
-    // frame's style, layout and paint.
+    // frame's style, layout and paint. The runs' deltas arrive at phases spread evenly over a frame (a poll's delta
+    // comes whenever its scan ends), so the median counts an average wait; until session 10 they all arrived just
+    // after a frame had begun and waited nearly a whole one (renderer/src/bench.ts, timeDeltas).
     const delta: BenchRow = {
       name: "tree: one keyring's permissions changed (delta → painted)",
       values: {},
-      note: 'wall includes the wait for the next frame (0-16.7 ms)',
+      note: 'wall includes the wait for the next frame (0-16.7 ms; arrivals spread over a frame)',
     };
     const heap: BenchRow = { name: 'page: JS heap used after GC (CDP Runtime.getHeapUsage)', values: {} };
     const nodes: BenchRow = { name: 'page: DOM nodes', values: {} };

@@ -108,6 +108,9 @@ export async function runBench(keyCount: number, hooks: BenchHooks): Promise<Ben
   return result;
 }
 
+/** A frame of the display at 60 Hz. */
+const FRAME_MS = 1000 / 60;
+
 /**
  * A keyring drawn on screen loses and regains its possessor's setattr right, DELTA_RUNS times: each a delta of
  * one changed key through the live path (the store's apply, the tree model, the rows, React), timed from the
@@ -115,6 +118,15 @@ export async function runBench(keyCount: number, hooks: BenchHooks): Promise<Ben
  * applies a delta after a quiet spell at once (store/connect.ts), else in the next animation frame; the check
  * queued after the delta runs in the next frame (after the store's, when it applies there) and looks again each
  * frame until the row shows it, and a task queued from there runs once that frame is painted.
+ *
+ * When a delta arrives within the display's frame decides how long it waits for the next one (0-16.7 ms), so
+ * each run's delta arrives at a phase of its own, spread evenly over a frame: the i-th run at (i + 0.5) / N of
+ * a frame after a frame's start (rAF's timestamp). A poll's delta reaches the page whenever its scan ends, as
+ * likely at one point of the display's frame as at any other. Before this the runs came 60 ms after the task
+ * that followed the last painted frame, so every delta arrived at about the same point (in a trace, 0-7 ms after
+ * a frame began: 60 ms is 3.6 frames, and the paint and the staging made up the rest) and waited most of a
+ * frame whatever the script cost. The delta is staged (the fake API's diff of 40k keys) in an earlier task,
+ * as a real one is made in the engine.
  */
 async function timeDeltas(rows: TreeRows, hooks: BenchHooks, phase: (name: string, on: boolean) => void): Promise<number[]> {
   const ring = findRow(rows, (r) => r.kind === 'key' && r.key.type === 'keyring' && r.key.description.startsWith('bench-ring-') && !!permCell(r.key.id));
@@ -127,6 +139,7 @@ async function timeDeltas(rows: TreeRows, hooks: BenchHooks, phase: (name: strin
     const before = permCell(id)?.textContent;
     // Possessor's setattr (0x20000000) off, then on again: the row's effective permission letters change.
     const emit = hooks.stageKeyChange(id, { perm: i % 2 === 0 ? base & ~0x20000000 : base });
+    await arriveAtPhase((i + 0.5) / DELTA_RUNS);
     phase('one-delta', true);
     const t0 = performance.now();
     const shown = new Promise<number>((resolve) => {
@@ -144,6 +157,16 @@ async function timeDeltas(rows: TreeRows, hooks: BenchHooks, phase: (name: strin
     out.push(await shown);
   }
   return out;
+}
+
+/** Resolves in a task that starts `fraction` of a frame after a frame's start, two frames on. */
+function arriveAtPhase(fraction: number): Promise<void> {
+  return new Promise((resolve) =>
+    requestAnimationFrame((frameStart) => {
+      const due = frameStart + (2 + fraction) * FRAME_MS;
+      setTimeout(resolve, Math.max(0, due - performance.now()));
+    }),
+  );
 }
 
 /** The first row that passes `test`, made one at a time from the top (the rows are made when asked for). */
