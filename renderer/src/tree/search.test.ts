@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixtureSnapshot } from '../dev/fixture';
+import { fixtureSnapshot, generatedSnapshot } from '../dev/fixture';
 import { k, ring } from '../test/keys';
 import { buildTreeModel, drawnParents, withChangedKeys } from './model';
 import { processOnlyModel } from './processOnly';
 import { roleText } from './roles';
 import { compileQuery, runSearch } from './search';
-import { searchIndexOf, searchModel, warmSearchIndex } from './searchIndex';
+import { IDLE_SLICE_MS, searchIndexOf, searchModel, warmSearchIndex } from './searchIndex';
 
 const keys = [ring(0x1ca19b07, '_ses', [0x2d44aa01, 0x10]), k(0x2d44aa01, 'sudo_ticket'), k(0x10, 'cifs:a:server', { type: 'logon' }), k(0x2a, 'Kerberos TGT')];
 const map = new Map(keys.map((x) => [x.id, x]));
@@ -129,5 +129,25 @@ describe('searchModel (the search index)', () => {
     stop();
     const q = fixture.keys[fixture.keys.length - 1]!.description;
     expect(searchModel(model, q)).toEqual(runSearch(model.keys, drawnParents(model), q, (id) => roleText(model, id)));
+  });
+
+  it('ends a slice after IDLE_SLICE_MS even when the idle period is longer', () => {
+    const snapshot = generatedSnapshot(2000, 0);
+    const model = buildTreeModel(new Map(snapshot.keys.map((x) => [x.id, x])), snapshot.anchors, { quotas: snapshot.quotas, uid: snapshot.uid });
+    const slices: ((d: { timeRemaining(): number }) => void)[] = [];
+    // A clock that moves 1 ms each time it is read: the slice reads it once to start and once per 64 keys.
+    let clock = 0;
+    const stop = warmSearchIndex(
+      model,
+      (cb) => {
+        slices.push(cb);
+        return () => {};
+      },
+      () => clock++,
+    );
+    slices.shift()!({ timeRemaining: () => 50 });
+    expect(clock).toBe(IDLE_SLICE_MS + 1);
+    expect(slices).toHaveLength(1); // more to do, in the next idle period
+    stop();
   });
 });
