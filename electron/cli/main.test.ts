@@ -252,6 +252,17 @@ describe('bin/keyring-browser as a process', () => {
     expect(loaded).not.toContain('NativeModule fs/promises');
   });
 
+  it('snapshot --json makes no Intl.NumberFormat (a process\'s first starts ICU\'s number formatting: ~20 ms of CPU)', () => {
+    // shared/text.ts makes its count formatter on first use; the snapshot's bundle loads that module.
+    const countMade = "const made = []; const NF = Intl.NumberFormat; Intl.NumberFormat = function (...a) { made.push(a); return new NF(...a); }; process.on('exit', () => process.stderr.write('\\nMADE ' + made.length + '\\n'))";
+    const r = spawnSync(process.execPath, ['-e', `${countMade}; process.argv.splice(1, 0, ${JSON.stringify(bin)}); require(${JSON.stringify(bin)})`, '--', 'snapshot', '--json'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/MADE 0\n/);
+  });
+
   it('never calls KEYCTL_GET_PERSISTENT nor looks up @u/@us (strace)', () => {
     const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=keyctl', process.execPath, bin, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     expect(r.error, 'strace must be installed (.ci/run installs it)').toBeUndefined();
