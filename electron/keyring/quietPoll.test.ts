@@ -176,6 +176,44 @@ describe('quiet polls (scanner applying only what changed)', () => {
     expect(byId.get(b)?.links).toEqual([x]);
   });
 
+  it('a swap of two differently named keys between two keyrings (two unlinks, two links) changes no /proc/keys line either', async () => {
+    // So no rule on the lines can vouch for a member list, even where no two members share a type and description:
+    // a keyring's count and each member's usage (one reference per link) are sums that these four steps leave as
+    // they were.
+    const a = own(keyctl.addKey('keyring', 'swap-a', null, session));
+    const b = own(keyctl.addKey('keyring', 'swap-b', null, session));
+    const x = own(keyctl.addKey('user', 'swap-x', Buffer.from('1'), a));
+    const y = own(keyctl.addKey('user', 'swap-y', Buffer.from('1'), b));
+    // Something else holds x and y while they are out of both (a key nothing references is collected at once).
+    const hold = own(keyctl.addKey('keyring', 'swap-hold', null, session));
+    keyctl.link(x, hold);
+    keyctl.link(y, hold);
+    await quiet.scan();
+    const lines = () => {
+      const l = ownProcKeys();
+      return [a, b, x, y, hold].map((id) => l.get(id));
+    };
+    const before = lines();
+    keyctl.unlink(x, a);
+    keyctl.unlink(y, b);
+    keyctl.link(y, a);
+    keyctl.link(x, b);
+    expect(keyctl.readKeyringMembers(a)).toEqual([y]);
+    expect(keyctl.readKeyringMembers(b)).toEqual([x]);
+    // An unlinked key's reference goes after an RCU grace period: wait (bounded) for the usages to settle.
+    let after = lines();
+    for (let i = 0; i < 100 && JSON.stringify(after) !== JSON.stringify(before); i++) {
+      await sleep(20);
+      after = lines();
+    }
+    expect(after).toEqual(before);
+    const snap = await quiet.scan();
+    expect(quiet.lastStats.changesOnly).toBeUndefined(); // the member lists differ: a full scan
+    const byId = new Map(snap.keys.map((k) => [k.id, k]));
+    expect(byId.get(a)?.links).toEqual([y]);
+    expect(byId.get(b)?.links).toEqual([x]);
+  });
+
   it("applies another process's session keyring coming and going (one we may view but not read)", async () => {
     own(keyctl.addKey('user', 'q-mine', Buffer.from('m'), session));
     await quiet.scan();
