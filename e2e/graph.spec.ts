@@ -111,8 +111,9 @@ test.describe('screenshot and demo commands', () => {
     expect(pageText).toContain('Kept alive by');
     expect(pageText).toMatch(/user key #\d+/);
     for (const d of ['e2e-graph-a', 'e2e-graph-b', 'e2e-graph-lone', 'e2e-graph-shared']) expect(pageText).not.toContain(d);
-    // Ids are remapped too (the selected key's alias id is what the details panel shows).
-    expect(pageText).toMatch(/1000000[0-9a-f]/);
+    // Ids are remapped too (the selected key's alias id is what the details panel shows). Aliases count up from
+    // 0x10000000 in id order over every key root sees, so other processes' keys (a 40k-key bench) push ours far up.
+    expect(pageText).toMatch(/\b1[0-9a-f]{7}\b/);
     for (const id of [session, ringA, ringB, lone, shared]) expect(pageText.toLowerCase(), `id ${id}`).not.toContain(id.toString(16));
   });
 
