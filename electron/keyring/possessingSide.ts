@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { readProcessAnchors } from './anchors';
 import * as keyctl from './keyctl';
+import { KEY_SPEC } from '../../shared/keyIds';
 import type { DescribeOutcome, FileText, MembersOutcome, PossessingSide } from './sides';
 
 /** The keyctl calls the possessing side makes (tests spy on them: electron/keyring/test/kernelHelpers.ts). */
@@ -54,12 +55,26 @@ export function inThreadPossessingSide(ops: PossessingOps = KEYCTL_OPS): Possess
   };
   return {
     anchors: () => settle(() => readProcessAnchors(ops.getKeyringId)),
+    holdsInstantiationAuthority: () => settle(() => holdsInstantiationAuthority(ops)),
     readMembers: (ids) => settle(() => eachId(ids, (id): MembersOutcome => ({ id, members: ops.readKeyringMembers(id) }))),
     readChangedMembers: (ids, last) => settle(() => changedMembers(ops, ids, last)),
     describe: (ids) => settle(() => eachId(ids, (id): DescribeOutcome => ({ id, description: ops.describe(id) }))),
     readProcKeys: (procRoot) => settle(() => readTextHere(`${procRoot}/keys`)),
     close: () => Promise.resolve(),
   };
+}
+
+/**
+ * GET_KEYRING_ID(-7, create=0) names the authorisation key the credentials assumed, and answers ENOKEY without one
+ * (lookup_user_key, KEY_SPEC_REQKEY_AUTH_KEY: no side effect). Any other answer counts as authority.
+ */
+function holdsInstantiationAuthority(ops: PossessingOps): boolean {
+  try {
+    ops.getKeyringId(KEY_SPEC.REQKEY_AUTH, false);
+    return true;
+  } catch (err) {
+    return !(err instanceof keyctl.KeyctlError && err.code === 'ENOKEY');
+  }
 }
 
 /** PossessingSide.readChangedMembers: the outcomes of the keyrings whose lists differ from `last`'s bytes, which it updates. */

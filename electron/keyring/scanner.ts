@@ -47,6 +47,7 @@ import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
 import { PossessingProcKeys } from './possessingProc';
 import { descriptionFromRest, nameFromText } from './descriptions';
 import { parseProcKeysInto } from './procKeys';
+import { readPossessedFirst } from './refusedReads';
 import {
   anchorsOf,
   memberList,
@@ -467,6 +468,13 @@ export class Scanner {
     for (let row = 0; row < table.length; row++) if (table.isKeyring(row)) queue.push(table.id[row] as number);
     let unknown = new Set<number>();
     for (const a of Object.values(processAnchors)) if (a !== null && !table.has(a)) unknown.add(a);
+    // The keyrings we may possess are read first; then those the kernel is sure to refuse are not read at all
+    // (refusedReads.ts), but recorded as a refused read is.
+    const first = await readPossessedFirst(ctx, processAnchors, observer(), unknown.size === 0 && (await this.mayPredictRefusals()), (ids) =>
+      this.possessing.readMembers(ids),
+    );
+    for (const ring of first.refused) ctx.members.set(ring, null);
+    for (const m of first.unknown) unknown.add(m);
     let reread = false;
     while (queue.length > 0 || unknown.size > 0) {
       while (queue.length > 0) {
@@ -485,6 +493,15 @@ export class Scanner {
       queue.push(...(await this.describePossessorOnly(ctx, ids.filter((id) => !table.has(id)))));
     }
     return reread;
+  }
+
+  /** Whether readPossessedFirst may predict refusals for this scan (refusedReads.ts says when not). */
+  private async mayPredictRefusals(): Promise<boolean> {
+    if ((this.options.scope ?? { kind: 'process' }).kind !== 'process') return false;
+    // A scanning worker's own thread keyring (hidden) is searched by the kernel for this thread's reads, not by our walk.
+    if ((this.options.hiddenIds ?? []).length > 0) return false;
+    if (process.getuid?.() !== process.geteuid?.() || process.getgid?.() !== process.getegid?.()) return false;
+    return !(await this.possessing.holdsInstantiationAuthority());
   }
 
   /**

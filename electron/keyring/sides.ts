@@ -76,6 +76,12 @@ export interface ProcReader {
 export interface PossessingSide {
   /** KEYCTL_GET_KEYRING_ID(-1/-2/-3, create=0) with the possessing credentials (see anchors.ts). */
   anchors(): Promise<ProcessAnchors>;
+  /**
+   * Whether the possessing credentials hold authority to instantiate a key (KEYCTL_ASSUME_AUTHORITY, inside a
+   * request-key upcall): the kernel's possession search then also covers the requestor's keyrings. True as well
+   * when it cannot tell.
+   */
+  holdsInstantiationAuthority(): Promise<boolean>;
   /** KEYCTL_READ of each keyring, in the order asked. */
   readMembers(ids: readonly number[]): Promise<MembersOutcome[]>;
   /**
