@@ -226,6 +226,33 @@ describe('ExpiryTracker.narrow leaves the keys it is given alone', () => {
 });
 
 describe('ExpiryTracker.narrow on keys made from the last ones (keyLineage.ts)', () => {
+  it('gives the last answer back, the same array, when a reading moved only with the clock', () => {
+    // An idle poll: the scan reads `9h` again a second later, so the key's window creeps, the delta carries it, and
+    // the window shown stays the first one. Nothing shown differs: no array of every key is made again.
+    const tracker = new ExpiryTracker();
+    const first: Snapshot = {
+      takenAt: 0,
+      uid: 0,
+      gid: 0,
+      groups: [],
+      anchors: { thread: null, process: null, session: null, user: null, userSession: null, persistent: null },
+      keys: [testKey(1), testKey(2, { timeout: '9h', expiry: expiryFromColumn('9h', T0 * 1000, T0 * 1000 + 10) }), testKey(3)],
+      quotas: [],
+    };
+    const shown = tracker.narrow(first.keys);
+    const creep = (snap: Snapshot, seconds: number) =>
+      applyDelta(snap, { seq: 1, takenAt: 0, added: [], removed: [], changed: [{ id: 2, changes: { expiry: expiryFromColumn('9h', (T0 + seconds) * 1000, (T0 + seconds) * 1000 + 10) } }], linksAdded: [], linksRemoved: [] });
+    const second = creep(first, 1);
+    const shownAgain = tracker.narrow(second.keys);
+    expect(shownAgain).toBe(shown);
+    expect(tracker.narrow(creep(second, 2).keys)).toBe(shown);
+    // Something else about the key changed (its permissions) with the reading: a new answer, the window still the first.
+    const changed = applyDelta(second, { seq: 2, takenAt: 0, added: [], removed: [], changed: [{ id: 2, changes: { perm: 0x3f3f0000, expiry: expiryFromColumn('9h', (T0 + 3) * 1000, (T0 + 3) * 1000 + 10) } }], linksAdded: [], linksRemoved: [] });
+    const answer = tracker.narrow(changed.keys);
+    expect(answer).not.toBe(shown);
+    expect(answer[1]).toMatchObject({ perm: 0x3f3f0000, expiry: shown[1]!.expiry });
+  });
+
   it('answers as if it had looked at every key, looking only at the keys that changed', () => {
     // Polls of a few keys, each made from the last by a delta (timeouts counting down, keys coming and going): one
     // tracker is given those arrays, another a fresh array of the same keys each time (no lineage: it looks at all).

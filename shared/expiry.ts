@@ -165,9 +165,17 @@ export class ExpiryTracker {
         this.tracked.delete(id);
         this.copies.delete(id);
       }
+      // A key whose reading moved only with the clock (its column unchanged) is shown as it was, as the same object
+      // as in the last answer: when every key that may differ is, the answer is the last one, and no array of every
+      // key is made (one a poll whenever any key has a timeout; the service's diff then walks nothing).
+      const last = (this.last as { narrowed: readonly KeyInfo[] }).narrowed;
       for (const id of mayDiffer) {
         const at = indexById(keys, id);
-        if (at >= 0) this.track(keys[at] as KeyInfo, earlier);
+        if (at >= 0) this.track(keys[at] as KeyInfo, earlier, answerIn(last, id));
+      }
+      if (mayDiffer.every((id) => this.answerFor(keys, id) === answerIn(last, id))) {
+        this.last = { keys, narrowed: last };
+        return last;
       }
       for (const [id, copy] of this.copies) (out ??= keys.slice())[indexById(keys, id)] = copy;
     }
@@ -176,20 +184,48 @@ export class ExpiryTracker {
     return out ?? keys;
   }
 
-  /** Tracks one key's reading (with what `earlier` knew of it); its copy with the window shown, if that differs. */
-  private track(key: KeyInfo, earlier: ReadonlyMap<number, Tracked>): KeyInfo | null {
+  /** The key of `id` in this answer: its copy, or the key of `keys` itself; undefined when `keys` has none. */
+  private answerFor(keys: readonly KeyInfo[], id: number): KeyInfo | undefined {
+    const copy = this.copies.get(id);
+    if (copy !== undefined) return copy;
+    const at = indexById(keys, id);
+    return at < 0 ? undefined : keys[at];
+  }
+
+  /**
+   * Tracks one key's reading (with what `earlier` knew of it); its copy with the window shown, if that differs:
+   * `before`, the last answer's key, when it is that already.
+   */
+  private track(key: KeyInfo, earlier: ReadonlyMap<number, Tracked>, before?: KeyInfo): KeyInfo | null {
     const reading = key.expiry;
     if (!isWindow(reading)) return null;
-    const before = earlier.get(key.id);
-    const tight = before === undefined ? null : intersectWindows(before.tight, reading);
+    const known = earlier.get(key.id);
+    const tight = known === undefined ? null : intersectWindows(known.tight, reading);
     let tracked: Tracked;
-    if (before === undefined || tight === null) tracked = { column: key.timeout, tight: reading, shown: reading };
-    else if (before.column === key.timeout) tracked = { column: key.timeout, tight, shown: before.shown };
+    if (known === undefined || tight === null) tracked = { column: key.timeout, tight: reading, shown: reading };
+    else if (known.column === key.timeout) tracked = { column: key.timeout, tight, shown: known.shown };
     else tracked = { column: key.timeout, tight, shown: tight };
     this.tracked.set(key.id, tracked);
     if (sameExpiry(tracked.shown, reading)) return null;
-    const copy = { ...key, expiry: tracked.shown };
+    const copy = before !== undefined && sameExpiry(before.expiry, tracked.shown) && sameBesideExpiry(before, key) ? before : { ...key, expiry: tracked.shown };
     this.copies.set(key.id, copy);
     return copy;
   }
+}
+
+/** The key of `id` in `keys` (ascending ids), or undefined. */
+function answerIn(keys: readonly KeyInfo[], id: number): KeyInfo | undefined {
+  const at = indexById(keys, id);
+  return at < 0 ? undefined : keys[at];
+}
+
+/**
+ * Whether two keys hold the very same values (===) in every field but `expiry`: a delta applied to a key copies it
+ * with only the changed fields new (shared/delta.ts withChanges), so a key whose reading alone moved is such a copy.
+ */
+function sameBesideExpiry(a: KeyInfo, b: KeyInfo): boolean {
+  const fields = Object.keys(a) as (keyof KeyInfo)[];
+  if (fields.length !== Object.keys(b).length) return false;
+  for (const f of fields) if (f !== 'expiry' && a[f] !== b[f]) return false;
+  return true;
 }
