@@ -5,6 +5,8 @@ import { createFakeApi } from './dev/fakeApi';
 import { FIXTURE_IDS } from './dev/fixture';
 import { initialKbState, useKb } from './store';
 import { SEARCH_DEBOUNCE_MS } from './tree/useSearchRunner';
+import { treeRows } from './tree/flatten';
+import { selectTreeModel } from './tree/useTreeRows';
 
 // happy-dom lays nothing out: give the tree's scroll box a size so the virtualizer draws rows.
 const proto = HTMLElement.prototype;
@@ -86,6 +88,34 @@ describe('App with the fake api', () => {
     expect(row(FIXTURE_IDS.process)?.getAttribute('aria-expanded')).toBe('false');
     fireEvent.keyDown(tree, { key: 'ArrowLeft' }); // to the section
     expect(useKb.getState().focusedRowId).toBe('sec:anchors');
+  });
+
+  it('draws a large tree first without the sections below its first screen, then with them', async () => {
+    const big = createFakeApi({ keyCount: 12_000, live: false });
+    // The top level's size as each commit left it: the anchors' section and a row saying the rest is being worked out.
+    const sizes: string[] = [];
+    const watch = new MutationObserver(() => {
+      const size = document.querySelector('[data-row-id="sec:anchors"]')?.getAttribute('aria-setsize');
+      if (size && sizes.at(-1) !== size) sizes.push(size);
+    });
+    watch.observe(document.body, { subtree: true, childList: true, attributes: true });
+    try {
+      render(<App api={big} />);
+      await waitFor(() => expect(row(FIXTURE_IDS.session)).not.toBeNull());
+      const anchors = () => document.querySelector('[data-row-id="sec:anchors"]')!;
+      const tree = () => screen.getByRole('tree', { name: 'Keyrings' }) as HTMLElement;
+      const rowsNow = () => parseInt(tree().style.height, 10) / 26;
+      // Then the Users, kernel-held and unreachable sections take the pending row's place.
+      await waitFor(() => expect(anchors().getAttribute('aria-setsize')).toBe('4'));
+      const whole = rowsNow();
+      const model = selectTreeModel(useKb.getState())!;
+      expect(model.users.length + model.kernelRoots.length + model.orphanRoots.length).toBeGreaterThan(3);
+      expect(whole).toBe(treeRows(model, { expansion: new Map(), search: null, filter: false }).length);
+      await waitFor(() => expect(sizes).toEqual(['2', '4']));
+    } finally {
+      watch.disconnect();
+      big.close();
+    }
   });
 
   it('says so in words when the service cannot be reached', async () => {

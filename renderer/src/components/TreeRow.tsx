@@ -177,6 +177,15 @@ function TreeRowImpl({ row, index, start, selected, selectedUser = false, focuse
           </span>
         </div>
       );
+    case 'pending':
+      return (
+        <div {...common} className={`tree-row pending-row${focused ? ' focused' : ''}`}>
+          <span className="chevron-space" />
+          <span className="row-main">
+            <span className="none-label">{row.label}</span>
+          </span>
+        </div>
+      );
     case 'hidden':
       return (
         <div {...common} className={`tree-row hidden-row${focused ? ' focused' : ''}${dim}`}>

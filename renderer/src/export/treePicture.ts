@@ -132,6 +132,8 @@ function lineOf(row: FlatRow, r: Redaction): Line | null {
       return userLine(row, r);
     case 'ghost':
       return null; // a removal in flight is not part of the state being pictured
+    case 'pending':
+      return null; // only the tree's first render leaves sections for later; an export's rows have every section
   }
 }
 

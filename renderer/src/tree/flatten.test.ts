@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { k, ring, snap } from '../test/keys';
-import { flattenTree, type FlatRow } from './flatten';
-import { buildTreeModel, findRowPath } from './model';
+import { FIRST_SCREEN_ROWS, flattenTree, type FlatRow } from './flatten';
+import { buildTreeModel, completeSections, findRowPath, sectionsReady } from './model';
 import { runSearch } from './search';
 import { matchOrderOf } from './matchOrder';
 
@@ -113,6 +113,49 @@ describe('flattenTree', () => {
     const m = model([ring(1, '_ses', [])], { session: 1 });
     const rows = flat(m, { expansion: new Map([['a:session', true]]), ghosts: new Map([[1, [{ key: k(9, 'gone') }]]]) });
     expect(rows.find((r) => r.kind === 'ghost')).toMatchObject({ rowId: 'a:session/~9', depth: 2 });
+  });
+});
+
+describe('the first screen (firstScreen)', () => {
+  // A session keyring holding `rings` keyrings of one key each, a kernel-held keyring and an unreachable key.
+  const wide = (rings: number) => {
+    const ids = Array.from({ length: rings }, (_, i) => 100 + 2 * i);
+    return model(
+      [ring(1, '_ses', ids), ...ids.flatMap((id) => [ring(id, `ring-${id}`, [id + 1]), k(id + 1, `key-${id + 1}`)]), ring(9, '.user_reg', []), k(10, 'lost')],
+      { session: 1 },
+    );
+  };
+
+  it('leaves the sections below a screenful of anchor rows for later, and says so in a last row', () => {
+    const m = wide(FIRST_SCREEN_ROWS);
+    const rows = flat(m, { firstScreen: true });
+    expect(sectionsReady(m)).toBe(false);
+    expect(rows.at(-1)).toMatchObject({ kind: 'pending', depth: 0 });
+    expect(rows.map(label).filter((l) => l.startsWith('#'))).toEqual(['#anchors']);
+    // The rows above it are the whole tree's.
+    const whole = flat(m);
+    expect(sectionsReady(m)).toBe(true);
+    // (The top level's aria-setsize aside: the pending row is one of its rows until the sections replace it.)
+    const topSizeless = (r: FlatRow) => (r.depth === 0 ? { ...r, size: undefined } : r);
+    expect(rows.slice(0, -1).map(topSizeless)).toEqual(whole.slice(0, rows.length - 1).map(topSizeless));
+    expect(whole.map(label).filter((l) => l.startsWith('#'))).toEqual(['#anchors', '#kernel', '#orphans']);
+    // Once worked out, the first screen is the whole tree.
+    expect(flat(m, { firstScreen: true })).toEqual(whole);
+  });
+
+  it('draws every section when the anchors fit a screen, or with a search', () => {
+    // Small trees open their keyrings: two rows a keyring here.
+    const small = wide(FIRST_SCREEN_ROWS / 2 - 10);
+    expect(flat(small, { firstScreen: true }).map(label)).toEqual(flat(wide(FIRST_SCREEN_ROWS / 2 - 10)).map(label));
+    expect(sectionsReady(small)).toBe(true);
+    const m = wide(FIRST_SCREEN_ROWS);
+    const search = runSearch(m.keys, m.parents, 'lost');
+    expect(flat(m, { firstScreen: true, search }).map(label)).toContain('#orphans');
+  });
+
+  it('draws every section of a model whose sections were read meanwhile', () => {
+    const m = completeSections(wide(FIRST_SCREEN_ROWS));
+    expect(flat(m, { firstScreen: true }).some((r) => r.kind === 'pending')).toBe(false);
   });
 });
 

@@ -7,7 +7,7 @@
 import { ANCHOR_ORDER, type AnchorName, type KeyInfo } from '../../../shared/snapshot';
 import { userLabel } from '../../../shared/quota';
 import { userGroupMembers, type UserGroup } from '../../../shared/userGroups';
-import { ANCHOR_LABELS, drawnParents, structureOf, userRowId, type TreeModel } from './model';
+import { ANCHOR_LABELS, drawnParents, sectionsReady, structureOf, userRowId, type TreeModel } from './model';
 import { sortMembers, type TreeSort } from './keyOrder';
 import type { SearchResult } from './search';
 import { keyMapDifference } from '../store/keyMap';
@@ -48,6 +48,11 @@ export type FlatRow = SetPosition &
     }
   /** A member id that is not in the snapshot (the kernel lists it but this process cannot see it). */
   | { kind: 'hidden'; rowId: string; depth: number; keyId: number; dim: boolean }
+  /**
+   * Last, in a first render (FlattenOptions.firstScreen): the sections below the anchors are still being worked
+   * out (tree/model.ts sectionsReady), and their rows follow in the next frame.
+   */
+  | { kind: 'pending'; rowId: string; depth: 0; label: string; dim: false }
   /** A key just removed from this keyring, kept for a moment so the eye sees it go. */
   | { kind: 'ghost'; rowId: string; depth: number; key: KeyInfo; dim: boolean; compared: boolean }
   );
@@ -69,7 +74,18 @@ export interface FlattenOptions {
   ghosts?: ReadonlyMap<number, readonly { key: KeyInfo; compared?: boolean }[]>;
   /** The order of a keyring's members and of the kernel-held and unreachable roots; the kernel's when absent. Anchors keep the search order. */
   sort?: TreeSort;
+  /**
+   * The tree's first render of a model: when the model's sections below the anchors are not worked out yet, there
+   * is no search, and the anchors' rows are more than any screen shows (FIRST_SCREEN_ROWS), those sections are
+   * left for later (a 'pending' row in their place) rather than worked out now. Otherwise every section is drawn.
+   */
+  firstScreen?: boolean;
 }
+
+/** More rows than any screen shows at once (26 px each: 2,600 px). */
+export const FIRST_SCREEN_ROWS = 100;
+
+export const PENDING_LABEL = 'Working out users, kernel-held keyrings and keys this process does not reach…';
 
 let lastCount: { keys: ReadonlyMap<number, KeyInfo>; count: number } | null = null;
 
@@ -184,7 +200,7 @@ export function flattenTree(model: TreeModel, opts: FlattenOptions): FlatRow[] {
 
 export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
   const { keys, parents } = model;
-  const { expansion, search, filter, ghosts, sort } = opts;
+  const { expansion, search, filter, ghosts, sort, firstScreen = false } = opts;
   const ordered = (ids: readonly number[]) => (sort ? sortMembers(ids, keys, sort) : ids);
   // What the walk leaves: built rows and runs, in order, each with the index of its first row.
   const segments: (FlatRow | Run)[] = [];
@@ -370,29 +386,9 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
       } else visit(id, `a:${name}`, 1, null, name);
     }
   });
-  const query = search?.query.trim().toLowerCase() ?? '';
-  const users = model.users.flatMap((group) => {
-    const label = userLabel(group.uid, group.name);
-    const match = query !== '' && label.toLowerCase().includes(query);
-    const members = userGroupMembers(group);
-    const shown = filter && search && !match ? members.filter(relevant) : members;
-    if (filter && search && !match && shown.length === 0) return [];
-    return [{ group, label, match, members: shown, leadsToMatch: !!search && members.some(relevant) }];
-  });
-  section('users', users.length, () => {
-    for (const u of users) {
-      const rowId = userRowId(u.group.uid);
-      const expandable = u.members.length > 0;
-      // Closed by default when there are many users (an administrator opens the one asked about); a search opens the ones it found in.
-      const expanded = expandable && (expansion.get(rowId) ?? (u.leadsToMatch || (!search && users.length <= 3)));
-      push({ kind: 'user', rowId, depth: 1, group: u.group, label: u.label, expandable, expanded, match: u.match, dim: !!search && !u.match && !u.leadsToMatch });
-      if (expanded) visitList(u.members, `${rowId}/`, 2, null, false);
-    }
-  });
-  const kernel = ordered(model.kernelRoots).filter((id) => !filter || relevant(id));
-  section('kernel', kernel.length, () => visitList(kernel, 'k:', 1, null, false));
-  const orphans = ordered(model.orphanRoots).filter((id) => !filter || relevant(id));
-  section('orphans', orphans.length, () => visitList(orphans, 'o:', 1, null, false));
+  if (firstScreen && !search && count >= FIRST_SCREEN_ROWS && !sectionsReady(model)) {
+    push({ kind: 'pending', rowId: 'pending', depth: 0, label: PENDING_LABEL, dim: false });
+  } else belowAnchors();
   setPositions(segments, starts, count);
   return lazyRows(segments, starts, count, { rowIndex: matchRows.subarray(0, matched), keyId: matchKeys.subarray(0, matched) }, (run, index) => {
     const id = run.ids[run.from + index - run.start]!;
@@ -406,6 +402,33 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
     row.size = run.size;
     return row;
   });
+
+  /** The Users, kernel-held and unreachable sections. */
+  function belowAnchors(): void {
+    const query = search?.query.trim().toLowerCase() ?? '';
+    const users = model.users.flatMap((group) => {
+      const label = userLabel(group.uid, group.name);
+      const match = query !== '' && label.toLowerCase().includes(query);
+      const members = userGroupMembers(group);
+      const shown = filter && search && !match ? members.filter(relevant) : members;
+      if (filter && search && !match && shown.length === 0) return [];
+      return [{ group, label, match, members: shown, leadsToMatch: !!search && members.some(relevant) }];
+    });
+    section('users', users.length, () => {
+      for (const u of users) {
+        const rowId = userRowId(u.group.uid);
+        const expandable = u.members.length > 0;
+        // Closed by default when there are many users (an administrator opens the one asked about); a search opens the ones it found in.
+        const expanded = expandable && (expansion.get(rowId) ?? (u.leadsToMatch || (!search && users.length <= 3)));
+        push({ kind: 'user', rowId, depth: 1, group: u.group, label: u.label, expandable, expanded, match: u.match, dim: !!search && !u.match && !u.leadsToMatch });
+        if (expanded) visitList(u.members, `${rowId}/`, 2, null, false);
+      }
+    });
+    const kernel = ordered(model.kernelRoots).filter((id) => !filter || relevant(id));
+    section('kernel', kernel.length, () => visitList(kernel, 'k:', 1, null, false));
+    const orphans = ordered(model.orphanRoots).filter((id) => !filter || relevant(id));
+    section('orphans', orphans.length, () => visitList(orphans, 'o:', 1, null, false));
+  }
 }
 
 /** The TreeRows over a walk's segments; `make` makes a run's row. */

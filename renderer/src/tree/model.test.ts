@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
 import { fixtureSnapshot } from '../dev/fixture';
 import { graphViewModel, type GraphViewChoices } from '../graph/viewModel';
-import { buildTreeModel, refreshedFrom, withChangedKeys, type TreeModel } from './model';
+import { buildTreeModel, completeSections, onSectionsReady, refreshedFrom, sectionsReady, withChangedKeys, type TreeModel } from './model';
 
 const snapshot: Snapshot = fixtureSnapshot();
 const keysOf = (list: readonly KeyInfo[]) => new Map(list.map((k) => [k.id, k]));
@@ -60,5 +60,37 @@ describe('graphViewModel after withChangedKeys', () => {
     const shown = after.nodes.find((n) => n.kind === 'key' && n.key.id === linked.id);
     expect(shown?.kind === 'key' ? shown.key : null).toBe(keys.get(linked.id));
     expect(after.byId.get(shown!.id)).toBe(shown);
+  });
+});
+
+describe('the sections below the anchors', () => {
+  const sectionsOf = (m: TreeModel) => ({ reachable: [...m.reachable], kernelRoots: m.kernelRoots, orphanRoots: m.orphanRoots, users: m.users });
+
+  it('are worked out on the first read of any of them, all together, as completeSections works them out', async () => {
+    for (const field of ['reachable', 'kernelRoots', 'orphanRoots', 'users'] as const) {
+      const m = build(base);
+      expect(sectionsReady(m)).toBe(false);
+      let told = 0;
+      onSectionsReady(m, () => told++);
+      void m[field];
+      expect(sectionsReady(m)).toBe(true);
+      expect(sectionsOf(m)).toEqual(sectionsOf(completeSections(build(base))));
+      // Told once, after the read (in a microtask: the read may be in some component's render).
+      expect(told).toBe(0);
+      await Promise.resolve();
+      expect(told).toBe(1);
+    }
+    const m = build(base);
+    expect(m.users.length).toBeGreaterThan(0);
+    expect(m.kernelRoots.length + m.orphanRoots.length).toBeGreaterThan(0);
+  });
+
+  it('of a model made by withChangedKeys from one not yet worked out: its own, worked out when read', () => {
+    const prev = build(base);
+    const keys = changing(linked.id, { perm: linked.perm ^ 0x10000 });
+    const next = withChangedKeys(prev, keys)!;
+    expect(sectionsReady(next)).toBe(false);
+    expect(structure(next)).toEqual(structure(build(keys)));
+    expect(sectionsReady(next) && sectionsReady(prev)).toBe(true);
   });
 });

@@ -2,6 +2,9 @@
 // process's anchors, and which unreachable keys start the "kernel-held" and "orphan" sections
 // (shared/reachability.ts, which the engine and the command line's tree use too).
 // Pure and memoised per key map: a new snapshot (a new Map) gives a new model, nothing else does.
+// The parts that only the sections below the first screen need (what the anchors reach, the kernel-held and
+// unreachable roots, the Users section) are worked out when first read (sectionsReady): the tree's first render
+// draws the anchors' rows without them, and whatever reads them gets them complete.
 import { ANCHOR_ORDER, type AnchorName, type Anchors, type KeyInfo, type QuotaInfo, type ScanScope } from '../../../shared/snapshot';
 import { graphRoots, parentsOf } from '../../../shared/reachability';
 import { groupKeysByUser, userGroupMembers, type UserGroup } from '../../../shared/userGroups';
@@ -13,7 +16,7 @@ export interface TreeModel {
   anchors: Anchors;
   /** member id → ids of the visible keyrings that link it, in key-id order of discovery. */
   parents: ReadonlyMap<number, readonly number[]>;
-  /** Keys reachable from at least one anchor. */
+  /** Keys reachable from at least one anchor. This and the next three: worked out when first read (buildTreeModel). */
   reachable: ReadonlySet<number>;
   /** Unreachable keyrings with no visible parent (`.user_reg`, `.dns_resolver`, …), by description. */
   kernelRoots: readonly number[];
@@ -38,16 +41,70 @@ export interface UsersContext {
 
 export const isKeyring = (k: KeyInfo | undefined): boolean => k?.type === 'keyring';
 
+/** The model's parts that only the sections below the anchors need. */
+type Sections = Pick<TreeModel, 'reachable' | 'kernelRoots' | 'orphanRoots' | 'users'>;
+const SECTION_FIELDS = ['reachable', 'kernelRoots', 'orphanRoots', 'users'] as const;
+
+/**
+ * The model of `keys`. Its parents and the krb5 inference (which the anchors' own rows may show: an unreadable
+ * collection's inferred caches) are worked out now; the walks from the anchors and from the other roots and the
+ * Users pass (at 40k keys about a third of the model's cost, none of it needed by the first screen's rows) when
+ * one of their fields is first read, or when completeSections asks.
+ */
 export function buildTreeModel(keys: ReadonlyMap<number, KeyInfo>, anchors: Anchors, context?: UsersContext): TreeModel {
   const parents = parentsOf(keys);
-  const { reachable, kernelRoots, orphanRoots: unreachableRoots } = graphRoots(keys, anchors, parents);
-
-  const users = context ? groupKeysByUser({ keys, parents, anchors, quotas: context.quotas, uid: context.uid, ...(context.scope ? { scope: context.scope } : {}) }) : [];
-  // A root a user's group shows is not repeated among the orphans.
-  const inUsers = new Set(users.flatMap(userGroupMembers));
   const probable = probableCaches(keys, parents);
-  const orphanRoots = unreachableRoots.filter((r) => !inUsers.has(r) && !probable.byCache.has(r));
-  return { keys, anchors, parents, reachable, kernelRoots, orphanRoots, users, probable };
+  return withLazySections({ keys, anchors, parents, probable }, () => {
+    const { reachable, kernelRoots, orphanRoots: unreachableRoots } = graphRoots(keys, anchors, parents);
+    const users = context ? groupKeysByUser({ keys, parents, anchors, quotas: context.quotas, uid: context.uid, ...(context.scope ? { scope: context.scope } : {}) }) : [];
+    // A root a user's group shows is not repeated among the orphans.
+    const inUsers = new Set(users.flatMap(userGroupMembers));
+    const orphanRoots = unreachableRoots.filter((r) => !inUsers.has(r) && !probable.byCache.has(r));
+    return { reachable, kernelRoots, orphanRoots, users };
+  });
+}
+
+const pendingSections = new WeakMap<TreeModel, { work: () => Sections; listeners: (() => void)[] }>();
+
+/**
+ * `base` with the Sections fields as getters that run `work` once, on the first read of any of them, and then
+ * hold its result as plain fields (so a spread or a comparison of the model reads them complete).
+ */
+function withLazySections(base: Omit<TreeModel, keyof Sections>, work: () => Sections): TreeModel {
+  const model = base as TreeModel;
+  for (const field of SECTION_FIELDS) {
+    Object.defineProperty(model, field, { configurable: true, enumerable: true, get: () => completeSections(model)[field] });
+  }
+  pendingSections.set(model, { work, listeners: [] });
+  return model;
+}
+
+/** Whether `model`'s sections below the anchors have been worked out (always, for a model not made lazily). */
+export function sectionsReady(model: TreeModel): boolean {
+  return !pendingSections.has(model);
+}
+
+/** Works out `model`'s sections below the anchors now, if they are not yet; returns the model. */
+export function completeSections(model: TreeModel): TreeModel {
+  const pending = pendingSections.get(model);
+  if (pending === undefined) return model;
+  pendingSections.delete(model);
+  const sections = pending.work();
+  for (const field of SECTION_FIELDS) Object.defineProperty(model, field, { configurable: true, enumerable: true, writable: false, value: sections[field] });
+  // In a microtask: a read during some component's render must not update another component in that render.
+  if (pending.listeners.length > 0) queueMicrotask(() => pending.listeners.forEach((l) => l()));
+  return model;
+}
+
+/** Calls `listener` once `model`'s sections are worked out (by whichever reader comes first); returns the unsubscribe. */
+export function onSectionsReady(model: TreeModel, listener: () => void): () => void {
+  const pending = pendingSections.get(model);
+  if (pending === undefined) return () => {};
+  pending.listeners.push(listener);
+  return () => {
+    const at = pending.listeners.indexOf(listener);
+    if (at >= 0) pending.listeners.splice(at, 1);
+  };
 }
 
 /** What a model is built from: a key's links, type, description and owner (and, for a key no visible keyring
@@ -83,7 +140,8 @@ export function withChangedKeys(prev: TreeModel, keys: ReadonlyMap<number, KeyIn
   } else {
     for (const [id, k] of keys) if (differ(id, k)) return null;
   }
-  const model: TreeModel = { ...prev, keys };
+  // The same structure: prev's sections, worked out only when one of the two models is asked for them.
+  const model = sectionsReady(prev) ? { ...prev, keys } : withLazySections({ keys, anchors: prev.anchors, parents: prev.parents, probable: prev.probable }, () => completeSections(prev));
   refreshedModels.set(model, prev);
   // Only the newest link is asked for: dropping the older one lets each older model (and its keys) go.
   refreshedModels.delete(prev);

@@ -1,11 +1,11 @@
 // The rows the tree draws, derived from the store and memoised on exactly what they depend on.
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCompare } from '../compare/compareStore';
 import { useKb, type KbState } from '../store';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { treeRows, type TreeRows } from './flatten';
-import { buildTreeModel, withChangedKeys, type TreeModel } from './model';
+import { buildTreeModel, completeSections, onSectionsReady, sectionsReady, withChangedKeys, type TreeModel } from './model';
 import { processOnlyModel } from './processOnly';
 
 let memo: { keys: KbState['keys']; anchors: unknown; quotas: unknown; scope: unknown; uid: number; model: TreeModel } | null = null;
@@ -58,6 +58,8 @@ const NO_ROWS: TreeRows = {
 
 export function useTreeRows(): TreeRows {
   const model = useShownModel();
+  // Bumped when the sections a first render left for later (a 'pending' last row) are worked out.
+  const [sectionsDrawn, setSectionsDrawn] = useState(0);
   const { expansion, searchExpansion, search, filterMatches, ghosts, treeSort } = useKb(
     useShallow((s) => ({
       expansion: s.expansion,
@@ -70,13 +72,48 @@ export function useTreeRows(): TreeRows {
   );
   const compared = useCompare((s) => s.result?.ghosts);
   const allGhosts = useMemo(() => (compared?.size ? withComparedGhosts(ghosts, compared) : ghosts), [ghosts, compared]);
-  return useMemo(
+  const rows = useMemo(
     () =>
       model
-        ? treeRows(model, { expansion: search ? searchExpansion : expansion, search, filter: filterMatches, ghosts: allGhosts, sort: treeSort })
+        ? treeRows(model, { expansion: search ? searchExpansion : expansion, search, filter: filterMatches, ghosts: allGhosts, sort: treeSort, firstScreen: true })
         : NO_ROWS,
-    [model, expansion, searchExpansion, search, filterMatches, allGhosts, treeSort],
+    // sectionsDrawn: the same inputs, drawn again once the model's sections are worked out.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [model, expansion, searchExpansion, search, filterMatches, allGhosts, treeSort, sectionsDrawn],
   );
+  const pending = rows.length > 0 && rows.at(rows.length - 1).kind === 'pending';
+  // The sections left for later are worked out once the frame that shows these rows is painted, in the idle time
+  // after it (asked for from that frame's animation callbacks; 100 ms at the latest), unless something reads them
+  // first (a search, the graph, an export).
+  useEffect(() => {
+    if (!pending || model === null) return;
+    const drawAgain = () => setSectionsDrawn((n) => n + 1);
+    if (sectionsReady(model)) {
+      drawAgain();
+      return;
+    }
+    const unsubscribe = onSectionsReady(model, drawAgain);
+    let cancelLater: (() => void) | undefined;
+    const frame = requestAnimationFrame(() => {
+      cancelLater = afterPaint(() => completeSections(model));
+    });
+    return () => {
+      unsubscribe();
+      cancelAnimationFrame(frame);
+      cancelLater?.();
+    };
+  }, [pending, model]);
+  return rows;
+}
+
+/** Runs `work` in the page's next idle time (100 ms at the latest); returns a function that cancels it. */
+function afterPaint(work: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(work, { timeout: 100 });
+    return () => cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(work, 0);
+  return () => clearTimeout(timer);
 }
 
 /** The live ghosts (just unlinked) and the comparison's (removed since its file), by keyring; a key once. */
