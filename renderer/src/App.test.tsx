@@ -55,6 +55,19 @@ describe('App with the fake api', () => {
     expect(screen.getByRole('status').textContent).toMatch(/keys/);
   });
 
+  it("the details' path follows a renamed keyring on the way, and a change of permissions keeps it", async () => {
+    render(<App api={api} />);
+    await waitFor(() => expect(row(FIXTURE_IDS.session)).not.toBeNull());
+    fireEvent.click(row(FIXTURE_IDS.ciSecrets)!);
+    const details = screen.getByRole('complementary', { name: 'Key details' });
+    await waitFor(() => expect(details.textContent).toContain('› project-x'));
+    act(() => api.stageKeyChange(FIXTURE_IDS.ciSecrets, { perm: 0x3f010000 })());
+    await waitFor(() => expect(details.textContent).toContain('› project-x'));
+    act(() => api.stageKeyChange(FIXTURE_IDS.projectX, { description: 'project-y' })());
+    await waitFor(() => expect(details.textContent).toContain('› project-y'));
+    expect(details.textContent).not.toContain('project-x');
+  });
+
   it('finds a key by decimal id and clears with Escape', async () => {
     render(<App api={api} />);
     await waitFor(() => expect(row(FIXTURE_IDS.session)).not.toBeNull());

@@ -11,7 +11,7 @@ import type { AnchorName, KeyInfo } from '../../../shared/snapshot';
 import { ActionButtons } from '../actions/ActionButtons';
 import { useApi } from '../apiContext';
 import { useKb } from '../store';
-import { anchorNamesOf, ANCHOR_LABELS, findRowPath, type TreeModel } from '../tree/model';
+import { anchorNamesOf, ANCHOR_LABELS, findRowPath, structureOf, type TreeModel } from '../tree/model';
 import { useTreeModel } from '../tree/useTreeRows';
 import { useNow } from '../util/clock';
 import { hexId, formatDateTime } from '../util/format';
@@ -28,6 +28,22 @@ import { UserDetails } from '../users/UserDetails';
 
 /** The heading shows this many characters of the description at most. */
 const TITLE_TEXT = 120;
+
+const pathWordsByStructure = new WeakMap<object, Map<number, string | null>>();
+
+/**
+ * pathWords, once per tree structure: it reads only links, descriptions and the roots (tree/model.ts
+ * structureOf), and finding the path looks at every root (thousands of other sessions' keyrings on a busy
+ * machine), which the panel did again on every delta while a key was selected.
+ */
+function pathWordsOnce(model: TreeModel, id: number): string | null {
+  const token = structureOf(model);
+  let words = pathWordsByStructure.get(token);
+  if (words === undefined) pathWordsByStructure.set(token, (words = new Map()));
+  let w = words.get(id);
+  if (w === undefined) words.set(id, (w = pathWords(model, id)));
+  return w;
+}
 
 /** "Session keyring › project-x › ci-secrets": the first place the tree shows the key, in words. */
 function pathWords(model: TreeModel, id: number): string | null {
@@ -131,7 +147,7 @@ export function DetailsPanel() {
   const observer = { uid: meta.uid, gid: meta.gid, groups: meta.groups };
   const reach = anchorOf.length
     ? `this process's ${anchorOf.map((a) => ANCHOR_LABELS[a].toLowerCase()).join(' and ')}`
-    : pathWords(model, k.id) ?? 'not reachable from this process’s keyrings';
+    : pathWordsOnce(model, k.id) ?? 'not reachable from this process’s keyrings';
 
   return (
     <aside className="details" aria-label="Key details">
