@@ -16,7 +16,7 @@ export default defineConfig({
           include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
-          setupFiles: ['electron/test/setupSession.ts'],
+          setupFiles: ['electron/test/setupSession.ts', 'shared/test/fastCheckBounds.ts'],
           // Not under `npm run mutation`, which builds dist/ once: Stryker starts vitest again and again.
           globalSetup: process.env.KB_MUTATION === '1' ? [] : ['electron/test/buildDist.ts'],
           testTimeout: 60_000,
@@ -29,6 +29,7 @@ export default defineConfig({
           name: 'renderer',
           include: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
           environment: 'happy-dom',
+          setupFiles: ['shared/test/fastCheckBounds.ts'],
           // Generous: the graph tests lay out in elkjs, which on a loaded 2-core machine can take seconds.
           testTimeout: 30_000,
         },

@@ -120,7 +120,24 @@ function PinsSection({ k, keys }: { k: KeyInfo; keys: ReadonlyMap<number, KeyInf
   );
 }
 
+/**
+ * With nothing selected, the placeholder, and no subscription to the keys: the panel with a selection follows the
+ * model and the snapshot's fields, which change with every delta.
+ */
 export function DetailsPanel() {
+  const nothingSelected = useKb((s) => s.selectedId === null && s.selectedUser === null);
+  return nothingSelected ? <NothingSelected /> : <SelectionDetails />;
+}
+
+function NothingSelected() {
+  return (
+    <aside className="details empty" aria-label="Key details">
+      <p className="placeholder">Select a key to see its details: permissions and who they apply to, owner, flags, expiry and where it is linked from.</p>
+    </aside>
+  );
+}
+
+function SelectionDetails() {
   const { k, meta, identity, selectedUser } = useKb(
     useShallow((s) => ({ k: s.selectedId != null ? s.keys.get(s.selectedId) : undefined, meta: s.meta, identity: s.identity, selectedUser: s.selectedUser })),
   );
@@ -130,13 +147,7 @@ export function DetailsPanel() {
   const userGroup = selectedUser === null ? undefined : model?.users.find((g) => g.uid === selectedUser);
   if (userGroup && model) return <UserDetails group={userGroup} model={model} />;
 
-  if (!k || !meta || !model) {
-    return (
-      <aside className="details empty" aria-label="Key details">
-        <p className="placeholder">Select a key to see its details: permissions and who they apply to, owner, flags, expiry and where it is linked from.</p>
-      </aside>
-    );
-  }
+  if (!k || !meta || !model) return <NothingSelected />;
   const state = decodeFlags(k.flags, k.timeout);
   const words = flagWords(k.flags);
   const parents = model.parents.get(k.id) ?? [];

@@ -1,5 +1,6 @@
-// Poller status at a glance, with pause/resume and refresh.
-import { useState } from 'react';
+// Poller status at a glance, with pause/resume and refresh. What every delta changes (the key count, the
+// snapshot's time and seq) is drawn by a component of its own, so a delta does not render the bar's controls again.
+import { memo, useCallback, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../apiContext';
 import type { DataOrigin, ScannerRestarts } from '../../../shared/api';
@@ -17,50 +18,29 @@ function intervalChoices(current: number): number[] {
 
 export function StatusBar() {
   const api = useApi();
-  const { status, count, seq, connection, takenAt, origin } = useKb(
-    useShallow((s) => ({ status: s.status, count: s.keys.size, seq: s.seq, connection: s.connection, takenAt: s.meta?.takenAt, origin: s.origin })),
-  );
+  const { status, connection, origin } = useKb(useShallow((s) => ({ status: s.status, connection: s.connection, origin: s.origin })));
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
-  const act = (fn: () => Promise<unknown>) => {
+  const act = useCallback((fn: () => Promise<unknown>) => {
     setBusy(true);
     setActionError(null);
     fn()
       .then((st) => st && typeof st === 'object' && 'intervalMs' in st && useKb.getState().setStatus(st as never))
       .catch((e: unknown) => setActionError(e instanceof Error ? e.message : String(e)))
       .finally(() => setBusy(false));
-  };
+  }, []);
+  const pickInterval = useCallback((ms: number) => act(() => api.setPollInterval(ms)), [act, api]);
   const paused = status?.paused ?? false;
-  if (origin?.kind === 'file') return <SavedFileStatus origin={origin} count={count} takenAt={takenAt} />;
+  if (origin?.kind === 'file') return <SavedFileStatus origin={origin} />;
   return (
     <footer className="statusbar" role="status" aria-live="off">
       <span className={`conn conn-${connection}`}>
         <span className="conn-dot" aria-hidden="true" />
         {connection === 'open' ? (paused ? 'Paused' : 'Live') : connection === 'connecting' ? 'Connecting…' : 'Disconnected'}
       </span>
-      {status && (
-        <label className="interval">
-          poll every{' '}
-          <select
-            aria-label="Poll interval"
-            value={status.intervalMs}
-            disabled={busy}
-            onChange={(e) => {
-              const ms = Number(e.target.value);
-              act(() => api.setPollInterval(ms));
-            }}
-          >
-            {intervalChoices(status.intervalMs).map((ms) => (
-              <option key={ms} value={ms}>
-                {formatDuration(ms)}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      {status && <IntervalSelect intervalMs={status.intervalMs} disabled={busy} onPick={pickInterval} />}
       {status?.lastScan && <span title="Wall time of the last scan">last scan {formatDuration(status.lastScan.durationMs)}</span>}
-      <KeyCount count={count} />
-      {takenAt != null && <span className="muted">as of {formatClock(takenAt)} · seq {seq}</span>}
+      <SnapshotFacts />
       {status?.lastError && (
         <span className="status-error" title={status.lastError}>
           {status.lastError}
@@ -79,8 +59,36 @@ export function StatusBar() {
   );
 }
 
+/** The poll interval's choice; memoised, as a poll's status renders the bar again. */
+const IntervalSelect = memo(function IntervalSelect({ intervalMs, disabled, onPick }: { intervalMs: number; disabled: boolean; onPick(ms: number): void }) {
+  return (
+    <label className="interval">
+      poll every{' '}
+      <select aria-label="Poll interval" value={intervalMs} disabled={disabled} onChange={(e) => onPick(Number(e.target.value))}>
+        {intervalChoices(intervalMs).map((ms) => (
+          <option key={ms} value={ms}>
+            {formatDuration(ms)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+});
+
+/** "40,000 keys  as of 12:00:01 · seq 12": what each delta changes. */
+function SnapshotFacts() {
+  const { count, seq, takenAt } = useKb(useShallow((s) => ({ count: s.keys.size, seq: s.seq, takenAt: s.meta?.takenAt })));
+  return (
+    <>
+      <KeyCount count={count} />
+      {takenAt != null && <span className="muted">as of {formatClock(takenAt)} · seq {seq}</span>}
+    </>
+  );
+}
+
 /** A saved file instead of "Live": its name and when it was taken; nothing polls, so no poll controls. */
-function SavedFileStatus({ origin, count, takenAt }: { origin: Extract<DataOrigin, { kind: 'file' }>; count: number; takenAt: number | undefined }) {
+function SavedFileStatus({ origin }: { origin: Extract<DataOrigin, { kind: 'file' }> }) {
+  const { count, takenAt } = useKb(useShallow((s) => ({ count: s.keys.size, takenAt: s.meta?.takenAt })));
   return (
     <footer className="statusbar" role="status" aria-live="off">
       <span className="conn conn-file" title="A saved file: nothing here is live and nothing can be changed">

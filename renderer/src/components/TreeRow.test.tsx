@@ -41,6 +41,28 @@ describe('TreeRow', () => {
     expect(item.getAttribute('aria-expanded')).toBe('true');
   });
 
+  it('draws the role, the flash and the decimal id it is given, and nothing of them when it is given none', () => {
+    const key = k(0x2d44aa03, 'krbtgt/EXAMPLE.COM@EXAMPLE.COM');
+    const row: FlatRow = { kind: 'key', rowId: 'a:session/1/3', depth: 2, key, anchor: null, parentKeyId: 1, expandable: false, expanded: false, shared: false, cycle: false, match: false, dim: false };
+    const role = { id: 'krb5-ticket', family: 'kerberos', label: 'Kerberos ticket', tag: 'KRB', sentence: 'A ticket.', terms: [] } as const;
+    const { container, rerender } = render(
+      <div role="tree">
+        <TreeRow row={row} index={0} start={0} selected={false} focused={false} observer={null} role={role} highlight={{ kind: 'changed', at: 1 }} decimalIds onToggle={noop} onActivate={noop} />
+      </div>,
+    );
+    expect(container.querySelector('[data-role="krb5-ticket"]')?.textContent).toBe('KRB');
+    expect(container.querySelector('.hl-marker.hl-changed')).not.toBeNull();
+    expect(container.querySelector('.col-dec')?.textContent).toBe(String(0x2d44aa03));
+    rerender(
+      <div role="tree">
+        <TreeRow row={{ ...row }} index={0} start={0} selected={false} focused={false} observer={null} onToggle={noop} onActivate={noop} />
+      </div>,
+    );
+    expect(container.querySelector('[data-role]')).toBeNull();
+    expect(container.querySelector('.hl-marker')).toBeNull();
+    expect(container.querySelector('.col-dec')).toBeNull();
+  });
+
   it('shows an absent anchor as none', () => {
     renderRow({ kind: 'anchor-none', rowId: 'a:thread', depth: 1, anchor: 'thread', label: 'Thread keyring', dim: false });
     expect(screen.getByRole('treeitem').textContent).toBe('Thread keyringnone');

@@ -1,18 +1,19 @@
 // One row of the keyring tree. Memoised on the row's fields (rows are re-created by every flatten,
 // but the KeyInfo objects inside are reused for unchanged keys), so a delta re-renders only the
-// rows it touched. Carries data-key-id (decimal) and data-key-flags for tests.
+// rows it touched. What a row shows from the store (its key's role and flash, the decimal id switch) comes
+// as props from the tree: a row that subscribed to the store itself had its selectors run on every change
+// of the store, ~60 rows × 3 on each delta. Carries data-key-id (decimal) and data-key-flags for tests.
 import { memo, type CSSProperties } from 'react';
 import { effectivePerm, permLetters, type Observer } from '../../../shared/perm';
 import type { FlatRow } from '../tree/flatten';
 import { ANCHOR_LABELS } from '../tree/model';
-import { useKb } from '../store';
+import type { Highlight } from '../store/liveEvents';
 import { hexId } from '../util/format';
 import { KeyExpiry } from './KeyExpiry';
 import { KeyIcon } from './KeyIcon';
 import { RoleTag } from './RoleTag';
 import { StateBadges } from './StateBadges';
-import { keyRoleIn } from '../tree/roles';
-import { useShallow } from 'zustand/react/shallow';
+import type { KeyRole } from '../../../shared/keyRoles';
 import { UserRowContent } from '../users/UserRow';
 import { useCompare } from '../compare/compareStore';
 
@@ -28,6 +29,12 @@ export interface TreeRowProps {
   selectedUser?: boolean;
   focused: boolean;
   observer: Observer | null;
+  /** A key row's role (tree/roles.ts roleOf); absent or null: none. */
+  role?: KeyRole | null;
+  /** A key row's flash after a change (the store's highlights). */
+  highlight?: Highlight;
+  /** The decimal id column is on (the header's "+ dec"). */
+  decimalIds?: boolean;
   onToggle(row: FlatRow): void;
   onActivate(row: FlatRow, index: number): void;
 }
@@ -67,13 +74,22 @@ function CompareBadge({ id }: { id: number }) {
   );
 }
 
-function HighlightedKeyRow({ row, observer }: { row: Extract<FlatRow, { kind: 'key' }>; observer: Observer | null }) {
+function HighlightedKeyRow({
+  row,
+  observer,
+  role,
+  hl,
+  decimalIds,
+}: {
+  row: Extract<FlatRow, { kind: 'key' }>;
+  observer: Observer | null;
+  role: KeyRole | null;
+  hl: Highlight | undefined;
+  decimalIds: boolean;
+}) {
   const k = row.key;
-  const hl = useKb((s) => s.highlights.get(k.id));
   const eff = observer ? effectivePerm(k, observer, k.possessed) : null;
   const isRing = k.type === 'keyring';
-  // Shallow: a new snapshot makes a new (equal) role object, which must not re-render the row.
-  const role = useKb(useShallow((s) => keyRoleIn(s, k.id)));
   return (
     <>
       <KeyIcon type={k.type} />
@@ -123,12 +139,12 @@ function HighlightedKeyRow({ row, observer }: { row: Extract<FlatRow, { kind: 'k
       <span className="col col-poss" title={k.possessed ? 'Possessed by this process' : 'Not possessed'}>
         {k.possessed ? <span className="poss-dot" aria-label="possessed" /> : null}
       </span>
-      <IdCells id={k.id} />
+      <IdCells id={k.id} decimal={decimalIds} />
     </>
   );
 }
 
-function TreeRowImpl({ row, index, start, selected, selectedUser = false, focused, observer, onToggle, onActivate }: TreeRowProps) {
+function TreeRowImpl({ row, index, start, selected, selectedUser = false, focused, observer, role = null, highlight, decimalIds = false, onToggle, onActivate }: TreeRowProps) {
   const style: CSSProperties = { transform: `translateY(${start}px)`, paddingLeft: 6 + row.depth * INDENT };
   const common = {
     role: 'treeitem',
@@ -194,7 +210,7 @@ function TreeRowImpl({ row, index, start, selected, selectedUser = false, focuse
           <span className="row-main">
             <span className="none-label">member not visible to this process</span>
           </span>
-          <IdCells id={row.keyId} />
+          <IdCells id={row.keyId} decimal={decimalIds} />
         </div>
       );
     case 'ghost':
@@ -212,7 +228,7 @@ function TreeRowImpl({ row, index, start, selected, selectedUser = false, focuse
             <span className="key-desc">{row.key.description}</span>
             <span className={`badge ${row.compared ? 'badge-cmp-removed' : 'badge-muted'}`}>removed</span>
           </span>
-          <IdCells id={row.key.id} />
+          <IdCells id={row.key.id} decimal={decimalIds} />
         </div>
       );
     case 'key':
@@ -225,17 +241,24 @@ function TreeRowImpl({ row, index, start, selected, selectedUser = false, focuse
           className={`tree-row key-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}${dim}${row.match ? ' match' : ''}${row.anchor ? ' anchor-row' : ''}`}
         >
           <Chevron row={row} onToggle={onToggle} />
-          <HighlightedKeyRow row={row} observer={observer} />
+          <HighlightedKeyRow row={row} observer={observer} role={role} hl={highlight} decimalIds={decimalIds} />
         </div>
       );
   }
 }
 
+/** The same fields with the same values (a flatten makes every row anew): a loop, no arrays of keys made. */
 function sameRow(a: FlatRow, b: FlatRow): boolean {
   if (a === b) return true;
-  const ka = Object.keys(a) as (keyof FlatRow)[];
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => a[k] === b[k]);
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  let fields = 0;
+  for (const f in x) {
+    if (x[f] !== y[f]) return false;
+    fields++;
+  }
+  for (const f in y) if (--fields < 0 || !(f in x)) return false;
+  return fields === 0;
 }
 
 export const TreeRow = memo(
@@ -247,14 +270,16 @@ export const TreeRow = memo(
     p.selectedUser === n.selectedUser &&
     p.focused === n.focused &&
     p.observer === n.observer &&
+    p.role === n.role &&
+    p.highlight === n.highlight &&
+    p.decimalIds === n.decimalIds &&
     p.onToggle === n.onToggle &&
     p.onActivate === n.onActivate &&
     sameRow(p.row, n.row),
 );
 
-/** The id column, and the decimal one when it is switched on (the header's "Dec" button). */
-function IdCells({ id }: { id: number }) {
-  const decimal = useKb((s) => s.decimalIds);
+/** The id column, and the decimal one when it is switched on (the header's "+ dec" button). */
+function IdCells({ id, decimal }: { id: number; decimal: boolean }) {
   return (
     <>
       {decimal && <span className="col col-dec mono">{id}</span>}

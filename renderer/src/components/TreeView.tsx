@@ -1,13 +1,14 @@
 // The keyring tree: a flat, virtualized list of rows (only what is on screen is in the DOM) with the
 // ARIA tree pattern and a roving tabindex. Keys: ↑/↓ move, → opens or enters, ← closes or goes to the
 // parent, Home/End, Enter/Space select. The column heads above it sort each keyring's members (tree/keyOrder.ts).
-import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Observer } from '../../../shared/perm';
 import { useKb } from '../store';
 import type { FlatRow, TreeRows } from '../tree/flatten';
 import { currentMatch, stepMatch } from '../tree/matchOrder';
-import { useTreeRows } from '../tree/useTreeRows';
+import { roleOf } from '../tree/roles';
+import { useTreeModel, useTreeRows } from '../tree/useTreeRows';
 import { KERNEL_ORDER, nextSort, type SortColumn } from '../tree/keyOrder';
 import { notifyRowsDrawn } from '../bench';
 import { DEV_TOOLS } from '../dev/buildMode';
@@ -29,8 +30,12 @@ function focusedKeyId(rows: TreeRows, rowId: string | null): number | null {
 
 export function TreeView() {
   const rows = useTreeRows();
-  const { selectedId, selectedUser, focusedRowId, scrollRequest, uid, gid, groups } = useKb(
+  // The rows' roles come from the whole model (as the details panel's), whatever the view filters.
+  const model = useTreeModel();
+  const { selectedId, selectedUser, focusedRowId, scrollRequest, uid, gid, groups, highlights, decimalIds } = useKb(
     useShallow((s) => ({
+      highlights: s.highlights,
+      decimalIds: s.decimalIds,
       selectedId: s.selectedId,
       selectedUser: s.selectedUser,
       focusedRowId: s.focusedRowId,
@@ -205,6 +210,9 @@ export function TreeView() {
                 selectedUser={row.kind === 'user' && row.group.uid === selectedUser}
                 focused={index === focusedIndex}
                 observer={observer}
+                role={row.kind === 'key' && model ? roleOf(model, row.key.id) : null}
+                highlight={row.kind === 'key' ? highlights.get(row.key.id) : undefined}
+                decimalIds={decimalIds}
                 onToggle={onToggle}
                 onActivate={onActivate}
               />
@@ -271,7 +279,7 @@ function SortHead({ column, label, meaning, className }: { column: Exclude<SortC
  * (anchors keep the search order); "kernel order" is the order of each keyring's member list, as keyctl
  * shows it, and the choice is remembered. The ID head's "+ dec" adds a decimal id column.
  */
-function TreeHeader() {
+function TreeHeaderImpl() {
   const decimal = useKb((s) => s.decimalIds);
   const kernel = useKb((s) => s.treeSort.column === 'kernel');
   return (
@@ -318,3 +326,6 @@ function TreeHeader() {
     </div>
   );
 }
+
+/** Memoised: it takes no props, so it renders again only for its own store fields, not with every delta's rows. */
+const TreeHeader = memo(TreeHeaderImpl);
