@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { FIRST_SCAN_MS } from './support/page';
 
 const run = promisify(execFile);
 const BIN = path.join(__dirname, '..', 'bin', 'keyring-browser');
@@ -42,7 +43,7 @@ async function openGraph(page: Page) {
   const url = new URL(server.url);
   url.searchParams.set('view', 'graph');
   await page.goto(url.toString());
-  await expect(page.locator('[data-view="graph"] [data-layout-thread]')).toBeAttached({ timeout: 20_000 });
+  await expect(page.locator('[data-view="graph"] [data-layout-thread]')).toBeAttached({ timeout: FIRST_SCAN_MS });
 }
 
 const graphNode = (page: Page, id: number) => page.locator(`[data-view="graph"] [data-key-id="${id}"]`);

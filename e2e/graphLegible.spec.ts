@@ -6,6 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { CHANGE_SEEN_MS, FIRST_SCAN_MS } from './support/page';
 
 let server: RunningServer;
 const TICKETS = ['krbtgt/EXAMPLE.TEST@EXAMPLE.TEST', 'HTTP/intranet.example.test@EXAMPLE.TEST', 'nfs/files.example.test@EXAMPLE.TEST', 'host/build.example.test@EXAMPLE.TEST', 'imap/mail.example.test@EXAMPLE.TEST', 'ldap/dc1.example.test@EXAMPLE.TEST', 'cifs/share.example.test@EXAMPLE.TEST', 'postgres/db.example.test@EXAMPLE.TEST'];
@@ -31,15 +32,15 @@ test('a graph of about 55 nodes opens at a zoom where labels and badges read, it
   const url = new URL(server.url);
   url.searchParams.set('view', 'graph');
   await page.goto(url.toString());
-  await expect(page.locator('[data-view="graph"] [data-layout-thread]')).toBeAttached({ timeout: 20_000 });
+  await expect(page.locator('[data-view="graph"] [data-layout-thread]')).toBeAttached({ timeout: FIRST_SCAN_MS });
   const nodes = page.locator('[data-view="graph"] .react-flow__node');
-  await expect.poll(async () => nodes.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(50);
+  await expect.poll(async () => nodes.count(), { timeout: CHANGE_SEEN_MS }).toBeGreaterThanOrEqual(50);
   // The viewport's scale (xyflow writes it as a CSS transform), whichever layout (the quick one or the worker's) is shown.
   const zoom = async () => {
     const transform = (await page.locator('[data-view="graph"] .react-flow__viewport').getAttribute('style')) ?? '';
     return Number(/scale\(([\d.]+)\)/.exec(transform)?.[1] ?? 0);
   };
-  await expect.poll(zoom, { timeout: 20_000 }).toBeGreaterThanOrEqual(0.75);
+  await expect.poll(zoom, { timeout: CHANGE_SEEN_MS }).toBeGreaterThanOrEqual(0.75);
   // The same measured on screen: a label's line and a badge are as tall as text people read.
   const label = page.locator('[data-view="graph"] .graph-line1').first();
   expect((await label.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(12);

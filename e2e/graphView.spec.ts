@@ -3,6 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { CHANGE_SEEN_MS, FIRST_SCAN_MS } from './support/page';
 
 let server: RunningServer;
 let ccache: number;
@@ -33,7 +34,7 @@ async function openGraph(page: Page) {
   const url = new URL(server.url);
   url.searchParams.set('view', 'graph');
   await page.goto(url.toString());
-  await expect(page.locator('[data-view="graph"] [data-layout-thread]')).toBeAttached({ timeout: 20_000 });
+  await expect(page.locator('[data-view="graph"] [data-layout-thread]')).toBeAttached({ timeout: FIRST_SCAN_MS });
 }
 
 const label = (page: Page, id: number) => page.locator(`[data-view="graph"] [data-key-id="${id}"] .mid-ellipsis > .key-desc`);
@@ -138,7 +139,7 @@ test('the view stays put: a group opens with its keyring where it was, and a liv
   // A key added elsewhere relays the graph out: the view is where the person left it.
   const still = await settledAt(page, big);
   keyctl('add', 'user', 'e2e-gv-late', 'x', String(ccache));
-  await expect(page.locator('[data-view="graph"] .key-desc', { hasText: 'e2e-gv-late' })).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.locator('[data-view="graph"] .key-desc', { hasText: 'e2e-gv-late' })).toHaveCount(1, { timeout: CHANGE_SEEN_MS });
   const later = await settledAt(page, big);
   expect(Math.abs(later.x - still.x), 'x').toBeLessThan(3);
   expect(Math.abs(later.y - still.y), 'y').toBeLessThan(3);

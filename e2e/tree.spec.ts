@@ -4,11 +4,11 @@ import { expect, test, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { FIRST_SCAN_MS } from './support/page';
+import { CHANGE_SEEN_MS, FIRST_SCAN_MS } from './support/page';
 
+// A change reaches the screen at a later poll: within two polls and a render (2.3 s) on a quiet machine, but a poll
+// among another session's 40k keys at load 12 takes seconds, so each change is given CHANGE_SEEN_MS.
 const INTERVAL_MS = 400;
-/** "Within two polls", plus the time a render takes. */
-const TWO_POLLS = 2 * INTERVAL_MS + 1500;
 
 let server: RunningServer;
 let ring: number;
@@ -41,34 +41,34 @@ test('shows keys that exist when it opens', async ({ page }) => {
   await expect(row(page, early)).toHaveAttribute('data-key-flags', /^I/);
 });
 
-test('a key added with keyctl appears within two polls', async ({ page }) => {
+test('a key added with keyctl appears at a later poll', async ({ page }) => {
   await openApp(page);
   const added = Number(keyctl('add', 'user', 'e2e-added-later', 'x', '@s'));
-  await expect(row(page, added)).toBeVisible({ timeout: TWO_POLLS });
+  await expect(row(page, added)).toBeVisible({ timeout: CHANGE_SEEN_MS });
 });
 
 test('a revoked key is marked revoked', async ({ page }) => {
   const victim = Number(keyctl('add', 'user', 'e2e-to-revoke', 'x', '@s'));
   await openApp(page);
-  await expect(row(page, victim)).toBeVisible({ timeout: TWO_POLLS });
+  await expect(row(page, victim)).toBeVisible({ timeout: CHANGE_SEEN_MS });
   keyctl('revoke', String(victim));
-  await expect(row(page, victim)).toHaveAttribute('data-key-flags', /^.R/, { timeout: TWO_POLLS });
+  await expect(row(page, victim)).toHaveAttribute('data-key-flags', /^.R/, { timeout: CHANGE_SEEN_MS });
   await expect(row(page, victim)).toContainText(/revoked/i);
 });
 
 test('an unlinked key disappears', async ({ page }) => {
   const gone = Number(keyctl('add', 'user', 'e2e-to-unlink', 'x', '@s'));
   await openApp(page);
-  await expect(row(page, gone)).toBeVisible({ timeout: TWO_POLLS });
+  await expect(row(page, gone)).toBeVisible({ timeout: CHANGE_SEEN_MS });
   keyctl('unlink', String(gone), '@s');
-  await expect(page.locator(`[data-key-id="${gone}"]`)).toHaveCount(0, { timeout: TWO_POLLS });
+  await expect(page.locator(`[data-key-id="${gone}"]`)).toHaveCount(0, { timeout: CHANGE_SEEN_MS });
 });
 
 test('finds a key by its decimal id', async ({ page }) => {
   const needle = Number(keyctl('add', 'user', 'e2e-needle', 'x', String(ring)));
   await openApp(page);
   await page.getByRole('searchbox').fill(String(needle));
-  await expect(row(page, needle)).toBeVisible({ timeout: TWO_POLLS });
+  await expect(row(page, needle)).toBeVisible({ timeout: CHANGE_SEEN_MS });
   await expect(row(page, needle)).toContainText('e2e-needle');
 });
 
@@ -78,7 +78,7 @@ test('Enter and F3 step through the matches in tree order, Shift goes back; the 
   const prefix = `e2e-stop-${process.pid}-`;
   const stops = ['one', 'two', 'three'].map((n) => Number(keyctl('add', 'user', `${prefix}${n}`, 'x', String(ring))));
   await openApp(page);
-  for (const id of stops) await expect(row(page, id)).toBeVisible({ timeout: TWO_POLLS });
+  for (const id of stops) await expect(row(page, id)).toBeVisible({ timeout: CHANGE_SEEN_MS });
   const box = page.getByRole('searchbox');
   const counter = page.locator('.search-count');
   const details = page.getByRole('complementary', { name: /details/i });
