@@ -16,6 +16,7 @@ import {
   type ExpiryWindow,
 } from './expiry';
 import { applyDelta } from './delta';
+import { idsThatMayDiffer } from './keyLineage';
 import type { KeyInfo, Snapshot } from './snapshot';
 import { testKey } from './testing';
 
@@ -251,6 +252,8 @@ describe('ExpiryTracker.narrow on keys made from the last ones (keyLineage.ts)',
     const answer = tracker.narrow(changed.keys);
     expect(answer).not.toBe(shown);
     expect(answer[1]).toMatchObject({ perm: 0x3f3f0000, expiry: shown[1]!.expiry });
+    // The last answer is said to hold the keys it was given last: the service's diff of the two looks at a few ids.
+    expect(idsThatMayDiffer(shown, answer)).toEqual([first.keys[1]!.id]);
   });
 
   it('answers as if it had looked at every key, looking only at the keys that changed', () => {

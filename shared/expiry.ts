@@ -174,6 +174,9 @@ export class ExpiryTracker {
         if (at >= 0) this.track(keys[at] as KeyInfo, earlier, answerIn(last, id));
       }
       if (mayDiffer.every((id) => this.answerFor(keys, id) === answerIn(last, id))) {
+        // It holds the keys of `keys` but the copies: said so, so that after a long idle spell the first change is
+        // still diffed through the poll before it (the array it was made from may be gone by then).
+        if (last !== keys) recordDerived(last, keys, this.copies.keys());
         this.last = { keys, narrowed: last };
         return last;
       }
