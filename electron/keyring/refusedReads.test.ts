@@ -66,7 +66,9 @@ describe('refusals predicted without reading (against the kernel)', () => {
     expect(predicted.read.has(ring)).toBe(false);
     expect(readAll.read.has(ring)).toBe(true);
     expect(predicted.read.has(mine)).toBe(true);
-    for (const id of [ring, mine, session]) expect(keyOf(predicted.snap, id), `key ${id}`).toEqual(keyOf(readAll.snap, id));
+    for (const id of [ring, mine]) expect(keyOf(predicted.snap, id), `key ${id}`).toEqual(keyOf(readAll.snap, id));
+    // Our session's usage counts credentials, which the keyctl child's start may still be releasing: its links only.
+    expect(keyOf(predicted.snap, session)?.links).toEqual(keyOf(readAll.snap, session)?.links);
     expect(keyOf(predicted.snap, ring)).toMatchObject({ links: null, possessed: false });
     expect(keyOf(predicted.snap, mine)?.links).toHaveLength(1);
   });
