@@ -13,6 +13,7 @@ const arbEdit = fc
       base: fc.constant(base),
       replace: fc.subarray(ids),
       remove: fc.subarray(ids),
+      // At most 120 of the 400 ids are taken, so the filter keeps at least 7 draws in 10.
       add: fc.uniqueArray(fc.integer({ min: 1, max: 400 }).filter((id) => !ids.includes(id)), { maxLength: 60 }),
     });
   });

@@ -223,6 +223,7 @@ const descArb = fc.oneof(
   { weight: 8, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) },
   { weight: 1, arbitrary: fc.constantFrom('_ses', '_uid.1000', '_uid_ses.0', '_persistent.7', '.user_reg') },
 );
+// Members may form cycles; the redaction's walk (treeOrder) takes each key once, so a case costs its ≤ 25 keys × 5 links.
 const snapshotArb: fc.Arbitrary<Snapshot> = fc
   .uniqueArray(fc.integer({ min: 1, max: 0x7fffffff }), { minLength: 1, maxLength: 25 })
   .chain((ids) =>

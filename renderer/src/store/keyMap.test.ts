@@ -41,6 +41,7 @@ const arbDelta = (seq: number): fc.Arbitrary<SnapshotDelta> =>
       linksAdded: [],
       linksRemoved: [],
     }));
+// A layered map is at most one layer per delta (60): each lookup and walk of a case is bounded by 60 × 42 ids.
 const arbDeltas = fc.array(fc.nat(), { maxLength: 60 }).chain((xs) => fc.tuple(...xs.map((_, i) => arbDelta(i + 1))));
 const arbStart = fc.uniqueArray(arbId, { maxLength: 30 }).map((ids) => new Map(ids.map((id) => [id, arbKey(id, 0)])));
 const ALL_IDS = Array.from({ length: 42 }, (_, i) => i);

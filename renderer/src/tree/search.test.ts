@@ -81,6 +81,7 @@ describe('searchModel (the search index)', () => {
       fc.property(
         arbExtra.chain((extra) => {
           // Extra keys go into the session keyring (some into a cache keyring of their own), so roles and ancestors vary.
+          // Each extra keyring links only the key before it: a chain, so the walk to the ancestors stays linear.
           const session = fixture.keys.find((x) => x.id === fixture.anchors.session)!;
           const added = extra.map(([description, type], i) =>
             type === 'keyring' ? ring(0x3000 + i, description, i > 0 ? [0x3000 + i - 1] : []) : k(0x3000 + i, description, { type }),
