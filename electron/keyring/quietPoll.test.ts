@@ -133,6 +133,23 @@ describe('quiet polls (scanner applying only what changed)', () => {
     });
     return { counting, reads };
   };
+  /** Waits (bounded) until the watched /proc/keys lines are back as they were, and expects them so. */
+  const expectLinesSettleAsBefore = async (lines: () => unknown[], before: unknown[]) => {
+    let after = lines();
+    for (let i = 0; i < 100 && JSON.stringify(after) !== JSON.stringify(before); i++) {
+      await sleep(20);
+      after = lines();
+    }
+    expect(after).toEqual(before);
+  };
+  /** After x in a and y in b swapped places: the quiet scan reads the member lists again and shows the swap. */
+  const expectSwapSeen = async (a: number, b: number, x: number, y: number) => {
+    const snap = await quiet.scan();
+    expect(quiet.lastStats.changesOnly).toBeUndefined(); // the member lists differ: a full scan
+    const byId = new Map(snap.keys.map((k) => [k.id, k]));
+    expect(byId.get(a)?.links).toEqual([y]);
+    expect(byId.get(b)?.links).toEqual([x]);
+  };
 
   beforeEach(() => {
     session = own(freshSession());
@@ -162,18 +179,9 @@ describe('quiet polls (scanner applying only what changed)', () => {
     keyctl.link(y, a);
     expect(keyctl.readKeyringMembers(a)).toEqual([y]);
     expect(keyctl.readKeyringMembers(b)).toEqual([x]);
-    // The replaced link's reference goes after an RCU grace period: wait (bounded) for the usages to settle.
-    let after = lines();
-    for (let i = 0; i < 100 && JSON.stringify(after) !== JSON.stringify(before); i++) {
-      await sleep(20);
-      after = lines();
-    }
-    expect(after).toEqual(before);
-    const snap = await quiet.scan();
-    expect(quiet.lastStats.changesOnly).toBeUndefined(); // the member lists differ: a full scan
-    const byId = new Map(snap.keys.map((k) => [k.id, k]));
-    expect(byId.get(a)?.links).toEqual([y]);
-    expect(byId.get(b)?.links).toEqual([x]);
+    // The replaced link's reference goes after an RCU grace period.
+    await expectLinesSettleAsBefore(lines, before);
+    await expectSwapSeen(a, b, x, y);
   });
 
   it('a swap of two differently named keys between two keyrings (two unlinks, two links) changes no /proc/keys line either', async () => {
@@ -200,18 +208,9 @@ describe('quiet polls (scanner applying only what changed)', () => {
     keyctl.link(x, b);
     expect(keyctl.readKeyringMembers(a)).toEqual([y]);
     expect(keyctl.readKeyringMembers(b)).toEqual([x]);
-    // An unlinked key's reference goes after an RCU grace period: wait (bounded) for the usages to settle.
-    let after = lines();
-    for (let i = 0; i < 100 && JSON.stringify(after) !== JSON.stringify(before); i++) {
-      await sleep(20);
-      after = lines();
-    }
-    expect(after).toEqual(before);
-    const snap = await quiet.scan();
-    expect(quiet.lastStats.changesOnly).toBeUndefined(); // the member lists differ: a full scan
-    const byId = new Map(snap.keys.map((k) => [k.id, k]));
-    expect(byId.get(a)?.links).toEqual([y]);
-    expect(byId.get(b)?.links).toEqual([x]);
+    // An unlinked key's reference goes after an RCU grace period.
+    await expectLinesSettleAsBefore(lines, before);
+    await expectSwapSeen(a, b, x, y);
   });
 
   it("applies another process's session keyring coming and going (one we may view but not read)", async () => {
