@@ -189,10 +189,7 @@ export class ExpiryTracker {
 
   /** The key of `id` in this answer: its copy, or the key of `keys` itself; undefined when `keys` has none. */
   private answerFor(keys: readonly KeyInfo[], id: number): KeyInfo | undefined {
-    const copy = this.copies.get(id);
-    if (copy !== undefined) return copy;
-    const at = indexById(keys, id);
-    return at < 0 ? undefined : keys[at];
+    return this.copies.get(id) ?? answerIn(keys, id);
   }
 
   /**
