@@ -156,6 +156,16 @@ describe('keyring-browser main()', () => {
 });
 
 const bin = resolve(__dirname, '..', '..', 'bin', 'keyring-browser');
+
+/** `snapshot --json` run by a Node that first runs `script` (which reports on stderr at exit); it must succeed. */
+function snapshotJsonAfter(script: string) {
+  const r = spawnSync(process.execPath, ['-e', `${script}; process.argv.splice(1, 0, ${JSON.stringify(bin)}); require(${JSON.stringify(bin)})`, '--', 'snapshot', '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return r;
+}
 // dist/ is built by vitest's global setup (electron/test/buildDist.ts).
 describe('bin/keyring-browser as a process', () => {
   it('with no command and no Electron binary (npm start offline): one sentence, then serves the app and prints its URL', async () => {
@@ -241,11 +251,7 @@ describe('bin/keyring-browser as a process', () => {
   it('snapshot loads neither Node\'s worker threads nor fs/promises (their code costs ~10 ms of CPU each at start)', () => {
     // Node's own modules the process loaded, printed at exit by a script preloaded with -r.
     const listAtExit = "process.on('exit', () => process.stderr.write('\\nMODULES ' + JSON.stringify(process.moduleLoadList) + '\\n'))";
-    const r = spawnSync(process.execPath, ['-e', `${listAtExit}; process.argv.splice(1, 0, ${JSON.stringify(bin)}); require(${JSON.stringify(bin)})`, '--', 'snapshot', '--json'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-    });
-    expect(r.status, r.stderr).toBe(0);
+    const r = snapshotJsonAfter(listAtExit);
     const loaded = JSON.parse(/MODULES (.*)/.exec(r.stderr)?.[1] ?? '[]') as string[];
     expect(loaded).toContain('NativeModule fs'); // the list is Node's own module list
     expect(loaded).not.toContain('NativeModule worker_threads');
@@ -255,11 +261,7 @@ describe('bin/keyring-browser as a process', () => {
   it('snapshot --json makes no Intl.NumberFormat (a process\'s first starts ICU\'s number formatting: ~20 ms of CPU)', () => {
     // shared/text.ts makes its count formatter on first use; the snapshot's bundle loads that module.
     const countMade = "const made = []; const NF = Intl.NumberFormat; Intl.NumberFormat = function (...a) { made.push(a); return new NF(...a); }; process.on('exit', () => process.stderr.write('\\nMADE ' + made.length + '\\n'))";
-    const r = spawnSync(process.execPath, ['-e', `${countMade}; process.argv.splice(1, 0, ${JSON.stringify(bin)}); require(${JSON.stringify(bin)})`, '--', 'snapshot', '--json'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-    });
-    expect(r.status, r.stderr).toBe(0);
+    const r = snapshotJsonAfter(countMade);
     expect(r.stderr).toMatch(/MADE 0\n/);
   });
 
