@@ -1,11 +1,12 @@
 // The graph view as a standalone SVG: the same nodes, edges and positions as on screen (the graph
-// model and its layout), with every label taken from the redaction: a key node looks its key up
+// model and its layout), each link along the screen's line (linkPath), with every label taken from the redaction: a key node looks its key up
 // by original id and reads only the redacted copy, so the picture says what the export says.
 import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../../../shared/quota';
 import type { Redaction } from '../../../shared/redact';
 import type { LayoutResult } from '../graph/layout';
 import { BOX_TITLE } from '../graph/layout';
-import { CLUSTER_LABELS, groupBreakdown, groupTitle, type GraphModel, type GraphNodeItem } from '../graph/model';
+import { linkEnds, linkPath } from '../graph/linkPath';
+import { CLUSTER_LABELS, groupBreakdown, groupTitle, type GraphEdgeItem, type GraphModel, type GraphNodeItem } from '../graph/model';
 import { pinSummary } from '../graph/pinSummary';
 import { ANCHOR_LABELS } from '../tree/model';
 import { hexId } from '../util/format';
@@ -109,6 +110,27 @@ function nodeSvg(item: GraphNodeItem, b: Box, r: Redaction, observerUid: number 
   return out + '</g>';
 }
 
+/** A link's stroke as styles.css draws `.graph-edge` and its kind, shared and cross-cluster classes (light theme). */
+function edgeStyle(e: GraphEdgeItem): string {
+  let stroke: string = PALETTE.edge;
+  let width = 1.3;
+  let dash = '';
+  let opacity = 1;
+  if (e.kind === 'anchor') [stroke, width] = [PALETTE.faint, 2.2];
+  if (e.kind === 'user') [stroke, width, opacity] = [PALETTE.accent, 1.6, 0.7];
+  if (e.kind === 'group') dash = '2 3';
+  if (e.shared) [stroke, width, dash] = [PALETTE.accent, 1.8, '6 3'];
+  if (e.crossCluster) [dash, opacity] = ['1 4', 0.8];
+  const marker = e.shared ? 'arrow-shared' : e.kind === 'anchor' ? 'arrow-anchor' : 'arrow';
+  return (
+    ` stroke="${stroke}" stroke-width="${width}"` +
+    (dash ? ` stroke-dasharray="${dash}"` : '') +
+    (e.crossCluster ? ' stroke-linecap="round"' : '') +
+    (opacity < 1 ? ` opacity="${opacity}"` : '') +
+    ` marker-end="url(#${marker})"`
+  );
+}
+
 /** The graph as an SVG document; null when the layout places nothing. */
 export function buildGraphSvg(model: GraphModel, layout: LayoutResult, r: Redaction, observerUid: number | null, title = 'Keyring graph'): string | null {
   const boxOf = new Map<string, Box>();
@@ -137,6 +159,7 @@ export function buildGraphSvg(model: GraphModel, layout: LayoutResult, r: Redact
     `<defs>` +
     `<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="${PALETTE.edge}"/></marker>` +
     `<marker id="arrow-shared" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="${PALETTE.accent}"/></marker>` +
+    `<marker id="arrow-anchor" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="${PALETTE.faint}"/></marker>` +
     `</defs>`;
   for (const c of layout.boxes) {
     const b = at({ x: c.x, y: c.y, w: c.width, h: c.height });
@@ -148,20 +171,15 @@ export function buildGraphSvg(model: GraphModel, layout: LayoutResult, r: Redact
       body += text(b.x + 14, b.y + (lines.length > 1 ? 15 + i * 13 : BOX_TITLE / 2 + 8), i === 1 ? fit(l, b.w - 28, size) : l, { size, color: PALETTE.muted, weight: 600 });
     });
   }
+  // Each link along the line the screen draws (linkPath: a right-angled step, or the lanes the layered
+  // layout keeps for a long link), styled as styles.css styles `.graph-edge`.
   for (const e of model.edges) {
     const s = boxOf.get(e.source);
     const t = boxOf.get(e.target);
     if (!s || !t) continue;
-    const x1 = s.x + s.w + dx;
-    const y1 = s.y + s.h / 2 + dy;
-    const x2 = t.x + dx;
-    const y2 = t.y + t.h / 2 + dy;
-    const c = Math.max(40, Math.abs(x2 - x1) / 2);
-    const shared = e.shared;
-    const stroke = shared ? PALETTE.accent : e.kind === 'anchor' ? PALETTE.faint : PALETTE.edge;
-    const dash = shared ? ' stroke-dasharray="6 4"' : e.crossCluster ? ' stroke-dasharray="2 4"' : '';
-    const width = e.kind === 'anchor' ? 2 : 1.3;
-    body += `<path d="M${x1} ${y1} C${x1 + c} ${y1} ${x2 - c} ${y2} ${x2} ${y2}" fill="none" stroke="${stroke}" stroke-width="${width}"${dash} marker-end="url(#${shared ? 'arrow-shared' : 'arrow'})"/>`;
+    const { x1, y1, x2, y2 } = linkEnds({ x: s.x + dx, y: s.y + dy, width: s.w, height: s.h }, { x: t.x + dx, y: t.y + dy, height: t.h });
+    const route = layout.routes?.[`${e.source}>${e.target}`]?.map(([x, y]) => [x + dx, y + dy] as const);
+    body += `<path d="${linkPath(x1, y1, x2, y2, route)}" fill="none"${edgeStyle(e)}/>`;
   }
   for (const n of model.nodes) {
     const b = boxOf.get(n.id);

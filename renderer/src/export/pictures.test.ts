@@ -2,8 +2,9 @@ import { KERNEL_ORDER } from '../tree/keyOrder';
 import { describe, expect, it } from 'vitest';
 import { buildRedaction, identityRedaction } from '../../../shared/redact';
 import type { Snapshot } from '../../../shared/snapshot';
-import type { LayoutRequest, LayoutResult } from '../graph/layout';
-import { buildGraphModel } from '../graph/model';
+import { computeLayout, type LayoutRequest, type LayoutResult } from '../graph/layout';
+import { linkEnds, linkPath } from '../graph/linkPath';
+import { buildGraphModel, keyNodeId } from '../graph/model';
 import { layoutRequestOf } from '../graph/useGraphLayout';
 import { flattenTree } from '../tree/flatten';
 import { buildTreeModel } from '../tree/model';
@@ -93,6 +94,55 @@ describe('graph picture', () => {
     expect(texts).toContain('This process');
     expect(texts).toContain('uid 1000 · credentials');
     expect(texts).toContain('keyring #1');
+  });
+
+  it('draws each link along the line the screen draws: right angles, a long link through the lanes the layered layout keeps for it', () => {
+    // Keys shared by two keyrings (laid out in layers), and key 60 linked from the session and four keyrings down.
+    const s = snap(
+      [
+        ring(10, '_ses', [20, 21, 60]),
+        ring(20, 'a', [30, 70, 71, 72, 73]),
+        ring(21, 'b', [70, 71, 72, 73]),
+        ring(30, 'c', [40]),
+        ring(40, 'd', [50]),
+        ring(50, 'e', [60]),
+        ...[60, 70, 71, 72, 73].map((id) => k(id, `key ${id}`)),
+      ],
+      { session: 10 },
+    );
+    const model = buildGraphModel(buildTreeModel(new Map(s.keys.map((x) => [x.id, x])), s.anchors));
+    const layout = computeLayout(layoutRequestOf(model, 1));
+    expect(layout.kinds?.process).toBe('layered');
+    const long = `${keyNodeId(10)}>${keyNodeId(60)}`;
+    expect(Object.keys(layout.routes ?? {})).toEqual([long]);
+    const doc = parse(buildGraphSvg(model, layout, identityRedaction(s), 1000)!);
+    const paths = [...doc.getElementsByTagName('path')].filter((p) => p.hasAttribute('marker-end'));
+    expect(paths).toHaveLength(model.edges.length);
+    // The picture is the layout moved by one offset: the first link's start says by how much.
+    const box = (id: string) => {
+      const n = model.nodes.find((x) => x.id === id)!;
+      const [x, y] = layout.positions[id]!;
+      return { x, y, width: n.width, height: n.height };
+    };
+    const [mx, my] = /^M([-\d.]+)[ ,]([-\d.]+)/.exec(paths[0]!.getAttribute('d')!)!.slice(1).map(Number) as [number, number];
+    const first = linkEnds(box(model.edges[0]!.source), box(model.edges[0]!.target));
+    const [dx, dy] = [mx - first.x1, my - first.y1];
+    model.edges.forEach((e, i) => {
+      const d = paths[i]!.getAttribute('d')!;
+      const s0 = box(e.source);
+      const t0 = box(e.target);
+      const ends = linkEnds({ ...s0, x: s0.x + dx, y: s0.y + dy }, { ...t0, x: t0.x + dx, y: t0.y + dy });
+      const route = layout.routes?.[`${e.source}>${e.target}`]?.map(([x, y]) => [x + dx, y + dy] as const);
+      expect(d, e.id).toBe(linkPath(ends.x1, ends.y1, ends.x2, ends.y2, route));
+      expect(d, `${e.id}: straight runs and rounded right angles, no curve`).not.toMatch(/[CS]/);
+    });
+    // The long link runs level along each lane the layout kept for it (a run between two corners at one height).
+    const d = paths[model.edges.findIndex((e) => `${e.source}>${e.target}` === long)]!.getAttribute('d')!;
+    const route = layout.routes![long]!;
+    const lanes = route.filter((p, i) => i > 0 && i + 1 < route.length && (route[i - 1]![1] === p[1] || route[i + 1]![1] === p[1])).map(([, y]) => y + dy);
+    expect(lanes.length).toBeGreaterThan(0);
+    const levels = [...d.matchAll(/L ?([-\d.]+)[ ,]([-\d.]+)/g)].map((m) => Number(m[2]));
+    for (const y of lanes) expect(levels, `a run at ${y}`).toContain(y);
   });
 
   it('returns null when the layout places nothing', () => {

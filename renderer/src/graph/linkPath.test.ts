@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routedPath } from './edges';
+import { routedPath } from './linkPath';
 
 describe('routedPath', () => {
   it('draws right angles through the corners, each rounded, and skips corners that make no turn', () => {
