@@ -109,10 +109,11 @@ describe('the timeout column', () => {
 
   it('knows a timeout set within one second exactly', () => {
     const set = expiryAfterTimeoutSet(3600, T0 * 1000 + 200, T0 * 1000 + 201);
-    expect(set).toEqual({ from: (T0 + 3600) * 1000, to: (T0 + 3600) * 1000 });
+    // Exact, and true until someone else resets the timeout: it says since when it assumes none did.
+    expect(set).toEqual({ from: (T0 + 3600) * 1000, to: (T0 + 3600) * 1000, since: T0 * 1000 + 200 });
     expect(isExact(set)).toBe(true);
     // A call that straddles a second: either second.
-    expect(expiryAfterTimeoutSet(60, T0 * 1000 + 999, T0 * 1000 + 1001)).toEqual({ from: (T0 + 60) * 1000, to: (T0 + 61) * 1000 });
+    expect(expiryAfterTimeoutSet(60, T0 * 1000 + 999, T0 * 1000 + 1001)).toEqual({ from: (T0 + 60) * 1000, to: (T0 + 61) * 1000, since: T0 * 1000 + 999 });
     expect(expiryAfterTimeoutSet(0, T0 * 1000, T0 * 1000)).toBeNull();
   });
 });
@@ -132,7 +133,7 @@ describe('ExpiryTracker', () => {
     let at = T0 * 1000 + 500;
     const first = poll(tracker, expiry, at);
     expect(first.column).toBe('9h');
-    expect(first.expiry).toEqual({ from: (T0 + 9 * 3600) * 1000, to: (T0 + 10 * 3600 - 1) * 1000 });
+    expect(first.expiry).toEqual({ from: (T0 + 9 * 3600) * 1000, to: (T0 + 10 * 3600 - 1) * 1000, since: T0 * 1000 });
     // Polls every second while the column says 9h: the window shown does not move (nothing new is learnt).
     for (let i = 0; i < 30; i++) {
       at += 1000;
@@ -143,7 +144,23 @@ describe('ExpiryTracker', () => {
     at += 1000;
     const rolled = poll(tracker, expiry, at);
     expect(rolled.column).toBe('8h');
-    expect(rolled.expiry).toEqual({ from: expiry * 1000, to: expiry * 1000 });
+    // Pinned by readings since the first: true only if nobody reset the timeout since that one was printed.
+    expect(rolled.expiry).toEqual({ from: expiry * 1000, to: expiry * 1000, since: T0 * 1000 });
+  });
+
+  it('says what a narrowed window assumes: a reset that leaves the column as it was is not seen', () => {
+    const tracker = new ExpiryTracker();
+    const expiry = T0 + 120; // `2m`, then `1m` a second later: pinned to the second
+    poll(tracker, expiry, T0 * 1000 + 500);
+    const pinned = poll(tracker, expiry, T0 * 1000 + 1500);
+    expect(pinned.column).toBe('1m');
+    // keyctl timeout 100 at T0 + 2: `1m` still, and the window it reads holds the old expiry too.
+    const reset = T0 + 2 + 100;
+    const after = poll(tracker, reset, T0 * 1000 + 2500);
+    expect(after.column).toBe('1m');
+    const shown = after.expiry as ExpiryWindow;
+    expect(shown.from).toBe(expiry * 1000); // wrong by 18 s, but only as the condition it states:
+    expect(shown.since).toBeLessThanOrEqual(T0 * 1000 + 2000);
   });
 
   it('always holds the truth, only ever narrows while the timeout stands, and publishes only when it learns', () => {
@@ -177,6 +194,36 @@ describe('ExpiryTracker', () => {
     );
   });
 
+  it('holds the truth whatever resets come between polls, or names a moment before the reset as its condition', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 3 * 604800 }),
+        // Each poll: the ms to the next, and a new timeout someone else set halfway there (0: none).
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 120_000 }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 * 604800 }))), { minLength: 1, maxLength: 80 }),
+        (left, steps) => {
+          const tracker = new ExpiryTracker();
+          let expiry = T0 + left;
+          let at = T0 * 1000 + 500;
+          let lastReset = -Infinity;
+          for (const [step, reset] of steps) {
+            const seen = poll(tracker, expiry, at);
+            if (seen.column !== 'expd') {
+              const window = asWindow(seen.expiry);
+              if (window.since === undefined) expect(holds(window, expiry)).toBe(true);
+              else if (!holds(window, expiry)) expect(window.since).toBeLessThanOrEqual(lastReset);
+            }
+            if (reset > 0) {
+              lastReset = at + step / 2;
+              expiry = Math.floor(lastReset / 1000) + reset;
+            }
+            at += step;
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('knows a timeout this app set, and starts over when someone else changes it', () => {
     const tracker = new ExpiryTracker();
     const set = expiryAfterTimeoutSet(7200, T0 * 1000 + 100, T0 * 1000 + 110);
@@ -198,7 +245,7 @@ describe('ExpiryTracker', () => {
     tracker.narrow([]);
     // A new key under the same serial starts from its own reading.
     const seen = poll(tracker, T0 + 5000, T0 * 1000 + 1000);
-    expect(seen.expiry).toEqual(expiryFromColumn('1h', T0 * 1000 + 980, T0 * 1000 + 1000));
+    expect(seen.expiry).toEqual({ ...asWindow(expiryFromColumn('1h', T0 * 1000 + 980, T0 * 1000 + 1000)), since: T0 * 1000 });
     const perm = testKey(1, { timeout: 'perm', expiry: null });
     expect(tracker.narrow([perm])[0]!.expiry).toBeNull();
   });
@@ -210,18 +257,24 @@ describe('ExpiryTracker', () => {
 });
 
 describe('ExpiryTracker.narrow leaves the keys it is given alone', () => {
-  it('returns the same array when nothing was narrowed, else a copy holding copies of the narrowed keys', () => {
+  it('returns the same array when no key has a timer, else a copy holding copies of the keys with one', () => {
     const tracker = new ExpiryTracker();
-    const wide = testKey(1, { timeout: '9h', expiry: { from: 1000, to: 5000 } });
     const other = testKey(2);
+    const untimed = [testKey(1), other];
+    expect(tracker.narrow(untimed)).toBe(untimed);
+    const wide = testKey(1, { timeout: '9h', expiry: { from: T0 * 1000 + 9 * 3600_000, to: T0 * 1000 + 10 * 3600_000 - 1000 } });
     const first = [wide, other];
-    expect(tracker.narrow(first)).toBe(first);
-    const tighter = testKey(1, { timeout: '9h', expiry: { from: 2000, to: 5000 } });
+    const shownFirst = tracker.narrow(first);
+    expect(shownFirst).not.toBe(first);
+    // A reading shown live is shown after it was read: it says since when it assumes no reset.
+    expect(shownFirst[0]!.expiry).toEqual({ ...(wide.expiry as ExpiryWindow), since: T0 * 1000 });
+    const tighter = testKey(1, { timeout: '9h', expiry: { from: T0 * 1000 + 9 * 3600_000 + 1000, to: T0 * 1000 + 10 * 3600_000 } });
     const second = [tighter, other];
     const shown = tracker.narrow(second);
     expect(shown).not.toBe(second);
-    expect(shown[0]!.expiry).toEqual({ from: 1000, to: 5000 }); // the column did not roll over: still the first window
-    expect(tighter.expiry).toEqual({ from: 2000, to: 5000 });
+    expect(shown[0]!.expiry).toEqual(shownFirst[0]!.expiry); // the column did not roll over: still the first window
+    expect(tighter.expiry).toEqual({ from: T0 * 1000 + 9 * 3600_000 + 1000, to: T0 * 1000 + 10 * 3600_000 });
+    expect(wide.expiry).not.toHaveProperty('since');
     expect(shown[1]).toBe(other);
   });
 });

@@ -8,7 +8,10 @@
 //   `expd` once now ≥ expiry; `perm` for no expiry. `0s` is never printed (that is `expd`).
 // So `9h` read at second s says: the expiry lies in [s + 9 h, s + 10 h − 1 s]. A window one unit wide is all one
 // reading can tell; watching the column roll over (`9h` → `8h` between two polls) pins it to within one poll
-// (ExpiryTracker below), and a timeout this app set itself is known to the second.
+// (ExpiryTracker below), and a timeout this app set itself is known to the second. Both hold only while nobody
+// resets the timeout: KEYCTL_SET_TIMEOUT changes nothing else /proc/keys shows, so a reset that leaves the column
+// as it was (`1m` before and after) cannot be seen. Such a window carries `since`, the moment from which it
+// assumes no reset, and is shown as that condition (shared/expiryText.ts); the column alone is always true.
 //
 // The kernel's second is its coarse clock (updated once per tick), which may lag Date.now() by a tick: readings
 // allow KERNEL_CLOCK_SLACK_MS for it.
@@ -19,6 +22,12 @@ import type { KeyInfo } from './snapshot';
 export interface ExpiryWindow {
   from: number;
   to: number;
+  /**
+   * Set on a window narrower than one reading of the column (a rollover seen across polls, a timeout this app
+   * set): it holds only if the key's timeout was not reset after this moment (epoch ms), which /proc/keys cannot
+   * show when the reset leaves the rounded column as it was. Absent: one reading of the key's timeout column.
+   */
+  since?: number;
 }
 
 /**
@@ -76,7 +85,17 @@ export function expiryAfterTimeoutSet(seconds: number, callStartedAt: number, ca
   if (seconds === 0) return null;
   const firstSecond = Math.floor((callStartedAt - KERNEL_CLOCK_SLACK_MS) / 1000);
   const lastSecond = Math.floor(callEndedAt / 1000);
-  return { from: (firstSecond + seconds) * 1000, to: (lastSecond + seconds) * 1000 };
+  // Narrower than any reading: true until someone else resets the timeout, which no later reading may show.
+  return { from: (firstSecond + seconds) * 1000, to: (lastSecond + seconds) * 1000, since: callStartedAt };
+}
+
+/**
+ * The earliest moment a reading of `column` (expiryFromColumn) may have been printed: the window's from less the
+ * time left the column states. Undefined for a column that states no time left.
+ */
+function readingStartedAt(column: string, reading: ExpiryWindow): number | undefined {
+  const parsed = parseTimeoutColumn(column);
+  return parsed?.kind === 'left' ? reading.from - parsed.count * TIMEOUT_UNIT_SECONDS[parsed.unit] * 1000 : undefined;
 }
 
 export function isWindow(expiry: Expiry | undefined): expiry is ExpiryWindow {
@@ -95,7 +114,7 @@ export function intersectWindows(a: ExpiryWindow, b: ExpiryWindow): ExpiryWindow
 }
 
 export function sameExpiry(a: Expiry | undefined, b: Expiry | undefined): boolean {
-  if (isWindow(a) && isWindow(b)) return a.from === b.from && a.to === b.to;
+  if (isWindow(a) && isWindow(b)) return a.from === b.from && a.to === b.to && a.since === b.since;
   return a === b;
 }
 
@@ -119,6 +138,12 @@ interface Tracked {
  * "after 19:00:05"), but that is only time passing: the window shown stays as it was (still true), so a poll
  * tells clients of a change only when something was learnt. Internally the tightest window is kept, which a
  * rollover needs.
+ *
+ * Every window shown rests on the readings since its chain began, and is shown after them: a reset in between
+ * that left the column as it was (keyctl timeout, a krb5 cache renewing its keyring) would make it wrong, the
+ * earlier window kept while the column stands as much as a narrowed one, and nothing in /proc/keys shows one until
+ * a rollover fails to come. So each window the tracker gives carries `since` (ExpiryWindow), the first reading's
+ * moment (or the app's own set), and is shown as holding only if the timeout was not reset after it.
  */
 export class ExpiryTracker {
   private tracked = new Map<number, Tracked>();
@@ -202,15 +227,20 @@ export class ExpiryTracker {
     const known = earlier.get(key.id);
     const tight = known === undefined ? null : intersectWindows(known.tight, reading);
     let tracked: Tracked;
-    if (known === undefined || tight === null) tracked = { column: key.timeout, tight: reading, shown: reading };
+    if (known === undefined || tight === null) tracked = { column: key.timeout, tight: reading, shown: withSince(reading, readingStartedAt(key.timeout, reading)) };
     else if (known.column === key.timeout) tracked = { column: key.timeout, tight, shown: known.shown };
-    else tracked = { column: key.timeout, tight, shown: tight };
+    else tracked = { column: key.timeout, tight, shown: withSince(tight, known.shown.since ?? 0) };
     this.tracked.set(key.id, tracked);
     if (sameExpiry(tracked.shown, reading)) return null;
     const copy = before !== undefined && sameExpiry(before.expiry, tracked.shown) && sameBesideExpiry(before, key) ? before : { ...key, expiry: tracked.shown };
     this.copies.set(key.id, copy);
     return copy;
   }
+}
+
+/** The window with the moment from which it assumes no reset; as it is for a reading that assumes none (`expd`). */
+function withSince(window: ExpiryWindow, since: number | undefined): ExpiryWindow {
+  return since === undefined ? window : { from: window.from, to: window.to, since };
 }
 
 /** The key of `id` in `keys` (ascending ids), or undefined. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expiryCountdown, expiryInWords, formatLeft, formatSpan } from './expiryText';
+import { expiryCountdown, expiryInWords, formatDateTime, formatLeft, formatSpan } from './expiryText';
 
 const S = 1000;
 const H = 3600 * S;
@@ -51,5 +51,23 @@ describe('expiryInWords', () => {
   it("speaks the kernel's own range while the window is its rounded figure", () => {
     expect(expiryInWords({ from: now + 9 * H, to: now + 10 * H - S }, now)).toBe('in 9–10 h');
     expect(expiryInWords(null, now)).toBe('');
+  });
+
+  it('says the condition a window narrowed while polling rests on (no reset since its first reading)', () => {
+    const since = now - 60 * S;
+    expect(expiryInWords({ from: now + 65 * S, to: now + 65 * S, since }, now)).toBe(`in ≈1m 05s if its timeout was not reset since ${formatDateTime(since)}`);
+    expect(expiryInWords({ from: now - 2 * S, to: now - S, since }, now)).toBe(`expired if its timeout was not reset since ${formatDateTime(since)}`);
+  });
+});
+
+describe('a window that assumes no reset since a moment', () => {
+  const now = 1_000_000_000_000;
+  it('counts down as "≈" when exact, and its title says the condition and that the column alone is always true', () => {
+    const since = now - 60 * S;
+    const c = expiryCountdown({ from: now + 65 * S, to: now + 65 * S, since }, now);
+    expect(c).toMatchObject({ state: 'exact', text: '≈1m 05s' });
+    expect(c.title).toContain(`if its timeout was not reset since ${formatDateTime(since)}`);
+    expect(c.title).toContain("/proc/keys' rounded figure");
+    expect(expiryCountdown({ from: now + 9 * H, to: now + 10 * H, since }, now).text).toBe('≈9h 30m ±30m');
   });
 });

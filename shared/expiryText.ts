@@ -1,7 +1,8 @@
 // Expiry windows (expiry.ts) in words, for every place that shows one: tree rows, graph nodes, the details
 // panel, the CLI tree and pictures. The rule: never claim more precision than the window has. An exact
 // expiry counts down to the second; a window shows its middle and half its width ("≈9h 30m ±30m"), or, in the
-// CLI's one-shot text, the kernel's own range ("in 9–10 h").
+// CLI's one-shot text, the kernel's own range ("in 9–10 h"). A window narrower than one reading (`since`) holds
+// only if the timeout was not reset since then: its countdown reads "≈", and its words say the condition.
 import { isWindow, type Expiry, type ExpiryWindow } from './expiry';
 
 const SECOND = 1000;
@@ -76,12 +77,23 @@ export function expiryCountdown(expiry: Expiry | undefined, now: number): Expiry
   if (expiry === null || expiry === undefined) return { state: 'never', text: '', title: 'It never expires (no timeout).' };
   if (!isWindow(expiry)) return { state: 'unknown', text: '?', title: 'Expiry unknown: /proc/keys printed a timeout this app cannot read.' };
   const { from, to } = expiry;
-  if (to <= now) return { state: 'expired', text: 'expired', title: expiredSentence(expiry) };
-  if (from === to) return { state: 'exact', text: formatLeft(to - now), title: `Expires at ${formatDateTime(to)}.` };
+  if (to <= now) return conditional(expiry, { state: 'expired', text: 'expired', title: expiredSentence(expiry) });
+  if (from === to) return conditional(expiry, { state: 'exact', text: formatLeft(to - now), title: `Expires at ${formatDateTime(to)}.` });
   if (from <= now) {
-    return { state: 'window', text: `≤${formatLeft(to - now)}`, title: `Expires any moment now, at ${formatDateTime(to)} at the latest.` };
+    return conditional(expiry, { state: 'window', text: `≤${formatLeft(to - now)}`, title: `Expires any moment now, at ${formatDateTime(to)} at the latest.` });
   }
-  return { state: 'window', text: approximately(expiry, now), title: windowSentence(expiry) };
+  return conditional(expiry, { state: 'window', text: approximately(expiry, now), title: windowSentence(expiry) });
+}
+
+/** The words a window that rests on no reset since `since` must carry (an "≈" on an exact countdown, the condition). */
+function resetCondition(since: number): string {
+  return `if its timeout was not reset since ${formatDateTime(since)} (a reset that leaves /proc/keys' rounded figure as it was cannot be seen; that figure alone is always true)`;
+}
+
+function conditional(expiry: ExpiryWindow, c: ExpiryCountdown): ExpiryCountdown {
+  if (expiry.since === undefined) return c;
+  const text = c.state === 'exact' ? `≈${c.text}` : c.text;
+  return { ...c, text, title: `${c.title.replace(/\.$/, '')}, ${resetCondition(expiry.since)}.` };
 }
 
 /** `≈9h 30m ±30m`: the window's middle, and half its width where that shows at the middle's precision. */
@@ -118,14 +130,17 @@ function expiredSentence({ from, to }: ExpiryWindow): string {
 
 /**
  * The time left as words, for one-shot text (the CLI tree): `in 9–10 h`, `in 2–3 d` while the window is the
- * kernel's rounded figure, `in 4m 05s` when exact, `in ≈8h 59m` once narrowed; 'at an unknown time'; 'expired'; '' for never.
+ * kernel's rounded figure, `in 4m 05s` when exact, `in ≈8h 59m` once narrowed (with its condition: `if its timeout was not reset since …`); 'at an unknown time'; 'expired'; '' for never.
  */
 export function expiryInWords(expiry: Expiry | undefined, now: number): string {
   const c = expiryCountdown(expiry, now);
   if (c.state === 'never') return '';
   if (c.state === 'unknown') return 'at an unknown time';
-  if (c.state === 'expired') return 'expired';
-  if (c.state === 'exact' || !isWindow(expiry)) return `in ${c.text}`;
+  if (!isWindow(expiry)) return c.state === 'expired' ? 'expired' : `in ${c.text}`;
+  const unlessReset = expiry.since === undefined ? '' : ` if its timeout was not reset since ${formatDateTime(expiry.since)}`;
+  if (c.state === 'expired') return `expired${unlessReset}`;
+  if (unlessReset !== '') return `in ${c.text}${unlessReset}`;
+  if (c.state === 'exact') return `in ${c.text}`;
   const range = unitRange(expiry, now);
   return range === null ? `in ${c.text}` : `in ${range}`;
 }

@@ -121,7 +121,8 @@ export function describeExpiry(w: ExpiryState): string {
   if (w === null) return 'never expires';
   if (w === 'expired') return 'expired';
   if (w === 'unknown') return 'expiry unknown';
-  return w.from === w.to ? `expires ${clock(w.from)} UTC` : `expires ${clock(w.from)}–${clock(w.to)} UTC`;
+  const when = w.from === w.to ? `expires ${clock(w.from)} UTC` : `expires ${clock(w.from)}–${clock(w.to)} UTC`;
+  return w.since === undefined ? when : `${when} if its timeout was not reset since ${clock(w.since)} UTC`;
 }
 
 function clock(ms: number): string {

@@ -83,7 +83,7 @@ const keyFieldsShape = {
   usage: uint,
   timeout: z.string().max(16),
   expiry: z.union([
-    z.object({ from: z.number(), to: z.number() }).refine((w) => w.from <= w.to, 'an expiry window ends after it starts'),
+    z.object({ from: z.number(), to: z.number(), since: z.number().optional() }).refine((w) => w.from <= w.to, 'an expiry window ends after it starts'),
     z.null(),
     z.literal('unknown'),
   ]),

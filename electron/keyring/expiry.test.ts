@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expiryAfterTimeoutSet, expiryFromColumn, isExact, isWindow, type Expiry, type ExpiryWindow } from '../../shared/expiry';
 import type { Snapshot } from '../../shared/snapshot';
 import { KeyringService } from '../service/keyringService';
+import { expiryCountdown, expiryInWords } from '../../shared/expiryText';
 import * as keyctl from './keyctl';
 import { Scanner } from './scanner';
 
@@ -165,5 +166,55 @@ describe('polling narrows the window when the column rolls over', () => {
     expect(narrowed.to - narrowed.from).toBeLessThanOrEqual(1000);
     expect(narrowed.from).toBeLessThanOrEqual(set.from);
     expect(narrowed.to).toBeGreaterThanOrEqual(set.to);
+  });
+});
+
+describe('a timeout reset that leaves the column as it was', () => {
+  let service: KeyringService | null = null;
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  // keyctl timeout between two polls: `1m` before and after, so /proc/keys cannot show it. A window narrowed by
+  // an earlier rollover is then true only on the condition that no such reset came, and must say so.
+  it('never shows the window narrowed before the reset as the truth', async () => {
+    await startOfSecond(100);
+    const { id } = timedKey('reset unseen', 121);
+    const scanner = new Scanner();
+    service = new KeyringService({ source: { scan: () => scanner.scan(), close: () => scanner.close() }, intervalMs: 100 });
+    const current = async () => {
+      await service?.refresh();
+      const k = (await service?.getSnapshot())?.snapshot.keys.find((key) => key.id === id);
+      if (k === undefined) throw new Error('the key is gone');
+      return k;
+    };
+    await service.getSnapshot();
+    let before = await current();
+    for (const deadline = Date.now() + 15_000; before.timeout !== '1m' && Date.now() < deadline; ) before = await current();
+    expect(before.timeout).toBe('1m');
+    const narrowed = asWindow(before.expiry);
+    expect(narrowed.to - narrowed.from).toBeLessThanOrEqual(1000);
+    // Narrower than the column alone: it holds only if the timeout was not reset since the readings it rests on.
+    expect(narrowed.since).toBeDefined();
+
+    const resetStarted = Date.now();
+    keyctl.setTimeout(id, 100);
+    const truth = asWindow(expiryAfterTimeoutSet(100, resetStarted, Date.now()));
+    const after = await current();
+    expect(after.timeout).toBe('1m');
+    const shown = asWindow(after.expiry);
+    const holds = shown.from <= truth.from && truth.to <= shown.to;
+    // Either the window shown still holds the new expiry, or it names a moment before the reset as its condition.
+    if (!holds) {
+      expect(shown.since).toBeDefined();
+      expect(shown.since as number).toBeLessThanOrEqual(resetStarted);
+    }
+    // And what the column alone proves always holds it.
+    const column = expiryFromColumn(after.timeout, resetStarted, Date.now());
+    expect(asWindow(column).from).toBeLessThanOrEqual(truth.from);
+    expect(asWindow(column).to).toBeGreaterThanOrEqual(truth.to);
+    // The words say the condition wherever the window is shown (tree, details, CLI).
+    expect(expiryCountdown(shown, Date.now()).title).toMatch(/not reset since/);
+    expect(expiryInWords(shown, Date.now())).toMatch(/not reset since/);
   });
 });
