@@ -13,8 +13,9 @@ import type { PinEnvironment } from './pins';
 export const DEFAULT_GC_DELAY_SECONDS = 5 * 60;
 export const DEFAULT_PERSISTENT_EXPIRY_SECONDS = 3 * 24 * 3600;
 
-export function readPinEnvironment(now: number = Date.now(), procRoot = '/proc'): PinEnvironment {
-  return pinEnvironmentWith(now, procRoot, processesByRealUid(procRoot));
+/** The pin environment; `processes` when the caller has them (processWatch.ts), else read here. */
+export function readPinEnvironment(now: number = Date.now(), procRoot = '/proc', processes?: ProcessesByUid): PinEnvironment {
+  return pinEnvironmentWith(now, procRoot, processes ?? processesByRealUid(procRoot));
 }
 
 /**
@@ -98,6 +99,37 @@ function statusHead(path: string): number {
   }
 }
 
+/** What processWatch.ts keeps of one process's status. */
+export interface ProcessStatus {
+  /** The real uid (the first `Uid:` field). */
+  uid: number;
+  /** `Name:`. */
+  command: string;
+  /** `PPid:` (2 for the kernel's threads: kthreadd's children). */
+  ppid: number;
+  /** `State:` is Z or X: the process is gone but not yet reaped, which no event will say. */
+  dead: boolean;
+}
+
+/**
+ * One process's status, or null when there is none to count: it is gone (or unreadable), or `pid` is a thread
+ * that does not lead its group (/proc answers for any tid, but lists only the leaders).
+ */
+export function readProcessStatus(dir: string, pid: number): ProcessStatus | null {
+  const length = statusHead(`${dir}${pid}/status`);
+  if (length < 0) return null;
+  const uid = realUidFromStatusBytes(statusBuffer, length);
+  if (uid === null || numberAfter(statusBuffer, length, TGID_LINE) !== pid) return null;
+  const state = statusBuffer.indexOf(STATE_LINE);
+  const stateLetter = state < 0 || state + STATE_LINE.length >= length ? 0 : statusBuffer[state + STATE_LINE.length];
+  return {
+    uid,
+    command: commandFromStatusBytes(statusBuffer, length),
+    ppid: numberAfter(statusBuffer, length, PPID_LINE) ?? -1,
+    dead: stateLetter === Z || stateLetter === X,
+  };
+}
+
 /** processesByRealUid, reading asynchronously. */
 export async function processesByRealUidAsync(procRoot = '/proc'): Promise<ProcessesByUid> {
   // Loaded here: the one-shot CLI reads synchronously, and node:fs/promises (Node's streams and readline) costs
@@ -159,7 +191,10 @@ export function commandFromStatus(status: string): string {
 
 const NAME_LINE = Buffer.from('Name:\t', 'latin1');
 const UID_LINE = Buffer.from('\nUid:', 'latin1');
-const [TAB, SPACE, NEWLINE, ZERO, NINE] = [9, 32, 10, 48, 57] as const;
+const TGID_LINE = Buffer.from('\nTgid:', 'latin1');
+const PPID_LINE = Buffer.from('\nPPid:', 'latin1');
+const STATE_LINE = Buffer.from('\nState:\t', 'latin1');
+const [TAB, SPACE, NEWLINE, ZERO, NINE, X, Z] = [9, 32, 10, 48, 57, 88, 90] as const;
 
 /**
  * realUidFromStatus on the first `length` bytes of `buf`, without decoding them (what follows them in the buffer is
@@ -167,14 +202,19 @@ const [TAB, SPACE, NEWLINE, ZERO, NINE] = [9, 32, 10, 48, 57] as const;
  * line, after `Name:` (and escapes line breaks in the command there).
  */
 export function realUidFromStatusBytes(buf: Buffer, length: number): number | null {
-  for (let at = buf.indexOf(UID_LINE); at >= 0 && at + UID_LINE.length < length; at = buf.indexOf(UID_LINE, at + 1)) {
-    let i = at + UID_LINE.length;
+  return numberAfter(buf, length, UID_LINE);
+}
+
+/** The number that starts the first line after the first that is `line` (`\nName:`), tabs or spaces, digits. */
+function numberAfter(buf: Buffer, length: number, line: Buffer): number | null {
+  for (let at = buf.indexOf(line); at >= 0 && at + line.length < length; at = buf.indexOf(line, at + 1)) {
+    let i = at + line.length;
     const blanks = i;
     while (i < length && (buf[i] === TAB || buf[i] === SPACE)) i++;
     if (i === blanks || i === length || !isDigit(buf[i] as number)) continue;
-    let uid = 0;
-    for (; i < length && isDigit(buf[i] as number); i++) uid = uid * 10 + (buf[i] as number) - ZERO;
-    return uid;
+    let value = 0;
+    for (; i < length && isDigit(buf[i] as number); i++) value = value * 10 + (buf[i] as number) - ZERO;
+    return value;
   }
   return null;
 }
@@ -217,7 +257,7 @@ function readSeconds(path: string, fallback: number): number {
   }
 }
 
-function isPid(name: string): boolean {
+export function isPid(name: string): boolean {
   const c = name.charCodeAt(0);
   return c >= 48 && c <= 57 && /^\d+$/.test(name);
 }

@@ -41,6 +41,7 @@ import { parseKeyUsers, withUserNames } from './keyUsers';
 import { readUserNames } from './userNames';
 import { NameCache } from './nameCache';
 import { readPinEnvironment, readPinEnvironmentAsync } from './pinEnvironment';
+import { ProcessWatch } from './processWatch';
 import { annotateKey, pinContext, type PinEnvironment } from './pins';
 import { changedKeys, keyringsToReadAgain, quietSnapshot, readableUnpossessed, relinkable, sameAnchors, sameKernelSettings, sameMembers, sameObserver, unseenMembersChanged, type QuietMemo } from './quietPoll';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
@@ -92,6 +93,12 @@ export interface ScannerOptions {
   scope?: ScanScope;
   /** Apply only what changed since the last poll where that is exact (quietPoll.ts; default true). */
   changesOnly?: boolean;
+  /**
+   * Keep the pins' processes between polls, reading again only the status files of processes the kernel's
+   * process events name (processWatch.ts: as root; elsewhere every status file, as without it). Default false:
+   * a one-shot scan reads them once.
+   */
+  watchProcesses?: boolean;
 }
 
 export type { ScanStatsDetail } from './scanContext';
@@ -136,6 +143,8 @@ export class Scanner {
   private quiet: QuietMemo | null = null;
   /** Whether the reader's last read is the one `quiet`'s snapshot was made from (what its changes are relative to). */
   private readerInSync = false;
+  /** The pins' processes kept between polls (options.watchProcesses). */
+  private readonly processes: ProcessWatch | null;
 
   constructor(private readonly options: ScannerOptions = {}) {
     this.procRoot = options.procRoot ?? defaultProcRoot();
@@ -144,9 +153,11 @@ export class Scanner {
     this.now = options.now ?? Date.now;
     this.names = new NameCache(options.cacheNames ?? true);
     this.possessingProc = new PossessingProcKeys(this.procRoot, this.now, (root) => this.possessing.readProcKeys(root));
+    this.processes = options.watchProcesses === true ? new ProcessWatch(this.procRoot) : null;
   }
 
   async close(): Promise<void> {
+    this.processes?.close();
     await Promise.all([this.reader.close(), this.possessing.close(), this.userViews?.close()]);
   }
 
@@ -259,7 +270,8 @@ export class Scanner {
     if (!sameAnchors(await this.processAnchors(memo.hidden), memo.anchors)) return full('an anchor changed');
     if (!sameObserver(observer(), memo.who)) return full('our groups changed');
     // Read here synchronously: half the CPU of the asynchronous read, which only pays where it overlaps a scan.
-    const env = readPinEnvironment(takenAt, this.procRoot);
+    const env = readPinEnvironment(takenAt, this.procRoot, this.processes?.read());
+    if (this.processes !== null) trace(`quiet poll: processes by ${this.processes.lastRead}`);
     if (!sameKernelSettings(env, memo.env)) return { env: Promise.resolve(env), ...also };
     // With other users' views merged in, the changes of this process's view apply only while every other view is
     // as it was (changedKeys says which keys' labels that leaves alone).
@@ -310,8 +322,13 @@ export class Scanner {
 
   /** What one scan finds, before it becomes a Snapshot (scanState.ts): its phases, in order. */
   async scanState(takenAt = this.now(), pre?: PreRead): Promise<ScanState & { quiet?: QuietFacts }> {
-    // Read off this thread while the scan runs (pins need it only at the end).
-    const pinEnvironment = pre?.env ?? readPinEnvironmentAsync(takenAt, this.procRoot);
+    // Read off this thread while the scan runs (pins need it only at the end), unless the process events say
+    // which few to read.
+    const pinEnvironment =
+      pre?.env ??
+      (this.processes?.usesEvents() === true
+        ? Promise.resolve(readPinEnvironment(takenAt, this.procRoot, this.processes.read()))
+        : readPinEnvironmentAsync(takenAt, this.procRoot));
     const trace = tracer();
     const scope = this.options.scope ?? { kind: 'process' };
     const views = this.startUserViews(scope, pre?.views);

@@ -70,6 +70,7 @@ serveThread(
     scanner = new Scanner({
       threadKeyring: data.threadKeyring,
       hiddenIds: mine !== null && mine !== data.threadKeyring ? [mine] : [],
+      watchProcesses: true,
       ...(data.procRoot ? { procRoot: data.procRoot } : {}),
       ...(data.scope ? { scope: data.scope } : {}),
     });
