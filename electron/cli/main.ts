@@ -5,6 +5,7 @@ import { ReaderThread } from '../threads/readerThread';
 import { Scanner, scanSnapshot } from '../keyring/scanner';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { fdWriter } from './stdoutWriter';
+import type { JsonWriter } from '../keyring/snapshotJson';
 import { renderTree } from './tree';
 import { redactSnapshot } from '../../shared/redact';
 import { heldBy, renderHeldBy, renderQuotaTable } from './quotaTable';
@@ -17,7 +18,8 @@ import type * as ServerModule from '../serve/server';
 import type * as WorkerSourceModule from '../threads/scanThread';
 
 export interface Io {
-  stdout: (s: string) => void;
+  /** Where it can, it takes bytes too (`snapshot --json`'s key records: snapshotJson.ts). */
+  stdout: JsonWriter;
   stderr: (s: string) => void;
 }
 

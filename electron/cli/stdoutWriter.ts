@@ -5,20 +5,24 @@ import { writeSync } from 'node:fs';
 
 const INITIAL_BYTES = 1 << 20;
 
-export function fdWriter(fd: number): (text: string) => void {
+export function fdWriter(fd: number): ((text: string) => void) & { bytes: (chunk: Uint8Array) => void } {
   let buffer = Buffer.allocUnsafe(0); // allocated on first use
-  return (text) => {
+  const write = (text: string): void => {
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     if (text.length * 3 > buffer.length) buffer = Buffer.allocUnsafe(Math.max(text.length * 3, buffer.length * 2, INITIAL_BYTES));
-    const length = buffer.write(text, 0, 'utf8');
-    for (let done = 0; done < length; ) {
-      try {
-        done += writeSync(fd, buffer, done, length - done);
-      } catch (err) {
-        // A non-blocking pipe that is full: wait a little for the reader, then go on.
-        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-      }
-    }
+    writeAll(fd, buffer, buffer.write(text, 0, 'utf8'));
   };
+  return Object.assign(write, { bytes: (chunk: Uint8Array) => writeAll(fd, chunk, chunk.length) });
+}
+
+function writeAll(fd: number, bytes: Uint8Array, length: number): void {
+  for (let done = 0; done < length; ) {
+    try {
+      done += writeSync(fd, bytes, done, length - done);
+    } catch (err) {
+      // A non-blocking pipe that is full: wait a little for the reader, then go on.
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
 }

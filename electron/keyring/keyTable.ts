@@ -405,6 +405,24 @@ export class KeyTable {
     return ids;
   }
 
+  /**
+   * The row columns keyRecordsJson.ts copies for its WebAssembly writer (read only: the table's own arrays, longer
+   * than `length`), with the interned type and timeout names and which sources are bytes.
+   */
+  recordColumns(): RecordColumns {
+    return {
+      typeIndex: this.typeIndex,
+      timeoutIndex: this.timeoutIndex,
+      sourceIndex: this.sourceIndex,
+      descStart: this.descStart,
+      descEnd: this.descEnd,
+      types: this.types.values,
+      timeouts: this.timeouts.values,
+      sources: this.sources.values,
+      byteSources: this.byteSources,
+    };
+  }
+
   /** Rows in ascending serial order (the snapshot's key order). */
   rowsInSerialOrder(): Int32Array {
     const rows = new Int32Array(this.length);
@@ -412,6 +430,19 @@ export class KeyTable {
     if (!this.ordered) rows.sort((a, b) => (this.id[a] as number) - (this.id[b] as number));
     return rows;
   }
+}
+
+/** KeyTable.recordColumns(): descEnd < 0 where the description is not a slice of the row's source. */
+export interface RecordColumns {
+  readonly typeIndex: Int32Array;
+  readonly timeoutIndex: Int32Array;
+  readonly sourceIndex: Int32Array;
+  readonly descStart: Int32Array;
+  readonly descEnd: Int32Array;
+  readonly types: readonly string[];
+  readonly timeouts: readonly string[];
+  readonly sources: readonly string[];
+  readonly byteSources: readonly boolean[];
 }
 
 const UNRESOLVED = -1;

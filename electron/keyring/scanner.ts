@@ -63,7 +63,7 @@ import {
 } from './scanContext';
 import { snapshotOf, type ScanState } from './scanState';
 import type { MembersOutcome, PossessingSide, ProcReader, ReadResult } from './sides';
-import { writeSnapshotJson } from './snapshotJson';
+import { writeSnapshotJson, type JsonWriter } from './snapshotJson';
 import { ReaderThread } from '../threads/readerThread';
 import { fullTypeName } from './typeNames';
 import { KeyringsUnavailableError } from './keyringsUnavailable';
@@ -297,7 +297,7 @@ export class Scanner {
    * One snapshot written as JSON (exactly JSON.stringify(scan()) + '\n'), a batch of keys at a time: the
    * one-shot CLI's `snapshot --json`. It does not become the `previous` of a next scan.
    */
-  async writeJson(write: (chunk: string) => void): Promise<void> {
+  async writeJson(write: JsonWriter): Promise<void> {
     const takenAt = this.now();
     // Read on this thread once it waits for the reader's read (setImmediate: after the event loop has handed the
     // reader its next jobs), synchronously: the asynchronous read's hundreds of small jobs would queue on the

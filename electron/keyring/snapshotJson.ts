@@ -6,6 +6,7 @@
 // (Measured and dropped: having the CLI's idle second thread write part of the keys. Copying the scan state
 // over cost ~40 ms, and both threads ran at half speed side by side on a 2-vCPU VM.)
 import { RowMap } from './keyTable';
+import { writeKeyRecords } from './keyRecordsJson';
 import { annotateKey, pinContext, type LinkPin, type PinContext, type PinEnvironment } from './pins';
 import { keyInfoAt, keyringsOf, snapshotHead, type ScanState } from './scanState';
 import type { KeyInfo } from '../../shared/snapshot';
@@ -14,11 +15,14 @@ import { FILE_FORMAT } from '../../shared/fileFormat';
 /** Keys per batch: ~250 bytes of JSON each, so a batch's string stays well below V8's large-object size. */
 const BATCH = 200;
 
-export function writeSnapshotJson(state: ScanState, env: PinEnvironment, write: (chunk: string) => void): void {
+/** Where the JSON goes: strings, and where it can take them, bytes (the key records' module writes bytes). */
+export type JsonWriter = ((chunk: string) => void) & { bytes?: (chunk: Uint8Array) => void };
+
+export function writeSnapshotJson(state: ScanState, env: PinEnvironment, write: JsonWriter): void {
   write(headJson(state));
   const inbound = new RowMap<LinkPin | LinkPin[]>(state.table);
   const context = pinContext(keyringsOf(state), state, env, undefined, inbound);
-  writeKeys(state, context, inbound, write);
+  if (write.bytes === undefined || !writeKeyRecords(state, context, inbound, write, write.bytes)) writeKeys(state, context, inbound, write);
   write(tailJson(state));
 }
 

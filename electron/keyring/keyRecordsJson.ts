@@ -1,0 +1,234 @@
+// The snapshot's key records as JSON bytes, for the one-shot CLI (snapshotJson.ts): the plain records (permanent,
+// no flag that dooms the key, an ASCII description read from /proc/keys, held by a link or a reference, no user
+// keyring's pin) are written by a WebAssembly module (keyRecordsJson.wat) straight from the table's columns; every
+// other record is made as before (keyInfoAt, annotateKey) and written with JSON.stringify, in its place. The bytes
+// are exactly what JSON.stringify writes for the same keys (keyRecordsJson.test.ts compares them).
+// Why: the JSON phase runs once per process, so its JavaScript runs cold (V8's interpreter and baseline code):
+// 40k key objects, their pins and their JSON cost more than the scan that found them. The module is compiled at
+// once by V8's baseline compiler, runs its byte loops several times faster, and leaves V8's collector nothing.
+import { decodeFlags } from '../../shared/flags';
+import type { KeyTable } from './keyTable';
+import { FLAG_STRINGS } from './keyTable';
+import { KEY_RECORDS_JSON_WASM } from './keyRecordsJsonWasm';
+import { annotateKey, type PinContext } from './pins';
+import { keyInfoAt, type ScanState } from './scanState';
+
+// Node has WebAssembly; this project's type libraries (ES2022, @types/node 20) do not declare it.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+};
+
+interface Exports {
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  layout(...offsets: number[]): void;
+  keyringRows(n: number, at: number): number;
+  inbound(m: number, n: number): void;
+  write(i: number, m: number): number;
+  written(): number;
+}
+
+/** The module's own literals lie below this offset. */
+const FIRST_COLUMN = 512;
+const PAGE_BYTES = 65536;
+/** The output area: each fill is written out, then reused (its pages are touched once). */
+const OUT_BYTES = 256 << 10;
+/** A user keyring, whose pin (pins.ts userKeyringPin) the module does not write. */
+const USER_KEYRING = /^_uid(?:_ses)?\.\d+$/;
+/** Type index -> what the module writes of its payload length (payloadLength.ts): none, user/logon, keyring, big_key. */
+const PAYLOAD_FORM: Readonly<Record<string, number>> = { user: 1, logon: 1, keyring: 2, big_key: 3 };
+const KEYRING_KIND = 4;
+const WRITTEN_KIND = 8;
+
+let compiled: object | null = null;
+
+/**
+ * Writes the records of `state.order`'s keys, comma-separated (no brackets): bytes through `writeBytes` (a view
+ * the call reuses: write it out before returning), the records made in JavaScript through `write`. `inbound` is
+ * the RowMap `context` was built with. Returns false, having written nothing, where the module does not apply (a
+ * scan with more views than the process's own, member lists whose rows do not match): the caller writes them all.
+ */
+export function writeKeyRecords(
+  state: ScanState,
+  context: PinContext,
+  inbound: { hint: number },
+  write: (chunk: string) => void,
+  writeBytes: (chunk: Uint8Array) => void,
+): boolean {
+  // (Without WebAssembly, as under `node --jitless`, the caller writes them all as before.)
+  if (state.seenBy !== undefined || typeof WebAssembly === 'undefined') return false;
+  const t = state.table;
+  const n = t.length;
+  const order = state.order;
+  const m = order.length;
+  const columns = t.recordColumns();
+  const lists = memberLists(state);
+  if (lists === null) return false;
+
+  // The one source the module reads descriptions from: the first row's, if it is bytes (or ASCII, the same).
+  const mainSource = n > 0 ? (columns.sourceIndex[0] as number) : -1;
+  const source = mainSource >= 0 ? (columns.sources[mainSource] as string) : '';
+  const usable = columns.byteSources[mainSource] === true || Buffer.byteLength(source, 'utf8') === source.length;
+  const typeJson = columns.types.map((type) => Buffer.from(JSON.stringify(type), 'utf8'));
+
+  // Layout.
+  let at = FIRST_COLUMN;
+  const take = (bytes: number): number => {
+    const start = at;
+    at += (bytes + 7) & ~7;
+    return start;
+  };
+  const o = {
+    order: take(m * 4),
+    id: take(n * 4),
+    uid: take(n * 4),
+    gid: take(n * 4),
+    perm: take(n * 4),
+    usage: take(n * 4),
+    typeIndex: take(n * 4),
+    timeoutIndex: take(n * 4),
+    sourceIndex: take(n * 4),
+    descStart: take(n * 4),
+    descEnd: take(n * 4),
+    restEnd: take(n * 4),
+    flagMask: take(n),
+    possessed: take(n),
+    reachable: take(n),
+    special: take(n),
+    linkStart: take(n * 4),
+    linkCount: take(n * 4),
+    links: take(lists.total * 4),
+    linkRows: take(lists.total * 4),
+    inStart: take((n + 1) * 4),
+    inRing: take(lists.total * 4),
+    typeKind: take(typeJson.length),
+    typeJson: take(typeJson.length * 8),
+    typeText: take(typeJson.reduce((sum, b) => sum + b.length, 0)),
+    plainFlags: take(128),
+    scratch: take(n * 4),
+    source: take(source.length),
+    out: take(OUT_BYTES),
+  };
+  const wasm = instantiate(at);
+  const buffer = wasm.memory.buffer;
+  const i32 = (offset: number, length: number): Int32Array => new Int32Array(buffer, offset, length);
+  const u32 = (offset: number, length: number): Uint32Array => new Uint32Array(buffer, offset, length);
+  const u8 = (offset: number, length: number): Uint8Array => new Uint8Array(buffer, offset, length);
+
+  i32(o.order, m).set(order);
+  i32(o.id, n).set(t.id.subarray(0, n));
+  u32(o.uid, n).set(t.uid.subarray(0, n));
+  u32(o.gid, n).set(t.gid.subarray(0, n));
+  u32(o.perm, n).set(t.perm.subarray(0, n));
+  i32(o.usage, n).set(t.usage.subarray(0, n));
+  i32(o.typeIndex, n).set(columns.typeIndex.subarray(0, n));
+  i32(o.timeoutIndex, n).set(columns.timeoutIndex.subarray(0, n));
+  i32(o.sourceIndex, n).set(columns.sourceIndex.subarray(0, n));
+  i32(o.descStart, n).set(columns.descStart.subarray(0, n));
+  i32(o.descEnd, n).set(columns.descEnd.subarray(0, n));
+  i32(o.restEnd, n).set(t.restEnd.subarray(0, n));
+  u8(o.flagMask, n).set(t.flagMask.subarray(0, n));
+  u8(o.possessed, n).set(state.possessed.subarray(0, n));
+  u8(o.reachable, n).set(state.reachable.subarray(0, n));
+  const linkStart = i32(o.linkStart, n);
+  const linkCount = i32(o.linkCount, n).fill(-1);
+  const links = i32(o.links, lists.total);
+  const linkRows = i32(o.linkRows, lists.total);
+  let next = 0;
+  for (const { row, ids, rows } of lists.rings) {
+    if (ids === null) continue;
+    linkStart[row] = next;
+    linkCount[row] = ids.length;
+    links.set(ids, next);
+    linkRows.set(rows as Int32Array, next);
+    next += ids.length;
+  }
+  const typeKind = u8(o.typeKind, typeJson.length);
+  const typeSpans = i32(o.typeJson, typeJson.length * 2);
+  let textAt = o.typeText;
+  columns.types.forEach((type, k) => {
+    typeKind[k] = WRITTEN_KIND | (PAYLOAD_FORM[type] ?? 0) | (type === 'keyring' ? KEYRING_KIND : 0);
+    const json = typeJson[k] as Buffer;
+    u8(textAt, json.length).set(json);
+    typeSpans[2 * k] = textAt;
+    typeSpans[2 * k + 1] = json.length;
+    textAt += json.length;
+  });
+  const plainFlags = u8(o.plainFlags, 128);
+  for (let mask = 0; mask < 128; mask++) {
+    const s = decodeFlags(FLAG_STRINGS[mask] as string, 'perm');
+    plainFlags[mask] = s.invalidated || s.dead || s.revoked || s.negative ? 0 : 1;
+  }
+  if (usable) Buffer.from(buffer, o.source, source.length).write(source, 'latin1');
+
+  wasm.layout(
+    o.order, o.id, o.uid, o.gid, o.perm, o.usage, o.typeIndex, o.timeoutIndex, o.sourceIndex, o.descStart, o.descEnd,
+    o.restEnd, o.flagMask, o.possessed, o.reachable, o.special, o.linkStart, o.linkCount, o.links, o.linkRows,
+    o.inStart, o.inRing, o.typeKind, o.typeJson, columns.types.length, columns.timeouts.indexOf('perm'), o.plainFlags,
+    o.source, usable ? mainSource : -1, o.out, o.out + OUT_BYTES,
+  );
+
+  // User keyrings carry a pin the module does not write.
+  const special = u8(o.special, n);
+  const keyrings = wasm.keyringRows(n, o.scratch);
+  const keyringRows = i32(o.scratch, keyrings);
+  for (let k = 0; k < keyrings; k++) {
+    const row = keyringRows[k] as number;
+    if (USER_KEYRING.test(t.description(row) ?? '')) special[row] = 1;
+  }
+  wasm.inbound(m, n);
+
+  const out = u8(o.out, OUT_BYTES);
+  for (let i = 0; i < m; ) {
+    const stop = wasm.write(i, m);
+    const written = wasm.written();
+    if (written > 0) writeBytes(out.subarray(0, written));
+    if (stop > i) {
+      i = stop;
+      continue;
+    }
+    // A record the module does not write.
+    const row = order[i] as number;
+    const key = keyInfoAt(state, row);
+    inbound.hint = row; // annotateKey asks for this key's links first
+    annotateKey(key, context);
+    const json = JSON.stringify(key);
+    write(i === 0 ? json : `,${json}`);
+    i++;
+  }
+  return true;
+}
+
+interface MemberLists {
+  rings: { row: number; ids: readonly number[] | null; rows: Int32Array | null }[];
+  total: number;
+}
+
+/**
+ * The member lists the pin analysis reads (scanState.ts keyringsOf: keyrings and rows with member rows), by row;
+ * null where a list's rows do not match its serials (the module would not find the same links).
+ */
+function memberLists(state: ScanState): MemberLists | null {
+  const t: KeyTable = state.table;
+  const rings: MemberLists['rings'] = [];
+  let total = 0;
+  for (const [ring, ids] of state.members) {
+    const row = t.rowOf(ring);
+    if (row < 0) continue;
+    const rows = state.memberRows[row];
+    if (rows === undefined && !t.isKeyring(row)) continue;
+    if (ids !== null && (rows === undefined || rows === null || rows.length !== ids.length)) return null;
+    rings.push({ row, ids, rows: rows ?? null });
+    if (ids !== null) total += ids.length;
+  }
+  return { rings, total };
+}
+
+function instantiate(bytes: number): Exports {
+  compiled ??= new WebAssembly.Module(Buffer.from(KEY_RECORDS_JSON_WASM, 'base64'));
+  const wasm = new WebAssembly.Instance(compiled).exports as unknown as Exports;
+  const pages = Math.ceil(bytes / PAGE_BYTES);
+  const have = wasm.memory.buffer.byteLength / PAGE_BYTES;
+  if (pages > have) wasm.memory.grow(pages - have);
+  return wasm;
+}
