@@ -7,8 +7,11 @@ export type { ActionName, ContractMethods, KeyringApi, KeyringMethods, MethodNam
 /** Fields of a key that can change while it lives (id never does). */
 export type KeyFields = Omit<KeyInfo, 'id'>;
 
-/** The fields a change sets; `payloadLength: null` says the key no longer states one (the field goes). */
-export type KeyFieldChanges = Partial<Omit<KeyFields, 'payloadLength'>> & { payloadLength?: number | null };
+/**
+ * The fields a change sets; `payloadLength: null` says the key no longer states one, `possessionUnknown: null` that
+ * its possession is known again (the field goes).
+ */
+export type KeyFieldChanges = Partial<Omit<KeyFields, 'payloadLength' | 'possessionUnknown'>> & { payloadLength?: number | null; possessionUnknown?: true | null };
 
 export interface KeyChange {
   id: number;

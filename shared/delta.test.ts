@@ -420,3 +420,25 @@ describe('keys arrays made from one another (keyLineage.ts)', () => {
     expect(delta.changed).toEqual([{ id: 7, changes: { usage: 9 } }]);
   });
 });
+
+describe('possession that cannot be told (KeyInfo.possessionUnknown)', () => {
+  it('is sent when it comes and when it goes, and applying the delta gives the next snapshot', () => {
+    const snap = (keys: KeyInfo[]): Snapshot => ({
+      takenAt: 0,
+      uid: 0,
+      gid: 0,
+      groups: [],
+      anchors: { thread: null, process: null, session: null, user: null, userSession: null, persistent: null },
+      keys,
+      quotas: [],
+    });
+    const known = snap([testKey(1)]);
+    const unknown = snap([{ ...testKey(1), possessionUnknown: true }]);
+    const there = diffSnapshots(known, unknown, 1);
+    expect(there?.changed).toEqual([{ id: 1, changes: { possessionUnknown: true } }]);
+    expect(applyDelta(known, there!).keys).toEqual(unknown.keys);
+    const back = diffSnapshots(unknown, known, 2);
+    expect(back?.changed).toEqual([{ id: 1, changes: { possessionUnknown: null } }]);
+    expect(applyDelta(unknown, back!).keys[0]).not.toHaveProperty('possessionUnknown');
+  });
+});

@@ -72,6 +72,7 @@ export function keyChanges(prev: KeyInfo, next: KeyInfo): KeyFieldChanges | null
   }
   if (!sameExpiry(prev.expiry, next.expiry)) (changes ??= {}).expiry = next.expiry;
   if (prev.payloadLength !== next.payloadLength) (changes ??= {}).payloadLength = next.payloadLength ?? null;
+  if (prev.possessionUnknown !== next.possessionUnknown) (changes ??= {}).possessionUnknown = next.possessionUnknown ?? null;
   if (('links' in prev || 'links' in next) && !sameLinks(prev.links, next.links)) (changes ??= {}).links = next.links ?? null;
   // Pins and doom are small nested values (their shapes are fixed in shared/snapshot.ts).
   if (!sameValue(prev.pins, next.pins)) (changes ??= {}).pins = next.pins ?? [];
@@ -80,12 +81,14 @@ export function keyChanges(prev: KeyInfo, next: KeyInfo): KeyFieldChanges | null
   return changes;
 }
 
-/** `key` with `changes` applied (a new object): `payloadLength: null` removes the field. */
+/** `key` with `changes` applied (a new object): `payloadLength: null` and `possessionUnknown: null` remove the field. */
 export function withChanges(key: KeyInfo, changes: KeyFieldChanges): KeyInfo {
-  const { payloadLength, ...rest } = changes;
+  const { payloadLength, possessionUnknown, ...rest } = changes;
   const out: KeyInfo = { ...key, ...rest };
   if (payloadLength === null) delete out.payloadLength;
   else if (payloadLength !== undefined) out.payloadLength = payloadLength;
+  if (possessionUnknown === null) delete out.possessionUnknown;
+  else if (possessionUnknown !== undefined) out.possessionUnknown = possessionUnknown;
   return out;
 }
 

@@ -20,6 +20,10 @@
 // Key state does not matter (the lookup uses KEYRING_SEARCH_NO_STATE_CHECK); a revoked keyring is empty.
 import { effectivePerm, PERM_BITS, type Observer } from './perm';
 
+/** Why a key's possession may be unknown (KeyInfo.possessionUnknown), in words for the UI. */
+export const POSSESSION_UNKNOWN =
+  'a keyring this process possesses links one it may not view, whose permission and members the kernel hides; the kernel may reach this key through it';
+
 /** Deepest keyring the kernel still searches below a root (the root is depth 0). */
 export const MAX_SEARCHED_DEPTH = 6;
 

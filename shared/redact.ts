@@ -238,11 +238,12 @@ export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapsho
       flags: k.flags,
       usage: k.usage,
       timeout: k.timeout,
-      expiry: isWindow(k.expiry) ? { from: k.expiry.from, to: k.expiry.to } : k.expiry,
+      expiry: isWindow(k.expiry) ? { from: k.expiry.from, to: k.expiry.to, ...(k.expiry.since === undefined ? {} : { since: k.expiry.since }) } : k.expiry,
       possessed: k.possessed,
       orphan: k.orphan,
     };
     if (k.payloadLength !== undefined) out.payloadLength = k.payloadLength;
+    if (k.possessionUnknown === true) out.possessionUnknown = true;
     if (k.links !== undefined) out.links = k.links === null ? null : k.links.map(id);
     if (k.pins !== undefined) out.pins = k.pins.map(pin);
     if (k.doomed !== undefined) out.doomed = k.doomed === null ? null : doom(k.doomed);

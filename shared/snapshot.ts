@@ -46,6 +46,13 @@ export interface KeyInfo {
   expiry: Expiry;
   /** Whether this process possesses the key (reachable from its thread/process/session keyrings through searchable keyrings). */
   possessed: boolean;
+  /**
+   * Set (with `possessed` false) when the kernel may count the key possessed and this process cannot tell: a
+   * keyring it possesses lists a member it may not even view, whose permission and members the kernel hides (a
+   * keyring granting its possessor SEARCH only is searched through all the same), and the key grants SEARCH with
+   * the possessor's bits, so it may be reached through that member. Absent otherwise.
+   */
+  possessionUnknown?: true;
   /** Visible but not reachable from any anchor. */
   orphan: boolean;
   /**

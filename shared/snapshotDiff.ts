@@ -129,6 +129,11 @@ function clock(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
 }
 
+/** Whether the snapshot says the key is possessed: yes, no, or that it cannot tell (KeyInfo.possessionUnknown). */
+function possession(k: KeyInfo): boolean | 'unknown' {
+  return k.possessionUnknown === true ? 'unknown' : k.possessed;
+}
+
 function fieldChanges(x: KeyInfo, y: KeyInfo): FieldChange[] {
   const out: FieldChange[] = [];
   if (x.description !== y.description) {
@@ -148,8 +153,9 @@ function fieldChanges(x: KeyInfo, y: KeyInfo): FieldChange[] {
     out.push({ field: 'expiry', before: wx, after: wy, words: `expiry window: ${describeExpiry(wx)} → ${describeExpiry(wy)}` });
   }
   if (x.usage !== y.usage) out.push({ field: 'usage', before: x.usage, after: y.usage, words: `usage ${x.usage} → ${y.usage}` });
-  if (x.possessed !== y.possessed) {
-    out.push({ field: 'possessed', before: x.possessed, after: y.possessed, words: y.possessed ? 'now possessed' : 'no longer possessed' });
+  if (x.possessed !== y.possessed || (x.possessionUnknown === true) !== (y.possessionUnknown === true)) {
+    const words = y.possessionUnknown === true ? 'possession now unknown' : x.possessionUnknown === true && !y.possessed ? 'possession known again: not possessed' : y.possessed ? 'now possessed' : 'no longer possessed';
+    out.push({ field: 'possessed', before: possession(x), after: possession(y), words });
   }
   if (x.orphan !== y.orphan) out.push({ field: 'orphan', before: x.orphan, after: y.orphan, words: y.orphan ? 'now unreachable' : 'reachable again' });
   return out;

@@ -32,6 +32,7 @@ function notes(key: KeyInfo, parents: number, now: number): string {
   const expiry = expiryInWords(key.expiry, now);
   if (expiry !== '' && expiry !== 'expired') out.push(`expires ${expiry}`);
   if (key.possessed) out.push('possessed');
+  else if (key.possessionUnknown === true) out.push('possession unknown');
   if (parents > 1) out.push(`shared: ${parents} keyrings link it`);
   if (key.type === 'keyring' && key.links === null) out.push('members unreadable');
   return out.length > 0 ? `  [${out.join(', ')}]` : '';

@@ -164,6 +164,46 @@ describe('possession against the kernel', () => {
     expect(() => keyctl.readKeyringMembers(inner)).toThrow(/EACCES/);
   });
 
+  it('a key reached only through a keyring whose bits hide it from us is not called unpossessed', async () => {
+    // A keyring the possessor may search but nobody may view or read: /proc/keys hides it and DESCRIBE is refused,
+    // so its permission and its members are the kernel's secret; the kernel still searches through it.
+    const hidden = keyctl.addKey('keyring', 'hidden', null, session);
+    const inside = keyctl.addKey('user', 'inside', Buffer.from('x'), hidden);
+    keyctl.setPerm(inside, 0x3f010000); // user view: listed whether possessed or not
+    const elsewhere = keyctl.addKey('keyring', 'elsewhere', null, keyctl.KEY_SPEC.SESSION);
+    const stranded = keyctl.addKey('user', 'stranded', Buffer.from('x'), elsewhere);
+    keyctl.setPerm(stranded, 0x3f010000);
+    keyctl.setPerm(elsewhere, 0x3f010000);
+    keyctl.setPerm(hidden, 0x08000000);
+    expect(() => keyctl.describe(hidden)).toThrow(/EACCES/);
+    // The kernel: a search from our keyrings finds it, so we possess it.
+    expect(keyctl.search(session, 'user', 'inside')).toBe(inside);
+    const snap = await scanner.scan();
+    const byId = new Map(snap.keys.map((k) => [k.id, k]));
+    const k = byId.get(inside);
+    expect(k).toBeDefined();
+    // We cannot read the hidden keyring's members, so we cannot know: the snapshot must not say "no".
+    expect(k?.possessed === true || k?.possessionUnknown === true).toBe(true);
+    expect(k?.possessed === true && k.possessionUnknown === true).toBe(false);
+    // A key in a keyring we possess and read is known either way, hidden keyring or not.
+    expect(byId.get(elsewhere)?.possessed).toBe(true);
+    expect(byId.get(elsewhere)?.possessionUnknown).toBeUndefined();
+    expect(byId.get(stranded)?.possessed).toBe(true);
+    // A poll that applies only what changed (quietPoll.ts) says the same as a full scan.
+    keyctl.setPerm(inside, 0x3f030000);
+    const quiet = (await scanner.scan()).keys.find((key) => key.id === inside);
+    const full = new Scanner({ changesOnly: false });
+    try {
+      const scanned = (await full.scan()).keys.find((key) => key.id === inside);
+      expect(quiet?.perm).toBe(0x3f030000);
+      expect(scanner.lastStats.changesOnly).toBe(true);
+      expect(quiet?.possessionUnknown).toBe(scanned?.possessionUnknown);
+      expect(quiet?.possessed).toBe(scanned?.possessed);
+    } finally {
+      await full.close();
+    }
+  });
+
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`random topology #${seed}: possessed and visible sets equal the kernel's`, async () => {
       const rand = seededRandom(seed);

@@ -371,6 +371,10 @@ export function changedKeys(
       pins: old?.pins ?? [],
       doomed: old?.doomed ?? null,
     };
+    // Its SEARCH-when-possessed answer is as it was (else a full scan), and so are the members we may not view in
+    // keyrings we possess (checked each poll): an old key's possession is as unknown as it was; a new one's is
+    // unknown when such a member may lead to it (the scanner's rowsMaybePossessed).
+    if (old === undefined ? memo.unviewable.length > 0 && searchableWhenPossessed(facts, memo.who) : old.possessionUnknown === true) key.possessionUnknown = true;
     const payloadLength = table.payloadLength(row);
     if (payloadLength !== undefined) key.payloadLength = payloadLength;
     if (old !== undefined && 'links' in old) key.links = (relisted.get(id) as number[] | undefined) ?? old.links ?? null;

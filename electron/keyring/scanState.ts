@@ -24,6 +24,8 @@ export interface ScanState {
   memberRows: MemberRowsByRow;
   /** 1 for each possessed row. */
   possessed: Uint8Array;
+  /** 1 for each row whose possession cannot be told (KeyInfo.possessionUnknown); absent when there is none. */
+  possessionUnknown?: Uint8Array;
   /** 1 for each row reachable from an anchor or a kernel-held keyring (the rest are orphans). */
   reachable: Uint8Array;
   /** What the pin analysis needs beyond the keys, read while the scan ran. */
@@ -62,6 +64,7 @@ export function keyInfoAt(state: ScanState, row: number): KeyInfo {
   };
   const payloadLength = t.payloadLength(row);
   if (payloadLength !== undefined) info.payloadLength = payloadLength;
+  if (state.possessionUnknown?.[row] === 1) info.possessionUnknown = true;
   if (type === 'keyring') info.links = state.members.get(id) ?? null;
   if (state.seenBy !== undefined) info.seenBy = seenByLabels(state.seenBy, row, id);
   return info;

@@ -7,6 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { KeyDetails } from '../../../shared/api';
 import { decodeFlags, flagWords } from '../../../shared/flags';
 import { describePins } from '../../../shared/pinsText';
+import { POSSESSION_UNKNOWN } from '../../../shared/possession';
 import type { AnchorName, KeyInfo } from '../../../shared/snapshot';
 import { ActionButtons } from '../actions/ActionButtons';
 import { useApi } from '../apiContext';
@@ -208,7 +209,9 @@ function SelectionDetails() {
             )}
           </Field>
           <Field label="Usage">{counted(k.usage, 'reference')}</Field>
-          <Field label="Possessed">{k.possessed ? 'yes: reachable from this process’s thread, process or session keyring' : 'no'}</Field>
+          <Field label="Possessed">
+            {k.possessed ? 'yes: reachable from this process’s thread, process or session keyring' : k.possessionUnknown ? `unknown: ${POSSESSION_UNKNOWN}` : 'no'}
+          </Field>
           <Field label="Where">{reach}</Field>
           {k.type === 'keyring' && (
             <Field label="Members">

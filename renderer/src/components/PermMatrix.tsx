@@ -68,7 +68,11 @@ export function PermMatrix({ k, observer }: { k: KeyInfo; observer: Observer }) 
       </table>
       <p className="perm-why">
         The <strong>{cls}</strong> row applies because {why}
-        {k.possessed ? '; the possessor row is added because this process possesses the key' : '; the possessor row does not apply (not possessed)'}.
+        {k.possessed
+          ? '; the possessor row is added because this process possesses the key'
+          : k.possessionUnknown
+            ? '; the possessor row is added if this process possesses the key, which it cannot tell (shown without it)'
+            : '; the possessor row does not apply (not possessed)'}.
         Effective: <code>{permLetters(eff)}</code>
       </p>
     </div>

@@ -5,6 +5,7 @@
 // of the store, ~60 rows × 3 on each delta. Carries data-key-id (decimal) and data-key-flags for tests.
 import { memo, type CSSProperties } from 'react';
 import { effectivePerm, permLetters, type Observer } from '../../../shared/perm';
+import { POSSESSION_UNKNOWN } from '../../../shared/possession';
 import type { FlatRow } from '../tree/flatten';
 import { ANCHOR_LABELS } from '../tree/model';
 import type { Highlight } from '../store/liveEvents';
@@ -136,8 +137,8 @@ function HighlightedKeyRow({
       <span className="col col-perm mono" title="Your effective permissions (setattr link search write read view)">
         {eff != null ? permLetters(eff) : ''}
       </span>
-      <span className="col col-poss" title={k.possessed ? 'Possessed by this process' : 'Not possessed'}>
-        {k.possessed ? <span className="poss-dot" aria-label="possessed" /> : null}
+      <span className="col col-poss" title={k.possessed ? 'Possessed by this process' : k.possessionUnknown ? `Possession unknown: ${POSSESSION_UNKNOWN}` : 'Not possessed'}>
+        {k.possessed ? <span className="poss-dot" aria-label="possessed" /> : k.possessionUnknown ? <span className="poss-dot unknown" aria-label="possession unknown" /> : null}
       </span>
       <IdCells id={k.id} decimal={decimalIds} />
     </>

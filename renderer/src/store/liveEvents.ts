@@ -263,6 +263,10 @@ function describeChange(field: string, changes: KeyFieldChanges, was: KeyInfo | 
       return `permissions ${from(was?.perm, hexId)}${hexId(Number(changes.perm))}`;
     case 'possessed':
       return changes.possessed ? 'now possessed by this process' : 'no longer possessed by this process';
+    case 'possessionUnknown':
+      return changes.possessionUnknown === true
+        ? 'possession now unknown: a keyring this process possesses links one it may not view'
+        : 'possession known again';
     case 'orphan':
       return changes.orphan ? 'no longer reachable from this process' : 'reachable from this process again';
     case 'description':
