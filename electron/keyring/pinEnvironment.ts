@@ -116,7 +116,26 @@ export interface ProcessStatus {
  * that does not lead its group (/proc answers for any tid, but lists only the leaders).
  */
 export function readProcessStatus(dir: string, pid: number): ProcessStatus | null {
-  const length = statusHead(`${dir}${pid}/status`);
+  return processStatusOf(pid, statusHead(`${dir}${pid}/status`));
+}
+
+/**
+ * readProcessStatus through a descriptor of /proc/PID/status kept open: the kernel makes the file again for each
+ * read from its start, and the open and close (the path's lookup) were most of a read's cost. A descriptor stays
+ * with the process it was opened for: once that is gone its reads fail, whoever has the pid since. null also when
+ * the read fails.
+ */
+export function readProcessStatusFrom(fd: number, pid: number): ProcessStatus | null {
+  let length: number;
+  try {
+    length = readSync(fd, statusBuffer, 0, statusBuffer.length, 0);
+  } catch {
+    return null;
+  }
+  return processStatusOf(pid, length);
+}
+
+function processStatusOf(pid: number, length: number): ProcessStatus | null {
   if (length < 0) return null;
   const uid = realUidFromStatusBytes(statusBuffer, length);
   if (uid === null || numberAfter(statusBuffer, length, TGID_LINE) !== pid) return null;

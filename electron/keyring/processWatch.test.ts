@@ -4,11 +4,11 @@
 // reads agree, the watch's must too (a change the watch misses stays missed, so it fails every try; a change that
 // falls between two reads passes the next). The test's own processes run as uids nothing else uses.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { processesByRealUid, readProcessStatus, type ProcessesByUid } from './pinEnvironment';
+import { processesByRealUid, readProcessStatus, readProcessStatusFrom, type ProcessesByUid } from './pinEnvironment';
 import { ProcessWatch } from './processWatch';
 
 /** Uids no other process uses: above any system's, different per test process. */
@@ -191,6 +191,33 @@ describe('ProcessWatch with the process-events connector (root)', () => {
     expect(w.lastReadAll).toBe(true);
     expect(w.lastRead).toMatch(/were lost/);
     expectSameAsFullRead(w);
+  });
+});
+
+describe('readProcessStatusFrom (a status file kept open)', () => {
+  it('reads the status as it is now, and nothing once its process is gone, whoever has the pid since', async () => {
+    const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+    children.push(child);
+    const pid = child.pid as number;
+    await untilFullRead(() => readProcessStatus('/proc/', pid)?.command === 'sleep', 'sleep started');
+    const fd = openSync(`/proc/${pid}/status`, 'r');
+    try {
+      expect(readProcessStatusFrom(fd, pid)).toMatchObject({ uid: 0, command: 'sleep', dead: false });
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      expect(readProcessStatusFrom(fd, pid)).toBeNull();
+    } finally {
+      closeSync(fd);
+    }
+    const fdSelf = openSync('/proc/thread-self/status', 'r');
+    try {
+      const before = readProcessStatusFrom(fdSelf, process.pid);
+      writeFileSync('/proc/thread-self/comm', 'kbw-kept-open');
+      expect(readProcessStatusFrom(fdSelf, process.pid)?.command).toBe('kbw-kept-open');
+      writeFileSync('/proc/thread-self/comm', before!.command);
+    } finally {
+      closeSync(fdSelf);
+    }
   });
 });
 

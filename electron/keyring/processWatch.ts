@@ -7,12 +7,13 @@
 //  - what no event reports is read every poll: a process that died but is not yet reaped (/proc still lists a
 //    zombie; its reaping sends nothing), and the listed kernel threads, whose command the kernel composes as it
 //    reads (a workqueue worker's `Name:` ends with the work it last ran) or sets without an event (a new
-//    kernel thread is named after its fork);
+//    kernel thread is named after its fork); root's first 20 by pid are nearly all kernel threads, so their
+//    files are kept open and read again from the start (the path's lookup was over half a read's cost);
 //  - the events' pids are checked to be /proc's at subscription (procEvents.ts).
 // Anywhere else (not root, no connector, another pid namespace) every status file is read each poll, as before.
-import { readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync } from 'node:fs';
 import type { ProcessRef } from '../../shared/snapshot';
-import { isPid, PROCESS_LIST_LIMIT, processesByRealUid, readProcessStatus, type ProcessesByUid, type ProcessStatus } from './pinEnvironment';
+import { isPid, PROCESS_LIST_LIMIT, processesByRealUid, readProcessStatus, readProcessStatusFrom, type ProcessesByUid, type ProcessStatus } from './pinEnvironment';
 import { ProcEvents, type ProcEventsOptions } from './procEvents';
 
 /** kthreadd's pid in the initial pid namespace: the parent of every other kernel thread. */
@@ -31,6 +32,8 @@ export class ProcessWatch {
   /** Whether every status file was read since the subscription. */
   private primed = false;
   private readonly named = new Set<number>();
+  /** Descriptors of the listed kernel threads' status files, read every poll (readProcessStatusFrom). */
+  private readonly held = new Map<number, number>();
   /** What the last read did, in words (KEYRING_BROWSER_TRACE). */
   lastRead = 'nothing yet';
   /** Status files read by the last read (tests and the trace). */
@@ -92,6 +95,8 @@ export class ProcessWatch {
 
   close(): void {
     this.events?.close();
+    for (const fd of this.held.values()) closeSync(fd);
+    this.held.clear();
   }
 
   private readAll(read: Set<number>): void {
@@ -107,10 +112,13 @@ export class ProcessWatch {
     this.primed = true;
   }
 
-  /** Reads one status again into `known`; whether its uid or existence changed. */
+  /** Reads one status again into `known` (through its held descriptor, if any); whether its uid or existence changed. */
   private readOne(pid: number, read: Set<number>): boolean {
     read.add(pid);
-    const now = readProcessStatus(this.dir, pid);
+    const fd = this.held.get(pid);
+    let now = fd === undefined ? null : readProcessStatusFrom(fd, pid);
+    if (fd !== undefined && now === null) this.release(pid);
+    now ??= readProcessStatus(this.dir, pid);
     const before = this.known.get(pid);
     if (now === null) {
       if (before === undefined) return false;
@@ -121,6 +129,21 @@ export class ProcessWatch {
     this.known.set(pid, now);
     if (before === undefined) this.order = null;
     return before?.uid !== now.uid;
+  }
+
+  private hold(pid: number): void {
+    try {
+      this.held.set(pid, openSync(`${this.dir}${pid}/status`, 'r'));
+    } catch {
+      // gone: readOne finds it so
+    }
+  }
+
+  private release(pid: number): void {
+    const fd = this.held.get(pid);
+    if (fd === undefined) return;
+    this.held.delete(pid);
+    closeSync(fd);
   }
 
   /**
@@ -140,14 +163,19 @@ export class ProcessWatch {
         if (list.length < PROCESS_LIST_LIMIT) list.push(pid);
       }
       let again = false;
+      const kernelThreads = new Set<number>();
       for (const pids of listed.values()) {
         for (const pid of pids) {
           const status = this.known.get(pid) as ProcessStatus;
-          if (read.has(pid) || !(status.ppid === KTHREADD || pid === KTHREADD)) continue;
+          if (!(status.ppid === KTHREADD || pid === KTHREADD)) continue;
+          kernelThreads.add(pid);
+          if (read.has(pid)) continue;
+          if (!this.held.has(pid)) this.hold(pid);
           if (this.readOne(pid, read)) again = true;
         }
       }
       if (again) continue;
+      for (const pid of this.held.keys()) if (!kernelThreads.has(pid)) this.release(pid);
       const lists = new Map<number, ProcessRef[]>();
       for (const [uid, pids] of listed) lists.set(uid, pids.map((pid) => ({ pid, command: (this.known.get(pid) as ProcessStatus).command })));
       return { counts, lists };
