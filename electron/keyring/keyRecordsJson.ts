@@ -1,6 +1,6 @@
 // The snapshot's key records as JSON bytes, for the one-shot CLI (snapshotJson.ts): the plain records (permanent,
 // no flag that dooms the key, an ASCII description read from /proc/keys, held by a link or a reference, no user
-// keyring's pin) are written by a WebAssembly module (keyRecordsJson.wat) straight from the table's columns; every
+// keyring's pin, possession known) are written by a WebAssembly module (keyRecordsJson.wat) straight from the table's columns; every
 // other record is made as before (keyInfoAt, annotateKey) and written with JSON.stringify, in its place. The bytes
 // are exactly what JSON.stringify writes for the same keys (keyRecordsJson.test.ts compares them).
 // Why: the JSON phase runs once per process, so its JavaScript runs cold (V8's interpreter and baseline code):
@@ -176,6 +176,9 @@ export function writeKeyRecords(
     const row = keyringRows[k] as number;
     if (USER_KEYRING.test(t.description(row) ?? '')) special[row] = 1;
   }
+  // So do keys whose possession cannot be told (KeyInfo.possessionUnknown).
+  const unknown = state.possessionUnknown;
+  if (unknown !== undefined) for (let row = 0; row < n; row++) if (unknown[row] === 1) special[row] = 1;
   wasm.inbound(m, n);
 
   const out = u8(o.out, OUT_BYTES);

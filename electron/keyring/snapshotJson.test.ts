@@ -56,6 +56,30 @@ describe('writeSnapshotJson', () => {
     }
   });
 
+  it('writes possessionUnknown where a keyring we possess links one we may not view, module or not', async () => {
+    const session = freshSession();
+    const hidden = keyctl.addKey('keyring', 'hidden', null, session);
+    const inside = keyctl.addKey('user', 'inside', Buffer.from('x'), hidden);
+    keyctl.setPerm(inside, 0x3f010000);
+    keyctl.setPerm(hidden, 0x08000000); // possessor: search only; hidden from /proc/keys and DESCRIBE
+    const scanner = new Scanner({ cacheNames: false, reader: new PoolReader('/proc') });
+    try {
+      const state = await scanner.scanState();
+      const env: PinEnvironment = {
+        now: state.takenAt,
+        processesByUid: new Map([[0, 3]]),
+        gcDelaySeconds: 300,
+        persistentExpirySeconds: 259200,
+        userRegistryKeepsUserKeyrings: true,
+      };
+      const snapshot = annotatePins(snapshotOf(state), env);
+      expect(snapshot.keys.find((k) => k.id === inside)?.possessionUnknown).toBe(true);
+      expect(bytesWritten(state, env).toString('utf8')).toBe(snapshotFileText(snapshot));
+    } finally {
+      await scanner.close();
+    }
+  });
+
   it('writes the same bytes with the key records module as without, whatever the descriptions and keys', async () => {
     // Characters JSON escapes or the module leaves to JavaScript: quotes, backslashes, control characters, DEL,
     // non-ASCII (two- and three-byte UTF-8, a surrogate pair), and the suffix-like text payloadLength.ts reads.
