@@ -16,7 +16,7 @@ import {
   type ExpiryWindow,
 } from './expiry';
 import { applyDelta } from './delta';
-import { idsThatMayDiffer } from './keyLineage';
+import { idsThatMayDiffer, recordDerived } from './keyLineage';
 import type { KeyInfo, Snapshot } from './snapshot';
 import { testKey } from './testing';
 
@@ -357,5 +357,72 @@ describe('ExpiryTracker.narrow on keys made from the last ones (keyLineage.ts)',
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('ExpiryTracker.narrow given the read times (a quiet poll keeps an unchanged record and its window)', () => {
+  it('shows what it shows when every poll carries its own reading, timeouts set anew included', () => {
+    // Keys counting down, some given a new timeout by another process now and then (a contradiction, or one the
+    // column hides). `fresh` is given each poll's reading of every key (as before); `quiet` keys as a quiet poll
+    // leaves them: a key whose column is as it was stays the same object with the window it was first read with, the
+    // array the same one when no column changed, and the read's times beside them.
+    const arbPoll = fc.record({
+      advance: fc.integer({ min: 1, max: 90_000 }),
+      reset: fc.option(fc.record({ id: fc.integer({ min: 1, max: 4 }), left: fc.integer({ min: 2, max: 2 * 86400 }) }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 2, max: 2 * 86400 }), { minLength: 1, maxLength: 4 }),
+        fc.array(arbPoll, { minLength: 1, maxLength: 60 }),
+        (lefts, polls) => {
+          const fresh = new ExpiryTracker();
+          const quiet = new ExpiryTracker();
+          let at = T0 * 1000 + 300;
+          const deadline = new Map(lefts.map((left, i) => [i + 1, T0 + left]));
+          const reading = (id: number): KeyInfo => {
+            const column = kernelColumn(deadline.get(id) as number, Math.floor(at / 1000));
+            return testKey(id, { timeout: column, expiry: expiryFromColumn(column, at - 20, at) });
+          };
+          let kept: KeyInfo[] = [...deadline.keys()].map(reading);
+          expect(quiet.narrow(kept, { startedAt: at - 20, endedAt: at })).toEqual(fresh.narrow([...kept]));
+          for (const poll of polls) {
+            at += poll.advance;
+            if (poll.reset !== null && deadline.has(poll.reset.id)) deadline.set(poll.reset.id, Math.floor(at / 1000) - 1 + poll.reset.left);
+            const now = [...deadline.keys()].map(reading);
+            const replaced = now.filter((k, i) => k.timeout !== kept[i]!.timeout).map((k) => k.id);
+            if (replaced.length > 0) {
+              const next = kept.map((k, i) => (replaced.includes(k.id) ? now[i]! : k));
+              recordDerived(next, kept, replaced);
+              kept = next;
+            }
+            const shown = quiet.narrow(kept, { startedAt: at - 20, endedAt: at });
+            expect(shown.map((k) => k.expiry)).toEqual(fresh.narrow(now).map((k) => k.expiry));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the last answer back for the same keys while their columns stand, and pins a rollover to the second', () => {
+    const tracker = new ExpiryTracker();
+    const expiry = T0 + 9 * 3600 + 30;
+    let at = T0 * 1000 + 500;
+    const read = (): KeyInfo => {
+      const column = kernelColumn(expiry, Math.floor(at / 1000));
+      return testKey(1, { timeout: column, expiry: expiryFromColumn(column, at - 20, at) });
+    };
+    const keys = [read(), testKey(2)];
+    const first = tracker.narrow(keys, { startedAt: at - 20, endedAt: at });
+    expect(first).toBe(keys);
+    for (let i = 0; i < 30; i++) {
+      at += 1000;
+      expect(tracker.narrow(keys, { startedAt: at - 20, endedAt: at })).toBe(keys);
+    }
+    at += 1000;
+    const rolled = [read(), keys[1]!];
+    recordDerived(rolled, keys, [1]);
+    expect(rolled[0]!.timeout).toBe('8h');
+    expect(tracker.narrow(rolled, { startedAt: at - 20, endedAt: at })[0]!.expiry).toEqual({ from: expiry * 1000, to: expiry * 1000 });
   });
 });

@@ -118,6 +118,15 @@ export function sameExpiry(a: Expiry | undefined, b: Expiry | undefined): boolea
   return a === b;
 }
 
+/**
+ * When the /proc/keys read a poll's keys come from ran: it started no earlier than `startedAt` and ended no later
+ * than `endedAt` (epoch ms; a scan's start and any time after its end).
+ */
+export interface ReadTimes {
+  startedAt: number;
+  endedAt: number;
+}
+
 /** What the tracker remembers of one key between polls. */
 interface Tracked {
   /** The column last read ('' after this app set the timeout). */
@@ -144,12 +153,18 @@ interface Tracked {
  * earlier window kept while the column stands as much as a narrowed one, and nothing in /proc/keys shows one until
  * a rollover fails to come. So each window the tracker gives carries `since` (ExpiryWindow), the first reading's
  * moment (or the app's own set), and is shown as holding only if the timeout was not reset after it.
+ *
+ * A poll's key whose record is as it was carries the window read when its record last changed (a quiet poll sends
+ * nothing for it: electron/keyring/quietPoll.ts quietSnapshot), so given the poll's read times the tracker reads
+ * such a key's column at them itself: a key it tracks whose column is the one it knows (or whose timeout this app
+ * set) was printed so during that read. A key it does not track, or whose column changed, is a record read anew:
+ * its own window is that read's.
  */
 export class ExpiryTracker {
   private tracked = new Map<number, Tracked>();
   /**
    * The last narrow()'s keys and answer. The same keys again (an idle poll: the same array, never modified) give
-   * the same answer: each window tracked is within that reading already, so intersecting it again changes nothing.
+   * the same answer unless this read's time contradicts a window tracked (readAgain).
    */
   private last: { keys: readonly KeyInfo[]; narrowed: readonly KeyInfo[] } | null = null;
   /** The copies in the last answer (keys whose window shown differs from their reading), by id. */
@@ -163,23 +178,28 @@ export class ExpiryTracker {
   }
 
   /**
-   * Narrows the expiry of every key (which must be the reading of this scan's column: expiryFromColumn) with
-   * what earlier scans learnt. Keys are not changed: the array returned holds a copy of each key whose window
-   * was narrowed, and is `keys` itself when none was (a poll's snapshot shares unchanged keys with the last one).
-   * Keys not in `keys` are forgotten.
+   * Narrows the expiry of every key with what earlier scans learnt. Each key's expiry must be a reading of its
+   * column (expiryFromColumn): this scan's, or, given `read` (the times of this scan's read), an earlier poll's for a
+   * key whose column has not changed since. Keys are not changed: the array returned holds a copy of each key whose
+   * window shown differs from the one it carries, and is `keys` itself when none does (a poll's snapshot shares
+   * unchanged keys with the last one). Keys not in `keys` are forgotten.
    */
-  narrow(keys: readonly KeyInfo[]): readonly KeyInfo[] {
-    if (this.last?.keys === keys) return this.last.narrowed;
+  narrow(keys: readonly KeyInfo[], read?: ReadTimes): readonly KeyInfo[] {
     // Made from the last keys by changing a few (shared/keyLineage.ts): every other key is the same object, so the
-    // same reading, whose window tracked is within it already and whose answer (its copy, or itself) stays.
-    const mayDiffer = this.last === null ? null : idsThatMayDiffer(this.last.keys, keys);
+    // same record, whose answer (its copy, or itself) stays unless this read's time contradicts its window.
+    let mayDiffer = this.last === null ? null : this.last.keys === keys ? [] : idsThatMayDiffer(this.last.keys, keys);
+    if (mayDiffer !== null && read !== undefined) {
+      const contradicted = this.readAgain(mayDiffer, read);
+      if (contradicted.length > 0) mayDiffer = [...new Set([...mayDiffer, ...contradicted])].sort((a, b) => a - b);
+    }
+    if (this.last?.keys === keys && mayDiffer?.length === 0) return this.last.narrowed;
     let out: KeyInfo[] | null = null;
     if (mayDiffer === null) {
       const earlier = this.tracked;
       this.tracked = new Map();
       this.copies = new Map();
       for (let i = 0; i < keys.length; i++) {
-        const copy = this.track(keys[i] as KeyInfo, earlier);
+        const copy = this.track(keys[i] as KeyInfo, earlier, undefined, read);
         if (copy !== null) (out ??= keys.slice())[i] = copy;
       }
     } else {
@@ -196,7 +216,7 @@ export class ExpiryTracker {
       const last = (this.last as { narrowed: readonly KeyInfo[] }).narrowed;
       for (const id of mayDiffer) {
         const at = indexById(keys, id);
-        if (at >= 0) this.track(keys[at] as KeyInfo, earlier, answerIn(last, id));
+        if (at >= 0) this.track(keys[at] as KeyInfo, earlier, answerIn(last, id), read);
       }
       if (mayDiffer.every((id) => this.answerFor(keys, id) === answerIn(last, id))) {
         // It holds the keys of `keys` but the copies: said so, so that after a long idle spell the first change is
@@ -212,6 +232,24 @@ export class ExpiryTracker {
     return out ?? keys;
   }
 
+  /**
+   * The keys tracked that are the same objects as last time (not in `mayDiffer`), read again at `read` with the column
+   * known: each one's tightest window narrowed by this reading. Returns the ids this reading contradicts (their
+   * timeout was set anew): track() starts them again from it.
+   */
+  private readAgain(mayDiffer: readonly number[], read: ReadTimes): number[] {
+    const contradicted: number[] = [];
+    const differs = mayDiffer.length === 0 ? null : new Set(mayDiffer);
+    for (const [id, t] of this.tracked) {
+      if (differs?.has(id) === true) continue;
+      const reading = expiryFromColumn(t.column, read.startedAt, read.endedAt);
+      const tight = isWindow(reading) ? intersectWindows(t.tight, reading) : null;
+      if (tight === null) contradicted.push(id);
+      else t.tight = tight;
+    }
+    return contradicted;
+  }
+
   /** The key of `id` in this answer: its copy, or the key of `keys` itself; undefined when `keys` has none. */
   private answerFor(keys: readonly KeyInfo[], id: number): KeyInfo | undefined {
     return this.copies.get(id) ?? answerIn(keys, id);
@@ -221,17 +259,21 @@ export class ExpiryTracker {
    * Tracks one key's reading (with what `earlier` knew of it); its copy with the window shown, if that differs:
    * `before`, the last answer's key, when it is that already.
    */
-  private track(key: KeyInfo, earlier: ReadonlyMap<number, Tracked>, before?: KeyInfo): KeyInfo | null {
-    const reading = key.expiry;
-    if (!isWindow(reading)) return null;
+  private track(key: KeyInfo, earlier: ReadonlyMap<number, Tracked>, before?: KeyInfo, read?: ReadTimes): KeyInfo | null {
+    if (!isWindow(key.expiry)) return null;
     const known = earlier.get(key.id);
+    // The column known (or a timeout this app set) was printed during this read: its window now, whatever the key
+    // carries (a record unchanged since an earlier poll carries that poll's).
+    const readAgain = read !== undefined && known !== undefined && (known.column === key.timeout || known.column === '');
+    const reading = readAgain ? expiryFromColumn(key.timeout, read.startedAt, read.endedAt) : key.expiry;
+    if (!isWindow(reading)) return null;
     const tight = known === undefined ? null : intersectWindows(known.tight, reading);
     let tracked: Tracked;
     if (known === undefined || tight === null) tracked = { column: key.timeout, tight: reading, shown: withSince(reading, readingStartedAt(key.timeout, reading)) };
     else if (known.column === key.timeout) tracked = { column: key.timeout, tight, shown: known.shown };
     else tracked = { column: key.timeout, tight, shown: withSince(tight, known.shown.since ?? 0) };
     this.tracked.set(key.id, tracked);
-    if (sameExpiry(tracked.shown, reading)) return null;
+    if (sameExpiry(tracked.shown, key.expiry)) return null;
     const copy = before !== undefined && sameExpiry(before.expiry, tracked.shown) && sameBesideExpiry(before, key) ? before : { ...key, expiry: tracked.shown };
     this.copies.set(key.id, copy);
     return copy;

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isWindow } from '../../shared/expiry';
+import { expiryAfterTimeoutSet, isWindow } from '../../shared/expiry';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import * as keyctl from './keyctl';
 import { ReaderThread } from '../threads/readerThread';
@@ -211,6 +211,27 @@ describe('quiet polls (scanner applying only what changed)', () => {
     // An unlinked key's reference goes after an RCU grace period.
     await expectLinesSettleAsBefore(lines, before);
     await expectSwapSeen(a, b, x, y);
+  });
+
+  it('keeps a key whose timeout column stands as it was, window and all: an idle poll copies no keys', async () => {
+    const timed = own(keyctl.addKey('user', 'q-timed', Buffer.from('t'), session));
+    const started = Date.now();
+    keyctl.setTimeout(timed, 3 * 3600 - 60); // `2h` for the next hour
+    const set = expiryAfterTimeoutSet(3 * 3600 - 60, started, Date.now());
+    await quiet.scan();
+    const before = await quiet.scan();
+    // Into another second: this poll's reading of `2h` is not the last one's.
+    await sleep(1100);
+    const after = await quiet.scan();
+    expect(quiet.lastStats.changesOnly).toBe(true);
+    expect(after.keys).toBe(before.keys);
+    const key = after.keys.find((k) => k.id === timed);
+    expect(key?.timeout).toBe('2h');
+    // The window it was read with still holds the expiry (the service narrows it with each poll's time).
+    const window = key?.expiry;
+    if (!isWindow(window) || !isWindow(set)) throw new Error('expected windows');
+    expect(window.from).toBeLessThanOrEqual(set.from);
+    expect(window.to).toBeGreaterThanOrEqual(set.to);
   });
 
   it("applies another process's session keyring coming and going (one we may view but not read)", async () => {

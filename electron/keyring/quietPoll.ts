@@ -14,10 +14,11 @@
 //  - the kernel's key settings the pin analysis uses (gc_delay, the persistent keyring's expiry).
 // And the last scan must have been a plain one: no possessor-only keys (their rows come from another read),
 // no key that vanished mid-scan, no re-read, the process's own view.
-// What time alone changes is recomputed: a key with a timeout gets this read's expiry window, and it and every
-// doomed key get their pins and doom again; so do the user keyrings when the processes changed (their pins
-// count and name them: on a busy machine processes come and go all the time). So a quiet poll's snapshot is
-// the one a full scan would make.
+// What time alone changes is recomputed: a key with a timeout and every doomed key get their pins and doom again
+// with this read's expiry window; so do the user keyrings when the processes changed (their pins count and name
+// them: on a busy machine processes come and go all the time). So a quiet poll's snapshot is the one a full scan
+// would make, but that a key whose record is as it was keeps the window it was read with (still true: its column
+// has not changed since); the service reads such a column at each poll's time (shared/expiry.ts ExpiryTracker).
 import { expiryFromColumn } from '../../shared/expiry';
 import { indexById, keyChanges } from '../../shared/delta';
 import { idsThatMayDiffer, recordDerived, withKeys } from '../../shared/keyLineage';
@@ -484,8 +485,9 @@ function boundByTime(key: KeyInfo): boolean {
 }
 
 /**
- * The snapshot as of now: `keys` (changedKeys) with the keys whose expiry or doom depends on the time recomputed
- * (a new object only where something differs), the fresh keys' pins computed, everything else the same object.
+ * The snapshot as of now: `keys` (changedKeys) with the keys whose pins or doom depend on the time recomputed (a
+ * new object only where something but the window differs), the fresh keys' windows and pins computed, everything
+ * else the same object.
  * Once the last snapshot's TimeBound is known, only its keys and the fresh ones are looked at.
  */
 export function quietSnapshot(memo: QuietMemo, changed: ChangedKeys, takenAt: number, readAt: number, env: PinEnvironment, quotas: QuotaInfo[]): Snapshot {
@@ -499,17 +501,24 @@ export function quietSnapshot(memo: QuietMemo, changed: ChangedKeys, takenAt: nu
   /** Ids whose keys differ from prev's (or are not in one of the two): what the diff of the two looks at. */
   const touched: number[] = [...changed.removedIds];
   for (const key of changed.fresh) touched.push(key.id);
+  const readingNow = (key: KeyInfo): KeyInfo['expiry'] => (key.timeout === 'perm' ? null : expiryFromColumn(key.timeout, takenAt, readAt));
   const lookAgain = (i: number): void => {
     const old = source[i]!;
     if (changed.fresh.has(old)) {
+      // Made by this poll (a copy of a key whose links changed carries the last one's window): this read's window.
+      old.expiry = readingNow(old);
       annotateKey(old, context);
       return;
     }
     if (!boundByTime(old) && !(processesChanged && pinsNameProcesses(old))) return;
     const key = Object.assign({}, old);
-    key.expiry = old.timeout === 'perm' ? null : expiryFromColumn(old.timeout, takenAt, readAt);
+    key.expiry = readingNow(old);
     annotateKey(key, context);
-    if (keyChanges(old, key) === null) return;
+    const changes = keyChanges(old, key);
+    // Only its window moved, with the clock (its column is as it was): the key stays, with the window read when its
+    // record last changed, which still holds the expiry. So an idle poll copies no keys array and sends nothing for
+    // it; the service's ExpiryTracker reads its column at this poll's time itself.
+    if (changes === null || onlyTheWindow(changes)) return;
     (keys ??= source.slice())[i] = key;
     touched.push(key.id);
   };
@@ -537,6 +546,12 @@ export function quietSnapshot(memo: QuietMemo, changed: ChangedKeys, takenAt: nu
     timeBound.set(out, bound);
   }
   return { ...prev, takenAt, keys: out, quotas: sameQuotas(prev.quotas, quotas) ? prev.quotas : quotas };
+}
+
+/** Whether a key's changes are its expiry window's alone. */
+function onlyTheWindow(changes: object): boolean {
+  for (const field in changes) if (field !== 'expiry') return false;
+  return true;
 }
 
 /** The indices in `keys` (ascending ids) of those of `ids` it holds, ascending, each once. */

@@ -231,7 +231,9 @@ export class KeyringService extends KeyringActions implements KeyringApi {
 
   private onSnapshot(scanned: Snapshot, stats: ScanStats): void {
     this.lastScan = stats;
-    const keys = this.expiries.narrow(scanned.keys);
+    // The scan's read started after takenAt and ended before now: a key whose record was as it was carries an earlier
+    // poll's window, and the tracker reads its column at these times itself.
+    const keys = this.expiries.narrow(scanned.keys, { startedAt: scanned.takenAt, endedAt: Date.now() });
     const snapshot = keys === scanned.keys ? scanned : { ...scanned, keys: keys as KeyInfo[] };
     const restarted = this.restartedSincePush();
     const recovered = this.lastError !== null || restarted;
