@@ -9,18 +9,13 @@
 import { decodeFlags } from '../../shared/flags';
 import type { KeyTable } from './keyTable';
 import { FLAG_STRINGS } from './keyTable';
-import { KEY_RECORDS_JSON_WASM } from './keyRecordsJsonWasm';
+import { KEY_RECORDS_JSON_WASM } from './wasmModules';
+import { hasWebAssembly, instantiate, reserve, type WasmMemory } from './wasmArena';
 import { annotateKey, type PinContext } from './pins';
 import { keyInfoAt, type ScanState } from './scanState';
 
-// Node has WebAssembly; this project's type libraries (ES2022, @types/node 20) do not declare it.
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-};
-
 interface Exports {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   layout(...offsets: number[]): void;
   keyringRows(n: number, at: number): number;
   inbound(m: number, n: number): void;
@@ -30,7 +25,6 @@ interface Exports {
 
 /** The module's own literals lie below this offset. */
 const FIRST_COLUMN = 512;
-const PAGE_BYTES = 65536;
 /** The output area: each fill is written out, then reused (its pages are touched once). */
 const OUT_BYTES = 256 << 10;
 /** A user keyring, whose pin (pins.ts userKeyringPin) the module does not write. */
@@ -39,8 +33,6 @@ const USER_KEYRING = /^_uid(?:_ses)?\.\d+$/;
 const PAYLOAD_FORM: Readonly<Record<string, number>> = { user: 1, logon: 1, keyring: 2, big_key: 3 };
 const KEYRING_KIND = 4;
 const WRITTEN_KIND = 8;
-
-let compiled: object | null = null;
 
 /**
  * Writes the records of `state.order`'s keys, comma-separated (no brackets): bytes through `writeBytes` (a view
@@ -56,7 +48,7 @@ export function writeKeyRecords(
   writeBytes: (chunk: Uint8Array) => void,
 ): boolean {
   // (Without WebAssembly, as under `node --jitless`, the caller writes them all as before.)
-  if (state.seenBy !== undefined || typeof WebAssembly === 'undefined') return false;
+  if (state.seenBy !== undefined || !hasWebAssembly()) return false;
   const t = state.table;
   const n = t.length;
   const order = state.order;
@@ -109,7 +101,8 @@ export function writeKeyRecords(
     source: take(source.length),
     out: take(OUT_BYTES),
   };
-  const wasm = instantiate(at);
+  const wasm = instantiate<Exports>(KEY_RECORDS_JSON_WASM);
+  reserve(wasm.memory, at);
   const buffer = wasm.memory.buffer;
   const i32 = (offset: number, length: number): Int32Array => new Int32Array(buffer, offset, length);
   const u32 = (offset: number, length: number): Uint32Array => new Uint32Array(buffer, offset, length);
@@ -225,13 +218,4 @@ function memberLists(state: ScanState): MemberLists | null {
     if (ids !== null) total += ids.length;
   }
   return { rings, total };
-}
-
-function instantiate(bytes: number): Exports {
-  compiled ??= new WebAssembly.Module(Buffer.from(KEY_RECORDS_JSON_WASM, 'base64'));
-  const wasm = new WebAssembly.Instance(compiled).exports as unknown as Exports;
-  const pages = Math.ceil(bytes / PAGE_BYTES);
-  const have = wasm.memory.buffer.byteLength / PAGE_BYTES;
-  if (pages > have) wasm.memory.grow(pages - have);
-  return wasm;
 }

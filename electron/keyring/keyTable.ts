@@ -206,6 +206,34 @@ export class KeyTable {
     return row;
   }
 
+  /**
+   * Appends `count` rows parsed elsewhere (procKeysBytes.ts) from their columns, all of source `source` read at
+   * `readAt`: what addRow and the parser's stores make of them. `ordered`: whether their ids ascend, as addRow
+   * compares them.
+   */
+  addParsedRows(count: number, source: number, readAt: number, c: ParsedColumns, ordered: boolean): void {
+    this.reserve(count);
+    const at = this.length;
+    const first = at > 0 && count > 0 && (this.id[at - 1] as number) >= (c.id[0] as number) >>> 0;
+    if (!ordered || first) this.ordered = false;
+    this.id.set(c.id.subarray(0, count), at);
+    this.flagMask.set(c.flagMask.subarray(0, count), at);
+    this.usage.set(c.usage.subarray(0, count), at);
+    this.perm.set(c.perm.subarray(0, count), at);
+    this.uid.set(c.uid.subarray(0, count), at);
+    this.gid.set(c.gid.subarray(0, count), at);
+    this.restStart.set(c.restStart.subarray(0, count), at);
+    this.restEnd.set(c.restEnd.subarray(0, count), at);
+    this.timeoutIndex.set(c.timeout.subarray(0, count), at);
+    this.typeCutIndex.set(c.typeCut.subarray(0, count), at);
+    this.readAt.fill(readAt, at, at + count);
+    this.sourceIndex.fill(source, at, at + count);
+    this.typeIndex.fill(-1, at, at + count);
+    this.descEnd.fill(UNRESOLVED, at, at + count);
+    this.length += count;
+    if (this.slotIds !== null) for (let row = at; row < this.length; row++) this.index(row);
+  }
+
   /** Appends a row from its fields (a key found outside a parse). */
   addFields(f: ProcKeyLine, readAt: number): number {
     const row = this.addRow(f.id, this.sourceOf(f.rest), this.timeoutOf(f.timeout), this.typeCutOf(f.typeCut));
@@ -430,6 +458,20 @@ export class KeyTable {
     if (!this.ordered) rows.sort((a, b) => (this.id[a] as number) - (this.id[b] as number));
     return rows;
   }
+}
+
+/** KeyTable.addParsedRows()'s columns (timeout and typeCut: the table's indices, timeoutOf() and typeCutOf()). */
+export interface ParsedColumns {
+  readonly id: Int32Array;
+  readonly flagMask: Uint8Array;
+  readonly usage: Int32Array;
+  readonly timeout: Int32Array;
+  readonly perm: Uint32Array;
+  readonly uid: Uint32Array;
+  readonly gid: Uint32Array;
+  readonly typeCut: Int32Array;
+  readonly restStart: Int32Array;
+  readonly restEnd: Int32Array;
 }
 
 /** KeyTable.recordColumns(): descEnd < 0 where the description is not a slice of the row's source. */

@@ -150,7 +150,7 @@ export type FileBytes = { bytes: Buffer } | { code: string; message: string };
 const O_RDONLY_CLOEXEC = 0o2000000;
 const AT_FDCWD = -100;
 /** What one fread asks for: a whole /proc/keys of ~100k keys; a longer file takes more freads. */
-const READ_CHUNK = 8 << 20;
+export const READ_CHUNK = 8 << 20;
 
 /**
  * Opens and reads a whole file on libuv's thread pool: the file is opened with the pool thread's credentials,
@@ -172,8 +172,11 @@ export function openOnPool(path: string): Promise<number> {
   });
 }
 
-/** Reads the whole file `fd` (from openOnPool: minus an errno says why it did not open) on the pool, and closes it. */
-export async function readOpenedOnPool(fd: number, path: string): Promise<FileBytes> {
+/**
+ * Reads the whole file `fd` (from openOnPool: minus an errno says why it did not open) on the pool, and closes it.
+ * `first`: where the first READ_CHUNK bytes go (wasmArena.ts arenaForRead); a file that fits is returned in it.
+ */
+export async function readOpenedOnPool(fd: number, path: string, first?: Uint8Array | null): Promise<FileBytes> {
   const n = load();
   if (fd < 0) {
     const code = errnoName(-fd);
@@ -183,7 +186,8 @@ export async function readOpenedOnPool(fd: number, path: string): Promise<FileBy
   const chunks: Buffer[] = [];
   try {
     for (;;) {
-      const chunk = Buffer.allocUnsafe(READ_CHUNK); // pages are touched only as far as the file fills them
+      // Pages are touched only as far as the file fills them.
+      const chunk = chunks.length === 0 && first ? Buffer.from(first.buffer, first.byteOffset, READ_CHUNK) : Buffer.allocUnsafe(READ_CHUNK);
       const got = await new Promise<number>((resolve, reject) => {
         n.fread.async(chunk, 1, READ_CHUNK, stream, (err, result) => (err ? reject(err as Error) : resolve(result)));
       });

@@ -65,6 +65,7 @@ import {
 import { snapshotOf, type ScanState } from './scanState';
 import type { MembersOutcome, PossessingSide, ProcReader, ReadResult } from './sides';
 import { writeSnapshotJson, type JsonWriter } from './snapshotJson';
+import { parseProcKeysBytes } from './procKeysBytes';
 import { ReaderThread } from '../threads/readerThread';
 import { fullTypeName } from './typeNames';
 import { KeyringsUnavailableError } from './keyringsUnavailable';
@@ -467,7 +468,8 @@ export class Scanner {
     const table = new KeyTable(0);
     const text = this.textOf(first);
     if (first.keys.bytes === true) table.sourceOfBytes(text);
-    parseProcKeysInto(table, text, first.readAt, (id) => !hidden.has(id));
+    const raw = first.keys.raw;
+    if (raw === undefined || !parseProcKeysBytes(table, text, raw, first.readAt, hidden)) parseProcKeysInto(table, text, first.readAt, (id) => !hidden.has(id));
     trace('parse');
     const ctx = {
       ...newScanContext(table, hidden),

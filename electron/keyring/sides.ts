@@ -23,6 +23,8 @@ export interface FileText {
    * strings through KeyTable.sourceOfBytes, which decodes them. Absent: `text` is the file decoded from UTF-8.
    */
   bytes?: true;
+  /** The file's bytes, where the reader kept them (the one-shot CLI's: procKeysBytes.ts parses them). */
+  raw?: Uint8Array;
   code?: string;
   message?: string;
   /**

@@ -11,6 +11,7 @@
 import { isAscii } from 'node:buffer';
 import { closeSync } from 'node:fs';
 import * as keyctl from '../keyring/keyctl';
+import { arenaForRead } from '../keyring/wasmArena';
 import type { DescribeOutcome, FileText, ProcReader, ReadResult } from '../keyring/sides';
 
 export class PoolReader implements ProcReader {
@@ -93,7 +94,8 @@ export class PoolReader implements ProcReader {
     const [keysFd, keyUsersFd] = await fds;
     const keysPath = `${procRoot}/keys`;
     const keyUsersPath = `${procRoot}/key-users`;
-    const keys = keyctl.readOpenedOnPool(keysFd, keysPath);
+    // Into WebAssembly memory, where the parse reads it (wasmArena.ts).
+    const keys = keyctl.readOpenedOnPool(keysFd, keysPath, arenaForRead(keyctl.READ_CHUNK));
     // Queued right behind it (as readNow, it is read only when /proc/keys was).
     const keyUsers = keysFd < 0 ? null : keyctl.readOpenedOnPool(keyUsersFd, keyUsersPath);
     if (keysFd < 0 && keyUsersFd >= 0) closeSync(keyUsersFd);
@@ -123,7 +125,7 @@ async function textOnPool(path: string): Promise<FileText> {
 function bytesTextOf(read: keyctl.FileBytes): FileText {
   if (!('bytes' in read)) return { code: read.code, message: read.message };
   const text = read.bytes.toString('latin1');
-  return isAscii(read.bytes) ? { text } : { text, bytes: true };
+  return isAscii(read.bytes) ? { text, raw: read.bytes } : { text, bytes: true, raw: read.bytes };
 }
 
 function textOf(read: keyctl.FileBytes): FileText {

@@ -1,0 +1,115 @@
+// parseProcKeysBytes (the one-shot CLI's WebAssembly parse of /proc/keys bytes) must make the table
+// parseProcKeysInto makes of the same text, or give up and leave the table untouched.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KeyTable } from './keyTable';
+import { parseProcKeysInto } from './procKeys';
+import { parseProcKeysBytes } from './procKeysBytes';
+
+const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
+
+/** A line as the kernel prints a record (proc_keys_show), with fields that may be wider or odder than usual. */
+const recordArb = fc
+  .record({
+    id: fc.oneof(fc.integer({ min: 1, max: 0x7fffffff }), fc.integer({ min: 0, max: 0xffffffff })),
+    flags: fc.tuple(...Array.from('IRDQUNi', (letter) => fc.boolean().map((on) => (on ? letter : '-')))).map((l) => l.join('')),
+    usage: fc.oneof({ weight: 30, arbitrary: fc.integer({ min: -5, max: 99999 }) }, { weight: 1, arbitrary: fc.constantFrom('9'.repeat(16), '-2147483649', '4294967297', '999999999999999') }),
+    timeout: fc.oneof(fc.constantFrom('perm', 'expd', '1s', '59m', '7h', '2d', '1w'), fc.nat({ max: 100_000 }).map((n) => `${n}s`)),
+    perm: fc.integer({ min: 0, max: 0xffffffff }),
+    uid: fc.oneof({ weight: 30, arbitrary: fc.integer({ min: -1, max: 0xffffffff }) }, { weight: 1, arbitrary: fc.constant('12345678901234567') }),
+    gid: fc.oneof(fc.integer({ min: -1, max: 65534 })),
+    type: fc.constantFrom('user', 'keyring', 'logon', 'big_key', 'asymmetric', '.request_key_auth', 'dns_resolver', 'x'),
+    rest: fc.string({ unit: fc.oneof(fc.constantFrom('a', ' ', ':', '1', '\n', '"', '\\'), fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c))), maxLength: 20 }),
+  })
+  .map((r) => {
+    const cut = r.type.slice(0, 9).padEnd(9);
+    return `${hex8(r.id)} ${r.flags} ${String(r.usage).padStart(5)} ${r.timeout.padStart(4)} ${hex8(r.perm)} ${String(r.uid).padStart(5)} ${String(r.gid).padStart(5)} ${cut} ${r.rest}`;
+  });
+
+/** A line that breaks the grammar somewhere, or continues nothing. */
+const badLineArb = fc.oneof(
+  recordArb.map((line) => line.replace(/ perm | expd /, ' forever ')),
+  recordArb.map((line) => `${line.slice(0, 17)}x${line.slice(18)}`),
+  recordArb.map((line) => line.slice(0, 40)),
+  fc.string({ maxLength: 30 }),
+);
+
+/** Texts of records (some with continuation lines), and now and then a bad line. */
+const textArb = fc
+  .tuple(fc.array(fc.oneof({ weight: 20, arbitrary: recordArb }, { weight: 1, arbitrary: badLineArb }), { maxLength: 25 }), fc.boolean())
+  .map(([lines, trailingNewline]) => lines.join('\n') + (trailingNewline && lines.length > 0 ? '\n' : ''));
+
+/** Everything a table says about its rows, through its public reads. */
+function rowsOf(table: KeyTable): unknown[] {
+  const rows: unknown[] = [];
+  for (let row = 0; row < table.length; row++) {
+    rows.push([
+      table.id[row],
+      table.flags(row),
+      table.usage[row],
+      table.timeout(row),
+      table.perm[row],
+      table.uid[row],
+      table.gid[row],
+      table.typeCut(row),
+      table.typeCutCode(row),
+      table.rest(row),
+      table.isMultiline(row),
+      table.readAt[row],
+      table.type(row),
+      table.description(row),
+    ]);
+  }
+  return [rows, Array.from(table.rowsInSerialOrder()), table.recordColumns().timeouts, table.keyringIds()];
+}
+
+function bothWays(text: string, hidden: ReadonlySet<number>): { js: KeyTable; wasm: KeyTable; parsed: boolean } {
+  const js = new KeyTable(0);
+  js.sourceOfBytes(text);
+  parseProcKeysInto(js, text, 1234, (id) => !hidden.has(id));
+  const wasm = new KeyTable(0);
+  wasm.sourceOfBytes(text);
+  const parsed = parseProcKeysBytes(wasm, text, Buffer.from(text, 'latin1'), 1234, hidden);
+  return { js, wasm, parsed };
+}
+
+describe('parseProcKeysBytes', () => {
+  it('makes the table parseProcKeysInto makes, or gives up having added nothing', () => {
+    let parsedTexts = 0;
+    fc.assert(
+      fc.property(textArb, fc.array(fc.integer({ min: 1, max: 0x7fffffff }), { maxLength: 3 }), (text, extraHidden) => {
+        // Hide one serial of the text when there is one.
+        const first = /^([0-9a-f]{8}) /m.exec(text);
+        const hidden = new Set([...extraHidden, ...(first ? [parseInt(first[1] as string, 16)] : [])]);
+        const { js, wasm, parsed } = bothWays(text, hidden);
+        if (parsed) expect(rowsOf(wasm)).toEqual(rowsOf(js));
+        else expect(wasm.length).toBe(0);
+        if (parsed) parsedTexts++;
+      }),
+      { numRuns: 300 },
+    );
+    // Not only texts it gives up on.
+    expect(parsedTexts).toBeGreaterThan(60);
+  });
+
+  it('parses records and their continuation lines itself, and gives up on a line it cannot place', () => {
+    const text = [
+      '0000000a I--Q---     1 perm 3f010000     0     0 keyring   _ses: 1',
+      '0000000b I--Q---     2   7h 3f010000  1000  1000 user      two',
+      'lines: 5',
+      '0000000c I------    12 perm 1f0b0000 4294967295 65534 big_key   b: 5 [buff]',
+      '',
+    ].join('\n');
+    const { js, wasm, parsed } = bothWays(text, new Set());
+    expect(parsed).toBe(true);
+    expect(rowsOf(wasm)).toEqual(rowsOf(js));
+    expect(wasm.isMultiline(1)).toBe(true);
+    expect(wasm.rest(1)).toBe('two\nlines: 5');
+    // A line continuing nothing, a malformed record, a number of 16 digits: parseProcKeysInto's to report.
+    for (const bad of ['stray\n' + text, text + '0000000d I--Q---     1 later 3f010000     0     0 user      x\n', text.replace('  1000  1000', ' 1234567890123456  1000')]) {
+      const again = bothWays(bad, new Set());
+      expect(again.parsed).toBe(false);
+      expect(again.wasm.length).toBe(0);
+    }
+  });
+});
