@@ -90,6 +90,8 @@ export interface ProcEventsOptions {
 
 const DEFAULT_RECEIVE_BUFFER = 1024 * 1024;
 const LOST = 'events were lost (the socket overflowed)';
+/** The most messages one drain reads. */
+const MAX_DRAIN = 20_000;
 
 /** What one drain saw: the processes (thread-group ids) events named, or why every status must be read. */
 export interface Drained {
@@ -158,7 +160,7 @@ export class ProcEvents {
     let renamed = false;
     for (let length = this.receive(); length !== 0; length = this.receive()) {
       if (length < 0) return `recv: ${errnoName(-length)}`;
-      this.eachEvent(length, (at) => {
+      forEachEvent(this.buffer, length, (at) => {
         const what = this.buffer.readUInt32LE(at + EVENT);
         const data = at + EVENT_DATA;
         if (what === PROC_EVENT.NONE && this.buffer.readUInt32LE(at + CN_MSG + 12) === ack + 1) acknowledged = this.buffer.readUInt32LE(data);
@@ -180,89 +182,31 @@ export class ProcEvents {
 
   /**
    * Reads every message waiting, adding to `named` the thread-group id of each process whose uid, command or
-   * existence an event says may have changed (a new thread or a gid, session or tracer change names none).
+   * existence an event says may have changed (eventsIn).
    */
   drain(named: Set<number>): Drained {
     let messages = 0;
     let doubt: string | null = null;
     for (;;) {
+      if (messages === MAX_DRAIN) {
+        // Events come faster than they are read (a fork storm): the rest wait for the next poll.
+        doubt = graver(doubt, `more than ${MAX_DRAIN} events since the last read`);
+        break;
+      }
       const length = this.receive();
       if (length === 0) break;
       if (length === -ENOBUFS) {
-        doubt = LOST; // said first: the other doubts are moot beside it
+        doubt = graver(doubt, LOST);
         continue;
       }
       if (length < 0) {
-        doubt ??= `recv: ${errnoName(-length)}`;
+        doubt = graver(doubt, `recv: ${errnoName(-length)}`);
         break;
       }
       messages++;
-      const why = this.message(length, named);
-      if (why !== null && doubt !== LOST) doubt = why.includes('were lost') ? why : (doubt ?? why);
+      doubt = graver(doubt, eventsIn(this.buffer, length, this.lastSeq, named));
     }
     return { messages, doubt };
-  }
-
-  /** One datagram's events (the kernel sends one a datagram). */
-  private message(length: number, named: Set<number>): string | null {
-    const b = this.buffer;
-    return this.eachEvent(length, (at) => {
-      const seq = b.readUInt32LE(at + CN_MSG + 8);
-      const what = b.readUInt32LE(at + EVENT);
-      const cpu = b.readUInt32LE(at + EVENT + 4);
-      const last = this.lastSeq.get(cpu);
-      this.lastSeq.set(cpu, seq);
-      let doubt: string | null = null;
-      if (last === undefined) doubt = `the first event from CPU ${cpu}`;
-      else if (seq !== ((last + 1) >>> 0)) doubt = `events from CPU ${cpu} were lost (${last} then ${seq})`;
-      const data = at + EVENT_DATA;
-      switch (what) {
-        case PROC_EVENT.FORK:
-          // parent pid, parent tgid, child pid, child tgid: a new thread (pid != tgid) is no new process.
-          if (b.readUInt32LE(data + 8) === b.readUInt32LE(data + 12)) named.add(b.readUInt32LE(data + 12));
-          break;
-        case PROC_EVENT.EXEC:
-        case PROC_EVENT.UID:
-        case PROC_EVENT.COMM:
-        case PROC_EVENT.EXIT:
-          // pid, tgid of any thread: the group leader's status is what /proc lists, read again whichever thread
-          // changed (a thread's own uid or command leaves it as it was; its exit may end the group).
-          named.add(b.readUInt32LE(data + 4));
-          break;
-        case PROC_EVENT.NONE: // a listener's acknowledgement
-        case PROC_EVENT.GID:
-        case PROC_EVENT.SID:
-        case PROC_EVENT.PTRACE:
-        case PROC_EVENT.COREDUMP:
-        case PROC_EVENT.NONZERO_EXIT:
-          break;
-        default:
-          doubt ??= `an event of unknown kind 0x${what.toString(16)}`;
-      }
-      return doubt;
-    });
-  }
-
-  /**
-   * Calls `each` with the offset of every process-connector message in the first `length` bytes of the buffer:
-   * the first sentence any call returns, or one for a message that is not a whole event.
-   */
-  private eachEvent(length: number, each: (at: number) => string | null): string | null {
-    const b = this.buffer;
-    let doubt: string | null = null;
-    for (let at = 0; at + NLMSG_HEADER <= length; ) {
-      const size = b.readUInt32LE(at);
-      if (size < NLMSG_HEADER || at + size > length) return doubt ?? 'a message cut short';
-      const type = b.readUInt16LE(at + 4);
-      if (type === NLMSG_DONE) {
-        if (size < EVENT_DATA + 16) return doubt ?? 'a message cut short';
-        if (b.readUInt32LE(at + CN_MSG) === CN_IDX_PROC && b.readUInt32LE(at + CN_MSG + 4) === CN_VAL_PROC) doubt ??= each(at);
-      } else if (type !== NLMSG_NOOP) {
-        doubt ??= type === NLMSG_ERROR ? 'an error message' : `a message of type ${type}`;
-      }
-      at += (size + 3) & ~3;
-    }
-    return doubt;
   }
 
   /** One datagram's length; 0 when none is waiting; -errno on an error (ENOBUFS: the kernel dropped some for us). */
@@ -296,4 +240,77 @@ function renameThisThreadAsItIs(procRoot: string): { tid: number; pid: number } 
   const end = comm.indexOf(10);
   writeFileSync(`${procRoot}/thread-self/comm`, end < 0 ? comm : comm.subarray(0, end));
   return { pid: Number(m[1]), tid: Number(m[2]) };
+}
+
+/** Of two doubts, the one to report: a loss before any other (the others are moot beside it), else the first. */
+function graver(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null || a.includes(' lost') || !b.includes(' lost')) return a;
+  return b;
+}
+
+/**
+ * The events in the first `length` bytes of `b` (one datagram; the kernel sends one event in each): adds to `named`
+ * the thread-group id of each process whose uid, command or existence may have changed (a new thread, or a gid,
+ * session or tracer change, names none), and checks each CPU's sequence against `lastSeq` (updated). Returns null,
+ * or why no answer may be trusted: a CPU's first event, a gap in its sequence, an event or message it does not
+ * know, a message cut short.
+ */
+export function eventsIn(b: Buffer, length: number, lastSeq: Map<number, number>, named: Set<number>): string | null {
+  return forEachEvent(b, length, (at) => {
+    const seq = b.readUInt32LE(at + CN_MSG + 8);
+    const what = b.readUInt32LE(at + EVENT);
+    const cpu = b.readUInt32LE(at + EVENT + 4);
+    const last = lastSeq.get(cpu);
+    lastSeq.set(cpu, seq);
+    let doubt: string | null = null;
+    if (last === undefined) doubt = `the first event from CPU ${cpu}`;
+    else if (seq !== ((last + 1) >>> 0)) doubt = `events from CPU ${cpu} were lost (${last} then ${seq})`;
+    const data = at + EVENT_DATA;
+    switch (what) {
+      case PROC_EVENT.FORK:
+        // parent pid, parent tgid, child pid, child tgid: a new thread (pid != tgid) is no new process.
+        if (b.readUInt32LE(data + 8) === b.readUInt32LE(data + 12)) named.add(b.readUInt32LE(data + 12));
+        break;
+      case PROC_EVENT.EXEC:
+      case PROC_EVENT.UID:
+      case PROC_EVENT.COMM:
+      case PROC_EVENT.EXIT:
+        // pid, tgid of any thread: the group leader's status is what /proc lists, read again whichever thread
+        // changed (a thread's own uid or command leaves it as it was; its exit may end the group).
+        named.add(b.readUInt32LE(data + 4));
+        break;
+      case PROC_EVENT.NONE: // a listener's acknowledgement
+      case PROC_EVENT.GID:
+      case PROC_EVENT.SID:
+      case PROC_EVENT.PTRACE:
+      case PROC_EVENT.COREDUMP:
+      case PROC_EVENT.NONZERO_EXIT:
+        break;
+      default:
+        doubt ??= `an event of unknown kind 0x${what.toString(16)}`;
+    }
+    return doubt;
+  });
+}
+
+/**
+ * Calls `each` with the offset of every process-connector message in the first `length` bytes of `b`: the gravest
+ * doubt any call returns, or one for a message that is not a whole event.
+ */
+function forEachEvent(b: Buffer, length: number, each: (at: number) => string | null): string | null {
+  let doubt: string | null = null;
+  for (let at = 0; at + NLMSG_HEADER <= length; ) {
+    const size = b.readUInt32LE(at);
+    if (size < NLMSG_HEADER || at + size > length) return graver(doubt, 'a message cut short');
+    const type = b.readUInt16LE(at + 4);
+    if (type === NLMSG_DONE) {
+      if (size < EVENT_DATA + 16) return graver(doubt, 'a message cut short');
+      if (b.readUInt32LE(at + CN_MSG) === CN_IDX_PROC && b.readUInt32LE(at + CN_MSG + 4) === CN_VAL_PROC) doubt = graver(doubt, each(at));
+    } else if (type !== NLMSG_NOOP) {
+      doubt = graver(doubt, type === NLMSG_ERROR ? 'an error message' : `a message of type ${type}`);
+    }
+    at += (size + 3) & ~3;
+  }
+  return doubt;
 }

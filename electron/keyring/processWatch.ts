@@ -83,7 +83,7 @@ export class ProcessWatch {
     } else {
       for (const pid of named) this.readOne(pid, read);
       // What no event reports: the end of a zombie.
-      for (const [pid, status] of this.known) if (status.dead) this.readOne(pid, read);
+      for (const [pid, status] of this.known) if (status.dead && !read.has(pid)) this.readOne(pid, read);
     }
     const processes = this.tally(read);
     this.lastFilesRead = read.size;
