@@ -221,6 +221,32 @@ describe('readProcessStatusFrom (a status file kept open)', () => {
   });
 });
 
+describe('ProcessWatch where the events and /proc count pids differently (util-linux unshare)', () => {
+  it('in a pid namespace of its own: the kernel ignores its subscription, and it reads every status file', () => {
+    const script = `const { ProcessWatch } = require('./dist/electron/keyring/processWatch.js');
+      const w = new ProcessWatch('/proc'); w.read(); console.log(JSON.stringify({ why: w.why, lastRead: w.lastRead, pid: process.pid })); w.close();`;
+    const run = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, '-e', script], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const seen = JSON.parse(run.stdout) as { why: string; lastRead: string; pid: number };
+    expect(seen.pid).toBe(1);
+    expect(seen.why).toMatch(/no acknowledgement/);
+    expect(seen.lastRead).toMatch(/^every status file \(process events: no acknowledgement/);
+  });
+
+  it("in the initial namespace, over another namespace's /proc: its own thread is not there, and it reads every file", async () => {
+    const other = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'sleep', '60'], { stdio: 'ignore' });
+    children.push(other);
+    // The namespace's /proc, seen through its process's root (unshare forks sleep, which is pid 1 there).
+    const root = `/proc/${other.pid}/root/proc`;
+    await untilFullRead(() => processesByRealUid(root).lists.get(0)?.some((p) => p.pid === 1 && p.command === 'sleep') === true, 'the namespace up');
+    const w = new ProcessWatch(root);
+    watches.push(w);
+    expect(w.usesEvents()).toBe(false);
+    expect(w.why).toMatch(/thread-self/);
+    expect(text(w.read())).toBe(text(processesByRealUid(root)));
+  });
+});
+
 describe('ProcessWatch without the connector', () => {
   let root = '';
   afterEach(() => {
