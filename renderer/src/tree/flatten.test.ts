@@ -131,11 +131,16 @@ describe('the first screen (firstScreen)', () => {
     const rows = flat(m, { firstScreen: true });
     expect(sectionsReady(m)).toBe(false);
     expect(rows.at(-1)).toMatchObject({ kind: 'pending', depth: 0 });
+    // How many sections follow is not known yet: the top level's size is unknown (-1), not a count; the pending
+    // row is no section and has no position among them.
+    expect(rows.filter((r) => r.depth === 0 && r.kind !== 'pending').map((r) => [r.pos, r.size])).toEqual([[1, -1]]);
+    expect(rows.at(-1)).not.toHaveProperty('pos');
+    expect(rows.at(-1)).not.toHaveProperty('size');
     expect(rows.map(label).filter((l) => l.startsWith('#'))).toEqual(['#anchors']);
     // The rows above it are the whole tree's.
     const whole = flat(m);
     expect(sectionsReady(m)).toBe(true);
-    // (The top level's aria-setsize aside: the pending row is one of its rows until the sections replace it.)
+    // (The top level's aria-setsize aside: unknown until the sections replace the pending row.)
     const topSizeless = (r: FlatRow) => (r.depth === 0 ? { ...r, size: undefined } : r);
     expect(rows.slice(0, -1).map(topSizeless)).toEqual(whole.slice(0, rows.length - 1).map(topSizeless));
     expect(whole.map(label).filter((l) => l.startsWith('#'))).toEqual(['#anchors', '#kernel', '#orphans']);

@@ -386,10 +386,11 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
       } else visit(id, `a:${name}`, 1, null, name);
     }
   });
-  if (firstScreen && !search && count >= FIRST_SCREEN_ROWS && !sectionsReady(model)) {
-    push({ kind: 'pending', rowId: 'pending', depth: 0, label: PENDING_LABEL, dim: false });
-  } else belowAnchors();
+  const pending = firstScreen && !search && count >= FIRST_SCREEN_ROWS && !sectionsReady(model);
+  if (pending) push({ kind: 'pending', rowId: 'pending', depth: 0, label: PENDING_LABEL, dim: false });
+  else belowAnchors();
   setPositions(segments, starts, count);
+  if (pending) sizeUnknownAtTop(segments);
   return lazyRows(segments, starts, count, { rowIndex: matchRows.subarray(0, matched), keyId: matchKeys.subarray(0, matched) }, (run, index) => {
     const id = run.ids[run.from + index - run.start]!;
     const rowId = run.prefix + id;
@@ -520,6 +521,21 @@ function setPositions(segments: readonly (FlatRow | Run)[], starts: readonly num
   segments.forEach((s, i) => {
     s.size = counts[parentOf[i]! + 1] || 1;
   });
+}
+
+/**
+ * While the sections below the anchors are pending, how many top-level rows there will be is not known (0 to 3
+ * more sections): their aria-setsize is -1, which ARIA defines as unknown, never a count a screen reader would
+ * read out wrong; the pending row stands in for no section and has no position.
+ */
+function sizeUnknownAtTop(segments: readonly (FlatRow | Run)[]): void {
+  for (const s of segments) {
+    if (s.depth !== 0) continue;
+    if (s.kind === 'pending') {
+      delete s.pos;
+      delete s.size;
+    } else s.size = -1;
+  }
 }
 
 /** The section row a root row id lives under. */
