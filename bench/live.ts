@@ -95,6 +95,48 @@ export function rawReadCpu(root: string, reads: number): { reused: number; readF
 }
 
 /**
+ * CPU ms of the kernel's work an exact idle poll cannot do without beside the raw /proc/keys read, in a fresh process
+ * in this one's session keyring (it possesses what the poll's scan thread possesses): `lists`, KEYCTL_READ of each of
+ * `keyrings` (those a scan read: a poll reads each one again, as no /proc/keys line vouches for a member list), the
+ * calls alone; `processes`, the pins' process reads as a poll makes them (ProcessWatch: as root only the status files
+ * the process-events connector names and those it cannot, else every process's), with how many files the last read.
+ * Each the mean of `rounds` rounds after a warm-up.
+ */
+export function pollCallsCpu(root: string, keyrings: readonly number[], rounds: number): { lists: number; keyrings: number; processes: number; files: number } {
+  const dist = join(root, 'dist', 'electron');
+  const script = `
+    const k = require(${JSON.stringify(join(dist, 'keyring', 'keyctl.js'))});
+    const { ProcessWatch } = require(${JSON.stringify(join(dist, 'keyring', 'processWatch.js'))});
+    const rings = ${JSON.stringify(keyrings)};
+    const last = new Map();
+    for (const id of rings) { try { last.set(id, k.memberBytes(k.readKeyringMembers(id))); } catch {} }
+    const readable = [...last.keys()];
+    const watch = new ProcessWatch('/proc');
+    const ways = {
+      lists: () => { for (const id of readable) { try { k.readKeyringMembersUnlessSame(id, last.get(id)); } catch {} } },
+      processes: () => watch.read(),
+    };
+    const spent = { lists: 0, processes: 0 };
+    for (const way of Object.values(ways)) { way(); way(); }
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let r = 0; r < ${rounds}; r++) {
+      // A poll's pace: the connector's events since the last read are what the next one reads again.
+      Atomics.wait(pause, 0, 0, 100);
+      for (const [name, way] of Object.entries(ways)) {
+        const c0 = process.cpuUsage();
+        way();
+        const c = process.cpuUsage(c0);
+        spent[name] += (c.user + c.system) / 1000 / ${rounds};
+      }
+    }
+    process.stdout.write(JSON.stringify({ ...spent, keyrings: readable.length, files: watch.lastFilesRead }));
+    watch.close();`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the poll's calls failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { lists: number; keyrings: number; processes: number; files: number };
+}
+
+/**
  * CPU ms of the raw reads an `all` poll cannot do without (bytes only, no decoding): one /proc/keys read in an
  * empty session keyring, then one as each other uid /proc/key-users lists (its fsuid, fsgid and groups, as the
  * user-view thread takes them; a uid with this process's own credentials sees what the first read saw), in a fresh
