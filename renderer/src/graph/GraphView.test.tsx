@@ -143,6 +143,19 @@ describe('graph view', () => {
     }
   });
 
+  it('glides from the quick tree arrangement to the layers, its links hidden while the nodes move', async () => {
+    const shared = createFakeApi({ live: false, keyCount: 120, shape: 'shared' });
+    try {
+      render(<App api={shared} />);
+      const canvas = () => graph()!.querySelector('.graph-canvas');
+      await waitFor(() => expect(canvas()?.hasAttribute('data-gliding')).toBe(true), { timeout: 5000 });
+      await waitFor(() => expect(canvas()!.hasAttribute('data-gliding')).toBe(false), { timeout: 5000 });
+      expect(graph()!.querySelector('.graph-status')).toBeNull();
+    } finally {
+      shared.close();
+    }
+  });
+
   it('has a legend for its lines and pin badges, and cuts long labels in the middle', async () => {
     render(<App api={api} />);
     await waitFor(() => expect(graphNode(FIXTURE_IDS.sharedCert)).not.toBeNull(), { timeout: 5000 });

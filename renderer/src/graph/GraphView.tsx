@@ -34,6 +34,7 @@ import { layoutThread } from './layoutClient';
 import { DEV_TOOLS } from '../dev/buildMode';
 import { maybeRunGraphBench } from './bench';
 import { fitNodes, MIN_ZOOM, type FitOptions } from './fit';
+import { glides, GLIDE_MS } from './glide';
 
 /** Below this zoom, nodes drop their second line (ids, badges): unreadable there anyway, and cheaper. */
 const LOW_DETAIL_ZOOM = 0.45;
@@ -99,6 +100,20 @@ function GraphCanvas() {
     return r && r.width > 0 && r.height > 0 ? r.width / r.height : undefined;
   }, []);
   const { layout, source, pending, error, roundTripMs } = useGraphLayout(model, aspect);
+  // The quick arrangement's switch to the layers glides (glide.ts): decided while rendering, so the attribute
+  // that starts the transition lands in the same commit as the new positions.
+  const [drawn, setDrawn] = useState({ layout, source });
+  const [gliding, setGliding] = useState(false);
+  if (drawn.layout !== layout || drawn.source !== source) {
+    setDrawn({ layout, source });
+    if (model && glides(drawn, { layout, source }, model.nodes.map((n) => n.id))) setGliding(true);
+  }
+  useEffect(() => {
+    if (!gliding) return;
+    // A little past the transition's end: taking the rule away mid-way would snap the nodes to their places.
+    const t = setTimeout(() => setGliding(false), GLIDE_MS + 100);
+    return () => clearTimeout(t);
+  }, [gliding]);
   const cacheRef = useRef(emptyFlowCache());
   const flow = useMemo(() => {
     if (!model) return { nodes: [] as GraphFlowNode[], edges: [] as Edge[] };
@@ -162,8 +177,10 @@ function GraphCanvas() {
     // Asked again when the frame comes: a click on a group in between (a layout landing as the user clicks)
     // has moved the view, and the fit must not take it away.
     requestAnimationFrame(() => {
-      if (!viewMoved.current) fit();
+      if (!viewMoved.current) fit(gliding ? { duration: GLIDE_MS } : undefined);
     });
+    // Only a new layout fits again; `gliding` says how.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [layout, source, fit, rf, partial]);
   // A new scope is a new picture: fit it.
   const scope = useGraphScope();
@@ -292,7 +309,13 @@ function GraphCanvas() {
   }, [layout, pending, rf, fit, flow.nodes.length, flow.edges.length, roundTripMs]);
 
   return (
-    <div ref={canvasRef} className={`graph-canvas${lowDetail ? ' low-detail' : ''}`} onKeyDown={onKeyDown} data-layout-thread={layout ? layoutThread : undefined}>
+    <div
+      ref={canvasRef}
+      className={`graph-canvas${lowDetail ? ' low-detail' : ''}`}
+      onKeyDown={onKeyDown}
+      data-layout-thread={layout ? layoutThread : undefined}
+      data-gliding={gliding ? '' : undefined}
+    >
       <ReactFlow
         nodes={shown.nodes}
         edges={shown.edges}
