@@ -10,12 +10,11 @@ import { decodeFlags } from '../../shared/flags';
 import type { KeyTable } from './keyTable';
 import { FLAG_STRINGS } from './keyTable';
 import { KEY_RECORDS_JSON_WASM } from './wasmModules';
-import { hasWebAssembly, instantiate, reserve, type WasmMemory } from './wasmArena';
+import { arenaWithText, freshMemory, hasWebAssembly, instantiate, READ_AT, reserve } from './wasmArena';
 import { annotateKey, type PinContext } from './pins';
 import { keyInfoAt, type ScanState } from './scanState';
 
 interface Exports {
-  memory: WasmMemory;
   layout(...offsets: number[]): void;
   keyringRows(n: number, at: number): number;
   inbound(m: number, n: number): void;
@@ -63,11 +62,12 @@ export function writeKeyRecords(
   const usable = columns.byteSources[mainSource] === true || Buffer.byteLength(source, 'utf8') === source.length;
   const typeJson = columns.types.map((type) => Buffer.from(JSON.stringify(type), 'utf8'));
 
-  // Layout.
-  let at = FIRST_COLUMN;
+  // Layout: after the source where the read left it (wasmArena.ts), else after the module's own literals.
+  const arena = usable ? arenaWithText(source) : null;
+  let at = arena === null ? FIRST_COLUMN : READ_AT + source.length;
   const take = (bytes: number): number => {
-    const start = at;
-    at += (bytes + 7) & ~7;
+    const start = (at + 7) & ~7;
+    at = start + bytes;
     return start;
   };
   const o = {
@@ -98,12 +98,13 @@ export function writeKeyRecords(
     typeText: take(typeJson.reduce((sum, b) => sum + b.length, 0)),
     plainFlags: take(128),
     scratch: take(n * 4),
-    source: take(source.length),
+    source: arena === null ? take(source.length) : READ_AT,
     out: take(OUT_BYTES),
   };
-  const wasm = instantiate<Exports>(KEY_RECORDS_JSON_WASM);
-  reserve(wasm.memory, at);
-  const buffer = wasm.memory.buffer;
+  const memory = arena ?? freshMemory(at);
+  reserve(memory, at);
+  const wasm = instantiate<Exports>(KEY_RECORDS_JSON_WASM, memory);
+  const buffer = memory.buffer;
   const i32 = (offset: number, length: number): Int32Array => new Int32Array(buffer, offset, length);
   const u32 = (offset: number, length: number): Uint32Array => new Uint32Array(buffer, offset, length);
   const u8 = (offset: number, length: number): Uint8Array => new Uint8Array(buffer, offset, length);
@@ -152,7 +153,7 @@ export function writeKeyRecords(
     const s = decodeFlags(FLAG_STRINGS[mask] as string, 'perm');
     plainFlags[mask] = s.invalidated || s.dead || s.revoked || s.negative ? 0 : 1;
   }
-  if (usable) Buffer.from(buffer, o.source, source.length).write(source, 'latin1');
+  if (usable && arena === null) Buffer.from(buffer, o.source, source.length).write(source, 'latin1');
 
   wasm.layout(
     o.order, o.id, o.uid, o.gid, o.perm, o.usage, o.typeIndex, o.timeoutIndex, o.sourceIndex, o.descStart, o.descEnd,

@@ -6,7 +6,7 @@
 ;;
 ;; Columns are arrays in memory at offsets the caller sets with `layout`; rows are table rows (keyTable.ts).
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
   ;; Column offsets (bytes), set by layout().
   (global $order (mut i32) (i32.const 0))

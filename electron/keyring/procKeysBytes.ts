@@ -7,7 +7,7 @@
 // warm 12-19 ms.
 import type { KeyTable } from './keyTable';
 import { PROC_KEYS_PARSE_WASM } from './wasmModules';
-import { arenaHolding, freshMemory, hasWebAssembly, instantiate, READ_AT, reserve, type WasmMemory } from './wasmArena';
+import { arenaHolding, arenaHolds, freshMemory, hasWebAssembly, instantiate, READ_AT, reserve, type WasmMemory } from './wasmArena';
 
 interface Exports {
   layout(...offsets: number[]): void;
@@ -72,6 +72,7 @@ export function parseProcKeysBytes(table: KeyTable, text: string, raw: Uint8Arra
   );
   const rows = wasm.parse(READ_AT, len);
   if (rows < 0) return false;
+  if (arena !== null) arenaHolds(text);
 
   // The distinct timeouts and type columns as the table's strings, in the order the records show them first (as
   // the JavaScript parse interns them).

@@ -42,6 +42,19 @@ export function arenaHolding(bytes: Uint8Array): WasmMemory | null {
   return arena;
 }
 
+/** The text of the bytes at READ_AT in the arena, once a parse has read them there (procKeysBytes.ts). */
+let arenaText: string | null = null;
+
+/** Says that the bytes at READ_AT in the arena are `text`'s, one per character. */
+export function arenaHolds(text: string): void {
+  arenaText = text;
+}
+
+/** The arena, if its bytes at READ_AT are `text`'s (then the key records' module reads them there). */
+export function arenaWithText(text: string): WasmMemory | null {
+  return arena !== null && arenaText !== null && arenaText.length === text.length && arenaText === text ? arena : null;
+}
+
 /** A fresh memory of at least `bytes`. */
 export function freshMemory(bytes: number): WasmMemory {
   return new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)) });
