@@ -11,6 +11,7 @@
 // Pure: keys and their visible parents in, a map out.
 import { formatKeyId } from './keyIds';
 import { isCollection, UNIQUE_CACHE } from './keyRoles';
+import { anyParentIn } from './parentIndex';
 import type { KeyInfo } from './snapshot';
 import { counted } from './text';
 
@@ -52,7 +53,7 @@ export function probableCaches(keys: ReadonlyMap<number, KeyInfo>, parents: Read
   keys.forEach((k) => {
     const candidates = unreadableByUid.get(k.uid);
     if (candidates?.length !== 1 || k.usage < 1) return;
-    if ((parents.get(k.id) ?? []).some((p) => keys.has(p))) return;
+    if (anyParentIn(parents, k.id, keys)) return;
     const evidence = looksLikeCache(k, keys);
     if (evidence === null) return;
     const collection = candidates[0] as KeyInfo;

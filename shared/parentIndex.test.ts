@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parentIndex } from './parentIndex';
+import { anyParentIn, parentCount, parentIndex } from './parentIndex';
 import { parentsMap, parentsOf } from './reachability';
 
 type K = { id: number; links?: readonly number[] | null };
@@ -34,6 +34,14 @@ describe('parentIndex', () => {
         for (const id of [...POOL, 5, 6, 4, 0, -1, 0.5, NaN]) {
           expect(index.get(id)).toEqual(map.get(id));
           expect(index.has(id)).toBe(map.has(id));
+          // The passes over every key ask without the array get() makes: the same answers, from either.
+          for (const set of [keys, new Set([1, 7, 0x40000000]), new Set<number>()]) {
+            const some = map.get(id)?.some((p) => set.has(p)) ?? false;
+            expect(anyParentIn(index, id, set)).toBe(some);
+            expect(anyParentIn(map, id, set)).toBe(some);
+          }
+          expect(parentCount(index, id)).toBe(map.get(id)?.length ?? 0);
+          expect(parentCount(map, id)).toBe(map.get(id)?.length ?? 0);
         }
         // Iteration (by member id) holds the same entries, each once.
         expect(new Map(index)).toEqual(map);

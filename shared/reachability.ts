@@ -9,7 +9,7 @@
 //
 // Pure: no Node, Electron or DOM.
 import { KeyPositions, KeySet } from './keyPositions';
-import { parentIndex } from './parentIndex';
+import { anyParentIn, parentIndex } from './parentIndex';
 import { ANCHOR_ORDER, type Anchors } from './snapshot';
 
 /**
@@ -113,7 +113,7 @@ function rootsByPosition(
   for (let i = 0; i < ids.length; i++) {
     if (reachable.hasAt(i)) continue;
     const k = keyAt[i]!;
-    if (!parents.get(k.id)?.some((p) => keys.has(p))) roots.push(k.id);
+    if (!anyParentIn(parents, k.id, keys)) roots.push(k.id);
   }
   roots.sort((a, b) => compareRoots(keys.get(a)!, keys.get(b)!));
   const coveredFromRoots = new KeySet(positions);
@@ -155,7 +155,7 @@ function rootsBySet(keys: ReadonlyMap<number, LinkedKey>, anchorIds: readonly nu
   // from them sits on a cycle of unreachable keyrings: promote one key per cycle.
   const roots: number[] = [];
   keys.forEach((k) => {
-    if (!reachable.has(k.id) && !parents.get(k.id)?.some((p) => keys.has(p))) roots.push(k.id);
+    if (!reachable.has(k.id) && !anyParentIn(parents, k.id, keys)) roots.push(k.id);
   });
   roots.sort((a, b) => compareRoots(keys.get(a)!, keys.get(b)!));
   const coveredFromRoots = new Set<number>();

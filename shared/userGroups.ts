@@ -13,6 +13,7 @@
 //   process (`_pid`) keyring: only a process's credentials hold those, which is what a session keyring is.
 // - its keys that nothing visible links (a process's `_tid` and `_pid` keyrings, keys held only by a link
 //   this scan cannot see).
+import { anyParentIn } from './parentIndex';
 import { quotaCharge } from './quotaCharge';
 import type { Anchors, KeyInfo, QuotaInfo, ScanScope } from './snapshot';
 
@@ -64,7 +65,7 @@ const PER_PROCESS_NAMES = new Set(['_tid', '_pid']);
 const isRing = (k: KeyInfo | undefined): k is KeyInfo => k?.type === 'keyring';
 
 function hasVisibleParent(input: UserGroupInput, id: number): boolean {
-  return (input.parents.get(id) ?? []).some((p) => input.keys.has(p));
+  return anyParentIn(input.parents, id, input.keys);
 }
 
 /**

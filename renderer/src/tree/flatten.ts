@@ -5,6 +5,7 @@
 // so a key linked from two keyrings has two rows with their own expansion state. A key that is its
 // own ancestor along a path (a cycle) gets a row that does not expand: the walk never loops.
 import { ANCHOR_ORDER, type AnchorName, type KeyInfo } from '../../../shared/snapshot';
+import { parentCount } from '../../../shared/parentIndex';
 import { userLabel } from '../../../shared/quota';
 import { userGroupMembers, type UserGroup } from '../../../shared/userGroups';
 import { ANCHOR_LABELS, drawnParents, sectionsReady, structureOf, userRowId, type TreeModel } from './model';
@@ -276,7 +277,7 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
       parentKeyId,
       expandable,
       expanded,
-      shared: (parents.get(id)?.length ?? 0) > 1,
+      shared: parentCount(parents, id) > 1,
       cycle,
       match,
       dim: !!search && !match,

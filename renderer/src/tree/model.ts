@@ -6,6 +6,7 @@
 // unreachable roots, the Users section) are worked out when first read (sectionsReady): the tree's first render
 // draws the anchors' rows without them, and whatever reads them gets them complete.
 import { ANCHOR_ORDER, type AnchorName, type Anchors, type KeyInfo, type QuotaInfo, type ScanScope } from '../../../shared/snapshot';
+import { parentCount } from '../../../shared/parentIndex';
 import { graphRoots, parentsOf } from '../../../shared/reachability';
 import { groupKeysByUser, userGroupMembers, type UserGroup } from '../../../shared/userGroups';
 import { probableCaches, type ProbableCaches } from '../../../shared/krb5Orphans';
@@ -131,7 +132,7 @@ export function withChangedKeys(prev: TreeModel, keys: ReadonlyMap<number, KeyIn
   const differ = (id: number, k: KeyInfo | undefined): boolean => {
     const old = prev.keys.get(id);
     if (old === k) return false;
-    return old === undefined || k === undefined || !sameStructure(old, k, (prev.parents.get(id)?.length ?? 0) > 0);
+    return old === undefined || k === undefined || !sameStructure(old, k, parentCount(prev.parents, id) > 0);
   };
   // The store's maps say which entries a delta touched (store/keyMap.ts): only those need a look.
   const touched = keyMapDifference(prev.keys, keys);
