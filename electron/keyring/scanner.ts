@@ -42,7 +42,7 @@ import { parseKeyUsers, withUserNames } from './keyUsers';
 import { readUserNames } from './userNames';
 import { NameCache } from './nameCache';
 import { readPinEnvironment, readPinEnvironmentAsync } from './pinEnvironment';
-import { ProcessWatch } from './processWatch';
+import type * as ProcessWatchModule from './processWatch';
 import { annotateKey, pinContext, type PinEnvironment } from './pins';
 import { changedKeys, keyringsToReadAgain, quietSnapshot, readableUnpossessed, relinkable, sameAnchors, sameKernelSettings, sameMembers, sameObserver, unseenMembersChanged, type QuietMemo } from './quietPoll';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
@@ -146,7 +146,7 @@ export class Scanner {
   /** Whether the reader's last read is the one `quiet`'s snapshot was made from (what its changes are relative to). */
   private readerInSync = false;
   /** The pins' processes kept between polls (options.watchProcesses). */
-  private readonly processes: ProcessWatch | null;
+  private readonly processes: ProcessWatchModule.ProcessWatch | null;
 
   constructor(private readonly options: ScannerOptions = {}) {
     this.procRoot = options.procRoot ?? defaultProcRoot();
@@ -155,7 +155,9 @@ export class Scanner {
     this.now = options.now ?? Date.now;
     this.names = new NameCache(options.cacheNames ?? true);
     this.possessingProc = new PossessingProcKeys(this.procRoot, this.now, (root) => this.possessing.readProcKeys(root));
-    this.processes = options.watchProcesses === true ? new ProcessWatch(this.procRoot) : null;
+    // Started only here (the one-shot CLI never watches: its bundle keeps the module unstarted).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.processes = options.watchProcesses === true ? new (require('./processWatch') as typeof ProcessWatchModule).ProcessWatch(this.procRoot) : null;
   }
 
   async close(): Promise<void> {
