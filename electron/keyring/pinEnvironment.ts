@@ -120,19 +120,32 @@ export function readProcessStatus(dir: string, pid: number): ProcessStatus | nul
 }
 
 /**
- * readProcessStatus through a descriptor of /proc/PID/status kept open: the kernel makes the file again for each
- * read from its start, and the open and close (the path's lookup) were most of a read's cost. A descriptor stays
- * with the process it was opened for: once that is gone its reads fail, whoever has the pid since. null also when
- * the read fails.
+ * The command `Name:` in /proc/PID/status would show, through a descriptor of /proc/PID/comm kept open: the kernel
+ * makes the file again for each read from its start, and the open and close (the path's lookup) were most of a
+ * status read's cost, the rest its other lines. A descriptor stays with the process it was opened for: once that
+ * is gone its reads fail (null), whoever has the pid since.
  */
-export function readProcessStatusFrom(fd: number, pid: number): ProcessStatus | null {
+export function readCommandFrom(fd: number): string | null {
   let length: number;
   try {
-    length = readSync(fd, statusBuffer, 0, statusBuffer.length, 0);
+    length = readSync(fd, commBuffer, 0, commBuffer.length, 0);
   } catch {
     return null;
   }
-  return processStatusOf(pid, length);
+  return commandFromCommBytes(commBuffer, length);
+}
+
+/** A comm file holds up to 64 bytes of name and a line break. */
+const commBuffer = Buffer.allocUnsafe(128);
+
+/**
+ * /proc/PID/comm's bytes as `Name:` shows them: the same name (proc_task_name), without the file's line break, with
+ * `\n` and `\\` escaped as the status file escapes them (and only those).
+ */
+export function commandFromCommBytes(buf: Buffer, length: number): string {
+  const end = length > 0 && buf[length - 1] === NEWLINE ? length - 1 : length;
+  const name = buf.toString('latin1', 0, end);
+  return name.includes('\\') || name.includes('\n') ? name.replace(/[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\\\')) : name;
 }
 
 function processStatusOf(pid: number, length: number): ProcessStatus | null {

@@ -4,11 +4,11 @@
 // reads agree, the watch's must too (a change the watch misses stays missed, so it fails every try; a change that
 // falls between two reads passes the next). The test's own processes run as uids nothing else uses.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { processesByRealUid, readProcessStatus, readProcessStatusFrom, type ProcessesByUid } from './pinEnvironment';
+import { commandFromStatus, processesByRealUid, readCommandFrom, readProcessStatus, type ProcessesByUid } from './pinEnvironment';
 import { ProcessWatch } from './processWatch';
 
 /** Uids no other process uses: above any system's, different per test process. */
@@ -194,29 +194,34 @@ describe('ProcessWatch with the process-events connector (root)', () => {
   });
 });
 
-describe('readProcessStatusFrom (a status file kept open)', () => {
-  it('reads the status as it is now, and nothing once its process is gone, whoever has the pid since', async () => {
+describe('readCommandFrom (a comm file kept open)', () => {
+  it('reads the name as the status file shows it now, and nothing once its process is gone, whoever has the pid since', async () => {
     const child = spawn('sleep', ['60'], { stdio: 'ignore' });
     children.push(child);
     const pid = child.pid as number;
     await untilFullRead(() => readProcessStatus('/proc/', pid)?.command === 'sleep', 'sleep started');
-    const fd = openSync(`/proc/${pid}/status`, 'r');
+    const fd = openSync(`/proc/${pid}/comm`, 'r');
     try {
-      expect(readProcessStatusFrom(fd, pid)).toMatchObject({ uid: 0, command: 'sleep', dead: false });
+      expect(readCommandFrom(fd)).toBe('sleep');
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
-      expect(readProcessStatusFrom(fd, pid)).toBeNull();
+      expect(readCommandFrom(fd)).toBeNull();
     } finally {
       closeSync(fd);
     }
-    const fdSelf = openSync('/proc/thread-self/status', 'r');
+    // The status file escapes a line break and a backslash in the name (and nothing else): so does readCommandFrom.
+    const own = openSync('/proc/thread-self/comm', 'r');
+    const before = readFileSync('/proc/thread-self/comm', 'latin1').slice(0, -1);
     try {
-      const before = readProcessStatusFrom(fdSelf, process.pid);
-      writeFileSync('/proc/thread-self/comm', 'kbw-kept-open');
-      expect(readProcessStatusFrom(fdSelf, process.pid)?.command).toBe('kbw-kept-open');
-      writeFileSync('/proc/thread-self/comm', before!.command);
+      for (const name of ['kbw-kept-open', 'a\\b\nc d\te', '\n\\']) {
+        writeFileSync('/proc/thread-self/comm', name);
+        const status = readFileSync('/proc/thread-self/status', 'latin1');
+        expect(readCommandFrom(own)).toBe(commandFromStatus(status));
+        expect(readCommandFrom(own) === name).toBe(name === 'kbw-kept-open'); // the others were escaped
+      }
     } finally {
-      closeSync(fdSelf);
+      writeFileSync('/proc/thread-self/comm', before);
+      closeSync(own);
     }
   });
 });

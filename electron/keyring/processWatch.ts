@@ -8,12 +8,12 @@
 //    zombie; its reaping sends nothing), and the listed kernel threads, whose command the kernel composes as it
 //    reads (a workqueue worker's `Name:` ends with the work it last ran) or sets without an event (a new
 //    kernel thread is named after its fork); root's first 20 by pid are nearly all kernel threads, so their
-//    files are kept open and read again from the start (the path's lookup was over half a read's cost);
+//    comm files (the name alone) are kept open and read again from the start (readCommandFrom);
 //  - the events' pids are checked to be /proc's at subscription (procEvents.ts).
 // Anywhere else (not root, no connector, another pid namespace) every status file is read each poll, as before.
 import { closeSync, openSync, readdirSync } from 'node:fs';
 import type { ProcessRef } from '../../shared/snapshot';
-import { isPid, PROCESS_LIST_LIMIT, processesByRealUid, readProcessStatus, readProcessStatusFrom, type ProcessesByUid, type ProcessStatus } from './pinEnvironment';
+import { isPid, PROCESS_LIST_LIMIT, processesByRealUid, readCommandFrom, readProcessStatus, type ProcessesByUid, type ProcessStatus } from './pinEnvironment';
 import { ProcEvents, type ProcEventsOptions } from './procEvents';
 
 /** kthreadd's pid in the initial pid namespace: the parent of every other kernel thread. */
@@ -32,7 +32,7 @@ export class ProcessWatch {
   /** Whether every status file was read since the subscription. */
   private primed = false;
   private readonly named = new Set<number>();
-  /** Descriptors of the listed kernel threads' status files, read every poll (readProcessStatusFrom). */
+  /** Descriptors of the listed kernel threads' comm files, read every poll (readCommandFrom). */
   private readonly held = new Map<number, number>();
   /** What the last read did, in words (KEYRING_BROWSER_TRACE). */
   lastRead = 'nothing yet';
@@ -112,13 +112,10 @@ export class ProcessWatch {
     this.primed = true;
   }
 
-  /** Reads one status again into `known` (through its held descriptor, if any); whether its uid or existence changed. */
+  /** Reads one status again into `known`; whether its uid or existence changed. */
   private readOne(pid: number, read: Set<number>): boolean {
     read.add(pid);
-    const fd = this.held.get(pid);
-    let now = fd === undefined ? null : readProcessStatusFrom(fd, pid);
-    if (fd !== undefined && now === null) this.release(pid);
-    now ??= readProcessStatus(this.dir, pid);
+    const now = readProcessStatus(this.dir, pid);
     const before = this.known.get(pid);
     if (now === null) {
       if (before === undefined) return false;
@@ -131,11 +128,14 @@ export class ProcessWatch {
     return before?.uid !== now.uid;
   }
 
-  private hold(pid: number): void {
+  /** Opens the process's comm file and keeps it; undefined when it is gone. */
+  private hold(pid: number): number | undefined {
     try {
-      this.held.set(pid, openSync(`${this.dir}${pid}/status`, 'r'));
+      const fd = openSync(`${this.dir}${pid}/comm`, 'r');
+      this.held.set(pid, fd);
+      return fd;
     } catch {
-      // gone: readOne finds it so
+      return undefined;
     }
   }
 
@@ -170,8 +170,17 @@ export class ProcessWatch {
           if (!(status.ppid === KTHREADD || pid === KTHREADD)) continue;
           kernelThreads.add(pid);
           if (read.has(pid)) continue;
-          if (!this.held.has(pid)) this.hold(pid);
-          if (this.readOne(pid, read)) again = true;
+          // Its command only: its uid and its end send events. Through a comm file kept open; the status file
+          // when that is gone (whoever has the pid now).
+          read.add(pid);
+          const fd = this.held.get(pid) ?? this.hold(pid);
+          const command = fd === undefined ? null : readCommandFrom(fd);
+          if (command === null) {
+            this.release(pid);
+            if (this.readOne(pid, read)) again = true;
+          } else if (command !== status.command) {
+            this.known.set(pid, { ...status, command });
+          }
         }
       }
       if (again) continue;
