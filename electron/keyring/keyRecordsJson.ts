@@ -10,7 +10,7 @@ import { decodeFlags } from '../../shared/flags';
 import type { KeyTable } from './keyTable';
 import { FLAG_STRINGS } from './keyTable';
 import { KEY_RECORDS_JSON_WASM } from './wasmModules';
-import { arenaWithText, freshMemory, hasWebAssembly, instantiate, READ_AT, reserve } from './wasmArena';
+import { arenaWithText, freshMemory, hasWebAssembly, instantiate, MemoryLayout, READ_AT, reserve } from './wasmArena';
 import { annotateKey, type PinContext } from './pins';
 import { keyInfoAt, type ScanState } from './scanState';
 
@@ -64,12 +64,8 @@ export function writeKeyRecords(
 
   // Layout: after the source where the read left it (wasmArena.ts), else after the module's own literals.
   const arena = usable ? arenaWithText(source) : null;
-  let at = arena === null ? FIRST_COLUMN : READ_AT + source.length;
-  const take = (bytes: number): number => {
-    const start = (at + 7) & ~7;
-    at = start + bytes;
-    return start;
-  };
+  const layout = new MemoryLayout(arena === null ? FIRST_COLUMN : READ_AT + source.length);
+  const take = (bytes: number): number => layout.take(bytes);
   const o = {
     order: take(m * 4),
     id: take(n * 4),
@@ -101,8 +97,8 @@ export function writeKeyRecords(
     source: arena === null ? take(source.length) : READ_AT,
     out: take(OUT_BYTES),
   };
-  const memory = arena ?? freshMemory(at);
-  reserve(memory, at);
+  const memory = arena ?? freshMemory(layout.end);
+  reserve(memory, layout.end);
   const wasm = instantiate<Exports>(KEY_RECORDS_JSON_WASM, memory);
   const buffer = memory.buffer;
   const i32 = (offset: number, length: number): Int32Array => new Int32Array(buffer, offset, length);

@@ -7,7 +7,7 @@
 // warm 12-19 ms.
 import type { KeyTable } from './keyTable';
 import { PROC_KEYS_PARSE_WASM } from './wasmModules';
-import { arenaHolding, arenaHolds, freshMemory, hasWebAssembly, instantiate, READ_AT, reserve, type WasmMemory } from './wasmArena';
+import { arenaHolding, arenaHolds, freshMemory, hasWebAssembly, instantiate, MemoryLayout, READ_AT, reserve, type WasmMemory } from './wasmArena';
 
 interface Exports {
   layout(...offsets: number[]): void;
@@ -33,12 +33,8 @@ export function parseProcKeysBytes(table: KeyTable, text: string, raw: Uint8Arra
   if (!hasWebAssembly() || raw.length !== text.length) return false;
   const len = raw.length;
   const capacity = Math.floor(len / SHORTEST_RECORD) + 1;
-  let at = READ_AT + len;
-  const take = (bytes: number): number => {
-    const start = (at + 7) & ~7;
-    at = start + bytes;
-    return start;
-  };
+  const layout = new MemoryLayout(READ_AT + len);
+  const take = (bytes: number): number => layout.take(bytes);
   const o = {
     id: take(capacity * 4),
     usage: take(capacity * 4),
@@ -59,8 +55,8 @@ export function parseProcKeysBytes(table: KeyTable, text: string, raw: Uint8Arra
   };
   // Where the reader left the bytes, or a copy (growing the memory detaches `raw`, a view of it: read it before).
   const arena = arenaHolding(raw);
-  const memory: WasmMemory = arena ?? freshMemory(at);
-  reserve(memory, at);
+  const memory: WasmMemory = arena ?? freshMemory(layout.end);
+  reserve(memory, layout.end);
   const buffer = memory.buffer;
   if (arena === null) new Uint8Array(buffer, READ_AT, len).set(raw);
   new Int32Array(buffer, o.hidden, hidden.size).set([...hidden]);

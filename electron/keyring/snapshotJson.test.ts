@@ -33,15 +33,8 @@ describe('writeSnapshotJson', () => {
     const scanner = new Scanner({ cacheNames: false, reader: new PoolReader('/proc') });
     try {
       const state = await scanner.scanState();
-      const env: PinEnvironment = {
-        now: state.takenAt,
-        processesByUid: new Map([[0, 3]]),
-        gcDelaySeconds: 300,
-        persistentExpirySeconds: 259200,
-        userRegistryKeepsUserKeyrings: true,
-      };
-      const chunks: string[] = [];
-      writeSnapshotJson(state, env, (chunk) => void chunks.push(chunk));
+      const env = pinEnvironmentAt(state.takenAt);
+      const chunks = jsonChunks(state, env);
       const snapshot = annotatePins(snapshotOf(state), env);
       expect(chunks.length).toBeGreaterThan(3);
       expect(chunks.join('')).toBe(snapshotFileText(snapshot));
@@ -65,13 +58,7 @@ describe('writeSnapshotJson', () => {
     const scanner = new Scanner({ cacheNames: false, reader: new PoolReader('/proc') });
     try {
       const state = await scanner.scanState();
-      const env: PinEnvironment = {
-        now: state.takenAt,
-        processesByUid: new Map([[0, 3]]),
-        gcDelaySeconds: 300,
-        persistentExpirySeconds: 259200,
-        userRegistryKeepsUserKeyrings: true,
-      };
+      const env = pinEnvironmentAt(state.takenAt);
       const snapshot = annotatePins(snapshotOf(state), env);
       expect(snapshot.keys.find((k) => k.id === inside)?.possessionUnknown).toBe(true);
       expect(bytesWritten(state, env).toString('utf8')).toBe(snapshotFileText(snapshot));
@@ -114,15 +101,8 @@ describe('writeSnapshotJson', () => {
         const scanner = new Scanner({ cacheNames: false, reader: new PoolReader('/proc') });
         try {
           const state = await scanner.scanState();
-          const env: PinEnvironment = {
-            now: state.takenAt,
-            processesByUid: new Map([[0, 3]]),
-            gcDelaySeconds: 300,
-            persistentExpirySeconds: 259200,
-            userRegistryKeepsUserKeyrings: true,
-          };
-          const chunks: string[] = [];
-          writeSnapshotJson(state, env, (chunk) => void chunks.push(chunk));
+          const env = pinEnvironmentAt(state.takenAt);
+          const chunks = jsonChunks(state, env);
           expect(bytesWritten(state, env).equals(Buffer.from(chunks.join(''), 'utf8'))).toBe(true);
         } finally {
           await scanner.close();
@@ -132,6 +112,18 @@ describe('writeSnapshotJson', () => {
     );
   });
 });
+
+/** A fixed pin environment (root with three processes, the kernel's defaults) at `now`. */
+function pinEnvironmentAt(now: number): PinEnvironment {
+  return { now, processesByUid: new Map([[0, 3]]), gcDelaySeconds: 300, persistentExpirySeconds: 259200, userRegistryKeepsUserKeyrings: true };
+}
+
+/** writeSnapshotJson's output through a writer that takes text only, chunk by chunk. */
+function jsonChunks(state: ScanState, env: PinEnvironment): string[] {
+  const chunks: string[] = [];
+  writeSnapshotJson(state, env, (chunk) => void chunks.push(chunk));
+  return chunks;
+}
 
 /** writeSnapshotJson's output through a writer that takes bytes too (as the CLI's stdout does). */
 function bytesWritten(state: ScanState, env: PinEnvironment): Buffer {

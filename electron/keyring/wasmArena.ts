@@ -55,6 +55,22 @@ export function arenaWithText(text: string): WasmMemory | null {
   return arena !== null && arenaText !== null && arenaText.length === text.length && arenaText === text ? arena : null;
 }
 
+/** Lays regions out in a module's memory from `start` on, each 8-byte aligned; `end` is where the last one ends. */
+export class MemoryLayout {
+  private at: number;
+  constructor(start: number) {
+    this.at = start;
+  }
+  take(bytes: number): number {
+    const start = (this.at + 7) & ~7;
+    this.at = start + bytes;
+    return start;
+  }
+  get end(): number {
+    return this.at;
+  }
+}
+
 /** A fresh memory of at least `bytes`. */
 export function freshMemory(bytes: number): WasmMemory {
   return new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)) });

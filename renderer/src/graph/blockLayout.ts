@@ -11,6 +11,7 @@
 // layout routes it. So nothing is drawn through a box.
 //
 // Pure and deterministic: the worker and the main thread compute the same picture.
+import { adjacency } from './adjacency';
 import type { Laid, LayoutEdge, LayoutNode } from './layout';
 
 /** Between parts, across and down: room for the lanes the head's links run in. */
@@ -38,18 +39,7 @@ export function tooTall(laid: Laid, aspect: number): boolean {
 /** The cluster in parts packed in rows, or null when it has no useful cut (one part would hold most of it). */
 export function blockLayout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], aspect: number, layoutPart: PartLayout): Laid | null {
   const n = nodes.length;
-  const index = new Map(nodes.map((x, i) => [x.id, i]));
-  const out: number[][] = nodes.map(() => []);
-  const hasParent = new Uint8Array(n);
-  const links: [number, number][] = [];
-  for (const e of edges) {
-    const s = index.get(e.source);
-    const t = index.get(e.target);
-    if (s === undefined || t === undefined || s === t) continue;
-    out[s]!.push(t);
-    hasParent[t] = 1;
-    links.push([s, t]);
-  }
+  const { out, hasParent, links } = adjacency(nodes, edges);
   // Distance of each node from the roots (breadth first); -1: unreachable (a cycle the kernel would refuse).
   const depth = new Int32Array(n).fill(-1);
   const queue: number[] = [];
