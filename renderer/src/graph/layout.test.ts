@@ -3,7 +3,6 @@ import { buildTreeModel } from '../tree/model';
 import { fixtureSnapshot, generatedSnapshot } from '../dev/fixture';
 import { arrangeClusters, BOX_TITLE, computeLayout, prefersTree, quickLayout, type LayoutResult } from './layout';
 import { buildGraphModel, type ClusterId } from './model';
-import { treeLayout } from './treeLayout';
 import { layoutRequestOf } from './useGraphLayout';
 
 describe('cluster arrangement', () => {
@@ -128,61 +127,5 @@ describe('computeLayout chooses per cluster', () => {
       expect(result.positions[e.target]![0], `${e.source} → ${e.target}`).toBeGreaterThan(result.positions[e.source]![0] + width.get(e.source)! - 1);
     }
     expect(computeLayout(layoutRequestOf(modelOf('tree'), 2, 1.5)).kinds?.process).toBe('tree');
-  });
-
-  it('cuts a big cluster that would be a tall strip into parts packed in rows, every link still pointing right and none drawn through a box', () => {
-    for (const shape of ['shared', 'tree'] as const) {
-      const s = generatedSnapshot(2000, 1_000_000, shape);
-      const keys = new Map(s.keys.map((x) => [x.id, x]));
-      const open = new Set(s.keys.filter((x) => x.links?.length).map((x) => x.id));
-      const model = buildGraphModel(buildTreeModel(keys, s.anchors), { openGroups: open });
-      const result = computeLayout(layoutRequestOf(model, 1, 1.5));
-      expectNoOverlaps(model, result);
-      const rects = model.nodes.filter((n) => n.cluster === 'process').map((n) => {
-        const [x, y] = result.positions[n.id]!;
-        return { id: n.id, x, y, w: n.width, h: n.height };
-      });
-      // The picture is near the view's shape (one layout of it was 1,456 px wide and 110,000 px tall).
-      const width = Math.max(...rects.map((r) => r.x + r.w));
-      const height = Math.max(...rects.map((r) => r.y + r.h));
-      expect(width / height, shape).toBeGreaterThan(1.5 / 3);
-      expect(width / height, shape).toBeLessThan(1.5 * 3);
-      const byId = new Map(rects.map((r) => [r.id, r]));
-      const bad: string[] = [];
-      let routed = 0;
-      for (const e of model.edges) {
-        const a = byId.get(e.source);
-        const b = byId.get(e.target);
-        if (!a || !b) continue;
-        // In layers every link points right (the tree layout draws a key's other links across, as it always has).
-        if (shape === 'shared' && b.x <= a.x + a.w - 1) bad.push(`${e.source} → ${e.target} points left`);
-        const route = result.routes?.[`${e.source}>${e.target}`];
-        if (!route) continue;
-        routed++;
-        // The drawn line: from the keyring's right side through the corners to the member's left side.
-        const points = [[a.x + a.w, a.y + a.h / 2], ...route, [b.x, b.y + b.h / 2]];
-        for (let i = 1; i < points.length; i++) {
-          const [[x1, y1], [x2, y2]] = [points[i - 1]!, points[i]!];
-          if (x1 !== x2 && y1 !== y2) bad.push(`${e.source} → ${e.target} slants`);
-          const [left, right, up, down] = [Math.min(x1!, x2!), Math.max(x1!, x2!), Math.min(y1!, y2!), Math.max(y1!, y2!)];
-          for (const r of rects) {
-            if (r !== a && r !== b && left < r.x + r.w && right > r.x && up < r.y + r.h && down > r.y) bad.push(`${e.source} → ${e.target} runs through ${r.id}`);
-          }
-        }
-      }
-      expect(bad, shape).toEqual([]);
-      // The links from the head into the parts are among them.
-      expect(routed, shape).toBeGreaterThan(10);
-    }
-  });
-
-  it('leaves a small cluster in one piece', () => {
-    const s = fixtureSnapshot(1_000_000);
-    const model = buildGraphModel(buildTreeModel(new Map(s.keys.map((x) => [x.id, x])), s.anchors));
-    const req = layoutRequestOf(model, 1, 1.5);
-    const process = req.nodes.filter((n) => n.cluster === 'process');
-    const ids = new Set(process.map((n) => n.id));
-    const edges = req.edges.filter((e) => ids.has(e.source) && ids.has(e.target));
-    expect(computeLayout(req).positions).toMatchObject(treeLayout(process, edges).positions);
   });
 });

@@ -2,11 +2,9 @@
 // kernel-held and unreachable keyrings side by side below it, each in a labelled box). A cluster that
 // is a tree but for a few shared keys (keyrings mostly are) gets the tree layout (treeLayout.ts); one
 // where shared links are many gets the layered layout (layeredLayout.ts), which places a shared key
-// between its keyrings. A big cluster that would be a tall strip is cut into parts packed in rows
-// (blockLayout.ts). All linear or nearly so: 2,000 nodes in milliseconds. Pure, so it runs the
+// between its keyrings. Both are linear or nearly so: 2,000 nodes in milliseconds. Pure, so it runs the
 // same in the worker and, where a page may not start workers (file://), on the main thread.
 import type { ClusterId } from './model';
-import { blockLayout, BLOCKS_FROM, tooTall, type PartLayout } from './blockLayout';
 import { layeredLayout } from './layeredLayout';
 import { treeLayout } from './treeLayout';
 
@@ -81,27 +79,10 @@ export function computeLayout(req: LayoutRequest, now: () => number = () => Date
   for (const [cluster, { nodes, edges }] of byCluster(req)) {
     const kind = prefersTree(nodes, edges) ? 'tree' : 'layered';
     kinds[cluster] = kind;
-    laid.set(cluster, layoutCluster(nodes, edges, req.aspect ?? TARGET_ASPECT, kind === 'tree' ? treeLayout : layeredLayout));
+    laid.set(cluster, kind === 'tree' ? treeLayout(nodes, edges) : layeredLayout(nodes, edges));
   }
   const { positions, boxes, routes } = arrangeClusters(laid, req.aspect);
   return { id: req.id, positions, boxes, routes, ms: now() - t0, kinds };
-}
-
-/**
- * One cluster by `layout`; where that would make a tall strip of a big cluster, its parts below the head laid
- * out each by `layout` (a cluster in layers keeps every part in layers, so every link still points right) and packed in rows (blockLayout.ts), when that is nearer the view's shape. How tall the
- * whole would be is judged from the tree layout (linear, a millisecond or two at 2,000 nodes; the layers stack
- * a keyring's members as the tree does), so a cluster cut into parts is never laid out whole as well.
- */
-function layoutCluster(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], aspect: number, layout: PartLayout): Laid {
-  if (nodes.length < BLOCKS_FROM) return layout(nodes, edges);
-  const tree = treeLayout(nodes, edges);
-  if (tooTall(tree, aspect)) {
-    const blocks = blockLayout(nodes, edges, aspect, layout);
-    const off = (l: Laid) => Math.abs(Math.log(l.width / Math.max(1, l.height) / aspect));
-    if (blocks && off(blocks) < off(tree)) return blocks;
-  }
-  return layout === treeLayout ? tree : layout(nodes, edges);
 }
 
 /** Each cluster's nodes and the edges inside it, in model order, clusters in drawing order. */
@@ -121,14 +102,14 @@ function byCluster(req: LayoutRequest): Map<ClusterId, { nodes: LayoutNode[]; ed
 
 /**
  * The arrangement drawn at once on the calling thread while the worker answers (a fresh worker takes a
- * moment to start on a busy machine): the tree layout for every cluster (cut into parts as the worker would
- * cut it), which is the final picture wherever the worker chooses the tree too.
+ * moment to start on a busy machine): the tree layout for every cluster, which is the final picture
+ * wherever the worker chooses it too.
  */
 export function quickLayout(req: LayoutRequest): LayoutResult {
   const laid = new Map<ClusterId, Laid>();
-  for (const [cluster, { nodes, edges }] of byCluster(req)) laid.set(cluster, layoutCluster(nodes, edges, req.aspect ?? TARGET_ASPECT, treeLayout));
-  const { positions, boxes, routes } = arrangeClusters(laid, req.aspect);
-  return { id: req.id, positions, boxes, routes, ms: 0 };
+  for (const [cluster, { nodes, edges }] of byCluster(req)) laid.set(cluster, treeLayout(nodes, edges));
+  const { positions, boxes } = arrangeClusters(laid, req.aspect);
+  return { id: req.id, positions, boxes, ms: 0 };
 }
 
 /** The shape the arranged picture aims for when the view's is unknown: a landscape window. */
