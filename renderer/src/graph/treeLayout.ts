@@ -6,7 +6,6 @@
 // the row of its first member: it reads like the tree view turned into columns, the roots top left,
 // a new key lands in its keyring's block without reshuffling the rest. Linear in nodes and edges: 2,000
 // nodes take a few milliseconds. Pure.
-import { adjacency } from './adjacency';
 import type { Laid, LayoutEdge, LayoutNode } from './layout';
 
 /** Between a keyring's column and its members' (room for the fan of curves). */
@@ -18,7 +17,16 @@ export const TREE_BLOCK_GAP = 12;
 
 /** `nodes` in model order; `edges` among them, in model order. */
 export function treeLayout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): Laid {
-  const { out, hasParent } = adjacency(nodes, edges);
+  const index = new Map(nodes.map((n, i) => [n.id, i]));
+  const out: number[][] = nodes.map(() => []);
+  const hasParent = new Uint8Array(nodes.length);
+  for (const e of edges) {
+    const s = index.get(e.source);
+    const t = index.get(e.target);
+    if (s === undefined || t === undefined || s === t) continue;
+    out[s]!.push(t);
+    hasParent[t] = 1;
+  }
   // Breadth first from the roots (no parent here), then from whatever is left (a cycle the kernel
   // would refuse, but the layout must not loop on bad input), each in model order.
   const parent = new Int32Array(nodes.length).fill(-1);
