@@ -185,7 +185,7 @@ describe('bin/keyring-browser as a process', () => {
         });
         child.on('exit', () => fail(new Error(`exited before printing a URL: ${err}`)));
       });
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=\w+/);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/);
       const status = await fetch(new URL(`/api/status?${new URL(url).search.slice(1)}`, url));
       expect(status.status).toBe(200);
       expect(err).toMatch(/^keyring-browser: the Electron binary is not installed here .*serving the same app, read-only, to a browser instead/);
