@@ -265,6 +265,13 @@ describe('bin/keyring-browser as a process', () => {
     expect(r.stderr).toMatch(/MADE 0\n/);
   });
 
+  it('snapshot --json asks for huge pages for its WebAssembly arena and its C heap (strace; electron/keyring/hugePages.ts)', () => {
+    const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=madvise', process.execPath, bin, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    expect(r.error, 'strace must be installed (.ci/run installs it)').toBeUndefined();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.match(/MADV_HUGEPAGE\) = 0/g)).toHaveLength(2);
+  });
+
   it('never calls KEYCTL_GET_PERSISTENT nor looks up @u/@us (strace)', () => {
     const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=keyctl', process.execPath, bin, 'snapshot', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     expect(r.error, 'strace must be installed (.ci/run installs it)').toBeUndefined();

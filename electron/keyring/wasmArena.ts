@@ -5,7 +5,7 @@
 
 // Node has WebAssembly; this project's type libraries (ES2022, @types/node 20) do not declare it.
 declare const WebAssembly: {
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports?: object) => { exports: unknown };
 };
@@ -18,6 +18,12 @@ export interface WasmMemory {
 export const PAGE_BYTES = 65536;
 /** Where the read lands: the modules' own constants lie below. */
 export const READ_AT = PAGE_BYTES;
+/**
+ * The arena's most pages (a 32-bit memory's limit, as without a maximum), given so that V8 reserves the whole range
+ * at once (with or without guard regions): the arena grows within [start, start + ARENA_MAX_BYTES).
+ */
+const ARENA_MAX_PAGES = 65536;
+export const ARENA_MAX_BYTES = ARENA_MAX_PAGES * PAGE_BYTES;
 
 let arena: WasmMemory | null = null;
 
@@ -32,7 +38,7 @@ export function hasWebAssembly(): boolean {
  */
 export function arenaForRead(bytes: number): Uint8Array | null {
   if (arena !== null || !hasWebAssembly()) return null;
-  arena = new WebAssembly.Memory({ initial: Math.ceil((READ_AT + bytes) / PAGE_BYTES) });
+  arena = new WebAssembly.Memory({ initial: Math.ceil((READ_AT + bytes) / PAGE_BYTES), maximum: ARENA_MAX_PAGES });
   return new Uint8Array(arena.buffer, READ_AT, bytes);
 }
 

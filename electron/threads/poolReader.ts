@@ -11,7 +11,8 @@
 import { isAscii } from 'node:buffer';
 import { closeSync } from 'node:fs';
 import * as keyctl from '../keyring/keyctl';
-import { arenaForRead } from '../keyring/wasmArena';
+import { adviseHugePages } from '../keyring/hugePages';
+import { ARENA_MAX_BYTES, arenaForRead } from '../keyring/wasmArena';
 import type { DescribeOutcome, FileText, ProcReader, ReadResult } from '../keyring/sides';
 
 export class PoolReader implements ProcReader {
@@ -94,8 +95,10 @@ export class PoolReader implements ProcReader {
     const [keysFd, keyUsersFd] = await fds;
     const keysPath = `${procRoot}/keys`;
     const keyUsersPath = `${procRoot}/key-users`;
-    // Into WebAssembly memory, where the parse reads it (wasmArena.ts).
-    const keys = keyctl.readOpenedOnPool(keysFd, keysPath, arenaForRead(keyctl.READ_CHUNK));
+    // Into WebAssembly memory, where the parse reads it (wasmArena.ts), backed by huge pages where the kernel can.
+    const first = arenaForRead(keyctl.READ_CHUNK);
+    if (first !== null) adviseHugePages(first.buffer, ARENA_MAX_BYTES);
+    const keys = keyctl.readOpenedOnPool(keysFd, keysPath, first);
     // Queued right behind it (as readNow, it is read only when /proc/keys was).
     const keyUsers = keysFd < 0 ? null : keyctl.readOpenedOnPool(keyUsersFd, keyUsersPath);
     if (keysFd < 0 && keyUsersFd >= 0) closeSync(keyUsersFd);

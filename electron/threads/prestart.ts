@@ -3,6 +3,7 @@
 // once, while this thread, which keeps the caller's credentials and possesses for it, loads the CLI.
 // Imports are kept minimal: this module loads before the CLI and the scanner.
 import { PoolReader } from './poolReader';
+import { hugePageHeap } from '../keyring/hugePages';
 
 /**
  * The non-possessing side with its first read under way. Null (never a throw) when it cannot start (koffi
@@ -16,6 +17,9 @@ export function prestartReader(procRoot: string): PoolReader | null {
   }
 }
 
+/** The C heap the one-shot backs with huge pages (hugePages.ts): at 40k keys it grows ~8 MB (the read's text is 4). */
+const HEAP_BYTES = 24 << 20;
+
 let prestarted: PoolReader | null = null;
 let prestartedRoot: string | null = null;
 
@@ -23,6 +27,8 @@ let prestartedRoot: string | null = null;
 export function prestart(procRoot: string): void {
   if (prestartedRoot !== null) return;
   prestartedRoot = procRoot;
+  // Before the read: its text and the CLI's compiler zones are malloc'd after this (hugePages.ts says why).
+  hugePageHeap(HEAP_BYTES);
   prestarted = prestartReader(procRoot);
 }
 
