@@ -76,18 +76,30 @@ async function stillServing(port: number): Promise<void> {
 
 describe('WebSocket backpressure', () => {
   it('closes a client that does not read its answers, and says so', async () => {
-    const { port, origin } = await start({ wsMaxBufferedBytes: 1024 * 1024, wsMaxRequestsInFlight: 1000 }, 2000);
+    const { port, origin } = await start({ wsMaxBufferedBytes: 1024 * 1024, wsStallMs: 1000, wsMaxRequestsInFlight: 1000 }, 2000);
     const ws = await openWs(origin);
     const code = closeCode(ws);
     ws.pause(); // stops reading the socket: replies pile up in the kernel's buffers, then in serve's
     for (let id = 1; id <= 200; id++) ws.send(JSON.stringify({ id, method: 'getSnapshot', args: [] }));
-    await vi.waitFor(() => expect(logs.join('\n')).toMatch(/closed the WebSocket of 127\.0\.0\.1: not reading: .* MiB unsent, the limit is 1\.0 MiB/), {
+    await vi.waitFor(() => expect(logs.join('\n')).toMatch(/closed the WebSocket of 127\.0\.0\.1: not reading: .* MiB unsent for 1 s, the limit is 1\.0 MiB/), {
       timeout: 20_000,
     });
     ws.resume();
     // The close frame sits behind what it did not read; it is dropped with the socket a second later.
     expect([1008, 1006]).toContain(await code);
     await stillServing(port);
+  });
+
+  it('sends an answer bigger than the limit to a client that reads it', async () => {
+    const { origin } = await start({ wsMaxBufferedBytes: 64 * 1024 }, 20_000);
+    const client = await TestClient.open(wsUrl(server!.url, server!.token), origin);
+    clients.push(client.ws);
+    const keysIn = (answer: Record<string, unknown>) => (answer.result as { snapshot: { keys: unknown[] } }).snapshot.keys.length;
+    // Each answer (~6 MB) is more than the kernel's socket buffer takes at once; the second is sent while the first
+    // may still be unread.
+    const answers = await Promise.all([client.call('getSnapshot'), client.call('getSnapshot')]);
+    expect(answers.map(keysIn)).toEqual([20_000, 20_000]);
+    expect(logs.join('\n')).not.toMatch(/closed the WebSocket/);
   });
 
   it('closes a client with too many requests waiting, with code 1008', async () => {

@@ -17,8 +17,12 @@ export interface ServeLimits {
    * one is dropped, so a dead peer goes within two intervals.
    */
   wsPingIntervalMs: number;
-  /** Unsent bytes a WebSocket may queue (the client does not read) before it is closed. */
+  /**
+   * Unsent bytes a WebSocket may queue: past this, what it is to get waits as objects (wsConnection.ts) until the
+   * backlog drains, and a backlog that stays over it without shrinking for `wsStallMs` closes it.
+   */
   wsMaxBufferedBytes: number;
+  wsStallMs: number;
   /** Requests one WebSocket may have waiting for their answers before it is closed. */
   wsMaxRequestsInFlight: number;
 }
@@ -33,6 +37,8 @@ export const DEFAULT_LIMITS: ServeLimits = {
   wsPingIntervalMs: 25_000,
   // A snapshot of 10,000 keys is about 3 MB: this is several unread ones.
   wsMaxBufferedBytes: 32 * 1024 * 1024,
+  // A page parsing a snapshot of 100k keys at load 17 takes seconds, and takes nothing from its socket meanwhile.
+  wsStallMs: 20_000,
   // The page has a handful outstanding at most.
   wsMaxRequestsInFlight: 64,
 };

@@ -34,7 +34,7 @@ function serializeEvent(event: KeyringEvent): string {
 
 export interface ConnectionOptions {
   allowActions: boolean;
-  limits: Pick<ServeLimits, 'wsMaxBufferedBytes' | 'wsMaxRequestsInFlight' | 'wsPingIntervalMs'>;
+  limits: Pick<ServeLimits, 'wsMaxBufferedBytes' | 'wsStallMs' | 'wsMaxRequestsInFlight' | 'wsPingIntervalMs'>;
   /** Who this is, for log lines (the peer's address). */
   peer: string;
   log: (line: string) => void;
@@ -42,6 +42,8 @@ export interface ConnectionOptions {
 
 /** How long a closed-for-a-limit peer gets to take the close frame before its socket is dropped. */
 const CLOSE_GRACE_MS = 1000;
+/** How often a backlog over the limit is looked at: held messages go out, or a peer that took nothing is closed. */
+const DRAIN_CHECK_MS = 100;
 
 export function attachConnection(ws: WebSocket, service: KeyringApi, options: ConnectionOptions): void {
   const { limits } = options;
@@ -60,20 +62,51 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
     // A peer that does not read will not read the close frame either; its backlog is freed with the socket.
     setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
   };
-  const checkBacklog = (): void => {
-    if (ws.bufferedAmount > limits.wsMaxBufferedBytes) {
-      closeForLimit(`not reading: ${mebibytes(ws.bufferedAmount)} unsent, the limit is ${mebibytes(limits.wsMaxBufferedBytes)}`);
+  // Past the limit of unsent bytes, what this peer is to get waits here as objects (an answer holds the service's
+  // own snapshot, not a copy), in order, and goes out as the backlog drains. A peer is closed when its backlog
+  // stays over the limit without shrinking for wsStallMs, or when more answers wait than it may have requests in
+  // flight. Before, a backlog over the limit closed the peer at once: one answer bigger than the limit (a
+  // snapshot of 108k keys is 29 MB) then did, and the page reconnected and asked for the same snapshot for ever.
+  const held: (() => string)[] = [];
+  let drainWatch: NodeJS.Timeout | null = null;
+  /** The backlog at the last check (or the last send), and when it last shrank. */
+  let lastBacklog = 0;
+  let lastProgressAt = 0;
+  const overLimit = (): boolean => ws.bufferedAmount > limits.wsMaxBufferedBytes;
+  const stopDrainWatch = (): void => {
+    if (drainWatch) clearInterval(drainWatch);
+    drainWatch = null;
+    held.length = 0;
+  };
+  const drain = (): void => {
+    if (ws.readyState !== ws.OPEN || closedForLimit) return stopDrainWatch();
+    const now = Date.now();
+    if (ws.bufferedAmount < lastBacklog) lastProgressAt = now;
+    while (held.length && !overLimit()) ws.send(held.shift()!());
+    lastBacklog = ws.bufferedAmount;
+    if (!held.length && !overLimit()) return stopDrainWatch();
+    if (now - lastProgressAt >= limits.wsStallMs) {
+      closeForLimit(`not reading: ${mebibytes(ws.bufferedAmount)} unsent for ${limits.wsStallMs / 1000} s, the limit is ${mebibytes(limits.wsMaxBufferedBytes)}`);
     }
   };
-  const sendText = (text: string): void => {
-    if (ws.readyState !== ws.OPEN) return;
-    ws.send(text);
-    checkBacklog();
+  /** Sends now, or holds the message (made into text when it goes) behind a backlog over the limit. */
+  const sendOrHold = (text: () => string): void => {
+    if (ws.readyState !== ws.OPEN || closedForLimit) return;
+    if (!drainWatch && !overLimit()) return ws.send(text());
+    if (held.length >= limits.wsMaxRequestsInFlight) {
+      return closeForLimit(`not reading: ${held.length} messages wait behind ${mebibytes(ws.bufferedAmount)} unsent`);
+    }
+    held.push(text);
+    if (!drainWatch) {
+      lastBacklog = ws.bufferedAmount;
+      lastProgressAt = Date.now();
+      drainWatch = setInterval(drain, DRAIN_CHECK_MS);
+      drainWatch.unref();
+    }
   };
+  const sendText = (text: string): void => sendOrHold(() => text);
 
-  const send = (message: WsServerMessage): void => {
-    if (ws.readyState === ws.OPEN) sendText(JSON.stringify(message));
-  };
+  const send = (message: WsServerMessage): void => sendOrHold(() => JSON.stringify(message));
   const reply = (id: WsRequestId | null, outcome: { ok: true; result: unknown } | { ok: false; error: RpcError }) =>
     send(outcome.ok ? { id, result: outcome.result } : { id, error: outcome.error });
 
@@ -108,13 +141,13 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
     if (catchUp) return;
     catchUp = setTimeout(() => {
       catchUp = null;
-      if (behind && !paused && ws.bufferedAmount <= MAX_BUFFERED_BYTES) resync();
+      if (behind && !paused && !drainWatch && ws.bufferedAmount <= MAX_BUFFERED_BYTES) resync();
     }, ms);
     catchUp.unref();
   };
   const onEvent = (event: KeyringEvent): void => {
     if (event.type === 'status') return push({ type: 'status', status: statusFor(event.status) });
-    if (paused || ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+    if (paused || drainWatch || ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       behind = true;
       return;
     }
@@ -199,6 +232,7 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
   });
   ws.on('close', () => {
     clearInterval(pinger);
+    stopDrainWatch();
     if (catchUp) clearTimeout(catchUp);
     unsubscribe();
   });
