@@ -13,6 +13,7 @@ const MADV_HUGEPAGE = 14;
 /** glibc's malloc.h */
 const M_TRIM_THRESHOLD = -1;
 const M_MMAP_THRESHOLD = -3;
+const M_ARENA_MAX = -8;
 const HUGE_PAGE = 2 << 20;
 
 type Madvise = (addr: ArrayBufferLike | bigint, length: number, advice: number) => number;
@@ -35,7 +36,7 @@ export function adviseHugePages(memory: ArrayBufferLike, bytes: number): boolean
 /**
  * Leaves `bytes` of free C heap (glibc's main arena, this thread's) backed by huge pages for what this process mallocs
  * next: mallocs of up to 32 MiB come from the heap rather than each from its own fresh mmap, the heap is never given
- * back, and one block of `bytes` is taken, advised and freed, so later mallocs are carved from it. For a process that
+ * back, every thread's mallocs come from it (those yet to malloc: glibc's other arenas are mmaps of their own), and one block of `bytes` is taken, advised and freed, so later mallocs are carved from it. For a process that
  * lives a moment (the one-shot CLI); false, with malloc perhaps tuned, if any step failed.
  */
 export function hugePageHeap(bytes: number): boolean {
@@ -46,6 +47,8 @@ export function hugePageHeap(bytes: number): boolean {
     const free = lib.func('void free(void *ptr)') as (ptr: unknown) => void;
     madviseAtFn ??= lib.func('int madvise(uintptr_t addr, size_t length, int advice)') as Madvise;
     if (mallopt(M_MMAP_THRESHOLD, 32 << 20) !== 1 || mallopt(M_TRIM_THRESHOLD, 1 << 30) !== 1) return false;
+    // Every thread mallocs from this one heap (the pool thread's and V8's threads' would each make an arena of their own).
+    mallopt(M_ARENA_MAX, 1);
     const block = malloc(bytes);
     if (block === null) return false;
     const at = koffi.address(block);
