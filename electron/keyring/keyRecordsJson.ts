@@ -11,7 +11,7 @@ import type { KeyTable } from './keyTable';
 import { FLAG_STRINGS } from './keyTable';
 import { KEY_RECORDS_JSON_WASM } from './wasmModules';
 import { arenaWithText, freshMemory, hasWebAssembly, instantiate, MemoryLayout, READ_AT, reserve } from './wasmArena';
-import { annotateKey, type PinContext } from './pins';
+import { annotateKey, isUserRegistry, pinContextOfLinks, type InboundLinks, type LinkPin, type PinEnvironment } from './pins';
 import { keyInfoAt, type ScanState } from './scanState';
 
 interface Exports {
@@ -35,14 +35,14 @@ const WRITTEN_KIND = 8;
 
 /**
  * Writes the records of `state.order`'s keys, comma-separated (no brackets): bytes through `writeBytes` (a view
- * the call reuses: write it out before returning), the records made in JavaScript through `write`. `inbound` is
- * the RowMap `context` was built with. Returns false, having written nothing, where the module does not apply (a
- * scan with more views than the process's own, member lists whose rows do not match): the caller writes them all.
+ * the call reuses: write it out before returning), the records made in JavaScript through `write`, with the pins'
+ * inbound links the module gathered (pins.ts pinContext's, without building them again in JavaScript over every
+ * member). Returns false, having written nothing, where the module does not apply (a scan with more views than the
+ * process's own, member lists whose rows do not match): the caller writes them all.
  */
 export function writeKeyRecords(
   state: ScanState,
-  context: PinContext,
-  inbound: { hint: number },
+  env: PinEnvironment,
   write: (chunk: string) => void,
   writeBytes: (chunk: Uint8Array) => void,
 ): boolean {
@@ -158,18 +158,25 @@ export function writeKeyRecords(
     o.source, usable ? mainSource : -1, o.out, o.out + OUT_BYTES,
   );
 
-  // User keyrings carry a pin the module does not write.
+  // User keyrings carry a pin the module does not write. The user registries among the keyrings (as pinContext
+  // reads keyringsOf: every keyring row and every row with a member list) are the pin's to look for.
   const special = u8(o.special, n);
+  const registries = new Set<number>();
   const keyrings = wasm.keyringRows(n, o.scratch);
   const keyringRows = i32(o.scratch, keyrings);
   for (let k = 0; k < keyrings; k++) {
     const row = keyringRows[k] as number;
-    if (USER_KEYRING.test(t.description(row) ?? '')) special[row] = 1;
+    const description = t.description(row);
+    if (USER_KEYRING.test(description ?? '')) special[row] = 1;
+    if (isUserRegistry(description ?? t.rest(row))) registries.add(t.id[row] as number);
   }
+  for (const { row } of lists.rings) if (isUserRegistry(t.description(row) ?? t.rest(row))) registries.add(t.id[row] as number);
   // So do keys whose possession cannot be told (KeyInfo.possessionUnknown).
   const unknown = state.possessionUnknown;
   if (unknown !== undefined) for (let row = 0; row < n; row++) if (unknown[row] === 1) special[row] = 1;
   wasm.inbound(m, n);
+  const inbound = new ModuleInbound(t, i32(o.inStart, n + 1), i32(o.inRing, lists.total));
+  const context = pinContextOfLinks(inbound, registries, state, env);
 
   const out = u8(o.out, OUT_BYTES);
   for (let i = 0; i < m; ) {
@@ -190,6 +197,37 @@ export function writeKeyRecords(
     i++;
   }
   return true;
+}
+
+/**
+ * The inbound links the module gathered (its inStart/inRing: row r's keyrings' serials at [inStart[r], inStart[r + 1])),
+ * as pins.ts addInboundLinks would have built them: one pin, or an array of them in the keyrings' order. Asked only
+ * for the few records made in JavaScript, by serial, the row being written given as `hint`.
+ */
+class ModuleInbound implements InboundLinks {
+  hint = -1;
+
+  constructor(
+    private readonly table: KeyTable,
+    private readonly inStart: Int32Array,
+    private readonly inRing: Int32Array,
+  ) {}
+
+  get(id: number): LinkPin | LinkPin[] | undefined {
+    const t = this.table;
+    const row = this.hint >= 0 && this.hint < this.inStart.length - 1 && t.id[this.hint] === id ? this.hint : t.rowOf(id);
+    if (row < 0 || row >= this.inStart.length - 1) return undefined;
+    const start = this.inStart[row] as number;
+    const end = this.inStart[row + 1] as number;
+    if (end === start) return undefined;
+    const pins: LinkPin[] = [];
+    for (let k = start; k < end; k++) pins.push({ kind: 'link', from: this.inRing[k] as number });
+    return pins.length === 1 ? pins[0] : pins;
+  }
+
+  set(): never {
+    throw new Error('the key records module gathered the inbound links: none are added');
+  }
 }
 
 interface MemberLists {

@@ -117,9 +117,28 @@ export function pinContext(
   const registries = new Set<number>();
   for (const key of keyrings) {
     if (key.type !== 'keyring') continue;
-    if (key.description === USER_REGISTRY) registries.add(key.id);
+    if (isUserRegistry(key.description)) registries.add(key.id);
     addInboundLinks(inbound, key.id, key.links, key.linkRows);
   }
+  return pinContextOfLinks(inbound, registries, snapshot, env, previous);
+}
+
+/** Whether a keyring with this description is a user registry (its links keep user keyrings: userKeyringPin). */
+export function isUserRegistry(description: string): boolean {
+  return description === USER_REGISTRY;
+}
+
+/**
+ * pinContext for links gathered elsewhere: `inbound` holds what pinContext's own loop would have put there (the
+ * key records' module builds them, keyRecordsJson.ts), `registries` the user registries among the keyrings.
+ */
+export function pinContextOfLinks(
+  inbound: InboundLinks,
+  registries: ReadonlySet<number>,
+  snapshot: Pick<Snapshot, 'anchors' | 'takenAt'>,
+  env: PinEnvironment,
+  previous?: Snapshot,
+): PinContext {
   return {
     inbound,
     registries,

@@ -20,9 +20,10 @@ export type JsonWriter = ((chunk: string) => void) & { bytes?: (chunk: Uint8Arra
 
 export function writeSnapshotJson(state: ScanState, env: PinEnvironment, write: JsonWriter): void {
   write(headJson(state));
-  const inbound = new RowMap<LinkPin | LinkPin[]>(state.table);
-  const context = pinContext(keyringsOf(state), state, env, undefined, inbound);
-  if (write.bytes === undefined || !writeKeyRecords(state, context, inbound, write, write.bytes)) writeKeys(state, context, inbound, write);
+  if (write.bytes === undefined || !writeKeyRecords(state, env, write, write.bytes)) {
+    const inbound = new RowMap<LinkPin | LinkPin[]>(state.table);
+    writeKeys(state, pinContext(keyringsOf(state), state, env, undefined, inbound), inbound, write);
+  }
   write(tailJson(state));
 }
 
