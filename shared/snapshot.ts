@@ -48,9 +48,11 @@ export interface KeyInfo {
   possessed: boolean;
   /**
    * Set (with `possessed` false) when the kernel may count the key possessed and this process cannot tell: a
-   * keyring it possesses lists a member it may not even view, whose permission and members the kernel hides (a
-   * keyring granting its possessor SEARCH only is searched through all the same), and the key grants SEARCH with
-   * the possessor's bits, so it may be reached through that member. Absent otherwise.
+   * keyring it possesses and the kernel searches lists a member it may not even view, whose permission and members
+   * the kernel hides (a keyring granting its possessor SEARCH only is searched through all the same), and the key
+   * grants SEARCH with the possessor's bits and holds a reference no member list we read accounts for (or sits
+   * below such a keyring), within the kernel's search depth (electron/keyring/possessionUnknown.ts). Then
+   * `orphan` says only that no path we can see reaches it. Absent otherwise.
    */
   possessionUnknown?: true;
   /** Visible but not reachable from any anchor. */

@@ -42,6 +42,11 @@ export interface QuietMemo {
   /** Members the possessing side may not even view, listed by keyrings it possesses. */
   unviewable: readonly number[];
   /**
+   * Whether the kernel's possession search goes through something the scan could not list (possessionUnknown.ts):
+   * then which keys' possession is unknown rests on every key's usage and every link, and a change scans in full.
+   */
+  throughHidden: boolean;
+  /**
    * Whether the scan read every keyring the snapshot says we possess: then its possession walk is the kernel's
    * (keyringsToReadAgain).
    */
@@ -297,6 +302,8 @@ export interface ChangedKeys {
  *    none the scan looks for (kernel-held `.…` keyrings, `_uid.N`, `_uid_ses.N`, `_persistent.N`): other
  *    users' session keyrings come and go all the time on a busy machine;
  *  - a key went that no keyring we read lists, that was no anchor, and, if a keyring, one we could not read.
+ * Nothing, while our possession may run through a keyring we cannot list (`throughHidden`): which keys it may
+ * reach rests on every key's usage and every link (possessionUnknown.ts).
  */
 export function changedKeys(
   memo: QuietMemo,
@@ -306,6 +313,7 @@ export function changedKeys(
   newLists: ReadonlyMap<number, number[] | null>,
   relisted: ReadonlyMap<number, readonly number[]> = new Map(),
 ): ChangedKeys | string {
+  if (memo.throughHidden && (table.length > 0 || removedIds.length > 0 || relisted.size > 0)) return 'possession may run through a keyring we cannot list';
   const prev = memo.snapshot.keys;
   const readsOthers = memo.readerLabels !== undefined;
   /** Whether only the reader lists it (no other view, which would have changed too, and then we would not be here). */
@@ -372,10 +380,6 @@ export function changedKeys(
       pins: old?.pins ?? [],
       doomed: old?.doomed ?? null,
     };
-    // Its SEARCH-when-possessed answer is as it was (else a full scan), and so are the members we may not view in
-    // keyrings we possess (checked each poll): an old key's possession is as unknown as it was; a new one's is
-    // unknown when such a member may lead to it (the scanner's rowsMaybePossessed).
-    if (old === undefined ? memo.unviewable.length > 0 && searchableWhenPossessed(facts, memo.who) : old.possessionUnknown === true) key.possessionUnknown = true;
     const payloadLength = table.payloadLength(row);
     if (payloadLength !== undefined) key.payloadLength = payloadLength;
     if (old !== undefined && 'links' in old) key.links = (relisted.get(id) as number[] | undefined) ?? old.links ?? null;

@@ -30,7 +30,7 @@
 //    once per 10 × its cost (possessingProc.ts): on a huge tree with such keys they may lag a few polls.
 import { decodeFlags } from '../../shared/flags';
 import type { Observer } from '../../shared/perm';
-import { searchableWhenPossessed } from './possession';
+import { possessionUnknown as unknownPossession } from './possessionUnknown';
 import type { QuotaInfo, ScanScope, Snapshot } from '../../shared/snapshot';
 import { UserViewThread, type ReaderView, type UserView, type UserViewRequest } from '../threads/userViewThread';
 import { assertScopeAllowed } from './scope';
@@ -366,7 +366,10 @@ export class Scanner {
     const byRow = memberRowsByRow(ctx);
     const possessed = possessedRows(ctx, byRow, who, processAnchors);
     const unviewable = unviewableInPossessedKeyrings(ctx, possessed);
-    const possessionUnknown = unviewable.length === 0 ? undefined : rowsMaybePossessed(ctx, possessed, who);
+    const allRead = possessedAllRead(ctx, possessed);
+    // Nothing we cannot list in a keyring we possess (the usual case): nothing to look for.
+    const unknown = unviewable.length === 0 && allRead ? { throughHidden: false } : unknownPossession(ctx, byRow, possessed, who, processAnchors);
+    const possessionUnknown = unknown.rows;
     trace('possession');
     const anchors = anchorsOf(ctx, who.uid, processAnchors);
     const reachable = reachableRows(ctx, byRow, anchors);
@@ -384,7 +387,8 @@ export class Scanner {
           members: quietMembers,
           memberBytes: new Map(),
           unviewable,
-          possessedAllRead: possessedAllRead(ctx, possessed),
+          throughHidden: unknown.throughHidden,
+          possessedAllRead: allRead,
           hidden: ctx.hidden,
           anchors: processAnchors,
           who,
@@ -652,23 +656,6 @@ function unviewableInPossessedKeyrings(ctx: ScanContext, possessed: Uint8Array):
     for (const m of list) if (ctx.unviewable.has(m)) found.add(m);
   }
   return [...found];
-}
-
-/**
- * With a member we may not view in a keyring we possess (unviewableInPossessedKeyrings): the rows not found
- * possessed that the kernel may count possessed through it. Its permission and members are hidden from us
- * (DESCRIBE and /proc/keys need VIEW; reading it blind could read a key's payload), yet the kernel searches
- * through a keyring that grants its possessor SEARCH alone: any key granting SEARCH with the possessor's bits may
- * sit in it, at any depth. possession.test.ts shows it on this kernel.
- */
-function rowsMaybePossessed(ctx: ScanContext, possessed: Uint8Array, who: Observer): Uint8Array {
-  const { table } = ctx;
-  const maybe = new Uint8Array(table.length);
-  for (let row = 0; row < table.length; row++) {
-    if (possessed[row] === 1) continue;
-    if (searchableWhenPossessed({ uid: table.uid[row] as number, gid: table.gid[row] as number, perm: table.perm[row] as number }, who)) maybe[row] = 1;
-  }
-  return maybe;
 }
 
 /** Whether every keyring the scan found us possessing was one it could read (keyringsToReadAgain). */
