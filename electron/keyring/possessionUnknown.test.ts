@@ -19,6 +19,8 @@ function kernelFinds(type: string, description: string): number | null {
 }
 
 const POSSESSOR_SEARCH_ONLY = 0x08000000;
+/** Each scan reads the whole machine's /proc/keys: with other sessions' tens of thousands of keys, seconds apiece. */
+const SCANS_TIMEOUT_MS = 180_000;
 const USER_VIEW = 0x3f010000; // possessor: all; user: view (so /proc/keys lists it possessed or not)
 
 describe('possession through a keyring we may not view', () => {
@@ -99,7 +101,7 @@ describe('possession through a keyring we may not view', () => {
     }
     keyctl.unlink(accounted, sealed);
     expect(said(byId((await scanner.scan()).keys).get(accounted))).toBe(false);
-  });
+  }, SCANS_TIMEOUT_MS);
 
   it('is known where the hidden keyring sits too deep for the kernel to search it', async () => {
     // Keyrings we possess down to depth 6 (the deepest the kernel searches), each linking the next.
@@ -125,5 +127,5 @@ describe('possession through a keyring we may not view', () => {
     expect(kernelFinds('user', 'at-depth-7')).toBe(possessed);
     keys = byId((await scanner.scan()).keys);
     expect(said(keys.get(possessed))).toBe('unknown');
-  });
+  }, SCANS_TIMEOUT_MS);
 });
