@@ -32,9 +32,14 @@ function serialAt(buf: Buffer, at: number, end: number): number {
 
 const CHUNK = 1 << 14;
 
-/** Length of the common prefix of a and b (memcmp a chunk at a time, then byte by byte). */
+/**
+ * Length of the common prefix of a and b (memcmp a chunk at a time, then byte by byte). Two reads of the same
+ * length are first compared whole in one memcmp: an idle poll's are the same, and one call over 3 MB (40k keys)
+ * cost 95-105 µs where 194 chunks' calls cost 175-400 µs.
+ */
 function commonPrefix(a: Buffer, b: Buffer): number {
   const n = Math.min(a.length, b.length);
+  if (a.length === b.length && a.equals(b)) return n;
   let p = 0;
   while (p + CHUNK <= n && a.compare(b, p, p + CHUNK, p, p + CHUNK) === 0) p += CHUNK;
   while (p < n && a[p] === b[p]) p++;
