@@ -15,7 +15,8 @@
 //   KEYCTL_GET_PERSISTENT renews the persistent keyring's timer). Anyone may name a keyring `_uid.0`, so
 //   the real one is preferred by how the kernel makes it: linked from `.user_reg` / `.persistent_register`
 //   when we can read those, else with no group (gid 65534, INVALID_GID), else the lowest serial.
-import { getKeyringId, isVanished, KeyctlError, KEY_SPEC } from './keyctl';
+import { errnoName } from './keyctlError';
+import { getKeyringId, isVanishedCode, KeyctlError, KEY_SPEC, keyringIdOrErrno } from './keyctl';
 
 export interface ProcessAnchors {
   thread: number | null;
@@ -25,11 +26,24 @@ export interface ProcessAnchors {
 
 type GetKeyringId = (id: number, create?: boolean) => number;
 
+/** What an anchor's lookup may answer instead of an id: it has none (or went), or we may not search it. */
+function absent(code: string): boolean {
+  return isVanishedCode(code) || code === 'EACCES';
+}
+
 function lookup(get: GetKeyringId, spec: number): number | null {
+  if (get === getKeyringId) {
+    // The real call, without an exception: the scan thread has no thread keyring (and most processes no process
+    // keyring), so two of the three lookups fail on every poll.
+    const id = keyringIdOrErrno(spec);
+    if (id >= 0) return id;
+    if (absent(errnoName(-id))) return null;
+    throw new KeyctlError('KEYCTL_GET_KEYRING_ID', -id, spec);
+  }
   try {
     return get(spec, false);
   } catch (err) {
-    if (isVanished(err) || (err instanceof KeyctlError && err.code === 'EACCES')) return null;
+    if (err instanceof KeyctlError && absent(err.code)) return null;
     throw err;
   }
 }

@@ -12,6 +12,22 @@ describe('keyctl through koffi', () => {
     expect(Number(kctl('show', '@s').split('\n')[1]!.trim().split(/\s+/)[0])).toBe(session);
   });
 
+  it('names a keyring without throwing (keyringIdOrErrno): the id getKeyringId gives, or -errno where it throws', () => {
+    const expected = (spec: number): number => {
+      try {
+        return keyctl.getKeyringId(spec, false);
+      } catch (err) {
+        expect(err).toBeInstanceOf(KeyctlError);
+        return -(err as KeyctlError).errno;
+      }
+    };
+    expect(keyctl.keyringIdOrErrno(keyctl.KEY_SPEC.SESSION)).toBeGreaterThan(0);
+    // The thread and process keyrings are usually absent here (ENOKEY, as on the scan thread every poll).
+    for (const spec of [keyctl.KEY_SPEC.SESSION, keyctl.KEY_SPEC.THREAD, keyctl.KEY_SPEC.PROCESS, 0]) {
+      expect(keyctl.keyringIdOrErrno(spec)).toBe(expected(spec));
+    }
+  });
+
   it('adds, describes, reads and lists keys, matching keyctl rdescribe and rlist', () => {
     const ring = keyctl.addKey('keyring', 'kb-test-ring', null, keyctl.KEY_SPEC.SESSION);
     const a = keyctl.addKey('user', 'alpha; with semicolons', Buffer.from('secret-a'), ring);

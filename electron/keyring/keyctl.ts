@@ -206,6 +206,16 @@ export function getKeyringId(id: number, create = false): number {
   return keyctlInts(KEYCTL.GET_KEYRING_ID, 'KEYCTL_GET_KEYRING_ID', id, id, create ? 1 : 0);
 }
 
+/**
+ * getKeyringId(id, false) answering -errno instead of throwing: for a lookup that fails on every poll (a thread with
+ * no thread or process keyring), where the KeyctlError (its message and stack trace) cost more than the call.
+ */
+export function keyringIdOrErrno(id: number): number {
+  const n = load();
+  const result = n.ints(n.nr.keyctl, KEYCTL.GET_KEYRING_ID, id, 0, 0, 0);
+  return result < 0 ? -koffi.errno() : result;
+}
+
 /** KEYCTL_JOIN_SESSION_KEYRING: null joins a new anonymous session keyring. Affects only the calling thread's credentials. */
 export function joinSessionKeyring(name: string | null = null): number {
   const n = load();
