@@ -1,6 +1,6 @@
 // The snapshot's key records as JSON bytes, for the one-shot CLI (snapshotJson.ts): the plain records (permanent,
 // no flag that dooms the key, an ASCII description read from /proc/keys, held by a link or a reference, no user
-// keyring's pin, possession known) are written by a WebAssembly module (keyRecordsJson.wat) straight from the table's columns; every
+// keyring's pin, possession known; with other users' views, the views that list it too) are written by a WebAssembly module (keyRecordsJson.wat) straight from the table's columns; every
 // other record is made as before (keyInfoAt, annotateKey) and written with JSON.stringify, in its place. The bytes
 // are exactly what JSON.stringify writes for the same keys (keyRecordsJson.test.ts compares them).
 // Why: the JSON phase runs once per process, so its JavaScript runs cold (V8's interpreter and baseline code):
@@ -37,8 +37,8 @@ const WRITTEN_KIND = 8;
  * Writes the records of `state.order`'s keys, comma-separated (no brackets): bytes through `writeBytes` (a view
  * the call reuses: write it out before returning), the records made in JavaScript through `write`, with the pins'
  * inbound links the module gathered (pins.ts pinContext's, without building them again in JavaScript over every
- * member). Returns false, having written nothing, where the module does not apply (a scan with more views than the
- * process's own, member lists whose rows do not match): the caller writes them all.
+ * member). Returns false, having written nothing, where the module does not apply (member lists whose rows do not
+ * match): the caller writes them all.
  */
 export function writeKeyRecords(
   state: ScanState,
@@ -47,7 +47,7 @@ export function writeKeyRecords(
   writeBytes: (chunk: Uint8Array) => void,
 ): boolean {
   // (Without WebAssembly, as under `node --jitless`, the caller writes them all as before.)
-  if (state.seenBy !== undefined || !hasWebAssembly()) return false;
+  if (!hasWebAssembly()) return false;
   const t = state.table;
   const n = t.length;
   const order = state.order;
@@ -61,6 +61,10 @@ export function writeKeyRecords(
   const source = mainSource >= 0 ? (columns.sources[mainSource] as string) : '';
   const usable = columns.byteSources[mainSource] === true || Buffer.byteLength(source, 'utf8') === source.length;
   const typeJson = columns.types.map((type) => Buffer.from(JSON.stringify(type), 'utf8'));
+  // Each distinct list of views' labels as JSON (userViews.ts SeenBy), and each row's list.
+  const seenBy = state.seenBy;
+  if (seenBy !== undefined && seenBy.listOf.length < n) return false;
+  const seenByJson = (seenBy?.labels ?? []).map((labels) => Buffer.from(JSON.stringify(labels), 'utf8'));
 
   // Layout: after the source where the read left it (wasmArena.ts), else after the module's own literals.
   const arena = usable ? arenaWithText(source) : null;
@@ -93,6 +97,9 @@ export function writeKeyRecords(
     typeJson: take(typeJson.length * 8),
     typeText: take(typeJson.reduce((sum, b) => sum + b.length, 0)),
     plainFlags: take(128),
+    seenBy: take(seenBy === undefined ? 0 : n * 4),
+    seenByJson: take(seenByJson.length * 8),
+    seenByText: take(seenByJson.reduce((sum, b) => sum + b.length, 0)),
     scratch: take(n * 4),
     source: arena === null ? take(source.length) : READ_AT,
     out: take(OUT_BYTES),
@@ -149,13 +156,24 @@ export function writeKeyRecords(
     const s = decodeFlags(FLAG_STRINGS[mask] as string, 'perm');
     plainFlags[mask] = s.invalidated || s.dead || s.revoked || s.negative ? 0 : 1;
   }
+  if (seenBy !== undefined) {
+    i32(o.seenBy, n).set(seenBy.listOf.subarray(0, n));
+    const spans = i32(o.seenByJson, seenByJson.length * 2);
+    let at = o.seenByText;
+    seenByJson.forEach((json, k) => {
+      u8(at, json.length).set(json);
+      spans[2 * k] = at;
+      spans[2 * k + 1] = json.length;
+      at += json.length;
+    });
+  }
   if (usable && arena === null) Buffer.from(buffer, o.source, source.length).write(source, 'latin1');
 
   wasm.layout(
     o.order, o.id, o.uid, o.gid, o.perm, o.usage, o.typeIndex, o.timeoutIndex, o.sourceIndex, o.descStart, o.descEnd,
     o.restEnd, o.flagMask, o.possessed, o.reachable, o.special, o.linkStart, o.linkCount, o.links, o.linkRows,
     o.inStart, o.inRing, o.typeKind, o.typeJson, columns.types.length, columns.timeouts.indexOf('perm'), o.plainFlags,
-    o.source, usable ? mainSource : -1, o.out, o.out + OUT_BYTES,
+    o.source, usable ? mainSource : -1, o.out, o.out + OUT_BYTES, o.seenBy, o.seenByJson, seenByJson.length,
   );
 
   // User keyrings carry a pin the module does not write. The user registries among the keyrings (as pinContext

@@ -44,9 +44,14 @@
   (global $outStart (mut i32) (i32.const 0))
   (global $outEnd (mut i32) (i32.const 0))
   (global $out (mut i32) (i32.const 0))         ;; where the next byte goes
+  ;; Other users' views (userViews.ts SeenBy): per row the index of its list of labels; per list the offset and
+  ;; length of its JSON (i32 pairs); how many lists there are (0: the records have no seenBy).
+  (global $seenBy (mut i32) (i32.const 0))
+  (global $seenByJson (mut i32) (i32.const 0))
+  (global $seenByCount (mut i32) (i32.const 0))
 
   (func (export "layout")
-    (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
+    (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
     (global.set $order (local.get 0)) (global.set $id (local.get 1)) (global.set $uid (local.get 2))
     (global.set $gid (local.get 3)) (global.set $perm (local.get 4)) (global.set $usage (local.get 5))
     (global.set $typeIndex (local.get 6)) (global.set $timeoutIndex (local.get 7)) (global.set $sourceIndex (local.get 8))
@@ -58,6 +63,7 @@
     (global.set $typeCount (local.get 24)) (global.set $permTimeout (local.get 25)) (global.set $plainFlags (local.get 26))
     (global.set $source (local.get 27)) (global.set $mainSource (local.get 28)) (global.set $outStart (local.get 29))
     (global.set $outEnd (local.get 30))
+    (global.set $seenBy (local.get 31)) (global.set $seenByJson (local.get 32)) (global.set $seenByCount (local.get 33))
     (global.set $out (local.get 29)))
 
   ;; Rows of keyrings (type kind bit 2) among rows [0, n), written at `at`; returns how many.
@@ -265,7 +271,7 @@
   (func (export "write") (param $i i32) (param $m i32) (result i32)
     (local $row i32) (local $r4 i32) (local $t i32) (local $tk i32) (local $start i32) (local $end i32)
     (local $inA i32) (local $inB i32) (local $links i32) (local $count i32) (local $k i32) (local $usage i32)
-    (local $mark i32) (local $pl i32) (local $need i32)
+    (local $mark i32) (local $pl i32) (local $need i32) (local $seen i32) (local $seenLen i32)
     (global.set $out (global.get $outStart))
     (block $stop (loop $next
       (br_if $stop (i32.ge_u (local.get $i) (local.get $m)))
@@ -290,9 +296,15 @@
       (local.set $count (i32.const -2))
       (if (i32.and (local.get $tk) (i32.const 4))
         (then (local.set $count (i32.load (i32.add (global.get $linkCount) (local.get $r4))))))
+      ;; Its views' labels: the JSON of its list (none without views).
+      (if (global.get $seenByCount)
+        (then
+          (local.set $seen (i32.shl (i32.load (i32.add (global.get $seenBy) (local.get $r4))) (i32.const 3)))
+          (br_if $stop (i32.ge_u (local.get $seen) (i32.shl (global.get $seenByCount) (i32.const 3))))
+          (local.set $seenLen (i32.load (i32.add (global.get $seenByJson) (i32.add (local.get $seen) (i32.const 4)))))))
       ;; Room for the longest such record: fixed parts, the description escaped (6 bytes a byte at most),
-      ;; its inbound pins and its members.
-      (local.set $need (i32.add (i32.const 1024)
+      ;; its inbound pins, its members and its labels.
+      (local.set $need (i32.add (i32.add (i32.const 1024) (local.get $seenLen))
         (i32.add (i32.mul (i32.sub (local.get $end) (local.get $start)) (i32.const 6))
           (i32.add (i32.mul (i32.sub (local.get $inB) (local.get $inA)) (i32.const 40))
             (i32.mul (select (local.get $count) (i32.const 0) (i32.gt_s (local.get $count) (i32.const 0))) (i32.const 11))))))
@@ -369,6 +381,10 @@
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (br $lnext)))
               (call $byte (i32.const 0x5d))))))
+      (if (global.get $seenByCount)
+        (then
+          (call $lit (i32.const 270) (i32.const 10))  ;; ,"seenBy":
+          (call $copy (i32.load (i32.add (global.get $seenByJson) (local.get $seen))) (local.get $seenLen))))
       (call $byte (i32.const 0x7d))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $next)))
@@ -415,4 +431,5 @@
   (data (i32.const 250) "null")
   (data (i32.const 254) "IRDQUNi")
   (data (i32.const 261) "true")
-  (data (i32.const 265) "false"))
+  (data (i32.const 265) "false")
+  (data (i32.const 270) ",\"seenBy\":"))

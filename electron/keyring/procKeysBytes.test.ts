@@ -1,10 +1,11 @@
 // parseProcKeysBytes (the one-shot CLI's WebAssembly parse of /proc/keys bytes) must make the table
-// parseProcKeysInto makes of the same text, or give up and leave the table untouched.
+// parseProcKeysInto makes of the same text, or give up and leave the table untouched; so must parseProcKeysText
+// (other users' views, copied into the memory it reuses).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyTable } from './keyTable';
 import { parseProcKeysInto } from './procKeys';
-import { parseProcKeysBytes } from './procKeysBytes';
+import { parseProcKeysBytes, parseProcKeysText } from './procKeysBytes';
 
 const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
 
@@ -90,6 +91,27 @@ describe('parseProcKeysBytes', () => {
     );
     // Not only texts it gives up on.
     expect(parsedTexts).toBeGreaterThan(60);
+  });
+
+  it('parses a text of bytes one per character as the bytes themselves, in one memory reused for texts of any size', () => {
+    let parsedTexts = 0;
+    fc.assert(
+      fc.property(fc.array(textArb, { minLength: 1, maxLength: 4 }), (texts) => {
+        // A long text now and then, so the memory grows between parses.
+        for (const text of texts.map((t, k) => (k === 1 ? t.repeat(400) : t))) {
+          const { js, wasm, parsed } = bothWays(text, new Set());
+          const fromText = new KeyTable(0);
+          fromText.sourceOfBytes(text);
+          expect(parseProcKeysText(fromText, text, 1234, new Set())).toBe(parsed);
+          if (parsed) expect(rowsOf(fromText)).toEqual(rowsOf(js));
+          else expect(fromText.length).toBe(0);
+          if (parsed) expect(rowsOf(wasm)).toEqual(rowsOf(js));
+          if (parsed) parsedTexts++;
+        }
+      }),
+      { numRuns: 25 },
+    );
+    expect(parsedTexts).toBeGreaterThan(10);
   });
 
   it('parses records and their continuation lines itself, and gives up on a line it cannot place', () => {

@@ -1,5 +1,5 @@
 // /proc/keys parsed by a WebAssembly module (procKeysParse.wat) from the bytes the one-shot CLI's reader left in
-// WebAssembly memory (wasmArena.ts), into a KeyTable: the same rows, columns and shared strings as procKeys.ts
+// WebAssembly memory (wasmArena.ts), or other users' views copied there (userViews.ts), into a KeyTable: the same rows, columns and shared strings as procKeys.ts
 // parseProcKeysInto makes of the same text (procKeysBytes.test.ts compares them). The module gives up on anything
 // but records and their continuation lines (a malformed line, a line continuing nothing), and the caller then
 // parses the text with procKeysInto, which reports them.
@@ -31,7 +31,38 @@ const SHORTEST_RECORD = 48;
  */
 export function parseProcKeysBytes(table: KeyTable, text: string, raw: Uint8Array, readAt: number, hidden: ReadonlySet<number>): boolean {
   if (!hasWebAssembly() || raw.length !== text.length) return false;
-  const len = raw.length;
+  // Where the reader left the bytes, or a copy (growing the memory detaches `raw`, a view of it: read it before).
+  const arena = arenaHolding(raw);
+  const parsed = parseAt(table, text, readAt, hidden, (end) => {
+    const memory: WasmMemory = arena ?? freshMemory(end);
+    reserve(memory, end);
+    if (arena === null) new Uint8Array(memory.buffer, READ_AT, raw.length).set(raw);
+    return memory;
+  });
+  if (parsed && arena !== null) arenaHolds(text);
+  return parsed;
+}
+
+/** Memory for parses of texts that are nowhere in WebAssembly memory yet: one, reused (each parse is done with it when it returns). */
+let scratch: WasmMemory | null = null;
+
+/**
+ * parseProcKeysBytes for a text that holds a file's bytes one per character (KeyTable.sourceOfBytes: other users'
+ * views, threads/userViewWorker.ts), copied into WebAssembly memory first.
+ */
+export function parseProcKeysText(table: KeyTable, text: string, readAt: number, hidden: ReadonlySet<number>): boolean {
+  if (!hasWebAssembly()) return false;
+  return parseAt(table, text, readAt, hidden, (end) => {
+    scratch ??= freshMemory(end);
+    reserve(scratch, end);
+    Buffer.from(scratch.buffer, READ_AT, text.length).write(text, 'latin1');
+    return scratch;
+  });
+}
+
+/** The parse, with `text`'s bytes at READ_AT in the memory `memoryFor` gives (at least `end` bytes long). */
+function parseAt(table: KeyTable, text: string, readAt: number, hidden: ReadonlySet<number>, memoryFor: (end: number) => WasmMemory): boolean {
+  const len = text.length;
   const capacity = Math.floor(len / SHORTEST_RECORD) + 1;
   const layout = new MemoryLayout(READ_AT + len);
   const take = (bytes: number): number => layout.take(bytes);
@@ -53,12 +84,8 @@ export function parseProcKeysBytes(table: KeyTable, text: string, raw: Uint8Arra
     timeoutMap: take(MAX_TIMEOUTS * 4),
     typeMap: take(MAX_TYPES * 4),
   };
-  // Where the reader left the bytes, or a copy (growing the memory detaches `raw`, a view of it: read it before).
-  const arena = arenaHolding(raw);
-  const memory: WasmMemory = arena ?? freshMemory(layout.end);
-  reserve(memory, layout.end);
+  const memory = memoryFor(layout.end);
   const buffer = memory.buffer;
-  if (arena === null) new Uint8Array(buffer, READ_AT, len).set(raw);
   new Int32Array(buffer, o.hidden, hidden.size).set([...hidden]);
 
   const wasm = instantiate<Exports>(PROC_KEYS_PARSE_WASM, memory);
@@ -68,7 +95,6 @@ export function parseProcKeysBytes(table: KeyTable, text: string, raw: Uint8Arra
   );
   const rows = wasm.parse(READ_AT, len);
   if (rows < 0) return false;
-  if (arena !== null) arenaHolds(text);
 
   // The distinct timeouts and type columns as the table's strings, in the order the records show them first (as
   // the JavaScript parse interns them).

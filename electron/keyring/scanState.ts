@@ -66,7 +66,7 @@ export function keyInfoAt(state: ScanState, row: number): KeyInfo {
   if (payloadLength !== undefined) info.payloadLength = payloadLength;
   if (state.possessionUnknown?.[row] === 1) info.possessionUnknown = true;
   if (type === 'keyring') info.links = state.members.get(id) ?? null;
-  if (state.seenBy !== undefined) info.seenBy = seenByLabels(state.seenBy, row, id);
+  if (state.seenBy !== undefined) info.seenBy = seenByLabels(state.seenBy, row);
   return info;
 }
 

@@ -3,13 +3,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as keyctl from './keyctl';
-import { annotatePins, type PinEnvironment } from './pins';
+import { annotatePins } from './pins';
 import { Scanner } from './scanner';
 import { snapshotOf } from './scanState';
-import { writeSnapshotJson, type JsonWriter } from './snapshotJson';
-import type { ScanState } from './scanState';
 import { snapshotFileText } from '../../shared/snapshotFile';
 import { freshSession } from './test/kernelHelpers';
+import { bytesWritten, jsonChunks, pinEnvironmentAt } from './test/jsonWriters';
 import { PoolReader } from '../threads/poolReader';
 
 describe('writeSnapshotJson', () => {
@@ -112,25 +111,3 @@ describe('writeSnapshotJson', () => {
     );
   });
 });
-
-/** A fixed pin environment (root with three processes, the kernel's defaults) at `now`. */
-function pinEnvironmentAt(now: number): PinEnvironment {
-  return { now, processesByUid: new Map([[0, 3]]), gcDelaySeconds: 300, persistentExpirySeconds: 259200, userRegistryKeepsUserKeyrings: true };
-}
-
-/** writeSnapshotJson's output through a writer that takes text only, chunk by chunk. */
-function jsonChunks(state: ScanState, env: PinEnvironment): string[] {
-  const chunks: string[] = [];
-  writeSnapshotJson(state, env, (chunk) => void chunks.push(chunk));
-  return chunks;
-}
-
-/** writeSnapshotJson's output through a writer that takes bytes too (as the CLI's stdout does). */
-function bytesWritten(state: ScanState, env: PinEnvironment): Buffer {
-  const parts: Buffer[] = [];
-  const write: JsonWriter = Object.assign((chunk: string) => void parts.push(Buffer.from(chunk, 'utf8')), {
-    bytes: (chunk: Uint8Array) => void parts.push(Buffer.from(chunk)), // a copy: the writer reuses its area
-  });
-  writeSnapshotJson(state, env, write);
-  return Buffer.concat(parts);
-}

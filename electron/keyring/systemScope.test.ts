@@ -9,6 +9,11 @@ import { quotaPercent, quotaLevel } from '../../shared/quota';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import * as keyctl from './keyctl';
 import { Scanner, scanSnapshot } from './scanner';
+import { annotatePins } from './pins';
+import { snapshotOf } from './scanState';
+import { snapshotFileText } from '../../shared/snapshotFile';
+import { bytesWritten, jsonChunks, pinEnvironmentAt } from './test/jsonWriters';
+import { PoolReader } from '../threads/poolReader';
 import { addThrowawayUser, exited, fillQuotaTo, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
 import { procKeysAs } from './userProcess';
 
@@ -84,6 +89,40 @@ describe('scope all (as root)', () => {
     expect(session).toMatchObject({ possessed: true });
     expect(session?.seenBy).toContain('process');
     for (const k of snapshot.keys) if (k.uid === uids.a || k.uid === uids.b) expect(k.possessed).toBe(false);
+  });
+});
+
+describe('scope all, as JSON (snapshot --json --all-users)', () => {
+  it('writes the same bytes with the key records module as JSON.stringify writes, labels included', async () => {
+    // Root's keys user a's group may view (as the bench's), which the module writes with their views' labels; the
+    // users' own keys, which only their views list, are written by JSON.stringify in their place.
+    const gidA = Number(execFileSync('id', ['-g', String(uids.a)], { encoding: 'utf8' }).trim());
+    const session = keyctl.getKeyringId(keyctl.KEY_SPEC.SESSION);
+    const ring = keyctl.addKey('keyring', 'shared with a', null, session);
+    const shared: number[] = [];
+    try {
+      for (const id of [ring, ...Array.from({ length: 5 }, (_, i) => keyctl.addKey('user', `shared ${i}`, Buffer.from('x'), ring))]) {
+        keyctl.chown(id, -1, gidA);
+        keyctl.setPerm(id, 0x3f3f0b00);
+        shared.push(id);
+      }
+      const scanner = new Scanner({ cacheNames: false, reader: new PoolReader('/proc'), scope: { kind: 'all' } });
+      try {
+        const state = await scanner.scanState();
+        const env = pinEnvironmentAt(state.takenAt);
+        const text = jsonChunks(state, env).join('');
+        expect(bytesWritten(state, env).toString('utf8')).toBe(text);
+        const snapshot = annotatePins(snapshotOf(state), env);
+        expect(text).toBe(snapshotFileText(snapshot));
+        const keys = byId(snapshot);
+        for (const id of shared) expect(keys.get(id)?.seenBy).toEqual(['process', 'uid 0', `uid ${uids.a}`]);
+        expect(snapshot.keys.find((k) => k.description === 'a-secret')?.seenBy).toEqual([`uid ${uids.a}`]);
+      } finally {
+        await scanner.close();
+      }
+    } finally {
+      keyctl.unlink(ring, session);
+    }
   });
 });
 

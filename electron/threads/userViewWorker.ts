@@ -18,6 +18,9 @@ import { parseKeyUsers } from '../keyring/keyUsers';
 import * as keyctl from '../keyring/keyctl';
 import { eachId } from '../keyring/possessingSide';
 import { procKeysChanges, type ProcKeysChanges } from '../keyring/procKeysChanges';
+import { parseProcKeysInto } from '../keyring/procKeys';
+import { parseProcKeysText } from '../keyring/procKeysBytes';
+import { KeyTable } from '../keyring/keyTable';
 import type { FileText } from '../keyring/sides';
 import { AlternatingReads } from './procFileBytes';
 import { joinEmptySession, ownThreadKeyring, readUserDatabase, takeCredentials, threadIds, userCredentialsIn, type UserCredentials, type UserDatabase } from './credentials';
@@ -76,14 +79,17 @@ function credentialsOf(uid: number, db: UserDatabase): { creds: UserCredentials;
   return creds === null ? { creds: { uid, gid: NO_GROUP, groups: [] }, kind: 'bare' } : { creds, kind: 'passwd' };
 }
 
-/** Serials of the `keyring` lines of a /proc/keys text (the type is the 8th column). */
-export function keyringIdsOf(text: string): number[] {
-  const ids: number[] = [];
-  for (const line of text.split('\n')) {
-    const cols = line.trim().split(/\s+/, 8);
-    if (cols[7] === 'keyring') ids.push(parseInt(cols[0] as string, 16) >>> 0);
-  }
-  return ids;
+const NOTHING_HIDDEN: ReadonlySet<number> = new Set();
+
+/**
+ * Serials of the keyrings a /proc/keys text lists (its bytes one per character), by the record grammar
+ * (procKeys.ts; the WebAssembly parse where it can: a line-by-line split cost ~1-2 µs a line, cold).
+ */
+function keyringIdsOf(text: string): number[] {
+  const table = new KeyTable(0);
+  table.sourceOfBytes(text);
+  if (!parseProcKeysText(table, text, 0, NOTHING_HIDDEN)) parseProcKeysInto(table, text, 0);
+  return table.keyringIds();
 }
 
 type Members = Array<[number, number[] | string]>;
@@ -173,13 +179,15 @@ function viewAs(procRoot: string, uid: number, changesOnly: boolean, hidden: Rea
       const same = sameMembers(members, last.members);
       last.members = members;
       if (same && changesOnly) return { uid, readAt, unchanged: true };
-      return { uid, keys: { text: bytes.toString('utf8') }, readAt, members, credentials: kind };
+      return { uid, keys: { text: bytes.toString('latin1'), bytes: true }, readAt, members, credentials: kind };
     }
-    const text = bytes.toString('utf8');
+    // The bytes one per character (FileText.bytes): the scan decodes only non-ASCII descriptions, and parses the
+    // text with the WebAssembly module (userViews.ts).
+    const text = bytes.toString('latin1');
     last.rings = keyringIdsOf(text);
     last.members = readMembers(last.rings);
     last.credentials = kind;
-    return { uid, keys: { text }, readAt, members: last.members, credentials: kind };
+    return { uid, keys: { text, bytes: true }, readAt, members: last.members, credentials: kind };
   } finally {
     takeCredentials(own as UserCredentials);
   }
