@@ -71,7 +71,7 @@ export function processesByRealUid(procRoot = '/proc'): ProcessesByUid {
     // for the collector; the kernel's making of the file is most of the CPU either way.
     const uid = realUidFromStatusBytes(statusBuffer, length);
     if (uid === null) continue;
-    tallyOne(counts, lists, Number(pid), uid, () => commandFromStatusBytes(statusBuffer, length));
+    tallyOne(counts, lists, uid, () => ({ pid: Number(pid), command: commandFromStatusBytes(statusBuffer, length) }));
   }
   return { counts, lists };
 }
@@ -186,7 +186,7 @@ function tally(pids: readonly string[], statuses: readonly (string | null)[]): P
   for (const i of byPid(pids)) {
     const status = statuses[i];
     const uid = status == null ? null : realUidFromStatus(status);
-    if (uid !== null) tallyOne(counts, lists, Number(pids[i]), uid, () => commandFromStatus(status as string));
+    if (uid !== null) tallyOne(counts, lists, uid, () => ({ pid: Number(pids[i]), command: commandFromStatus(status as string) }));
   }
   return { counts, lists };
 }
@@ -196,12 +196,16 @@ function byPid(pids: readonly string[]): number[] {
   return pids.map((_, i) => i).sort((a, b) => Number(pids[a]) - Number(pids[b]));
 }
 
-/** Counts one process of `uid`, and lists it (its command asked only then) while its uid's list is not full. */
-function tallyOne(counts: Map<number, number>, lists: Map<number, ProcessRef[]>, pid: number, uid: number, command: () => string): void {
+/**
+ * Counts one process of `uid` (fed in ascending pid order), and lists what `listed` makes of it while its uid's list
+ * is not full: asked only then, so a command is read for listed processes only (processWatch.ts lists pids, and
+ * takes their commands once it has read its listed kernel threads again).
+ */
+export function tallyOne<T>(counts: Map<number, number>, lists: Map<number, T[]>, uid: number, listed: () => T): void {
   counts.set(uid, (counts.get(uid) ?? 0) + 1);
   let list = lists.get(uid);
   if (list === undefined) lists.set(uid, (list = []));
-  if (list.length < PROCESS_LIST_LIMIT) list.push({ pid, command: command() });
+  if (list.length < PROCESS_LIST_LIMIT) list.push(listed());
 }
 
 /** Live processes per real uid (see processesByRealUid). */

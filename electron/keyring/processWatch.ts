@@ -13,7 +13,7 @@
 // Anywhere else (not root, no connector, another pid namespace) every status file is read each poll, as before.
 import { closeSync, openSync, readdirSync } from 'node:fs';
 import type { ProcessRef } from '../../shared/snapshot';
-import { isPid, PROCESS_LIST_LIMIT, processesByRealUid, readCommandFrom, readProcessStatus, type ProcessesByUid, type ProcessStatus } from './pinEnvironment';
+import { isPid, processesByRealUid, readCommandFrom, readProcessStatus, tallyOne, type ProcessesByUid, type ProcessStatus } from './pinEnvironment';
 import { ProcEvents, type ProcEventsOptions } from './procEvents';
 
 /** kthreadd's pid in the initial pid namespace: the parent of every other kernel thread. */
@@ -155,13 +155,7 @@ export class ProcessWatch {
       const order = (this.order ??= [...this.known.keys()].sort((a, b) => a - b));
       const counts = new Map<number, number>();
       const listed = new Map<number, number[]>();
-      for (const pid of order) {
-        const uid = (this.known.get(pid) as ProcessStatus).uid;
-        counts.set(uid, (counts.get(uid) ?? 0) + 1);
-        let list = listed.get(uid);
-        if (list === undefined) listed.set(uid, (list = []));
-        if (list.length < PROCESS_LIST_LIMIT) list.push(pid);
-      }
+      for (const pid of order) tallyOne(counts, listed, (this.known.get(pid) as ProcessStatus).uid, () => pid);
       let again = false;
       const kernelThreads = new Set<number>();
       for (const pids of listed.values()) {
