@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phaseAllThreadsCpuMs, phaseCpuMs } from './ui';
+import { layoutWhere, phaseAllThreadsCpuMs, phaseCpuMs } from './ui';
 
 const mark = (name: string, ts: number) => ({ name, ph: 'I', ts, pid: 1, tid: 1 });
 const task = (ts: number, dur: number, tdur: number, tid = 1) => ({ name: 'RunTask', ph: 'X', ts, dur, tdur, pid: 1, tid });
@@ -35,5 +35,14 @@ describe('phaseAllThreadsCpuMs', () => {
     ];
     expect(phaseAllThreadsCpuMs(events, 'graph-pan')).toBeCloseTo(0.43);
     expect(phaseAllThreadsCpuMs(events, 'search')).toBeNull();
+  });
+});
+
+describe('layoutWhere', () => {
+  it('labels the graph layout row with where every run says its layout ran, naming each where they differ', () => {
+    expect(layoutWhere(new Set(['main']))).toBe("on the page's main thread");
+    expect(layoutWhere(new Set(['worker']))).toBe('in the layout worker');
+    expect(layoutWhere(new Set(['worker', 'main']))).toBe('(where: main, worker)');
+    expect(layoutWhere(new Set())).toBe('(where: no run)');
   });
 });

@@ -303,6 +303,19 @@ export async function runUiBench(root: string, sizes: number[], graphOnly = fals
   }
 }
 
+/**
+ * Where the graph's layouts ran, for its row's label: the bench page is a file:// page, where chromium refuses
+ * workers, so layoutClient.ts runs them on the page's main thread (served over HTTP, as by `serve`, they run in its
+ * layout worker). Said from what every run reported, never assumed.
+ */
+export function layoutWhere(threads: ReadonlySet<string>): string {
+  if (threads.size !== 1) return `(where: ${[...threads].sort().join(', ') || 'no run'})`;
+  const [thread] = threads;
+  if (thread === 'worker') return 'in the layout worker';
+  if (thread === 'main') return "on the page's main thread";
+  return `(where: ${thread})`;
+}
+
 /** Graph shapes the bench lays out: `query` is added to the bench page's URL. */
 const GRAPH_SHAPES = [
   { name: 'tree-like', query: '' },
@@ -320,7 +333,8 @@ async function graphTables(browser: Browser, base: string): Promise<UiTable[]> {
     panMain: { name: '  main-thread CPU per frame of that pan', values: {} } as BenchRow,
     panAll: { name: "  all threads' CPU per frame (raster, compositor, GPU process)", values: {} } as BenchRow,
   };
-  let where = '';
+  /** Where each measured layout ran (renderer/src/graph/layoutClient.ts layoutThread), over every run of every shape. */
+  const threads = new Set<string>();
   for (const shape of GRAPH_SHAPES) {
     const url = `${base}?fake=2000${shape.query}&view=graph&bench=1`;
     const graph: GraphBench[] = [];
@@ -338,8 +352,7 @@ async function graphTables(browser: Browser, base: string): Promise<UiTable[]> {
     const whole = `${shape.name} whole: ${g0.wholeNodes} nodes, ${g0.wholeEdges} edges`;
     columns.push(view, whole);
     const median_ = (f: (g: GraphBench) => number) => ms(median(graph.map(f)));
-    // A file:// page may not start workers: there the layout runs on the page's main thread.
-    where = g0.thread === 'worker' ? 'in the worker' : `on the ${g0.thread} thread`;
+    for (const g of graph) threads.add(g.thread);
     rows.kind.values[view] = g0.layoutKind;
     rows.kind.values[whole] = g0.wholeKind;
     rows.ms.values[view] = median_((g) => g.layoutMs);
@@ -358,7 +371,7 @@ async function graphTables(browser: Browser, base: string): Promise<UiTable[]> {
     rows.panMain.values[view] = panCpu.main.length ? ms(median(panCpu.main)) : 'failed';
     rows.panAll.values[view] = panCpu.all.length ? ms(median(panCpu.all)) : 'failed';
   }
-  rows.ms.name = `graph: that layout's time ${where}`;
+  rows.ms.name = `graph: that layout's time ${layoutWhere(threads)}`;
   rows.elk.name = "graph: elkjs's layered layout of the same graph (in Node, once)";
   return [
     {

@@ -2,7 +2,7 @@
 // `&shared=1` for a graph where many keys are linked from several keyrings): unfolds every group (the
 // graph's node budget, MAX_GRAPH_NODES, still holds: past it the nodes farthest from the roots are cut, and
 // `nodes` says how many were drawn), waits for that layout, then drives a short programmatic zoom and pan
-// and records frame times. Then, in the same worker, lays out the whole unfolded graph past the budget
+// and records frame times. Then, where the view's layout ran, lays out the whole unfolded graph past the budget
 // (2,040 nodes at ?fake=2000) as the app would, and says which layout it chose. With `&elk=1` the result also
 // holds that whole graph's layout request, which bench/ui.ts lays out in elkjs (as the app did until session
 // 8) for comparison. The result lands in `window.__kbGraphBench` (GraphBenchResult).
@@ -16,7 +16,10 @@ import { buildGraphModel } from './model';
 import { layoutRequestOf } from './useGraphLayout';
 
 export interface GraphBenchResult {
-  /** The view's layout time in the worker (or page). */
+  /**
+   * The view's layout time where it ran (`thread`): the layout worker, or the page's main thread where the page may not
+   * start one (a file:// page, as the bench's).
+   */
   layoutMs: number;
   /** Which layout the view's own cluster (this process's) got: tree or layered. */
   layoutKind: string;
@@ -28,11 +31,12 @@ export interface GraphBenchResult {
   frameMs: number;
   frameMsP95: number;
   frames: number;
+  /** Where the layouts ran (layoutClient.ts layoutThread): 'worker' or 'main'. */
   thread: string;
   /** The whole unfolded graph, past the view's node budget. */
   wholeNodes: number;
   wholeEdges: number;
-  /** Its layout in the worker as the app chooses it, and which that was for this process's cluster. */
+  /** Its layout as the app chooses it (where `thread` says), and which that was for this process's cluster. */
   wholeMs: number;
   wholeKind: string;
   /** With `&elk=1`: the whole graph's layout request, for bench/ui.ts to time elkjs on. */
