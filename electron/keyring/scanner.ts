@@ -52,6 +52,7 @@ import { parseProcKeysInto } from './procKeys';
 import { readPossessedFirst } from './refusedReads';
 import {
   anchorsOf,
+  keyringsOf,
   memberList,
   memberRowsByRow,
   newScanContext,
@@ -371,8 +372,9 @@ export class Scanner {
     const unknown = unviewable.length === 0 && allRead ? { throughHidden: false } : unknownPossession(ctx, byRow, possessed, who, processAnchors);
     const possessionUnknown = unknown.rows;
     trace('possession');
-    const anchors = anchorsOf(ctx, who.uid, processAnchors);
-    const reachable = reachableRows(ctx, byRow, anchors);
+    const keyrings = keyringsOf(ctx.table);
+    const anchors = anchorsOf(ctx, keyrings, who.uid, processAnchors);
+    const reachable = reachableRows(ctx, keyrings, byRow, anchors);
     trace('orphans');
 
     this.names.retainOnly(ctx.table);
