@@ -2,7 +2,8 @@
 // Invariant: applyDelta(prev, diffSnapshots(prev, next, seq)) equals next.
 import type { KeyChange, KeyFieldChanges, Link, SnapshotDelta } from './api';
 import { sameExpiry } from './expiry';
-import { idsThatMayDiffer, indexById, isSortedById, withKeys } from './keyLineage';
+import { idsThatMayDiffer, isSortedById } from './keyLineage';
+import { headOf, KeyRows, rowsOf, snapshotOfRows } from './keyRows';
 
 export { indexById } from './keyLineage';
 import type { Anchors, KeyInfo, QuotaInfo, Snapshot } from './snapshot';
@@ -124,16 +125,22 @@ export function diffSnapshots(prev: Snapshot, next: Snapshot, seq: number): Snap
       linksRemoved.push(...d.removed);
     }
   };
-  const mayDiffer = prev.keys === next.keys ? [] : idsThatMayDiffer(prev.keys, next.keys);
+  // Rows that share a base (shared/keyRows.ts: a delta applied, windows narrowed) say which ids may differ without
+  // making either array; so do arrays made from one another (keyLineage.ts).
+  const before = rowsOf(prev);
+  const after = rowsOf(next);
+  const mayDiffer = before !== null && after !== null ? KeyRows.idsThatMayDiffer(before, after) : prev.keys === next.keys ? [] : idsThatMayDiffer(prev.keys, next.keys);
   if (mayDiffer !== null) {
-    // The same array (an idle poll's usual case: no walk at all), or one made from the other (or both from a third)
-    // by replacing, adding or removing the keys of a few ids (keyLineage.ts): only those are looked at, in id order.
+    // The same keys (an idle poll's usual case: no walk at all), or made from the other (or both from a third) by
+    // replacing, adding or removing the keys of a few ids: only those are looked at, in id order.
+    const was = before ?? KeyRows.of(prev.keys);
+    const is = after ?? KeyRows.of(next.keys);
     for (const id of mayDiffer) {
-      const i = indexById(prev.keys, id);
-      const j = indexById(next.keys, id);
-      if (i >= 0 && j >= 0) compare(prev.keys[i] as KeyInfo, next.keys[j] as KeyInfo);
-      else if (i >= 0) gone.push(prev.keys[i] as KeyInfo);
-      else if (j >= 0) add(next.keys[j] as KeyInfo);
+      const old = was.get(id);
+      const k = is.get(id);
+      if (old !== undefined && k !== undefined) compare(old, k);
+      else if (old !== undefined) gone.push(old);
+      else if (k !== undefined) add(k);
     }
   } else if (isSortedById(prev.keys) && isSortedById(next.keys)) {
     // Both in id order (as scans make them): one merge walk.
@@ -210,40 +217,40 @@ export function applyDeltaToMap(
   return { keys: out, unknown };
 }
 
-/** Applies a delta to a snapshot; keys stay in ascending id order, as /proc/keys lists them. Unchanged keys stay the same objects. */
+/**
+ * Applies a delta to a snapshot; keys stay in ascending id order, as /proc/keys lists them. Unchanged keys stay the
+ * same objects. The result's keys are rows over the snapshot's (shared/keyRows.ts): a poll's delta touches a few keys
+ * of thousands, and the array of all of them is made only if something reads it.
+ */
 export function applyDelta(snapshot: Snapshot, delta: SnapshotDelta): Snapshot {
   const head = {
-    ...snapshot,
+    ...headOf(snapshot),
     takenAt: delta.takenAt,
     anchors: delta.anchors ?? snapshot.anchors,
     quotas: delta.quotas ?? snapshot.quotas,
   };
-  if (!isSortedById(snapshot.keys)) {
+  const prev = rowsOf(snapshot);
+  if (prev === null) {
     const { keys } = applyDeltaToMap(new Map(snapshot.keys.map((k) => [k.id, k])), delta);
     return { ...head, keys: [...keys.values()].sort((a, b) => a.id - b.id) };
   }
-  // What applyDeltaToMap does (removals, then additions, then changes), in id order: a poll's delta touches a few
-  // keys of thousands, found by binary search; the array is copied whole and the few moved in it (withKeys).
-  const prev = snapshot.keys;
-  const dropped = new Set(delta.removed);
+  // What applyDeltaToMap does (removals, then additions, then changes), by id.
   const changes = new Map<number, KeyFieldChanges>();
   for (const c of delta.changed) changes.set(c.id, c.changes);
   const byId = new Map<number, KeyInfo>();
   for (const k of delta.added) byId.set(k.id, k);
-  const replace = new Map<number, KeyInfo>();
-  const add: KeyInfo[] = [];
+  const put: KeyInfo[] = [];
+  // An added key under a serial the snapshot holds takes its place (removed first or not).
   for (const k of byId.values()) {
     const c = changes.get(k.id);
-    const key = c === undefined ? k : withChanges(k, c);
-    // An added key under a serial the snapshot holds takes its place (removed first or not).
-    if (indexById(prev, k.id) >= 0) replace.set(k.id, key);
-    else add.push(key);
+    put.push(c === undefined ? k : withChanges(k, c));
   }
+  const dropped = new Set(delta.removed);
   for (const [id, c] of changes) {
     if (byId.has(id) || dropped.has(id)) continue;
-    const at = indexById(prev, id);
-    if (at >= 0) replace.set(id, withChanges(prev[at] as KeyInfo, c));
+    const old = prev.get(id);
+    if (old !== undefined) put.push(withChanges(old, c));
   }
-  const remove = new Set([...dropped].filter((id) => !byId.has(id)));
-  return { ...head, keys: withKeys(prev, replace, add, remove) };
+  const remove = delta.removed.filter((id) => !byId.has(id));
+  return snapshotOfRows(head, prev.with(put, remove));
 }

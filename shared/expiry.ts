@@ -15,7 +15,7 @@
 //
 // The kernel's second is its coarse clock (updated once per tick), which may lag Date.now() by a tick: readings
 // allow KERNEL_CLOCK_SLACK_MS for it.
-import { idsThatMayDiffer, indexById, recordDerived } from './keyLineage';
+import { KeyRows } from './keyRows';
 import type { KeyInfo } from './snapshot';
 
 /** Epoch ms, both whole seconds: from ≤ the true expiry ≤ to; from === to only when known exactly. */
@@ -163,10 +163,10 @@ interface Tracked {
 export class ExpiryTracker {
   private tracked = new Map<number, Tracked>();
   /**
-   * The last narrow()'s keys and answer. The same keys again (an idle poll: the same array, never modified) give
-   * the same answer unless this read's time contradicts a window tracked (readAgain).
+   * The last narrow()'s keys and answer. The same keys again (an idle poll: the same rows, never modified) give the
+   * same answer unless this read's time contradicts a window tracked (readAgain).
    */
-  private last: { keys: readonly KeyInfo[]; narrowed: readonly KeyInfo[] } | null = null;
+  private last: { keys: KeyRows; narrowed: KeyRows } | null = null;
   /** The copies in the last answer (keys whose window shown differs from their reading), by id. */
   private copies = new Map<number, KeyInfo>();
 
@@ -182,26 +182,30 @@ export class ExpiryTracker {
    * column (expiryFromColumn): this scan's, or, given `read` (the times of this scan's read), an earlier poll's for a
    * key whose column has not changed since. Keys are not changed: the array returned holds a copy of each key whose
    * window shown differs from the one it carries, and is `keys` itself when none does (a poll's snapshot shares
-   * unchanged keys with the last one). Keys not in `keys` are forgotten.
+   * unchanged keys with the last one). Keys not in `keys` are forgotten. `keys` in ascending id order.
    */
   narrow(keys: readonly KeyInfo[], read?: ReadTimes): readonly KeyInfo[] {
-    // Made from the last keys by changing a few (shared/keyLineage.ts): every other key is the same object, so the
-    // same record, whose answer (its copy, or itself) stays unless this read's time contradicts its window.
-    let mayDiffer = this.last === null ? null : this.last.keys === keys ? [] : idsThatMayDiffer(this.last.keys, keys);
+    return this.narrowRows(KeyRows.of(keys), read).array();
+  }
+
+  /**
+   * narrow() on rows (shared/keyRows.ts), answered as rows: when the rows were made from the last ones by changing a
+   * few keys, it costs those keys and the keys it tracks, not every key.
+   */
+  narrowRows(keys: KeyRows, read?: ReadTimes): KeyRows {
+    // Made from the last keys by changing a few: every other key is the same object, so the same record, whose answer
+    // (its copy, or itself) stays unless this read's time contradicts its window.
+    let mayDiffer = this.last === null ? null : KeyRows.idsThatMayDiffer(this.last.keys, keys);
     if (mayDiffer !== null && read !== undefined) {
       const contradicted = this.readAgain(mayDiffer, read);
       if (contradicted.length > 0) mayDiffer = [...new Set([...mayDiffer, ...contradicted])].sort((a, b) => a - b);
     }
     if (this.last?.keys === keys && mayDiffer?.length === 0) return this.last.narrowed;
-    let out: KeyInfo[] | null = null;
     if (mayDiffer === null) {
       const earlier = this.tracked;
       this.tracked = new Map();
       this.copies = new Map();
-      for (let i = 0; i < keys.length; i++) {
-        const copy = this.track(keys[i] as KeyInfo, earlier, undefined, read);
-        if (copy !== null) (out ??= keys.slice())[i] = copy;
-      }
+      for (const key of keys.array()) this.track(key, earlier, undefined, read);
     } else {
       const earlier = new Map<number, Tracked>();
       for (const id of mayDiffer) {
@@ -211,25 +215,21 @@ export class ExpiryTracker {
         this.copies.delete(id);
       }
       // A key whose reading moved only with the clock (its column unchanged) is shown as it was, as the same object
-      // as in the last answer: when every key that may differ is, the answer is the last one, and no array of every
-      // key is made (one a poll whenever any key has a timeout; the service's diff then walks nothing).
-      const last = (this.last as { narrowed: readonly KeyInfo[] }).narrowed;
+      // as in the last answer: when every key that may differ is, the answer is the last one (one a poll whenever
+      // any key has a timeout; the service's diff then looks at nothing).
+      const last = (this.last as { narrowed: KeyRows }).narrowed;
       for (const id of mayDiffer) {
-        const at = indexById(keys, id);
-        if (at >= 0) this.track(keys[at] as KeyInfo, earlier, answerIn(last, id), read);
+        const key = keys.get(id);
+        if (key !== undefined) this.track(key, earlier, last.get(id), read);
       }
-      if (mayDiffer.every((id) => this.answerFor(keys, id) === answerIn(last, id))) {
-        // It holds the keys of `keys` but the copies: said so, so that after a long idle spell the first change is
-        // still diffed through the poll before it (the array it was made from may be gone by then).
-        if (last !== keys) recordDerived(last, keys, this.copies.keys());
+      if (mayDiffer.every((id) => this.answerFor(keys, id) === last.get(id))) {
         this.last = { keys, narrowed: last };
         return last;
       }
-      for (const [id, copy] of this.copies) (out ??= keys.slice())[indexById(keys, id)] = copy;
     }
-    if (out !== null) recordDerived(out, keys, this.copies.keys());
-    this.last = { keys, narrowed: out ?? keys };
-    return out ?? keys;
+    const narrowed = this.copies.size === 0 ? keys : keys.with(this.copies.values());
+    this.last = { keys, narrowed };
+    return narrowed;
   }
 
   /**
@@ -251,8 +251,8 @@ export class ExpiryTracker {
   }
 
   /** The key of `id` in this answer: its copy, or the key of `keys` itself; undefined when `keys` has none. */
-  private answerFor(keys: readonly KeyInfo[], id: number): KeyInfo | undefined {
-    return this.copies.get(id) ?? answerIn(keys, id);
+  private answerFor(keys: KeyRows, id: number): KeyInfo | undefined {
+    return this.copies.get(id) ?? keys.get(id);
   }
 
   /**
@@ -283,12 +283,6 @@ export class ExpiryTracker {
 /** The window with the moment from which it assumes no reset; as it is for a reading that assumes none (`expd`). */
 function withSince(window: ExpiryWindow, since: number | undefined): ExpiryWindow {
   return since === undefined ? window : { from: window.from, to: window.to, since };
-}
-
-/** The key of `id` in `keys` (ascending ids), or undefined. */
-function answerIn(keys: readonly KeyInfo[], id: number): KeyInfo | undefined {
-  const at = indexById(keys, id);
-  return at < 0 ? undefined : keys[at];
 }
 
 /**

@@ -26,8 +26,9 @@ import {
 import { diffSnapshots } from '../../shared/delta';
 import { replayChanges } from '../../shared/snapshotFile';
 import { ExpiryTracker, type Expiry } from '../../shared/expiry';
+import { headOf, rowsOf, snapshotOfRows } from '../../shared/keyRows';
 import { KeyringApiError } from '../../shared/protocol';
-import type { KeyInfo, ScanScope, Snapshot } from '../../shared/snapshot';
+import type { ScanScope, Snapshot } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
 import { readIdentityNames } from '../names';
 import { KeyringActions } from './actions';
@@ -233,8 +234,9 @@ export class KeyringService extends KeyringActions implements KeyringApi {
     this.lastScan = stats;
     // The scan's read started after takenAt and ended before now: a key whose record was as it was carries an earlier
     // poll's window, and the tracker reads its column at these times itself.
-    const keys = this.expiries.narrow(scanned.keys, { startedAt: scanned.takenAt, endedAt: Date.now() });
-    const snapshot = keys === scanned.keys ? scanned : { ...scanned, keys: keys as KeyInfo[] };
+    const rows = rowsOf(scanned);
+    const narrowed = rows === null ? null : this.expiries.narrowRows(rows, { startedAt: scanned.takenAt, endedAt: Date.now() });
+    const snapshot = narrowed === null || narrowed === rows ? scanned : snapshotOfRows(headOf(scanned), narrowed);
     const restarted = this.restartedSincePush();
     const recovered = this.lastError !== null || restarted;
     this.lastError = null;
@@ -251,10 +253,12 @@ export class KeyringService extends KeyringActions implements KeyringApi {
       // which the next polls' keys are made from: their diffs then look only at what changed (shared/keyLineage.ts).
       this.current = { seq, snapshot };
       this.emit({ type: 'delta', delta });
-    } else if (snapshot.keys !== this.current.snapshot.keys) {
-      // Nothing changed, but the keys came as another array (the first idle poll after a delta, whose keys the
-      // clients' copy applied): hold the source's, so the next idle poll's diff finds the same array and walks nothing.
-      this.current = { seq: this.current.seq, snapshot: { ...this.current.snapshot, keys: snapshot.keys } };
+    } else if (rowsOf(snapshot) !== rowsOf(this.current.snapshot)) {
+      // Nothing changed, but the keys came as other rows (the first idle poll after a delta, whose keys the clients'
+      // copy applied): hold the source's, so the next idle poll's diff finds the same rows and looks at nothing.
+      const keys = rowsOf(snapshot);
+      const head = headOf(this.current.snapshot);
+      this.current = { seq: this.current.seq, snapshot: keys === null ? { ...head, keys: snapshot.keys } : snapshotOfRows(head, keys) };
     }
     if (recovered || (delta && this.now() - this.lastStatusPushAt >= STATUS_SCAN_EVERY_MS)) this.pushStatus();
   }

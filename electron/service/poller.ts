@@ -2,6 +2,7 @@
 // Chained timeouts rather than setInterval, so a slow scan can never overlap the next; the scan
 // itself runs in the SnapshotSource's worker, so waiting for it never blocks the event loop.
 import type { ScanStats } from '../../shared/api';
+import { keyCount } from '../../shared/keyRows';
 import type { Snapshot } from '../../shared/snapshot';
 import type { SnapshotSource } from '../keyring/source';
 
@@ -99,7 +100,7 @@ export class Poller {
         const stats: ScanStats = {
           takenAt: snapshot.takenAt,
           durationMs: Math.max(0, this.clock() - started),
-          keyCount: snapshot.keys.length,
+          keyCount: keyCount(snapshot),
         };
         this.options.onSnapshot(snapshot, stats);
       } catch (error) {

@@ -5,6 +5,7 @@
 // at the next scan; the source counts it, and the service's status says so (PollerStatus.restarts).
 import type { ScannerRestarts } from '../../shared/api';
 import { applyDelta } from '../../shared/delta';
+import { withHead } from '../../shared/keyRows';
 import type { ScanScope, Snapshot } from '../../shared/snapshot';
 import { KeyringsUnavailableError, type ScanStatsDetail } from '../keyring/scanner';
 import type { SnapshotSource } from '../keyring/source';
@@ -67,7 +68,7 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
         stats = r.stats;
         if ('snapshot' in r) current = r.snapshot;
         else if (current === null) throw new Error('the scan thread sent a delta before any snapshot');
-        else current = r.delta === null ? { ...current, takenAt: r.takenAt } : applyDelta(current, r.delta);
+        else current = r.delta === null ? withHead(current, { takenAt: r.takenAt }) : applyDelta(current, r.delta);
         return current;
       } catch (err) {
         if (err instanceof ThreadError && err.name === 'KeyringsUnavailableError') throw new KeyringsUnavailableError(err.message);
