@@ -1,9 +1,8 @@
 // Where a keys array came from, so that comparing two of them costs what changed rather than a walk over every
-// key. A poll's snapshot is the last one with a few keys replaced, added or removed (the scan thread's quiet
-// poll, the delta applied by the source, expiry windows narrowed by the service), and keys arrays and key objects
-// are never modified once made. So each of those steps records here that its array holds the same key objects as
-// the one it started from, in the same id order, except for the keys of a few ids; diffSnapshots then looks at
-// those ids only, where it would walk 40k keys.
+// key. A poll's keys are rows over an earlier array (shared/keyRows.ts), and when their overlay grows they are made
+// into a new array; keys arrays and key objects are never modified once made. So such an array records here that it
+// holds the same key objects as the one it was made from, in the same id order, except for the keys of a few ids;
+// rows over the two, and diffSnapshots, then look at those ids only, where they would walk 40k keys.
 //
 // The record names its base through a WeakRef: a long line of polls must not keep every earlier array alive. A
 // base that was collected simply ends the line (the caller walks every key, as without a record).
@@ -88,59 +87,4 @@ function sortedUnique(lists: readonly (readonly number[])[]): number[] {
   for (const list of lists) for (const id of list) all.push(id);
   all.sort((x, y) => x - y);
   return all.filter((id, i) => i === 0 || all[i - 1] !== id);
-}
-
-/** The first index in `keys` (ascending ids) whose id is `id` or more (keys.length when none is). */
-export function lowerBoundById(keys: Keys, id: number): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((keys[mid] as KeyInfo).id < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Past this many keys added or removed, withKeys merges in one pass rather than moving the array's tail for each. */
-const MOST_SPLICES = 32;
-
-/**
- * `base` (ascending ids) with the keys of `replace` put in place of base's of the same ids, the keys of `add` (ids
- * base does not hold) merged in and the ids of `remove` taken out (ids base does not hold are ignored in both), as a new array in ascending id order;
- * records its lineage. A poll changes a few keys of thousands: the array is copied whole (a memcpy), not key by key.
- */
-export function withKeys(base: Keys, replace: ReadonlyMap<number, KeyInfo>, add: readonly KeyInfo[], remove: ReadonlySet<number>): KeyInfo[] {
-  let keys: KeyInfo[];
-  if (add.length + remove.size <= MOST_SPLICES) {
-    keys = base.slice();
-    for (const [id, key] of replace) {
-      const at = indexById(base, id);
-      if (at >= 0) keys[at] = key;
-    }
-    // From the end, so that the positions found in base still hold: removals before insertions at one position.
-    const moves: { at: number; key: KeyInfo | null }[] = [];
-    for (const id of remove) {
-      const at = indexById(base, id);
-      if (at >= 0) moves.push({ at, key: null });
-    }
-    for (const key of add) moves.push({ at: lowerBoundById(base, key.id), key });
-    moves.sort((x, y) => y.at - x.at || (x.key === null ? -1 : y.key === null ? 1 : y.key.id - x.key.id));
-    for (const { at, key } of moves) {
-      if (key === null) keys.splice(at, 1);
-      else keys.splice(at, 0, key);
-    }
-  } else {
-    const added = [...add].sort((x, y) => x.id - y.id);
-    keys = [];
-    let j = 0;
-    for (const k of base) {
-      while (j < added.length && (added[j] as KeyInfo).id < k.id) keys.push(added[j++] as KeyInfo);
-      if (remove.has(k.id)) continue;
-      keys.push(replace.get(k.id) ?? k);
-    }
-    while (j < added.length) keys.push(added[j++] as KeyInfo);
-  }
-  recordDerived(keys, base, [...replace.keys(), ...remove, ...add.map((k) => k.id)]);
-  return keys;
 }

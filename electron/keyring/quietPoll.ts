@@ -20,8 +20,8 @@
 // would make, but that a key whose record is as it was keeps the window it was read with (still true: its column
 // has not changed since); the service reads such a column at each poll's time (shared/expiry.ts ExpiryTracker).
 import { expiryFromColumn } from '../../shared/expiry';
-import { indexById, keyChanges } from '../../shared/delta';
-import { idsThatMayDiffer, recordDerived, withKeys } from '../../shared/keyLineage';
+import { keyChanges } from '../../shared/delta';
+import { headOf, KeyRows, rowsOf, snapshotOfRows } from '../../shared/keyRows';
 import type { KeyInfo, QuotaInfo, Snapshot } from '../../shared/snapshot';
 import type { ProcessAnchors } from './anchors';
 import { effectivePerm, PERM_BITS, type Observer } from '../../shared/perm';
@@ -115,7 +115,7 @@ export function readableUnpossessed(memo: QuietMemo): readonly number[] {
  * the keys and a permission check per keyring (0.4-1.5 ms of CPU at 10k-40k keys, most of it cache misses).
  */
 interface RingPlan {
-  keys: readonly KeyInfo[];
+  keys: KeyRows;
   who: Observer;
   possessedAllRead: boolean;
   readerLabels: QuietMemo['readerLabels'];
@@ -136,13 +136,13 @@ const READABLE = 2;
 const ringPlans = new WeakMap<QuietMemo['members'], RingPlan>();
 
 function ringPlan(memo: QuietMemo): RingPlan {
-  const keys = memo.snapshot.keys;
+  const keys = keysOf(memo);
   let plan = ringPlans.get(memo.members);
   if (plan !== undefined && (plan.who !== memo.who || plan.possessedAllRead !== memo.possessedAllRead || plan.readerLabels !== memo.readerLabels)) {
     plan = undefined;
   }
   if (plan !== undefined && plan.keys === keys) return plan;
-  const changed = plan === undefined ? null : idsThatMayDiffer(plan.keys, keys);
+  const changed = plan === undefined ? null : KeyRows.idsThatMayDiffer(plan.keys, keys);
   if (plan === undefined || changed === null) {
     const rings = [...memo.members.keys()];
     plan = {
@@ -177,8 +177,7 @@ function ringPlan(memo: QuietMemo): RingPlan {
 /** What keyringsToReadAgain (REFUSED) and readableUnpossessed (READABLE) say of keyring `ring` of the memo. */
 function ringStatus(memo: QuietMemo, ring: number): number {
   const list = memo.members.get(ring);
-  const at = indexById(memo.snapshot.keys, ring);
-  const key = at < 0 ? undefined : memo.snapshot.keys[at];
+  const key = keysOf(memo).get(ring);
   if (key === undefined || key.possessed) return 0;
   const readable = (effectivePerm(key, memo.who, false) & PERM_BITS.read) !== 0;
   if (list === null) return memo.possessedAllRead && memo.readerLabels === undefined && !readable ? REFUSED : 0;
@@ -246,8 +245,7 @@ export function sameObserver(a: Observer, b: Observer): boolean {
  */
 export function relinkable(memo: QuietMemo, ring: number): boolean {
   if (memo.readerLabels !== undefined || !Array.isArray(memo.members.get(ring))) return false;
-  const at = indexById(memo.snapshot.keys, ring);
-  const key = at < 0 ? undefined : memo.snapshot.keys[at];
+  const key = keysOf(memo).get(ring);
   return key !== undefined && key.type === 'keyring' && !key.possessed && key.orphan && !NAMES_THE_SCAN_LOOKS_FOR.test(key.description);
 }
 
@@ -263,13 +261,12 @@ export function relinkable(memo: QuietMemo, ring: number): boolean {
 export function unseenMembersChanged(memo: QuietMemo, ring: number, now: readonly number[]): number[] | null {
   const before = memo.members.get(ring);
   if (memo.readerLabels !== undefined || !Array.isArray(before)) return null;
-  const keys = memo.snapshot.keys;
-  const at = indexById(keys, ring);
-  const key = at < 0 ? undefined : keys[at];
+  const keys = keysOf(memo);
+  const key = keys.get(ring);
   if (key === undefined || key.type !== 'keyring' || key.possessed) return null;
   const was = new Set(before);
   const is = new Set(now);
-  const unseen = (m: number): boolean => indexById(keys, m) < 0;
+  const unseen = (m: number): boolean => keys.get(m) === undefined;
   for (const m of before) if (!is.has(m) && !unseen(m)) return null;
   const gained = now.filter((m) => !was.has(m));
   return gained.every(unseen) ? gained : null;
@@ -278,7 +275,7 @@ export function unseenMembersChanged(memo: QuietMemo, ring: number, now: readonl
 /** The last snapshot's keys with the poll's changed, added and removed records applied (changedKeys). */
 export interface ChangedKeys {
   /** In serial order. */
-  keys: KeyInfo[];
+  keys: KeyRows;
   /** Keys whose records changed or appeared: their pins and doom are computed again. */
   fresh: ReadonlySet<KeyInfo>;
   removed: number;
@@ -314,7 +311,7 @@ export function changedKeys(
   relisted: ReadonlyMap<number, readonly number[]> = new Map(),
 ): ChangedKeys | string {
   if (memo.throughHidden && (table.length > 0 || removedIds.length > 0 || relisted.size > 0)) return 'possession may run through a keyring we cannot list';
-  const prev = memo.snapshot.keys;
+  const prev = keysOf(memo);
   const readsOthers = memo.readerLabels !== undefined;
   /** Whether only the reader lists it (no other view, which would have changed too, and then we would not be here). */
   const onlyReaderLists = (k: KeyInfo): boolean => k.seenBy !== undefined && k.seenBy.every((l) => memo.readerLabels!.includes(l));
@@ -337,8 +334,7 @@ export function changedKeys(
     const id = table.id[row] as number;
     const type = table.type(row) ?? table.typeCut(row);
     const description = table.description(row) ?? table.rest(row);
-    const at = indexById(prev, id);
-    const old = at < 0 ? undefined : prev[at];
+    const old = prev.get(id);
     const facts = { uid: table.uid[row] as number, gid: table.gid[row] as number, perm: table.perm[row] as number };
     if (readsOthers && old !== undefined && !onlyReaderLists(old)) return "a key other users' views list changed";
     if (old === undefined) {
@@ -394,10 +390,9 @@ export function changedKeys(
   const anchors = new Set(Object.values(memo.snapshot.anchors));
   const gone = new Set<number>();
   for (const id of removedIds) {
-    const at = indexById(prev, id);
-    if (at < 0) continue; // a helper keyring, or never shown
+    const old = prev.get(id);
+    if (old === undefined) continue; // a helper keyring, or never shown
     if (anchors.has(id)) return 'an anchor went';
-    const old = prev[at]!;
     if (readsOthers && !onlyReaderLists(old)) return "a key other users' views list left this process's view";
     if (old.type === 'keyring') {
       if (NAMES_THE_SCAN_LOOKS_FOR.test(old.description)) return `the keyring ${old.description} went`;
@@ -438,24 +433,23 @@ export function changedKeys(
     inbound = layered(memo.pins.inbound, over);
     for (const m of over.keys()) {
       if (removed.has(m) || replaced.has(m) || added.some((k) => k.id === m)) continue;
-      const at = indexById(prev, m);
-      if (at < 0) continue; // a member we may not view
-      const copy = Object.assign({}, prev[at]!);
+      const old = prev.get(m);
+      if (old === undefined) continue; // a member we may not view
+      const copy = Object.assign({}, old);
       fresh.add(copy);
       replaced.set(m, copy);
     }
   }
   for (const [ring, list] of relisted) {
     if (replaced.has(ring)) continue; // its record changed too: made above with the new list
-    const at = indexById(prev, ring);
-    const copy = Object.assign({}, replaced.get(ring) ?? prev[at]!, { links: list as number[] });
+    const copy = Object.assign({}, replaced.get(ring) ?? prev.get(ring)!, { links: list as number[] });
     fresh.add(copy);
     replaced.set(ring, copy);
   }
   const membersNow = members ?? memo.members;
   const pins = inbound === memo.pins.inbound ? memo.pins : { ...memo.pins, inbound };
-  if (replaced.size === 0 && added.length === 0 && removed.size === 0) return { keys: prev as KeyInfo[], fresh, removed: 0, removedIds: [], members: membersNow, pins };
-  const keys = withKeys(prev, replaced, added, removed);
+  if (replaced.size === 0 && added.length === 0 && removed.size === 0) return { keys: prev, fresh, removed: 0, removedIds: [], members: membersNow, pins };
+  const keys = prev.with([...[...replaced.values()].filter((k) => !removed.has(k.id)), ...added], removed);
   return { keys, fresh, removed: removed.size, removedIds: [...removed], members: membersNow, pins };
 }
 
@@ -474,40 +468,46 @@ const NAMES_THE_SCAN_LOOKS_FOR = /^\.|^_uid(?:_ses)?\.\d+$|^_persistent\.\d+$/;
  * Which keys of a snapshot a quiet poll must look at though their records did not change, by id: `byTime`, the
  * keys whose expiry or doom time alone changes (a timeout, or doomed already); `byProcesses`, the other keys whose
  * pins name processes (user keyrings). Every other key stays the same object until its record changes, so a poll
- * looks at these and at the keys whose records changed rather than walk every key. By keys array: a snapshot's
- * keys array is never modified.
+ * looks at these and at the keys whose records changed rather than walk every key. By keys (rows): a snapshot's
+ * keys are never modified.
  */
 interface TimeBound {
   byTime: number[];
   byProcesses: number[];
 }
-const timeBound = new WeakMap<readonly KeyInfo[], TimeBound>();
+const timeBound = new WeakMap<KeyRows, TimeBound>();
 
 /** Whether a quiet poll looks at this key again though its record did not change (TimeBound). */
 function boundByTime(key: KeyInfo): boolean {
   return key.timeout !== 'perm' || key.doomed !== null;
 }
 
+/** The memo's snapshot's keys as rows (shared/keyRows.ts: a quiet poll's are; a full scan's array in id order). */
+function keysOf(memo: QuietMemo): KeyRows {
+  const rows = rowsOf(memo.snapshot);
+  if (rows === null) throw new Error('a scan\'s keys are in serial order');
+  return rows;
+}
+
 /**
  * The snapshot as of now: `keys` (changedKeys) with the keys whose pins or doom depend on the time recomputed (a
  * new object only where something but the window differs), the fresh keys' windows and pins computed, everything
- * else the same object.
+ * else the same object. Its keys are rows over the last snapshot's (shared/keyRows.ts): a poll that changed a few
+ * keys costs those, not an array of every key.
  * Once the last snapshot's TimeBound is known, only its keys and the fresh ones are looked at.
  */
 export function quietSnapshot(memo: QuietMemo, changed: ChangedKeys, takenAt: number, readAt: number, env: PinEnvironment, quotas: QuotaInfo[]): Snapshot {
   const prev = memo.snapshot;
+  const prevKeys = keysOf(memo);
   const processesChanged = !sameProcesses(env, memo.env);
   const source = changed.keys;
-  const known = timeBound.get(prev.keys);
-  const earlier = known === undefined ? undefined : idsIn(prev.keys, known.byTime).map((i) => prev.keys[i]!);
+  const known = timeBound.get(prevKeys);
+  const earlier = known === undefined ? undefined : known.byTime.map((id) => prevKeys.get(id)).filter((k): k is KeyInfo => k !== undefined);
   const context = pinContextAgain(changed.pins, takenAt, env, prev, earlier);
-  let keys: KeyInfo[] | null = source === prev.keys ? null : source;
-  /** Ids whose keys differ from prev's (or are not in one of the two): what the diff of the two looks at. */
-  const touched: number[] = [...changed.removedIds];
-  for (const key of changed.fresh) touched.push(key.id);
+  /** Keys made again here whose pins or doom changed, beyond the window. */
+  const again: KeyInfo[] = [];
   const readingNow = (key: KeyInfo): KeyInfo['expiry'] => (key.timeout === 'perm' ? null : expiryFromColumn(key.timeout, takenAt, readAt));
-  const lookAgain = (i: number): void => {
-    const old = source[i]!;
+  const lookAgain = (old: KeyInfo): void => {
     if (changed.fresh.has(old)) {
       // Made by this poll (a copy of a key whose links changed carries the last one's window): this read's window.
       old.expiry = readingNow(old);
@@ -520,36 +520,35 @@ export function quietSnapshot(memo: QuietMemo, changed: ChangedKeys, takenAt: nu
     annotateKey(key, context);
     const changes = keyChanges(old, key);
     // Only its window moved, with the clock (its column is as it was): the key stays, with the window read when its
-    // record last changed, which still holds the expiry. So an idle poll copies no keys array and sends nothing for
+    // record last changed, which still holds the expiry. So an idle poll makes no new keys and sends nothing for
     // it; the service's ExpiryTracker reads its column at this poll's time itself.
     if (changes === null || onlyTheWindow(changes)) return;
-    (keys ??= source.slice())[i] = key;
-    touched.push(key.id);
+    again.push(key);
   };
-  let candidates: Iterable<number>;
+  let candidates: Iterable<KeyInfo>;
   if (known === undefined) {
-    for (let i = 0; i < source.length; i++) lookAgain(i);
-    candidates = source.keys();
+    const all = source.array();
+    for (const key of all) lookAgain(key);
+    candidates = all;
   } else {
     // A key outside the last lists whose record did not change is as it was, and stays outside them.
     const fresh: number[] = [];
     for (const key of changed.fresh) fresh.push(key.id);
     const ids = processesChanged ? [...known.byTime, ...known.byProcesses, ...fresh] : [...known.byTime, ...fresh];
-    for (const i of idsIn(source, ids)) lookAgain(i);
-    candidates = idsIn(source, [...known.byTime, ...known.byProcesses, ...fresh]);
+    for (const key of keysIn(source, ids)) lookAgain(key);
+    candidates = keysIn(source, [...known.byTime, ...known.byProcesses, ...fresh]);
   }
-  const out = keys ?? prev.keys;
-  recordDerived(out, prev.keys, touched);
+  const out = again.length === 0 ? source : source.with(again);
   if (!timeBound.has(out)) {
     const bound: TimeBound = { byTime: [], byProcesses: [] };
-    for (const i of candidates) {
-      const key = out[i]!;
+    for (const candidate of candidates) {
+      const key = out.get(candidate.id) as KeyInfo;
       if (boundByTime(key)) bound.byTime.push(key.id);
       else if (pinsNameProcesses(key)) bound.byProcesses.push(key.id);
     }
     timeBound.set(out, bound);
   }
-  return { ...prev, takenAt, keys: out, quotas: sameQuotas(prev.quotas, quotas) ? prev.quotas : quotas };
+  return snapshotOfRows({ ...headOf(prev), takenAt, quotas: sameQuotas(prev.quotas, quotas) ? prev.quotas : quotas }, out);
 }
 
 /** Whether a key's changes are its expiry window's alone. */
@@ -558,13 +557,14 @@ function onlyTheWindow(changes: object): boolean {
   return true;
 }
 
-/** The indices in `keys` (ascending ids) of those of `ids` it holds, ascending, each once. */
-function idsIn(keys: readonly KeyInfo[], ids: readonly number[]): number[] {
-  const at: number[] = [];
-  for (const id of ids) {
-    const i = indexById(keys, id);
-    if (i >= 0) at.push(i);
+/** The keys of `ids` that `keys` holds, in ascending id order, each once. */
+function keysIn(keys: KeyRows, ids: readonly number[]): KeyInfo[] {
+  const sorted = [...ids].sort((a, b) => a - b);
+  const out: KeyInfo[] = [];
+  for (let n = 0; n < sorted.length; n++) {
+    if (n > 0 && sorted[n - 1] === sorted[n]) continue;
+    const key = keys.get(sorted[n] as number);
+    if (key !== undefined) out.push(key);
   }
-  at.sort((a, b) => a - b);
-  return at.filter((i, n) => n === 0 || at[n - 1] !== i);
+  return out;
 }
