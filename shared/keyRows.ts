@@ -9,9 +9,13 @@
 import { idsThatMayDiffer as arraysMayDiffer, indexById, isSortedById, recordDerived } from './keyLineage';
 import type { KeyInfo, Snapshot } from './snapshot';
 
-/** The overlay's size past which `with` makes a flat base again: a 16th of the keys (an overlay is copied per rows). */
+/**
+ * The overlay's size past which `with` makes a flat base again. Each rows copies its overlay, and a flat base costs
+ * every key once per this many changes: twice the square root of the keys balances the two (400 at 40k keys; a 16th
+ * of the keys cost 4x more a poll over 3,000 one-key polls, as its overlay of up to 2,500 was copied each time).
+ */
 function overlayLimit(keys: number): number {
-  return Math.max(32, keys >> 4);
+  return Math.max(32, 2 * Math.ceil(Math.sqrt(keys)));
 }
 
 export class KeyRows {
