@@ -1,5 +1,9 @@
 // The process-events parser on crafted and random datagrams (the real connector is processWatch.test's): what each
-// event names, and every doubt that must make the watch read every status file.
+// event names, and every doubt that must make the watch read every status file; and the subscription's socket
+// closed on every way its thread may end.
+import { readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventsIn, PROC_EVENT } from './procEvents';
@@ -79,5 +83,48 @@ describe('eventsIn', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+/** The sockets this process holds open ('socket:[inode]'), whichever thread opened them. */
+function socketsOpen(): Set<string> {
+  const sockets = new Set<string>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith('socket:')) sockets.add(target);
+    } catch {
+      // closed meanwhile (readdir's own descriptor)
+    }
+  }
+  return sockets;
+}
+
+describe('ProcEvents (as root)', () => {
+  it.each(['process.exit', 'an uncaught error'])('closes its socket when the thread that opened it ends by %s, not closing it', async (how) => {
+    // A scan thread's body, reduced to the subscription (the compiled module, as worker bodies run).
+    const body = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { readlinkSync } = require('node:fs');
+      const { ProcEvents } = require(workerData.module);
+      const events = ProcEvents.open('/proc');
+      if (typeof events === 'string') throw new Error(events);
+      parentPort.postMessage(readlinkSync('/proc/thread-self/fd/' + events.descriptor));
+      setTimeout(() => {
+        if (workerData.how === 'process.exit') process.exit(70);
+        throw new Error('the scan thread failed');
+      }, 10);`;
+    const module = join(__dirname, '..', '..', 'dist', 'electron', 'keyring', 'procEvents.js');
+    const worker = new Worker(body, { eval: true, workerData: { module, how } });
+    const errors: Error[] = [];
+    worker.on('error', (err) => void errors.push(err));
+    const ended = new Promise<number>((resolve) => worker.once('exit', resolve));
+    const socket = await new Promise<string>((resolve, reject) => {
+      worker.once('message', resolve);
+      void ended.then(() => reject(new Error(`the thread ended before subscribing: ${errors.map((e) => e.message).join('; ')}`)));
+    });
+    expect(socketsOpen().has(socket)).toBe(true);
+    expect(await ended).toBe(how === 'process.exit' ? 70 : 1);
+    expect(socketsOpen().has(socket)).toBe(false);
   });
 });

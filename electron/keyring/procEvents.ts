@@ -106,8 +106,18 @@ export class ProcEvents {
   /** The last sequence number seen from each CPU. */
   private readonly lastSeq = new Map<number, number>();
   private closed = false;
+  /**
+   * Closes the socket when the thread that opened it ends without close(): a scan thread that dies (an uncaught
+   * error, process.exit in its body) would otherwise leave it open, taking events into its buffer, until the process
+   * exits (a descriptor belongs to the process, not the thread). A worker's 'exit' event fires on those paths; a
+   * thread terminated from outside runs no JavaScript, which is why the scan thread's client asks its close hook
+   * first (rpc.ts).
+   */
+  private readonly closeOnExit = (): void => this.close();
 
-  private constructor(private readonly fd: number) {}
+  private constructor(private readonly fd: number) {
+    process.once('exit', this.closeOnExit);
+  }
 
   /**
    * Subscribes to every process event and checks that the events' pids are /proc's (see the top): the
@@ -224,7 +234,13 @@ export class ProcEvents {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    process.removeListener('exit', this.closeOnExit);
     calls().close(this.fd);
+  }
+
+  /** The socket's descriptor while open (tests: whether it was closed), else -1. */
+  get descriptor(): number {
+    return this.closed ? -1 : this.fd;
   }
 }
 
