@@ -109,13 +109,13 @@ function rootsByPosition(
   const reachable = new KeySet(positions);
   markPositions(positions, anchorIds, reachable, null);
   // As rootsBySet below, in the same steps.
-  const roots: number[] = [];
+  const rootKeys: LinkedKey[] = [];
   for (let i = 0; i < ids.length; i++) {
     if (reachable.hasAt(i)) continue;
     const k = keyAt[i]!;
-    if (!anyParentIn(parents, k.id, keys)) roots.push(k.id);
+    if (!anyParentIn(parents, k.id, keys)) rootKeys.push(k);
   }
-  roots.sort((a, b) => compareRoots(keys.get(a)!, keys.get(b)!));
+  const roots = sortedRoots(rootKeys);
   const coveredFromRoots = new KeySet(positions);
   markPositions(positions, roots, coveredFromRoots, reachable);
   if (reachable.size + coveredFromRoots.size < keys.size) {
@@ -153,11 +153,11 @@ function rootsBySet(keys: ReadonlyMap<number, LinkedKey>, anchorIds: readonly nu
 
   // Unreachable keys with no visible parent start a section; whatever is still uncovered after walking
   // from them sits on a cycle of unreachable keyrings: promote one key per cycle.
-  const roots: number[] = [];
+  const rootKeys: LinkedKey[] = [];
   keys.forEach((k) => {
-    if (!reachable.has(k.id) && !anyParentIn(parents, k.id, keys)) roots.push(k.id);
+    if (!reachable.has(k.id) && !anyParentIn(parents, k.id, keys)) rootKeys.push(k);
   });
-  roots.sort((a, b) => compareRoots(keys.get(a)!, keys.get(b)!));
+  const roots = sortedRoots(rootKeys);
   const coveredFromRoots = new Set<number>();
   markReachable(keys, roots, coveredFromRoots, reachable);
   if (reachable.size + coveredFromRoots.size < keys.size) {
@@ -199,6 +199,18 @@ function markReachable(keys: ReadonlyMap<number, LinkedKey>, from: readonly numb
     const members = stack.pop()!;
     for (let i = 0; i < members.length; i++) visit(members[i]!);
   }
+}
+
+/**
+ * The roots' ids in compareRoots' order, sorted as key objects: the app's key map is layers over a base
+ * (renderer store/keyMap.ts), and two lookups per comparison were most of a sort of 50k roots (another session's
+ * keys, whose keyrings this user may view but not read, are roots each: a shared machine has tens of thousands).
+ */
+function sortedRoots(rootKeys: LinkedKey[]): number[] {
+  rootKeys.sort(compareRoots);
+  const roots = new Array<number>(rootKeys.length);
+  for (let i = 0; i < rootKeys.length; i++) roots[i] = rootKeys[i]!.id;
+  return roots;
 }
 
 function compareRoots(a: LinkedKey, b: LinkedKey): number {

@@ -214,7 +214,10 @@ export const userRowId = (uid: number): string => `u:${uid}`;
  */
 export function findRowPath(model: TreeModel, id: number): string[] | null {
   if (!model.keys.has(id)) return null;
-  // key id → the rows from the top down to the root row showing it (a user's key sits under its user node).
+  // key id → the rows from the top down to the root row showing it (a user's key sits under its user node), for the
+  // anchors and the users' groups; the kernel-held and unreachable roots are looked up only for the keys on the way
+  // up from `id`. A map of every root was made per call: on a shared machine tens of thousands (other sessions'
+  // keys, whose keyrings this user may view but not read), once per tree structure while a key is selected.
   const rootRowOf = new Map<number, string[]>();
   for (const name of ANCHOR_ORDER) {
     const a = model.anchors[name];
@@ -224,20 +227,28 @@ export function findRowPath(model: TreeModel, id: number): string[] | null {
     const user = userRowId(g.uid);
     for (const m of userGroupMembers(g)) if (!rootRowOf.has(m)) rootRowOf.set(m, [user, `${user}/${m}`]);
   }
-  for (const r of model.kernelRoots) if (!rootRowOf.has(r)) rootRowOf.set(r, [`k:${r}`]);
-  for (const r of model.orphanRoots) if (!rootRowOf.has(r)) rootRowOf.set(r, [`o:${r}`]);
+  const order = [...rootRowOf.keys()];
+  /** Where the root row showing `n` comes in the tree (anchors, users, kernel-held, unreachable), or -1. */
+  const rankOf = (n: number): number => {
+    const early = order.indexOf(n);
+    if (early >= 0) return early;
+    const kernel = model.kernelRoots.indexOf(n);
+    if (kernel >= 0) return order.length + kernel;
+    const orphan = model.orphanRoots.indexOf(n);
+    return orphan >= 0 ? order.length + model.kernelRoots.length + orphan : -1;
+  };
+  const rowsOf = (n: number): string[] => rootRowOf.get(n) ?? [model.kernelRoots.includes(n) ? `k:${n}` : `o:${n}`];
 
   // Breadth-first upwards so the shortest path wins; then prefer the earlier root.
   const next = new Map<number, number>(); // node → child on the way back down to `id`
   let frontier = [id];
   const seen = new Set([id]);
   while (frontier.length) {
-    const hits = frontier.filter((n) => rootRowOf.has(n));
+    const hits = frontier.map((n) => [n, rankOf(n)] as const).filter(([, rank]) => rank >= 0);
     if (hits.length) {
-      const order = [...rootRowOf.keys()];
-      hits.sort((a, b) => order.indexOf(a) - order.indexOf(b));
-      let node = hits[0]!;
-      const path = [...rootRowOf.get(node)!];
+      hits.sort((a, b) => a[1] - b[1]);
+      let node = hits[0]![0];
+      const path = [...rowsOf(node)];
       while (node !== id) {
         node = next.get(node)!;
         path.push(`${path[path.length - 1]}/${node}`);
