@@ -16,6 +16,9 @@ export interface FrameScheduler {
   now?(): number;
 }
 
+/** How long after a failed getSnapshot it is asked again. */
+export const SNAPSHOT_RETRY_MS = 5000;
+
 /** A frame at 60 Hz: events this soon after the last applied ones wait for the next frame. */
 const FRAME_MS = 1000 / 60;
 
@@ -37,6 +40,7 @@ export function connectStore(api: KeyringApi, frames: FrameScheduler = animation
   let resyncing = false;
   let closed = false;
   let pruneTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   const fail = (what: string, e: unknown) => {
     if (closed) return;
@@ -52,12 +56,20 @@ export function connectStore(api: KeyringApi, frames: FrameScheduler = animation
       .then((v) => {
         if (!closed) store.getState().loadSnapshot(v);
       })
-      .catch((e) => fail('Could not load the keyrings', e))
-      .finally(() => {
-        resyncing = false;
-        // Deltas that arrived while we waited may continue from the snapshot we just loaded.
-        if (queue.length) schedule();
-      });
+      .then(
+        () => {
+          resyncing = false;
+          // Deltas that arrived while we waited may continue from the snapshot we just loaded.
+          if (queue.length) schedule();
+        },
+        (e: unknown) => {
+          resyncing = false;
+          fail('Could not load the keyrings', e);
+          // Asked again, not given up: a server's first scan of 100k keys on a loaded machine outlasts the call's
+          // minute of silence, and the page said "cannot reach" for good while serve went on polling.
+          if (!closed) retryTimer = setTimeout(resync, SNAPSHOT_RETRY_MS);
+        },
+      );
   };
 
   const schedulePrune = () => {
@@ -126,5 +138,6 @@ export function connectStore(api: KeyringApi, frames: FrameScheduler = animation
     closed = true;
     unsubscribe();
     if (pruneTimer) clearTimeout(pruneTimer);
+    if (retryTimer) clearTimeout(retryTimer);
   };
 }

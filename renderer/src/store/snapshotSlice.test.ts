@@ -1,7 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KeyringApi, KeyringEvent } from '../../../shared/api';
 import { delta, k, ring, snap } from '../test/keys';
-import { connectStore } from './connect';
+import { connectStore, SNAPSHOT_RETRY_MS } from './connect';
 import { initialKbState, useKb } from './index';
 
 const S = 100;
@@ -136,6 +136,27 @@ describe('connectStore', () => {
     return { api, emit: (e: KeyringEvent) => listener?.(e), snapshotCalls: () => snapshotCalls };
   }
   const flushPromises = () => new Promise((r) => setTimeout(r, 0));
+
+  it('asks for the snapshot again after it failed, and shows it then', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api: answering } = fakeApi();
+      let calls = 0;
+      const api: KeyringApi = {
+        ...answering,
+        getSnapshot: () => (++calls === 1 ? Promise.reject(new Error('getSnapshot: no answer from the server within 60 s')) : answering.getSnapshot()),
+      };
+      const stop = connectStore(api, { request: () => {} });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(useKb.getState()).toMatchObject({ connection: 'error', seq: -1 });
+      await vi.advanceTimersByTimeAsync(SNAPSHOT_RETRY_MS);
+      expect(calls).toBe(2);
+      expect(useKb.getState()).toMatchObject({ connection: 'open', connectionError: null, seq: 5 });
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 
   it('applies every delta of a frame in one store update', async () => {
     const frames: (() => void)[] = [];
