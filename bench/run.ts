@@ -13,6 +13,7 @@ import { createWorkerSnapshotSource } from '../electron/threads/scanThread';
 import { median, ms, printTable, readExtraTables, type BenchRow } from './table';
 import { runUiBench } from './ui';
 import { runFilesBench } from './files';
+import { floodTable } from './flood/flood';
 import { GROUP_VIEW_PERM, LIVE_WARM_UP_POLLS, nodeStartCpu, pollCallsCpu, pollCost, type PollCost, rawReadCpu, rawViewReadsCpu, snapshotPhases, ThrowawayUsers } from './live';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -22,7 +23,7 @@ const SIZES = [25, 100];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Polls per live-cost run (each 1 s apart). */
 const LIVE_POLLS = Number(process.env.BENCH_LIVE_POLLS ?? 10);
-/** BENCH_ONLY=snapshot|live|system|files|ui|graph: just that part (for work on it; graph is the UI's graph table alone); default everything. */
+/** BENCH_ONLY=snapshot|live|system|files|ui|graph|flood: just that part (for work on it; graph is the UI's graph table alone); default everything. */
 const ONLY = process.env.BENCH_ONLY ?? '';
 
 export { printTable, readExtraTables, type BenchRow } from './table';
@@ -88,6 +89,13 @@ function timeAlternating(commands: { cmd: string; args: string[]; runs: number; 
   });
 }
 
+async function printFloodBench(out: (s: string) => void): Promise<void> {
+  const t = await floodTable(ROOT);
+  if (typeof t === 'string') out(`\n${t}\n`);
+  else printTable(t.title, t.columns, t.rows, out);
+  out(`Load average after the flood: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.\n`);
+}
+
 /**
  * Waits until this uid's key count (/proc/key-users: cheap, unlike /proc/keys in a possessing process)
  * stops changing: keys cleared from the previous size are collected by the kernel in the background.
@@ -112,6 +120,7 @@ async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
 export async function runBench(out: (s: string) => void = (s) => void process.stdout.write(s)): Promise<void> {
   if (ONLY === 'files') return runFilesBench(out); // no kernel keys needed
   if (ONLY === 'ui' || ONLY === 'graph') return printUiBench(out); // generated keys in the page: no kernel keys either
+  if (ONLY === 'flood') return printFloodBench(out); // its own session, serve and churn
   const session = keyctl.joinSessionKeyring(null);
   const columns = SIZES.map((n) => `${(KEYRINGS * n) / 1000}k keys`);
   const rows: Record<string, BenchRow> = {};
@@ -261,6 +270,7 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
   out(`Load average during the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}. The machine is shared with other engineers: wall time measures them too, so CPU time is the measure.\n`);
   if (ONLY !== '') return;
   await printUiBench(out);
+  await printFloodBench(out);
   for (const t of readExtraTables(join(ROOT, 'bench', 'extra'))) printTable(t.title, t.columns, t.rows, out);
   runFilesBench(out);
 }
