@@ -23,6 +23,19 @@ describe('KeyTable', () => {
     );
   });
 
+  it('sorts rows by serial where a sorted read comes first and other rows after it, equal serials by row', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 500 }), { maxLength: 300 }), fc.array(fc.integer({ min: 1, max: 500 }), { maxLength: 40 }), (read, added) => {
+        const t = new KeyTable(0);
+        const ids = [...[...new Set(read)].sort((a, b) => a - b), ...added];
+        for (const id of ids) t.addFields({ id, flags: 'I------', usage: 1, timeout: 'perm', perm: 0, uid: 0, gid: 0, typeCut: 'user', rest: `k${id}` }, 0);
+        const stable = ids.map((_, row) => row).sort((x, y) => (ids[x] as number) - (ids[y] as number) || x - y);
+        expect([...t.rowsInSerialOrder()]).toEqual(stable);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('indexes rows added after the first lookup', () => {
     const t = new KeyTable(0);
     t.addFields({ id: 10, flags: 'I------', usage: 1, timeout: 'perm', perm: 0, uid: 0, gid: 0, typeCut: 'user', rest: 'a' }, 0);

@@ -451,11 +451,27 @@ export class KeyTable {
     };
   }
 
-  /** Rows in ascending serial order (the snapshot's key order). */
+  /**
+   * Rows in ascending serial order (the snapshot's key order). The rows of one /proc/keys read come first, in
+   * order; only the rows added after them (possessor-only keys, other users' views) are sorted, then merged in:
+   * a comparator sort of every row cost ~20 ms at 100k keys, cold.
+   */
   rowsInSerialOrder(): Int32Array {
-    const rows = new Int32Array(this.length);
-    for (let i = 0; i < rows.length; i++) rows[i] = i;
-    if (!this.ordered) rows.sort((a, b) => (this.id[a] as number) - (this.id[b] as number));
+    const n = this.length;
+    const rows = new Int32Array(n);
+    for (let i = 0; i < n; i++) rows[i] = i;
+    if (this.ordered) return rows;
+    const id = this.id;
+    let prefix = 1;
+    while (prefix < n && (id[prefix - 1] as number) < (id[prefix] as number)) prefix++;
+    const rest = rows.slice(prefix).sort((a, b) => (id[a] as number) - (id[b] as number));
+    // Merged; on equal serials the earlier row first, as a stable sort of every row would put them.
+    let a = 0;
+    let b = 0;
+    for (let k = 0; k < n; k++) {
+      if (b >= rest.length || (a < prefix && (id[a] as number) <= (id[rest[b] as number] as number))) rows[k] = a++;
+      else rows[k] = rest[b++] as number;
+    }
     return rows;
   }
 }
