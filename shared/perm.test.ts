@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applicableClass, classBits, decodePerm, effectivePerm, formatPermHex, parsePermMask, permLetters, withClassBits } from './perm';
+import { applicableClass, classBits, decodePerm, effectivePerm, formatPermHex, parsePermMask, permLetters, permLettersMaybe, withClassBits } from './perm';
 
 const me = { uid: 1000, gid: 1000, groups: [27] };
 
@@ -76,5 +76,14 @@ describe('permissions', () => {
     expect(parsePermMask('0X3F')).toEqual({ ok: true, value: 0x3f });
     expect(parsePermMask('3f3f3f40')).toEqual({ ok: false, reason: 'each byte of the mask may only use bits 0x3f (view, read, write, search, link, setattr)' });
     fc.assert(fc.property(fc.string(), (s) => typeof parsePermMask(s).ok === 'boolean'));
+  });
+});
+
+describe('permLettersMaybe', () => {
+  it('shows what is surely granted as letters and what only possession would add as ?', () => {
+    expect(permLettersMaybe(0x01, 0x3f)).toBe('?????v');
+    expect(permLettersMaybe(0x09, 0x0b)).toBe('--s-?v');
+    expect(permLettersMaybe(0x3f, 0x3f)).toBe(permLetters(0x3f));
+    expect(permLettersMaybe(0, 0)).toBe('------');
   });
 });

@@ -59,6 +59,16 @@ export function hasPerm(bits: number, name: PermName): boolean {
 }
 
 /** `keyctl show` style: 'alswrv' letters for setattr, link, search, write, read, view; '-' where missing. */
+/**
+ * permLetters where some bits are granted only if a condition this process cannot tell holds (possession it cannot
+ * tell: KeyInfo.possessionUnknown): `sure` bits as letters, bits only `maybe` grants as '?'.
+ */
+export function permLettersMaybe(sure: number, maybe: number): string {
+  const known = permLetters(sure);
+  const may = permLetters(maybe & ~sure);
+  return [...known].map((ch, i) => (may[i] !== '-' ? '?' : ch)).join('');
+}
+
 export function permLetters(bits: number): string {
   const letters: [number, string][] = [
     [PERM_BITS.setattr, 'a'],

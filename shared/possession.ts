@@ -24,6 +24,18 @@ import { effectivePerm, PERM_BITS, type Observer } from './perm';
 export const POSSESSION_UNKNOWN =
   'a keyring this process possesses links one it may not view, whose permission and members the kernel hides; the kernel may reach this key through it';
 
+/** Where the key is not found possessed and possession is unknown: words for a key no visible path reaches. */
+export const MAYBE_REACHED = 'no path this process can see reaches it; it may be reached through a keyring this process may not view';
+
+/**
+ * The bits this observer surely has on a key, and the bits it has if it possesses the key where the snapshot
+ * cannot tell (KeyInfo.possessionUnknown; else the same as `sure`).
+ */
+export function effectivePermRange(key: PermFacts & { possessed: boolean; possessionUnknown?: true }, who: Observer): { sure: number; maybe: number } {
+  const sure = effectivePerm(key, who, key.possessed);
+  return { sure, maybe: key.possessionUnknown === true ? effectivePerm(key, who, true) : sure };
+}
+
 /** Deepest keyring the kernel still searches below a root (the root is depth 0). */
 export const MAX_SEARCHED_DEPTH = 6;
 

@@ -157,7 +157,11 @@ function fieldChanges(x: KeyInfo, y: KeyInfo): FieldChange[] {
     const words = y.possessionUnknown === true ? 'possession now unknown' : x.possessionUnknown === true && !y.possessed ? 'possession known again: not possessed' : y.possessed ? 'now possessed' : 'no longer possessed';
     out.push({ field: 'possessed', before: possession(x), after: possession(y), words });
   }
-  if (x.orphan !== y.orphan) out.push({ field: 'orphan', before: x.orphan, after: y.orphan, words: y.orphan ? 'now unreachable' : 'reachable again' });
+  if (x.orphan !== y.orphan) {
+    // With possession unknown, no path we see is not "unreachable": it may be reached through a keyring we may not view.
+    const words = y.orphan ? (y.possessionUnknown === true ? 'no visible path now (possession unknown)' : 'now unreachable') : 'reachable again';
+    out.push({ field: 'orphan', before: x.orphan, after: y.orphan, words });
+  }
   return out;
 }
 

@@ -32,7 +32,7 @@ function notes(key: KeyInfo, parents: number, now: number): string {
   const expiry = expiryInWords(key.expiry, now);
   if (expiry !== '' && expiry !== 'expired') out.push(`expires ${expiry}`);
   if (key.possessed) out.push('possessed');
-  else if (key.possessionUnknown === true) out.push('possession unknown');
+  else if (key.possessionUnknown === true) out.push('possession unknown: a keyring this process possesses links one it may not view');
   if (parents > 1) out.push(`shared: ${parents} keyrings link it`);
   if (key.type === 'keyring' && key.links === null) out.push('members unreadable');
   return out.length > 0 ? `  [${out.join(', ')}]` : '';
@@ -99,7 +99,13 @@ export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): 
   }
   const orphans = orphanRoots.filter((id) => !printed.has(id) && !probable.byCache.has(id));
   if (orphans.length > 0) {
-    lines.push('Not reachable from this process’s keyrings (orphans):');
+    // A key whose possession is unknown may be reached through a keyring this process may not view: no "not reachable".
+    const maybeReached = snapshot.keys.some((k) => k.orphan && k.possessionUnknown === true);
+    lines.push(
+      maybeReached
+        ? 'No path from this process’s keyrings that it can see (orphans; where possession is unknown, maybe reached through a keyring it may not view):'
+        : 'Not reachable from this process’s keyrings (orphans):',
+    );
     for (const id of orphans) emit(id, '', '', '', new Set());
   }
 

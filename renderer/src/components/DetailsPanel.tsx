@@ -7,7 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { KeyDetails } from '../../../shared/api';
 import { decodeFlags, flagWords } from '../../../shared/flags';
 import { describePins } from '../../../shared/pinsText';
-import { POSSESSION_UNKNOWN } from '../../../shared/possession';
+import { MAYBE_REACHED, POSSESSION_UNKNOWN } from '../../../shared/possession';
 import type { AnchorName, KeyInfo } from '../../../shared/snapshot';
 import { ActionButtons } from '../actions/ActionButtons';
 import { useApi } from '../apiContext';
@@ -46,6 +46,8 @@ function pathWordsOnce(model: TreeModel, id: number): string | null {
   return w;
 }
 
+const UNREACHED = ' (not reachable from this process)';
+
 /** "Session keyring › project-x › ci-secrets": the first place the tree shows the key, in words. */
 function pathWords(model: TreeModel, id: number): string | null {
   const path = findRowPath(model, id);
@@ -62,7 +64,7 @@ function pathWords(model: TreeModel, id: number): string | null {
   const rootName = root!.startsWith('a:') ? ANCHOR_LABELS[root!.slice(2) as AnchorName] : cutMiddle(model.keys.get(Number(root!.slice(2)))?.description ?? '');
   const names = ids.slice(0, -1).map((x) => cutMiddle(model.keys.get(Number(x))?.description ?? x));
   const where = [rootName, ...names].join(' › ');
-  return root!.startsWith('a:') ? `in ${where}` : `in ${where} (not reachable from this process)`;
+  return root!.startsWith('a:') ? `in ${where}` : `in ${where}${UNREACHED}`;
 }
 
 /** A revoked key's timeout column: what /proc/keys prints and why. */
@@ -159,7 +161,10 @@ function SelectionDetails() {
   const observer = { uid: meta.uid, gid: meta.gid, groups: meta.groups };
   const reach = anchorOf.length
     ? `this process's ${anchorOf.map((a) => ANCHOR_LABELS[a].toLowerCase()).join(' and ')}`
-    : pathWordsOnce(model, k.id) ?? 'not reachable from this process’s keyrings';
+    : k.possessionUnknown === true && k.orphan
+      ? // Possession unknown: the kernel may reach it through a keyring we may not view, so "not reachable" is not known.
+        `${(pathWordsOnce(model, k.id) ?? 'in no keyring this process can see').replace(UNREACHED, '')}; ${MAYBE_REACHED}`
+      : pathWordsOnce(model, k.id) ?? 'not reachable from this process’s keyrings';
 
   return (
     <aside className="details" aria-label="Key details">

@@ -3,20 +3,22 @@
 import {
   applicableClass,
   classBits,
-  effectivePerm,
   hasPerm,
   PERM_CLASSES,
   PERM_NAMES,
-  permLetters,
+  permLettersMaybe,
   type Observer,
 } from '../../../shared/perm';
+import { effectivePermRange } from '../../../shared/possession';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { hexMask } from '../util/format';
 
 export function PermMatrix({ k, observer }: { k: KeyInfo; observer: Observer }) {
   const cls = applicableClass(k, observer);
-  const eff = effectivePerm(k, observer, k.possessed);
+  const eff = effectivePermRange(k, observer);
   const applies = (c: string) => c === cls || (c === 'possessor' && k.possessed);
+  /** The possessor row where this process cannot tell whether it possesses the key. */
+  const mayApply = (c: string) => c === 'possessor' && k.possessionUnknown === true;
   const why =
     cls === 'user'
       ? `you own it (uid ${observer.uid})`
@@ -47,6 +49,7 @@ export function PermMatrix({ k, observer }: { k: KeyInfo; observer: Observer }) 
                 <th scope="row">
                   {c}
                   {applies(c) && <span className="applies-tag"> ✓ you</span>}
+                  {mayApply(c) && <span className="applies-tag"> ? you, if possessed</span>}
                 </th>
                 {PERM_NAMES.map((n) => (
                   <td key={n} className={hasPerm(bits, n) ? 'yes' : 'no'} aria-label={hasPerm(bits, n) ? 'granted' : 'not granted'}>
@@ -59,8 +62,12 @@ export function PermMatrix({ k, observer }: { k: KeyInfo; observer: Observer }) 
           <tr className="effective">
             <th scope="row">effective</th>
             {PERM_NAMES.map((n) => (
-              <td key={n} className={hasPerm(eff, n) ? 'yes' : 'no'} aria-label={hasPerm(eff, n) ? 'granted' : 'not granted'}>
-                {hasPerm(eff, n) ? '●' : '·'}
+              <td
+                key={n}
+                className={hasPerm(eff.sure, n) ? 'yes' : hasPerm(eff.maybe, n) ? 'maybe' : 'no'}
+                aria-label={hasPerm(eff.sure, n) ? 'granted' : hasPerm(eff.maybe, n) ? 'granted only if possessed, which this process cannot tell' : 'not granted'}
+              >
+                {hasPerm(eff.sure, n) ? '●' : hasPerm(eff.maybe, n) ? '?' : '·'}
               </td>
             ))}
           </tr>
@@ -71,9 +78,9 @@ export function PermMatrix({ k, observer }: { k: KeyInfo; observer: Observer }) 
         {k.possessed
           ? '; the possessor row is added because this process possesses the key'
           : k.possessionUnknown
-            ? '; the possessor row is added if this process possesses the key, which it cannot tell (shown without it)'
+            ? '; the possessor row is added if this process possesses the key, which it cannot tell (? marks what that row would add)'
             : '; the possessor row does not apply (not possessed)'}.
-        Effective: <code>{permLetters(eff)}</code>
+        Effective: <code>{permLettersMaybe(eff.sure, eff.maybe)}</code>
       </p>
     </div>
   );

@@ -32,6 +32,18 @@ describe('TreeRow', () => {
     expect(item.textContent).toContain('alswrv'.replace(/./g, (c) => ('alswrv'.includes(c) ? c : '-')));
   });
 
+  it('marks with ? the permissions only possession grants where possession is unknown, and draws a hollow dot', () => {
+    // Possessor: all; user (us): view. Not possessed as far as we can see, and that cannot be told.
+    const key = { ...k(0x2d44aa05, 'inside', { perm: 0x3f010000, uid: 1000 }), possessed: false, possessionUnknown: true as const };
+    renderRow({ kind: 'key', rowId: 'o:5', depth: 1, key, anchor: null, parentKeyId: null, expandable: false, expanded: false, shared: false, cycle: false, match: false, dim: false });
+    const item = screen.getByRole('treeitem');
+    expect(item.querySelector('.col-perm')?.textContent).toBe('?????v');
+    expect(item.querySelector('.poss-dot.unknown')).not.toBeNull();
+    cleanup();
+    renderRow({ kind: 'key', rowId: 'o:5', depth: 1, key: { ...key, possessionUnknown: undefined } as never, anchor: null, parentKeyId: null, expandable: false, expanded: false, shared: false, cycle: false, match: false, dim: false });
+    expect(screen.getByRole('treeitem').querySelector('.col-perm')?.textContent).toBe('-----v');
+  });
+
   it('labels anchors, says when a keyring is unreadable, and marks expansion', () => {
     const key = ring(0x1ca19b07, '_ses', null);
     renderRow({ kind: 'key', rowId: 'a:session', depth: 1, key, anchor: 'session', parentKeyId: null, expandable: true, expanded: true, shared: false, cycle: false, match: false, dim: false });

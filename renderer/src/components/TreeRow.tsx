@@ -4,8 +4,8 @@
 // as props from the tree: a row that subscribed to the store itself had its selectors run on every change
 // of the store, ~60 rows × 3 on each delta. Carries data-key-id (decimal) and data-key-flags for tests.
 import { memo, type CSSProperties } from 'react';
-import { effectivePerm, permLetters, type Observer } from '../../../shared/perm';
-import { POSSESSION_UNKNOWN } from '../../../shared/possession';
+import { permLettersMaybe, type Observer } from '../../../shared/perm';
+import { effectivePermRange, POSSESSION_UNKNOWN } from '../../../shared/possession';
 import type { FlatRow } from '../tree/flatten';
 import { ANCHOR_LABELS } from '../tree/model';
 import type { Highlight } from '../store/liveEvents';
@@ -89,7 +89,7 @@ function HighlightedKeyRow({
   decimalIds: boolean;
 }) {
   const k = row.key;
-  const eff = observer ? effectivePerm(k, observer, k.possessed) : null;
+  const eff = observer ? effectivePermRange(k, observer) : null;
   const isRing = k.type === 'keyring';
   return (
     <>
@@ -134,8 +134,15 @@ function HighlightedKeyRow({
       <span className="col col-usage" title="Usage count (references)">
         {k.usage}
       </span>
-      <span className="col col-perm mono" title="Your effective permissions (setattr link search write read view)">
-        {eff != null ? permLetters(eff) : ''}
+      <span
+        className="col col-perm mono"
+        title={
+          eff !== null && eff.maybe !== eff.sure
+            ? 'Your effective permissions (setattr link search write read view); ? is granted only if this process possesses the key, which it cannot tell'
+            : 'Your effective permissions (setattr link search write read view)'
+        }
+      >
+        {eff !== null ? permLettersMaybe(eff.sure, eff.maybe) : ''}
       </span>
       <span className="col col-poss" title={k.possessed ? 'Possessed by this process' : k.possessionUnknown ? `Possession unknown: ${POSSESSION_UNKNOWN}` : 'Not possessed'}>
         {k.possessed ? <span className="poss-dot" aria-label="possessed" /> : k.possessionUnknown ? <span className="poss-dot unknown" aria-label="possession unknown" /> : null}

@@ -51,7 +51,8 @@ export const CLUSTER_LABELS: Record<ClusterId, string> = {
   process: 'This process',
   users: 'Users',
   kernel: 'Kernel-held keyrings (not reachable from this process)',
-  orphan: 'Not reachable from this process',
+  // Not "not reachable": a key possessed through a keyring this process may not view has no path it can see.
+  orphan: 'No path from this process that it can see',
 };
 
 interface NodeBase {

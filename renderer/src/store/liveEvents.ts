@@ -268,7 +268,11 @@ function describeChange(field: string, changes: KeyFieldChanges, was: KeyInfo | 
         ? 'possession now unknown: a keyring this process possesses links one it may not view'
         : 'possession known again';
     case 'orphan':
-      return changes.orphan ? 'no longer reachable from this process' : 'reachable from this process again';
+      return changes.orphan
+        ? ('possessionUnknown' in changes ? changes.possessionUnknown === true : was?.possessionUnknown === true)
+          ? 'no path from this process it can see now (possession unknown)'
+          : 'no longer reachable from this process'
+        : 'reachable from this process again';
     case 'description':
       return `description now “${String(changes.description)}”`;
     case 'payloadLength':

@@ -65,6 +65,22 @@ export const SECTION_LABELS: Record<SectionId, string> = {
   orphans: 'Not reachable from this process',
 };
 
+/** The orphans' section where some of its keys may be reached through a keyring this process may not view. */
+export const ORPHANS_MAYBE_REACHED = 'No path this process can see (some possession unknown: maybe reached through a keyring it may not view)';
+
+const maybeReachedByKeys = new WeakMap<ReadonlyMap<number, KeyInfo>, boolean>();
+
+/** Whether a key no visible path reaches may still be possessed (KeyInfo.possessionUnknown), once per keys map. */
+export function orphansMayBeReached(keys: ReadonlyMap<number, KeyInfo>): boolean {
+  let maybe = maybeReachedByKeys.get(keys);
+  if (maybe === undefined) {
+    maybe = false;
+    keys.forEach((k) => void (maybe ||= k.orphan && k.possessionUnknown === true));
+    maybeReachedByKeys.set(keys, maybe);
+  }
+  return maybe;
+}
+
 export interface FlattenOptions {
   /** Explicit open/closed choices by row id; rows without one use `defaultExpanded`. */
   expansion: ReadonlyMap<string, boolean>;
@@ -370,11 +386,11 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
     count += list.length;
   };
 
-  const section = (section: SectionId, count: number, fill: () => void) => {
+  const section = (section: SectionId, count: number, fill: () => void, label = SECTION_LABELS[section]) => {
     if (count === 0) return;
     const rowId = `sec:${section}`;
     const expanded = expansion.get(rowId) ?? true;
-    push({ kind: 'section', rowId, depth: 0, section, label: SECTION_LABELS[section], count, expanded, dim: false });
+    push({ kind: 'section', rowId, depth: 0, section, label, count, expanded, dim: false });
     if (expanded) fill();
   };
 
@@ -429,7 +445,7 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
     const kernel = ordered(model.kernelRoots).filter((id) => !filter || relevant(id));
     section('kernel', kernel.length, () => visitList(kernel, 'k:', 1, null, false));
     const orphans = ordered(model.orphanRoots).filter((id) => !filter || relevant(id));
-    section('orphans', orphans.length, () => visitList(orphans, 'o:', 1, null, false));
+    section('orphans', orphans.length, () => visitList(orphans, 'o:', 1, null, false), orphansMayBeReached(model.keys) ? ORPHANS_MAYBE_REACHED : undefined);
   }
 }
 
