@@ -7,7 +7,8 @@
 //  - What it may hold: a key is possessed only if it grants SEARCH with the possessor's bits (possession.ts).
 //    And every link holds one reference on its member (__key_link takes one), which /proc/keys counts in the
 //    key's usage: a key whose usage equals the number of member lists we read that name it has no reference
-//    left for a keyring we cannot list, so it is in none. (An unlink drops its reference only after an RCU grace
+//    left for a keyring we cannot list, so it is in none; a kernel-held keyring (named with a leading '.') has one
+//    more, its maker's (the user namespace's for `.user_reg`). (An unlink drops its reference only after an RCU grace
 //    period: for a moment the usage is one higher, which only makes us say "unknown" once too often.)
 //  - How deep: the kernel searches keyrings down to depth 6 from the thread, process and session keyrings
 //    (MAX_SEARCHED_DEPTH). A hidden member of a keyring searched at depth d sits at depth d + 1 and is searched
@@ -20,6 +21,7 @@
 // KEYRING_SEARCH_NO_UPDATE_TIME) and costs keys × keyrings, and reading the hidden member blind (possession
 // alone lets KEYCTL_READ read it) could read a key's payload: its type is hidden too.
 import type { Observer } from '../../shared/perm';
+import { isKernelHeldKeyring } from '../../shared/reachability';
 import { MAX_SEARCHED_DEPTH, searchableWhenPossessed } from './possession';
 import type { ProcessAnchors } from './anchors';
 import type { MemberRowsByRow, ScanContext } from './scanContext';
@@ -68,7 +70,9 @@ export function possessionUnknown(ctx: ScanContext, byRow: MemberRowsByRow, poss
   const at = new Uint8Array(table.length).fill(255);
   let frontier: number[] = [];
   for (let row = 0; row < table.length; row++) {
-    if ((table.usage[row] as number) > (listed[row] as number) && searchable(row)) {
+    // A kernel-held keyring (`.user_reg`, `.blacklist`, ...) holds one reference from the kernel that made it.
+    const kernelHeld = table.isKeyring(row) && isKernelHeldKeyring({ type: 'keyring', description: table.description(row) ?? table.rest(row) }) ? 1 : 0;
+    if ((table.usage[row] as number) > (listed[row] as number) + kernelHeld && searchable(row)) {
       unknown[row] = 1;
       at[row] = shallowest;
       frontier.push(row);
