@@ -25,8 +25,13 @@ test.afterAll(async () => {
 
 test('a key reached only through a keyring this process may not view is shown as possession unknown, not unreachable', async ({ page }) => {
   await page.goto(server.url);
+  await expect(page.getByRole('treeitem', { name: /Session keyring/ })).toBeVisible({ timeout: FIRST_SCAN_MS });
+  // As root every session's keyrings are listed, and other sessions' keyrings (held by their processes' credentials,
+  // which no member list shows) may be in the hidden keyring too: tens of thousands of rows on a busy machine. Find ours.
+  await page.getByRole('searchbox', { name: 'Search keys' }).fill('e2e-inside');
+  await page.getByRole('checkbox', { name: 'Only matches' }).check();
   const r = row(page, inside);
-  await expect(r).toBeVisible({ timeout: FIRST_SCAN_MS });
+  await expect(r).toBeVisible();
   // What only the possessor's bits would grant is '?', not '-'; the dot is hollow.
   await expect(r.locator('.col-perm')).toHaveText('?????v');
   await expect(r.locator('.poss-dot.unknown')).toHaveCount(1);
