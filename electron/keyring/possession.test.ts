@@ -1,12 +1,12 @@
 // Possession: the userland rule (possession.ts) against the kernel. The oracle is the possessing thread's
 // own /proc/keys: every test key grants view only to its possessor, so it is listed iff possessed.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as keyctl from './keyctl';
 import type { Observer } from '../../shared/perm';
 import { MAX_SEARCHED_DEPTH, searchableWhenPossessed, walkPossession, type PermFacts } from './possession';
 import { Scanner } from './scanner';
 import { pick, seededRandom } from '../../shared/seededRandom';
-import { freshSession, ownProcKeys } from './test/kernelHelpers';
+import { freshSessionAndScannerEachTest, ownProcKeys } from './test/kernelHelpers';
 
 const who = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: [] as number[] };
 
@@ -98,13 +98,7 @@ describe('computePossession (pure)', () => {
 describe('possession against the kernel', () => {
   let session: number;
   let scanner: Scanner;
-  beforeEach(() => {
-    session = freshSession();
-    scanner = new Scanner();
-  });
-  afterEach(async () => {
-    await scanner.close();
-  });
+  freshSessionAndScannerEachTest((fresh) => ({ session, scanner } = fresh));
 
   it('a chain of possessor-only keyrings is possessed down to depth 7, like the kernel says', async () => {
     const rings: number[] = [];

@@ -3,11 +3,11 @@
 // keyutils' `keyctl search @s` (run in a child, which shares our session keyring) as the kernel's answer to
 // "is it possessed". Every key the snapshot calls known must agree with it; only what the hidden keyring may
 // hold is unknown.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KeyInfo } from '../../shared/snapshot';
 import * as keyctl from './keyctl';
 import { Scanner } from './scanner';
-import { freshSession, keyctlCli } from './test/kernelHelpers';
+import { freshSessionAndScannerEachTest, keyctlCli } from './test/kernelHelpers';
 
 /** The kernel's answer: whether a search from this session's keyrings finds the key (type, description). */
 function kernelFinds(type: string, description: string): number | null {
@@ -26,13 +26,7 @@ const USER_VIEW = 0x3f010000; // possessor: all; user: view (so /proc/keys lists
 describe('possession through a keyring we may not view', () => {
   let session: number;
   let scanner: Scanner;
-  beforeEach(() => {
-    session = freshSession();
-    scanner = new Scanner();
-  });
-  afterEach(async () => {
-    await scanner.close();
-  });
+  freshSessionAndScannerEachTest((fresh) => ({ session, scanner } = fresh));
 
   const byId = (keys: readonly KeyInfo[]): Map<number, KeyInfo> => new Map(keys.map((k) => [k.id, k]));
   /** The snapshot's word on a key: true, false or 'unknown'. */

@@ -1,14 +1,14 @@
 // The scanner against the real kernel, with keyutils' keyctl(1) and /proc/keys as oracles.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isWindow } from '../../shared/expiry';
 import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import * as keyctl from './keyctl';
 import { ReaderThread } from '../threads/readerThread';
 import { Scanner, scanSnapshot, type ProcReader } from './scanner';
 import { pick, seededRandom } from '../../shared/seededRandom';
-import { freshSession, keyctlCli, ownProcKeys } from './test/kernelHelpers';
+import { freshSession, freshSessionAndScannerEachTest, keyctlCli, ownProcKeys } from './test/kernelHelpers';
 
 const x = (id: number): string => id.toString(16);
 
@@ -45,13 +45,7 @@ function checkAgainstKeyctl(snap: Snapshot, session: number): void {
 describe('scanner against the kernel', () => {
   let session: number;
   let scanner: Scanner;
-  beforeEach(() => {
-    session = freshSession();
-    scanner = new Scanner();
-  });
-  afterEach(async () => {
-    await scanner.close();
-  });
+  freshSessionAndScannerEachTest((fresh) => ({ session, scanner } = fresh));
 
   it('matches keyctl rlist/rdescribe on random topologies with awkward descriptions', async () => {
     for (const seed of [11]) {

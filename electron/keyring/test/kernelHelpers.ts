@@ -2,9 +2,11 @@
 // tests never see each other's keys; keys are made through the FFI (fast) and checked with keyctl(1).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach } from 'vitest';
 import * as keyctl from '../keyctl';
 import type { PossessingOps } from '../possessingSide';
 import { parseProcKeys, type ProcKeyLine } from '../procKeys';
+import { Scanner } from '../scanner';
 
 /** keyutils' keyctl(1): the independent oracle. Runs in this process's session (children inherit it). */
 export function keyctlCli(...args: string[]): string {
@@ -13,6 +15,20 @@ export function keyctlCli(...args: string[]): string {
 
 export function freshSession(): number {
   return keyctl.joinSessionKeyring(null);
+}
+
+/** Each test of the describe this is called in gets a fresh session keyring and a Scanner, closed after it. */
+export function freshSessionAndScannerEachTest(use: (fresh: { session: number; scanner: Scanner }) => void): void {
+  let scanner: Scanner | null = null;
+  beforeEach(() => {
+    const session = freshSession();
+    scanner = new Scanner();
+    use({ session, scanner });
+  });
+  afterEach(async () => {
+    await scanner?.close();
+    scanner = null;
+  });
 }
 
 /** This (possessing) thread's own /proc/keys: keys whose only view is the possessor's appear iff possessed. */
