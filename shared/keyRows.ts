@@ -45,6 +45,11 @@ export class KeyRows {
   get(id: number): KeyInfo | undefined {
     const over = this.over.get(id);
     if (over !== undefined) return over ?? undefined;
+    return this.inBase(id);
+  }
+
+  /** The base's key of `id`, or undefined. */
+  private inBase(id: number): KeyInfo | undefined {
     const at = indexById(this.base, id);
     return at < 0 ? undefined : this.base[at];
   }
@@ -57,21 +62,17 @@ export class KeyRows {
   with(put: Iterable<KeyInfo>, remove: Iterable<number> = []): KeyRows {
     const over = new Map(this.over);
     let length = this.length;
-    const inBase = (id: number): KeyInfo | undefined => {
-      const at = indexById(this.base, id);
-      return at < 0 ? undefined : this.base[at];
-    };
     for (const id of remove) {
-      const now = over.has(id) ? over.get(id) : inBase(id);
+      const now = over.has(id) ? over.get(id) : this.inBase(id);
       if (now === undefined || now === null) continue;
       length--;
-      if (inBase(id) === undefined) over.delete(id);
+      if (this.inBase(id) === undefined) over.delete(id);
       else over.set(id, null);
     }
     for (const key of put) {
-      const now = over.has(key.id) ? over.get(key.id) : inBase(key.id);
+      const now = over.has(key.id) ? over.get(key.id) : this.inBase(key.id);
       if (now === undefined || now === null) length++;
-      if (inBase(key.id) === key) over.delete(key.id);
+      if (this.inBase(key.id) === key) over.delete(key.id);
       else over.set(key.id, key);
     }
     const rows = new KeyRows(this.base, over, length);
