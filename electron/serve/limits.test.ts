@@ -1,6 +1,8 @@
 // What one peer may cost serve: each limit ends that peer's connection, with a status or close code and
 // a log line, and serve keeps answering everyone else. Limits are set small here so the tests are quick.
+import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { FakeSource, fakeKey, fakeSnapshot } from '../service/test/fakeSource';
@@ -144,6 +146,52 @@ describe('WebSocket liveness', () => {
     const ws = await openWs(origin, { autoPong: false });
     expect(await closeCode(ws)).toBe(1006);
     expect(logs.join('\n')).toMatch(/dropped the WebSocket of 127\.0\.0\.1: no answer to a ping in 200 ms/);
+  });
+
+  it("keeps a peer that answered in time while serve's own loop was blocked past the ping interval", async () => {
+    const { origin } = await start({ wsPingIntervalMs: 500 });
+    // The peer is another process, so it answers while this one is blocked (its pongs wait unread in the socket).
+    const peer = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const WebSocket = require(${JSON.stringify(join(__dirname, '..', '..', 'node_modules', 'ws'))});
+         const ws = new WebSocket(process.argv[1], { origin: process.argv[2] });
+         ws.on('ping', () => console.log('ping'));
+         ws.on('close', (code) => console.log('closed ' + code));
+         ws.on('error', (err) => console.log('error ' + err.message));`,
+        wsUrl(server!.url, server!.token),
+        origin,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let said = '';
+    const pings = (): number => said.split('ping').length - 1;
+    peer.stdout.on('data', (chunk: Buffer) => (said += String(chunk)));
+    /** Resolves once the peer has had `n` pings, or has lost its connection. */
+    const until = (n: number): Promise<void> =>
+      new Promise((resolve) => {
+        const look = (): void => void ((pings() >= n || /closed|error/.test(said)) && (peer.stdout.off('data', look), resolve()));
+        peer.stdout.on('data', look);
+        look();
+      });
+    // A long synchronous task (a snapshot of 40k+ keys) in the turn of the loop after each of the next three pings,
+    // each 3 ping intervals long: the answer arrives while serve's loop is blocked.
+    const realPing = WebSocket.prototype.ping;
+    let blocks = 3;
+    const blocked = new Int32Array(new SharedArrayBuffer(4));
+    WebSocket.prototype.ping = function (this: WebSocket, ...args: Parameters<WebSocket['ping']>) {
+      realPing.apply(this, args);
+      if (blocks-- > 0) setImmediate(() => Atomics.wait(blocked, 0, 0, 1500));
+    };
+    try {
+      await until(6);
+      expect(said).not.toMatch(/closed|error/);
+      expect(logs.join('\n')).not.toMatch(/dropped the WebSocket/);
+    } finally {
+      WebSocket.prototype.ping = realPing;
+      peer.kill();
+    }
   });
 
   it('keeps a peer that answers', async () => {

@@ -13,8 +13,9 @@ export interface ServeLimits {
   /** Open connections (HTTP and WebSocket); one more is answered 503 and closed. */
   maxConnections: number;
   /**
-   * Every WebSocket is pinged this often; a peer that has not answered the previous ping by the next
-   * one is dropped, so a dead peer goes within two intervals.
+   * Every WebSocket is pinged this often; a peer that has not answered a ping within this long is dropped, so a
+   * dead peer goes within two intervals. Judged only once serve has read what arrived (wsConnection.ts): serve's
+   * own loop being blocked longer never drops a peer that answered meanwhile.
    */
   wsPingIntervalMs: number;
   /**

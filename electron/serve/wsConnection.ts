@@ -204,21 +204,42 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
   // and ignores deltas whose seq its snapshot already includes.
   const unsubscribe = service.subscribe(onEvent);
 
-  // Liveness: a peer that has not answered the last ping by the time of the next one is gone.
-  let answeredPing = true;
+  // Liveness: a peer that has not answered a ping within wsPingIntervalMs is gone. Measured from when the ping was
+  // sent, and judged only after a turn of the event loop has read the sockets (setImmediate runs after libuv's poll
+  // phase): a check that runs late because serve's own loop was blocked (a long synchronous scan or snapshot at 40k+
+  // keys) would otherwise find the answer waiting unread in the socket and drop a peer that answered in time.
+  let awaitingPong = false;
+  let pingSentAt = 0;
+  let pinger: NodeJS.Timeout | null = null;
   ws.on('pong', () => {
-    answeredPing = true;
+    awaitingPong = false;
   });
-  const pinger = setInterval(() => {
-    if (!answeredPing) {
-      options.log(`serve: dropped the WebSocket of ${options.peer}: no answer to a ping in ${limits.wsPingIntervalMs} ms`);
-      ws.terminate();
-      return;
-    }
-    answeredPing = false;
-    if (ws.readyState === ws.OPEN) ws.ping();
-  }, limits.wsPingIntervalMs);
-  pinger.unref();
+  const checkIn = (ms: number): void => {
+    pinger = setTimeout(check, ms);
+    pinger.unref();
+  };
+  const pingNow = (): void => {
+    awaitingPong = true;
+    pingSentAt = performance.now();
+    ws.ping();
+    checkIn(limits.wsPingIntervalMs);
+  };
+  const check = (): void => {
+    pinger = null;
+    if (ws.readyState !== ws.OPEN) return;
+    if (!awaitingPong) return pingNow();
+    // A timer may fire early by as long as the loop was blocked before it was set (Node starts it at the loop's time).
+    const left = pingSentAt + limits.wsPingIntervalMs - performance.now();
+    if (left > 0) return checkIn(left);
+    setImmediate(judge);
+  };
+  const judge = (): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (!awaitingPong) return pingNow();
+    options.log(`serve: dropped the WebSocket of ${options.peer}: no answer to a ping in ${limits.wsPingIntervalMs} ms`);
+    ws.terminate();
+  };
+  checkIn(limits.wsPingIntervalMs);
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (inFlight >= limits.wsMaxRequestsInFlight) {
@@ -231,7 +252,7 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
       .finally(() => inFlight--);
   });
   ws.on('close', () => {
-    clearInterval(pinger);
+    if (pinger) clearTimeout(pinger);
     stopDrainWatch();
     if (catchUp) clearTimeout(catchUp);
     unsubscribe();
