@@ -15,6 +15,7 @@
 import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { koffi, libc } from './libc';
 import { errnoName } from './keyctlError';
+import { announceHeld, closeHeld } from './heldDescriptors';
 
 const AF_NETLINK = 16;
 const SOCK_DGRAM = 2;
@@ -110,12 +111,13 @@ export class ProcEvents {
    * Closes the socket when the thread that opened it ends without close(): a scan thread that dies (an uncaught
    * error, process.exit in its body) would otherwise leave it open, taking events into its buffer, until the process
    * exits (a descriptor belongs to the process, not the thread). A worker's 'exit' event fires on those paths; a
-   * thread terminated from outside runs no JavaScript, which is why the scan thread's client asks its close hook
-   * first (rpc.ts).
+   * thread terminated from outside runs no JavaScript, so the socket is also said held (heldDescriptors.ts) and
+   * the thread that started this one closes it after its 'exit' if it is still open.
    */
   private readonly closeOnExit = (): void => this.close();
 
   private constructor(private readonly fd: number) {
+    announceHeld(fd);
     process.once('exit', this.closeOnExit);
   }
 
@@ -235,7 +237,7 @@ export class ProcEvents {
     if (this.closed) return;
     this.closed = true;
     process.removeListener('exit', this.closeOnExit);
-    calls().close(this.fd);
+    closeHeld(this.fd, calls().close);
   }
 
   /** The socket's descriptor while open (tests: whether it was closed), else -1. */

@@ -11,9 +11,10 @@
 //    comm files (the name alone) are kept open and read again from the start (readCommandFrom);
 //  - the events' pids are checked to be /proc's at subscription (procEvents.ts).
 // Anywhere else (not root, no connector, another pid namespace) every status file is read each poll, as before.
-import { closeSync, openSync, readdirSync } from 'node:fs';
+import { openSync, readdirSync } from 'node:fs';
 import type { ProcessRef } from '../../shared/snapshot';
 import { isPid, processesByRealUid, readCommandFrom, readProcessStatus, tallyOne, type ProcessesByUid, type ProcessStatus } from './pinEnvironment';
+import { announceHeld, closeHeld } from './heldDescriptors';
 import { ProcEvents, type ProcEventsOptions } from './procEvents';
 
 /** kthreadd's pid in the initial pid namespace: the parent of every other kernel thread. */
@@ -32,7 +33,7 @@ export class ProcessWatch {
   /** Whether every status file was read since the subscription. */
   private primed = false;
   private readonly named = new Set<number>();
-  /** Descriptors of the listed kernel threads' comm files, read every poll (readCommandFrom). */
+  /** Descriptors of the listed kernel threads' comm files, read every poll (readCommandFrom); said held (heldDescriptors.ts). */
   private readonly held = new Map<number, number>();
   /** What the last read did, in words (KEYRING_BROWSER_TRACE). */
   lastRead = 'nothing yet';
@@ -95,7 +96,7 @@ export class ProcessWatch {
 
   close(): void {
     this.events?.close();
-    for (const fd of this.held.values()) closeSync(fd);
+    for (const fd of this.held.values()) closeHeld(fd);
     this.held.clear();
   }
 
@@ -131,7 +132,7 @@ export class ProcessWatch {
   /** Opens the process's comm file and keeps it; undefined when it is gone. */
   private hold(pid: number): number | undefined {
     try {
-      const fd = openSync(`${this.dir}${pid}/comm`, 'r');
+      const fd = announceHeld(openSync(`${this.dir}${pid}/comm`, 'r'));
       this.held.set(pid, fd);
       return fd;
     } catch {
@@ -143,7 +144,7 @@ export class ProcessWatch {
     const fd = this.held.get(pid);
     if (fd === undefined) return;
     this.held.delete(pid);
-    closeSync(fd);
+    closeHeld(fd);
   }
 
   /**

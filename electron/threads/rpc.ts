@@ -15,10 +15,15 @@
 //    still loading koffi's native module aborts the whole process (the addon's initialisation cannot throw
 //    into a terminating thread; seen in CI when a test closed an unused scanner at once);
 //  - a thread that dies unasked (an uncaught error, process.exit in the body) fails its pending requests and
-//    every later one, and tells whoever listens (onDeath), so its owner can start another.
-import { existsSync } from 'node:fs';
+//    every later one, and tells whoever listens (onDeath), so its owner can start another;
+//  - the descriptors a thread says it holds (keyring/heldDescriptors.ts) and has not let go when it exits, however it
+//    ended (terminated mid-operation included), are closed by its client after the thread's 'exit'. A thread's own
+//    threads' descriptors are its client's to close, not passed up: a 'released' not passed up yet when the thread
+//    was stopped would have the client above close a number another thread had opened since.
+import { closeSync, existsSync } from 'node:fs';
 import type * as WorkerThreads from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
+import { watchHeldDescriptors } from '../keyring/heldDescriptors';
 
 /**
  * node:worker_threads, loaded when a thread is made or served: the one-shot CLI's path imports this module (its
@@ -51,6 +56,9 @@ interface Reply {
   result?: unknown;
   error?: ThreadErrorShape;
 }
+
+/** A thread saying it holds a descriptor beyond the call, or is about to close one (keyring/heldDescriptors.ts). */
+type DescriptorNote = { held: number } | { released: number };
 
 /** The seq of the start answer. */
 const START = 0;
@@ -85,6 +93,10 @@ function shapeOf(err: unknown): ThreadErrorShape {
 export function serveThread<Start, Ops extends ThreadOps>(start: () => Start, ops: Ops, onClose?: () => Promise<void> | void): void {
   const port = workerThreads().parentPort;
   if (!port) throw new Error('a thread body must run in a worker thread');
+  watchHeldDescriptors({
+    held: (fd) => port.postMessage({ held: fd } satisfies DescriptorNote),
+    released: (fd) => port.postMessage({ released: fd } satisfies DescriptorNote),
+  });
   let failed: ThreadErrorShape | null = null;
   try {
     port.postMessage({ seq: START, result: start() } satisfies Reply);
@@ -127,6 +139,8 @@ export interface ThreadClientOptions {
   data?: unknown;
   /** Keep the process alive until the start answer arrives, even if nobody asks for it yet. */
   awaitStart?: boolean;
+  /** How long close() waits for the start, then for the close hook (CLOSE_WAIT_MS; tests make it short). */
+  closeWaitMs?: number;
 }
 
 /** The creating side of one worker thread running body file `entry` (see entry.ts). */
@@ -139,7 +153,10 @@ export class ThreadClient<Start, Ops extends ThreadOps> {
   private closing: Promise<void> | null = null;
   private readonly startAnswer: Promise<Start>;
   private startWanted: boolean;
+  private readonly closeWaitMs: number;
   private readonly deathListeners: Array<(err: Error) => void> = [];
+  /** The descriptors the thread said it holds and has not let go (closed here after its 'exit'). */
+  private readonly heldByThread = new Set<number>();
 
   constructor(entry: string, options: ThreadClientOptions) {
     this.label = options.label;
@@ -150,9 +167,14 @@ export class ThreadClient<Start, Ops extends ThreadOps> {
     });
     this.startAnswer.catch(() => undefined); // reported to whoever asks for it
     this.startWanted = options.awaitStart ?? false;
-    this.worker.on('message', (reply: Reply) => this.settle(reply));
+    this.closeWaitMs = options.closeWaitMs ?? CLOSE_WAIT_MS;
+    this.worker.on('message', (message: Reply | DescriptorNote) => this.receive(message));
     this.worker.on('error', (err) => this.fail(err, true));
-    this.worker.on('exit', (code) => this.fail(new Error(`the ${this.label} thread exited (code ${code})`), true));
+    this.worker.on('exit', (code) => {
+      // Node delivers every message the thread sent before 'exit': what is still held here, the thread did not close.
+      this.closeWhatItHeld();
+      this.fail(new Error(`the ${this.label} thread exited (code ${code})`), true);
+    });
     // After the 'message' listener, which refs the worker.
     this.updateRef();
   }
@@ -187,8 +209,8 @@ export class ThreadClient<Start, Ops extends ThreadOps> {
     this.closing ??= (async () => {
       this.startWanted = true; // keeps the process alive until the thread has started
       this.updateRef();
-      await Promise.race([this.startAnswer.catch(() => undefined), delay(CLOSE_WAIT_MS)]);
-      if (!this.failure) await Promise.race([this.post(CLOSE, []).catch(() => undefined), delay(CLOSE_WAIT_MS)]);
+      await Promise.race([this.startAnswer.catch(() => undefined), delay(this.closeWaitMs)]);
+      if (!this.failure) await Promise.race([this.post(CLOSE, []).catch(() => undefined), delay(this.closeWaitMs)]);
       this.fail(new Error(`the ${this.label} thread was closed`), false);
       await this.worker.terminate();
     })();
@@ -203,6 +225,23 @@ export class ThreadClient<Start, Ops extends ThreadOps> {
       this.updateRef();
       this.worker.postMessage({ seq, op, args } satisfies Call);
     });
+  }
+
+  private receive(message: Reply | DescriptorNote): void {
+    if ('held' in message) this.heldByThread.add(message.held);
+    else if ('released' in message) this.heldByThread.delete(message.released);
+    else this.settle(message);
+  }
+
+  private closeWhatItHeld(): void {
+    for (const fd of this.heldByThread) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed: nothing was left open
+      }
+    }
+    this.heldByThread.clear();
   }
 
   private settle(reply: Reply): void {

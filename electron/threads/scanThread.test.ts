@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as keyctl from '../keyring/keyctl';
 import { freshSession } from '../keyring/test/kernelHelpers';
+import { commFilesOpen, netlinkSocketsOpen } from '../test/openDescriptors';
 import { createWorkerSnapshotSource } from './scanThread';
 
 describe('createWorkerSnapshotSource', () => {
@@ -60,5 +61,24 @@ describe('createWorkerSnapshotSource', () => {
     } finally {
       await source.close();
     }
+  });
+
+  // As root the scan thread holds the process-events socket and the listed kernel threads' comm files between polls
+  // (processWatch.ts); they are the process's, so a thread stopped from outside must not leave them open.
+  it.each([
+    ['closed', {}],
+    ['terminated mid-scan, its close hook not waited for', { closeWaitMs: 0 }],
+  ])('leaves no socket nor comm file open once %s', async (_how, options) => {
+    const before = { sockets: netlinkSocketsOpen(), comm: commFilesOpen() };
+    const source = createWorkerSnapshotSource(options);
+    // The first read reads every status file, as does any read in doubt (a CPU's first event); the next keeps the
+    // listed kernel threads' comm files open.
+    for (let scans = 0; scans < 10 && commFilesOpen().length === before.comm.length; scans++) await source.scan();
+    expect(netlinkSocketsOpen().length).toBe(before.sockets.length + 1);
+    expect(commFilesOpen().length).toBeGreaterThan(before.comm.length);
+    const scanning = source.scan().catch(() => null);
+    await source.close();
+    await scanning;
+    expect({ sockets: netlinkSocketsOpen(), comm: commFilesOpen() }).toEqual(before);
   });
 });

@@ -22,6 +22,8 @@ export interface WorkerSourceOptions {
   scope?: ScanScope;
   /** Fault injection for tests and the soak (ScanData.exitMidScanFile): never set by the app itself. */
   exitMidScanFile?: string;
+  /** How long closing waits for the scan thread's close hook before terminating it (ThreadClientOptions; tests). */
+  closeWaitMs?: number;
 }
 
 export interface WorkerSnapshotSource extends SnapshotSource {
@@ -40,7 +42,11 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
     ...(options.exitMidScanFile ? { exitMidScanFile: options.exitMidScanFile } : {}),
   };
   const start = (): ThreadClient<null, ScanOps> => {
-    const client = new ThreadClient<null, ScanOps>(threadEntryPath('scanWorker'), { label: 'scan', data });
+    const client = new ThreadClient<null, ScanOps>(threadEntryPath('scanWorker'), {
+      label: 'scan',
+      data,
+      ...(options.closeWaitMs !== undefined ? { closeWaitMs: options.closeWaitMs } : {}),
+    });
     client.onDeath((err) => (death = err));
     return client;
   };
