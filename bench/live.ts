@@ -18,6 +18,7 @@ import type { SnapshotSource } from '../electron/keyring/source';
 import { startServer } from '../electron/serve/server';
 import { createWorkerSnapshotSource, type WorkerSnapshotSource } from '../electron/threads/scanThread';
 import type { ScanScope } from '../shared/snapshot';
+import { within } from './bounded';
 import { median } from './table';
 
 /** CPU ms of this process so far (user + system, every thread). */
@@ -172,6 +173,16 @@ export function rawViewReadsCpu(root: string, rounds: number): { cpu: number; ui
   return JSON.parse(r.stdout) as { cpu: number; uids: number };
 }
 
+/**
+ * How long a poll may take before the bench gives up on it: serve's polls of 121k keys took up to 26 s at load 18
+ * (README, flood), a first full scan longer.
+ */
+const SCAN_STALL_MS = 180_000;
+/** Scans failing this many times in a row end the bench's wait (one failure is a scan thread replaced, and retried). */
+const SCAN_FAILURES_TO_GIVE_UP = 3;
+/** How long connecting the bench's client to serve may take (a local socket). */
+const CONNECT_MS = 30_000;
+
 /** A source that counts its scans and lets the bench act between them. */
 class CountingSource implements SnapshotSource {
   scans = 0;
@@ -180,11 +191,26 @@ class CountingSource implements SnapshotSource {
   /** CPU ms of each scan (the process's, all threads, from its start to its end), by the path it took. */
   cpuByPath: { changesOnly: number[]; full: number[] } = { changesOnly: [], full: [] };
   afterScan: (() => void) | null = null;
-  private waiters: { at: number; resolve: () => void }[] = [];
+  private waiters: { at: number; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private failedInARow = 0;
+  /** When the last scan ended (or the first wait began): a wait gives up SCAN_STALL_MS after it. */
+  private lastScanEndedAt = performance.now();
+  private watchdog: NodeJS.Timeout | null = null;
   constructor(private readonly inner: WorkerSnapshotSource) {}
   async scan(): Promise<Snapshot> {
     const c0 = cpuMs();
-    const s = await this.inner.scan();
+    let s: Snapshot;
+    try {
+      s = await this.inner.scan();
+    } catch (err) {
+      this.lastScanEndedAt = performance.now();
+      if (++this.failedInARow >= SCAN_FAILURES_TO_GIVE_UP) {
+        this.giveUp(`the scans failed ${this.failedInARow} times in a row (the last: ${err instanceof Error ? err.message : String(err)})`);
+      }
+      throw err;
+    }
+    this.lastScanEndedAt = performance.now();
+    this.failedInARow = 0;
     const cpu = cpuMs() - c0;
     this.scans++;
     const quiet = this.inner.lastStats()?.changesOnly === true;
@@ -194,12 +220,23 @@ class CountingSource implements SnapshotSource {
     this.waiters = this.waiters.filter((w) => (w.at <= this.scans ? (w.resolve(), false) : true));
     return s;
   }
-  /** Resolves once `n` more scans have finished. */
+  /** Resolves once `n` more scans have finished; rejects when scans keep failing or none ends for SCAN_STALL_MS. */
   after(n: number): Promise<void> {
-    return new Promise((resolve) => this.waiters.push({ at: this.scans + n, resolve }));
+    if (this.waiters.length === 0) this.lastScanEndedAt = performance.now();
+    this.watchdog ??= setInterval(() => {
+      if (this.waiters.length > 0 && performance.now() - this.lastScanEndedAt > SCAN_STALL_MS) {
+        this.giveUp(`no scan ended for ${SCAN_STALL_MS / 1000} s (${this.scans} polls done)`);
+      }
+    }, 1000).unref();
+    return new Promise((resolve, reject) => this.waiters.push({ at: this.scans + n, resolve, reject }));
   }
   close(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.giveUp('the source was closed');
     return this.inner.close();
+  }
+  private giveUp(why: string): void {
+    for (const w of this.waiters.splice(0)) w.reject(new Error(`the polls waited for (up to ${w.at}) did not come: ${why}`));
   }
 }
 
@@ -257,20 +294,23 @@ export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
       const u = new URL(server.url);
       ws = new WebSocket(`ws://${u.host}/ws?token=${encodeURIComponent(server.token)}`, { origin: `http://${u.host}` });
       const socket = ws;
-      await new Promise<void>((resolve, reject) => {
-        socket.once('open', () => resolve());
-        socket.once('error', reject);
-      });
-      let answered: () => void = () => {};
-      const snapshotArrived = new Promise<void>((resolve) => (answered = resolve));
+      let lost: (why: string) => void = () => {};
+      const closed = new Promise<never>((_, reject) => (lost = (why) => reject(new Error(`the bench's client lost serve: ${why}`))));
+      closed.catch(() => undefined); // reported by whichever wait it ends
+      socket.once('close', (code) => lost(`closed (${code})`));
+      socket.once('error', (err) => lost(err.message));
+      await within(Promise.race([new Promise<void>((resolve) => socket.once('open', () => resolve())), closed]), CONNECT_MS, "the bench client's connection to serve");
+      let answered: (m: { error?: { message?: string } }) => void = () => {};
+      const snapshotArrived = new Promise<{ error?: { message?: string } }>((resolve) => (answered = resolve));
       socket.on('message', (data) => {
-        const m = JSON.parse(String(data)) as { id?: number; event?: { type?: string } };
+        const m = JSON.parse(String(data)) as { id?: number; event?: { type?: string }; error?: { message?: string } };
         if (m.event?.type === 'delta') deltas++;
-        if (m.id === 1) answered();
+        if (m.id === 1) answered(m);
       });
       // What the page does first: the state so far.
       socket.send(JSON.stringify({ id: 1, method: 'getSnapshot', args: [] }));
-      await snapshotArrived;
+      const first = await within(Promise.race([snapshotArrived, closed]), SCAN_STALL_MS, "the bench client's first snapshot (getSnapshot)");
+      if (first.error) throw new Error(`the bench client's first snapshot failed: ${first.error.message ?? 'no reason given'}`);
     }
     // The bench's own garbage is not a poll's: building the keys, earlier runs, and (one client) the client's copy of
     // the whole snapshot, parsed in this process where a browser would hold it. V8 collected it during the measured

@@ -426,7 +426,9 @@ export class Scanner {
     if (scope.kind === 'process') return null;
     const read = pre ?? this.readUserViews(scope);
     read.catch(() => undefined); // awaited after the walk
-    return { helperKeyIds: (this.userViews as UserViewThread).helperKeyIds(), read };
+    // No thread: readUserViews refused before starting one (ScopeRefusedError), which is this scan's answer.
+    const thread = this.userViews;
+    return { helperKeyIds: thread === null ? read.then(() => []) : thread.helperKeyIds(), read };
   }
 
   /**

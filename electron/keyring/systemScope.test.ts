@@ -254,4 +254,23 @@ describe('without root', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/--all-users needs root: .* Run it as root/);
   });
+
+  it.each([{ kind: 'all' }, { kind: 'uid', uid: 0 }])('a scan of scope %o is refused with ScopeRefusedError, from the engine and its scan thread', (scope) => {
+    const dist = resolve(__dirname, '..', '..', 'dist', 'electron');
+    const script = `
+      const { Scanner } = require(${JSON.stringify(resolve(dist, 'keyring', 'scanner.js'))});
+      const { createWorkerSnapshotSource } = require(${JSON.stringify(resolve(dist, 'threads', 'scanThread.js'))});
+      const scope = ${JSON.stringify(scope)};
+      const scanner = new Scanner({ scope });
+      const source = createWorkerSnapshotSource({ scope });
+      const outcome = (p) => p.then(() => 'scanned', (e) => e.name + ': ' + e.message);
+      Promise.all([outcome(scanner.scan()), outcome(source.scan())]).then(async (answers) => {
+        await Promise.all([scanner.close(), source.close()]);
+        process.stdout.write(JSON.stringify(answers));
+      });`;
+    const r = spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const flag = scope.kind === 'all' ? '--all-users' : '--uid 0';
+    for (const answer of JSON.parse(r.stdout) as string[]) expect(answer).toMatch(new RegExp(`^ScopeRefusedError: ${flag} needs root`));
+  });
 });
