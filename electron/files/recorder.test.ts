@@ -43,15 +43,29 @@ function ownPart(s: Snapshot, session: number): Snapshot {
   return { ...s, keys, anchors: { ...NO_ANCHORS, session }, quotas: [] };
 }
 
-function until(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
+/**
+ * Resolves once `holds` is true of the service's snapshot: looked at now and after each poll that changed something
+ * (its delta event), never by a clock. Bounded (a poll of every key root sees takes seconds at load 20).
+ */
+function until(service: KeyringService, holds: (s: Snapshot) => boolean, what: string, ms = 120_000): Promise<void> {
   return new Promise((resolve, reject) => {
-    const look = async (): Promise<void> => {
-      if (await check()) return resolve();
-      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(() => void look(), 50);
+    let done = false;
+    const finish = (err?: Error): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unsubscribe();
+      if (err) reject(err);
+      else resolve();
     };
-    void look();
+    const look = (): void =>
+      void service.getSnapshot().then(
+        ({ snapshot }) => holds(snapshot) && finish(),
+        (err: Error) => finish(err),
+      );
+    const timer = setTimeout(() => finish(new Error(`${what} did not show within ${ms / 1000} s`)), ms);
+    const unsubscribe = service.subscribe((event) => event.type !== 'status' && look());
+    look();
   });
 }
 
@@ -85,18 +99,17 @@ describe('serve --record with real keys', () => {
       throw new Error(line);
     });
     try {
-      const has = (pred: (s: Snapshot) => boolean) => async () => pred((await service.getSnapshot()).snapshot);
       const byDescription = (s: Snapshot, d: string) => s.keys.find((k) => k.description === d);
 
       const added = Number(keyctlCli('add', 'user', 'rec-added', 'a', '@s'));
-      await until(has((s) => s.keys.some((k) => k.id === added)), 'the added key');
+      await until(service, (s) => s.keys.some((k) => k.id === added), 'the added key');
       keyctlCli('revoke', revokeMe);
       keyctlCli('setperm', permMe, '0x3f3f0000');
       keyctlCli('timeout', String(added), '600');
-      await until(has((s) => byDescription(s, 'rec-added')?.expiry !== null), 'the timeout');
+      await until(service, (s) => byDescription(s, 'rec-added')?.expiry !== null, 'the timeout');
       keyctlCli('unlink', unlinkMe, ring);
       const later = Number(keyctlCli('add', 'logon', 'rec:later', 'l', ring));
-      await until(has((s) => s.keys.some((k) => k.id === later) && !s.keys.some((k) => k.id === Number(unlinkMe))), 'the last changes');
+      await until(service, (s) => s.keys.some((k) => k.id === later) && !s.keys.some((k) => k.id === Number(unlinkMe)), 'the last changes');
       await new Promise((r) => setTimeout(r, 400));
       const fresh = await run(['snapshot', '--json']);
       expect(fresh.code).toBe(0);
@@ -122,7 +135,7 @@ describe('serve --record with real keys', () => {
       recording.stop();
       await service.close();
     }
-  });
+  }, 240_000); // polls of every key root sees: 38 s with a fifth of a core (load ~10 on 2 cores), more at load 20
 });
 
 describe('serve --record and open refuse with a sentence and exit 2', () => {

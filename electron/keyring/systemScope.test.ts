@@ -24,7 +24,7 @@ let sleeper: ChildProcess | null = null;
 
 const as = runAs;
 
-beforeAll(() => {
+beforeAll(async () => {
   for (const k of ['a', 'b'] as const) {
     const user = addThrowawayUser(`kbs${k}`);
     users.push(user);
@@ -32,11 +32,21 @@ beforeAll(() => {
   }
   as(uids.a, 'keyctl', 'add', 'user', 'a-secret', 'payload', '@u');
   // A session keyring only a sleeping process of user a holds.
-  sleeper = spawn('setpriv', ['--reuid', String(uids.a), '--regid', String(uids.a), '--init-groups', 'keyctl', 'session', 'a-sleeping-session', 'sleep', '600'], { stdio: 'ignore' });
+  const started = spawn('setpriv', ['--reuid', String(uids.a), '--regid', String(uids.a), '--init-groups', 'keyctl', 'session', 'a-sleeping-session', 'sleep', '600'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  sleeper = started;
+  // The session exists once keyctl says it joined it (before it runs the sleep).
+  const joined = new Promise<void>((resolve, reject) => {
+    let said = '';
+    started.stderr.on('data', (d: Buffer) => void ((said += String(d)), /Joined session keyring: \d+/.test(said) && resolve()));
+    started.once('exit', (code) => reject(new Error(`the sleeper's keyctl session exited (${code}): ${said}`)));
+  });
+  joined.catch(() => undefined); // awaited below
   // User b at 170 of its 200 keys (its two user keyrings count too).
   fillQuotaTo(uids.b, 170, 'b');
-  // Wait for the sleeper's session to exist.
-  for (let i = 0; i < 100 && !procKeysAs(uids.a).some((l) => l.rest.startsWith('a-sleeping-session')); i++) execFileSync('sleep', ['0.05']);
+  await joined;
+  expect(procKeysAs(uids.a).some((l) => l.rest.startsWith('a-sleeping-session'))).toBe(true);
 });
 
 afterAll(async () => {

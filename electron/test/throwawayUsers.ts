@@ -47,7 +47,7 @@ export function keyUsersLists(uid: number): boolean {
  * Polls /proc/key-users until it no longer lists `uid` (the kernel's garbage collector destroys invalidated
  * keys soon after, not at once); true if it went within `timeoutMs`.
  */
-export async function keyUsersForget(uid: number, timeoutMs = 10_000): Promise<boolean> {
+export async function keyUsersForget(uid: number, timeoutMs = 30_000): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (keyUsersLists(uid)) {
     if (Date.now() > until) return false;
@@ -78,7 +78,7 @@ export function runAsLogin(uid: number, script: string): string {
  * Waits until no session keyring of `uid`'s is left (each runAsLogin makes one; the kernel's garbage collector
  * destroys it soon after the process ends), so a scan then sees only the keys the test made.
  */
-export async function sessionsCollected(uid: number, timeoutMs = 5_000): Promise<void> {
+export async function sessionsCollected(uid: number, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     // Read in the caller's session: a fresh one of the uid's own would be one more session keyring to wait for.

@@ -50,3 +50,16 @@ export function possessingOpsOver(ops: Omit<PossessingOps, 'readKeyringMembersUn
     },
   };
 }
+
+/**
+ * Resolves once `done()` is true. For what the kernel does in its own time and tells nobody: its garbage collector
+ * (a key whose last reference went, an invalidated user's keyrings) and RCU. Looked at every 20 ms, for at most
+ * `timeoutMs`: a worker of the kernel's waits its turn on a CPU like anyone at load 20.
+ */
+export async function kernelDid(done: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`the kernel did not ${what} within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
