@@ -1,10 +1,11 @@
 // serve faced with requests no browser sends: malformed targets and headers over raw TCP, on plain HTTP
 // and on the WebSocket upgrade path. Each is refused and serve keeps answering everyone else.
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeSource, fakeKey, fakeSnapshot } from '../service/test/fakeSource';
 import { startServer, type RunningServer } from './server';
-import { fakeRendererDir, rawRequest, upgradeRequest, wsUrl, upgradeStatus } from './test/helpers';
+import { CONTRACT } from '../../shared/contract';
+import { fakeRendererDir, rawRequest, TestClient, upgradeRequest, wsUrl, upgradeStatus } from './test/helpers';
 
 let server: RunningServer;
 let logs: string[];
@@ -110,6 +111,49 @@ describe('fuzzed requests', () => {
       }),
       { numRuns: 300 },
     );
+    await stillServing();
+  });
+});
+
+describe('fuzzed WebSocket messages', () => {
+  // What one connection sends: text that is no JSON, JSON that is no request, and requests for any contract method
+  // (or none) with any arguments, some with ids, some binary. Read-only (no --allow-actions): actions are refused.
+  const methods = [...Object.keys(CONTRACT), 'toString', '__proto__', 'constructor', 'subscribe', 'close', ''];
+  const id = fc.oneof(fc.integer(), fc.string({ maxLength: 70 }).map((s) => s.replace(/ /g, '_')), fc.constant(null), fc.double());
+  const message = fc.oneof(
+    fc.record({ id, method: fc.constantFrom(...methods), args: fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 4 }) }).map((m) => JSON.stringify(m)),
+    fc.record({ id: fc.nat(), method: fc.constantFrom(...methods), args: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: [] }).map((m) => JSON.stringify(m)),
+    fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+    fc.string({ maxLength: 60 }),
+  );
+
+  it('answers each request whatever it holds, never in a way that ends serve or the connection', async () => {
+    const client = await TestClient.open(wsUrl(server.url, server.token), origin);
+    let probes = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(message, fc.boolean()), { minLength: 1, maxLength: 12 }), async (sent) => {
+          client.messages.length = 0;
+          for (const [text, binary] of sent) client.ws.send(binary ? Buffer.from(text) : text, { binary });
+          // The connection still answers, behind them (no fuzzed id has a space).
+          const probe = `probe ${++probes}`;
+          client.sendRaw(JSON.stringify({ id: probe, method: 'getStatus', args: [] }));
+          expect(await client.waitFor((m) => m.id === probe)).toMatchObject({ result: { intervalMs: expect.any(Number) } });
+          // One answer to each message, whatever it was.
+          await vi.waitFor(() => expect(client.messages.filter((m) => m.event === undefined && m.id !== probe)).toHaveLength(sent.length));
+          for (const m of client.messages) {
+            if (m.event !== undefined) continue;
+            const error = m.error as { code?: string; message?: string } | undefined;
+            // A throw no method meant (a TypeError on arguments it did not check) would be 'internal'.
+            if (error) expect(error.code, error.message).not.toBe('internal');
+          }
+        }),
+        { numRuns: 60 },
+      );
+    } finally {
+      client.close();
+    }
+    expect(logs.join('\n')).not.toMatch(/failed|closed the WebSocket/);
     await stillServing();
   });
 });
