@@ -181,13 +181,23 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
       const id = nextId++;
       const text = JSON.stringify({ id, method, args });
       const startedAt = Date.now();
+      let lookedOnce = false;
       // Checked when it fires: a server heard from lately is working on it (a big scan), so the call waits
       // on, for another stretch of silence at most, until the ceiling.
       const expire = (): void => {
         const now = Date.now();
         const waitMore = Math.min(lastAliveAt + requestTimeoutMs, startedAt + requestCeilingMs) - now;
         if (waitMore > 0) {
+          lookedOnce = false;
           entry.timer = setTimeout(expire, waitMore);
+          return;
+        }
+        // The verdict waits one turn of the event loop, which reads what arrived first: a timer that fires late
+        // because this thread was busy (a page parsing a snapshot of 100k keys) would otherwise find the answer,
+        // or a sign of life, waiting unread and give up on a server that answered in time.
+        if (!lookedOnce) {
+          lookedOnce = true;
+          entry.timer = setTimeout(expire, 0);
           return;
         }
         pending.delete(id);

@@ -1,4 +1,6 @@
 // The WebSocket KeyringApi client (shared/wsClient.ts: the renderer's, and Electron main's for the helper) against the real serve, in Node.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { KeyringEvent } from '../../shared/api';
@@ -122,5 +124,47 @@ describe('WebSocket KeyringApi client', () => {
   it('rejects everything once closed', async () => {
     client.close();
     await expect(client.getStatus()).rejects.toMatchObject({ code: 'disconnected' });
+  });
+});
+
+describe('WebSocket KeyringApi client, its own loop blocked', () => {
+  it("takes an answer that came in time while the client's loop was blocked past the call's timeout", async () => {
+    // The server is another process, so it answers while this one is blocked: each answer 250 ms after its call.
+    const peer = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { WebSocketServer } = require(${JSON.stringify(join(__dirname, '..', '..', 'node_modules', 'ws'))});
+         const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 }, () => console.log(wss.address().port));
+         wss.on('connection', (ws) => ws.on('message', (data) => {
+           const { id } = JSON.parse(String(data));
+           setTimeout(() => ws.send(JSON.stringify({ id, result: 'answered' })), 250);
+         }));`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const port = await new Promise<number>((resolve) => peer.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+      const api = createWsKeyringApi({
+        url: `ws://127.0.0.1:${port}/ws`,
+        createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
+        requestTimeoutMs: 1000,
+      });
+      try {
+        expect(await api.getStatus()).toBe('answered'); // connected
+        const call = api.getStatus().then(
+          (result) => result,
+          (err: Error) => err.message,
+        );
+        // A long synchronous task (a page parsing a snapshot of 100k keys) from just after the call until past its
+        // timeout: the answer arrives meanwhile and waits unread in the socket.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+        expect(await call).toBe('answered');
+      } finally {
+        api.close();
+      }
+    } finally {
+      peer.kill();
+    }
   });
 });
