@@ -28,7 +28,11 @@ function external(id, importer, isResolved) {
 }
 
 const bundle = await rolldown({ input: join(CLI, 'oneShot.js'), platform: 'node', external, logLevel: 'warn' });
-const { output } = await bundle.write({ file: join(CLI, 'oneShot.bundle.js'), format: 'cjs', codeSplitting: false });
+// Whitespace and comments out (half the bytes V8 reads and pre-parses at each start), names and code as they are, so
+// stack traces and CPU profiles still name our functions: process CPU median -19 ms, page faults -310 (10
+// alternating pairs at 40k keys, README "One-shot snapshot --json"); renaming and compressing as well gained no more.
+const minify = { compress: false, mangle: false, codegen: { removeWhitespace: true } };
+const { output } = await bundle.write({ file: join(CLI, 'oneShot.bundle.js'), format: 'cjs', codeSplitting: false, minify });
 await bundle.close();
 const wrong = output.flatMap((chunk) => chunk.moduleIds ?? []).filter((id) => NOT_IN_BUNDLE.test(id));
 if (wrong.length > 0) {

@@ -120,6 +120,17 @@ const DESCRIBE_FORMATS: ReadonlyMap<string, DescribeFormat> = new Map<string, De
   ['.request_key_auth', { kind: 'requestKeyAuth' }],
 ]);
 
+/**
+ * For procKeysParse.wat's `name`, which strips the two commonest suffixes itself (every user key and keyring of a
+ * one-shot scan): 1 where the type's suffix is `: <digits>` (digitsSuffixAt), 2 where it is keyring_describe's
+ * (keyringSuffixAt), 0 for the other types (nameFromText names them).
+ */
+export function suffixKindForModule(fullType: string): 0 | 1 | 2 {
+  const format = DESCRIBE_FORMATS.get(fullType);
+  if (format?.kind !== 'suffix') return 0;
+  return format.suffixAt === digitsSuffixAt ? 1 : format.suffixAt === keyringSuffixAt ? 2 : 0;
+}
+
 const REQUEST_KEY_AUTH_SUFFIX = regexSuffix(/ pid:-?\d+ ci:\d+$/);
 
 /**

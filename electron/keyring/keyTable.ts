@@ -208,8 +208,8 @@ export class KeyTable {
 
   /**
    * Appends `count` rows parsed elsewhere (procKeysBytes.ts) from their columns, all of source `source` read at
-   * `readAt`: what addRow and the parser's stores make of them. `ordered`: whether their ids ascend, as addRow
-   * compares them.
+   * `readAt`: what addRow and the parser's stores make of them, with the names `c.named` found (setNameAt's).
+   * `ordered`: whether their ids ascend, as addRow compares them.
    */
   addParsedRows(count: number, source: number, readAt: number, c: ParsedColumns, ordered: boolean): void {
     this.reserve(count);
@@ -228,8 +228,14 @@ export class KeyTable {
     this.typeCutIndex.set(c.typeCut.subarray(0, count), at);
     this.readAt.fill(readAt, at, at + count);
     this.sourceIndex.fill(source, at, at + count);
-    this.typeIndex.fill(-1, at, at + count);
-    this.descEnd.fill(UNRESOLVED, at, at + count);
+    if (c.named === undefined) {
+      this.typeIndex.fill(-1, at, at + count);
+      this.descEnd.fill(UNRESOLVED, at, at + count);
+    } else {
+      this.typeIndex.set(c.named.typeIndex.subarray(0, count), at);
+      this.descStart.set(c.restStart.subarray(0, count), at);
+      this.descEnd.set(c.named.descEnd.subarray(0, count), at);
+    }
     this.length += count;
     if (this.slotIds !== null) for (let row = at; row < this.length; row++) this.index(row);
   }
@@ -488,6 +494,12 @@ export interface ParsedColumns {
   readonly typeCut: Int32Array;
   readonly restStart: Int32Array;
   readonly restEnd: Int32Array;
+  /**
+   * Names found with the parse (procKeysParse.wat `name`), each a description that starts where `rest` does: the
+   * table's typeCode() of the full type name and the description's end, -1 in both where the row is not named yet
+   * (nameFromText names it, or says it cannot). Absent: no row is named yet.
+   */
+  readonly named?: { readonly typeIndex: Int32Array; readonly descEnd: Int32Array };
 }
 
 /** KeyTable.recordColumns(): descEnd < 0 where the description is not a slice of the row's source. */

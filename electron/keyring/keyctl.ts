@@ -297,12 +297,16 @@ export function memberBytes(members: readonly number[]): Uint8Array {
 /** Member serials from KEYCTL_READ's bytes (native-endian int32, little-endian on x86_64 and aarch64). */
 function membersOf(data: Buffer): number[] {
   const count = data.length >>> 2;
-  // A view copied by Array.from (native): a scan reads hundreds of keyrings, and in a one-shot process a loop of
-  // readInt32LE calls ran cold (~10 ms at 40k members against ~4). The scratch buffer starts its ArrayBuffer, so
-  // the view is aligned; the loop stays for a buffer that is not.
-  if (data.byteOffset % 4 === 0) return Array.from(new Int32Array(data.buffer, data.byteOffset, count));
   const members = new Array<number>(count);
-  for (let i = 0; i < count; i++) members[i] = data.readInt32LE(i * 4);
+  // Copied from an Int32Array view by index: a scan reads hundreds of keyrings, and in a one-shot process a loop of
+  // readInt32LE calls ran cold (~10 ms at 40k members), as did Array.from of the view (~9 ms; this loop ~3). The
+  // scratch buffer starts its ArrayBuffer, so the view is aligned; readInt32LE stays for a buffer that is not.
+  if (data.byteOffset % 4 === 0) {
+    const view = new Int32Array(data.buffer, data.byteOffset, count);
+    for (let i = 0; i < count; i++) members[i] = view[i] as number;
+  } else {
+    for (let i = 0; i < count; i++) members[i] = data.readInt32LE(i * 4);
+  }
   return members;
 }
 

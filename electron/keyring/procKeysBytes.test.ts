@@ -1,11 +1,14 @@
 // parseProcKeysBytes (the one-shot CLI's WebAssembly parse of /proc/keys bytes) must make the table
 // parseProcKeysInto makes of the same text, or give up and leave the table untouched; so must parseProcKeysText
-// (other users' views, copied into the memory it reuses).
+// (other users' views, copied into the memory it reuses). The rows the module names (procKeysParse.wat `name`) must
+// be named as nameFromText names them, and the rows it leaves must be the ones nameFromText then names or asks about.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { nameFromText, suffixKindForModule } from './descriptions';
 import { KeyTable } from './keyTable';
 import { parseProcKeysInto } from './procKeys';
 import { parseProcKeysBytes, parseProcKeysText } from './procKeysBytes';
+import { fullTypeName } from './typeNames';
 
 const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
 
@@ -20,7 +23,11 @@ const recordArb = fc
     uid: fc.oneof({ weight: 30, arbitrary: fc.integer({ min: -1, max: 0xffffffff }) }, { weight: 1, arbitrary: fc.constant('12345678901234567') }),
     gid: fc.oneof(fc.integer({ min: -1, max: 65534 })),
     type: fc.constantFrom('user', 'keyring', 'logon', 'big_key', 'asymmetric', '.request_key_auth', 'dns_resolver', 'x'),
-    rest: fc.string({ unit: fc.oneof(fc.constantFrom('a', ' ', ':', '1', '\n', '"', '\\'), fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c))), maxLength: 20 }),
+    rest: fc.oneof(
+      { weight: 4, arbitrary: fc.string({ unit: fc.oneof(fc.constantFrom('a', ' ', ':', '1', '\n', '"', '\\'), fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c))), maxLength: 20 }) },
+      // What user keys and keyrings print, and what only looks like it.
+      { weight: 1, arbitrary: fc.constantFrom('k: 1', 'k: 12: 3', ': 7', ': ', '[anon]', '[anon]: 2', '[anon): 2', '[anon]x: 2', '[anon]: empty', 'r: empty', ': empty', 'empty', 'a:1', 'a : 5', 'x\n: 3', '\u00e9: 4') },
+    ),
   })
   .map((r) => {
     const cut = r.type.slice(0, 9).padEnd(9);
@@ -64,14 +71,31 @@ function rowsOf(table: KeyTable): unknown[] {
   return [rows, Array.from(table.rowsInSerialOrder()), table.recordColumns().timeouts, table.keyringIds()];
 }
 
-function bothWays(text: string, hidden: ReadonlySet<number>): { js: KeyTable; wasm: KeyTable; parsed: boolean } {
+/** Rows the module named with its parse (before nameFromText), over every text parsed here. */
+let namedByModule = 0;
+
+/** The text parsed both ways, then named (nameFromText: the rows the module left); `unnamed`: the rows it could not name. */
+function bothWays(text: string, hidden: ReadonlySet<number>): { js: KeyTable; wasm: KeyTable; parsed: boolean; unnamed: number[] } {
   const js = new KeyTable(0);
   js.sourceOfBytes(text);
   parseProcKeysInto(js, text, 1234, (id) => !hidden.has(id));
   const wasm = new KeyTable(0);
   wasm.sourceOfBytes(text);
   const parsed = parseProcKeysBytes(wasm, text, Buffer.from(text, 'latin1'), 1234, hidden);
-  return { js, wasm, parsed };
+  const before = Array.from({ length: wasm.length }, (_, row) => wasm.type(row) !== null);
+  namedByModule += before.filter(Boolean).length;
+  const unnamedJs = nameFromText(js, 0);
+  const unnamedWasm = nameFromText(wasm, 0);
+  if (parsed) {
+    expect(unnamedWasm).toEqual(unnamedJs);
+    // Of the types whose suffix the module strips, it named every row nameFromText could name, and no other.
+    for (let row = 0; row < wasm.length; row++) {
+      const type = fullTypeName(wasm.typeCut(row));
+      if (type !== null && suffixKindForModule(type) !== 0) expect(before[row]).toBe(!unnamedJs.includes(row));
+      else expect(before[row]).toBe(false);
+    }
+  }
+  return { js, wasm, parsed, unnamed: unnamedJs };
 }
 
 describe('parseProcKeysBytes', () => {
@@ -89,8 +113,9 @@ describe('parseProcKeysBytes', () => {
       }),
       { numRuns: 300 },
     );
-    // Not only texts it gives up on.
+    // Not only texts it gives up on, nor only rows it leaves to nameFromText.
     expect(parsedTexts).toBeGreaterThan(60);
+    expect(namedByModule).toBeGreaterThan(100);
   });
 
   it('parses a text of bytes one per character as the bytes themselves, in one memory reused for texts of any size', () => {
@@ -99,10 +124,12 @@ describe('parseProcKeysBytes', () => {
       fc.property(fc.array(textArb, { minLength: 1, maxLength: 4 }), (texts) => {
         // A long text now and then, so the memory grows between parses.
         for (const text of texts.map((t, k) => (k === 1 ? t.repeat(400) : t))) {
-          const { js, wasm, parsed } = bothWays(text, new Set());
+          const { js, wasm, parsed, unnamed } = bothWays(text, new Set());
           const fromText = new KeyTable(0);
           fromText.sourceOfBytes(text);
           expect(parseProcKeysText(fromText, text, 1234, new Set())).toBe(parsed);
+          const unnamedFromText = nameFromText(fromText, 0);
+          if (parsed) expect(unnamedFromText).toEqual(unnamed);
           if (parsed) expect(rowsOf(fromText)).toEqual(rowsOf(js));
           else expect(fromText.length).toBe(0);
           if (parsed) expect(rowsOf(wasm)).toEqual(rowsOf(js));
@@ -112,6 +139,18 @@ describe('parseProcKeysBytes', () => {
       { numRuns: 25 },
     );
     expect(parsedTexts).toBeGreaterThan(10);
+  });
+
+  it('names user keys and keyrings in every state as nameFromText does', () => {
+    const rests = ['[anon): 2', '[anon]: 2', '[anon]', ': empty', 'r: empty', 'r:empty', 'x: 12', ': 3', 'x: 90', 'x: 0', 'x: /', 'x: :', ': 0:', 'x:3', 'x 3', 'x: ', '\u00e9: 4'];
+    let serial = 0x100;
+    const lines = ['I------', '-------', 'IR-----', '-----N-', 'I----N-', '------i'].flatMap((flags) =>
+      rests.flatMap((rest) => ['keyring  ', 'user     ', 'logon    '].map((cut) => `${hex8(serial++)} ${flags}     1 perm 3f010000     0     0 ${cut} ${rest}`)),
+    );
+    const { wasm, parsed, unnamed } = bothWays(lines.join('\n') + '\n', new Set());
+    expect(parsed).toBe(true);
+    expect(unnamed.length).toBeGreaterThan(0);
+    expect(unnamed.length).toBeLessThan(wasm.length / 2);
   });
 
   it('parses records and their continuation lines itself, and gives up on a line it cannot place', () => {

@@ -5,7 +5,9 @@
 // parses the text with procKeysInto, which reports them.
 // Why: the parse runs once per process, and its JavaScript ran cold: 40k records took 50-80 ms, the same parse
 // warm 12-19 ms.
+import { suffixKindForModule } from './descriptions';
 import type { KeyTable } from './keyTable';
+import { fullTypeName } from './typeNames';
 import { PROC_KEYS_PARSE_WASM } from './wasmModules';
 import { arenaHolding, arenaHolds, freshMemory, hasWebAssembly, instantiate, MemoryLayout, READ_AT, reserve, type WasmMemory } from './wasmArena';
 
@@ -16,6 +18,7 @@ interface Exports {
   typeCount(): number;
   ordered(): number;
   remap(column: number, map: number, n: number): void;
+  name(src: number, n: number, kinds: number, codes: number, typeIndex: number, descEnd: number): void;
 }
 
 /** The module's own tables (the distinct timeouts and type columns it keeps). */
@@ -78,11 +81,15 @@ function parseAt(table: KeyTable, text: string, readAt: number, hidden: Readonly
     restEnd: take(capacity * 4),
     flags: take(capacity),
     multiline: take(capacity),
+    typeIndex: take(capacity * 4),
+    descEnd: take(capacity * 4),
     hidden: take(hidden.size * 4),
     timeouts: take(MAX_TIMEOUTS * 8),
     types: take(MAX_TYPES * 4),
     timeoutMap: take(MAX_TIMEOUTS * 4),
     typeMap: take(MAX_TYPES * 4),
+    suffixKinds: take(MAX_TYPES * 4),
+    typeCodes: take(MAX_TYPES * 4),
   };
   const memory = memoryFor(layout.end);
   const buffer = memory.buffer;
@@ -105,10 +112,20 @@ function parseAt(table: KeyTable, text: string, readAt: number, hidden: Readonly
   for (let k = 1; k < wasm.timeoutCount(); k++) timeoutMap[k] = table.timeoutOf(text.slice((spans[2 * k] as number) - READ_AT, (spans[2 * k + 1] as number) - READ_AT));
   const typeMap = new Int32Array(buffer, o.typeMap, MAX_TYPES);
   const types = new Int32Array(buffer, o.types, MAX_TYPES);
+  // The module names the rows of the types whose suffix it strips (descriptions.ts suffixKindForModule), as
+  // nameFromText would, with the table's code of their full type name: cold JavaScript spent 20-35 ms on 40k rows.
+  const suffixKinds = new Int32Array(buffer, o.suffixKinds, MAX_TYPES);
+  const typeCodes = new Int32Array(buffer, o.typeCodes, MAX_TYPES);
   for (let k = 0; k < wasm.typeCount(); k++) {
     const start = (types[k] as number) - READ_AT;
-    typeMap[k] = table.typeCutOf(text.slice(start, start + 9).trimEnd());
+    const cut = text.slice(start, start + 9).trimEnd();
+    typeMap[k] = table.typeCutOf(cut);
+    const type = fullTypeName(cut);
+    suffixKinds[k] = type === null ? 0 : suffixKindForModule(type);
+    typeCodes[k] = type === null || suffixKinds[k] === 0 ? -1 : table.typeCode(type);
   }
+  // Before remap: the module finds kinds by its own type column indices.
+  wasm.name(READ_AT, rows, o.suffixKinds, o.typeCodes, o.typeIndex, o.descEnd);
   wasm.remap(o.timeout, o.timeoutMap, rows);
   wasm.remap(o.typeCut, o.typeMap, rows);
 
@@ -128,6 +145,7 @@ function parseAt(table: KeyTable, text: string, readAt: number, hidden: Readonly
       typeCut: new Int32Array(buffer, o.typeCut, rows),
       restStart: new Int32Array(buffer, o.restStart, rows),
       restEnd: new Int32Array(buffer, o.restEnd, rows),
+      named: { typeIndex: new Int32Array(buffer, o.typeIndex, rows), descEnd: new Int32Array(buffer, o.descEnd, rows) },
     },
     wasm.ordered() === 1,
   );

@@ -286,6 +286,81 @@
       (br $line)))
     (local.get $rows))
 
+;; descriptions.ts digitsSuffixAt: where `: <digits>` ends text [start, end) (positions relative to src), or -1.
+  (func $digitsSuffixAt (param $src i32) (param $start i32) (param $end i32) (result i32)
+    (local $p i32)
+    (local.set $p (local.get $end))
+    (block $done (loop $next
+      (br_if $done (i32.le_s (local.get $p) (local.get $start)))
+      (br_if $done (i32.gt_u (i32.sub (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $p) (i32.const 1)))) (i32.const 0x30)) (i32.const 9)))
+      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+      (br $next)))
+    (if (i32.or (i32.eq (local.get $p) (local.get $end)) (i32.lt_s (i32.sub (local.get $p) (i32.const 2)) (local.get $start)))
+      (then (return (i32.const -1))))
+    ;; ': ' before the digits (little-endian: ':' 0x3a then ' ' 0x20).
+    (if (result i32) (i32.eq (i32.load16_u (i32.add (local.get $src) (i32.sub (local.get $p) (i32.const 2)))) (i32.const 0x203a))
+      (then (i32.sub (local.get $p) (i32.const 2)))
+      (else (i32.const -1))))
+
+  ;; descriptions.ts keyringSuffixAt: `: empty` or `: <digits>` at the end of [start, end), or -1.
+  (func $keyringSuffixAt (param $src i32) (param $start i32) (param $end i32) (result i32)
+    (local $at i32)
+    (local.set $at (i32.add (local.get $src) (i32.sub (local.get $end) (i32.const 7))))
+    ;; ': empty' as the 4 bytes ': em' then the 3 bytes 'pty' (little-endian).
+    (if (i32.ge_s (i32.sub (local.get $end) (local.get $start)) (i32.const 7))
+      (then
+        (if (i32.and
+              (i32.eq (i32.load (local.get $at)) (i32.const 0x6d65203a))
+              (i32.eq (i32.or (i32.load16_u offset=4 (local.get $at)) (i32.shl (i32.load8_u offset=6 (local.get $at)) (i32.const 16))) (i32.const 0x797470)))
+          (then (return (i32.sub (local.get $end) (i32.const 7)))))))
+    (call $digitsSuffixAt (local.get $src) (local.get $start) (local.get $end)))
+
+  ;; descriptions.ts nameFromText for rows [0, n) of types whose describe() suffix is `: <digits>` (kind 1) or
+  ;; keyring_describe's (kind 2), kinds[t] for type column t (0: any other type, named in JavaScript): writes the
+  ;; row's type code (codes[t], the table's) to typeIndex and where its description ends to descEnd (it starts where
+  ;; `rest` does), or -1 to both where descriptionBounds would answer false or the row is not of such a type (the
+  ;; table's "unresolved": nameFromText then asks about it as before). Rows of texts of bytes: byte positions, as
+  ;; KeyTable.sourceOfBytes keeps them.
+  (func (export "name") (param $src i32) (param $n i32) (param $kinds i32) (param $codes i32) (param $typeIndex i32) (param $descEnd i32)
+    (local $r i32) (local $r4 i32) (local $t i32) (local $kind i32) (local $fl i32) (local $positive i32) (local $settled i32)
+    (local $start i32) (local $end i32) (local $at i32) (local $d i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $r) (local.get $n)))
+      (local.set $r4 (i32.shl (local.get $r) (i32.const 2)))
+      (local.set $t (i32.load (i32.add (global.get $typeCut) (local.get $r4))))
+      (local.set $kind (i32.load (i32.add (local.get $kinds) (i32.shl (local.get $t) (i32.const 2)))))
+      (local.set $d (i32.const -1))
+      (block $unresolved
+        ;; A description holding '\n': /proc/keys cannot say where it ends.
+        (br_if $unresolved (i32.or (i32.eqz (local.get $kind)) (i32.load8_u (i32.add (global.get $multiline) (local.get $r)))))
+        ;; Flag bits as KeyTable keeps them (FLAG_LETTERS 'IRDQUNi'): positive = I and not N; settled = positive, R or i.
+        (local.set $fl (i32.load8_u (i32.add (global.get $flags) (local.get $r))))
+        (local.set $positive (i32.eq (i32.and (local.get $fl) (i32.const 0x21)) (i32.const 0x01)))
+        (local.set $settled (i32.or (local.get $positive) (i32.ne (i32.and (local.get $fl) (i32.const 0x42)) (i32.const 0))))
+        (local.set $start (i32.load (i32.add (global.get $restStart) (local.get $r4))))
+        (local.set $end (i32.load (i32.add (global.get $restEnd) (local.get $r4))))
+        (local.set $at
+          (if (result i32) (i32.eq (local.get $kind) (i32.const 2))
+            (then (call $keyringSuffixAt (local.get $src) (local.get $start) (local.get $end)))
+            (else (call $digitsSuffixAt (local.get $src) (local.get $start) (local.get $end)))))
+        ;; suffixStripped.
+        (if (local.get $positive)
+          (then (local.set $d (local.get $at)))
+          (else
+            (br_if $unresolved (i32.and (i32.ge_s (local.get $at) (i32.const 0)) (i32.eqz (local.get $settled))))
+            (local.set $d (local.get $end))))
+        (br_if $unresolved (i32.lt_s (local.get $d) (i32.const 0)))
+        ;; A keyring without a description prints '[anon]'; one really named '[anon]' looks the same.
+        (if (i32.and (i32.eq (local.get $kind) (i32.const 2)) (i32.eq (i32.sub (local.get $d) (local.get $start)) (i32.const 6)))
+          (then
+            (if (call $same (i32.add (local.get $src) (local.get $start)) (i32.const 1032) (i32.const 6))
+              (then (local.set $d (i32.const -1)))))))
+      (i32.store (i32.add (local.get $descEnd) (local.get $r4)) (local.get $d))
+      (i32.store (i32.add (local.get $typeIndex) (local.get $r4))
+        (select (i32.load (i32.add (local.get $codes) (i32.shl (local.get $t) (i32.const 2)))) (i32.const -1) (i32.ge_s (local.get $d) (i32.const 0))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $next))))
+
   ;; column[r] = map[column[r]] for rows [0, n): the distinct values' indices in the table.
   (func (export "remap") (param $column i32) (param $map i32) (param $n i32)
     (local $r i32) (local $at i32)
@@ -296,4 +371,5 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $next))))
 
-  (data (i32.const 1024) "IRDQUNi"))
+  (data (i32.const 1024) "IRDQUNi")
+  (data (i32.const 1032) "[anon]"))
