@@ -12,6 +12,7 @@ import type { SnapshotSource } from '../keyring/source';
 import { ScopeRefusedError } from '../keyring/scope';
 import { ownThreadKeyring } from './credentials';
 import { threadEntryPath } from './entry';
+import { shareRepeatedStrings } from './repeatedStrings';
 import { ThreadError, ThreadClient } from './rpc';
 import type { ScanData, ScanOps } from './scanWorker';
 
@@ -72,8 +73,10 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
       try {
         const r = await thread.call('scan');
         stats = r.stats;
-        if ('snapshot' in r) current = r.snapshot;
-        else if (current === null) throw new Error('the scan thread sent a delta before any snapshot');
+        if ('snapshot' in r) {
+          shareRepeatedStrings(r.snapshot.keys); // the clone is this thread's alone until returned below
+          current = r.snapshot;
+        } else if (current === null) throw new Error('the scan thread sent a delta before any snapshot');
         else current = r.delta === null ? withHead(current, { takenAt: r.takenAt }) : applyDelta(current, r.delta);
         return current;
       } catch (err) {
