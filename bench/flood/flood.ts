@@ -12,6 +12,7 @@ import readline from 'node:readline';
 import * as keyctl from '../../electron/keyring/keyctl';
 import { CHROMIUM_ARGS, chromiumPath } from '../../electron/cli/chromium';
 import { hexId } from '../../shared/keyIds';
+import { within } from '../bounded';
 import { ms, type BenchRow } from '../table';
 import { kernelFloodCount } from './churn';
 import { installInputProbe, type ProbeApi, type ProbeResult } from './inputProbe';
@@ -52,9 +53,13 @@ const BIN = (root: string) => join(root, 'bin', 'keyring-browser');
 function startServe(root: string, intervalMs: number): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [BIN(root), 'serve', '--port', '0', '--interval', String(intervalMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout! });
-  return new Promise((resolve, reject) => {
+  const started = new Promise<{ url: string; child: ChildProcess }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
     lines.once('line', (url) => resolve({ url: url.trim(), child }));
+  });
+  return within(started, 60_000, "serve's URL (its first line)").catch((err: unknown) => {
+    child.kill();
+    throw err;
   });
 }
 
@@ -133,7 +138,7 @@ export async function runFlood(o: FloodOptions): Promise<FloodResult> {
     const floodSeconds = (Date.now() - started) / 1000;
     const probe = await page.evaluate(() => (globalThis as unknown as { __kbProbe: ProbeApi }).__kbProbe.result());
     churn.kill('SIGTERM');
-    const churned = JSON.parse((await churnOut).trim().split('\n').pop() || '{}') as Record<string, number>;
+    const churned = JSON.parse((await within(churnOut, 60_000, "the churn's end after SIGTERM")).trim().split('\n').pop() || '{}') as Record<string, number>;
     churn = null;
     // Exact at the end: the page's search for the churned keys counts what the kernel lists.
     const finalKernel = kernelFloodCount(rings);

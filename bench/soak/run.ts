@@ -25,6 +25,7 @@ import { applyDelta } from '../../shared/delta';
 import * as keyctl from '../../electron/keyring/keyctl';
 import { parseKeyUsers } from '../../electron/keyring/keyUsers';
 import { parseProcKeys } from '../../electron/keyring/procKeys';
+import { within } from '../bounded';
 import { printTable, type BenchRow } from '../table';
 import { seededRandom, type Rand } from '../../shared/seededRandom';
 import { keyUsersLine, procKeysLine } from './fuzzLines';
@@ -116,13 +117,17 @@ async function startServe(procRoot: string): Promise<Serve> {
   });
   const stderr: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(...d.split('\n').filter(Boolean)));
-  const first = await new Promise<string>((done, fail) => {
+  const printed = new Promise<string>((done, fail) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       if (out.includes('\n')) done(out.split('\n')[0]!);
     });
     child.once('exit', (code) => fail(new Error(`serve exited (${code}): ${stderr.join('\n')}`)));
+  });
+  const first = await within(printed, 60_000, "serve's URL (its first line)").catch((err: unknown) => {
+    child.kill();
+    throw err;
   });
   const url = new URL(first);
   return { child, url, token: url.searchParams.get('token')!, stderr, scanThreadExitFile };
@@ -151,10 +156,15 @@ class Follower {
   }
 
   static open(serve: Serve): Promise<Follower> {
-    return new Promise((done, fail) => {
-      const ws = new WebSocket(`ws://${serve.url.host}/ws?token=${serve.token}`, { origin: serve.url.origin });
+    const ws = new WebSocket(`ws://${serve.url.host}/ws?token=${serve.token}`, { origin: serve.url.origin });
+    const opened = new Promise<Follower>((done, fail) => {
       ws.once('open', () => done(new Follower(ws)));
       ws.once('error', fail);
+      ws.once('close', (code) => fail(new Error(`closed (${code}) before it opened`)));
+    });
+    return within(opened, 30_000, "a follower's connection to serve").catch((err: unknown) => {
+      ws.terminate();
+      throw err;
     });
   }
 
@@ -336,7 +346,10 @@ async function churnPhase(results: Results, serve: Serve, followers: Follower[],
   let out = '';
   churn.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   const middle = setTimeout(() => rss.push(memorySample(serve.child.pid!)), churnMs / 2);
-  const code = await new Promise<number | null>((done) => churn.once('exit', done));
+  const code = await within(new Promise<number | null>((done) => churn.once('exit', done)), churnMs + 60_000, 'the churn process\'s end').catch((err: unknown) => {
+    churn.kill();
+    throw err;
+  });
   clearTimeout(middle);
   if (rss.length < 2) rss.push(memorySample(serve.child.pid!));
   const made = code === 0 ? (JSON.parse(out) as { made: Record<string, number>; unexpected: string[] }) : { made: {}, unexpected: [`churn exited ${code}`] };
