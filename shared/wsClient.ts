@@ -7,6 +7,7 @@
 // WebSocket against serve, Electron main with `ws` against the privileged helper's Unix socket (electron/helper/).
 import type { KeyringApi, KeyringEvent, VersionedSnapshot } from './api';
 import { remoteMethods, type MethodName } from './contract';
+import { lateTimeout, type LateTimeout } from './lateTimeout';
 import { KeyringApiError, type RpcError } from './protocol';
 
 /** The part of the browser's WebSocket this client uses. */
@@ -51,7 +52,7 @@ const FAILED_OPENS_BEFORE_GIVING_UP_CALLS = 3;
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  timeout: LateTimeout;
   /** Serialized request, kept until it is on the wire. */
   text: string;
   sent: boolean;
@@ -110,7 +111,7 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
       for (const [id, p] of pending) {
         if (!p.sent) continue; // not on the wire yet: it goes out on the next connection
         pending.delete(id);
-        clearTimeout(p.timer);
+        p.timeout.cancel();
         p.reject(new KeyringApiError('disconnected', 'the connection to the server was lost before it answered'));
       }
       if (!openedThisAttempt && attempt + 1 >= FAILED_OPENS_BEFORE_GIVING_UP_CALLS) {
@@ -118,7 +119,7 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
         // 401/403 after serve restarted with a new one): say both rather than let calls hang.
         for (const [id, p] of pending) {
           pending.delete(id);
-          clearTimeout(p.timer);
+          p.timeout.cancel();
           p.reject(
             new KeyringApiError(
               'disconnected',
@@ -169,7 +170,7 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
     const p = pending.get(message.id);
     if (!p) return;
     pending.delete(message.id);
-    clearTimeout(p.timer);
+    p.timeout.cancel();
     if (message.error) p.reject(new KeyringApiError(message.error.code, message.error.message));
     else p.resolve(message.result);
   };
@@ -181,27 +182,9 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
       const id = nextId++;
       const text = JSON.stringify({ id, method, args });
       const startedAt = Date.now();
-      let lookedOnce = false;
-      // Checked when it fires: a server heard from lately is working on it (a big scan), so the call waits
-      // on, for another stretch of silence at most, until the ceiling.
-      const expire = (): void => {
-        const now = Date.now();
-        const waitMore = Math.min(lastAliveAt + requestTimeoutMs, startedAt + requestCeilingMs) - now;
-        if (waitMore > 0) {
-          lookedOnce = false;
-          entry.timer = setTimeout(expire, waitMore);
-          return;
-        }
-        // The verdict waits one turn of the event loop, which reads what arrived first: a timer that fires late
-        // because this thread was busy (a page parsing a snapshot of 100k keys) would otherwise find the answer,
-        // or a sign of life, waiting unread and give up on a server that answered in time.
-        if (!lookedOnce) {
-          lookedOnce = true;
-          entry.timer = setTimeout(expire, 0);
-          return;
-        }
+      const expired = (): void => {
         pending.delete(id);
-        const silent = now - lastAliveAt >= requestTimeoutMs;
+        const silent = Date.now() - lastAliveAt >= requestTimeoutMs;
         reject(
           new KeyringApiError(
             'disconnected',
@@ -211,7 +194,11 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
           ),
         );
       };
-      const entry: Pending = { resolve, reject, timer: setTimeout(expire, requestTimeoutMs), text, sent: false };
+      // Every call gets requestTimeoutMs. A server heard from since is working on it (a big scan), so the call waits
+      // on, for another stretch of silence at most, until the ceiling; judged once what arrived meanwhile was read.
+      const msLeft = (): number =>
+        Math.max(startedAt + requestTimeoutMs, Math.min(lastAliveAt + requestTimeoutMs, startedAt + requestCeilingMs)) - Date.now();
+      const entry: Pending = { resolve, reject, timeout: lateTimeout(msLeft, expired), text, sent: false };
       pending.set(id, entry);
       if (socket && socket.readyState === OPEN) {
         socket.send(text);
@@ -233,7 +220,7 @@ export function createWsKeyringApi(options: WsClientOptions): WsKeyringApi {
       closedForGood = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
       for (const p of pending.values()) {
-        clearTimeout(p.timer);
+        p.timeout.cancel();
         p.reject(new KeyringApiError('disconnected', 'the connection is closed'));
       }
       pending.clear();

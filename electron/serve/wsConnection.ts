@@ -12,6 +12,7 @@ import {
   type WsRequestId,
   type WsServerMessage,
 } from '../../shared/protocol';
+import { lateTimeout, type LateTimeout } from '../../shared/lateTimeout';
 import { dispatchCall, readOnlySwitch } from '../service/dispatch';
 import { WS_CLOSE_LIMIT, type ServeLimits } from './limits';
 
@@ -204,42 +205,29 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
   // and ignores deltas whose seq its snapshot already includes.
   const unsubscribe = service.subscribe(onEvent);
 
-  // Liveness: a peer that has not answered a ping within wsPingIntervalMs is gone. Measured from when the ping was
-  // sent, and judged only after a turn of the event loop has read the sockets (setImmediate runs after libuv's poll
-  // phase): a check that runs late because serve's own loop was blocked (a long synchronous scan or snapshot at 40k+
-  // keys) would otherwise find the answer waiting unread in the socket and drop a peer that answered in time.
+  // Liveness: a peer that has not answered a ping within wsPingIntervalMs of its sending is gone, judged once a turn
+  // of the loop has read the sockets (shared/lateTimeout.ts): a check that runs late because serve's own loop was
+  // blocked (a long synchronous scan or snapshot at 40k+ keys) would otherwise find the answer waiting unread in the
+  // socket and drop a peer that answered in time. The next ping goes out when the last one's time is up.
   let awaitingPong = false;
-  let pingSentAt = 0;
-  let pinger: NodeJS.Timeout | null = null;
+  let pinger: LateTimeout | null = null;
   ws.on('pong', () => {
     awaitingPong = false;
   });
-  const checkIn = (ms: number): void => {
-    pinger = setTimeout(check, ms);
-    pinger.unref();
-  };
-  const pingNow = (): void => {
-    awaitingPong = true;
-    pingSentAt = performance.now();
-    ws.ping();
-    checkIn(limits.wsPingIntervalMs);
+  const pingIn = (from: number): void => {
+    pinger = lateTimeout(() => from + limits.wsPingIntervalMs - performance.now(), check, { unref: true });
   };
   const check = (): void => {
-    pinger = null;
     if (ws.readyState !== ws.OPEN) return;
-    if (!awaitingPong) return pingNow();
-    // A timer may fire early by as long as the loop was blocked before it was set (Node starts it at the loop's time).
-    const left = pingSentAt + limits.wsPingIntervalMs - performance.now();
-    if (left > 0) return checkIn(left);
-    setImmediate(judge);
+    if (awaitingPong) {
+      options.log(`serve: dropped the WebSocket of ${options.peer}: no answer to a ping in ${limits.wsPingIntervalMs} ms`);
+      return ws.terminate();
+    }
+    awaitingPong = true;
+    ws.ping();
+    pingIn(performance.now());
   };
-  const judge = (): void => {
-    if (ws.readyState !== ws.OPEN) return;
-    if (!awaitingPong) return pingNow();
-    options.log(`serve: dropped the WebSocket of ${options.peer}: no answer to a ping in ${limits.wsPingIntervalMs} ms`);
-    ws.terminate();
-  };
-  checkIn(limits.wsPingIntervalMs);
+  pingIn(performance.now());
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (inFlight >= limits.wsMaxRequestsInFlight) {
@@ -252,7 +240,7 @@ export function attachConnection(ws: WebSocket, service: KeyringApi, options: Co
       .finally(() => inFlight--);
   });
   ws.on('close', () => {
-    if (pinger) clearTimeout(pinger);
+    pinger?.cancel();
     stopDrainWatch();
     if (catchUp) clearTimeout(catchUp);
     unsubscribe();
