@@ -9,7 +9,7 @@ import type { Difference } from '../../shared/snapshotDiff';
 import { recordingDeltaLine, recordingHeaderLine, snapshotFileText } from '../../shared/snapshotFile';
 import type { Snapshot } from '../../shared/snapshot';
 import { NO_ANCHORS, testKey, testSnapshot } from '../../shared/testing';
-import { freshSession, kernelDid, keyctlCli, ownProcKeys } from '../keyring/test/kernelHelpers';
+import { freshSession, keyctlCli, ownProcKeys, usagesSettle } from '../keyring/test/kernelHelpers';
 import { main } from './main';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -93,15 +93,13 @@ describe('diff with real keys', () => {
     // its exit; an unlinked key's reference goes the same way. A snapshot is taken once those are gone, so its
     // usages are the links' and ours (a CI run once saw "_ses usage 1 → 2" from a keyctl that had just exited).
     const sessionUsage = ownProcKeys().get(session)!.usage;
-    const settled = (usages: Array<[string, number]>) =>
-      kernelDid(() => usages.every(([id, usage]) => ownProcKeys().get(Number(id))?.usage === usage), 'release references of exited keyctl runs');
     const revokeMe = keyctlCli('add', 'user', 'revokeMe', 'r', '@s');
     const permMe = keyctlCli('add', 'user', 'permMe', 'p', '@s');
     const timeMe = keyctlCli('add', 'user', 'timeMe', 't', '@s');
     const ring = keyctlCli('newring', 'ring2', '@s');
     const unlinkMe = keyctlCli('add', 'user', 'unlinkMe', 'u', '@s');
     keyctlCli('link', unlinkMe, ring);
-    await settled([[String(session), sessionUsage]]);
+    await usagesSettle([[session, sessionUsage]], 'release the references of exited keyctl runs');
     const a = file('a.json', await ownSnapshot());
 
     const added = keyctlCli('add', 'user', 'newKey', 'n', '@s');
@@ -109,7 +107,7 @@ describe('diff with real keys', () => {
     keyctlCli('setperm', permMe, '0x3f3f0000');
     keyctlCli('timeout', timeMe, '600');
     keyctlCli('unlink', unlinkMe, ring);
-    await settled([[String(session), sessionUsage], [unlinkMe, 1]]);
+    await usagesSettle([[session, sessionUsage], [Number(unlinkMe), 1]], 'release the references of exited keyctl runs and the unlink');
     const b = file('b.json', await ownSnapshot());
 
     const same = await run(['diff', a, a]);

@@ -1,5 +1,4 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isWindow } from '../../shared/expiry';
 import type { KeyInfo, Pin, Snapshot } from '../../shared/snapshot';
@@ -8,6 +7,7 @@ import { readPinEnvironment } from './pinEnvironment';
 import { annotateKey, annotatePins, pinContext, pinContextAgain, pinsNameProcesses, withPins, type PinEnvironment } from './pins';
 import { scanSnapshot } from './scanner';
 import { testKey } from '../../shared/testing';
+import { usagesSettle } from './test/kernelHelpers';
 
 const NOW = 1_800_000_000_000;
 const GC_DELAY = 300;
@@ -374,31 +374,6 @@ async function pinnedScan(): Promise<{ snap: Snapshot; env: PinEnvironment }> {
   return { snap: withPins(raw, pinEnv), env: pinEnv };
 }
 
-/** The usage column /proc/keys shows for `id` right now, or undefined once the key is gone from it. */
-function procUsage(id: number): number | undefined {
-  const hex = id.toString(16).padStart(8, '0');
-  const line = readFileSync('/proc/keys', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${hex} `));
-  return line === undefined ? undefined : Number(line.trim().split(/\s+/)[2]);
-}
-
-/**
- * Waits until /proc/keys shows `id` with a usage `settled` accepts (undefined: gone). The kernel drops
- * some references late: a revoked or cleared keyring puts its members after an RCU grace period (tens of
- * milliseconds here), and the collector removes a key whose usage reached 0 from a work queue. A scan taken
- * in that window sees a usage one too high. Polls the kernel's own account, bounded; never a fixed sleep.
- */
-async function kernelUsageSettles(id: number, settled: (usage: number | undefined) => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let usage = procUsage(id);
-  while (!settled(usage)) {
-    if (Date.now() > deadline) throw new Error(`key 0x${id.toString(16)} still has usage ${usage} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    usage = procUsage(id);
-  }
-}
-
 function pinsOf(snap: Snapshot, id: number): Pin[] {
   const found = snap.keys.find((k) => k.id === id);
   if (found === undefined) throw new Error(`key 0x${id.toString(16)} not in the snapshot`);
@@ -527,7 +502,7 @@ describe('withPins against the kernel', () => {
     const member = keyctl.addKey('user', 'pins-member', Buffer.from('x'), holder);
     keyctl.revoke(holder);
     // The revoked keyring's reference to its member goes after an RCU grace period: wait for the kernel.
-    await kernelUsageSettles(member, (usage) => usage === undefined || usage === 0);
+    await usagesSettle([[member, 0]], "drop the revoked keyring's reference to its member");
     const { snap } = await pinnedScan();
     expect(snap.keys.find((x) => x.id === holder)?.doomed?.reason).toBe('revoked');
     const left = snap.keys.find((x) => x.id === member);

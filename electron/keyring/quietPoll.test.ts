@@ -9,9 +9,10 @@ import type { KeyInfo, Snapshot } from '../../shared/snapshot';
 import * as keyctl from './keyctl';
 import { ReaderThread } from '../threads/readerThread';
 import { Scanner, type ProcReader } from './scanner';
+import type { ProcKeyLine } from './procKeys';
 import type { ReadResult } from './sides';
 import { pick, seededRandom } from '../../shared/seededRandom';
-import { freshSession, kernelDid, ownProcKeys, possessingOpsOver } from './test/kernelHelpers';
+import { freshSession, kernelDid, ownProcKeys, possessingOpsOver, usagesSettle } from './test/kernelHelpers';
 import { addThrowawayUser, exited, removeThrowawayUser, runAs } from '../test/throwawayUsers';
 
 /**
@@ -138,9 +139,9 @@ describe('quiet polls (scanner applying only what changed)', () => {
     });
     return { counting, reads };
   };
-  /** Waits (bounded) until the watched /proc/keys lines are back as they were, and expects them so. */
-  const expectLinesSettleAsBefore = async (lines: () => unknown[], before: unknown[]) => {
-    await kernelDid(() => JSON.stringify(lines()) === JSON.stringify(before), 'put the watched lines back as they were').catch(() => undefined);
+  /** Waits (bounded) until the watched keys' usages are back as they were, and expects their whole lines so. */
+  const expectLinesSettleAsBefore = async (lines: () => (ProcKeyLine | undefined)[], before: (ProcKeyLine | undefined)[]) => {
+    await usagesSettle(before.map((line) => [line!.id, line!.usage]), "drop the swap's replaced references");
     expect(lines()).toEqual(before);
   };
   /** After x in a and y in b swapped places: the quiet scan reads the member lists again and shows the swap. */

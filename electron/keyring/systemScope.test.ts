@@ -16,6 +16,7 @@ import { bytesWritten, jsonChunks, pinEnvironmentAt } from './test/jsonWriters';
 import { PoolReader } from '../threads/poolReader';
 import { addThrowawayUser, exited, fillQuotaTo, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
 import { procKeysAs } from './userProcess';
+import { usagesSettle } from './test/kernelHelpers';
 
 const names = { a: `kbsa${process.pid}`, b: `kbsb${process.pid}` };
 const uids = { a: -1, b: -1 };
@@ -210,29 +211,26 @@ describe('scope all, polled: views found unchanged are not merged again, and eve
       'y=$(keyctl add user twin 1 $r); open $y; keyctl link $y $h',
       'keyctl unlink $l @s; keyctl unlink $r @s; keyctl unlink $h @s >/dev/null',
     ].join('\n');
-    const [left, right, , x, y] = as(uids.a, 'keyctl', 'session', '-', 'sh', '-c', script).split('\n').map(Number) as number[];
+    const [left, right, , x, y] = as(uids.a, 'keyctl', 'session', '-', 'sh', '-c', script).split('\n').map(Number) as [number, number, number, number, number];
+    const viewOfA = () => new Map(procKeysAs(uids.a).map((l) => [l.id, l]));
     const lines = () => {
-      const seen = new Map(procKeysAs(uids.a).map((l) => [l.id, l]));
-      return JSON.stringify([left, right, x, y].map((id) => seen.get(id as number)));
+      const seen = viewOfA();
+      return JSON.stringify([left, right, x, y].map((id) => seen.get(id)));
     };
-    // The making shell's session keyring lets go of its links when the kernel's garbage collector gets to it,
-    // some time after the shell ends: wait (bounded) until the lines have stayed the same for half a second.
-    let linesBefore = lines();
-    for (let steady = 0, i = 0; steady < 5 && i < 100; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      const next = lines();
-      steady = next === linesBefore ? steady + 1 : 0;
-      linesBefore = next;
-    }
+    // One reference per link, once the references the making shell dropped are gone (its unlinks' after an RCU grace
+    // period, its session keyring's links when the garbage collector gets to it, some time after the shell ends).
+    const linkUsages = [[left, 1], [right, 1], [x, 1], [y, 2]] as const;
+    await usagesSettle(linkUsages, "drop the making shell's references", viewOfA);
+    const linesBefore = lines();
     // Polled until a poll finds nothing changed (the oracle's own session keyring went; other work may change views).
     let before = await quiet.scan();
     for (let i = 0; i < 20 && quiet.lastStats.changesOnly !== true; i++) before = await quiet.scan();
     expect(quiet.lastStats.changesOnly).toBe(true);
     expect(before.keys.find((k) => k.id === left)).toMatchObject({ links: [x], seenBy: [`uid ${uids.a}`] });
     // Linking a key into a keyring that holds one of the same type and description replaces it. The replaced
-    // links' references go after an RCU grace period: the usages are back as they were long before 300 ms.
+    // links' references go after an RCU grace period: the poll is taken once the usages are back as they were.
     as(uids.a, 'sh', '-c', `keyctl link ${x} ${right} && keyctl link ${y} ${left}`);
-    await new Promise((r) => setTimeout(r, 300));
+    await usagesSettle(linkUsages, "drop the replaced links' references", viewOfA);
     const after = await quiet.scan();
     expect(after.keys.find((k) => k.id === left)?.links).toEqual([y]);
     expect(after.keys.find((k) => k.id === right)?.links).toEqual([x]);

@@ -63,3 +63,28 @@ export async function kernelDid(done: () => boolean, what: string, timeoutMs = 3
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Resolves once `view` (this thread's /proc/keys unless given) shows each key of `expected` with that usage; an
+ * expected 0 is met by the key's being gone too (one whose usage reached 0 waits for the collector's work queue).
+ * For references the kernel drops late, after an RCU grace period: an exited process's credentials (its session
+ * keyring's), an unlink's (assoc_array_apply_edit frees the old leaf by call_rcu), a revoked or cleared keyring's
+ * on its members. A scan taken in that window sees a usage one too high.
+ */
+export async function usagesSettle(
+  expected: Iterable<readonly [id: number, usage: number]>,
+  what: string,
+  view: () => ReadonlyMap<number, { usage: number }> = ownProcKeys,
+): Promise<void> {
+  const wanted = [...expected];
+  const unsettled = (): string[] => {
+    const lines = view();
+    return wanted.flatMap(([id, usage]) => {
+      const now = lines.get(id)?.usage ?? 0;
+      return now === usage ? [] : [`0x${id.toString(16)} ${lines.has(id) ? `has usage ${now}` : 'is gone'}, not usage ${usage}`];
+    });
+  };
+  await kernelDid(() => unsettled().length === 0, what).catch((err: unknown) => {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}: ${unsettled().join('; ')}`);
+  });
+}
