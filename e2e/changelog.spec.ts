@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
-import { CHANGE_SEEN_MS, openApp, row } from './support/page';
+import { CHANGE_SEEN_MS, FIRST_SCAN_MS, openApp, row } from './support/page';
+import { TEST_MS } from './support/scanTime';
 import { hexId as hex } from '../shared/keyIds';
 
 let server: RunningServer;
@@ -29,7 +30,7 @@ async function onlyThisProcess(page: Page): Promise<void> {
 }
 
 test('a key counting down adds one line; a real change adds one more, in words', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(FIRST_SCAN_MS + 60_000);
   await openApp(page, server.url);
   const ticket = Number(keyctl('add', 'user', 'cl-ticket', 'x', '@s'));
   keyctl('timeout', String(ticket), '50');
@@ -55,7 +56,7 @@ test("the scope filter hides other sessions' keys; Clear empties the log and it 
   // A server of its own that polls once an hour: the log changes only when Refresh asks for a scan, so what
   // other processes on this machine do to their keys meanwhile can neither push these lines out of sight
   // nor refill the log after Clear, wherever a poll would have fallen.
-  test.setTimeout(180_000);
+  test.setTimeout(TEST_MS);
   const manual = await startServe(['--interval', '3600000']);
   try {
     await openApp(page, manual.url);

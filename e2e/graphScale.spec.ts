@@ -12,6 +12,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { addKey } from '../electron/keyring/keyctl';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
+import { TEST_MS } from './support/scanTime';
 
 const RINGS = 400;
 const PER_RING = 50;
@@ -32,10 +33,10 @@ let top: number;
 const rings: number[] = [];
 const keysOf = new Map<number, number[]>();
 
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: TEST_MS });
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(TEST_MS);
   const session = joinOwnSession();
   top = addKey('keyring', 'e2e-scale', null, session);
   const payload = Buffer.from('x');

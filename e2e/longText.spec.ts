@@ -5,6 +5,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { joinOwnSession, keyctl } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
 import { row, details, allowChanges, CHANGE_SEEN_MS, FIRST_SCAN_MS } from './support/page';
+import { TEST_MS } from './support/scanTime';
 
 const INTERVAL_MS = 400;
 // No spaces: the worst case for wrapping. 4,095 bytes is the kernel's limit (4,096 with the NUL).
@@ -50,7 +51,7 @@ async function expectInsideViewport(page: Page, selector: string) {
 }
 
 test('a 4,095-byte description never widens the page, and its whole text is one hover away', async ({ page }) => {
-  test.setTimeout(180_000); // many states, each screenshotted, on a shared machine
+  test.setTimeout(TEST_MS); // many states, each screenshotted, on a shared machine
   expect(Buffer.byteLength(LONG_KEY)).toBe(4095);
   await page.goto(server.url);
   await expect(row(page, ring)).toBeVisible({ timeout: FIRST_SCAN_MS });

@@ -26,6 +26,7 @@ import * as keyctl from '../../electron/keyring/keyctl';
 import { parseKeyUsers } from '../../electron/keyring/keyUsers';
 import { parseProcKeys } from '../../electron/keyring/procKeys';
 import { within } from '../bounded';
+import { machineKeyCount, scaledToMachineKeys } from '../machineKeys';
 import { printTable, type BenchRow } from '../table';
 import { seededRandom, type Rand } from '../../shared/seededRandom';
 import { keyUsersLine, procKeysLine } from './fuzzLines';
@@ -35,6 +36,7 @@ const CLI = join(ROOT, 'bin', 'keyring-browser');
 const CHURN = join(__dirname, 'churn.js');
 const CHURN_RATE = 600;
 const MIN_CHURN_RATE = 500;
+/** How long a call may go unanswered with up to 40k keys on the machine; more keys, longer (a getSnapshot scans them). */
 const CALL_TIMEOUT_MS = 30_000;
 const TYPED_CODES = /^(bad-json|bad-request|unknown-method|bad-args|forbidden|E[A-Z0-9]+)$/;
 
@@ -78,8 +80,7 @@ interface MemorySample {
 }
 
 function memorySample(pid: number): MemorySample {
-  const { quotas } = parseKeyUsers(readFileSync('/proc/key-users', 'utf8'));
-  return { mib: rssMiB(pid), kernelKeys: quotas.reduce((n, q) => n + q.nkeys, 0) };
+  return { mib: rssMiB(pid), kernelKeys: machineKeyCount() };
 }
 
 /**
@@ -206,8 +207,9 @@ class Follower {
   call<T>(method: string, args: unknown[] = []): Promise<T> {
     const id = this.nextId++;
     this.ws.send(JSON.stringify({ id, method, args }));
+    const limitMs = scaledToMachineKeys(CALL_TIMEOUT_MS);
     return new Promise((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`${method}: no answer in ${CALL_TIMEOUT_MS / 1000} s (closed: ${this.closedWith})`)), CALL_TIMEOUT_MS);
+      const timer = setTimeout(() => fail(new Error(`${method}: no answer in ${limitMs / 1000} s (closed: ${this.closedWith})`)), limitMs);
       this.waiting.set(id, (reply) => {
         clearTimeout(timer);
         if (reply.error) fail(new Error(`${method}: ${String(reply.error.message)}`));
@@ -218,8 +220,9 @@ class Follower {
 
   /** Sends a raw message expecting an answer with this id (a fuzz message that carries it), or an anonymous one. */
   sendRaw(text: string, id: number | null): Promise<Reply> {
+    const limitMs = scaledToMachineKeys(CALL_TIMEOUT_MS);
     const reply = new Promise<Reply>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`no answer in ${CALL_TIMEOUT_MS / 1000} s to ${text.slice(0, 80)} (closed: ${this.closedWith})`)), CALL_TIMEOUT_MS);
+      const timer = setTimeout(() => fail(new Error(`no answer in ${limitMs / 1000} s to ${text.slice(0, 80)} (closed: ${this.closedWith})`)), limitMs);
       const answer = (r: Reply): void => {
         clearTimeout(timer);
         done(r);
