@@ -16,6 +16,7 @@ import { within } from '../bounded';
 import { ms, type BenchRow } from '../table';
 import { kernelFloodCount } from './churn';
 import { installInputProbe, type ProbeApi, type ProbeResult } from './inputProbe';
+import { floodMissedPage } from './reachedPage';
 
 export interface FloodOptions {
   root: string;
@@ -96,6 +97,7 @@ export async function runFlood(o: FloodOptions): Promise<FloodResult> {
       throw e;
     }
     log('flood: first snapshot shown; churn starts');
+    const churnStarted = Date.now();
     churn = spawn(process.execPath, [join(o.root, 'dist', 'bench', 'flood', 'churn.js'), rings.join(','), String(o.churnPerSecond), String(o.burstKeys)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -138,8 +140,13 @@ export async function runFlood(o: FloodOptions): Promise<FloodResult> {
     const floodSeconds = (Date.now() - started) / 1000;
     const probe = await page.evaluate(() => (globalThis as unknown as { __kbProbe: ProbeApi }).__kbProbe.result());
     churn.kill('SIGTERM');
+    const churnSeconds = (Date.now() - churnStarted) / 1000;
     const churned = JSON.parse((await within(churnOut, 60_000, "the churn's end after SIGTERM")).trim().split('\n').pop() || '{}') as Record<string, number>;
     churn = null;
+    // The churn's changes while the inputs were measured (it runs at an even rate, a burst of burstKeys every 2 s).
+    const changes = (churned.added ?? 0) + (churned.removed ?? 0) + (churned.changed ?? 0) + (churned.bursts ?? 0) * o.burstKeys;
+    const missed = floodMissedPage({ messages: probe.wsMessages, bytes: probe.wsBytes }, Math.round((changes * floodSeconds) / churnSeconds));
+    if (missed) throw new Error(`flood: ${missed}`);
     // Exact at the end: the page's search for the churned keys counts what the kernel lists.
     const finalKernel = kernelFloodCount(rings);
     log(`flood: ${JSON.stringify({ ...probe, latencies: undefined, delays: undefined, churned })}`);
