@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
+import type { ScanStats } from '../shared/api';
 import type { Snapshot } from '../shared/snapshot';
 import { forgetUserKeys } from '../electron/keyring/forgetUserKeys';
 import * as keyctl from '../electron/keyring/keyctl';
-import type { SnapshotSource } from '../electron/keyring/source';
+import type { PollReport, SelfPollingSource } from '../electron/keyring/source';
+import type { PollCell } from '../electron/threads/pollCell';
 import { startServer } from '../electron/serve/server';
 import { createWorkerSnapshotSource, type WorkerSnapshotSource } from '../electron/threads/scanThread';
 import type { ScanScope } from '../shared/snapshot';
@@ -174,6 +176,7 @@ export function rawViewReadsCpu(root: string, rounds: number): { cpu: number; ui
 }
 
 /**
+/**
  * How long a poll may take before the bench gives up on it: serve's polls of 121k keys took up to 26 s at load 18
  * (README, flood), a first full scan longer.
  */
@@ -183,60 +186,92 @@ const SCAN_FAILURES_TO_GIVE_UP = 3;
 /** How long connecting the bench's client to serve may take (a local socket). */
 const CONNECT_MS = 30_000;
 
-/** A source that counts its scans and lets the bench act between them. */
-class CountingSource implements SnapshotSource {
-  scans = 0;
-  /** Scans that applied only what changed (quietPoll.ts) rather than scanning in full. */
-  changesOnly = 0;
-  /** CPU ms of each scan (the process's, all threads, from its start to its end), by the path it took. */
-  cpuByPath: { changesOnly: number[]; full: number[] } = { changesOnly: [], full: [] };
+/**
+ * The worker source, whose polls the bench counts (its PollCell: the scan thread polls on its own timer and the main
+ * thread hears only of polls that changed something), and which lets the bench act after each poll it reports.
+ */
+class CountingSource implements SelfPollingSource {
+  /** Called after each poll reported to the main thread (with a change made after each, every poll is reported). */
   afterScan: (() => void) | null = null;
-  private waiters: { at: number; resolve: () => void; reject: (err: Error) => void }[] = [];
   private failedInARow = 0;
-  /** When the last scan ended (or the first wait began): a wait gives up SCAN_STALL_MS after it. */
-  private lastScanEndedAt = performance.now();
-  private watchdog: NodeJS.Timeout | null = null;
+  /** When (epoch ms) the last failure was reported or the last wait began: with the cell's last poll, a stall's start. */
+  private stallFrom = 0;
+  /** Ends the waits in progress (after) with the reason given. */
+  private waits = new AbortController();
   constructor(private readonly inner: WorkerSnapshotSource) {}
-  async scan(): Promise<Snapshot> {
-    const c0 = cpuMs();
-    let s: Snapshot;
+  get polls(): PollCell {
+    return this.inner.polls;
+  }
+  scan(): Promise<Snapshot> {
+    return this.scanReport().then((r) => r.snapshot);
+  }
+  async scanReport(): Promise<PollReport> {
+    const r = await this.counted(this.inner.scanReport());
+    this.afterScan?.();
+    return r;
+  }
+  async pollUntilReport(everyMs: number, wakeAt: number): Promise<PollReport | null> {
+    const r = await this.counted(this.inner.pollUntilReport(everyMs, wakeAt));
+    if (r !== null) this.afterScan?.();
+    return r;
+  }
+  stopPolling(): void {
+    this.inner.stopPolling();
+  }
+  lastPoll(): ScanStats | null {
+    return this.inner.lastPoll();
+  }
+  /**
+   * Resolves once `n` more polls have finished; rejects when scans keep failing or none ends for SCAN_STALL_MS. It
+   * sleeps through the first n − 1 intervals (n polls take longer) and only then waits on the cell, whose every poll
+   * would wake this thread: the bench's waiting costs the measured window one or two wakes, not one a poll (the
+   * stall's watchdog wakes it once in SCAN_STALL_MS).
+   */
+  async after(n: number, intervalMs: number): Promise<void> {
+    const target = this.inner.polls.counts().polls + n;
+    const { signal } = this.waits;
+    this.stallFrom = Date.now();
+    const watchdog = (): NodeJS.Timeout =>
+      setTimeout(() => {
+        const last = this.inner.polls.lastScan();
+        const since = Math.max(this.stallFrom, last === null ? 0 : last.takenAt + last.durationMs);
+        if (Date.now() - since >= SCAN_STALL_MS) this.giveUp(`no scan ended for ${SCAN_STALL_MS / 1000} s (${this.inner.polls.counts().polls} polls done)`);
+        else timer = watchdog();
+      }, SCAN_STALL_MS).unref();
+    let timer = watchdog();
     try {
-      s = await this.inner.scan();
+      await new Promise<void>((resolve, reject) => {
+        const slept = setTimeout(resolve, Math.max(0, n - 1) * intervalMs);
+        signal.addEventListener('abort', () => (clearTimeout(slept), reject(signal.reason as Error)), { once: true });
+      });
+      await this.inner.polls.reached(target, signal);
     } catch (err) {
-      this.lastScanEndedAt = performance.now();
+      throw new Error(`the polls waited for (up to ${target}) did not come: ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  close(): Promise<void> {
+    this.giveUp('the source was closed');
+    return this.inner.close();
+  }
+  /** A failure reported (a failed poll reaches this thread at once); the next poll after one is always reported. */
+  private async counted<T>(answer: Promise<T>): Promise<T> {
+    try {
+      const r = await answer;
+      this.failedInARow = 0;
+      return r;
+    } catch (err) {
+      this.stallFrom = Date.now();
       if (++this.failedInARow >= SCAN_FAILURES_TO_GIVE_UP) {
         this.giveUp(`the scans failed ${this.failedInARow} times in a row (the last: ${err instanceof Error ? err.message : String(err)})`);
       }
       throw err;
     }
-    this.lastScanEndedAt = performance.now();
-    this.failedInARow = 0;
-    const cpu = cpuMs() - c0;
-    this.scans++;
-    const quiet = this.inner.lastStats()?.changesOnly === true;
-    if (quiet) this.changesOnly++;
-    (quiet ? this.cpuByPath.changesOnly : this.cpuByPath.full).push(cpu);
-    this.afterScan?.();
-    this.waiters = this.waiters.filter((w) => (w.at <= this.scans ? (w.resolve(), false) : true));
-    return s;
-  }
-  /** Resolves once `n` more scans have finished; rejects when scans keep failing or none ends for SCAN_STALL_MS. */
-  after(n: number): Promise<void> {
-    if (this.waiters.length === 0) this.lastScanEndedAt = performance.now();
-    this.watchdog ??= setInterval(() => {
-      if (this.waiters.length > 0 && performance.now() - this.lastScanEndedAt > SCAN_STALL_MS) {
-        this.giveUp(`no scan ended for ${SCAN_STALL_MS / 1000} s (${this.scans} polls done)`);
-      }
-    }, 1000).unref();
-    return new Promise((resolve, reject) => this.waiters.push({ at: this.scans + n, resolve, reject }));
-  }
-  close(): Promise<void> {
-    if (this.watchdog) clearInterval(this.watchdog);
-    this.giveUp('the source was closed');
-    return this.inner.close();
   }
   private giveUp(why: string): void {
-    for (const w of this.waiters.splice(0)) w.reject(new Error(`the polls waited for (up to ${w.at}) did not come: ${why}`));
+    this.waits.abort(new Error(why));
+    this.waits = new AbortController();
   }
 }
 
@@ -251,6 +286,8 @@ export interface PollCost {
   deltas: number;
   /** Measured polls that applied only what changed (the rest scanned in full: something they cannot apply changed). */
   changesOnly: number;
+  /** Measured polls the scan thread reported to the main thread (the others woke no other thread). */
+  reported: number;
   /** Median CPU ms of the measured scans that applied only the changes, and of the full ones (NaN: none). */
   changesOnlyScanCpu: number;
   fullScanCpu: number;
@@ -326,15 +363,14 @@ export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
         keyctl.setPerm(key, flip ? 0x3f010000 : 0x3f030000);
       };
     }
-    await source.after(LIVE_WARM_UP_POLLS);
+    await source.after(LIVE_WARM_UP_POLLS, intervalMs);
     const [scanTid, readerTid] = [...threadCpu().keys()].filter((t) => !before.has(t)).sort((a, b) => a - b);
     deltas = 0;
-    const quiet0 = source.changesOnly;
-    source.cpuByPath = { changesOnly: [], full: [] };
+    const counts0 = source.polls.counts();
     const threads0 = threadCpu();
     const c0 = cpuMs();
     const t0 = performance.now();
-    await source.after(run.polls);
+    await source.after(run.polls, intervalMs);
     const cpu = (cpuMs() - c0) / run.polls;
     const wall = (performance.now() - t0) / run.polls;
     const threads1 = threadCpu();
@@ -344,14 +380,17 @@ export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
     for (const tid of threads1.keys()) all += spent(tid);
     source.afterScan = null;
     const med = (v: number[]): number => (v.length === 0 ? NaN : median(v));
+    const counts = source.polls.counts();
+    const byPath = source.polls.cpuSince(counts0.polls);
     return {
       cpu,
       share: cpu / wall,
       wall,
       deltas,
-      changesOnly: source.changesOnly - quiet0,
-      changesOnlyScanCpu: med(source.cpuByPath.changesOnly),
-      fullScanCpu: med(source.cpuByPath.full),
+      changesOnly: counts.changesOnly - counts0.changesOnly,
+      reported: counts.reported - counts0.reported,
+      changesOnlyScanCpu: med(byPath.filter((p) => p.changesOnly).map((p) => p.cpu)),
+      fullScanCpu: med(byPath.filter((p) => !p.changesOnly).map((p) => p.cpu)),
       threads: { main, scan, reader, other: Math.max(0, all - main - scan - reader) },
     };
   } finally {

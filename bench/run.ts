@@ -217,6 +217,7 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
         live('  ÷ idle poll, one client (goal ≤ 1.5×)').values[col] = `${(changed.cpu / idle1.cpu).toFixed(2)}×`;
         live('  deltas the client received / polls').values[col] = `${changed.deltas} / ${LIVE_POLLS}`;
         live('polls that applied only the changes (idle 0, idle 1, changed)').values[col] = `${idle0.changesOnly}, ${idle1.changesOnly}, ${changed.changesOnly} of ${LIVE_POLLS}`;
+        live('polls the scan thread reported to the main thread (idle 0, idle 1, changed)').values[col] = `${idle0.reported}, ${idle1.reported}, ${changed.reported} of ${LIVE_POLLS}`;
         const quietMedian = (c: PollCost): string => (Number.isNaN(c.changesOnlyScanCpu) ? 'none' : ms(c.changesOnlyScanCpu));
         live('median CPU of a poll that applied only the changes (idle 0, idle 1, changed)').values[col] =
           `${quietMedian(idle0)}, ${quietMedian(idle1)}, ${quietMedian(changed)}`;

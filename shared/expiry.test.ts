@@ -7,6 +7,7 @@ import {
   ExpiryTracker,
   expiryAfterTimeoutSet,
   expiryFromColumn,
+  firstReadMissing,
   intersectWindows,
   isExact,
   isWindow,
@@ -402,6 +403,87 @@ describe('ExpiryTracker.narrow given the read times (a quiet poll keeps an uncha
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('needs only the polls that changed a column or started at firstContradictingRead, each after the last poll before it', () => {
+    // The scan thread polls on its own timer and wakes the main thread only for a poll that changed a record or started
+    // at or after firstContradictingRead() (scanWorker.ts watch); the poll before a woken one, if it was kept back,
+    // comes first with its own start (PollReport.quiet; the service reads it as ending when it arrives). `every` is
+    // given every poll: `sparse` must show what it shows at every woken poll, and a poll kept back must be one that
+    // would have shown nothing new.
+    // Short timeouts and steps too: a reset that keeps the column and a rollover that then fails to come (a
+    // contradiction on a poll that changed no record) needs a few minutes of polls after a pinned window.
+    const arbLeft = fc.oneof(fc.integer({ min: 2, max: 400 }), fc.integer({ min: 2, max: 2 * 86400 }));
+    const arbPoll = fc.record({
+      advance: fc.oneof(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 90_000 })),
+      reset: fc.option(fc.record({ id: fc.integer({ min: 1, max: 4 }), left: arbLeft }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(arbLeft, { minLength: 1, maxLength: 4 }),
+        fc.array(arbPoll, { minLength: 1, maxLength: 120 }),
+        (lefts, polls) => {
+          const every = new ExpiryTracker();
+          const sparse = new ExpiryTracker();
+          let at = T0 * 1000 + 300;
+          const deadline = new Map(lefts.map((left, i) => [i + 1, T0 + left]));
+          const reading = (id: number): KeyInfo => {
+            const column = kernelColumn(deadline.get(id) as number, Math.floor(at / 1000));
+            return testKey(id, { timeout: column, expiry: expiryFromColumn(column, at - 20, at) });
+          };
+          let kept: KeyInfo[] = [...deadline.keys()].map(reading);
+          let shown = sparse.narrow(kept, { startedAt: at - 20, endedAt: at });
+          expect(shown).toEqual(every.narrow(kept, { startedAt: at - 20, endedAt: at }));
+          let keptBack: number | null = null;
+          for (const poll of polls) {
+            at += poll.advance;
+            if (poll.reset !== null && deadline.has(poll.reset.id)) deadline.set(poll.reset.id, Math.floor(at / 1000) - 1 + poll.reset.left);
+            const now = [...deadline.keys()].map(reading);
+            const before = kept;
+            const replaced = now.filter((k, i) => k.timeout !== kept[i]!.timeout).map((k) => k.id);
+            if (replaced.length > 0) {
+              const next = kept.map((k, i) => (replaced.includes(k.id) ? now[i]! : k));
+              recordDerived(next, kept, replaced);
+              kept = next;
+            }
+            const everyShows = every.narrow(kept, { startedAt: at - 20, endedAt: at }).map((k) => k.expiry);
+            if (replaced.length === 0 && at - 20 < sparse.firstContradictingRead()) {
+              expect(everyShows).toEqual(shown.map((k) => k.expiry));
+              keptBack = at - 20;
+              continue;
+            }
+            if (keptBack !== null) sparse.narrow(before, { startedAt: keptBack, endedAt: at });
+            keptBack = null;
+            shown = sparse.narrow(kept, { startedAt: at - 20, endedAt: at });
+            expect(shown.map((k) => k.expiry)).toEqual(everyShows);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('names the first read start whose reading of a column misses a window (firstReadMissing)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('1s', '59s', '1m', '30m', '59m', '1h', '23h', '1d', '6d', '1w', '3w', 'expd'),
+        fc.integer({ min: 0, max: 3 * 86400 }),
+        fc.integer({ min: 0, max: 2 * 604_800 }),
+        fc.integer({ min: -2 * 604_800_000, max: 4 * 604_800_000 }),
+        fc.integer({ min: 0, max: 5000 }),
+        (column, fromOffset, width, startOffset, readMs) => {
+          const window = { from: (T0 + fromOffset) * 1000, to: (T0 + fromOffset + width) * 1000 };
+          const first = firstReadMissing(column, window);
+          const startedAt = T0 * 1000 + startOffset;
+          const reading = asWindow(expiryFromColumn(column, startedAt, startedAt + readMs));
+          // The lower bound alone decides it (a later reading's upper bound only grows, see firstReadMissing).
+          expect(reading.from > window.to).toBe(startedAt >= first);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(firstReadMissing('perm', { from: 0, to: 1000 })).toBe(Number.NEGATIVE_INFINITY);
+    expect(firstReadMissing('junk', { from: 0, to: 1000 })).toBe(Number.NEGATIVE_INFINITY);
   });
 
   it('gives the last answer back for the same keys while their columns stand, and pins a rollover to the second', () => {

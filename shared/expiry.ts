@@ -78,6 +78,22 @@ export function expiryFromColumn(column: string, readStartedAt: number, readAt: 
 }
 
 /**
+ * The earliest start of a read (epoch ms) whose reading of `column` (expiryFromColumn, read started ≤ ended) misses
+ * `window` (intersectWindows gives null): the reading's `from` moves up with the read's start, its `to` only up with
+ * its end, so a read that starts earlier meets every window that an earlier reading of the column met, and one
+ * from this moment on meets none. +Infinity when no read ever misses one (`expd`: its lower bound is 0);
+ * -Infinity for a column that is no window (`perm`, junk), which misses every one.
+ */
+export function firstReadMissing(column: string, window: ExpiryWindow): number {
+  const parsed = parseTimeoutColumn(column);
+  if (parsed === null || parsed.kind === 'perm') return Number.NEGATIVE_INFINITY;
+  if (parsed.kind === 'expired') return Number.POSITIVE_INFINITY;
+  // from = (floor((start − slack) / 1000) + count·unit)·1000 > window.to  ⇔  floor((start − slack) / 1000) ≥ k + 1.
+  const k = Math.floor(window.to / 1000 - parsed.count * TIMEOUT_UNIT_SECONDS[parsed.unit]);
+  return (k + 1) * 1000 + KERNEL_CLOCK_SLACK_MS;
+}
+
+/**
  * The expiry after KEYCTL_SET_TIMEOUT(seconds) (or KEYCTL_GET_PERSISTENT, which sets its timer the same way)
  * returned: the kernel added `seconds` to its second during the call. Exact unless the call straddled a second.
  */
@@ -186,6 +202,20 @@ export class ExpiryTracker {
    */
   narrow(keys: readonly KeyInfo[], read?: ReadTimes): readonly KeyInfo[] {
     return this.narrowRows(KeyRows.of(keys), read).array();
+  }
+
+  /**
+   * The earliest start of a read at which reading a tracked key's column as it was last read contradicts its window
+   * (its timeout was set anew and the column kept: narrowRows starts it again): the first poll that finds no record
+   * changed whose read times this tracker must still be given. Before it, such a poll's read only raises the lower
+   * bounds of windows whose columns have not rolled over, and the last such read before one rolls over stands for
+   * them all (PollReport.quiet: an idle poll the scan thread kept to itself is given at its own read time). +Infinity
+   * when no key is tracked.
+   */
+  firstContradictingRead(): number {
+    let first = Number.POSITIVE_INFINITY;
+    for (const t of this.tracked.values()) first = Math.min(first, firstReadMissing(t.column, t.tight));
+    return first;
   }
 
   /**

@@ -6,7 +6,7 @@
 // - `status` when the status itself changes: paused/resumed, interval set, a scan starts or stops
 //   failing. The last scan's cost rides along at most once every STATUS_SCAN_EVERY_MS, and only on
 //   a poll that pushes a delta anyway, so an idle keyring stays silent; getStatus/refresh always
-//   answer with the fresh figure.
+//   answer with the fresh figure (the scan thread's last poll, reported to this thread or not: Poller.lastScan).
 import {
   DEFAULT_POLL_INTERVAL_MS,
   type Capabilities,
@@ -19,7 +19,6 @@ import {
   type KeyringEvent,
   type PollerStatus,
   type RecordedChanges,
-  type ScanStats,
   type SnapshotDelta,
   type VersionedSnapshot,
 } from '../../shared/api';
@@ -69,7 +68,6 @@ export class KeyringService extends KeyringActions implements KeyringApi {
   private readonly diff: NonNullable<KeyringServiceOptions['diff']>;
   private readonly now: () => number;
   private current: VersionedSnapshot | null = null;
-  private lastScan: ScanStats | null = null;
   private lastError: string | null = null;
   /** The source's restart count the clients last heard of. */
   private restartsPushed = 0;
@@ -87,8 +85,10 @@ export class KeyringService extends KeyringActions implements KeyringApi {
     this.poller = new Poller({
       source: options.source,
       intervalMs,
-      onSnapshot: (snapshot, stats) => this.onSnapshot(snapshot, stats),
+      onSnapshot: (snapshot) => this.onSnapshot(snapshot),
       onError: (error) => this.onScanError(error),
+      // A poll that finds nothing changed wakes this thread only when the tracker would learn from its read time.
+      wakeAt: () => this.expiries.firstContradictingRead(),
     });
   }
 
@@ -216,7 +216,7 @@ export class KeyringService extends KeyringActions implements KeyringApi {
     return {
       intervalMs: this.poller.interval,
       paused: this.poller.isPaused,
-      lastScan: this.lastScan,
+      lastScan: this.poller.lastScan,
       lastError: this.lastError,
       ...(restarts ? { restarts } : {}),
     };
@@ -230,8 +230,7 @@ export class KeyringService extends KeyringActions implements KeyringApi {
     return true;
   }
 
-  private onSnapshot(scanned: Snapshot, stats: ScanStats): void {
-    this.lastScan = stats;
+  private onSnapshot(scanned: Snapshot): void {
     // The scan's read started after takenAt and ended before now: a key whose record was as it was carries an earlier
     // poll's window, and the tracker reads its column at these times itself.
     const rows = rowsOf(scanned);

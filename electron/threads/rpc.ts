@@ -10,7 +10,8 @@
 //    the session keyring it joined, or why it could not start); a body that could not start answers every
 //    later request with that failure;
 //  - a thread keeps the process alive only while a request is pending (or its start answer is awaited), so
-//    a CLI need not tear its threads down;
+//    a CLI need not tear its threads down; a request made with callInBackground (one that may wait long, as the
+//    scan thread's polls on its own timer do) does not;
 //  - close() waits for the thread to have started before terminating it: terminating a worker while it is
 //    still loading koffi's native module aborts the whole process (the addon's initialisation cannot throw
 //    into a terminating thread; seen in CI when a test closed an unused scanner at once);
@@ -130,6 +131,8 @@ export function serveThread<Start, Ops extends ThreadOps>(start: () => Start, op
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
+  /** Made with callInBackground: does not keep the process alive. */
+  background?: boolean;
 }
 
 export interface ThreadClientOptions {
@@ -194,6 +197,12 @@ export class ThreadClient<Start, Ops extends ThreadOps> {
     return this.post(op, args) as Promise<Awaited<ReturnType<Ops[K]>>>;
   }
 
+  /** call(), but its answer alone does not keep the process alive (a pending poll must not keep a CLI running). */
+  callInBackground<K extends keyof Ops & string>(op: K, ...args: Parameters<Ops[K]>): Promise<Awaited<ReturnType<Ops[K]>>> {
+    if (this.closing) return Promise.reject(this.failure ?? new Error(`the ${this.label} thread was closed`));
+    return this.post(op, args, true) as Promise<Awaited<ReturnType<Ops[K]>>>;
+  }
+
   /** True once the thread has died or been closed: every request now fails. */
   get dead(): boolean {
     return this.failure !== null || this.closing !== null;
@@ -217,11 +226,11 @@ export class ThreadClient<Start, Ops extends ThreadOps> {
     return this.closing;
   }
 
-  private post(op: string, args: unknown[]): Promise<unknown> {
+  private post(op: string, args: unknown[], background = false): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = ++this.seq;
     return new Promise<unknown>((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
+      this.pending.set(seq, background ? { resolve, reject, background } : { resolve, reject });
       this.updateRef();
       this.worker.postMessage({ seq, op, args } satisfies Call);
     });
@@ -262,10 +271,11 @@ export class ThreadClient<Start, Ops extends ThreadOps> {
     if (unasked && !this.closing) for (const listener of this.deathListeners) listener(err);
   }
 
-  /** Ref'd while a request is pending (or the start answer is wanted), unref'd otherwise. */
+  /** Ref'd while a request is pending (or the start answer is wanted), unref'd otherwise; background requests aside. */
   private updateRef(): void {
     const startPending = this.pending.has(START);
-    const requests = this.pending.size - (startPending ? 1 : 0);
+    let requests = 0;
+    for (const [seq, p] of this.pending) if (seq !== START && p.background !== true) requests++;
     if (requests > 0 || (startPending && this.startWanted)) this.worker.ref();
     else this.worker.unref();
   }

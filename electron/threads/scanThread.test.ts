@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as keyctl from '../keyring/keyctl';
+import type { PollReport } from '../keyring/source';
 import { freshSession } from '../keyring/test/kernelHelpers';
 import { commFilesOpen, netlinkSocketsOpen } from '../test/openDescriptors';
 import { createWorkerSnapshotSource } from './scanThread';
@@ -32,6 +33,80 @@ describe('createWorkerSnapshotSource', () => {
       await source.close();
     }
     await expect(source.scan()).rejects.toThrow(/closed/);
+  });
+
+  it('polls on its own timer, wakes no one for an idle poll, and reports the next poll that finds a change', async () => {
+    const session = freshSession();
+    const ring = keyctl.addKey('keyring', 'watched ring', null, session);
+    const source = createWorkerSnapshotSource();
+    try {
+      const first = await source.scanReport();
+      expect(first.quiet).toBeNull();
+      // Watch for 3 polls or more, a watch again after each answer (on a shared machine others' changes are reported):
+      // every poll the thread reported is an answer, and the others woke no one.
+      const c0 = source.polls.counts();
+      let answers = 0;
+      let stop = false;
+      const watching = (async () => {
+        while (!stop) if ((await source.pollUntilReport(20, Number.POSITIVE_INFINITY)) !== null) answers++;
+      })();
+      await source.polls.reached(c0.polls + 3);
+      stop = true;
+      source.stopPolling();
+      await watching;
+      const c1 = source.polls.counts();
+      expect(c1.polls - c0.polls).toBeGreaterThanOrEqual(3);
+      expect(c1.reported - c0.reported).toBe(answers);
+      const added = keyctl.addKey('user', 'seen by the next poll', Buffer.from('x'), ring);
+      // Another session's change may be reported first: watch until ours is.
+      let report: PollReport | null = null;
+      while (!report?.snapshot.keys.some((k) => k.id === added)) report = await source.pollUntilReport(20, Number.POSITIVE_INFINITY);
+      expect(report.snapshot.keys.find((k) => k.id === ring)?.links).toEqual([added]);
+      // The poll before it, when one was kept back, comes with it: the keys as they were, taken then.
+      if (report.quiet !== null) {
+        expect(report.quiet.keys.some((k) => k.id === added)).toBe(false);
+        expect(report.quiet.takenAt).toBeLessThan(report.snapshot.takenAt);
+      }
+      expect(source.lastPoll()?.takenAt).toBe(report.snapshot.takenAt);
+      expect(source.polls.counts().reported).toBeGreaterThan(c1.reported);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('reports a poll that starts at wakeAt even when nothing changed, and answers null once stopped', async () => {
+    freshSession();
+    const source = createWorkerSnapshotSource();
+    try {
+      const first = await source.scanReport();
+      const woken = await source.pollUntilReport(20, first.snapshot.takenAt + 1);
+      expect(woken?.snapshot.takenAt).toBeGreaterThan(first.snapshot.takenAt);
+      const { polls } = source.polls.counts();
+      const stopped = source.pollUntilReport(60_000, Number.POSITIVE_INFINITY);
+      source.stopPolling();
+      expect(await stopped).toBeNull();
+      expect(source.polls.counts().polls).toBe(polls);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('fails a watch whose scan thread dies, and answers the next with a fresh thread’s whole snapshot', async () => {
+    const session = freshSession();
+    const key = keyctl.addKey('user', 'survives a death in a watch', Buffer.from('x'), session);
+    const fault = join(mkdtempSync(join(tmpdir(), 'kb-fault-')), 'exit-now');
+    const source = createWorkerSnapshotSource({ exitMidScanFile: fault });
+    try {
+      await source.scanReport();
+      writeFileSync(fault, '');
+      await expect(source.pollUntilReport(20, Number.POSITIVE_INFINITY)).rejects.toThrow(/scan thread exited \(code 70\)/);
+      const after = await source.pollUntilReport(20, Number.POSITIVE_INFINITY);
+      expect(after?.quiet).toBeNull();
+      expect(after?.snapshot.keys.find((k) => k.id === key)).toMatchObject({ possessed: true });
+      expect(source.restarts()?.count).toBe(1);
+    } finally {
+      await source.close();
+    }
   });
 
   it('reports a missing /proc/keys as KeyringsUnavailableError', async () => {
