@@ -95,6 +95,8 @@ export class PollCell {
    * signal's reason once it is aborted.
    */
   async reached(polls: number, signal?: AbortSignal): Promise<void> {
+    // A pending waitAsync does not keep Node's event loop alive (the scan thread's polls do not either): a timer does.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
     // An abort wakes the wait as a poll would (Atomics.notify wakes this thread's own waitAsync too).
     const wake = (): void => void Atomics.notify(this.ints, NOTIFY);
     signal?.addEventListener('abort', wake, { once: true });
@@ -107,6 +109,7 @@ export class PollCell {
         if (wait.async) await wait.value;
       }
     } finally {
+      clearInterval(keepAlive);
       signal?.removeEventListener('abort', wake);
     }
   }

@@ -122,7 +122,8 @@ export function createWorkerSnapshotSource(options: WorkerSourceOptions = {}): W
       }
     },
     stopPolling(): void {
-      if (!closed && !thread.dead) thread.callInBackground('unwatch').catch(() => undefined);
+      // A request that keeps the process alive until the watch has answered (a poller stopping awaits that answer).
+      if (!closed && !thread.dead) thread.call('unwatch').catch(() => undefined);
     },
     lastPoll: () => polls.lastScan(),
     polls,

@@ -48,8 +48,8 @@ let failedLast = false;
 let quietAt: number | null = null;
 /** The polls, one at a time: a scan asked for waits for the one this thread's timer started. */
 let polling: Promise<unknown> = Promise.resolve();
-/** The current watch(), if any: stops it. */
-let stopWatch: (() => void) | null = null;
+/** The current watch(), if any: stops it; settles once it has answered. */
+let stopWatch: (() => Promise<void>) | null = null;
 
 /**
  * A poll's answer: the first is the whole snapshot; after that only what changed since the last answer (null:
@@ -77,10 +77,12 @@ function scan(): Promise<ScanAnswer> {
  * answered if it found something. One watch at a time: a new one stops the last.
  */
 function watch(everyMs: number, wakeAt: number): Promise<ScanAnswer | null> {
-  stopWatch?.();
+  void stopWatch?.();
   return new Promise<ScanAnswer | null>((resolve, reject) => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let answered: () => void = () => undefined;
+    const ended = new Promise<void>((done) => (answered = done));
     const tick = (): void => {
       timer = null;
       exclusive(() => poll(wakeAt)).then((answer) => {
@@ -91,23 +93,29 @@ function watch(everyMs: number, wakeAt: number): Promise<ScanAnswer | null> {
     const end = (settle: () => void): void => {
       if (stopWatch === stop) stopWatch = null;
       settle();
+      // Once the answer is posted (the microtasks that post it have run): unwatch answers after it.
+      setImmediate(answered);
     };
-    const stop = (): void => {
+    const stop = (): Promise<void> => {
       stopped = true;
       if (timer !== null) {
         clearTimeout(timer);
         timer = null;
         end(() => resolve(null));
       }
+      return ended;
     };
     stopWatch = stop;
     timer = setTimeout(tick, everyMs);
   });
 }
 
-/** Stops the watch (its answer says what its last poll found, if it was running). */
-function unwatch(): null {
-  stopWatch?.();
+/**
+ * Stops the watch, and answers once the watch has answered (what its running poll found, or null): the creator asks
+ * this as a request that keeps its process alive, the watch's answer is in the background.
+ */
+async function unwatch(): Promise<null> {
+  await stopWatch?.();
   return null;
 }
 
