@@ -1,7 +1,7 @@
 // The poller over a source that polls on its own clock (SelfPollingSource; the real one is the scan thread,
 // threads/scanThread.test.ts): it waits on the source's polls rather than a timer of its own, reports each poll the
 // source reports (the kept-back one first), and stops, restarts and re-times the source's polling with its controls.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '../../shared/snapshot';
 import { Poller } from './poller';
 import { fakeKey, fakeSnapshot } from './test/fakeSource';
@@ -40,16 +40,47 @@ describe('Poller over a self-polling source', () => {
     await p.stop();
   });
 
-  it('reports a failure at once and keeps polling', async () => {
-    const source = new FakeSelfPollingSource();
-    const { p, seen } = poller(source);
-    p.start();
-    await flush();
-    source.report(new Error('the scan thread exited (code 70)'));
-    await flush();
-    expect(seen.at(-1)).toBe('error: the scan thread exited (code 70)');
-    expect(source.watches).toHaveLength(2);
-    await p.stop();
+  it('reports a failure at once, scans again an interval later, and then waits on the source’s polls again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const source = new FakeSelfPollingSource();
+      const { p, seen } = poller(source);
+      p.start();
+      await flush();
+      source.report(new Error('the scan thread exited (code 70)'));
+      await flush();
+      expect(seen.at(-1)).toBe('error: the scan thread exited (code 70)');
+      // Not asked again at once: a source failing every request at once (a thread that could not start) would spin.
+      expect(source.calls).toEqual(['scanReport', 'pollUntilReport 1000']);
+      vi.advanceTimersByTime(1000);
+      await flush();
+      expect(source.calls.slice(2)).toEqual(['scanReport', 'pollUntilReport 1000']);
+      expect(seen.at(-1)).toBe(source.next.snapshot);
+      await p.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a source whose every request fails at once is scanned once an interval, not spun on', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const source = new FakeSelfPollingSource();
+      source.failAll = new Error('--all-users needs root');
+      const { p, seen } = poller(source);
+      p.start();
+      await flush();
+      expect(source.calls).toEqual(['scanReport']);
+      for (let i = 0; i < 3; i++) {
+        vi.advanceTimersByTime(1000);
+        await flush();
+      }
+      expect(source.calls).toEqual(['scanReport', 'scanReport', 'scanReport', 'scanReport']);
+      expect(seen).toEqual(Array(4).fill('error: --all-users needs root'));
+      await p.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('restarts the source’s polls at a new interval, and stops them on pause, resume scanning at once', async () => {

@@ -41,6 +41,11 @@ export class Poller {
   /** The source's polls, stopped: settles once what their last poll found (if anything) has been reported. */
   private stoppedPolls: Promise<void> | null = null;
   private reported: ScanStats | null = null;
+  /**
+   * The last scan or poll failed: the next is scanned on this poller's timer, not the source's polls. A source whose
+   * thread could not start fails every request at once, and its polls asked for again at once would spin.
+   */
+  private failing = false;
   private readonly clock: () => number;
   private readonly selfPolling: SelfPollingSource | null;
 
@@ -127,7 +132,9 @@ export class Poller {
           const snapshot = await this.options.source.scan();
           this.report({ snapshot, durationMs: Math.max(0, this.clock() - started), quiet: null });
         }
+        this.failing = false;
       } catch (error) {
+        this.failing = true;
         this.options.onError(error);
       } finally {
         this.inFlight = null;
@@ -148,7 +155,7 @@ export class Poller {
   private schedule(): void {
     if (this.stopped || this.paused || this.wait !== null || this.inFlight || this.queued) return;
     const source = this.selfPolling;
-    if (source === null) {
+    if (source === null || this.failing) {
       const timer = setTimeout(() => {
         this.wait = null;
         void this.scanNow();
@@ -174,6 +181,7 @@ export class Poller {
         this.waitEnded(wait);
       },
       (error: unknown) => {
+        this.failing = true;
         this.options.onError(error);
         this.waitEnded(wait);
       },

@@ -19,6 +19,8 @@ export class FakeSelfPollingSource implements SelfPollingSource {
   /** What scanReport answers next. */
   next: PollReport = { snapshot: fakeSnapshot([fakeKey(1)]), durationMs: 1, quiet: null };
   last: ScanStats | null = null;
+  /** Set: every scan and poll fails with it at once (a scan thread that could not start). */
+  failAll: Error | null = null;
   private stopped: Watch | null = null;
 
   async scan(): Promise<Snapshot> {
@@ -27,11 +29,13 @@ export class FakeSelfPollingSource implements SelfPollingSource {
 
   async scanReport(): Promise<PollReport> {
     this.calls.push('scanReport');
+    if (this.failAll) throw this.failAll;
     return this.next;
   }
 
   pollUntilReport(everyMs: number, wakeAt: number): Promise<PollReport | null> {
     this.calls.push(`pollUntilReport ${everyMs}`);
+    if (this.failAll) return Promise.reject(this.failAll);
     return new Promise((resolve, reject) => this.watches.push({ everyMs, wakeAt, resolve, reject }));
   }
 
