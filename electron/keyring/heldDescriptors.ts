@@ -1,10 +1,20 @@
-// Descriptors a thread keeps open from one call to the next: the process-events socket (procEvents.ts) and the
-// listed kernel threads' comm files (processWatch.ts). A descriptor belongs to the process, not to the thread that
-// opened it, and a worker thread stopped by terminate() (rpc.ts, when its close hook does not answer in time) runs
-// no more JavaScript: what it held stayed open until the process exited, the socket taking events into its buffer.
-// So the thread says what it holds and when it lets go, and the thread that started it closes, after the thread's
-// 'exit', what it still held (rpc.ts). It says so *before* it closes: a thread stopped between the two leaves that
-// one descriptor open, where saying it after would let its starter close a number another thread had opened since.
+// The one rule for descriptors a worker thread has open when it ends. A descriptor belongs to the process, not to
+// the thread that opened it, and a worker stopped by terminate() (rpc.ts, when its close hook does not answer in
+// time; a thread's own threads end with it) runs no more JavaScript: no finally block, no close hook. So:
+//  - a descriptor opened through node:fs (openSync, readFileSync, ...: the reader's /proc/keys and /proc/key-users,
+//    the pins' status files, the listed kernel threads' comm files) is Node's to close: on a worker thread Node
+//    records each such open and close (Worker's trackUnmanagedFds, which rpc.ts sets, and its threads' threads
+//    inherit) and closes at the thread's end those still open, on that thread, before its 'exit'. It forgets a
+//    descriptor before closing it and records one in the same native call that opened it, so it never closes a
+//    number the thread let go. Such a descriptor must be closed through node:fs too, and is never said held here:
+//    its starter would close it a second time after the 'exit', when its number may be another thread's
+//    (scanThread.test.ts takes the numbers before the 'exit' is heard);
+//  - a descriptor node:fs does not know (koffi's socket(2): the process-events socket, procEvents.ts) is said held
+//    here by the thread while it keeps it beyond a call, and said let go *before* it is closed; the thread that
+//    started this one closes, after the thread's 'exit', what it still held (rpc.ts). A thread stopped between the
+//    two leaves that one descriptor open, where saying it after would let its starter close a number another thread
+//    had opened since. A descriptor of this kind opened and closed within one call would be left open by a stop
+//    mid-call: open none such on a worker thread without saying it held.
 import { closeSync } from 'node:fs';
 
 /** Who hears of this thread's descriptors: on a worker thread, the thread that started it (rpc.ts). */
@@ -20,7 +30,7 @@ export function watchHeldDescriptors(next: DescriptorWatch | null): void {
   watch = next;
 }
 
-/** Says `fd` stays open beyond this call; returns it. */
+/** Says `fd` (opened outside node:fs, see the top) stays open beyond this call; returns it. */
 export function announceHeld(fd: number): number {
   watch?.held(fd);
   return fd;

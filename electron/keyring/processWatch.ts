@@ -11,10 +11,9 @@
 //    comm files (the name alone) are kept open and read again from the start (readCommandFrom);
 //  - the events' pids are checked to be /proc's at subscription (procEvents.ts).
 // Anywhere else (not root, no connector, another pid namespace) every status file is read each poll, as before.
-import { openSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync } from 'node:fs';
 import type { ProcessRef } from '../../shared/snapshot';
 import { isPid, processesByRealUid, readCommandFrom, readProcessStatus, tallyOne, type ProcessesByUid, type ProcessStatus } from './pinEnvironment';
-import { announceHeld, closeHeld } from './heldDescriptors';
 import { ProcEvents, type ProcEventsOptions } from './procEvents';
 
 /** kthreadd's pid in the initial pid namespace: the parent of every other kernel thread. */
@@ -33,7 +32,10 @@ export class ProcessWatch {
   /** Whether every status file was read since the subscription. */
   private primed = false;
   private readonly named = new Set<number>();
-  /** Descriptors of the listed kernel threads' comm files, read every poll (readCommandFrom); said held (heldDescriptors.ts). */
+  /**
+   * Descriptors of the listed kernel threads' comm files, read every poll (readCommandFrom). Opened through node:fs,
+   * so Node closes them if the thread ends with them open (heldDescriptors.ts says why they are not said held).
+   */
   private readonly held = new Map<number, number>();
   /** What the last read did, in words (KEYRING_BROWSER_TRACE). */
   lastRead = 'nothing yet';
@@ -96,7 +98,7 @@ export class ProcessWatch {
 
   close(): void {
     this.events?.close();
-    for (const fd of this.held.values()) closeHeld(fd);
+    for (const fd of this.held.values()) closeSync(fd);
     this.held.clear();
   }
 
@@ -132,7 +134,7 @@ export class ProcessWatch {
   /** Opens the process's comm file and keeps it; undefined when it is gone. */
   private hold(pid: number): number | undefined {
     try {
-      const fd = announceHeld(openSync(`${this.dir}${pid}/comm`, 'r'));
+      const fd = openSync(`${this.dir}${pid}/comm`, 'r');
       this.held.set(pid, fd);
       return fd;
     } catch {
@@ -144,7 +146,7 @@ export class ProcessWatch {
     const fd = this.held.get(pid);
     if (fd === undefined) return;
     this.held.delete(pid);
-    closeHeld(fd);
+    closeSync(fd);
   }
 
   /**

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Every open descriptor's target ('socket:[inode]', a path, ...), by descriptor number. */
-function targets(): Map<number, string> {
+export function openDescriptors(): Map<number, string> {
   const open = new Map<number, string>();
   for (const fd of readdirSync('/proc/self/fd')) {
     try {
@@ -20,10 +20,15 @@ export function netlinkSocketsOpen(): string[] {
   const [header, ...rows] = readFileSync('/proc/self/net/netlink', 'utf8').trim().split('\n');
   const column = (header ?? '').trim().split(/\s+/).indexOf('Inode');
   const netlink = new Set(rows.map((row) => `socket:[${row.trim().split(/\s+/)[column]}]`));
-  return [...targets().values()].filter((target) => netlink.has(target)).sort();
+  return [...openDescriptors().values()].filter((target) => netlink.has(target)).sort();
 }
 
 /** The /proc/PID/comm files this process holds open (processWatch.ts keeps the listed kernel threads'). */
 export function commFilesOpen(): string[] {
-  return [...targets().values()].filter((target) => /^\/proc\/\d+\/comm$/.test(target)).sort();
+  return [...openDescriptors().values()].filter((target) => /^\/proc\/\d+\/comm$/.test(target)).sort();
+}
+
+/** The numbers of the descriptors this process holds open on `path` (a file, a FIFO, /proc/keys). */
+export function descriptorsOn(path: string): number[] {
+  return [...openDescriptors()].filter(([, target]) => target === path).map(([fd]) => fd);
 }

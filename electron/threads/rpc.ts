@@ -17,10 +17,11 @@
 //    into a terminating thread; seen in CI when a test closed an unused scanner at once);
 //  - a thread that dies unasked (an uncaught error, process.exit in the body) fails its pending requests and
 //    every later one, and tells whoever listens (onDeath), so its owner can start another;
-//  - the descriptors a thread says it holds (keyring/heldDescriptors.ts) and has not let go when it exits, however it
-//    ended (terminated mid-operation included), are closed by its client after the thread's 'exit'. A thread's own
-//    threads' descriptors are its client's to close, not passed up: a 'released' not passed up yet when the thread
-//    was stopped would have the client above close a number another thread had opened since.
+//  - no descriptor outlives the thread that had it open, however it ended (terminated mid-operation included: see
+//    keyring/heldDescriptors.ts, the one rule): Node closes those opened through node:fs (trackUnmanagedFds, set
+//    below), and the client closes after the thread's 'exit' those the thread said it holds and has not let go. A
+//    thread's own threads' descriptors are its client's to close, not passed up: a 'released' not passed up yet when
+//    the thread was stopped would have the client above close a number another thread had opened since.
 import { closeSync, existsSync } from 'node:fs';
 import type * as WorkerThreads from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
@@ -164,7 +165,8 @@ export class ThreadClient<Start, Ops extends ThreadOps> {
   constructor(entry: string, options: ThreadClientOptions) {
     this.label = options.label;
     if (!existsSync(entry)) throw new Error(`the ${this.label} thread's code is not built (${entry} is missing): run \`npm run build:node\``);
-    this.worker = new (workerThreads().Worker)(entry, { workerData: options.data });
+    // trackUnmanagedFds is Node's default; said here because heldDescriptors.ts's rule rests on it.
+    this.worker = new (workerThreads().Worker)(entry, { workerData: options.data, trackUnmanagedFds: true });
     this.startAnswer = new Promise<Start>((resolve, reject) => {
       this.pending.set(START, { resolve: resolve as (v: unknown) => void, reject });
     });
