@@ -275,9 +275,8 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
   out(`Load average during the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}. The machine is shared with other engineers: wall time measures them too, so CPU time is the measure.\n`);
   if (ONLY !== '') return;
   await printUiBench(out);
-  // The files' figures are wall time, so they come before the flood: after it the kernel is still collecting the
-  // churn's tens of thousands of keys and the machine is busy (session 15: load 6.3 after the flood, the 40k open
-  // 1011 ms against 431 ms in session 12's run).
+  // The files' figures are wall time, so they come before the flood, which leaves the machine busy (session 15's
+  // first run: load 6.3 after it).
   for (const t of readExtraTables(join(ROOT, 'bench', 'extra'))) printTable(t.title, t.columns, t.rows, out);
   runFilesBench(out);
   await printFloodBench(out);
