@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Assembles the WebAssembly text modules of electron/keyring (keyRecordsJson.wat, procKeysParse.wat) into
-// electron/keyring/wasmModules.ts, each module's bytes as base64, so tsc, the CLI's bundle and vitest need no build
-// step of their own and no file beside the code. wasmModules.test.ts fails when the committed bytes are not this
-// script's output.
+// Assembles the WebAssembly text modules of electron/keyring (keyRecordsJson.wat, procKeysParse.wat, rowWalks.wat,
+// serialIndex.wat) into electron/keyring/wasmModules.ts, each module's bytes as base64, so tsc, the CLI's bundle and
+// vitest need no build step of their own and no file beside the code. wasmModules.test.ts fails when the committed
+// bytes are not this script's output.
 //
 // Usage: node scripts/assembleWasm.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = join(ROOT, 'electron', 'keyring');
 const OUT = join(DIR, 'wasmModules.ts');
 /** Constant name -> the .wat file it holds. */
-const MODULES = { KEY_RECORDS_JSON_WASM: 'keyRecordsJson.wat', PROC_KEYS_PARSE_WASM: 'procKeysParse.wat' };
+const MODULES = { KEY_RECORDS_JSON_WASM: 'keyRecordsJson.wat', PROC_KEYS_PARSE_WASM: 'procKeysParse.wat', ROW_WALKS_WASM: 'rowWalks.wat', SERIAL_INDEX_WASM: 'serialIndex.wat' };
 
 export async function assembledSource() {
   const wabt = await wabtModule();

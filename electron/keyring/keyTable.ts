@@ -7,6 +7,7 @@
 // Rows from one /proc/keys read come in serial order (the kernel walks its serial tree); the snapshot keeps
 // that order, so rows added later (a re-read, possessor-only keys) are sorted in only when there are some.
 import { payloadLengthFromSuffix, STATES_PAYLOAD_LENGTH } from './payloadLength';
+import { serialIndex, type SerialIndex } from './serialIndex';
 
 /** The flag letters of /proc/keys, in column order: bit k of a row's flag mask is letter k. */
 export const FLAG_LETTERS = 'IRDQUNi';
@@ -106,7 +107,9 @@ export class KeyTable {
    * 40k entries cost tens of ms to build on each scan. Built on first lookup, kept up to date after.
    */
   private slotIds: Int32Array | null = null;
-  private slotRows = new Int32Array(0);
+  private slotRows: Int32Array = new Int32Array(0);
+  /** The slots' module where a big table's index was built by WebAssembly (serialIndex.ts), for rowsOf. */
+  private wasmIndex: SerialIndex | null = null;
   /** Whether rows are in ascending serial order (one /proc/keys read is; rows added later may not be). */
   private ordered = true;
 
@@ -291,9 +294,32 @@ export class KeyTable {
     }
   }
 
+  /**
+   * KeyTable.rowOf of each of `ids` into `into` (-1: none); returns how many have none. A keyring's members at a
+   * time: by WebAssembly where the index was built there.
+   */
+  rowsOf(ids: readonly number[], into: Int32Array): number {
+    if (this.slotIds === null) this.buildIndex();
+    if (this.wasmIndex !== null) return this.wasmIndex.lookup(ids, into);
+    let missing = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const row = this.rowOf(ids[i] as number);
+      into[i] = row;
+      if (row < 0) missing++;
+    }
+    return missing;
+  }
+
   private buildIndex(): void {
     let size = 1024;
     while (size < this.length * 2) size *= 2;
+    // A big table's (a whole /proc/keys read's) by WebAssembly: the same slots, built without a cold call per row.
+    this.wasmIndex = this.length >= WASM_INDEX_ROWS ? serialIndex(this.id, this.length, size) : null;
+    if (this.wasmIndex !== null) {
+      this.slotIds = this.wasmIndex.slotIds;
+      this.slotRows = this.wasmIndex.slotRows;
+      return;
+    }
     this.slotIds = new Int32Array(size);
     this.slotRows = new Int32Array(size);
     for (let row = 0; row < this.length; row++) this.index(row);
@@ -520,7 +546,13 @@ const UNRESOLVED = -1;
 const NOT_ASCII = /[^\u0000-\u007f]/;
 const NAMED = -2;
 
-/** Serials are allocated at random by the kernel, but mix them anyway (tests use consecutive ones). */
+/** Rows from which the index is built by WebAssembly (serialIndex.ts); smaller tables (a poll's changes) in JavaScript. */
+const WASM_INDEX_ROWS = 4096;
+
+/**
+ * The slot a serial's probe starts at (serialIndex.wat's $slot is the same). Serials are allocated at random by the
+ * kernel, but mix them anyway (tests use consecutive ones).
+ */
 function hashSlot(id: number, mask: number): number {
   const h = Math.imul(id, 0x9e3779b1);
   return (h ^ (h >>> 15)) & mask;

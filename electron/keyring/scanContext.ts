@@ -5,14 +5,16 @@
 //  3. possessedRows: what the thread, process and session keyrings lead to (possession.ts);
 //  4. anchorsOf: the process anchors plus the user keyrings found by name (keyringsOf: the keyrings, for 4 and 5);
 //  5. reachableRows: everything reachable from an anchor or a kernel-held keyring (the rest are orphans).
+// Phases 3 and 5 walk by WebAssembly where there is some (rowWalksOf, rowWalks.ts), the same sets as their JavaScript.
 import type { Anchors } from '../../shared/snapshot';
 import { findUserAnchors, type NamedKey, type ProcessAnchors } from './anchors';
 import { PERM_BITS, type Observer } from '../../shared/perm';
 import type { KeyDescription } from './keyctl';
 import { isVanishedCode } from './keyctlError';
 import type { KeyTable } from './keyTable';
-import { searchableWhenPossessed, walkPossession } from './possession';
+import { MAX_SEARCHED_DEPTH, searchableWhenPossessed, walkPossession } from './possession';
 import { isKernelHeldKeyring, walkReachable } from '../../shared/reachability';
+import { rowWalks, type RowWalks } from './rowWalks';
 import type { MembersOutcome } from './sides';
 
 /** What the last scan had to do beyond reading /proc/keys (for the bench and diagnostics). */
@@ -74,11 +76,9 @@ export function recordMemberLists(ctx: ScanContext, outcomes: readonly MembersOu
     ctx.members.set(outcome.id, list);
     if (list === null) continue;
     const rows = new Int32Array(list.length);
-    for (let i = 0; i < list.length; i++) {
-      const m = list[i] as number;
-      const row = ctx.table.rowOf(m);
-      rows[i] = row;
-      if (row < 0 && isUnknown(ctx, m)) unknown.push(m);
+    // Members without a row are few (none, usually): only then is the list gone through again.
+    if (ctx.table.rowsOf(list, rows) > 0) {
+      for (let i = 0; i < list.length; i++) if ((rows[i] as number) < 0 && isUnknown(ctx, list[i] as number)) unknown.push(list[i] as number);
     }
     ctx.memberRows.set(outcome.id, rows);
   }
@@ -134,11 +134,33 @@ function rowsOf(table: KeyTable, ids: readonly (number | null)[]): number[] {
   return ids.flatMap((id) => (id === null ? [] : [table.rowOf(id)])).filter((row) => row >= 0);
 }
 
+/**
+ * The walks of phases 3 and 5 over `byRow` by WebAssembly (rowWalks.ts), or null where there is none (they walk in
+ * JavaScript then): one layout of the lists for both.
+ */
+export function rowWalksOf(ctx: ScanContext, byRow: MemberRowsByRow): RowWalks | null {
+  const lists: number[] = [];
+  for (const ring of ctx.members.keys()) {
+    const row = ctx.table.rowOf(ring);
+    if (row >= 0 && byRow[row] !== undefined) lists.push(row);
+  }
+  return rowWalks(ctx.table.length, lists, byRow);
+}
+
 /** Phase 3: 1 for each row the observer possesses through its thread, process or session keyring. */
-export function possessedRows(ctx: ScanContext, byRow: MemberRowsByRow, who: Observer, anchors: ProcessAnchors): Uint8Array {
+export function possessedRows(ctx: ScanContext, byRow: MemberRowsByRow, who: Observer, anchors: ProcessAnchors, walks: RowWalks | null = null): Uint8Array {
   const { table } = ctx;
-  const searchable = new Uint8Array(table.length);
+  const roots = rowsOf(table, [anchors.thread, anchors.process, anchors.session]);
   const facts = { uid: 0, gid: 0, perm: 0 };
+  const byClass = (row: number): boolean => {
+    facts.uid = table.uid[row] as number;
+    facts.gid = table.gid[row] as number;
+    facts.perm = table.perm[row] as number;
+    return searchableWhenPossessed(facts, who);
+  };
+  const walked = walks?.possessed(roots, table.perm, byClass, MAX_SEARCHED_DEPTH);
+  if (walked != null) return walked;
+  const searchable = new Uint8Array(table.length);
   for (let row = 0; row < table.length; row++) {
     // The possessor byte is OR-ed into whichever class applies: where it grants SEARCH (nearly every key), the
     // answer is yes without the class rule's calls, which ran cold for each of 40k rows in a one-shot process.
@@ -146,14 +168,11 @@ export function possessedRows(ctx: ScanContext, byRow: MemberRowsByRow, who: Obs
       searchable[row] = 1;
       continue;
     }
-    facts.uid = table.uid[row] as number;
-    facts.gid = table.gid[row] as number;
-    facts.perm = table.perm[row] as number;
-    if (searchableWhenPossessed(facts, who)) searchable[row] = 1;
+    if (byClass(row)) searchable[row] = 1;
   }
   const possessed = new Uint8Array(table.length);
   walkPossession(
-    rowsOf(table, [anchors.thread, anchors.process, anchors.session]),
+    roots,
     (row) => byRow[row],
     (row) => row >= 0 && searchable[row] === 1,
     (row) => row >= 0 && byRow[row] !== undefined,
@@ -183,10 +202,12 @@ export function anchorsOf(ctx: ScanContext, keyrings: readonly NamedKey[], uid: 
 }
 
 /** Phase 5: 1 for each row reachable from an anchor or a kernel-held keyring (shared/reachability.ts); the rest are orphans. */
-export function reachableRows(ctx: ScanContext, keyrings: readonly NamedKey[], byRow: MemberRowsByRow, anchors: Anchors): Uint8Array {
+export function reachableRows(ctx: ScanContext, keyrings: readonly NamedKey[], byRow: MemberRowsByRow, anchors: Anchors, walks: RowWalks | null = null): Uint8Array {
   const { table } = ctx;
   const roots: number[] = Object.values(anchors).filter((v): v is number => v !== null);
   for (const k of keyrings) if (isKernelHeldKeyring(k)) roots.push(k.id);
+  const walked = walks?.reachable(rowsOf(table, roots));
+  if (walked != null) return walked;
   const reachable = new Uint8Array(table.length);
   walkReachable(rowsOf(table, roots), (row) => byRow[row], (row) => row >= 0 && reachable[row] === 0 && (reachable[row] = 1) === 1);
   return reachable;

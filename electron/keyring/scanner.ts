@@ -59,6 +59,7 @@ import {
   possessedRows,
   reachableRows,
   recordMemberLists,
+  rowWalksOf,
   settleMemberLists,
   type ScanContext,
   type ScanStatsDetail,
@@ -365,7 +366,8 @@ export class Scanner {
 
     const who = observer();
     const byRow = memberRowsByRow(ctx);
-    const possessed = possessedRows(ctx, byRow, who, processAnchors);
+    const walks = rowWalksOf(ctx, byRow);
+    const possessed = possessedRows(ctx, byRow, who, processAnchors, walks);
     const unviewable = unviewableInPossessedKeyrings(ctx, possessed);
     const allRead = possessedAllRead(ctx, possessed);
     // Nothing we cannot list in a keyring we possess (the usual case): nothing to look for.
@@ -374,7 +376,7 @@ export class Scanner {
     trace('possession');
     const keyrings = keyringsOf(ctx.table);
     const anchors = anchorsOf(ctx, keyrings, who.uid, processAnchors);
-    const reachable = reachableRows(ctx, keyrings, byRow, anchors);
+    const reachable = reachableRows(ctx, keyrings, byRow, anchors, walks);
     trace('orphans');
 
     this.names.retainOnly(ctx.table);

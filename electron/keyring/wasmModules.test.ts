@@ -1,6 +1,7 @@
 // wasmModules.ts must be the .wat files assembled (scripts/assembleWasm.mjs): the modules that run are the ones
 // whose text is reviewed. What they do is tested against the JavaScript they stand in for: snapshotJson.test.ts
-// (keyRecordsJson.wat), procKeysBytes.test.ts (procKeysParse.wat).
+// (keyRecordsJson.wat), procKeysBytes.test.ts (procKeysParse.wat), rowWalks.test.ts (rowWalks.wat), keyTable.test.ts
+// (serialIndex.wat).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
