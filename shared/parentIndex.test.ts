@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { anyParentIn, parentCount, parentIndex } from './parentIndex';
+import { anyParentIn, forEachParent, parentCount, parentIndex } from './parentIndex';
 import { parentsMap, parentsOf } from './reachability';
 
 type K = { id: number; links?: readonly number[] | null };
@@ -42,6 +42,11 @@ describe('parentIndex', () => {
           }
           expect(parentCount(index, id)).toBe(map.get(id)?.length ?? 0);
           expect(parentCount(map, id)).toBe(map.get(id)?.length ?? 0);
+          for (const parents of [index, map]) {
+            const each: number[] = [];
+            forEachParent(parents, id, (ring) => each.push(ring));
+            expect(each).toEqual(map.get(id) ?? []);
+          }
         }
         // Iteration (by member id) holds the same entries, each once.
         expect(new Map(index)).toEqual(map);

@@ -79,6 +79,13 @@ export function parentCount(parents: ReadonlyMap<number, readonly number[]>, id:
   return parents instanceof ParentIndex ? parents.count(id) : (parents.get(id)?.length ?? 0);
 }
 
+/** Calls `f` with each keyring linking `id`, in `parents.get(id)`'s order, without the array a ParentIndex makes. */
+export function forEachParent(parents: ReadonlyMap<number, readonly number[]>, id: number, f: (ring: number) => void): void {
+  if (parents instanceof ParentIndex) return parents.eachOf(id, f);
+  const list = parents.get(id);
+  if (list !== undefined) for (let i = 0; i < list.length; i++) f(list[i]!);
+}
+
 /** The sorted links: `members[i]` is linked by `rings[i]`; a member's links are side by side, in the walk's order. */
 class ParentIndex implements ReadonlyMap<number, readonly number[]> {
   constructor(
@@ -118,6 +125,12 @@ class ParentIndex implements ReadonlyMap<number, readonly number[]> {
     const { members, rings } = this;
     for (let i = this.firstAt(id); i < members.length && members[i] === id; i++) if (set.has(rings[i]!)) return true;
     return false;
+  }
+
+  /** forEachParent: get(id)'s keyrings in its order (a keyring repeated next to itself once), without its array. */
+  eachOf(id: number, f: (ring: number) => void): void {
+    const { members, rings } = this;
+    for (let i = this.firstAt(id); i < members.length && members[i] === id; i++) if (i === 0 || members[i - 1] !== id || rings[i] !== rings[i - 1]) f(rings[i]!);
   }
 
   /** parentCount, without the array get() makes. */

@@ -1,7 +1,7 @@
 // The change log: what changed in the keys, newest first, with its time, in plain words. Never payloads.
 // It leaves out what is not news (store/liveEvents.ts: usage counts, pins, countdowns) and sums up
 // bursts, so a real change stays in sight. Filters: this process's keys or all, and by kind; Clear.
-import { memo, useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import { useKb, type LogEntry } from '../store';
 import { LOG_FILTERS, type LogFilter, type LogKind } from '../store/liveEvents';
 import { revealKey } from '../tree/reveal';
@@ -37,6 +37,43 @@ const LogLine = memo(function LogLine({ e }: { e: LogEntry }) {
   );
 });
 
+/**
+ * The log's filters and its Clear button. Memoised: a delta adds a line to the log but changes none of them, and
+ * React writes a controlled input's type and name back to the DOM each time it renders it again (three checkboxes
+ * re-rendered with every delta).
+ */
+const LogFilters = memo(function LogFilters({
+  scope,
+  setScope,
+  kinds,
+  toggle,
+  clearLog,
+}: {
+  scope: 'process' | 'all';
+  setScope(scope: 'process' | 'all'): void;
+  kinds: ReadonlySet<LogFilter>;
+  toggle(f: LogFilter): void;
+  clearLog(): void;
+}) {
+  return (
+    <>
+      <select aria-label="Change log scope" value={scope} onChange={(e) => setScope(e.target.value as 'process' | 'all')}>
+        <option value="all">All keys</option>
+        <option value="process">This process's keys</option>
+      </select>
+      {FILTER_NAMES.map((f) => (
+        <label key={f} className="log-filter">
+          <input type="checkbox" checked={kinds.has(f)} onChange={() => toggle(f)} />
+          {f}
+        </label>
+      ))}
+      <button type="button" className="btn btn-small" onClick={clearLog} title="Empty the change log; new changes are logged as usual">
+        Clear
+      </button>
+    </>
+  );
+});
+
 /** Resyncs and summaries are always shown: they say what the filters cannot split. */
 const ALWAYS: ReadonlySet<LogKind> = new Set(['resync', 'summary']);
 
@@ -56,12 +93,15 @@ export function ChangeLog() {
     return out;
   }, [log, kinds, scope]);
   const empty = log.length === 0;
-  const toggle = (f: LogFilter) =>
-    setKinds((now) => {
-      const next = new Set(now);
-      if (!next.delete(f)) next.add(f);
-      return next;
-    });
+  const toggle = useCallback(
+    (f: LogFilter) =>
+      setKinds((now) => {
+        const next = new Set(now);
+        if (!next.delete(f)) next.add(f);
+        return next;
+      }),
+    [],
+  );
   const filtered = scope !== 'all' || kinds.size !== FILTER_NAMES.length;
   return (
     <section className={`changelog${open && !empty ? '' : ' closed'}`} aria-label="Change log">
@@ -79,19 +119,7 @@ export function ChangeLog() {
         </span>
         {!empty && open && (
           <span className="log-filters">
-            <select aria-label="Change log scope" value={scope} onChange={(e) => setScope(e.target.value as 'process' | 'all')}>
-              <option value="all">All keys</option>
-              <option value="process">This process's keys</option>
-            </select>
-            {FILTER_NAMES.map((f) => (
-              <label key={f} className="log-filter">
-                <input type="checkbox" checked={kinds.has(f)} onChange={() => toggle(f)} />
-                {f}
-              </label>
-            ))}
-            <button type="button" className="btn btn-small" onClick={clearLog} title="Empty the change log; new changes are logged as usual">
-              Clear
-            </button>
+            <LogFilters scope={scope} setScope={setScope} kinds={kinds} toggle={toggle} clearLog={clearLog} />
           </span>
         )}
       </header>

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { k, ring, snap } from '../test/keys';
-import { FIRST_SCREEN_ROWS, flattenTree, type FlatRow } from './flatten';
+import { FIRST_SCREEN_ROWS, flattenTree, orphansMayBeReached, type FlatRow } from './flatten';
+import { applyKeyEdits } from '../store/keyMap';
 import { buildTreeModel, completeSections, findRowPath, sectionsReady } from './model';
 import { runSearch } from './search';
 import { matchOrderOf } from './matchOrder';
@@ -177,5 +179,30 @@ describe('findRowPath', () => {
     const m = model([ring(1, '_ses', []), ring(10, '.dns_resolver', [11], { orphan: true }), k(11, 'afsdb', { orphan: true })], { session: 1 });
     expect(findRowPath(m, 11)).toEqual(['k:10', 'k:10/11']);
     expect(findRowPath(m, 404)).toBeNull();
+  });
+});
+
+describe('orphansMayBeReached', () => {
+  it('answers after each delta as a count of every key does, the counts carried from the map before', () => {
+    // Ids 1-30; each edit removes a key, adds one, or changes one's orphan and possessionUnknown fields.
+    const edit = fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 30 }), fc.boolean(), fc.boolean());
+    const key = (id: number, orphan: boolean, unknown: boolean) => k(id, `k${id}`, { orphan, ...(unknown ? { possessionUnknown: true } : {}) });
+    fc.assert(
+      fc.property(fc.array(fc.array(edit, { maxLength: 5 }), { maxLength: 30 }), fc.integer({ min: 1, max: 20 }), (deltas, minFlatten) => {
+        let keys: ReadonlyMap<number, KeyInfo> = new Map(Array.from({ length: 20 }, (_, i) => [i + 1, key(i + 1, i % 3 === 0, i % 5 === 0)] as const));
+        for (const d of deltas) {
+          keys = applyKeyEdits(keys, (draft) => {
+            for (const [kind, id, orphan, unknown] of d) {
+              if (kind === 0) draft.delete(id);
+              else draft.set(id, key(id, orphan, unknown));
+            }
+          }, minFlatten);
+          let expected = false;
+          keys.forEach((x) => void (expected ||= x.orphan && x.possessionUnknown === true));
+          expect(orphansMayBeReached(keys)).toBe(expected);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -68,17 +68,9 @@ export const SECTION_LABELS: Record<SectionId, string> = {
 /** The orphans' section where some of its keys may be reached through a keyring this process may not view. */
 export const ORPHANS_MAYBE_REACHED = 'No path this process can see (some possession unknown: maybe reached through a keyring it may not view)';
 
-const maybeReachedByKeys = new WeakMap<ReadonlyMap<number, KeyInfo>, boolean>();
-
-/** Whether a key no visible path reaches may still be possessed (KeyInfo.possessionUnknown), once per keys map. */
+/** Whether a key no visible path reaches may still be possessed (KeyInfo.possessionUnknown). */
 export function orphansMayBeReached(keys: ReadonlyMap<number, KeyInfo>): boolean {
-  let maybe = maybeReachedByKeys.get(keys);
-  if (maybe === undefined) {
-    maybe = false;
-    keys.forEach((k) => void (maybe ||= k.orphan && k.possessionUnknown === true));
-    maybeReachedByKeys.set(keys, maybe);
-  }
-  return maybe;
+  return keyCounts(keys).maybeReached > 0;
 }
 
 export interface FlattenOptions {
@@ -104,25 +96,41 @@ export const FIRST_SCREEN_ROWS = 100;
 
 export const PENDING_LABEL = 'Working out users, kernel-held keyrings and keys this process does not reach…';
 
-let lastCount: { keys: ReadonlyMap<number, KeyInfo>; count: number } | null = null;
+/** What the walk counts over every key: those not orphans, and the orphans whose possession is unknown. */
+interface KeyCounts {
+  notOrphan: number;
+  maybeReached: number;
+}
 
-/** How many keys are not orphans; after a delta, worked out from the last count and the entries it touched. */
-function countNotOrphan(keys: ReadonlyMap<number, KeyInfo>): number {
-  const last = lastCount;
+let lastCounts: { keys: ReadonlyMap<number, KeyInfo>; counts: KeyCounts } | null = null;
+
+/**
+ * The KeyCounts of `keys`; after a delta, worked out from the last counts and the entries it touched, so a delta
+ * of one key does not look at 40k (the pass over every key was a third of a one-key delta's script at 40k keys).
+ */
+function keyCounts(keys: ReadonlyMap<number, KeyInfo>): KeyCounts {
+  const last = lastCounts;
+  if (last?.keys === keys) return last.counts;
   const touched = last && keyMapDifference(last.keys, keys);
-  let count = 0;
+  const counts: KeyCounts = { notOrphan: 0, maybeReached: 0 };
+  const add = (k: KeyInfo | undefined, sign: number) => {
+    if (k === undefined) return;
+    if (!k.orphan) counts.notOrphan += sign;
+    else if (k.possessionUnknown === true) counts.maybeReached += sign;
+  };
   if (last && touched) {
-    count = last.count;
-    const counts = (k: KeyInfo | undefined) => (k !== undefined && !k.orphan ? 1 : 0);
-    for (const id of touched) count += counts(keys.get(id)) - counts(last.keys.get(id));
+    counts.notOrphan = last.counts.notOrphan;
+    counts.maybeReached = last.counts.maybeReached;
+    for (const id of touched) {
+      add(keys.get(id), 1);
+      add(last.keys.get(id), -1);
+    }
   } else {
     // forEach: a cold for…of over 40k keys costs an iterator step each (shared/reachability.ts's parentsOf).
-    keys.forEach((k) => {
-      if (!k.orphan) count++;
-    });
+    keys.forEach((k) => add(k, 1));
   }
-  lastCount = { keys, count };
-  return count;
+  lastCounts = { keys, counts };
+  return counts;
 }
 
 /** Sections and anchors open; keyrings below open by default only in small trees. */
@@ -194,6 +202,34 @@ function prefixesOf(expansion: ReadonlyMap<string, boolean>): ReadonlySet<string
  */
 const leafListsByStructure = new WeakMap<object, Map<number, boolean>>();
 
+/** A key's members as the tree draws them: an unreadable krb5 collection's are the caches it probably holds. */
+export function membersIn(model: TreeModel, key: KeyInfo): readonly number[] {
+  return key.links ?? (model.probable.byCollection.size > 0 ? model.probable.byCollection.get(key.id) : undefined) ?? NO_MEMBERS;
+}
+
+/**
+ * Whether every member of `key` (a key of `model`) is a key of the snapshot with no members of its own, once per
+ * structure. The search index's idle build asks it of every key with members (searchIndex.ts), so the first broad search finds
+ * it told: at 40k keys, looking at the 11k members of the keyrings "bench:3" opens (cold code) was ~12 ms of that
+ * search's CPU profile.
+ */
+export function onlyLeaves(model: TreeModel, key: KeyInfo): boolean {
+  const token = structureOf(model);
+  let lists = leafListsByStructure.get(token);
+  if (lists === undefined) leafListsByStructure.set(token, (lists = new Map()));
+  let leaves = lists.get(key.id);
+  if (leaves === undefined) {
+    const members = membersIn(model, key);
+    leaves = true;
+    for (let i = 0; i < members.length && leaves; i++) {
+      const m = model.keys.get(members[i]!);
+      leaves = m !== undefined && membersIn(model, m).length === 0;
+    }
+    lists.set(key.id, leaves);
+  }
+  return leaves;
+}
+
 /** Per tree structure: the keys the tree draws as roots (anchors, the Users section's, kernel-held and unreachable roots). */
 const rootsByStructure = new WeakMap<object, ReadonlySet<number>>();
 function rootsOf(model: TreeModel): ReadonlySet<number> {
@@ -228,7 +264,7 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
     starts.push(count++);
   };
   // Orphans (other sessions' keyrings, a benchmark's thousands of keys) must not decide how this process's own tree opens.
-  const total = countNotOrphan(keys);
+  const total = keyCounts(keys).notOrphan;
   const onPath = new Set<number>();
   const hasProbable = model.probable.byCache.size > 0;
   // Each matched key's first row, in drawing order, collected as the walk goes. A broad search matches thousands
@@ -252,27 +288,14 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
   const opened = new Set<number>();
   const parentsDrawn = search ? drawnParents(model) : null;
   const roots = search ? rootsOf(model) : null;
-  const drawnOnlyUnder = (id: number) => parentsDrawn!.get(id)?.length === 1 && !roots!.has(id);
+  // parentCount, not get(): a ParentIndex's get makes an array, and a broad search asks this of each of 11k matches.
+  const drawnOnlyUnder = (id: number) => parentCount(parentsDrawn!, id) === 1 && !roots!.has(id);
   // The unreadable krb5 collections' inferred members (usually none: then a key without links has no members).
   const inferredMembers = model.probable.byCollection.size > 0 ? model.probable.byCollection : null;
   const membersOf = (key: KeyInfo) => key.links ?? inferredMembers?.get(key.id) ?? NO_MEMBERS;
   const inferredWhy = (id: number, parentKeyId: number | null) =>
     parentKeyId === null || !hasProbable ? undefined : keys.get(parentKeyId)?.links == null ? model.probable.byCache.get(id)?.why : undefined;
   const explicitPrefixes = prefixesOf(expansion);
-  let leafLists = leafListsByStructure.get(structureOf(model));
-  if (leafLists === undefined) leafListsByStructure.set(structureOf(model), (leafLists = new Map()));
-  const onlyLeaves = (id: number, members: readonly number[]): boolean => {
-    let leaves = leafLists.get(id);
-    if (leaves === undefined) {
-      leaves = true;
-      for (let i = 0; i < members.length && leaves; i++) {
-        const m = keys.get(members[i]!);
-        leaves = m !== undefined && membersOf(m).length === 0;
-      }
-      leafLists.set(id, leaves);
-    }
-    return leaves;
-  };
 
   const relevant = (id: number) => !search || search.matches.has(id) || search.ancestors.has(id);
   const isOpen = (explicit: boolean | undefined, depth: number, key: KeyInfo) =>
@@ -322,7 +345,7 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
     onPath.add(id);
     // Members that are all leaves, no ghost among them and no filter leaving some out: one run, each member looked
     // at only for the match order.
-    if (!(filter && search) && !ghosts?.size && onlyLeaves(id, members)) leafRun(ordered(members), `${rowId}/`, depth + 1, id, firstOpening);
+    if (!(filter && search) && !ghosts?.size && onlyLeaves(model, key)) leafRun(ordered(members), `${rowId}/`, depth + 1, id, firstOpening);
     else visitList(ordered(members), `${rowId}/`, depth + 1, id, true);
     for (const { key: g, compared = false } of ghosts?.get(id) ?? []) {
       if (!members.includes(g.id)) push({ kind: 'ghost', rowId: `${rowId}/~${g.id}`, depth: depth + 1, key: g, dim: !!search, compared });

@@ -3,8 +3,10 @@
 // structure (tree/model.ts structureOf): a delta that changes no link, type, description or owner keeps it,
 // and a keystroke then costs one substring test per key. Working out 40k keys' roles takes a while, so the
 // app builds the index in idle time once a structure appears (warmSearchIndex), in slices that leave the
-// frames alone; a search that comes first finishes it at once.
+// frames alone; a search that comes first finishes it at once. The same build tells, per keyring, whether it holds
+// only leaves (flatten.ts onlyLeaves), which the walk of a broad search would otherwise look at member by member.
 import { drawnParents, structureOf, type TreeModel } from './model';
+import { membersIn, onlyLeaves } from './flatten';
 import { roleText } from './roles';
 import { parseQuery, runSearch, withAncestors, type SearchResult } from './search';
 import { keyRole, roleSearchText, type KeyRole } from '../../../shared/keyRoles';
@@ -56,7 +58,9 @@ function advance(b: IndexBuild, stop: () => boolean): boolean {
   const started = performance.now();
   try {
     const keys = (rest.keys ??= keysInOrder(rest.model));
-    for (let n = 1; ; n++) {
+    // Work since stop() was last asked: a key each, and a keyring's members each.
+    let work = 0;
+    for (;;) {
       if (rest.next === keys.length) {
         b.rest = null;
         lastBuiltMs = b.ms + (performance.now() - started);
@@ -70,7 +74,14 @@ function advance(b: IndexBuild, stop: () => boolean): boolean {
       const text = `${k.description}\n${k.type}`;
       b.ids.push(k.id);
       b.texts.push((role === null ? text : `${text}\n${roleWords(role)}`).toLowerCase());
-      if ((n & 63) === 0 && stop()) return false;
+      // Whether a keyring holds only leaves, which the search's walk asks of each keyring it opens (flatten.ts).
+      const members = membersIn(rest.model, k).length;
+      if (members > 0) onlyLeaves(rest.model, k);
+      work += 1 + members;
+      if (work >= 64) {
+        work = 0;
+        if (stop()) return false;
+      }
     }
   } finally {
     b.ms += performance.now() - started;
