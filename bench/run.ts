@@ -206,6 +206,10 @@ export async function runBench(out: (s: string) => void = (s) => void process.st
         floors.push(rawReadCpu(ROOT, 20));
         const floor = median(floors.map((f) => f.reused));
         const changed = await pollCost(ROOT, { polls: LIVE_POLLS, clients: 1, changeKey: sampleKey });
+        // A change before every poll: a run whose client heard of fewer would be an idle run's figures.
+        if (changed.deltas < LIVE_POLLS - 1) {
+          throw new Error(`live: the "one key changed" run's client received ${changed.deltas} deltas in ${LIVE_POLLS} polls: its key was not changed before each poll`);
+        }
         live('raw /proc/keys read, empty session (CPU)').values[col] = ms(floor);
         live('  the same by readFileSync (earlier tables\' floor)').values[col] = ms(median(floors.map((f) => f.readFileSync)));
         live('idle poll, no client (CPU per poll)').values[col] = ms(idle0.cpu);
