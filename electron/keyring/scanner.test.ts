@@ -253,6 +253,39 @@ describe('scanner against the kernel', () => {
     }
   });
 
+  it('reads /proc/keys again for members added after its re-read, not taking them for possessor-only keys', async () => {
+    // A keyring filled while a scan walks (the flood bench's 20k-key burst): members newer than the re-read were
+    // described as possessor-only, and their rows cost the possessing side's /proc/keys read (14-16 s at 60k keys).
+    const real = new ReaderThread();
+    let reads = 0;
+    let ring = 0;
+    const late: number[] = [];
+    const reader: ProcReader = {
+      helperKeyIds: () => real.helperKeyIds(),
+      read: async (...args: Parameters<ProcReader['read']>) => {
+        const result = await real.read(...args);
+        reads++;
+        // After the first read, a keyring appears (the re-read finds it); after the re-read, keys join it.
+        if (reads === 1) ring = keyctl.addKey('keyring', 'filling', null, session);
+        if (reads === 2) for (let i = 0; i < 3; i++) late.push(keyctl.addKey('user', `late ${i}`, Buffer.from('x'), ring));
+        return result;
+      },
+      describe: (ids) => real.describe(ids),
+      close: () => real.close(),
+    };
+    const s = new Scanner({ reader, changesOnly: false });
+    try {
+      const snap = await s.scan();
+      expect(late).toHaveLength(3);
+      const ids = new Set(snap.keys.map((k) => k.id));
+      for (const id of late) expect(ids.has(id), `late key ${x(id)}`).toBe(true);
+      expect(s.lastStats.possessorOnly).toBe(0);
+      expect(reads).toBe(3);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('reuses names between polls and DESCRIBEs only ambiguous keys', async () => {
     const describes: number[] = [];
     const real = new ReaderThread();

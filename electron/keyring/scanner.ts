@@ -511,6 +511,7 @@ export class Scanner {
     for (const ring of first.refused) ctx.members.set(ring, null);
     for (const m of first.unknown) unknown.add(m);
     let reread = false;
+    let rereads = 0;
     while (queue.length > 0 || unknown.size > 0) {
       while (queue.length > 0) {
         const batch = [...new Set(queue)].filter((ring) => !ctx.members.has(ring));
@@ -520,8 +521,13 @@ export class Scanner {
       if (unknown.size === 0) break;
       const ids = [...unknown];
       unknown = new Set();
-      if (!reread && (await this.readerSeesAny(ids))) {
+      // Members added after the last read (a keyring being filled while we scan) are ones the reader may view: read
+      // again rather than take them for possessor-only keys, whose rows cost the possessing side's /proc/keys read
+      // (keys × keyrings in the kernel: 14-16 s at 60k keys, during which no poll reports). Bounded: a keyring
+      // filled faster than /proc/keys is read could otherwise keep this loop reading.
+      if (rereads < MAX_REREADS && (await this.readerSeesAny(ids))) {
         reread = true;
+        rereads++;
         queue.push(...(await this.addNewKeys(ctx, ids)));
       }
       // What is left is visible (if at all) only through possession: ask from that side.
@@ -636,6 +642,9 @@ export class Scanner {
     return ambiguous.length;
   }
 }
+
+/** Fresh /proc/keys reads one scan may make for members that appeared after its read (Scanner.walkKeyrings). */
+const MAX_REREADS = 4;
 
 /** KEYRING_BROWSER_TRACE=1: each phase's end on stderr, in ms since the phase's start and since process start. */
 function tracer(): (label: string) => void {
