@@ -206,9 +206,10 @@ export function reachableRows(ctx: ScanContext, keyrings: readonly NamedKey[], b
   const { table } = ctx;
   const roots: number[] = Object.values(anchors).filter((v): v is number => v !== null);
   for (const k of keyrings) if (isKernelHeldKeyring(k)) roots.push(k.id);
-  const walked = walks?.reachable(rowsOf(table, roots));
+  const rootRows = rowsOf(table, roots);
+  const walked = walks?.reachable(rootRows);
   if (walked != null) return walked;
   const reachable = new Uint8Array(table.length);
-  walkReachable(rowsOf(table, roots), (row) => byRow[row], (row) => row >= 0 && reachable[row] === 0 && (reachable[row] = 1) === 1);
+  walkReachable(rootRows, (row) => byRow[row], (row) => row >= 0 && reachable[row] === 0 && (reachable[row] = 1) === 1);
   return reachable;
 }

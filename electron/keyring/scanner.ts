@@ -510,7 +510,6 @@ export class Scanner {
     );
     for (const ring of first.refused) ctx.members.set(ring, null);
     for (const m of first.unknown) unknown.add(m);
-    let reread = false;
     let rereads = 0;
     while (queue.length > 0 || unknown.size > 0) {
       while (queue.length > 0) {
@@ -526,14 +525,13 @@ export class Scanner {
       // (keys × keyrings in the kernel: 14-16 s at 60k keys, during which no poll reports). Bounded: a keyring
       // filled faster than /proc/keys is read could otherwise keep this loop reading.
       if (rereads < MAX_REREADS && (await this.readerSeesAny(ids))) {
-        reread = true;
         rereads++;
         queue.push(...(await this.addNewKeys(ctx, ids)));
       }
       // What is left is visible (if at all) only through possession: ask from that side.
       queue.push(...(await this.describePossessorOnly(ctx, ids.filter((id) => !table.has(id)))));
     }
-    return reread;
+    return rereads > 0;
   }
 
   /** Whether readPossessedFirst may predict refusals for this scan (refusedReads.ts says when not). */
