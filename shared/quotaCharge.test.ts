@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BIG_KEY_CHARGE, chargesOf, quotaCharge, utf8Length } from './quotaCharge';
+import { BIG_KEY_CHARGE, chargesByUid, chargesOf, KEY_CHARGE_MODULUS, linksBeforeWrap, quotaCharge, utf8Length } from './quotaCharge';
 import { testKey } from './testing';
 
 describe('quotaCharge', () => {
@@ -20,10 +20,25 @@ describe('quotaCharge', () => {
     expect(quotaCharge({ type: 'user', description: 'a\uFFFDb', payloadLength: 1 })).toBeNull();
   });
 
-  it('is unknown without a stated length, and for the kernel’s own keyrings', () => {
+  it('is unknown without a stated length, and for a kernel keyring whose flags are not known', () => {
     expect(quotaCharge({ type: 'asymmetric', description: 'cert' })).toBeNull();
     expect(quotaCharge({ type: 'user', description: 'negative' })).toBeNull();
     expect(quotaCharge({ type: 'keyring', description: '.user_reg', payloadLength: 8 })).toBeNull();
+  });
+
+  it('follows the Q flag: nothing outside the quota, a kernel keyring in it (.user_reg, root’s) like any other', () => {
+    expect(quotaCharge({ type: 'keyring', description: '.user_reg', payloadLength: 8, flags: 'I--Q---' })).toBe(9 + 1 + 8);
+    expect(quotaCharge({ type: 'keyring', description: '.dns_resolver', payloadLength: 0, flags: 'I------' })).toBe(0);
+    expect(quotaCharge({ type: 'asymmetric', description: 'cert', flags: 'I------' })).toBe(0);
+    expect(quotaCharge({ type: 'asymmetric', description: 'cert', flags: 'I--Q---' })).toBeNull();
+    expect(quotaCharge({ type: 'user', description: 'abc', payloadLength: 2, flags: 'I--Q---' })).toBe(6);
+  });
+
+  it('knows how many links a keyring holds before its 16-bit charge wraps', () => {
+    // description + 1 + 4 per link must stay below 65,536.
+    const n = linksBeforeWrap('flood-burst');
+    expect(11 + 1 + 4 * n).toBeLessThan(KEY_CHARGE_MODULUS);
+    expect(11 + 1 + 4 * (n + 1)).toBeGreaterThanOrEqual(KEY_CHARGE_MODULUS);
   });
 
   it('sums one uid’s keys and counts those of unknown size', () => {
@@ -33,5 +48,12 @@ describe('quotaCharge', () => {
       testKey(3, { uid: 0, description: 'root', payloadLength: 3 }),
     ];
     expect(chargesOf(keys, 1000)).toEqual({ bytes: 5, keys: 2, unknown: 1 });
+    expect(chargesOf(keys, 1234)).toEqual({ bytes: 0, keys: 0, unknown: 0 });
+    expect(chargesByUid(keys)).toEqual(
+      new Map([
+        [1000, { bytes: 5, keys: 2, unknown: 1 }],
+        [0, { bytes: 8, keys: 1, unknown: 0 }],
+      ]),
+    );
   });
 });

@@ -1,19 +1,37 @@
 // What a key costs its owner's byte quota (/proc/key-users' qnbytes), where the snapshot tells. From the
 // kernel sources, and checked on this kernel against /proc/key-users (electron/keyring/quotaCharge.test.ts):
 // - key_alloc (security/keys/key.c) charges strlen(description) + 1 (+ the type's def_datalen, 0 for every
-//   type below);
+//   type below), only to a key allocated in the quota: the `Q` of /proc/keys' flags (KEY_FLAG_IN_QUOTA). Keys
+//   the kernel makes outside it (request_key's authorisation keys, most kernel keyrings) cost nothing; the
+//   user registry `.user_reg` is in root's quota, and is charged like any keyring;
 // - instantiation then reserves the payload's charge (key_payload_reserve): user and logon keys their data's
 //   length, a big_key a flat 16 bytes whatever its size (big_key.c: "an arbitrary quota"), a keyring 4 bytes
-//   per link (KEYQUOTA_LINK_BYTES, keyring.c), given back when the link goes by unlink or clear.
-// The kernel's garbage collector is the exception: it drops a collected member (expired, revoked,
-// invalidated) from its keyrings without giving those 4 bytes back (keyring_gc), so such a keyring stays
-// charged more than its members say until it is cleared: what a snapshot computes is then short of qnbytes.
-// Keys the kernel makes outside the quota (kernel keyrings such as `.user_reg`, request_key's authorisation
-// keys) cost nothing; /proc/key-users' nkeys − qnkeys counts them.
+//   per link (KEYQUOTA_LINK_BYTES, keyring.c), charged to the keyring's owner, given back when the link goes by
+//   unlink, clear or revoke of the keyring, or with the keyring.
+// Where the kernel charges more than a snapshot can see (shared/quotaGap.ts says so in words):
+// - its garbage collector drops a collected member (invalidated, or revoked or expired and gc_delay later) from
+//   its keyrings without giving those 4 bytes back (keyring_gc), so such a keyring stays charged for links it no
+//   longer has until it is cleared, revoked or destroyed;
+// - a key's charge is kept in 16 bits (struct key's quotalen and datalen, unsigned short) while the uid's total
+//   is not: a keyring whose charge passed 65,535 bytes (16,384 links, live or collected) gives back only the
+//   remainder modulo 65,536 when it is cleared, revoked or destroyed, so each wrap stays charged to the uid for
+//   as long as the kernel keeps its accounting (root's: until reboot, for the kernel's own keyrings are root's).
+//   Only a limit of 65,536 bytes or more lets a keyring get there: root's (root_maxbytes), not maxbytes' 20,000.
 import type { KeyInfo } from './snapshot';
 
 /** What big_key_preparse charges, whatever the payload's size. */
 export const BIG_KEY_CHARGE = 16;
+
+/** What a link costs its keyring's owner (KEYQUOTA_LINK_BYTES): a keyring's payload is 4 bytes a member. */
+export const LINK_CHARGE = 4;
+
+/** A key's own charge is kept modulo this (16 bits); a uid's total is not. */
+export const KEY_CHARGE_MODULUS = 65_536;
+
+/** The most links a keyring can hold (live, or collected and still charged) before its charge wraps. */
+export function linksBeforeWrap(description: string): number {
+  return Math.floor((KEY_CHARGE_MODULUS - 1 - (utf8Length(description) ?? description.length * 3) - 1) / LINK_CHARGE);
+}
 
 /** The UTF-8 length of `text`, or null where it holds U+FFFD (bytes that were not UTF-8: their count is lost). */
 export function utf8Length(text: string): number | null {
@@ -31,14 +49,21 @@ export function utf8Length(text: string): number | null {
   return n;
 }
 
+/** Whether /proc/keys' flags (`I--Q---`) say the key is in its owner's quota; null when they are not seven letters. */
+function inQuota(flags: string | undefined): boolean | null {
+  return flags?.length === 7 ? flags.charCodeAt(3) === 0x51 /* Q */ : null;
+}
+
 /**
  * Bytes `k` costs its owner's quota, or null where the snapshot cannot tell: a type whose payload length
- * /proc/keys does not state (or a key not instantiated), a description whose bytes were not UTF-8, and the
- * kernel's own keyrings (named with a '.', mostly outside the quota).
+ * /proc/keys does not state (or a key not instantiated), a description whose bytes were not UTF-8. A key outside
+ * the quota (no `Q` in its flags) costs 0; without flags, a kernel keyring (named with a '.') is taken as unknown.
  */
-export function quotaCharge(k: Pick<KeyInfo, 'type' | 'description' | 'payloadLength'>): number | null {
+export function quotaCharge(k: Pick<KeyInfo, 'type' | 'description' | 'payloadLength'> & { flags?: string }): number | null {
+  const quota = inQuota(k.flags);
+  if (quota === false) return 0;
   if (k.payloadLength === undefined) return null;
-  if (k.type === 'keyring' && k.description.startsWith('.')) return null;
+  if (quota === null && k.type === 'keyring' && k.description.startsWith('.')) return null;
   const description = utf8Length(k.description);
   if (description === null) return null;
   return description + 1 + (k.type === 'big_key' ? BIG_KEY_CHARGE : k.payloadLength);
@@ -55,13 +80,19 @@ export interface ChargeSum {
 }
 
 export function chargesOf(keys: Iterable<KeyInfo>, uid: number): ChargeSum {
-  const sum: ChargeSum = { bytes: 0, keys: 0, unknown: 0 };
+  return chargesByUid(keys).get(uid) ?? { bytes: 0, keys: 0, unknown: 0 };
+}
+
+/** Every uid's ChargeSum over `keys`, in one pass. */
+export function chargesByUid(keys: Iterable<KeyInfo>): Map<number, ChargeSum> {
+  const sums = new Map<number, ChargeSum>();
   for (const k of keys) {
-    if (k.uid !== uid) continue;
+    let sum = sums.get(k.uid);
+    if (sum === undefined) sums.set(k.uid, (sum = { bytes: 0, keys: 0, unknown: 0 }));
     sum.keys++;
     const c = quotaCharge(k);
     if (c === null) sum.unknown++;
     else sum.bytes += c;
   }
-  return sum;
+  return sums;
 }

@@ -7,11 +7,10 @@
 // Other types print no length (asymmetric, .request_key_auth, …) or one whose meaning we have not checked
 // (encrypted, trusted, dns_resolver, …): their length stays unknown. Pure: text in, number out.
 
+import { LINK_CHARGE } from '../../shared/quotaCharge';
+
 /** The types whose /proc/keys suffix states the payload's length. */
 export const STATES_PAYLOAD_LENGTH: ReadonlySet<string> = new Set(['user', 'logon', 'big_key', 'keyring']);
-
-/** Bytes of a keyring's payload per member (a serial). */
-export const KEYRING_BYTES_PER_MEMBER = 4;
 
 /** The non-negative integer in text[start, end) (digits only, at most 9 of them), or -1. */
 function digitsValue(text: string, start: number, end: number): number {
@@ -41,7 +40,7 @@ export function payloadLengthFromSuffix(type: string, text: string, start: numbe
     case 'keyring':
       if (end - from === 5 && text.startsWith('empty', from)) return 0;
       n = digitsValue(text, from, end);
-      if (n >= 0) n *= KEYRING_BYTES_PER_MEMBER;
+      if (n >= 0) n *= LINK_CHARGE;
       break;
     case 'big_key':
       n = end - from > 7 && (text.endsWith(' [buff]', end) || text.endsWith(' [file]', end)) ? digitsValue(text, from, end - 7) : -1;
