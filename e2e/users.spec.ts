@@ -1,10 +1,11 @@
 // The system view in chromium against `serve --all-users` (as root, as CI runs): two throwaway users make
 // keys as themselves, and the Users section must show them with their names, a quota gauge at the
-// percentage /proc/key-users gives, and a search that finds another user's key.
+// percentage /proc/key-users gives, a search that finds another user's key, and the bytes the kernel
+// charges alice for links its garbage collector removed, which no visible key accounts for.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { quotaPercent } from '../shared/quota';
-import { addThrowawayUser, fillQuotaTo, quotaBytes, quotaKeys, removeThrowawayUser, runAs, type ThrowawayUser } from '../electron/test/throwawayUsers';
+import { addThrowawayUser, fillQuotaTo, quotaBytes, quotaKeys, removeThrowawayUser, runAs, runAsLogin, sessionsCollected, type ThrowawayUser } from '../electron/test/throwawayUsers';
 import { joinOwnSession } from './support/session';
 import { startServe, type RunningServer } from './support/serve';
 import { FIRST_SCAN_MS, scrollTreeTo } from './support/page';
@@ -23,6 +24,12 @@ test.beforeAll(async () => {
   alice = addThrowawayUser('kbea');
   bob = addThrowawayUser('kbeb');
   secret = Number(runAs(alice.uid, 'keyctl', 'add', 'user', SECRET, 'not-a-real-secret', '@u'));
+  // 60 keys through a keyring of alice's, invalidated: the collector takes them, the keyring stays charged 4 bytes each.
+  const aliceKeys = quotaKeys(alice.uid);
+  runAsLogin(alice.uid, 'r=$(keyctl newring e2e-gc @u) && for i in $(seq 1 60); do keyctl invalidate $(keyctl add user e2e-gc-$i x $r); done');
+  // The collector says nothing: poll until it has taken them (kernelDid's 30 s).
+  await expect.poll(() => quotaKeys(alice!.uid), { timeout: 30_000, message: 'the collector takes the 60 invalidated keys' }).toBe(aliceKeys + 1);
+  await sessionsCollected(alice.uid);
   maxkeys = Number(readFileSync('/proc/sys/kernel/keys/maxkeys', 'utf8').trim());
   fillQuotaTo(bob.uid, Math.floor((maxkeys * 85) / 100), 'e2e-bob-');
   bobKeys = quotaKeys(bob.uid);
@@ -69,6 +76,23 @@ test("a user's keys gauge shows its share of maxkeys, amber from 80 %, and a cli
   await expect(byBytes).toContainText(`_uid.${bob!.uid}`);
   await expect(byBytes).not.toContainText('at least');
   await expect(details.getByTestId('bytes-explained')).toContainText(`Its ${bobKeys} visible keys cost ${quotaBytes(bob!.uid).toLocaleString('en-US')} bytes: all of the`);
+});
+
+test("a user's bytes charged to no visible key are hatched on the gauge, counted on the row, and explained on a click", async ({ page }) => {
+  await page.goto(server.url);
+  const row = userRow(page, alice!.uid);
+  await scrollTreeTo(page, row);
+  await expect(row.getByTestId('quota-unseen')).toHaveText('240 bytes in no visible key');
+  await expect(row.getByRole('meter', { name: `${alice!.name} (uid ${alice!.uid}): bytes quota` })).toHaveAttribute('aria-valuetext', /, 240 bytes in no visible key$/);
+  await row.click();
+  const details = page.getByRole('complementary', { name: 'User details' });
+  const charged = quotaBytes(alice!.uid).toLocaleString('en-US');
+  await expect(details.getByTestId('bytes-explained')).toHaveText(
+    new RegExp(`^Its 4 visible keys cost ${(quotaBytes(alice!.uid) - 240).toLocaleString('en-US')} bytes of the ${charged} charged\\. 240 bytes are charged to no key this scan can see: a keyring keeps 4 bytes for each link the kernel’s garbage collector removed`),
+  );
+  // bob's keys account for all he is charged: no count on his row.
+  await scrollTreeTo(page, userRow(page, bob!.uid));
+  await expect(userRow(page, bob!.uid).getByTestId('quota-unseen')).toHaveCount(0);
 });
 
 test("search finds another user's key and reveals it under that user", async ({ page }) => {

@@ -72,10 +72,14 @@ describe('heldBy and renderHeldBy (quota --held-by)', () => {
   it('prints a block per uid: its charge, then aligned rows by keys and by bytes, with percentages', () => {
     const text = renderHeldBy(heldBy({ keys }, quotas, 5), quotas);
     const lines = text.split('\n');
-    const at = lines.indexOf('alice (uid 1000): 9/200 keys, 1200/20000 bytes charged; its 9 visible keys cost at least 1067 bytes (1 of unknown size)');
+    const at = lines.indexOf(
+      'alice (uid 1000): 9/200 keys, 1200/20000 bytes charged; its 9 visible keys cost at least 1067 bytes (1 of unknown size); 133 in no key this scan can see',
+    );
     expect(at, text).toBeGreaterThan(0);
     expect(lines[at - 1]).toBe('');
-    expect(lines.slice(at + 1)).toEqual([
+    // 133 is over 10 % of the 1,200 charged: the why, in shared/quotaGap.ts's words.
+    expect(lines[at + 1]).toMatch(/^ {2}133 bytes, less what its 1 key of unknown size costs, are charged to no key this scan can see: a keyring keeps 4 bytes/);
+    expect(lines.slice(at + 2)).toEqual([
       '  by keys            3  33%  00000011  cache',
       '                     2  22%  00000010  _uid.1000',
       '                     2  22%  -         (no keyring this scan could read lists them)',
@@ -102,5 +106,19 @@ describe('heldBy and renderHeldBy (quota --held-by)', () => {
       '  1 of its keyrings grants no view Read, so their members count as (no keyring this scan could read lists them): locked (00000002).',
     );
     expect(text).toContain('uid 8: no line in /proc/key-users; none of its keys is visible');
+  });
+
+  it('gives the bytes charged to no visible key, and why when they matter, in --json as in the text', () => {
+    // root: 15 charged, its keyring costs 14 (1 byte, under 10 % of 15 and 1 % of the limit); carol: 8,000 charged, 24 visible.
+    const carol = [ring(0x40, '_uid.4303', 4303, [0x41]), ring(0x41, 'ci-tokens', 4303, [])];
+    const lists = heldBy({ keys: [...keys, ...carol] }, [...quotas, q(4303, 'carol', 2, 200, 8024, 20000)], 3);
+    expect(lists.map((l) => [l.uid, l.unaccountedBytes, l.unaccountedWhy === null])).toEqual([
+      [0, 1, true],
+      [1000, 133, false],
+      [4303, 8000, false],
+    ]);
+    const text = renderHeldBy(lists, [...quotas, q(4303, 'carol', 2, 200, 8024, 20000)]);
+    expect(text).toContain('carol (uid 4303): 2/200 keys, 8024/20000 bytes charged; its 2 visible keys cost 24 bytes; 8000 in no key this scan can see\n  8,000 bytes are charged');
+    expect(text).not.toMatch(/root \(uid 0\).*\n {2}\d/);
   });
 });

@@ -4,7 +4,8 @@
 // details show it; what a key costs: shared/quotaCharge.ts), from a scan of every uid's view.
 import { hexId } from '../../shared/keyIds';
 import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../../shared/quota';
-import { chargesOf, type ChargeSum } from '../../shared/quotaCharge';
+import { chargesByUid, type ChargeSum } from '../../shared/quotaCharge';
+import { quotaGap, quotaGapSentence } from '../../shared/quotaGap';
 import { parentsOf } from '../../shared/reachability';
 import type { QuotaInfo, Snapshot } from '../../shared/snapshot';
 import { NO_HOLDER_WORDS, quotaBreakdown, unreadableKeyringsOf, type QuotaHolder } from '../../shared/userGroups';
@@ -41,6 +42,7 @@ export function renderQuotaTable(quotas: readonly QuotaInfo[], limits: KeyLimits
     '',
     'KEYS and BYTES: charged to the quota / the limit (the kernel refuses a key with EDQUOT past it).',
     'OWNED: instantiated / all keys the uid owns; REFS: references to its key accounting.',
+    'More BYTES than the keys explain? `quota --held-by` (root) sets each uid\'s charge against what its visible keys cost.',
     `Limits (/proc/sys/kernel/keys): maxkeys ${v(limits.maxkeys)}, maxbytes ${v(limits.maxbytes)} per user;` +
       ` root_maxkeys ${v(limits.rootMaxkeys)}, root_maxbytes ${v(limits.rootMaxbytes)} for uid 0.`,
   );
@@ -71,6 +73,10 @@ export interface HeldBy {
   visibleKeys: number;
   /** What those visible keys cost (shared/quotaCharge.ts). */
   visibleBytes: Pick<ChargeSum, 'bytes' | 'unknown'>;
+  /** qnbytes less visibleBytes.bytes (0 when they account for all of it): bytes charged to no key the scan can see. */
+  unaccountedBytes: number;
+  /** Why, when unaccountedBytes is material (shared/quotaGap.ts); null otherwise. */
+  unaccountedWhy: string | null;
   byKeys: HeldByRow[];
   byBytes: HeldByRow[];
   /** Its keyrings whose member lists no view of the scan may read (shared/userGroups.ts's unreadableKeyringsOf). */
@@ -81,6 +87,7 @@ export interface HeldBy {
 export function heldBy(snapshot: Pick<Snapshot, 'keys'>, quotas: readonly QuotaInfo[], top: number): HeldBy[] {
   const keys = new Map(snapshot.keys.map((k) => [k.id, k]));
   const input = { keys, parents: parentsOf(keys) };
+  const charges = chargesByUid(keys.values());
   const row = (h: QuotaHolder): HeldByRow => {
     const ring = h.keyring === null ? undefined : keys.get(h.keyring);
     return {
@@ -94,13 +101,16 @@ export function heldBy(snapshot: Pick<Snapshot, 'keys'>, quotas: readonly QuotaI
     .sort((a, b) => a.uid - b.uid)
     .map((q) => {
       const b = quotaBreakdown(input, q.uid, { limit: top });
-      const { bytes, unknown } = chargesOf(keys.values(), q.uid);
+      const { bytes, unknown } = charges.get(q.uid) ?? { bytes: 0, unknown: 0 };
+      const gap = quotaGap(q, { bytes, unknown });
       const unreadableKeyrings = unreadableKeyringsOf(snapshot.keys, q.uid).map((k) => ({ id: k.id, description: k.description, uid: k.uid }));
       return {
         uid: q.uid,
         name: q.name,
         visibleKeys: b.visibleKeys,
         visibleBytes: { bytes, unknown },
+        unaccountedBytes: gap.unaccounted,
+        unaccountedWhy: quotaGapSentence(gap, q.uid),
         byKeys: b.byCount.map(row),
         byBytes: b.byBytes.map(row),
         unreadableKeyrings,
@@ -131,7 +141,9 @@ export function renderHeldBy(lists: readonly HeldBy[], quotas: readonly QuotaInf
     const qnbytes = q?.qnbytes ?? 0;
     const charge = q ? `${q.qnkeys}/${q.maxkeys} keys, ${q.qnbytes}/${q.maxbytes} bytes charged` : 'no line in /proc/key-users';
     const cost = l.visibleBytes.unknown === 0 ? `${l.visibleBytes.bytes} bytes` : `at least ${l.visibleBytes.bytes} bytes (${l.visibleBytes.unknown} of unknown size)`;
-    out.push('', `${userLabel(l.uid, l.name)}: ${charge}; ${l.visibleKeys === 0 ? 'none of its keys is visible' : `its ${l.visibleKeys} visible ${l.visibleKeys === 1 ? 'key costs' : 'keys cost'} ${cost}`}`);
+    const unaccounted = l.unaccountedBytes > 0 ? `; ${l.unaccountedBytes} in no key this scan can see` : '';
+    out.push('', `${userLabel(l.uid, l.name)}: ${charge}; ${l.visibleKeys === 0 ? 'none of its keys is visible' : `its ${l.visibleKeys} visible ${l.visibleKeys === 1 ? 'key costs' : 'keys cost'} ${cost}`}${unaccounted}`);
+    if (l.unaccountedWhy !== null) out.push(`  ${l.unaccountedWhy}`);
     if (l.visibleKeys === 0) continue;
     const percent = (part: number, whole: number) => (whole > 0 ? `${quotaPercent(part, whole)}%` : '');
     const unknownSizes = (h: HeldByRow) => (h.unknownSizes === 0 ? '' : `  (${counted(h.unknownSizes, 'key')} of unknown size)`);

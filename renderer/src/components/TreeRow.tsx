@@ -187,7 +187,7 @@ function TreeRowImpl({ row, index, start, selected, selectedUser = false, focuse
           className={`tree-row user-row${selectedUser ? ' selected' : ''}${focused ? ' focused' : ''}${dim}${row.match ? ' match' : ''}`}
         >
           <Chevron row={row} onToggle={onToggle} />
-          <UserRowContent group={row.group} label={row.label} />
+          <UserRowContent group={row.group} gap={row.gap} label={row.label} />
         </div>
       );
     case 'anchor-none':

@@ -8,6 +8,8 @@ import { ANCHOR_ORDER, type AnchorName, type KeyInfo } from '../../../shared/sna
 import { parentCount } from '../../../shared/parentIndex';
 import { userLabel } from '../../../shared/quota';
 import { userGroupMembers, type UserGroup } from '../../../shared/userGroups';
+import type { QuotaGap } from '../../../shared/quotaGap';
+import { quotaGapOf } from '../users/quotaGapOf';
 import { ANCHOR_LABELS, drawnParents, sectionsReady, structureOf, userRowId, type TreeModel } from './model';
 import { sortMembers, type TreeSort } from './keyOrder';
 import type { SearchResult } from './search';
@@ -26,8 +28,8 @@ export type FlatRow = SetPosition &
   (
   | { kind: 'section'; rowId: string; depth: 0; section: SectionId; label: string; count: number; expanded: boolean; dim: boolean }
   | { kind: 'anchor-none'; rowId: string; depth: 1; anchor: AnchorName; label: string; dim: boolean }
-  /** One uid of the Users section: its name and quota; its keyrings and unlinked keys below. */
-  | { kind: 'user'; rowId: string; depth: 1; group: UserGroup; label: string; expandable: boolean; expanded: boolean; match: boolean; dim: boolean }
+  /** One uid of the Users section: its name and quota (and what its visible keys leave of it unexplained); its keyrings and unlinked keys below. */
+  | { kind: 'user'; rowId: string; depth: 1; group: UserGroup; gap: QuotaGap | null; label: string; expandable: boolean; expanded: boolean; match: boolean; dim: boolean }
   | {
       kind: 'key';
       rowId: string;
@@ -461,7 +463,7 @@ export function treeRows(model: TreeModel, opts: FlattenOptions): TreeRows {
         const expandable = u.members.length > 0;
         // Closed by default when there are many users (an administrator opens the one asked about); a search opens the ones it found in.
         const expanded = expandable && (expansion.get(rowId) ?? (u.leadsToMatch || (!search && users.length <= 3)));
-        push({ kind: 'user', rowId, depth: 1, group: u.group, label: u.label, expandable, expanded, match: u.match, dim: !!search && !u.match && !u.leadsToMatch });
+        push({ kind: 'user', rowId, depth: 1, group: u.group, gap: quotaGapOf(keys, u.group), label: u.label, expandable, expanded, match: u.match, dim: !!search && !u.match && !u.leadsToMatch });
         if (expanded) visitList(u.members, `${rowId}/`, 2, null, false);
       }
     });

@@ -12,6 +12,7 @@ import { sortMembers } from './keyOrder';
 import { matchOrderOf } from './matchOrder';
 import { ANCHOR_LABELS, buildTreeModel, userRowId, type TreeModel } from './model';
 import { runSearch } from './search';
+import { quotaGapOf } from '../users/quotaGapOf';
 
 const NO_MEMBERS: readonly number[] = [];
 
@@ -114,7 +115,7 @@ function referenceRows(model: TreeModel, opts: FlattenOptions): FlatRow[] {
       const expandable = u.members.length > 0;
       // Closed by default when there are many users (an administrator opens the one asked about); a search opens the ones it found in.
       const expanded = expandable && (expansion.get(rowId) ?? (u.leadsToMatch || (!search && users.length <= 3)));
-      rows.push({ kind: 'user', rowId, depth: 1, group: u.group, label: u.label, expandable, expanded, match: u.match, dim: !!search && !u.match && !u.leadsToMatch });
+      rows.push({ kind: 'user', rowId, depth: 1, group: u.group, gap: quotaGapOf(keys, u.group), label: u.label, expandable, expanded, match: u.match, dim: !!search && !u.match && !u.leadsToMatch });
       if (expanded) for (const m of u.members) visit(m, `${rowId}/${m}`, 2, null, null);
     }
   });

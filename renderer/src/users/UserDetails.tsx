@@ -4,16 +4,18 @@
 //
 // Bytes are what the kernel charges (description + 1 + payload), known where /proc/keys states the payload's
 // length (user, logon, big_key, keyring); a keyring holding keys of other types says "at least". The sum over
-// the user's visible keys is set against qnbytes, and the difference explained: keys no view shows, and links
-// the kernel's collector removed without giving their 4 bytes back.
-import { chargesOf } from '../../../shared/quotaCharge';
+// the user's visible keys is set against qnbytes under the gauges, and a material difference explained in
+// shared/quotaGap.ts's sentence (links the kernel's collector removed, keys no view shows, a 16-bit wrap).
+import { BIG_KEY_CHARGE, LINK_CHARGE, type ChargeSum } from '../../../shared/quotaCharge';
+import { quotaGapSentence, type QuotaGap } from '../../../shared/quotaGap';
 import { QUOTA_LEVEL_WORDS, userLabel, worstQuotaLevel } from '../../../shared/quota';
 import type { Pin } from '../../../shared/snapshot';
 import { NO_HOLDER_WORDS, quotaBreakdown, unreadableKeyringsOf, type QuotaHolder, type UserGroup } from '../../../shared/userGroups';
 import { KeyRef } from '../components/KeyRef';
 import type { TreeModel } from '../tree/model';
 import { QuotaGauge } from './QuotaGauge';
-import { UserIcon } from './UserRow';
+import { UserIcon, unseenOf } from './UserRow';
+import { quotaGapOf, visibleCharges } from './quotaGapOf';
 import { counted, formatCount } from '../../../shared/text';
 
 /** How many keyrings the breakdown lists. */
@@ -58,19 +60,13 @@ function processesOf(model: TreeModel, g: UserGroup): Extract<Pin, { kind: 'user
 }
 
 /** The user's visible keys' bytes set against what /proc/key-users charges it. */
-function bytesSentence(charged: ReturnType<typeof chargesOf>, qnbytes: number | null): string {
+function accountingSentence(charged: ChargeSum, gap: QuotaGap, explained: boolean): string {
   const known = formatCount(charged.bytes);
-  const sum = charged.unknown === 0 ? `${known} bytes` : `at least ${known} bytes (${formatCount(charged.unknown)} of them of unknown size)`;
+  const sum = charged.unknown === 0 ? `${known} bytes` : `at least ${known} bytes (${counted(charged.unknown, 'key')} of unknown size)`;
   const head = `Its ${formatCount(charged.keys)} visible ${charged.keys === 1 ? 'key costs' : 'keys cost'} ${sum}`;
-  if (qnbytes === null) return `${head}.`;
-  if (charged.unknown === 0 && charged.bytes === qnbytes) return `${head}: all of the ${formatCount(qnbytes)} charged.`;
-  if (charged.bytes >= qnbytes) return `${head} of the ${formatCount(qnbytes)} charged.`;
-  const rest = formatCount(qnbytes - charged.bytes);
-  return (
-    `${head} of the ${formatCount(qnbytes)} charged. The other ${rest}${charged.unknown ? ', less what those cost,' : ''} are ` +
-    'keys of its that no view of this scan shows, or links the kernel’s garbage collector removed from a keyring (it keeps ' +
-    'charging their 4 bytes until the keyring is cleared).'
-  );
+  if (charged.unknown === 0 && gap.unaccounted === 0 && charged.bytes === gap.charged) return `${head}: all of the ${formatCount(gap.charged)} charged.`;
+  if (gap.unaccounted === 0 || explained) return `${head} of the ${formatCount(gap.charged)} charged.`;
+  return `${head} of the ${formatCount(gap.charged)} charged; ${formatCount(gap.unaccounted)} are in no key this scan can see.`;
 }
 
 export function UserDetails({ group, model }: { group: UserGroup; model: TreeModel }) {
@@ -78,7 +74,9 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
   const q = group.quota;
   const level = q ? worstQuotaLevel(q) : 'ok';
   const breakdown = quotaBreakdown(model, group.uid, { limit: TOP });
-  const charged = chargesOf(model.keys.values(), group.uid);
+  const charged = visibleCharges(model.keys, group.uid);
+  const gap = quotaGapOf(model.keys, group);
+  const why = gap ? quotaGapSentence(gap, group.uid) : null;
   const unreadable = unreadableKeyringsOf(model.keys.values(), group.uid);
   const pin = processesOf(model, group);
   const own: [string, number | null][] = [
@@ -105,8 +103,19 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
           <>
             <div className="user-gauges-large">
               <QuotaGauge unit="keys" used={q.qnkeys} max={q.maxkeys} owner={label} large />
-              <QuotaGauge unit="bytes" used={q.qnbytes} max={q.maxbytes} owner={label} large />
+              <QuotaGauge unit="bytes" used={q.qnbytes} max={q.maxbytes} owner={label} large unseen={unseenOf(gap)} />
             </div>
+            {gap && (
+              <p className={why ? 'quota-gap' : 'muted'} data-testid="bytes-explained">
+                {accountingSentence(charged, gap, why !== null)}
+                {why && (
+                  <>
+                    {' '}
+                    <strong>{why}</strong>
+                  </>
+                )}
+              </p>
+            )}
             <p className="muted">
               Charged to uid {group.uid} in /proc/key-users; the kernel refuses the next key (add_key, request_key, chown to this
               user: EDQUOT) when it would pass either limit. It owns {counted(q.nkeys, 'key')} ({formatCount(q.nikeys)} instantiated).
@@ -143,10 +152,10 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
         {breakdown.byBytes.length > 0 && (
           <>
             <HolderTable caption="By bytes: the keyrings holding most of its bytes" holders={breakdown.byBytes} model={model} total={q?.qnbytes ?? 0} value={holderBytes} />
-            <p className="muted" data-testid="bytes-explained">
-              {bytesSentence(charged, q?.qnbytes ?? null)} The kernel charges a key the length of its description + 1 + its payload’s
-              length (a keyring’s payload: 4 bytes per link); /proc/keys states that length for user, logon, big_key (charged 16 bytes
-              whatever its size) and keyring keys only.
+            <p className="muted">
+              The kernel charges a key the length of its description + 1 + its payload’s length (a keyring’s payload: {LINK_CHARGE} bytes
+              per link); /proc/keys states that length for user, logon, big_key (charged {BIG_KEY_CHARGE} bytes whatever its size) and
+              keyring keys only.
             </p>
           </>
         )}

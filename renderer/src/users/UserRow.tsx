@@ -1,6 +1,8 @@
-// The content of a user node in the tree's Users section: who (name and uid), its two quota gauges, and
-// the worse level in words when it is not ok ("full: the next add_key gets EDQUOT").
+// The content of a user node in the tree's Users section: who (name and uid), its two quota gauges, the worse
+// level in words when it is not ok ("full: the next add_key gets EDQUOT"), and, when what its visible keys cost
+// leaves a material part of its bytes unexplained, how much (the sentence why in its title; shared/quotaGap.ts).
 import { QUOTA_LEVEL_WORDS, worstQuotaLevel } from '../../../shared/quota';
+import { quotaGapSentence, unaccountedShort, type QuotaGap } from '../../../shared/quotaGap';
 import type { UserGroup } from '../../../shared/userGroups';
 import { QuotaGauge } from './QuotaGauge';
 
@@ -15,9 +17,15 @@ export function UserIcon() {
   );
 }
 
-export function UserRowContent({ group, label }: { group: UserGroup; label: string }) {
+/** The bytes gauge's hatched part: what no visible key accounts for, when the gap is material. */
+export function unseenOf(gap: QuotaGap | null): { amount: number; words: string } | null {
+  return gap?.material ? { amount: gap.unaccounted, words: unaccountedShort(gap) } : null;
+}
+
+export function UserRowContent({ group, gap, label }: { group: UserGroup; gap: QuotaGap | null; label: string }) {
   const q = group.quota;
   const level = q ? worstQuotaLevel(q) : 'ok';
+  const unseen = unseenOf(gap);
   return (
     <>
       <UserIcon />
@@ -26,12 +34,17 @@ export function UserRowContent({ group, label }: { group: UserGroup; label: stri
         {q ? (
           <span className="user-gauges">
             <QuotaGauge unit="keys" used={q.qnkeys} max={q.maxkeys} owner={label} />
-            <QuotaGauge unit="bytes" used={q.qnbytes} max={q.maxbytes} owner={label} />
+            <QuotaGauge unit="bytes" used={q.qnbytes} max={q.maxbytes} owner={label} unseen={unseen} />
           </span>
         ) : (
           <span className="none-label">no quota line in /proc/key-users</span>
         )}
         {level !== 'ok' && <span className={`badge quota-badge quota-${level}`}>{QUOTA_LEVEL_WORDS[level]}</span>}
+        {unseen && gap && (
+          <span className="badge quota-badge quota-unseen" data-testid="quota-unseen" title={quotaGapSentence(gap, group.uid) ?? undefined}>
+            {unseen.words}
+          </span>
+        )}
       </span>
     </>
   );

@@ -135,8 +135,59 @@ describe('a user row and its details', () => {
       expect.stringMatching(/^_uid\.1001.*at least 17 \(1 key of unknown size\) \(1 %\)$/), // bob-nfs-key: 11 + 1 + 5
     ]);
     expect(screen.getByTestId('bytes-explained').textContent).toMatch(
-      /^Its 3 visible keys cost at least 35 bytes \(1 of them of unknown size\) of the 1,200 charged\. The other 1,165, less what those cost, are keys/,
+      /^Its 3 visible keys cost at least 35 bytes \(1 key of unknown size\) of the 1,200 charged\. 1,165 bytes, less what its 1 key of unknown size costs, are charged to no key this scan can see: a keyring keeps 4 bytes for each link the kernel’s garbage collector removed/,
     );
+  });
+});
+
+describe('bytes charged to no visible key', () => {
+  // carol's keyring had 3,000 links collected out of it: /proc/key-users charges her 12,000 bytes more than her
+  // two visible keys cost (_uid.4303: 9 + 1 + 4; ci-tokens: 9 + 1 + 0).
+  const carolKeys = [ring(50, '_uid.4303', [51], { uid: 4303, payloadLength: 4 }), ring(51, 'ci-tokens', [], { uid: 4303, payloadLength: 0 })];
+  const carolModel = (qnbytes: number) =>
+    buildTreeModel(new Map(carolKeys.map((x) => [x.id, x])), { thread: null, process: null, session: null, user: null, userSession: null, persistent: null }, {
+      quotas: [quota(4303, 'carol', 2, qnbytes)],
+      uid: 0,
+      scope: { kind: 'all' },
+    });
+  const userRowOf = (m: ReturnType<typeof carolModel>) => flattenTree(m, { expansion: new Map(), search: null, filter: false }).find((r) => r.kind === 'user')!;
+  const renderRow = (row: FlatRow) =>
+    render(
+      <div role="tree">
+        <TreeRow row={row} index={0} start={0} selected={false} focused={false} observer={null} onToggle={() => {}} onActivate={() => {}} />
+      </div>,
+    );
+
+  it('hatches that part of the bytes gauge and says how much on the row, the why in its title', () => {
+    renderRow(userRowOf(carolModel(12_024)));
+    const meter = screen.getByRole('meter', { name: 'carol (uid 4303): bytes quota' });
+    expect(meter.getAttribute('aria-valuetext')).toBe('12,024 / 20,000 bytes, 60 %, 12,000 bytes in no visible key');
+    expect(meter.querySelector('.gauge-unseen')).not.toBeNull();
+    const badge = screen.getByTestId('quota-unseen');
+    expect(badge.textContent).toBe('12,000 bytes in no visible key');
+    expect(badge.getAttribute('title')).toMatch(/^12,000 bytes are charged to no key this scan can see: a keyring keeps 4 bytes for each link the kernel’s garbage collector removed/);
+  });
+
+  it('says nothing more when the visible keys account for the bytes', () => {
+    renderRow(userRowOf(carolModel(24)));
+    expect(screen.queryByTestId('quota-unseen')).toBeNull();
+    expect(screen.getByRole('meter', { name: 'carol (uid 4303): bytes quota' }).querySelector('.gauge-unseen')).toBeNull();
+  });
+
+  it('sets the visible keys against the charge in the details, and explains the rest in one sentence', () => {
+    const m = carolModel(12_024);
+    render(<UserDetails group={m.users.find((g) => g.uid === 4303)!} model={m} />);
+    const text = screen.getByTestId('bytes-explained').textContent!;
+    expect(text).toMatch(/^Its 2 visible keys cost 24 bytes of the 12,024 charged\. 12,000 bytes are charged to no key this scan can see: /);
+    expect(text).toMatch(/until the keyring is cleared or destroyed, and keys no view of this scan may see are charged too\.$/);
+    expect(within(screen.getByRole('region', { name: 'Quota' })).getByTestId('bytes-explained')).toBeDefined();
+  });
+
+  it('gives a small difference as a number, without the sentence', () => {
+    // 2 bytes: under 1 % of the limit and under 10 % of the 26 charged.
+    const m = carolModel(26);
+    render(<UserDetails group={m.users.find((g) => g.uid === 4303)!} model={m} />);
+    expect(screen.getByTestId('bytes-explained').textContent).toBe('Its 2 visible keys cost 24 bytes of the 26 charged; 2 are in no key this scan can see.');
   });
 });
 
