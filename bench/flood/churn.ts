@@ -4,6 +4,9 @@
 // a third removed, a third changed (a payload updated, which changes the key's /proc/keys line); every other second
 // a burst: a keyring of `burst keys` keys is added, or the last one cleared and unlinked (a big delta each way).
 // It inherits its parent's session keyring, so a serve started by the same parent sees everything it makes.
+// A burst's keys sit in parts of fewer links than make a keyring's 16-bit charge wrap (shared/quotaCharge.ts):
+// one 20,000-key keyring, cleared, left 65,536 bytes charged to root until reboot, every other burst.
+import { linksBeforeWrap } from '../../shared/quotaCharge';
 import * as keyctl from '../../electron/keyring/keyctl';
 
 const TICK_MS = 100;
@@ -54,7 +57,12 @@ export function startChurn(rings: readonly number[], perSecond: number, burstKey
       burstRing = 0;
     } else {
       burstRing = keyctl.addKey('keyring', `flood-burst-${n++}`, null, rings[0]!);
-      for (let i = 0; i < burstKeys; i++) keyctl.addKey('user', `flood-burst-key-${i}`, payloads[0]!, burstRing);
+      for (let i = 0, p = 0; i < burstKeys; p++) {
+        const name = `flood-burst-part-${p}`;
+        const part = keyctl.addKey('keyring', name, null, burstRing);
+        const end = Math.min(burstKeys, i + linksBeforeWrap(name));
+        for (; i < end; i++) keyctl.addKey('user', `flood-burst-key-${i}`, payloads[0]!, part);
+      }
     }
     made.bursts!++;
   }, BURST_EVERY_MS);
