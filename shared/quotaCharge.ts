@@ -86,13 +86,16 @@ export function chargesOf(keys: Iterable<KeyInfo>, uid: number): ChargeSum {
 /** Every uid's ChargeSum over `keys`, in one pass. */
 export function chargesByUid(keys: Iterable<KeyInfo>): Map<number, ChargeSum> {
   const sums = new Map<number, ChargeSum>();
-  for (const k of keys) {
-    let sum = sums.get(k.uid);
-    if (sum === undefined) sums.set(k.uid, (sum = { bytes: 0, keys: 0, unknown: 0 }));
-    sum.keys++;
-    const c = quotaCharge(k);
-    if (c === null) sum.unknown++;
-    else sum.bytes += c;
-  }
+  for (const k of keys) addCharge(sums, k, 1);
   return sums;
+}
+
+/** Counts `k` in its uid's sum among `sums` (`sign` 1), or takes it out (-1): a key map's sums kept up to date. */
+export function addCharge(sums: Map<number, ChargeSum>, k: KeyInfo, sign: 1 | -1): void {
+  let sum = sums.get(k.uid);
+  if (sum === undefined) sums.set(k.uid, (sum = { bytes: 0, keys: 0, unknown: 0 }));
+  sum.keys += sign;
+  const c = quotaCharge(k);
+  if (c === null) sum.unknown += sign;
+  else sum.bytes += sign * c;
 }
