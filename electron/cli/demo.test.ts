@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keyctlCli } from '../keyring/test/kernelHelpers';
-import { keyUsersForget, runAs } from '../test/throwawayUsers';
+import { chargesOf } from '../../shared/quotaCharge';
+import { scanSnapshot } from '../keyring/scanner';
+import { keyUsersForget, quotaBytes, runAs, sessionsCollected } from '../test/throwawayUsers';
 import { buildFixture, fixtureDescriptions, readFixture } from './demo';
 import { parseFixture } from './fixture';
 import { main } from './main';
@@ -29,10 +31,15 @@ describe('buildFixture with users (as root)', () => {
         keyrings: [{ name: 'cache', description: 'demo-user-cache', in: '@u', owner: name }],
         keys: [{ name: 'tokens', description: 'demo-token-{i}', count: 3, in: 'cache', owner: name }],
         perm: { cache: '0x3f0b0000' },
+        collectedLinks: { cache: 5 },
       }),
     );
     const built = buildFixture(fixture);
     try {
+      // Five keys went through its cache and the collector took them: 5 × 4 bytes charged that no key accounts for.
+      await sessionsCollected(uid);
+      const snapshot = await scanSnapshot({ scope: { kind: 'all' } });
+      expect(quotaBytes(uid) - chargesOf(snapshot.keys, uid).bytes).toBe(5 * 4);
       // Root may not even view them (no override): ask as the user, the oracle for its own keys.
       const cache = built.ids.get('cache')![0]!;
       expect(runAs(uid, 'keyctl', 'rdescribe', String(cache))).toBe(`keyring;${uid};${uid};3f0b0000;demo-user-cache`);

@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { formatKeyId } from '../../shared/keyIds';
 import { forgetUserKeys } from '../keyring/forgetUserKeys';
+import { parseKeyUsers } from '../keyring/keyUsers';
 import * as keyctl from '../keyring/keyctl';
 import { setprivArgs } from '../keyring/userProcess';
 import { expandKey, FixtureError, parseFixture, type Fixture } from './fixture';
@@ -56,10 +57,29 @@ function addUsers(fixture: Fixture): string[] {
  * into) its own keyrings; returns keyctl's stdout.
  */
 function keyctlAs(uid: number, args: string[]): string {
-  return execFileSync('setpriv', [...setprivArgs(uid, 'from-database'), 'keyctl', 'session', '-', 'sh', '-c', 'keyctl link @u @s >/dev/null && exec keyctl "$@"', 'sh', ...args], {
+  return shellAs(uid, 'exec keyctl "$@"', args);
+}
+
+/** Shell `script` (with `args` as $1…) as `uid`, in such a session; returns its stdout. */
+function shellAs(uid: number, script: string, args: string[] = []): string {
+  return execFileSync('setpriv', [...setprivArgs(uid, 'from-database'), 'keyctl', 'session', '-', 'sh', '-c', `keyctl link @u @s >/dev/null && ${script}`, 'sh', ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   }).trim();
+}
+
+/** Keys charged to `uid`'s quota now (/proc/key-users). */
+function quotaKeysOf(uid: number): number {
+  return parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.find((q) => q.uid === uid)?.qnkeys ?? 0;
+}
+
+/** Polls `done` every 20 ms for up to 30 s (the kernel's collector says nothing when it has run). */
+function waitUntil(done: () => boolean, failure: string): void {
+  const until = Date.now() + 30_000;
+  while (!done()) {
+    if (Date.now() > until) throw new DemoError(failure);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
 }
 
 export function readFixture(path: string): Fixture {
@@ -153,6 +173,19 @@ export function buildFixture(fixture: Fixture, options: { joinSession?: boolean 
   }
   for (const [name, seconds] of Object.entries(fixture.timeouts)) each(name, `timeout ${seconds}:`, (id) => keyctl.setTimeout(id, seconds));
   for (const name of fixture.revoked) each(name, 'revoke:', (id) => keyctl.revoke(id));
+  for (const [name, count] of Object.entries(fixture.collectedLinks)) {
+    const owner = ownerOfEntry.get(name);
+    const uid = owner === undefined ? (process.getuid?.() ?? 0) : uidOfUser.get(owner)!;
+    const before = quotaKeysOf(uid);
+    each(name, `${count} collected links in`, (id) => {
+      if (owner !== undefined) {
+        shellAs(uid, 'i=1; while [ $i -le "$1" ]; do keyctl invalidate $(keyctl add user collected-$i x "$2") || exit 1; i=$((i+1)); done', [String(count), String(id)]);
+      } else {
+        for (let i = 1; i <= count; i++) keyctl.invalidate(keyctl.addKey('user', `collected-${i}`, Buffer.from('x'), id));
+      }
+    });
+    waitUntil(() => quotaKeysOf(uid) <= before, `the collector did not take the keys invalidated in ${name} within 30 s`);
+  }
   return { session, ids, cleanup };
 }
 

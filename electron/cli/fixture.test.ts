@@ -33,6 +33,7 @@ describe('parseFixture', () => {
       /keys\.0\.in: a key of bob goes in @u or a keyring of bob/,
     ],
     ['a user name useradd refuses', { users: [{ name: 'Alice', uid: 4301 }] }, /users\.0\.name/],
+    ['collected links in a key, not a keyring', { keys: [{ name: 'k', description: 'd' }], collectedLinks: { k: 3 } }, /collectedLinks\.k: "k" is not a keyring of this fixture/],
   ])('refuses %s with where and why', (_what, input, message) => {
     const text = typeof input === 'string' ? input : JSON.stringify(input);
     expect(() => parseFixture(text, 'f.json')).toThrow(FixtureError);

@@ -58,6 +58,12 @@ const fixtureSchema = z
     perm: z.record(name, z.string().regex(/^0x[0-9a-fA-F]{1,8}$/, 'a perm is a hex mask like "0x3f010000"')).default({}),
     /** Keys revoked once everything else is built. */
     revoked: z.array(name).default([]),
+    /**
+     * Links the kernel's garbage collector removed, by keyring: that many keys are added to it (as its owner) and
+     * invalidated one by one; the collector takes them and the keyring stays charged 4 bytes for each (a quota
+     * that no visible key explains). Keys in flight count against the owner's quota, so one at a time.
+     */
+    collectedLinks: z.record(name, z.int().min(1).max(16_000)).default({}),
     /** Owner changes, by name (root only): the kernel charges the key to the new owner's quota. */
     chown: z.record(name, z.strictObject({ uid: z.int().min(0), gid: z.int().min(-1).default(-1) })).default({}),
   })
@@ -104,6 +110,7 @@ const fixtureSchema = z
     for (const n of Object.keys(f.perm)) any(n, ['perm', n]);
     for (const n of Object.keys(f.chown)) any(n, ['chown', n]);
     f.revoked.forEach((n, i) => any(n, ['revoked', i]));
+    for (const n of Object.keys(f.collectedLinks)) if (!rings.has(n)) ctx.addIssue({ code: 'custom', path: ['collectedLinks', n], message: `${JSON.stringify(n)} is not a keyring of this fixture` });
   });
 
 export type Fixture = z.output<typeof fixtureSchema>;
