@@ -86,7 +86,8 @@ describe('App with the fake api', () => {
     await waitFor(() => expect(row(FIXTURE_IDS.session)).not.toBeNull());
     act(() => api.tick());
     await waitFor(() => expect(row(0x2e000000)).not.toBeNull());
-    expect(screen.getByRole('region', { name: 'Change log' }).textContent).toContain('oauth:refresh-0');
+    // The log's line follows the row by a frame (util/afterPaint.ts).
+    await waitFor(() => expect(screen.getByRole('region', { name: 'Change log' }).textContent).toContain('oauth:refresh-0'));
   });
 
   it('moves focus with the arrow keys and selects with Enter', async () => {

@@ -40,6 +40,8 @@ export interface BenchResult {
   searchRowsInDom: number;
   /** Each run of "one keyring's permissions changed": from the delta reaching the page to the painted frame showing it. */
   deltaMs: number[];
+  /** The same runs until the change log's line (and the status bar's seq, drawn with it) is painted too: a frame after the row (util/afterPaint.ts). */
+  deltaLogMs: number[];
   /** The search index's build (tree/searchIndex.ts: in idle time after the first render, or finished by the search). */
   searchIndexMs: number | null;
 }
@@ -89,7 +91,7 @@ export async function runBench(keyCount: number, hooks: BenchHooks): Promise<Ben
   await whole;
   const wholeTreeMs = wholeAt - snapshotAt;
 
-  const deltaMs = await timeDeltas(firstRows, hooks, phase);
+  const { deltaMs, deltaLogMs } = await timeDeltas(firstRows, hooks, phase);
 
   const searchQuery = 'bench:3';
   phase('search', true);
@@ -109,6 +111,7 @@ export async function runBench(keyCount: number, hooks: BenchHooks): Promise<Ben
     searchRowCount: rows.length,
     searchRowsInDom: document.querySelectorAll('[role="treeitem"]').length,
     deltaMs: deltaMs.map((d) => Math.round(d * 10) / 10),
+    deltaLogMs: deltaLogMs.map((d) => Math.round(d * 10) / 10),
     searchIndexMs: lastSearchIndexBuildMs(),
   };
   window.__kbBench = result;
@@ -134,36 +137,53 @@ const FRAME_MS = 1000 / 60;
  * a frame began: 60 ms is 3.6 frames, and the paint and the staging made up the rest) and waited most of a
  * frame whatever the script cost. The delta is staged (the fake API's diff of 40k keys) in an earlier task,
  * as a real one is made in the engine.
+ *
+ * The change log's line and the status bar's seq follow a frame after the row (util/afterPaint.ts): each run is
+ * also timed until they are painted, and the bench prints both.
  */
-async function timeDeltas(rows: TreeRows, hooks: BenchHooks, phase: (name: string, on: boolean) => void): Promise<number[]> {
+async function timeDeltas(
+  rows: TreeRows,
+  hooks: BenchHooks,
+  phase: (name: string, on: boolean) => void,
+): Promise<{ deltaMs: number[]; deltaLogMs: number[] }> {
   const ring = findRow(rows, (r) => r.kind === 'key' && r.key.type === 'keyring' && r.key.description.startsWith('bench-ring-') && !!permCell(r.key.id));
   if (!ring || ring.kind !== 'key') throw new Error('bench: no generated keyring on screen');
   const id = ring.key.id;
   const base = ring.key.perm;
-  const out: number[] = [];
+  const deltaMs: number[] = [];
+  const deltaLogMs: number[] = [];
   for (let i = 0; i < DELTA_RUNS; i++) {
     await new Promise((r) => setTimeout(r, 60));
     const before = permCell(id)?.textContent;
+    const logBefore = logCount()?.textContent;
     // Possessor's setattr (0x20000000) off, then on again: the row's effective permission letters change.
     const emit = hooks.stageKeyChange(id, { perm: i % 2 === 0 ? base & ~0x20000000 : base });
     await arriveAtPhase((i + 0.5) / DELTA_RUNS);
     phase('one-delta', true);
+    phase('one-delta-log', true);
     const t0 = performance.now();
-    const shown = new Promise<number>((resolve) => {
-      const check = () => {
-        if (permCell(id)?.textContent === before) requestAnimationFrame(check);
-        else
-          setTimeout(() => {
-            phase('one-delta', false);
-            resolve(performance.now() - t0);
-          }, 0);
-      };
-      emit();
-      requestAnimationFrame(check);
-    });
-    out.push(await shown);
+    // Each frame until `changed()`, then a task after that frame's paint.
+    const painted = (changed: () => boolean, name: string) =>
+      new Promise<number>((resolve) => {
+        const check = () => {
+          if (!changed()) requestAnimationFrame(check);
+          else
+            setTimeout(() => {
+              phase(name, false);
+              resolve(performance.now() - t0);
+            }, 0);
+        };
+        requestAnimationFrame(check);
+      });
+    emit();
+    const [row, log] = await Promise.all([
+      painted(() => permCell(id)?.textContent !== before, 'one-delta'),
+      painted(() => logCount()?.textContent !== logBefore, 'one-delta-log'),
+    ]);
+    deltaMs.push(row);
+    deltaLogMs.push(log);
   }
-  return out;
+  return { deltaMs, deltaLogMs };
 }
 
 /** Resolves in a task that starts `fraction` of a frame after a frame's start, two frames on. */
@@ -180,6 +200,11 @@ function arriveAtPhase(fraction: number): Promise<void> {
 function findRow(rows: TreeRows, test: (row: FlatRow) => boolean): FlatRow | undefined {
   for (let i = 0; i < rows.length; i++) if (test(rows.at(i))) return rows.at(i);
   return undefined;
+}
+
+/** The change log's "N events", which each delta's line moves on. */
+function logCount(): Element | null {
+  return document.querySelector('.changelog .panel-head .muted');
 }
 
 function permCell(id: number): Element | null {

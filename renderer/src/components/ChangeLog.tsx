@@ -6,6 +6,7 @@ import { useKb, type LogEntry } from '../store';
 import { LOG_FILTERS, type LogFilter, type LogKind } from '../store/liveEvents';
 import { revealKey } from '../tree/reveal';
 import { formatClock } from '../util/format';
+import { useAfterPaint } from '../util/afterPaint';
 import { counted, cutMiddle, SHORT_TEXT } from '../../../shared/text';
 
 /** A subject or detail is cut in the middle to this many characters (keeping the key's id at its end); the tooltip has it whole. */
@@ -78,7 +79,8 @@ const LogFilters = memo(function LogFilters({
 const ALWAYS: ReadonlySet<LogKind> = new Set(['resync', 'summary']);
 
 export function ChangeLog() {
-  const log = useKb((s) => s.log);
+  // A frame after the rows: the tree's change is painted first (util/afterPaint.ts).
+  const log = useAfterPaint(useKb((s) => s.log));
   const clearLog = useKb((s) => s.clearLog);
   const [open, setOpen] = useState(true);
   const [scope, setScope] = useState<'process' | 'all'>('all');

@@ -7,6 +7,7 @@ import type { DataOrigin, ScannerRestarts } from '../../../shared/api';
 import { useKb } from '../store';
 import { formatDateTime } from '../../../shared/expiryText';
 import { formatClock, formatDuration } from '../util/format';
+import { useAfterPaint } from '../util/afterPaint';
 import { KeyCount } from './ProcessOnlyToggle';
 
 const INTERVALS = [250, 500, 1000, 2000, 5000, 10_000, 30_000];
@@ -77,7 +78,8 @@ const IntervalSelect = memo(function IntervalSelect({ intervalMs, disabled, onPi
 
 /** "40,000 keys  as of 12:00:01 · seq 12": what each delta changes. */
 function SnapshotFacts() {
-  const { count, seq, takenAt } = useKb(useShallow((s) => ({ count: s.keys.size, seq: s.seq, takenAt: s.meta?.takenAt })));
+  // A frame after the rows: the tree's change is painted first (util/afterPaint.ts).
+  const { count, seq, takenAt } = useAfterPaint(useKb(useShallow((s) => ({ count: s.keys.size, seq: s.seq, takenAt: s.meta?.takenAt }))));
   return (
     <>
       <KeyCount count={count} />
