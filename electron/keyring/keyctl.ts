@@ -36,7 +36,7 @@ type AsyncForm<A extends unknown[]> = (...args: [...A, (err: unknown, result: nu
 
 interface Native {
   nr: SyscallNumbers;
-  ints: (nr: number, op: number, a: number, b: number, c: number, d: number) => number;
+  ints: ((nr: number, op: number, a: number, b: number, c: number, d: number) => number) & { async: AsyncForm<[number, number, number, number, number, number]> };
   withBuffer: ((nr: number, op: number, id: number, buf: Buffer | null, len: number, d: number) => number) & {
     async: AsyncForm<[number, number, number, Buffer | null, number, number]>;
   };
@@ -144,6 +144,18 @@ export function joinSessionKeyringAsync(): Promise<number> {
   });
 }
 
+/** setPerm on the libuv pool thread (see readIntoAsync): as its possessor, e.g. of the session it joined. */
+export function setPermAsync(id: number, perm: number): Promise<void> {
+  const n = load();
+  return new Promise<void>((resolve, reject) => {
+    n.ints.async(n.nr.keyctl, KEYCTL.SETPERM, id, perm >>> 0, 0, 0, (err, result) => {
+      if (err) reject(err as Error);
+      else if (result < 0) reject(new KeyctlError('KEYCTL_SETPERM', koffi.errno(), id));
+      else resolve();
+    });
+  });
+}
+
 /** A file's bytes, or the errno name it failed with. */
 export type FileBytes = { bytes: Buffer } | { code: string; message: string };
 
@@ -221,6 +233,18 @@ export function joinSessionKeyring(name: string | null = null): number {
   const n = load();
   return check(n.withName(n.nr.keyctl, KEYCTL.JOIN_SESSION_KEYRING, name), 'KEYCTL_JOIN_SESSION_KEYRING', null);
 }
+
+/**
+ * The permission a reading thread gives its own empty keyrings (its session keyring, its thread keyring if it has
+ * one): all but SEARCH for their possessor, view and read for their owner. For every key whose possessor may view it,
+ * /proc/keys searches the reader's thread, process and session keyrings to tell whether the reader possesses it
+ * (proc_keys_show), and each keyring's search first hashes the key's type and description (key_set_index_key: a
+ * cache miss on the description, key by key) unless the keyring denies the reader SEARCH: then the search ends at
+ * that permission check. A thread that possesses nothing loses nothing by it (its own keyrings are never shown), and
+ * each read walks every key in the kernel: 25-30 % of a read as another uid went in those hashes (Linux 6.18).
+ * The possessor keeps SETATTR: a thread may still change it back.
+ */
+export const UNSEARCHABLE_KEYRING_PERM = 0x37030000;
 
 export interface KeyDescription {
   type: string;

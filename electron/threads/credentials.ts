@@ -130,6 +130,19 @@ export function joinEmptySession(): number {
   return keyctl.joinSessionKeyring(null);
 }
 
+/**
+ * joinEmptySession for a thread that only reads (/proc/keys, DESCRIBE, member lists): its new session keyring, and its
+ * thread keyring if it has one, then deny SEARCH (keyctl.ts UNSEARCHABLE_KEYRING_PERM), so the kernel's possession
+ * search for each key a /proc/keys read lists stops at once. Their ids, to hide.
+ */
+export function joinReaderSession(): { session: number; thread: number | null } {
+  const session = joinEmptySession();
+  keyctl.setPerm(session, keyctl.UNSEARCHABLE_KEYRING_PERM);
+  const thread = ownThreadKeyring();
+  if (thread !== null) keyctl.setPerm(thread, keyctl.UNSEARCHABLE_KEYRING_PERM);
+  return { session, thread };
+}
+
 /** The calling thread's own thread keyring (KEYCTL_GET_KEYRING_ID(-1), never created), or null. */
 export function ownThreadKeyring(): number | null {
   try {

@@ -2,7 +2,7 @@
 //
 // bin/keyring-browser sets UV_THREADPOOL_SIZE=1 before anything starts the pool, so the pool is ONE thread.
 // Its first job joins a fresh, empty anonymous session keyring (koffi's asynchronous calls run on the pool),
-// so that thread possesses nothing; /proc/keys is then opened there (the kernel judges a /proc/keys reader
+// so that thread possesses nothing, and its next denies SEARCH on it (keyctl.ts UNSEARCHABLE_KEYRING_PERM); /proc/keys is then opened there (the kernel judges a /proc/keys reader
 // by the opener's credentials, f_cred) and read there by one fread. The main thread keeps the caller's
 // credentials and is the possessing side, as in the app; it loads the CLI while the pool reads.
 // Why not a worker thread: booting one costs ~70 ms of CPU, which on a 2-vCPU machine competes with the
@@ -26,6 +26,10 @@ export class PoolReader implements ProcReader {
   constructor(prefetch?: string) {
     this.joined = keyctl.joinSessionKeyringAsync();
     this.joined.catch(() => undefined); // reported by whoever waits for it
+    // Queued as soon as the join answers, ahead of the reads (one pool thread: they run after it): a read costs the
+    // kernel less when the reader's session denies SEARCH (keyctl.ts UNSEARCHABLE_KEYRING_PERM). One that runs
+    // before it, or a change that fails, only costs more: what the reads show is the same.
+    void this.joined.then((session) => keyctl.setPermAsync(session, keyctl.UNSEARCHABLE_KEYRING_PERM)).catch(() => undefined);
     if (prefetch !== undefined) {
       // Both files are opened by jobs queued right behind the join: the one pool thread runs them in that order,
       // after the join, without waiting for this thread to pass by (while it loads the CLI). Only the reads

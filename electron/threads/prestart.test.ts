@@ -49,6 +49,7 @@ describe('prestartReader (in a child process)', () => {
         mainReads: codeOf(() => keyctl.readKeyringMembers(${ring})),
         mainSession: keyctl.getKeyringId(-3, false),
         helperKeyIds: await reader.helperKeyIds(),
+        helperPerm: keyctl.describe((await reader.helperKeyIds())[0]).perm,
       };
     `, { UV_THREADPOOL_SIZE: '1' }) as {
       read: number[];
@@ -58,6 +59,7 @@ describe('prestartReader (in a child process)', () => {
       mainReads: string;
       mainSession: number;
       helperKeyIds: number[];
+      helperPerm: number;
     };
     // The pool thread's read (without possession): our session and visible key, not the possessor-only ring.
     expect(out.read).toEqual([session, visible]);
@@ -73,6 +75,8 @@ describe('prestartReader (in a child process)', () => {
     // The pool thread's own session is hidden.
     expect(out.helperKeyIds).toHaveLength(1);
     expect(out.helperKeyIds[0]).not.toBe(session);
+    // It denies SEARCH (keyctl.ts UNSEARCHABLE_KEYRING_PERM): the kernel's possession search for each key read stops there.
+    expect(out.helperPerm).toBe(keyctl.UNSEARCHABLE_KEYRING_PERM);
   });
 
   it('carries a missing proc root as ENOENT in the first read, not as a throw', () => {

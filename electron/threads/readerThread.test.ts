@@ -61,8 +61,9 @@ describe('ReaderThread (the non-possessing side)', () => {
       expect(read.keys.text).toContain(`${hex(session)} `);
       // Our possessor-only keyring is invisible to it in /proc/keys (no possessor view).
       expect(read.keys.text).not.toContain(`${hex(ring)} `);
-      // Its own session keyring is there: it possesses that one.
-      expect(read.keys.text).toContain(`${hex(joined.sessionKeyring)} `);
+      // Its own session keyring is there (its owner may view it), denying SEARCH: the kernel's possession search
+      // for each key it lists stops at that keyring's permission check.
+      expect(read.keys.text).toMatch(new RegExp(`^${hex(joined.sessionKeyring)} \\S+ +\\d+ +\\S+ ${hex(keyctl.UNSEARCHABLE_KEYRING_PERM)} `, 'm'));
       expect(read.keyUsers?.text).toMatch(/^\s*\d+:/);
       // The caller's session is untouched.
       expect(keyctl.getKeyringId(-3, false)).toBe(session);

@@ -1,5 +1,6 @@
 // Worker body: the non-possessing reader (readerThread.ts). At start it joins a fresh, empty anonymous
-// session keyring, so it possesses nothing, and, when asked, takes a user's filesystem ids and groups
+// session keyring that denies SEARCH (credentials.ts joinReaderSession), so it possesses nothing and the kernel's
+// possession search for each key it reads stops at once, and, when asked, takes a user's filesystem ids and groups
 // (credentials.ts), so it sees what that user may view; then it reads /proc files and DESCRIBEs keys with
 // those credentials. Only this thread's credentials change.
 //
@@ -11,7 +12,7 @@ import { eachId, readTextHere } from '../keyring/possessingSide';
 import { procKeysChanges } from '../keyring/procKeysChanges';
 import type { DescribeOutcome, FileText, MembersOutcome, ReadResult } from '../keyring/sides';
 import { AlternatingReads } from './procFileBytes';
-import { joinEmptySession, ownThreadKeyring, takeCredentials, type UserCredentials } from './credentials';
+import { joinReaderSession, takeCredentials, type UserCredentials } from './credentials';
 import { serveThread } from './rpc';
 
 export interface ReaderData {
@@ -66,9 +67,9 @@ export type ReaderOps = typeof ops;
 serveThread(
   (): ReaderStart => {
     const data = (workerData ?? {}) as ReaderData;
-    const sessionKeyring = joinEmptySession();
+    const { session: sessionKeyring, thread: threadKeyring } = joinReaderSession();
     if (data.credentials) takeCredentials(data.credentials);
-    const joined = { sessionKeyring, threadKeyring: ownThreadKeyring() };
+    const joined = { sessionKeyring, threadKeyring };
     return { joined, prefetched: data.prefetch === undefined ? null : read(data.prefetch) };
   },
   ops,

@@ -1,6 +1,7 @@
 // Worker body: other users' views of the keyrings (userViewThread.ts), for scans whose scope is a uid or
-// all users. At start it joins a fresh, empty anonymous session keyring (so it possesses nothing and its
-// reads cost the kernel no possession search); then, for each uid asked, it takes that uid's filesystem ids
+// all users. At start it joins a fresh, empty anonymous session keyring that denies SEARCH (credentials.ts
+// joinReaderSession: so it possesses nothing and the kernel's possession search for each key it reads stops at
+// once); then, for each uid asked, it takes that uid's filesystem ids
 // and groups on this thread only (credentials.ts: raw setfsuid/setfsgid/setgroups, read back), opens and
 // reads /proc/keys (the kernel judges a /proc/keys reader by the opener's credentials), KEYCTL_READs the
 // member lists of the keyrings that view shows, and takes its own ids back before the next uid.
@@ -23,7 +24,7 @@ import { parseProcKeysText } from '../keyring/procKeysBytes';
 import { KeyTable } from '../keyring/keyTable';
 import type { FileText } from '../keyring/sides';
 import { AlternatingReads } from './procFileBytes';
-import { joinEmptySession, ownThreadKeyring, readUserDatabase, takeCredentials, threadIds, userCredentialsIn, type UserCredentials, type UserDatabase } from './credentials';
+import { joinReaderSession, readUserDatabase, takeCredentials, threadIds, userCredentialsIn, type UserCredentials, type UserDatabase } from './credentials';
 import { serveThread } from './rpc';
 
 /** Which uids to read as: one, or every uid in /proc/key-users. */
@@ -213,10 +214,9 @@ const ops = { views };
 export type UserViewOps = typeof ops;
 
 serveThread((): UserViewStart => {
-  const session = joinEmptySession();
+  const { session, thread } = joinReaderSession();
   const ids = threadIds();
   own = { uid: ids.fsuid, gid: ids.fsgid, groups: ids.groups };
-  const thread = ownThreadKeyring();
   helperKeyIds = thread === null ? [session] : [session, thread];
   return { helperKeyIds };
 }, ops);
