@@ -210,11 +210,10 @@ export class Scanner {
     takenAt: number,
   ): Promise<{ snapshot: Snapshot; env: PinEnvironment; members: QuietMemo['members']; pins: QuietMemo['pins']; described: number } | PreRead> {
     const trace = tracer();
-    // Other users' views are read on their thread meanwhile; a full scan goes on with them.
     const scope = this.options.scope ?? { kind: 'process' };
-    const views = scope.kind === 'process' ? null : this.readUserViews(scope);
-    views?.catch(() => undefined); // awaited below, or by the full scan
-    const also: PreRead = views === null ? {} : { views };
+    /** Other users' views once asked (below); a full scan goes on with them, or asks them itself. */
+    let views: Promise<UserViewsRead> | null = null;
+    const also: PreRead = {};
     // The keyrings a non-possessor may read go to the reader with its read (readableUnpossessed).
     const read = await this.reader.read(this.procRoot, true, this.reader.readsAsCreator === true ? readableUnpossessed(memo) : []);
     const changes = read.keys.changes;
@@ -275,6 +274,16 @@ export class Scanner {
     }
     if (!sameAnchors(await this.processAnchors(memo.hidden), memo.anchors)) return full('an anchor changed');
     if (!sameObserver(observer(), memo.who)) return full('our groups changed');
+    // Other users' views only now, once this poll's own reads of keys are done: a /proc/keys read holds the kernel's
+    // key_serial_lock while it walks a page's worth of keys, and a view as a uid that sees few keys walks thousands
+    // for a page; every KEYCTL_READ (key_lookup) and every other /proc/keys read waits for it, spinning. Read at the
+    // same time as the reader's read and this thread's member lists, a third to a half of their CPU was that spin
+    // (10k keys in 10 uids, Linux 6.18). The pins' processes below take no key lock: they overlap.
+    if (scope.kind !== 'process') {
+      views = this.readUserViews(scope);
+      views.catch(() => undefined); // awaited below, or by the full scan
+      also.views = views;
+    }
     // Read here synchronously: half the CPU of the asynchronous read, which only pays where it overlaps a scan.
     const env = readPinEnvironment(takenAt, this.procRoot, this.processes?.read());
     if (this.processes !== null) trace(`quiet poll: processes by ${this.processes.lastRead}`);
