@@ -298,7 +298,7 @@ export class KeyTable {
    * KeyTable.rowOf of each of `ids` into `into` (-1: none); returns how many have none. A keyring's members at a
    * time: by WebAssembly where the index was built there.
    */
-  rowsOf(ids: readonly number[], into: Int32Array): number {
+  rowsOf(ids: readonly number[] | Int32Array, into: Int32Array): number {
     if (this.slotIds === null) this.buildIndex();
     if (this.wasmIndex !== null) return this.wasmIndex.lookup(ids, into);
     let missing = 0;

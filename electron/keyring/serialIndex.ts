@@ -18,7 +18,7 @@ export interface SerialIndex {
   readonly slotIds: Int32Array;
   readonly slotRows: Int32Array;
   /** KeyTable.rowOf of each of `ids` into `into` (-1: none); returns how many have none. */
-  lookup(ids: readonly number[], into: Int32Array): number;
+  lookup(ids: readonly number[] | Int32Array, into: Int32Array): number;
 }
 
 /** The index of rows [0, n) of `ids` over `size` slots (a power of two), or null without WebAssembly. */
