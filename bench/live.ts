@@ -65,7 +65,7 @@ export interface ThreadShares {
 
 /**
  * CPU ms of one raw /proc/keys read (bytes only, no decoding) by a fresh process in an empty session keyring
- * of its own: what the kernel charges any poll, the floor (`reused`). Read as the reader thread reads it, into a
+ * of its own that denies SEARCH, as the reader's (credentials.ts joinReaderSession): what the kernel charges any poll, the floor (`reused`). Read as the reader thread reads it, into a
  * reused buffer in one read call (procFileBytes.ts). `readFileSync` is the same read by readFileSync, the floor of
  * earlier tables: for a file of size 0 it reads 64 KiB at a time into fresh buffers and copies them together,
  * which is Node's cost, not the kernel's (1.2-2x the reused buffer's at 10k keys here). Each is the mean of `reads`
@@ -74,10 +74,9 @@ export interface ThreadShares {
 export function rawReadCpu(root: string, reads: number): { reused: number; readFileSync: number } {
   const dist = join(root, 'dist', 'electron');
   const script = `
-    const k = require(${JSON.stringify(join(dist, 'keyring', 'keyctl.js'))});
     const { AlternatingReads } = require(${JSON.stringify(join(dist, 'threads', 'procFileBytes.js'))});
     const { readFileSync } = require('node:fs');
-    k.joinSessionKeyring(null);
+    require(${JSON.stringify(join(dist, 'threads', 'credentials.js'))}).joinReaderSession();
     const bytes = new AlternatingReads();
     const ways = { reused: () => bytes.read('/proc/keys'), readFileSync: () => readFileSync('/proc/keys') };
     const spent = { reused: 0, readFileSync: 0 };
@@ -141,7 +140,7 @@ export function pollCallsCpu(root: string, keyrings: readonly number[], rounds: 
 
 /**
  * CPU ms of the raw reads an `all` poll cannot do without (bytes only, no decoding): one /proc/keys read in an
- * empty session keyring, then one as each other uid /proc/key-users lists (its fsuid, fsgid and groups, as the
+ * empty session keyring that denies SEARCH (as the reader's and the user-view thread's), then one as each other uid /proc/key-users lists (its fsuid, fsgid and groups, as the
  * user-view thread takes them; a uid with this process's own credentials sees what the first read saw), in a fresh
  * process; the kernel walks every key for each of them. Per round, over `rounds` rounds after one warm-up. Also
  * says how many uids it read as.
@@ -149,11 +148,10 @@ export function pollCallsCpu(root: string, keyrings: readonly number[], rounds: 
 export function rawViewReadsCpu(root: string, rounds: number): { cpu: number; uids: number } {
   const dist = join(root, 'dist', 'electron');
   const script = `
-    const k = require(${JSON.stringify(join(dist, 'keyring', 'keyctl.js'))});
     const c = require(${JSON.stringify(join(dist, 'threads', 'credentials.js'))});
     const { parseKeyUsers } = require(${JSON.stringify(join(dist, 'keyring', 'keyUsers.js'))});
     const { readFileSync } = require('node:fs');
-    k.joinSessionKeyring(null);
+    c.joinReaderSession();
     const own = c.threadIds();
     const mine = { uid: own.fsuid, gid: own.fsgid, groups: own.groups };
     const creds = (uid) => { try { return c.userCredentials(uid); } catch { return { uid, gid: 65534, groups: [] }; } };
