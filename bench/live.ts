@@ -452,6 +452,8 @@ export function snapshotPhases(root: string, args: string[] = []): { label: stri
 export class ThrowawayUsers {
   readonly uids: number[] = [];
   readonly gids: number[] = [];
+  /** The key each user owns (in this process's session keyring): a tree built there must leave them. */
+  readonly keyIds: number[] = [];
   private readonly names: string[] = [];
 
   constructor(count: number) {
@@ -467,9 +469,13 @@ export class ThrowawayUsers {
         this.gids.push(Number(/gid=(\d+)/.exec(ids)?.[1]));
         // Named for the user: add_key with a description the keyring already holds updates that key instead.
         const key = keyctl.addKey('user', `kb-bench-${name}`, Buffer.from('x'), keyctl.KEY_SPEC.SESSION);
-        // Every right to its owner, so that forgetUserKeys (as the user) may invalidate it.
-        keyctl.setPerm(key, 0x3f3f0000);
+        // Every right to its owner, so that forgetUserKeys (as the user) may invalidate it; view to its group (root's:
+        // it was made by root), so the scans' reader, which possesses nothing, lists it: a key only a possessor may
+        // view costs a scan the possessing side's own /proc/keys read (keys x keyrings: 3.5 s at 40k keys) and
+        // makes every poll a full scan.
+        keyctl.setPerm(key, 0x3f3f0100);
         keyctl.chown(key, uid, -1);
+        this.keyIds.push(key);
       }
     } catch (err) {
       this.remove();

@@ -36,8 +36,11 @@ export { printTable, readExtraTables, type BenchRow } from './table';
  * KEYRINGS keyrings of `perRing` user keys each in `session`. With `groups`, keyring r and its keys get group
  * groups[r % groups.length] and a permission that lets that group view and read them (the system view's bench).
  */
-function buildTree(session: number, perRing: number, groups: readonly number[] = []): { count: number; sampleKey: number } {
-  keyctl.clear(session);
+function buildTree(session: number, perRing: number, groups: readonly number[] = [], keep: readonly number[] = []): { count: number; sampleKey: number } {
+  // The previous tree goes, but not the keys `keep` names: the system bench's users' own, in the same session
+  // (ThrowawayUsers), without which /proc/key-users would list none of them and no view would be read.
+  if (keep.length === 0) keyctl.clear(session);
+  else for (const id of keyctl.readKeyringMembers(session)) if (!keep.includes(id)) keyctl.unlink(id, session);
   const payload = Buffer.from('x');
   const share = (id: number, r: number): void => {
     if (groups.length === 0) return;
@@ -305,7 +308,7 @@ async function runSystemBench(session: number, out: (s: string) => void): Promis
   const add = (name: string, value: string): void => void rows.push({ name, values: { value } });
   let users = new ThrowawayUsers(20);
   try {
-    buildTree(session, 100, users.gids);
+    buildTree(session, 100, users.gids, users.keyIds);
     await settle();
     const [processScope, allScope] = timeAlternating([
       { cmd: process.execPath, args: [CLI, 'snapshot', '--json'], runs: 3, warmUp: true },
@@ -321,7 +324,7 @@ async function runSystemBench(session: number, out: (s: string) => void): Promis
   }
   users = new ThrowawayUsers(10);
   try {
-    buildTree(session, 25, users.gids);
+    buildTree(session, 25, users.gids, users.keyIds);
     await settle();
     const idle = await pollCost(ROOT, { polls: LIVE_POLLS, clients: 0, changeKey: null, scope: { kind: 'all' } });
     const floor = rawViewReadsCpu(ROOT, 5);
