@@ -109,6 +109,13 @@ const lastViews = new Map<number, LastView>();
 
 /** Most uids see a few keys: their buffers start small (they grow as needed). */
 const VIEW_BUFFER_BYTES = 1 << 12;
+/**
+ * The length of the last view read, any uid's: a uid read for the first time gets buffers half as long again, since
+ * uids often see alike (a buffer that doubles its way up copies what it holds each time, and every page it touches
+ * is a fresh one: in a one-shot --all-users of 40k keys in 20 uids the doubling was ~3.6 % of the process's CPU). A
+ * big view makes only the next new uid's buffers big.
+ */
+let lastViewBytes = 0;
 
 function readMembers(rings: readonly number[]): Members {
   return eachId(rings, (id) => ({ id, members: keyctl.readKeyringMembers(id) })).map(
@@ -163,10 +170,14 @@ function viewAs(procRoot: string, uid: number, changesOnly: boolean, hidden: Rea
     return { uid, readAt: Date.now(), asReader: true };
   }
   let last = lastViews.get(uid);
-  if (last === undefined) lastViews.set(uid, (last = { reads: new AlternatingReads(VIEW_BUFFER_BYTES), bytes: null, rings: [], members: [], credentials: kind }));
+  if (last === undefined) {
+    const first = Math.max(VIEW_BUFFER_BYTES, Math.ceil(lastViewBytes * 1.5));
+    lastViews.set(uid, (last = { reads: new AlternatingReads(first), bytes: null, rings: [], members: [], credentials: kind }));
+  }
   takeCredentials(creds);
   try {
     const bytes = last.reads.read(`${procRoot}/keys`);
+    if (Buffer.isBuffer(bytes)) lastViewBytes = bytes.length;
     const readAt = Date.now();
     if (!Buffer.isBuffer(bytes)) {
       last.bytes = null;
