@@ -139,11 +139,11 @@ export function pollCallsCpu(root: string, keyrings: readonly number[], rounds: 
 }
 
 /**
- * CPU ms of the raw reads an `all` poll cannot do without (bytes only, no decoding): one /proc/keys read in an
- * empty session keyring that denies SEARCH (as the reader's and the user-view thread's), then one as each other uid /proc/key-users lists (its fsuid, fsgid and groups, as the
- * user-view thread takes them; a uid with this process's own credentials sees what the first read saw), in a fresh
- * process; the kernel walks every key for each of them. Per round, over `rounds` rounds after one warm-up. Also
- * says how many uids it read as.
+ * CPU ms of the raw reads an `all` poll cannot do without (bytes only, no decoding, into reused buffers): one
+ * /proc/keys read in an empty session keyring that denies SEARCH (as the reader's and the user-view thread's), then
+ * one as each other uid /proc/key-users lists (its fsuid, fsgid and groups, as the user-view thread takes them; a uid
+ * with this process's own credentials sees what the first read saw), in a fresh process; the kernel walks every key
+ * for each of them. Per round, over `rounds` rounds after one warm-up. Also says how many uids it read as.
  */
 export function rawViewReadsCpu(root: string, rounds: number): { cpu: number; uids: number } {
   const dist = join(root, 'dist', 'electron');
@@ -158,9 +158,12 @@ export function rawViewReadsCpu(root: string, rounds: number): { cpu: number; ui
     const key = (u) => [u.uid, u.gid, [...new Set([u.gid, ...u.groups])].sort((a, b) => a - b).join()].join(':');
     // Whose credentials to read as, worked out before the timing: only the reads and the switches are timed.
     const others = parseKeyUsers(readFileSync('/proc/key-users', 'utf8')).quotas.map((q) => creds(q.uid)).filter((u) => key(u) !== key(mine));
+    // Into buffers kept from round to round, one pair per view, as the reader and the user-view thread read.
+    const { AlternatingReads } = require(${JSON.stringify(join(dist, 'threads', 'procFileBytes.js'))});
+    const reads = [mine, ...others].map(() => new AlternatingReads());
     const round = () => {
-      readFileSync('/proc/keys');
-      for (const u of others) { c.takeCredentials(u); readFileSync('/proc/keys'); c.takeCredentials(mine); }
+      reads[0].read('/proc/keys');
+      others.forEach((u, i) => { c.takeCredentials(u); reads[i + 1].read('/proc/keys'); c.takeCredentials(mine); });
     };
     round();
     const c0 = process.cpuUsage();
