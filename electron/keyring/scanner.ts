@@ -211,8 +211,7 @@ export class Scanner {
   ): Promise<{ snapshot: Snapshot; env: PinEnvironment; members: QuietMemo['members']; pins: QuietMemo['pins']; described: number } | PreRead> {
     const trace = tracer();
     const scope = this.options.scope ?? { kind: 'process' };
-    /** Other users' views once asked (below); a full scan goes on with them, or asks them itself. */
-    let views: Promise<UserViewsRead> | null = null;
+    // Other users' views once asked (below, also.views); a full scan goes on with them, or asks them itself.
     const also: PreRead = {};
     // The keyrings a non-possessor may read go to the reader with its read (readableUnpossessed).
     const read = await this.reader.read(this.procRoot, true, this.reader.readsAsCreator === true ? readableUnpossessed(memo) : []);
@@ -280,9 +279,8 @@ export class Scanner {
     // same time as the reader's read and this thread's member lists, a third to a half of their CPU was that spin
     // (10k keys in 10 uids, Linux 6.18). The pins' processes below take no key lock: they overlap.
     if (scope.kind !== 'process') {
-      views = this.readUserViews(scope);
-      views.catch(() => undefined); // awaited below, or by the full scan
-      also.views = views;
+      also.views = this.readUserViews(scope);
+      also.views.catch(() => undefined); // awaited below, or by the full scan
     }
     // Read here synchronously: half the CPU of the asynchronous read, which only pays where it overlaps a scan.
     const env = readPinEnvironment(takenAt, this.procRoot, this.processes?.read());
@@ -290,7 +288,7 @@ export class Scanner {
     if (!sameKernelSettings(env, memo.env)) return { env: Promise.resolve(env), ...also };
     // With other users' views merged in, the changes of this process's view apply only while every other view is
     // as it was (changedKeys says which keys' labels that leaves alone).
-    if (views !== null && (await views).changed) return full("a user's view changed");
+    if (also.views !== undefined && (await also.views).changed) return full("a user's view changed");
     const described = await this.resolveNames(table, 0);
     // Keyrings that appeared: whether we may read them decides whether changedKeys may take them.
     const newRings: number[] = [];
