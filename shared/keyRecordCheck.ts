@@ -45,7 +45,7 @@ const pinChecks = new Map<unknown, Check>([
     'user',
     objectOf(
       { kind: exactly('user'), uid: uint, processes: uint },
-      { userRegistry: serial, processList: arrayOf(objectOf({ pid: int(1, Number.MAX_SAFE_INTEGER), command: text(64) })) },
+      { kernelThreads: uint, userRegistry: serial, processList: arrayOf(objectOf({ pid: int(1, Number.MAX_SAFE_INTEGER), command: text(64) })) },
     ),
   ],
 ]);

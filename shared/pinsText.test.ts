@@ -84,6 +84,13 @@ describe('describePins', () => {
     expect(describePins(old, byId, NOW).keptBy).toBe(
       "Kept alive by: uid 1000's user keyring, kept while the user has processes (3 processes of uid 1000 running).",
     );
+    // Kernel threads run as uid 0: counted, and said so.
+    const root = (processes: number, kernelThreads: number) =>
+      describePins(key(5, { type: 'keyring', description: '_uid.0', pins: [{ kind: 'user', uid: 0, processes, kernelThreads }] }), byId, NOW).keptBy;
+    expect(root(63, 60)).toBe("Kept alive by: uid 0's user keyring, kept while the user has processes (63 processes of uid 0 running, 60 of them kernel threads).");
+    expect(root(2, 1)).toBe("Kept alive by: uid 0's user keyring, kept while the user has processes (2 processes of uid 0 running, 1 of them a kernel thread).");
+    expect(root(60, 60)).toBe("Kept alive by: uid 0's user keyring, kept while the user has processes (60 processes of uid 0 running, all kernel threads).");
+    expect(root(3, 0)).toBe("Kept alive by: uid 0's user keyring, kept while the user has processes (3 processes of uid 0 running).");
   });
 
   it('adds the countdown of a timer, as precise as its window, and how the persistent keyring is renewed', () => {

@@ -101,11 +101,18 @@ function credentialsPhrase(key: KeyInfo, count: number): string {
 }
 
 function userPhrase(pin: Extract<Pin, { kind: 'user' }>, keysById: ReadonlyMap<number, KeyInfo>): string {
-  const running = `${counted(pin.processes, 'process', 'processes')} of uid ${pin.uid} running`;
+  const running = `${counted(pin.processes, 'process', 'processes')} of uid ${pin.uid} running${kernelThreadsClause(pin)}`;
   if (pin.userRegistry !== undefined) {
     return `uid ${pin.uid}'s user keyring, kept by ${keyName(pin.userRegistry, keysById)} even after the user's last process (${running})`;
   }
   return `uid ${pin.uid}'s user keyring, kept while the user has processes (${running})`;
+}
+
+/** ", 60 of them kernel threads" (nothing when none are, or it is not known). */
+export function kernelThreadsClause(pin: Extract<Pin, { kind: 'user' }>): string {
+  const n = pin.kernelThreads ?? 0;
+  if (n === 0) return '';
+  return n === pin.processes ? `, ${n === 1 ? 'a kernel thread' : 'all kernel threads'}` : `, ${n} of them ${n === 1 ? 'a kernel thread' : 'kernel threads'}`;
 }
 
 function linkSources(pins: readonly Pin[]): number[] {

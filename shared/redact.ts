@@ -220,6 +220,7 @@ export function remapSnapshot(snapshot: Snapshot, map: SnapshotMapping): Snapsho
       }
       case 'user': {
         const out: Pin = { kind: 'user', uid: uid(p.uid), processes: p.processes };
+        if (p.kernelThreads != null) out.kernelThreads = p.kernelThreads;
         if (p.userRegistry != null) out.userRegistry = id(p.userRegistry);
         if (p.processList !== undefined) out.processList = p.processList.map((r) => ({ pid: r.pid, command: 'process' }));
         return out;

@@ -88,10 +88,11 @@ export type Pin =
    *  KEYCTL_GET_PERSISTENT sets again (/proc/sys/kernel/keys/persistent_keyring_expiry); nothing else renews it. */
   | { kind: 'timer'; renewalSeconds?: number; renewedBy?: 'KEYCTL_GET_PERSISTENT' }
   /** `_uid.N` / `_uid_ses.N`: the user's keyrings, kept while the user has processes, and by `.user_reg`'s link
-   *  (userRegistry, its id) past the last process on Linux 5.3+. */
-  | { kind: 'user'; uid: number; processes: number; userRegistry?: number; processList?: ProcessRef[] };
+   *  (userRegistry, its id) past the last process on Linux 5.3+. `processes` counts kernel threads (uid 0's), and
+   *  `kernelThreads` says how many of them there are; `processList` names the first others. */
+  | { kind: 'user'; uid: number; processes: number; kernelThreads?: number; userRegistry?: number; processList?: ProcessRef[] };
 
-/** A live process, as the pins of `_uid.N` list them (the first few by pid; `processes` counts them all). */
+/** A live process, as the pins of `_uid.N` list them (the first few by pid, kernel threads not; `processes` counts them all). */
 export interface ProcessRef {
   pid: number;
   /** The `Name:` line of /proc/PID/status (the command, cut to 15 characters by the kernel). */

@@ -64,6 +64,7 @@ const pinSchema = z.discriminatedUnion('kind', [
     kind: z.literal('user'),
     uid: uint,
     processes: uint,
+    kernelThreads: uint.optional(),
     userRegistry: serial.optional(),
     processList: z.array(z.object({ pid: z.int().min(1), command: z.string().max(64) })).optional(),
   }),

@@ -2,7 +2,7 @@
 // the thread that opened it, and a worker stopped by terminate() (rpc.ts, when its close hook does not answer in
 // time; a thread's own threads end with it) runs no more JavaScript: no finally block, no close hook. So:
 //  - a descriptor opened through node:fs (openSync, readFileSync, ...: the reader's /proc/keys and /proc/key-users,
-//    the pins' status files, the listed kernel threads' comm files) is Node's to close: on a worker thread Node
+//    the pins' status files) is Node's to close: on a worker thread Node
 //    records each such open and close (Worker's trackUnmanagedFds, which rpc.ts sets, and its threads' threads
 //    inherit) and closes at the thread's end those still open, on that thread, before its 'exit'. It forgets a
 //    descriptor before closing it and records one in the same native call that opened it, so it never closes a

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -12,9 +12,15 @@ import {
   readPinEnvironment,
   processesByRealUid,
   PROCESS_LIST_LIMIT,
-  realUidFromStatus,
+  processesByRealUidAsync,
   realUidFromStatusBytes,
 } from './pinEnvironment';
+
+/** The reference the byte parser must agree with: the first `Uid:` line's first field, from the decoded text. */
+function realUidFromStatus(status: string): number | null {
+  const m = /^Uid:\s+(\d+)/m.exec(status);
+  return m === null ? null : Number(m[1]);
+}
 
 const STATUS = (uid: number) => `Name:\tbash\nState:\tS (sleeping)\nTgid:\t7\nUid:\t${uid}\t${uid + 1}\t${uid}\t${uid}\nGid:\t0\t0\t0\t0\n`;
 
@@ -56,6 +62,7 @@ describe('readPinEnvironment on a fake /proc', () => {
         [0, [{ pid: 1, command: 'bash' }]],
         [1000, [{ pid: 42, command: 'bash' }, { pid: 43, command: 'bash' }]],
       ]),
+      kernelThreadsByUid: new Map(),
       gcDelaySeconds: 60,
       persistentExpirySeconds: 3600,
       userRegistryKeepsUserKeyrings: false,
@@ -85,6 +92,72 @@ describe('processesByRealUid', () => {
       expect(lists.get(1000)).toEqual(pids.slice(0, PROCESS_LIST_LIMIT).map((pid) => ({ pid, command: `sleep ${pid}` })));
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('kernel threads', () => {
+  const status = (name: string, pid: number, ppid: number, kthread?: 0 | 1) =>
+    `Name:\t${name}\nState:\tI (idle)\nTgid:\t${pid}\nPid:\t${pid}\nPPid:\t${ppid}\nUid:\t0\t0\t0\t0\n${kthread === undefined ? '' : `Kthread:\t${kthread}\n`}`;
+
+  it('are counted, not listed: by their Kthread line, else as kthreadd and its children', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kb-pins-proc-'));
+    try {
+      const files: Record<number, string> = {
+        1: status('systemd', 1, 0, 0),
+        2: status('kthreadd', 2, 0, 1),
+        3: status('kworker/0:1-events_power_efficient', 3, 2, 1),
+        // A user-mode helper (/sbin/request-key): a kernel thread's child, not one itself.
+        40: status('request-key', 40, 3, 0),
+        // A kernel without the Kthread line: kthreadd's children are its threads.
+        50: status('kworker/1:0', 50, 2),
+        51: status('sshd', 51, 1),
+      };
+      for (const [pid, text] of Object.entries(files)) {
+        mkdirSync(join(root, pid));
+        writeFileSync(join(root, pid, 'status'), text);
+      }
+      const expected = {
+        counts: new Map([[0, 6]]),
+        lists: new Map([[0, [{ pid: 1, command: 'systemd' }, { pid: 40, command: 'request-key' }, { pid: 51, command: 'sshd' }]]]),
+        kernelThreads: new Map([[0, 3]]),
+      };
+      expect(processesByRealUid(root)).toEqual(expected);
+      expect(await processesByRealUidAsync(root)).toEqual(expected);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("on this machine: exactly the tasks whose flags in /proc/PID/stat have PF_KTHREAD", () => {
+    const PF_KTHREAD = 0x00200000;
+    // Processes come and go (kernel workers too): the oracle is read on both sides of the read, and must agree.
+    for (let tries = 0; tries < 20; tries++) {
+      const before = kernelThreadsByStat();
+      const read = processesByRealUid('/proc');
+      if (before !== kernelThreadsByStat()) continue;
+      expect(read.kernelThreads.get(0)).toBe(before);
+      expect(before).toBeGreaterThan(0);
+      for (const list of read.lists.values()) for (const p of list) expect(isKernelThreadByStat(p.pid)).toBe(false);
+      return;
+    }
+    throw new Error('the kernel threads never stood still');
+
+    function kernelThreadsByStat(): number {
+      let n = 0;
+      for (const pid of readdirSync('/proc')) if (/^\d+$/.test(pid) && isKernelThreadByStat(Number(pid))) n++;
+      return n;
+    }
+    function isKernelThreadByStat(pid: number): boolean {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      } catch {
+        return false; // gone
+      }
+      // pid (comm) state ppid ... : the flags are the 9th field, the 7th after the command's closing parenthesis.
+      const flags = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6]);
+      return (flags & PF_KTHREAD) !== 0;
     }
   });
 });

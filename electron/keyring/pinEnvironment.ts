@@ -31,6 +31,7 @@ function pinEnvironmentWith(now: number, procRoot: string, processes: ProcessesB
     now,
     processesByUid: processes.counts,
     processListByUid: processes.lists,
+    kernelThreadsByUid: processes.kernelThreads,
     gcDelaySeconds: readSeconds(join(procRoot, 'sys/kernel/keys/gc_delay'), DEFAULT_GC_DELAY_SECONDS),
     persistentExpirySeconds: readSeconds(
       join(procRoot, 'sys/kernel/keys/persistent_keyring_expiry'),
@@ -43,12 +44,8 @@ function pinEnvironmentWith(now: number, procRoot: string, processes: ProcessesB
 /** How many processes the pins of `_uid.N` name (the lowest pids); the count covers them all. */
 export const PROCESS_LIST_LIMIT = 20;
 
-export interface ProcessesByUid {
-  /** Live processes (not threads: /proc lists thread-group leaders only) per real uid, the first `Uid:` field. */
-  counts: Map<number, number>;
-  /** The first PROCESS_LIST_LIMIT of them by pid, with their command (`Name:`). */
-  lists: Map<number, ProcessRef[]>;
-}
+/** Live processes per real uid, as pins name them (ProcessTally). */
+export type ProcessesByUid = ProcessTally<ProcessRef>;
 
 /** Live processes per real uid: counts, and the first few by pid. */
 export function processesByRealUid(procRoot = '/proc'): ProcessesByUid {
@@ -59,21 +56,25 @@ export function processesByRealUid(procRoot = '/proc'): ProcessesByUid {
     entries = [];
   }
   const pids = entries.filter(isPid);
-  const counts = new Map<number, number>();
-  const lists = new Map<number, ProcessRef[]>();
+  const tally = newTally<ProcessRef>();
   // Concatenated, not path.join: normalizing ~100 paths a poll cost more than the rest of the JavaScript here.
   const dir = procRoot.endsWith('/') ? procRoot : `${procRoot}/`;
   for (const i of byPid(pids)) {
-    const pid = pids[i] as string;
+    const pid = Number(pids[i]);
     const length = statusHead(`${dir}${pid}/status`);
     if (length < 0) continue;
     // Parsed from the bytes: decoding each status whole (1-2 KB) made a string per process on every poll, garbage
     // for the collector; the kernel's making of the file is most of the CPU either way.
-    const uid = realUidFromStatusBytes(statusBuffer, length);
-    if (uid === null) continue;
-    tallyOne(counts, lists, uid, () => ({ pid: Number(pid), command: commandFromStatusBytes(statusBuffer, length) }));
+    tallyStatus(tally, pid, statusBuffer, length);
   }
-  return { counts, lists };
+  return tally;
+}
+
+/** Counts (and lists) one process from its status bytes; nothing when they hold no `Uid:`. */
+function tallyStatus(tally: ProcessesByUid, pid: number, buf: Buffer, length: number): void {
+  const uid = realUidFromStatusBytes(buf, length);
+  if (uid === null) return;
+  tallyOne(tally, uid, isKernelThreadStatus(buf, length, pid), () => ({ pid, command: commandFromStatusBytes(buf, length) }));
 }
 
 /** One buffer for every status read: a poll reads one per process, and readFileSync's own cost was most of it. */
@@ -105,8 +106,8 @@ export interface ProcessStatus {
   uid: number;
   /** `Name:`. */
   command: string;
-  /** `PPid:` (2 for the kernel's threads: kthreadd's children). */
-  ppid: number;
+  /** A kernel thread (isKernelThreadStatus): counted, not listed. */
+  kernelThread: boolean;
   /** `State:` is Z or X: the process is gone but not yet reaped, which no event will say. */
   dead: boolean;
 }
@@ -116,39 +117,7 @@ export interface ProcessStatus {
  * that does not lead its group (/proc answers for any tid, but lists only the leaders).
  */
 export function readProcessStatus(dir: string, pid: number): ProcessStatus | null {
-  return processStatusOf(pid, statusHead(`${dir}${pid}/status`));
-}
-
-/**
- * The command `Name:` in /proc/PID/status would show, through a descriptor of /proc/PID/comm kept open: the kernel
- * makes the file again for each read from its start, and the open and close (the path's lookup) were most of a
- * status read's cost, the rest its other lines. A descriptor stays with the process it was opened for: once that
- * is gone its reads fail (null), whoever has the pid since.
- */
-export function readCommandFrom(fd: number): string | null {
-  let length: number;
-  try {
-    length = readSync(fd, commBuffer, 0, commBuffer.length, 0);
-  } catch {
-    return null;
-  }
-  return commandFromCommBytes(commBuffer, length);
-}
-
-/** A comm file holds up to 64 bytes of name and a line break. */
-const commBuffer = Buffer.allocUnsafe(128);
-
-/**
- * /proc/PID/comm's bytes as `Name:` shows them: the same name (proc_task_name), without the file's line break, with
- * `\n` and `\\` escaped as the status file escapes them (and only those).
- */
-export function commandFromCommBytes(buf: Buffer, length: number): string {
-  const end = length > 0 && buf[length - 1] === NEWLINE ? length - 1 : length;
-  const name = buf.toString('latin1', 0, end);
-  return name.includes('\\') || name.includes('\n') ? name.replace(/[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\\\')) : name;
-}
-
-function processStatusOf(pid: number, length: number): ProcessStatus | null {
+  const length = statusHead(`${dir}${pid}/status`);
   if (length < 0) return null;
   const uid = realUidFromStatusBytes(statusBuffer, length);
   if (uid === null || numberAfter(statusBuffer, length, TGID_LINE) !== pid) return null;
@@ -157,9 +126,23 @@ function processStatusOf(pid: number, length: number): ProcessStatus | null {
   return {
     uid,
     command: commandFromStatusBytes(statusBuffer, length),
-    ppid: numberAfter(statusBuffer, length, PPID_LINE) ?? -1,
+    kernelThread: isKernelThreadStatus(statusBuffer, length, pid),
     dead: stateLetter === Z || stateLetter === X,
   };
+}
+
+/** kthreadd's pid in the initial pid namespace: the parent of every other kernel thread. */
+const KTHREADD = 2;
+
+/**
+ * Whether a status is a kernel thread's: its `Kthread:` line (PF_KTHREAD) where the kernel prints one (6.18 here does);
+ * else kthreadd and its children. Only kthreadd makes kernel threads, and a kernel thread's user-mode helper (what
+ * runs /sbin/request-key) is no child of kthreadd: measured here, its parent is the workqueue worker that started it.
+ */
+export function isKernelThreadStatus(buf: Buffer, length: number, pid: number): boolean {
+  const flag = numberAfter(buf, length, KTHREAD_LINE);
+  if (flag !== null) return flag === 1;
+  return pid === KTHREADD || numberAfter(buf, length, PPID_LINE) === KTHREADD;
 }
 
 /** processesByRealUid, reading asynchronously. */
@@ -175,20 +158,13 @@ export async function processesByRealUidAsync(procRoot = '/proc'): Promise<Proce
     entries = [];
   }
   const pids = entries.filter(isPid);
-  const statuses = await Promise.all(pids.map((pid) => readFile(join(procRoot, pid, 'status'), 'latin1').catch(() => null))); // null: exited meanwhile
-  return tally(pids, statuses);
-}
-
-/** Counts per real uid; the lists keep the lowest pids. */
-function tally(pids: readonly string[], statuses: readonly (string | null)[]): ProcessesByUid {
-  const counts = new Map<number, number>();
-  const lists = new Map<number, ProcessRef[]>();
+  const statuses = await Promise.all(pids.map((pid) => readFile(join(procRoot, pid, 'status')).catch(() => null))); // null: exited meanwhile
+  const tally = newTally<ProcessRef>();
   for (const i of byPid(pids)) {
     const status = statuses[i];
-    const uid = status == null ? null : realUidFromStatus(status);
-    if (uid !== null) tallyOne(counts, lists, uid, () => ({ pid: Number(pids[i]), command: commandFromStatus(status as string) }));
+    if (status != null) tallyStatus(tally, Number(pids[i]), status, status.length);
   }
-  return { counts, lists };
+  return tally;
 }
 
 /** The indices of `pids` in ascending pid order. */
@@ -197,26 +173,34 @@ function byPid(pids: readonly string[]): number[] {
 }
 
 /**
- * Counts one process of `uid` (fed in ascending pid order), and lists what `listed` makes of it while its uid's list
- * is not full: asked only then, so a command is read for listed processes only (processWatch.ts lists pids, and
- * takes their commands once it has read its listed kernel threads again).
+ * Live processes per real uid. Kernel threads are counted (their credentials are the kernel's, real uid 0) but not
+ * listed: no user runs them, and their names change with no process changing (a workqueue worker's `Name:` ends with
+ * the work it last ran, e.g. `kworker/0:1-mm_percpu_wq` then `kworker/0:1-events_power_efficient`), which listed
+ * made root's user keyring "change" on most polls of an idle machine.
  */
-export function tallyOne<T>(counts: Map<number, number>, lists: Map<number, T[]>, uid: number, listed: () => T): void {
-  counts.set(uid, (counts.get(uid) ?? 0) + 1);
-  let list = lists.get(uid);
-  if (list === undefined) lists.set(uid, (list = []));
-  if (list.length < PROCESS_LIST_LIMIT) list.push(listed());
+export interface ProcessTally<T> {
+  /** Live processes (not threads: /proc lists thread-group leaders only) per real uid, the first `Uid:` field. */
+  counts: Map<number, number>;
+  /** The first PROCESS_LIST_LIMIT of them by pid that are not kernel threads (pins list their pid and `Name:`). */
+  lists: Map<number, T[]>;
+  /** How many of `counts` are kernel threads (uids with none: absent). */
+  kernelThreads: Map<number, number>;
 }
 
-/** Live processes per real uid (see processesByRealUid). */
-export function countProcessesByRealUid(procRoot = '/proc'): Map<number, number> {
-  return processesByRealUid(procRoot).counts;
+export function newTally<T>(): ProcessTally<T> {
+  return { counts: new Map(), lists: new Map(), kernelThreads: new Map() };
 }
 
-/** `Uid:\t<real>\t<effective>\t<saved>\t<fs>` -> real. */
-export function realUidFromStatus(status: string): number | null {
-  const m = /^Uid:\s+(\d+)/m.exec(status);
-  return m === null ? null : Number(m[1]);
+/**
+ * Counts one process of `uid` (fed in ascending pid order), and lists what `listed` makes of it while its uid's list
+ * is not full and it is no kernel thread: asked only then, so a command is made for listed processes only.
+ */
+export function tallyOne<T>(tally: ProcessTally<T>, uid: number, kernelThread: boolean, listed: () => T): void {
+  tally.counts.set(uid, (tally.counts.get(uid) ?? 0) + 1);
+  let list = tally.lists.get(uid);
+  if (list === undefined) tally.lists.set(uid, (list = []));
+  if (kernelThread) tally.kernelThreads.set(uid, (tally.kernelThreads.get(uid) ?? 0) + 1);
+  else if (list.length < PROCESS_LIST_LIMIT) list.push(listed());
 }
 
 /** `Name:\t<comm>` -> comm ('' when missing). The kernel escapes newlines in it, so one line is all of it. */
@@ -229,11 +213,12 @@ const NAME_LINE = Buffer.from('Name:\t', 'latin1');
 const UID_LINE = Buffer.from('\nUid:', 'latin1');
 const TGID_LINE = Buffer.from('\nTgid:', 'latin1');
 const PPID_LINE = Buffer.from('\nPPid:', 'latin1');
+const KTHREAD_LINE = Buffer.from('\nKthread:', 'latin1');
 const STATE_LINE = Buffer.from('\nState:\t', 'latin1');
 const [TAB, SPACE, NEWLINE, ZERO, NINE, X, Z] = [9, 32, 10, 48, 57, 88, 90] as const;
 
 /**
- * realUidFromStatus on the first `length` bytes of `buf`, without decoding them (what follows them in the buffer is
+ * The real uid from the first `length` bytes of `buf`, without decoding them (what follows them in the buffer is
  * another file's): the first line after the first that is `Uid:`, tabs or spaces, digits. The kernel writes one such
  * line, after `Name:` (and escapes line breaks in the command there).
  */

@@ -283,6 +283,14 @@ describe('withPins at the edges a user reaches', () => {
     expect(userPin(2)).toEqual({ kind: 'user', uid: 1000, processes: 3, userRegistry: 1 });
   });
 
+  it('says how many of the processes are kernel threads, where the environment counted them', () => {
+    const keys = [ring(1, [2, 3], { description: '.user_reg' }), ring(2, [], { description: '_uid.0' }), ring(3, [], { description: '_uid.1000', uid: 1000 })];
+    const out = withPins(snapshot(keys), env({ processListByUid: new Map([[0, []], [1000, []]]), kernelThreadsByUid: new Map([[0, 60]]) }));
+    const userPin = (id: number) => pinned(out, id).pins?.find((p) => p.kind === 'user');
+    expect(userPin(2)).toEqual({ kind: 'user', uid: 0, processes: 120, kernelThreads: 60, userRegistry: 1, processList: [] });
+    expect(userPin(3)).toEqual({ kind: 'user', uid: 1000, processes: 3, userRegistry: 1, processList: [] });
+  });
+
   it('exactly the keys pinsNameProcesses names get other pins when the processes change (a quiet poll recomputes only those)', () => {
     const keys = [
       ring(1, [2, 3, 4, 5, 6, 7, 8], { description: '.user_reg' }),
@@ -298,7 +306,12 @@ describe('withPins at the edges a user reaches', () => {
       const before = withPins(snapshot(keys), env({ userRegistryKeepsUserKeyrings }));
       const after = withPins(
         snapshot(keys),
-        env({ userRegistryKeepsUserKeyrings, processesByUid: new Map([[1000, 4]]), processListByUid: new Map([[1000, [{ pid: 9, command: 'sh' }]]]) }),
+        env({
+          userRegistryKeepsUserKeyrings,
+          processesByUid: new Map([[1000, 4]]),
+          processListByUid: new Map([[1000, [{ pid: 9, command: 'sh' }]]]),
+          kernelThreadsByUid: new Map([[1000, 1]]),
+        }),
       );
       for (const k of keys) {
         const changed = JSON.stringify(pinned(before, k.id).pins) !== JSON.stringify(pinned(after, k.id).pins);

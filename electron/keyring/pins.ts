@@ -39,8 +39,10 @@ export interface PinEnvironment {
   now: number;
   /** Live processes per real uid (from /proc/[pid]/status). */
   processesByUid: ReadonlyMap<number, number>;
-  /** The first few of them by pid, with their command (absent: not read). */
+  /** The first few of them by pid that are not kernel threads, with their command (absent: not read). */
   processListByUid?: ReadonlyMap<number, readonly ProcessRef[]>;
+  /** How many of processesByUid are kernel threads (absent: not read; a uid with none: absent). */
+  kernelThreadsByUid?: ReadonlyMap<number, number>;
   /** /proc/sys/kernel/keys/gc_delay. */
   gcDelaySeconds: number;
   /** /proc/sys/kernel/keys/persistent_keyring_expiry: what each KEYCTL_GET_PERSISTENT sets the timer back to. */
@@ -253,7 +255,7 @@ function doomedById(keys: readonly KeyInfo[]): Map<number, KeyInfo> {
   return byId;
 }
 
-/** Whether the key's pins depend on which processes run (PinEnvironment's processesByUid and processListByUid). */
+/** Whether the key's pins depend on which processes run (PinEnvironment's processesByUid, processListByUid, kernelThreadsByUid). */
 export function pinsNameProcesses(key: Pick<KeyInfo, 'type' | 'description'>): boolean {
   return key.type === 'keyring' && USER_KEYRING.test(key.description);
 }
@@ -285,6 +287,8 @@ function userKeyringPin(
   // real uid run"); `_uid_ses.N` hangs off it.
   const list = env.processListByUid?.get(uid);
   if (list !== undefined && key.description.startsWith('_uid.')) pin.processList = [...list];
+  const kernelThreads = env.kernelThreadsByUid?.get(uid);
+  if (kernelThreads !== undefined) pin.kernelThreads = kernelThreads;
   return pin;
 }
 

@@ -4,11 +4,11 @@
 // reads agree, the watch's must too (a change the watch misses stays missed, so it fails every try; a change that
 // falls between two reads passes the next). The test's own processes run as uids nothing else uses.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { commandFromStatus, processesByRealUid, readCommandFrom, readProcessStatus, type ProcessesByUid } from './pinEnvironment';
+import { processesByRealUid, readProcessStatus, type ProcessesByUid } from './pinEnvironment';
 import { ProcessWatch } from './processWatch';
 
 /** Uids no other process uses: above any system's, different per test process. */
@@ -33,7 +33,7 @@ function watch(options?: ConstructorParameters<typeof ProcessWatch>[1]): Process
 
 function text(p: ProcessesByUid): string {
   const byUid = <T,>(m: ReadonlyMap<number, T>) => [...m].sort((a, b) => a[0] - b[0]);
-  return JSON.stringify({ counts: byUid(p.counts), lists: byUid(p.lists) });
+  return JSON.stringify({ counts: byUid(p.counts), lists: byUid(p.lists), kernelThreads: byUid(p.kernelThreads) });
 }
 
 /** Reads until a full read, the watch's read and a full read agree (deadline 15 s); the watch's answer. */
@@ -191,38 +191,6 @@ describe('ProcessWatch with the process-events connector (root)', () => {
     expect(w.lastReadAll).toBe(true);
     expect(w.lastRead).toMatch(/were lost/);
     expectSameAsFullRead(w);
-  });
-});
-
-describe('readCommandFrom (a comm file kept open)', () => {
-  it('reads the name as the status file shows it now, and nothing once its process is gone, whoever has the pid since', async () => {
-    const child = spawn('sleep', ['60'], { stdio: 'ignore' });
-    children.push(child);
-    const pid = child.pid as number;
-    await untilFullRead(() => readProcessStatus('/proc/', pid)?.command === 'sleep', 'sleep started');
-    const fd = openSync(`/proc/${pid}/comm`, 'r');
-    try {
-      expect(readCommandFrom(fd)).toBe('sleep');
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-      expect(readCommandFrom(fd)).toBeNull();
-    } finally {
-      closeSync(fd);
-    }
-    // The status file escapes a line break and a backslash in the name (and nothing else): so does readCommandFrom.
-    const own = openSync('/proc/thread-self/comm', 'r');
-    const before = readFileSync('/proc/thread-self/comm', 'latin1').slice(0, -1);
-    try {
-      for (const name of ['kbw-kept-open', 'a\\b\nc d\te', '\n\\']) {
-        writeFileSync('/proc/thread-self/comm', name);
-        const status = readFileSync('/proc/thread-self/status', 'latin1');
-        expect(readCommandFrom(own)).toBe(commandFromStatus(status));
-        expect(readCommandFrom(own) === name).toBe(name === 'kbw-kept-open'); // the others were escaped
-      }
-    } finally {
-      writeFileSync('/proc/thread-self/comm', before);
-      closeSync(own);
-    }
   });
 });
 

@@ -5,19 +5,15 @@
 // changed, and only those are read again; everything else keeps its last answer. Exact, because:
 //  - any doubt (the socket overflowed, a sequence gap, an error, the first read) reads every status file;
 //  - what no event reports is read every poll: a process that died but is not yet reaped (/proc still lists a
-//    zombie; its reaping sends nothing), and the listed kernel threads, whose command the kernel composes as it
-//    reads (a workqueue worker's `Name:` ends with the work it last ran) or sets without an event (a new
-//    kernel thread is named after its fork); root's first 20 by pid are nearly all kernel threads, so their
-//    comm files (the name alone) are kept open and read again from the start (readCommandFrom);
+//    zombie; its reaping sends nothing). Kernel threads' names change with no event too (the kernel composes a
+//    workqueue worker's `Name:` as it reads, and names a new kernel thread after its fork), but pins do not list
+//    kernel threads (pinEnvironment.ts ProcessTally), only count them, and their existence and uid send events;
 //  - the events' pids are checked to be /proc's at subscription (procEvents.ts).
 // Anywhere else (not root, no connector, another pid namespace) every status file is read each poll, as before.
-import { closeSync, openSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { ProcessRef } from '../../shared/snapshot';
-import { isPid, processesByRealUid, readCommandFrom, readProcessStatus, tallyOne, type ProcessesByUid, type ProcessStatus } from './pinEnvironment';
+import { isPid, newTally, processesByRealUid, readProcessStatus, tallyOne, type ProcessesByUid, type ProcessStatus } from './pinEnvironment';
 import { ProcEvents, type ProcEventsOptions } from './procEvents';
-
-/** kthreadd's pid in the initial pid namespace: the parent of every other kernel thread. */
-const KTHREADD = 2;
 
 export class ProcessWatch {
   private readonly dir: string;
@@ -32,11 +28,6 @@ export class ProcessWatch {
   /** Whether every status file was read since the subscription. */
   private primed = false;
   private readonly named = new Set<number>();
-  /**
-   * Descriptors of the listed kernel threads' comm files, read every poll (readCommandFrom). Opened through node:fs,
-   * so Node closes them if the thread ends with them open (heldDescriptors.ts says why they are not said held).
-   */
-  private readonly held = new Map<number, number>();
   /** What the last read did, in words (KEYRING_BROWSER_TRACE). */
   lastRead = 'nothing yet';
   /** Status files read by the last read (tests and the trace). */
@@ -88,7 +79,7 @@ export class ProcessWatch {
       // What no event reports: the end of a zombie.
       for (const [pid, status] of this.known) if (status.dead && !read.has(pid)) this.readOne(pid, read);
     }
-    const processes = this.tally(read);
+    const processes = this.tally();
     this.lastFilesRead = read.size;
     this.lastRead = this.lastReadAll
       ? `process events (${messages}): every status file (${read.size}), ${why ?? 'most processes named'}`
@@ -98,8 +89,6 @@ export class ProcessWatch {
 
   close(): void {
     this.events?.close();
-    for (const fd of this.held.values()) closeSync(fd);
-    this.held.clear();
   }
 
   private readAll(read: Set<number>): void {
@@ -115,76 +104,26 @@ export class ProcessWatch {
     this.primed = true;
   }
 
-  /** Reads one status again into `known`; whether its uid or existence changed. */
-  private readOne(pid: number, read: Set<number>): boolean {
+  /** Reads one status again into `known`. */
+  private readOne(pid: number, read: Set<number>): void {
     read.add(pid);
     const now = readProcessStatus(this.dir, pid);
-    const before = this.known.get(pid);
     if (now === null) {
-      if (before === undefined) return false;
-      this.known.delete(pid);
-      this.order = null;
-      return true;
+      if (this.known.delete(pid)) this.order = null;
+      return;
     }
+    if (!this.known.has(pid)) this.order = null;
     this.known.set(pid, now);
-    if (before === undefined) this.order = null;
-    return before?.uid !== now.uid;
   }
 
-  /** Opens the process's comm file and keeps it; undefined when it is gone. */
-  private hold(pid: number): number | undefined {
-    try {
-      const fd = openSync(`${this.dir}${pid}/comm`, 'r');
-      this.held.set(pid, fd);
-      return fd;
-    } catch {
-      return undefined;
+  /** Counts and lists from `known`. */
+  private tally(): ProcessesByUid {
+    const order = (this.order ??= [...this.known.keys()].sort((a, b) => a - b));
+    const tally = newTally<ProcessRef>();
+    for (const pid of order) {
+      const status = this.known.get(pid) as ProcessStatus;
+      tallyOne(tally, status.uid, status.kernelThread, () => ({ pid, command: status.command }));
     }
-  }
-
-  private release(pid: number): void {
-    const fd = this.held.get(pid);
-    if (fd === undefined) return;
-    this.held.delete(pid);
-    closeSync(fd);
-  }
-
-  /**
-   * Counts and lists from `known`, reading the listed kernel threads again first (those not read this poll):
-   * when one of them went or changed uid, the lists are chosen again.
-   */
-  private tally(read: Set<number>): ProcessesByUid {
-    for (;;) {
-      const order = (this.order ??= [...this.known.keys()].sort((a, b) => a - b));
-      const counts = new Map<number, number>();
-      const listed = new Map<number, number[]>();
-      for (const pid of order) tallyOne(counts, listed, (this.known.get(pid) as ProcessStatus).uid, () => pid);
-      let again = false;
-      const kernelThreads = new Set<number>();
-      for (const pids of listed.values()) {
-        for (const pid of pids) {
-          const status = this.known.get(pid) as ProcessStatus;
-          if (!(status.ppid === KTHREADD || pid === KTHREADD)) continue;
-          kernelThreads.add(pid);
-          if (read.has(pid)) continue;
-          // Its command only: its uid and its end send events. Through a comm file kept open; the status file
-          // when that is gone (whoever has the pid now).
-          read.add(pid);
-          const fd = this.held.get(pid) ?? this.hold(pid);
-          const command = fd === undefined ? null : readCommandFrom(fd);
-          if (command === null) {
-            this.release(pid);
-            if (this.readOne(pid, read)) again = true;
-          } else if (command !== status.command) {
-            this.known.set(pid, { ...status, command });
-          }
-        }
-      }
-      if (again) continue;
-      for (const pid of this.held.keys()) if (!kernelThreads.has(pid)) this.release(pid);
-      const lists = new Map<number, ProcessRef[]>();
-      for (const [uid, pids] of listed) lists.set(uid, pids.map((pid) => ({ pid, command: (this.known.get(pid) as ProcessStatus).command })));
-      return { counts, lists };
-    }
+    return tally;
   }
 }

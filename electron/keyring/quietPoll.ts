@@ -208,10 +208,9 @@ export function sameKernelSettings(a: PinEnvironment, b: PinEnvironment): boolea
   );
 }
 
-/** The pin environment's processes (per real uid: how many, and the first few). */
+/** The pin environment's processes (per real uid: how many, how many kernel threads, and the first few). */
 export function sameProcesses(a: PinEnvironment, b: PinEnvironment): boolean {
-  if (a.processesByUid.size !== b.processesByUid.size) return false;
-  for (const [uid, n] of a.processesByUid) if (b.processesByUid.get(uid) !== n) return false;
+  if (!sameCounts(a.processesByUid, b.processesByUid) || !sameCounts(a.kernelThreadsByUid, b.kernelThreadsByUid)) return false;
   const la = a.processListByUid;
   const lb = b.processListByUid;
   if (la === undefined || lb === undefined) return la === lb;
@@ -225,6 +224,13 @@ export function sameProcesses(a: PinEnvironment, b: PinEnvironment): boolean {
       if (p.pid !== q.pid || p.command !== q.command) return false;
     }
   }
+  return true;
+}
+
+function sameCounts(a: ReadonlyMap<number, number> | undefined, b: ReadonlyMap<number, number> | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.size !== b.size) return false;
+  for (const [uid, n] of a) if (b.get(uid) !== n) return false;
   return true;
 }
 

@@ -23,11 +23,6 @@ export function netlinkSocketsOpen(): string[] {
   return [...openDescriptors().values()].filter((target) => netlink.has(target)).sort();
 }
 
-/** The /proc/PID/comm files this process holds open (processWatch.ts keeps the listed kernel threads'). */
-export function commFilesOpen(): string[] {
-  return [...openDescriptors().values()].filter((target) => /^\/proc\/\d+\/comm$/.test(target)).sort();
-}
-
 /** The numbers of the descriptors this process holds open on `path` (a file, a FIFO, /proc/keys). */
 export function descriptorsOn(path: string): number[] {
   return [...openDescriptors()].filter(([, target]) => target === path).map(([fd]) => fd);

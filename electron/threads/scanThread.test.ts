@@ -1,14 +1,14 @@
 // createWorkerSnapshotSource(): the scan runs in a worker thread that still has this thread's
 // credentials (it sees this test's session keyring as the session anchor, and possesses it).
 // It runs the compiled worker from dist/, as the app and serve do (vitest's global setup builds it).
-import { closeSync, mkdtempSync, openSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as keyctl from '../keyring/keyctl';
 import type { PollReport } from '../keyring/source';
 import { freshSession } from '../keyring/test/kernelHelpers';
-import { commFilesOpen, descriptorsOn, netlinkSocketsOpen, openDescriptors } from '../test/openDescriptors';
+import { descriptorsOn, netlinkSocketsOpen } from '../test/openDescriptors';
 import { createWorkerSnapshotSource } from './scanThread';
 
 describe('createWorkerSnapshotSource', () => {
@@ -138,66 +138,20 @@ describe('createWorkerSnapshotSource', () => {
     }
   });
 
-  // As root the scan thread holds the process-events socket and the listed kernel threads' comm files between polls
-  // (processWatch.ts); they are the process's, so a thread stopped from outside must not leave them open.
+  // As root the scan thread holds the process-events socket between polls (processWatch.ts); it is the process's, so
+  // a thread stopped from outside must not leave it open.
   it.each([
     ['closed', {}],
     ['terminated mid-scan, its close hook not waited for', { closeWaitMs: 0 }],
-  ])('leaves no socket nor comm file open once %s', async (_how, options) => {
-    const before = { sockets: netlinkSocketsOpen(), comm: commFilesOpen() };
+  ])('leaves no socket open once %s', async (_how, options) => {
+    const before = netlinkSocketsOpen();
     const source = createWorkerSnapshotSource(options);
-    // The first read reads every status file, as does any read in doubt (a CPU's first event); the next keeps the
-    // listed kernel threads' comm files open.
-    for (let scans = 0; scans < 10 && commFilesOpen().length === before.comm.length; scans++) await source.scan();
-    expect(netlinkSocketsOpen().length).toBe(before.sockets.length + 1);
-    expect(commFilesOpen().length).toBeGreaterThan(before.comm.length);
+    await source.scan();
+    expect(netlinkSocketsOpen().length).toBe(before.length + 1);
     const scanning = source.scan().catch(() => null);
     await source.close();
     await scanning;
-    expect({ sockets: netlinkSocketsOpen(), comm: commFilesOpen() }).toEqual(before);
-  });
-
-  // The comm files are opened through node:fs, which closes what a worker thread still has open when the thread ends
-  // (Worker's trackUnmanagedFds): a client that closed them again after the thread's 'exit' closed whatever had taken
-  // their numbers in between. Here this thread takes them, synchronously, before it hears of the exit.
-  it('closes nothing another thread opened since its scan thread died holding comm files', async () => {
-    const fault = join(mkdtempSync(join(tmpdir(), 'kb-fault-')), 'exit-now');
-    const source = createWorkerSnapshotSource({ exitMidScanFile: fault });
-    const mine: number[] = [];
-    const others = new Set(commNumbers());
-    const commNumbersOfIt = (): number[] => commNumbers().filter((fd) => !others.has(fd));
-    try {
-      const before = commFilesOpen().length;
-      for (let scans = 0; scans < 10 && commFilesOpen().length === before; scans++) await source.scan();
-      expect(commFilesOpen().length).toBeGreaterThan(before);
-      writeFileSync(fault, '');
-      const died = source.scan().then(
-        () => 'answered',
-        (err: Error) => err.message,
-      );
-      // The comm files the thread had when it ended, once they are closed (spinning: this thread's loop must not turn).
-      let held = commNumbersOfIt();
-      for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-        const now = commNumbersOfIt();
-        if (now.length === 0) break;
-        held = now;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-      }
-      expect(commNumbersOfIt()).toEqual([]);
-      mine.push(...takeNumbers(held, join(mkdtempSync(join(tmpdir(), 'kb-taken-')), 'taken')));
-      expect(mine).toEqual(held);
-      expect(await died).toMatch(/scan thread exited \(code 70\)/);
-      for (const fd of mine) expect(readlinkSync(`/proc/self/fd/${fd}`)).toMatch(/\/taken$/);
-    } finally {
-      for (const fd of mine) {
-        try {
-          closeSync(fd);
-        } catch {
-          // closed by the client (the bug this test is for)
-        }
-      }
-      await source.close();
-    }
+    expect(netlinkSocketsOpen()).toEqual(before);
   });
 
   // A scan thread stopped while its reader reads /proc/keys: the reader is stopped with it (Node ends a thread's own
@@ -227,25 +181,3 @@ describe('createWorkerSnapshotSource', () => {
     expect(descriptorsOn('/proc/keys')).toEqual([]);
   });
 });
-
-/** The numbers of the comm files this process holds open. */
-function commNumbers(): number[] {
-  return [...openDescriptors()].filter(([, target]) => /^\/proc\/\d+\/comm$/.test(target)).map(([fd]) => fd).sort((a, b) => a - b);
-}
-
-/** Opens `path` until it holds each of `numbers` (free: the lowest free number comes first); returns those it holds. */
-function takeNumbers(numbers: readonly number[], path: string): number[] {
-  writeFileSync(path, '');
-  const wanted = new Set(numbers);
-  const taken: number[] = [];
-  const spare: number[] = [];
-  const highest = Math.max(...numbers);
-  for (;;) {
-    const fd = openSync(path, 'r');
-    if (wanted.has(fd)) taken.push(fd);
-    else spare.push(fd);
-    if (taken.length === wanted.size || fd > highest) break;
-  }
-  for (const fd of spare) closeSync(fd);
-  return taken.sort((a, b) => a - b);
-}

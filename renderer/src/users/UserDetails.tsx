@@ -8,6 +8,7 @@
 // shared/quotaGap.ts's sentence (links the kernel's collector removed, keys no view shows, a 16-bit wrap).
 import { BIG_KEY_CHARGE, LINK_CHARGE, type ChargeSum } from '../../../shared/quotaCharge';
 import { quotaGapSentence, type QuotaGap } from '../../../shared/quotaGap';
+import { kernelThreadsClause } from '../../../shared/pinsText';
 import { QUOTA_LEVEL_WORDS, userLabel, worstQuotaLevel } from '../../../shared/quota';
 import type { Pin } from '../../../shared/snapshot';
 import { NO_HOLDER_WORDS, quotaBreakdown, unreadableKeyringsOf, type QuotaHolder, type UserGroup } from '../../../shared/userGroups';
@@ -191,8 +192,8 @@ export function UserDetails({ group, model }: { group: UserGroup; model: TreeMod
             <dd>
               {pin ? (
                 <>
-                  {counted(pin.processes, 'process runs', 'processes run')} with this real uid
-                  {pin.processList?.length ? `: ${pin.processList.map((p) => `${p.command} (${p.pid})`).join(', ')}${pin.processes > pin.processList.length ? ', …' : ''}` : ''}
+                  {counted(pin.processes, 'process runs', 'processes run')} with this real uid{kernelThreadsClause(pin)}
+                  {pin.processList?.length ? `: ${pin.processList.map((p) => `${p.command} (${p.pid})`).join(', ')}${pin.processes - (pin.kernelThreads ?? 0) > pin.processList.length ? ', …' : ''}` : ''}
                 </>
               ) : (
                 <span className="muted">not known (its user keyring is not visible)</span>
