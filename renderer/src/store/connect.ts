@@ -4,6 +4,7 @@
 // per frame while a lone delta is painted in the very next frame. A gap in the delta sequence, or a change
 // for a key the store never saw, triggers one full resync (getSnapshot).
 import type { KeyringApi, KeyringEvent, SnapshotDelta } from '../../../shared/api';
+import { framesDrawn } from '../util/afterPaint';
 import { useKb } from './index';
 import { HIGHLIGHT_MS } from './liveEvents';
 
@@ -25,9 +26,8 @@ const FRAME_MS = 1000 / 60;
 /** requestAnimationFrame, except in a hidden tab (where rAF stops) fall back to a timer. */
 export const animationFrames: FrameScheduler = {
   request(cb) {
-    if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) {
-      requestAnimationFrame(() => cb());
-    } else setTimeout(cb, 16);
+    if (framesDrawn()) requestAnimationFrame(() => cb());
+    else setTimeout(cb, 16);
   },
   now: () => performance.now(),
 };

@@ -5,6 +5,14 @@
 // later instead: after the frame with the rows in it has been painted, in a task of their own.
 import { useEffect, useState } from 'react';
 
+/**
+ * Whether the page draws frames, so requestAnimationFrame's callbacks will run: not in a hidden page (where they
+ * stop until it is shown again) nor where there is no requestAnimationFrame (a test's DOM).
+ */
+export function framesDrawn(): boolean {
+  return typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden;
+}
+
 const waiting = new Set<() => void>();
 let scheduled = false;
 
@@ -24,8 +32,7 @@ export function afterNextPaint(cb: () => void): () => void {
   waiting.add(cb);
   if (!scheduled) {
     scheduled = true;
-    const framed = typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden;
-    if (framed) requestAnimationFrame(() => setTimeout(flush, 0));
+    if (framesDrawn()) requestAnimationFrame(() => setTimeout(flush, 0));
     else setTimeout(flush, 0);
   }
   return () => waiting.delete(cb);
