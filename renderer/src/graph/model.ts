@@ -13,10 +13,12 @@
 // `structureKey` names everything the layout depends on (nodes, their sizes and clusters, edges).
 // Two models with the same key share one layout: status and usage ticks change node data only.
 import { userLabel } from '../../../shared/quota';
+import type { QuotaGap } from '../../../shared/quotaGap';
 import { ANCHOR_ORDER, type AnchorName, type KeyInfo } from '../../../shared/snapshot';
 import { userGroupMembers, type UserGroup } from '../../../shared/userGroups';
 import { anchorNamesOf, isKeyring, type TreeModel } from '../tree/model';
 import { compareByName } from '../tree/keyOrder';
+import { quotaGapOf } from '../users/quotaGapOf';
 import { counted } from '../../../shared/text';
 
 /** A keyring with at least this many members in the graph folds its private members into a group node. */
@@ -96,6 +98,8 @@ export interface UserNodeItem extends NodeBase {
   group: UserGroup;
   /** "alice (uid 1000)". */
   label: string;
+  /** Its bytes charged against what its keys in the tree's key map cost, as the tree's user row has it (users/quotaGapOf.ts); null without a quota line. */
+  gap: QuotaGap | null;
 }
 
 export type GraphNodeItem = KeyNodeItem | GroupNodeItem | ProcessNodeItem | UserNodeItem;
@@ -330,7 +334,17 @@ function buildFrom(input: GraphInput, opts: GraphModelOptions, giveUpAbove = Inf
 
   // Users first in their cluster, so the layout puts them in its first column, left of what they own.
   for (const g of users) {
-    addNode({ kind: 'user', id: userNodeId(g.uid), cluster: 'users', width: USER_NODE_WIDTH, height: USER_NODE_HEIGHT, group: g, label: userLabel(g.uid, g.name) });
+    addNode({
+      kind: 'user',
+      id: userNodeId(g.uid),
+      cluster: 'users',
+      width: USER_NODE_WIDTH,
+      height: USER_NODE_HEIGHT,
+      group: g,
+      label: userLabel(g.uid, g.name),
+      // Over all the tree's keys, not the graph's `include`: a user's charge is what all its visible keys cost.
+      gap: quotaGapOf(keys, g),
+    });
   }
 
   for (const id of order) {

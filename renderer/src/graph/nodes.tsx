@@ -16,7 +16,8 @@ import { hexId } from '../util/format';
 import { CLUSTER_LABELS, groupBreakdown, groupInside, groupTitle, type ClusterId, type GroupNodeItem, type KeyNodeItem, type UserNodeItem } from './model';
 import { QUOTA_LEVEL_WORDS, worstQuotaLevel } from '../../../shared/quota';
 import { QuotaGauge } from '../users/QuotaGauge';
-import { UserIcon } from '../users/UserRow';
+import { UserIcon, unseenOf } from '../users/UserRow';
+import { quotaGapSentence } from '../../../shared/quotaGap';
 import { pinSummary } from './pinSummary';
 import { MiddleEllipsis } from '../components/MiddleEllipsis';
 import { counted } from '../../../shared/text';
@@ -133,8 +134,12 @@ const UserNodeView = memo(function UserNodeView({ data }: NodeProps<UserNode>) {
   const selected = useKb((s) => s.selectedUser === uid);
   const q = item.group.quota;
   const level = q ? worstQuotaLevel(q) : 'ok';
+  // As the tree's user row: the bytes no visible key accounts for hatched in the gauge; why, in the node's title.
+  const unseen = unseenOf(item.gap);
+  const why = item.gap && quotaGapSentence(item.gap, uid);
+  const title = `${item.label}${level === 'ok' ? '' : `: quota ${QUOTA_LEVEL_WORDS[level]}`}${why ? `\n${why}` : ''}`;
   return (
-    <div className={`graph-node graph-user quota-level-${level}${selected ? ' selected' : ''}`} data-user-uid={uid} title={`${item.label}${level === 'ok' ? '' : `: quota ${QUOTA_LEVEL_WORDS[level]}`}`}>
+    <div className={`graph-node graph-user quota-level-${level}${selected ? ' selected' : ''}`} data-user-uid={uid} title={title}>
       <Handle type="source" position={Position.Right} isConnectable={false} className="graph-handle" />
       <div className="graph-line1">
         <UserIcon />
@@ -144,7 +149,7 @@ const UserNodeView = memo(function UserNodeView({ data }: NodeProps<UserNode>) {
         {q ? (
           <>
             <QuotaGauge unit="keys" used={q.qnkeys} max={q.maxkeys} owner={item.label} compact />
-            <QuotaGauge unit="bytes" used={q.qnbytes} max={q.maxbytes} owner={item.label} compact />
+            <QuotaGauge unit="bytes" used={q.qnbytes} max={q.maxbytes} owner={item.label} compact unseen={unseen} />
           </>
         ) : (
           <span className="muted">no quota line</span>

@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { fixtureSnapshot, FIXTURE_IDS } from '../dev/fixture';
 import { buildTreeModel } from '../tree/model';
 import type { LayoutResult } from './layout';
-import { buildGraphModel, keyNodeId } from './model';
+import type { QuotaInfo } from '../../../shared/snapshot';
+import { noAnchors, ring } from '../test/keys';
+import { buildGraphModel, keyNodeId, userNodeId, type GraphModel, type UserNodeItem } from './model';
 import { pinSummary } from './pinSummary';
 import { emptyFlowCache, toFlow } from './toFlow';
 
 const s = fixtureSnapshot(1_000_000);
 const modelOf = (keys = s.keys) => buildGraphModel(buildTreeModel(new Map(keys.map((x) => [x.id, x])), s.anchors));
 
-function layoutFor(model: ReturnType<typeof modelOf>): LayoutResult {
+function layoutFor(model: GraphModel): LayoutResult {
   const positions: Record<string, [number, number]> = {};
   model.nodes.forEach((n, i) => (positions[n.id] = [i * 10, i * 50]));
   return { id: 1, positions, boxes: [{ cluster: 'kernel', x: 0, y: 2000, width: 300, height: 200 }], ms: 1 };
@@ -27,6 +29,44 @@ describe('toFlow', () => {
     const changed = second.nodes.filter((n, i) => n !== first.nodes[i]).map((n) => n.id);
     expect(changed).toEqual([keyNodeId(FIXTURE_IDS.sharedCert)]);
     expect(second.edges.every((e, i) => e === first.edges[i])).toBe(true);
+  });
+
+  it("redraws a user node when the bytes no visible key accounts for change what it shows, not otherwise", () => {
+    // carol: two keyrings costing 9 + 1 + 4 and 9 + 1 + 0 bytes; ci-tokens' payload grows by 4 bytes (a member) below.
+    const quota: QuotaInfo = { uid: 4303, name: 'carol', usage: 2, nkeys: 2, nikeys: 2, qnkeys: 2, maxkeys: 200, qnbytes: 12_024, maxbytes: 20_000 };
+    const carol = (qnbytes: number, ciTokens = 0) => {
+      const keys = [ring(50, '_uid.4303', [51], { uid: 4303, payloadLength: 4 }), ring(51, 'ci-tokens', [], { uid: 4303, payloadLength: ciTokens })];
+      const tree = buildTreeModel(new Map(keys.map((x) => [x.id, x])), noAnchors, { quotas: [{ ...quota, qnbytes }], uid: 0, scope: { kind: 'all' } });
+      return buildGraphModel(tree);
+    };
+    const userNode = (m: GraphModel) => m.byId.get(userNodeId(4303)) as UserNodeItem;
+    // One quota object for both models, as a poll that leaves /proc/key-users alone keeps it.
+    const sameQuota = (m: GraphModel, from: GraphModel): GraphModel => {
+      const u = userNode(m);
+      const nodes = m.nodes.map((n) => (n === u ? { ...u, group: userNode(from).group } : n));
+      return { ...m, nodes, byId: new Map(nodes.map((n) => [n.id, n])) };
+    };
+    const redrawn = (a: GraphModel, b: GraphModel) => {
+      const first = toFlow(a, layoutFor(a), 0, emptyFlowCache());
+      const second = toFlow(b, layoutFor(a), 0, first.cache);
+      return second.nodes.find((n) => n.id === userNodeId(4303)) !== first.nodes.find((n) => n.id === userNodeId(4303));
+    };
+
+    const material = carol(12_024);
+    expect(userNode(material).gap).toMatchObject({ unaccounted: 12_000, material: true });
+    // 4 bytes fewer unaccounted: a new hatch and a new sentence.
+    const grown = sameQuota(carol(12_024, 4), material);
+    expect(userNode(grown).gap).toMatchObject({ unaccounted: 11_996, material: true });
+    expect(redrawn(material, grown)).toBe(true);
+    // The same charges from new key objects: the same node.
+    expect(redrawn(material, sameQuota(carol(12_024), material))).toBe(false);
+
+    // 2 bytes, then 0 unaccounted: neither is material, the node shows nothing of either.
+    const small = carol(26);
+    expect(userNode(small).gap).toMatchObject({ unaccounted: 2, material: false });
+    const accounted = sameQuota(carol(26, 4), small);
+    expect(userNode(accounted).gap).toMatchObject({ unaccounted: 0, material: false });
+    expect(redrawn(small, accounted)).toBe(false);
   });
 
   it('hides nodes the current layout does not place yet, and draws the cluster boxes first', () => {

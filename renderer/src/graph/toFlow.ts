@@ -2,6 +2,7 @@
 // reused from the previous call when nothing they show changed, so xyflow skips them and their
 // memoised components do not re-render: a usage tick touches one node, not two thousand.
 import { MarkerType, Position, type Edge } from '@xyflow/react';
+import type { QuotaGap } from '../../../shared/quotaGap';
 import type { LayoutResult } from './layout';
 import type { GraphEdgeItem, GraphModel, GraphNodeItem } from './model';
 import type { LinkEdge } from './edges';
@@ -15,12 +16,19 @@ export const emptyFlowCache = (): FlowCache => ({ nodes: new Map(), edges: new M
 
 const MARKER = { type: MarkerType.ArrowClosed, width: 14, height: 14 } as const;
 
+/** Whether a user node shows the same of these two gaps: nothing for either when neither is material, else the same hatch and sentence. */
+function sameGapShown(a: QuotaGap | null, b: QuotaGap | null): boolean {
+  if (a === b) return true;
+  if (!a?.material || !b?.material) return !a?.material && !b?.material;
+  return a.unaccounted === b.unaccounted && a.unknownSizes === b.unknownSizes && a.wrapPossible === b.wrapPossible;
+}
+
 function sameItem(a: GraphNodeItem, b: GraphNodeItem): boolean {
   if (a.kind !== b.kind || a.width !== b.width || a.height !== b.height || a.cluster !== b.cluster) return false;
   if (a.kind === 'key' && b.kind === 'key') {
     return a.key === b.key && a.shared === b.shared && a.hiddenMembers === b.hiddenMembers && a.anchors.join() === b.anchors.join();
   }
-  if (a.kind === 'user' && b.kind === 'user') return a.label === b.label && a.group.quota === b.group.quota;
+  if (a.kind === 'user' && b.kind === 'user') return a.label === b.label && a.group.quota === b.group.quota && sameGapShown(a.gap, b.gap);
   if (a.kind === 'group' && b.kind === 'group') {
     return a.innerIds.length === b.innerIds.length && a.memberIds.length === b.memberIds.length && a.memberIds.every((m, i) => m === b.memberIds[i]);
   }

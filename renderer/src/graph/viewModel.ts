@@ -5,6 +5,7 @@ import { refreshedFrom, type TreeModel } from '../tree/model';
 import type { KeyInfo } from '../../../shared/snapshot';
 import { buildBoundedGraphModel, type GraphModel, type GraphNodeItem } from './model';
 import { graphSubset, type GraphScope } from './subset';
+import { quotaGapOf } from '../users/quotaGapOf';
 
 export interface GraphViewChoices {
   scope: GraphScope;
@@ -19,7 +20,7 @@ let last: { tree: TreeModel; choices: GraphViewChoices; model: GraphModel } | nu
 
 export function graphViewModel(tree: TreeModel, c: GraphViewChoices): GraphModel {
   // The tree's structure is the last one's (tree/model.ts withChangedKeys) and the choices are the same: the
-  // same nodes and edges (no new layout), each key node showing its key as it is now.
+  // same nodes and edges (no new layout), each key node showing its key as it is now, each user node its gap.
   if (last !== null && refreshedFrom(tree) === last.tree && sameChoices(last.choices, c)) {
     last = { tree, choices: c, model: withKeys(last.model, tree.keys) };
     return last.model;
@@ -36,6 +37,13 @@ function sameChoices(a: GraphViewChoices, b: GraphViewChoices): boolean {
 function withKeys(model: GraphModel, keys: ReadonlyMap<number, KeyInfo>): GraphModel {
   let changed = false;
   const nodes = model.nodes.map((n): GraphNodeItem => {
+    if (n.kind === 'user') {
+      // A key's payload may have changed what it costs: the user's gap then changes too (the same object while it does not).
+      const gap = quotaGapOf(keys, n.group);
+      if (gap === n.gap) return n;
+      changed = true;
+      return { ...n, gap };
+    }
     if (n.kind !== 'key') return n;
     const key = keys.get(n.key.id) ?? n.key;
     if (key === n.key) return n;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { KeyInfo, Snapshot } from '../../../shared/snapshot';
 import { fixtureSnapshot } from '../dev/fixture';
 import { graphViewModel, type GraphViewChoices } from '../graph/viewModel';
+import { ring as keyring } from '../test/keys';
 import { buildTreeModel, completeSections, onSectionsReady, refreshedFrom, sectionsReady, withChangedKeys, type TreeModel } from './model';
 
 const snapshot: Snapshot = fixtureSnapshot();
@@ -60,6 +61,31 @@ describe('graphViewModel after withChangedKeys', () => {
     const shown = after.nodes.find((n) => n.kind === 'key' && n.key.id === linked.id);
     expect(shown?.kind === 'key' ? shown.key : null).toBe(keys.get(linked.id));
     expect(after.byId.get(shown!.id)).toBe(shown);
+  });
+});
+
+describe('graphViewModel, a user node after withChangedKeys', () => {
+  it("gives it the gap the key's new payload leaves, and keeps it while the gap stays", () => {
+    const choices: GraphViewChoices = { scope: 'all', openGroups: new Set(), selectedId: null, search: null, filterMatches: false };
+    // carol's two keyrings cost 9 + 1 + 4 and 9 + 1 + 0 bytes of the 12,024 charged.
+    const quotas = [{ uid: 4303, name: 'carol', usage: 2, nkeys: 2, nikeys: 2, qnkeys: 2, maxkeys: 200, qnbytes: 12_024, maxbytes: 20_000 }];
+    const carol = [
+      keyring(50, '_uid.4303', [51], { uid: 4303, payloadLength: 4 }),
+      keyring(51, 'ci-tokens', [], { uid: 4303, payloadLength: 0 }),
+    ];
+    const keys = keysOf(carol);
+    const prev = buildTreeModel(keys, snapshot.anchors, { quotas, uid: 0, scope: { kind: 'all' } });
+    const userNode = (m: ReturnType<typeof graphViewModel>) => m.byId.get('u:4303');
+    const before = graphViewModel(prev, choices);
+    expect(userNode(before)).toMatchObject({ gap: { unaccounted: 12_000, material: true } });
+    // A usage tick: the same node.
+    const ticked = withChangedKeys(prev, new Map([...keys].map(([i, k]) => [i, i === 51 ? { ...k, usage: k.usage + 1 } : k])))!;
+    expect(userNode(graphViewModel(ticked, choices))).toBe(userNode(before));
+    // ci-tokens' payload states a member more (4 bytes): no new structure, but 4 bytes fewer unaccounted.
+    const grown = withChangedKeys(ticked, new Map([...ticked.keys].map(([i, k]) => [i, i === 51 ? { ...k, payloadLength: 4 } : k])))!;
+    const after = graphViewModel(grown, choices);
+    expect(after.structureKey).toBe(before.structureKey);
+    expect(userNode(after)).toMatchObject({ gap: { unaccounted: 11_996, material: true } });
   });
 });
 

@@ -1,6 +1,8 @@
 // The Users section: rows in the flattened tree, reveal paths and search across users, the gauge's
 // accessibility, and the user details' breakdown.
 import { cleanup, render, screen, within } from '@testing-library/react';
+import { ReactFlowProvider } from '@xyflow/react';
+import type { ComponentProps } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildRedaction } from '../../../shared/redact';
 import type { QuotaInfo } from '../../../shared/snapshot';
@@ -172,6 +174,42 @@ describe('bytes charged to no visible key', () => {
     renderRow(userRowOf(carolModel(24)));
     expect(screen.queryByTestId('quota-unseen')).toBeNull();
     expect(screen.getByRole('meter', { name: 'carol (uid 4303): bytes quota' }).querySelector('.gauge-unseen')).toBeNull();
+  });
+
+  it("hatches the graph's user node as the row, the why in its title; its size stays", async () => {
+    const { buildGraphModel, userNodeId, USER_NODE_HEIGHT, USER_NODE_WIDTH } = await import('../graph/model');
+    const { nodeTypes } = await import('../graph/nodes');
+    const UserNodeView = nodeTypes.user!;
+    const nodeOf = (m: ReturnType<typeof carolModel>) => {
+      const item = buildGraphModel(m).byId.get(userNodeId(4303));
+      if (item?.kind !== 'user') throw new Error('no user node');
+      return item;
+    };
+    const renderNode = (m: ReturnType<typeof carolModel>) => {
+      const item = nodeOf(m);
+      expect([item.width, item.height]).toEqual([USER_NODE_WIDTH, USER_NODE_HEIGHT]);
+      const props = { id: item.id, type: 'user', data: { item } } as unknown as ComponentProps<typeof UserNodeView>;
+      return render(
+        <ReactFlowProvider>
+          <UserNodeView {...props} />
+        </ReactFlowProvider>,
+      ).container.querySelector('[data-user-uid="4303"]')!;
+    };
+
+    const m = carolModel(12_024);
+    // The tree row's gap, computed once for the node.
+    expect(nodeOf(m).gap).toBe((userRowOf(m) as Extract<FlatRow, { kind: 'user' }>).gap);
+    const node = renderNode(m);
+    const meter = within(node as HTMLElement).getByRole('meter', { name: 'carol (uid 4303): bytes quota' });
+    expect(meter.getAttribute('aria-valuetext')).toBe('12,024 / 20,000 bytes, 60 %, 12,000 bytes in no visible key');
+    expect(meter.querySelector('.gauge-unseen')).not.toBeNull();
+    expect(node.getAttribute('title')).toMatch(/^carol \(uid 4303\)\n12,000 bytes are charged to no key this scan can see: a keyring keeps 4 bytes for each link/);
+    cleanup();
+
+    // 2 bytes: not material, nothing more on the node.
+    const small = renderNode(carolModel(26));
+    expect(small.querySelector('.gauge-unseen')).toBeNull();
+    expect(small.getAttribute('title')).toBe('carol (uid 4303)');
   });
 
   it('sets the visible keys against the charge in the details, and explains the rest in one sentence', () => {
