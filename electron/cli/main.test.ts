@@ -153,6 +153,34 @@ describe('keyring-browser main()', () => {
     expect(lines.join('\n')).not.toContain('(orphans)');
   });
 
+  it("renderTree says under a uid's quota line why bytes no visible key accounts for are charged, when they matter", () => {
+    const quota = (uid: number, name: string, qnbytes: number) => ({ uid, name, usage: 2, nkeys: 2, nikeys: 2, qnkeys: 2, maxkeys: 200, qnbytes, maxbytes: 20_000 });
+    // Each uid's two keyrings cost 9 + 1 + 4 and 9 + 1 + 0 bytes: 24.
+    const rings = (uid: number, first: number) => [
+      testKey(first, { type: 'keyring', description: `_uid.${uid}`, uid, links: [first + 1], payloadLength: 4 }),
+      testKey(first + 1, { type: 'keyring', description: 'ci-tokens', uid, links: [], payloadLength: 0 }),
+    ];
+    const snap = testSnapshot([...rings(4303, 50), ...rings(4304, 60)], {
+      scope: { kind: 'all' },
+      // carol is charged 12,000 bytes more than her keys cost; dave 2 (under 1 % of his limit and 10 % of his charge).
+      quotas: [quota(4303, 'carol', 12_024), quota(4304, 'dave', 26), quota(4305, 'erin', 500)],
+    });
+    const lines = renderTree(snap).split('\n');
+    const carol = lines.findIndex((l) => l.startsWith('  carol (uid 4303): 2/200 keys'));
+    const why = lines.slice(carol + 1, lines.findIndex((l) => l.startsWith('  dave (uid 4304)')));
+    expect(why.map((l) => l.trim()).join(' ')).toMatch(/^12,000 bytes are charged to no key this scan can see: a keyring keeps 4 bytes for each link .* and keys no view of this scan may see are charged too\.$/);
+    expect(why.length).toBeGreaterThan(1);
+    for (const l of why) expect(l.length <= 80 && l.startsWith('    ') && !l.startsWith('     ')).toBe(true);
+    // dave's 2 bytes: his line alone. erin, none of whose keys the scan sees: all her 500 bytes.
+    const dave = lines.findIndex((l) => l.startsWith('  dave (uid 4304)'));
+    expect(lines[dave + 1]).toMatch(/^ {2}erin \(uid 4305\)/);
+    expect(lines[dave + 2]).toMatch(/^ {4}500 bytes are charged to no key this scan can see/);
+
+    // A process's own view does not set out to see other uids' keys: erin's charge is no gap there, but its own uid's is.
+    const own = renderTree({ ...snap, uid: 4303, scope: { kind: 'process' } }).split('\n');
+    expect(own.filter((l) => /^ {4}\d[\d,]* bytes are charged/.test(l))).toEqual([expect.stringMatching(/^ {4}12,000 bytes/)]);
+  });
+
 });
 
 const bin = resolve(__dirname, '..', '..', 'bin', 'keyring-browser');

@@ -9,6 +9,8 @@ import { hexId } from '../../shared/keyIds';
 import { graphRoots } from '../../shared/reachability';
 import { formatPermHex } from '../../shared/perm';
 import { QUOTA_LEVEL_WORDS, quotaPercent, userLabel, worstQuotaLevel } from '../../shared/quota';
+import { chargesByUid } from '../../shared/quotaCharge';
+import { quotaGap, quotaGapSentence } from '../../shared/quotaGap';
 import { expiryInWords } from '../../shared/expiryText';
 import { keyRole, roleContextOf, type RoleContext } from '../../shared/keyRoles';
 import { probableCaches } from '../../shared/krb5Orphans';
@@ -48,6 +50,24 @@ const BLANK_COLUMNS = ' '.repeat(columns({ id: 0, perm: 0, flags: '-------', usa
 function roleNote(key: KeyInfo, roles: RoleContext): string {
   const role = keyRole(key, roles);
   return role === null ? '' : `  <${role.tag} ${role.label}>`;
+}
+
+/** The quota-gap sentence under a uid's quota line: indented under it, wrapped to fit an 80-column terminal. */
+const GAP_INDENT = '    ';
+const GAP_WIDTH = 80;
+
+/** `text`'s words in lines of at most `width` characters (a longer word on a line of its own). */
+function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') out.push(line);
+  return out;
 }
 
 export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): string {
@@ -114,6 +134,11 @@ export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): 
 
   if (snapshot.quotas.length > 0) {
     lines.push('Quotas (/proc/key-users):');
+    // What each uid's keys in the snapshot cost, set against its charge (shared/quotaGap.ts), as the app's user
+    // rows and `quota --held-by` do. A process's own view is not meant to show other uids' keys: a uid none of
+    // whose keys it shows gets no sentence (all its charge would be "unaccounted", every time).
+    const charges = chargesByUid(snapshot.keys);
+    const ownView = (snapshot.scope?.kind ?? 'process') === 'process';
     for (const q of snapshot.quotas) {
       const level = worstQuotaLevel(q);
       lines.push(
@@ -121,7 +146,12 @@ export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): 
           `${q.qnbytes}/${q.maxbytes} bytes (${quotaPercent(q.qnbytes, q.maxbytes)}%)` +
           `${level === 'ok' ? '' : ` [${QUOTA_LEVEL_WORDS[level]}]`} (${q.nkeys} keys, ${q.nikeys} instantiated)`,
       );
+      const sum = charges.get(q.uid);
+      if (ownView && sum === undefined && q.uid !== snapshot.uid) continue;
+      const why = quotaGapSentence(quotaGap(q, sum ?? { bytes: 0, unknown: 0 }), q.uid);
+      if (why !== null) lines.push(...wrapWords(why, GAP_WIDTH - GAP_INDENT.length).map((l) => GAP_INDENT + l));
     }
   }
   return lines.join('\n') + '\n';
 }
+
