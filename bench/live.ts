@@ -301,6 +301,8 @@ export interface PollRun {
   clients: 0 | 1;
   /** A key to change before every poll (setperm, alternating), or null for an idle run. */
   changeKey: number | null;
+  /** The two permissions it alternates between, the first its own (default 0x3f010000, the kernel's, and 0x3f030000). */
+  changePerms?: readonly [number, number];
   intervalMs?: number;
   scope?: ScanScope;
 }
@@ -362,10 +364,11 @@ export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
     collectGarbage();
     if (run.changeKey !== null) {
       const key = run.changeKey;
-      // Each change sets the permission the key does not have (it was made with 0x3f010000, the kernel's default).
-      let flip = keyctl.describe(key).perm === 0x3f010000;
+      const [own, other] = run.changePerms ?? [0x3f010000, 0x3f030000];
+      // Each change sets the permission the key does not have (it was made with `own`).
+      let flip = keyctl.describe(key).perm === own;
       source.afterScan = () => {
-        keyctl.setPerm(key, flip ? 0x3f030000 : 0x3f010000);
+        keyctl.setPerm(key, flip ? other : own);
         flip = !flip;
       };
       // The first change, made here: the scan thread reports only a poll that changed something (session 13), so the

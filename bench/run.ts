@@ -324,7 +324,7 @@ async function runSystemBench(session: number, out: (s: string) => void): Promis
   }
   users = new ThrowawayUsers(10);
   try {
-    buildTree(session, 25, users.gids, users.keyIds);
+    const { sampleKey } = buildTree(session, 25, users.gids, users.keyIds);
     await settle();
     const idle = await pollCost(ROOT, { polls: LIVE_POLLS, clients: 0, changeKey: null, scope: { kind: 'all' } });
     const floor = rawViewReadsCpu(ROOT, 5);
@@ -336,6 +336,13 @@ async function runSystemBench(session: number, out: (s: string) => void): Promis
     add('  CPU of a poll that merged again (median)', orNone(idle.fullScanCpu));
     add(`  raw reads: /proc/keys once + as each of ${floor.uids} other uids (CPU)`, ms(floor.cpu));
     if (!Number.isNaN(idle.changesOnlyScanCpu)) add('  poll that applied only the changes ÷ raw reads', `${(idle.changesOnlyScanCpu / floor.cpu).toFixed(2)}×`);
+    // A change another uid's view lists too (the sample key is ring 0's, which the first user's group may view): on a
+    // server with many users, someone's keys change every second.
+    const changed = await pollCost(ROOT, { polls: LIVE_POLLS, clients: 1, changeKey: sampleKey, changePerms: [GROUP_VIEW_PERM, GROUP_VIEW_PERM | 0x400], scope: { kind: 'all' } });
+    add("10k keys, 10 uids: one key another uid's view lists changed, poll + delta (CPU)", ms(changed.cpu));
+    add('  ÷ idle `all` poll', `${(changed.cpu / idle.cpu).toFixed(2)}×`);
+    add('  polls that applied only the changes', `${changed.changesOnly} of ${LIVE_POLLS}`);
+    add('  deltas the client received / polls', `${changed.deltas} / ${LIVE_POLLS}`);
   } finally {
     users.remove();
   }
