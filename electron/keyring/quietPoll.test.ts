@@ -43,7 +43,10 @@ class OwnKeysReader implements ProcReader {
     return kept;
   }
   readonly readsAsCreator = true;
+  /** What was asked of /proc/keys, in order: a read of changes, a whole read, the last read whole. */
+  readonly asked: ('changes' | 'whole' | 'lastWhole')[] = [];
   async read(procRoot: string, changesOnly?: boolean, members?: readonly number[]): Promise<ReadResult> {
+    this.asked.push(changesOnly === true ? 'changes' : 'whole');
     const r = await this.inner.read(procRoot, changesOnly, members);
     if (r.keys.text !== undefined) return { ...r, keys: { text: this.keep(r.keys.text) } };
     if (r.keys.changes !== undefined) {
@@ -51,6 +54,11 @@ class OwnKeysReader implements ProcReader {
       return { ...r, keys: { changes: { text: this.keep(text), removed: removed.filter((id) => this.ours.has(id)) } } };
     }
     return r;
+  }
+  async lastWhole(procRoot: string): Promise<ReadResult | null> {
+    this.asked.push('lastWhole');
+    const r = await this.inner.lastWhole(procRoot);
+    return r === null || r.keys.text === undefined ? r : { ...r, keys: { text: this.keep(r.keys.text) } };
   }
 }
 
@@ -61,7 +69,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * processes a user keyring's pin counts (each scan reads them anew, and root's come and go between two scans).
  */
 function facts(k: KeyInfo) {
-  const pins = (k.pins ?? []).map((p) => (p.kind === 'user' ? { ...p, processes: 'counted', processList: 'listed' } : p));
+  const pins = (k.pins ?? []).map((p) => (p.kind === 'user' ? { ...p, processes: 'counted', kernelThreads: 'counted', processList: 'listed' } : p));
   return { ...k, pins, expiry: isWindow(k.expiry) ? 'window' : k.expiry, doomed: k.doomed?.reason ?? null };
 }
 
@@ -124,6 +132,7 @@ describe('quiet polls (scanner applying only what changed)', () => {
   let session: number;
   const ours = new Set<number>();
   let quiet: Scanner;
+  let quietReader: OwnKeysReader;
   let full: Scanner;
   const own = (id: number): number => (ours.add(id), id);
   /** A quiet scanner that records which keyrings' members it read on the possessing side. */
@@ -146,8 +155,11 @@ describe('quiet polls (scanner applying only what changed)', () => {
   };
   /** After x in a and y in b swapped places: the quiet scan reads the member lists again and shows the swap. */
   const expectSwapSeen = async (a: number, b: number, x: number, y: number) => {
+    const asked = (quietReader.asked.length = 0, quietReader.asked);
     const snap = await quiet.scan();
     expect(quiet.lastStats.changesOnly).toBeUndefined(); // the member lists differ: a full scan
+    // ... which goes on with the poll's read, whole, rather than read /proc/keys again.
+    expect(asked).toEqual(['changes', 'lastWhole']);
     const byId = new Map(snap.keys.map((k) => [k.id, k]));
     expect(byId.get(a)?.links).toEqual([y]);
     expect(byId.get(b)?.links).toEqual([x]);
@@ -155,7 +167,8 @@ describe('quiet polls (scanner applying only what changed)', () => {
 
   beforeEach(() => {
     session = own(freshSession());
-    quiet = new Scanner({ reader: new OwnKeysReader(ours) });
+    quietReader = new OwnKeysReader(ours);
+    quiet = new Scanner({ reader: quietReader });
     full = new Scanner({ reader: new OwnKeysReader(ours), changesOnly: false });
   });
   afterEach(async () => {

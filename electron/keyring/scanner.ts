@@ -111,6 +111,8 @@ export type { ScanStatsDetail } from './scanContext';
 interface PreRead {
   /** A whole read (its text), never one of changes only. */
   read?: ReadResult;
+  /** The reader's last read is this poll's (its changes read): the scan may take it whole from the reader (lastWhole). */
+  readerReadThisPoll?: true;
   env?: Promise<PinEnvironment>;
   /** Other users' views (scopes other than 'process'). */
   views?: Promise<UserViewsRead>;
@@ -218,6 +220,10 @@ export class Scanner {
     const changes = read.keys.changes;
     // The reader could not tell what changed: go on with the whole text it sent instead.
     if (changes === undefined) return (trace('quiet poll: whole text read, full scan'), { read, ...also });
+    // The full scan goes on with this read, whole: reading /proc/keys again cost the reader the kernel's whole walk
+    // once more (the most of a poll's CPU), for a text a few milliseconds newer. Keys added since are the walk's to
+    // find, as they are after any scan's read (walkKeyrings reads again).
+    also.readerReadThisPoll = true;
     const full = (what: string): PreRead => (trace(`quiet poll: ${what}, full scan`), also);
     trace(`quiet poll: read (${changes.removed.length} removed, ${changes.text.length} bytes of records changed or added)`);
     const removed = new Set(changes.removed);
@@ -345,7 +351,7 @@ export class Scanner {
     const trace = tracer();
     const scope = this.options.scope ?? { kind: 'process' };
     const views = this.startUserViews(scope, pre?.views);
-    const ctx = await this.readKeys(trace, views === null ? [] : await views.helperKeyIds, pre?.read);
+    const ctx = await this.readKeys(trace, views === null ? [] : await views.helperKeyIds, pre?.read ?? (pre?.readerReadThisPoll ? await this.lastWholeRead() : undefined));
     const processAnchors = await this.processAnchors(ctx.hidden);
     const reread = await this.walkKeyrings(ctx, processAnchors);
     trace(`walk (${ctx.unviewable.size} unviewable, ${ctx.possessorOnly.size} possessor-only, re-read: ${reread})`);
@@ -472,6 +478,11 @@ export class Scanner {
     }
     this.heldViews = new Map(views.map((v) => [v.uid, v]));
     return { views, changed };
+  }
+
+  /** The reader's last read whole, if it keeps it (undefined: read again). */
+  private async lastWholeRead(): Promise<ReadResult | undefined> {
+    return (await this.reader.lastWhole?.(this.procRoot)) ?? undefined;
   }
 
   /** The reader's /proc/keys as a table (without the hidden serials), named; its /proc/key-users as quotas. */

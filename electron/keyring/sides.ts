@@ -70,6 +70,12 @@ export interface ProcReader {
    * the caller's keyrings.
    */
   read(procRoot: string, changesOnly?: boolean, members?: readonly number[]): Promise<ReadResult>;
+  /**
+   * The last read of `${procRoot}/keys` whole, as `read` without `changesOnly` would have returned it then (no member
+   * lists), read no more; null when it has none. For a scan that got that read's changes and finds it needs the
+   * whole text: a reader that does not keep its reads leaves this out.
+   */
+  lastWhole?(procRoot: string): Promise<ReadResult | null>;
   describe(ids: readonly number[]): Promise<DescribeOutcome[]>;
   close(): Promise<void>;
 }

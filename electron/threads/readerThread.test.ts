@@ -1,7 +1,9 @@
 // The reader thread against the real kernel: it possesses nothing (it joined a session of its own), reads
 // /proc/keys, answers DESCRIBE batches with errno names, and lets the process exit when idle.
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as keyctl from '../keyring/keyctl';
 import { freshSession } from '../keyring/test/kernelHelpers';
@@ -113,5 +115,30 @@ describe('ReaderThread and process exit', () => {
     expect(r.signal).toBeNull();
     expect(r.stdout.trim()).toBe('read keyring');
     expect(r.status).toBe(0);
+  });
+});
+
+describe('ReaderThread.lastWhole', () => {
+  it('gives its last read whole (text, /proc/key-users, time) without reading again, and nothing before a read or for another root', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kb-reader-last-'));
+    const line = (id: number, usage: number) => `${hex(id)} I--Q---     ${usage} perm 3f010000     0     0 user      key ${id}: 1\n`;
+    writeFileSync(join(root, 'key-users'), '    0:     2 2/2 2/1000000 10/25000000\n');
+    const thread = new ReaderThread();
+    try {
+      expect(await thread.lastWhole(root)).toBeNull();
+      writeFileSync(join(root, 'keys'), line(1, 1) + line(2, 1));
+      const whole = await thread.read(root);
+      expect(await thread.lastWhole(root)).toEqual(whole);
+      writeFileSync(join(root, 'keys'), line(1, 1) + line(2, 2));
+      const changes = await thread.read(root, true);
+      expect(changes.keys.changes?.text).toBe(line(2, 2));
+      // The file changes again: lastWhole is still the read's, not the file's now.
+      writeFileSync(join(root, 'keys'), line(3, 1));
+      expect(await thread.lastWhole(root)).toEqual({ keys: { text: line(1, 1) + line(2, 2) }, keyUsers: changes.keyUsers, readAt: changes.readAt });
+      expect(await thread.lastWhole('/proc')).toBeNull();
+    } finally {
+      await thread.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -66,6 +66,11 @@ export class ReaderThread implements ProcReader {
     return this.thread.call('read', procRoot, changesOnly, [...members]);
   }
 
+  /** The last read whole, read no more (ProcReader.lastWhole). */
+  lastWhole(procRoot: string): Promise<ReadResult | null> {
+    return this.thread.call('lastWhole', procRoot);
+  }
+
   /** KEYCTL_DESCRIBE of each id on the thread (cheap: it possesses nothing to search), in one message. */
   describe(ids: readonly number[]): Promise<DescribeOutcome[]> {
     if (ids.length === 0) return Promise.resolve([]);

@@ -34,8 +34,11 @@ export interface ReaderStart {
   prefetched: ReadResult | null;
 }
 
-/** The last /proc/keys read: what a `changesOnly` read of the same path compares with. */
-let last: { path: string; bytes: Buffer } | null = null;
+/**
+ * The last /proc/keys read: what a `changesOnly` read of the same path compares with, and what `lastWhole` sends (with
+ * the /proc/key-users read beside it and the time).
+ */
+let last: { path: string; bytes: Buffer; keyUsers: FileText | null; readAt: number } | null = null;
 const reads = new AlternatingReads();
 
 function read(procRoot: string, changesOnly = false, members: readonly number[] = []): ReadResult {
@@ -48,20 +51,29 @@ function read(procRoot: string, changesOnly = false, members: readonly number[] 
   } else {
     const changes = changesOnly && last !== null && last.path === path ? procKeysChanges(last.bytes, bytes) : null;
     keys = changes !== null ? { changes } : { text: bytes.toString('utf8') };
-    // Kept for the next comparison: it lies in the buffer the next read leaves alone.
-    last = { path, bytes };
   }
   const keyUsers = keys.code !== undefined ? null : readTextHere(`${procRoot}/key-users`);
   const readAt = Date.now();
+  // Kept for the next comparison: it lies in the buffer the next read leaves alone.
+  last = Buffer.isBuffer(bytes) ? { path, bytes, keyUsers, readAt } : null;
   if (members.length === 0 || keys.code !== undefined) return { keys, keyUsers, readAt };
   return { keys, keyUsers, readAt, members: eachId(members, (id): MembersOutcome => ({ id, members: keyctl.readKeyringMembers(id) })) };
+}
+
+/**
+ * The last read of `${procRoot}/keys` whole (its text, /proc/key-users as read with it, its time), without reading
+ * again; null when there is none (a failed read, another root, a thread just started).
+ */
+function lastWhole(procRoot: string): ReadResult | null {
+  if (last === null || last.path !== `${procRoot}/keys`) return null;
+  return { keys: { text: last.bytes.toString('utf8') }, keyUsers: last.keyUsers, readAt: last.readAt };
 }
 
 function describe(ids: number[]): DescribeOutcome[] {
   return eachId(ids, (id): DescribeOutcome => ({ id, description: keyctl.describe(id) }));
 }
 
-const ops = { read, describe };
+const ops = { read, lastWhole, describe };
 export type ReaderOps = typeof ops;
 
 serveThread(
