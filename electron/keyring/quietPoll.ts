@@ -315,6 +315,7 @@ export function changedKeys(
   takenAt: number,
   newLists: ReadonlyMap<number, number[] | null>,
   relisted: ReadonlyMap<number, readonly number[]> = new Map(),
+  agreed: ReadonlySet<number> = new Set(),
 ): ChangedKeys | string {
   if (memo.throughHidden && (table.length > 0 || removedIds.length > 0 || relisted.size > 0)) return 'possession may run through a keyring we cannot list';
   const prev = keysOf(memo);
@@ -342,7 +343,7 @@ export function changedKeys(
     const description = table.description(row) ?? table.rest(row);
     const old = prev.get(id);
     const facts = { uid: table.uid[row] as number, gid: table.gid[row] as number, perm: table.perm[row] as number };
-    if (readsOthers && old !== undefined && !onlyReaderLists(old)) return "a key other users' views list changed";
+    if (readsOthers && old !== undefined && !onlyReaderLists(old) && !agreed.has(id)) return "a key other users' views list changed";
     if (old === undefined) {
       if (listed(id)) return 'a member we could not view appeared';
       if (type === 'keyring') {

@@ -35,6 +35,8 @@ import type { QuotaInfo, ScanScope, Snapshot } from '../../shared/snapshot';
 import { UserViewThread, type ReaderView, type UserView, type UserViewRequest } from '../threads/userViewThread';
 import { assertScopeAllowed } from './scope';
 import { mergeUserViews, type SeenBy } from './userViews';
+import { agreeingViewChanges, type ChangedView } from './viewChanges';
+import { rowsOf } from '../../shared/keyRows';
 import type { ProcessAnchors } from './anchors';
 import { isVanishedCode } from './keyctl';
 import { KeyTable } from './keyTable';
@@ -122,6 +124,8 @@ interface PreRead {
 interface UserViewsRead {
   views: (UserView | ReaderView)[];
   changed: boolean;
+  /** The views that changed, each with its last answer (null: not every change has one to compare with). */
+  changedViews: ChangedView[] | null;
 }
 
 /** What a plain scan saw, for the next poll's comparison (the rest of QuietMemo comes after the pins). */
@@ -292,19 +296,38 @@ export class Scanner {
     const env = readPinEnvironment(takenAt, this.procRoot, this.processes?.read());
     if (this.processes !== null) trace(`quiet poll: processes by ${this.processes.lastRead}`);
     if (!sameKernelSettings(env, memo.env)) return { env: Promise.resolve(env), ...also };
-    // With other users' views merged in, the changes of this process's view apply only while every other view is
-    // as it was (changedKeys says which keys' labels that leaves alone).
-    if (also.views !== undefined && (await also.views).changed) return full("a user's view changed");
+    // With other users' views merged in, the changes of this process's view apply only where every view that lists a
+    // changed key changed it alike (viewChanges.ts; changedKeys says which keys' labels that leaves alone).
+    const readerRows = table.length;
+    let agreed: ReadonlySet<number> | undefined;
+    if (also.views !== undefined) {
+      const { changed, changedViews } = await also.views;
+      if (changed) {
+        if (changedViews === null) return full("a user's view changed");
+        const prev = rowsOf(memo.snapshot);
+        if (prev === null) return full("a user's view changed");
+        const merged = agreeingViewChanges(changedViews, changes.text, memo.readerLabels ?? [], (id) => prev.get(id), memo.hidden);
+        if (typeof merged === 'string') return full(merged);
+        agreed = merged.agreed;
+        for (const part of merged.viewOnly) {
+          const record = new KeyTable(0);
+          parseProcKeysInto(record, part.text, part.readAt, (id) => !memo.hidden.has(id));
+          for (let row = 0; row < record.length; row++) table.copyRow(record, row);
+        }
+        trace(`quiet poll: ${changedViews.length} views changed alike, ${merged.viewOnly.length} records only they list`);
+      }
+    }
     const described = await this.resolveNames(table, 0);
-    // Keyrings that appeared: whether we may read them decides whether changedKeys may take them.
+    // Keyrings that appeared: whether we may read them decides whether changedKeys may take them (the views' records
+    // after `readerRows` are of keys the last poll had).
     const newRings: number[] = [];
-    for (let row = 0; row < table.length; row++) {
+    for (let row = 0; row < readerRows; row++) {
       const id = table.id[row] as number;
       if (table.isKeyring(row) && !memo.members.has(id)) newRings.push(id);
     }
     const newLists = new Map<number, number[] | null>();
     if (newRings.length > 0) (await this.possessing.readMembers(newRings)).forEach((o) => newLists.set(o.id, memberList(o)));
-    const keys = changedKeys(memo, table, changes.removed, takenAt, newLists, relisted);
+    const keys = changedKeys(memo, table, changes.removed, takenAt, newLists, relisted, agreed);
     if (typeof keys === 'string') return full(keys);
     const quotas = withUserNames(parseQuotas(read), readUserNames(this.options.passwdPath));
     const snapshot = quietSnapshot(memo, keys, takenAt, read.readAt, env, quotas);
@@ -460,16 +483,24 @@ export class Scanner {
     const answer = await thread.views(this.procRoot, scope, held !== null, hidden, this.reader.readsAsCreator === true);
     const views: (UserView | ReaderView)[] = [];
     let changed = held === null || answer.length !== held.size;
+    let changedViews: ChangedView[] | null = changed ? null : [];
     for (const v of answer) {
       if ('asReader' in v) {
         // The reader's text: its changes are this process's view's. It changed only if it was read before.
         views.push(v);
-        if (!(held?.get(v.uid) !== undefined && 'asReader' in held.get(v.uid)!)) changed = true;
+        if (!(held?.get(v.uid) !== undefined && 'asReader' in held.get(v.uid)!)) {
+          changed = true;
+          changedViews = null;
+        }
         continue;
       }
       if (!('unchanged' in v)) {
         views.push(v);
         changed = true;
+        const last = held?.get(v.uid);
+        if (changedViews !== null && last !== undefined && !('asReader' in last) && last.keys.text !== undefined && v.keys.text !== undefined && last.credentials === v.credentials) {
+          changedViews.push({ label: `uid ${v.uid}`, before: last.keys.text, now: v.keys.text, membersBefore: last.members, membersNow: v.members, readAt: v.readAt });
+        } else changedViews = null;
         continue;
       }
       const last = held?.get(v.uid);
@@ -477,7 +508,7 @@ export class Scanner {
       views.push({ ...last, readAt: v.readAt });
     }
     this.heldViews = new Map(views.map((v) => [v.uid, v]));
-    return { views, changed };
+    return { views, changed, changedViews };
   }
 
   /** The reader's last read whole, if it keeps it (undefined: read again). */

@@ -22,6 +22,7 @@ import { procKeysChanges, type ProcKeysChanges } from '../keyring/procKeysChange
 import { parseProcKeysInto } from '../keyring/procKeys';
 import { parseProcKeysText } from '../keyring/procKeysBytes';
 import { KeyTable } from '../keyring/keyTable';
+import { sameMemberLists } from '../keyring/viewChanges';
 import type { FileText } from '../keyring/sides';
 import { AlternatingReads } from './procFileBytes';
 import { joinReaderSession, readUserDatabase, takeCredentials, threadIds, userCredentialsIn, type UserCredentials, type UserDatabase } from './credentials';
@@ -123,22 +124,6 @@ function readMembers(rings: readonly number[]): Members {
   );
 }
 
-function sameMembers(a: Members, b: Members): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const [ringA, listA] = a[i]!;
-    const [ringB, listB] = b[i]!;
-    if (ringA !== ringB) return false;
-    if (typeof listA === 'string' || typeof listB === 'string') {
-      if (listA !== listB) return false;
-      continue;
-    }
-    if (listA.length !== listB.length) return false;
-    for (let k = 0; k < listA.length; k++) if (listA[k] !== listB[k]) return false;
-  }
-  return true;
-}
-
 /** Whether every record that differs between two reads is one of `hidden`'s. */
 function onlyHiddenDiffer(before: Buffer, now: Buffer, hidden: ReadonlySet<number>): boolean {
   if (before.equals(now)) return true;
@@ -188,7 +173,7 @@ function viewAs(procRoot: string, uid: number, changesOnly: boolean, hidden: Rea
     if (before !== null && last.credentials === kind && onlyHiddenDiffer(before, bytes, hidden)) {
       // The same records list the same keyrings; are their members the same too?
       const members = readMembers(last.rings);
-      const same = sameMembers(members, last.members);
+      const same = sameMemberLists(members, last.members);
       last.members = members;
       if (same && changesOnly) return { uid, readAt, unchanged: true };
       return { uid, keys: { text: bytes.toString('latin1'), bytes: true }, readAt, members, credentials: kind };
