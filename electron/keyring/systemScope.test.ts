@@ -145,6 +145,19 @@ describe('scope all, polled: views found unchanged are not merged again, and eve
   afterAll(() => quiet.close());
 
   const keyOf = (s: Snapshot, description: string) => s.keys.find((k) => k.description === description);
+  /**
+   * One quiet poll between two full scans: null when the full scans disagree (the machine is shared: try again), else
+   * whether the poll applied only the changes, once its `facts` are expected to be the full scans'.
+   */
+  const pollBetweenFullScans = async (facts: (s: Snapshot) => unknown, what: string): Promise<boolean | null> => {
+    const first = await scanSnapshot({ scope: { kind: 'all' } });
+    const snap = await quiet.scan();
+    const changesOnly = quiet.lastStats.changesOnly === true;
+    const last = await scanSnapshot({ scope: { kind: 'all' } });
+    if (JSON.stringify(facts(first)) !== JSON.stringify(facts(last))) return null;
+    expect(facts(snap), what).toEqual(facts(first));
+    return changesOnly;
+  };
 
   it('applies idle polls as they are, and sees a key appear that only a user may view', async () => {
     await quiet.scan();
@@ -184,12 +197,8 @@ describe('scope all, polled: views found unchanged are not merged again, and eve
       // Checked against full scans just before and after (retried until those agree: the machine is shared).
       let agreed = false;
       for (let attempt = 0; attempt < 10 && !agreed; attempt++) {
-        const first = await scanSnapshot({ scope: { kind: 'all' } });
-        const snap = await quiet.scan();
-        const changesOnly = quiet.lastStats.changesOnly === true;
-        const last = await scanSnapshot({ scope: { kind: 'all' } });
-        if (JSON.stringify(facts(first)) !== JSON.stringify(facts(last))) continue;
-        expect(facts(snap), what).toEqual(facts(first));
+        const changesOnly = await pollBetweenFullScans(facts, what);
+        if (changesOnly === null) continue;
         agreed = true;
         if (changesOnly) applied++;
       }
@@ -222,13 +231,7 @@ describe('scope all, polled: views found unchanged are not merged again, and eve
       let applied = false;
       for (let attempt = 0; attempt < 10 && !applied; attempt++) {
         change(attempt);
-        const first = await scanSnapshot({ scope: { kind: 'all' } });
-        const snap = await quiet.scan();
-        const changesOnly = quiet.lastStats.changesOnly === true;
-        const last = await scanSnapshot({ scope: { kind: 'all' } });
-        if (JSON.stringify(facts(first)) !== JSON.stringify(facts(last))) continue;
-        expect(facts(snap), what).toEqual(facts(first));
-        applied = changesOnly;
+        applied = (await pollBetweenFullScans(facts, what)) === true;
       }
       expect(applied, `no poll applied only the change of ${what}`).toBe(true);
     }
