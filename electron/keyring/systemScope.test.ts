@@ -17,6 +17,7 @@ import { PoolReader } from '../threads/poolReader';
 import { addThrowawayUser, exited, fillQuotaTo, removeThrowawayUser, runAs, type ThrowawayUser } from '../test/throwawayUsers';
 import { procKeysAs } from './userProcess';
 import { usagesSettle } from './test/kernelHelpers';
+import { pick, seededRandom } from '../../shared/seededRandom';
 
 const names = { a: `kbsa${process.pid}`, b: `kbsb${process.pid}` };
 const uids = { a: -1, b: -1 };
@@ -237,6 +238,47 @@ describe('scope all, polled: views found unchanged are not merged again, and eve
     }
     keyctl.unlink(shared, session);
     as(uids.a, 'keyctl', 'unlink', String(own), '@u');
+  });
+
+  it('agrees with full scans through random changes, several keys at once, shared and only user a sees, kept and not', async () => {
+    const rand = seededRandom(0x5e17);
+    const session = keyctl.getKeyringId(keyctl.KEY_SPEC.SESSION);
+    const gidA = Number(execFileSync('id', ['-g', String(uids.a)], { encoding: 'utf8' }).trim());
+    const shared = [0, 1, 2].map((i) => {
+      const id = keyctl.addKey('user', `root-shared-random-${i}`, Buffer.from('1'), session);
+      keyctl.chown(id, -1, gidA);
+      keyctl.setPerm(id, 0x3f3f0b00);
+      return id;
+    });
+    // User a's keys, in its user keyring (view, write and setattr to it alone), made and changed by one shell per step.
+    const make = (name: string) => `k=$(keyctl add user ${name} x @s); keyctl setperm $k 0x3f250000; keyctl link $k @u; keyctl unlink $k @s >/dev/null; echo $k`;
+    const own = as(uids.a, 'keyctl', 'session', '-', 'sh', '-c', [0, 1, 2].map((i) => make(`a-random-${i}`)).join('\n')).split('\n').map(Number);
+    const ours = (k: KeyInfo) => k.description.startsWith('root-shared-random-') || k.description.startsWith('a-random-');
+    const facts = (s: Snapshot) =>
+      s.keys.filter(ours).map((k) => ({ id: k.id, perm: k.perm, usage: k.usage, payloadLength: k.payloadLength, timeout: k.timeout === 'perm' ? 'perm' : 'set', seenBy: k.seenBy }));
+    let made = 3;
+    const changes: [string, () => string][] = [
+      ['permission of a shared key', () => (keyctl.setPerm(pick(rand, shared), pick(rand, [0x3f3f0b00, 0x3f3f0f00, 0x3f3f0300])), '')],
+      ["update of user a's key", () => `keyctl update ${pick(rand, own)} ${'x'.repeat(1 + Math.floor(rand() * 4))}`],
+      ["timeout of user a's key", () => `keyctl timeout ${pick(rand, own)} ${pick(rand, [0, 7200])}`],
+      ["a key user a adds (not applied: its keyring's members change)", () => `keyctl session - sh -c '${make(`a-random-${made++}`)}' 2>/dev/null`],
+    ];
+    await quiet.scan();
+    let applied = 0;
+    for (let step = 0; step < 12; step++) {
+      const picked = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(rand, changes));
+      const script = picked.map(([, change]) => change()).filter((line) => line !== '');
+      // What the shell prints is the ids of the keys it added.
+      if (script.length > 0) for (const id of as(uids.a, 'sh', '-c', script.join('\n')).split('\n')) if (id !== '') own.push(Number(id));
+      const what = `step ${step}: ${picked.map(([w]) => w).join(', ')}`;
+      let changesOnly: boolean | null = null;
+      for (let attempt = 0; attempt < 10 && changesOnly === null; attempt++) changesOnly = await pollBetweenFullScans(facts, what);
+      expect(changesOnly, `full scans never agreed after ${what}`).not.toBeNull();
+      if (changesOnly === true) applied++;
+    }
+    expect(applied).toBeGreaterThan(0);
+    for (const id of shared) keyctl.unlink(id, session);
+    as(uids.a, 'sh', '-c', own.map((id) => `keyctl unlink ${id} @u`).join('\n'));
   });
 
   it("sees two same-named keys swapped between a user's keyrings that only that user may read (no /proc/keys line changes)", async () => {
