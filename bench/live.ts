@@ -303,6 +303,8 @@ export interface PollRun {
   changeKey: number | null;
   /** The two permissions it alternates between, the first its own (default 0x3f010000, the kernel's, and 0x3f030000). */
   changePerms?: readonly [number, number];
+  /** Instead of the permission, this change of the key (given which change it is: 0, 1, 2, ...). */
+  change?: (n: number) => void;
   intervalMs?: number;
   scope?: ScanScope;
 }
@@ -366,9 +368,11 @@ export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
       const key = run.changeKey;
       const [own, other] = run.changePerms ?? [0x3f010000, 0x3f030000];
       // Each change sets the permission the key does not have (it was made with `own`).
-      let flip = keyctl.describe(key).perm === own;
+      let flip = run.change !== undefined || keyctl.describe(key).perm === own;
+      let n = 0;
       source.afterScan = () => {
-        keyctl.setPerm(key, flip ? other : own);
+        if (run.change !== undefined) run.change(n++);
+        else keyctl.setPerm(key, flip ? other : own);
         flip = !flip;
       };
       // The first change, made here: the scan thread reports only a poll that changed something (session 13), so the

@@ -298,6 +298,23 @@ async function printUiBench(out: (s: string) => void): Promise<void> {
 }
 
 /**
+ * A key `uid` owns that only its view lists, which this process may still rewrite: in a keyring of root's that no one
+ * may search (so this process possesses nothing in it: a key only its possessor could view would make every poll a
+ * full scan), viewed by its owner alone, written by anyone (other: write, not view). Made in the session keyring,
+ * whose possession lets root set all that, then moved.
+ */
+function viewOnlyKey(session: number, uid: number): number {
+  const ring = keyctl.addKey('keyring', 'bench-unsearchable', null, session);
+  keyctl.setPerm(ring, 0x37370000);
+  const key = keyctl.addKey('user', 'bench-view-only', Buffer.from('x'), session);
+  keyctl.setPerm(key, 0x3f3f0004);
+  keyctl.chown(key, uid, -1);
+  keyctl.link(key, ring);
+  keyctl.unlink(key, session);
+  return key;
+}
+
+/**
  * The system view (#9): an `all` snapshot of 40k keys that 20 uids share out (each uid's group may view one
  * keyring in 20 and its keys) against the `process` snapshot of the same keys; and an idle 1 Hz `all` poll
  * over 10k keys in 10 uids. The keys are root's: a non-root uid's quota (maxkeys 200 by default) holds 200
@@ -343,6 +360,15 @@ async function runSystemBench(session: number, out: (s: string) => void): Promis
     add('  ÷ idle `all` poll', `${(changed.cpu / idle.cpu).toFixed(2)}×`);
     add('  polls that applied only the changes', `${changed.changesOnly} of ${LIVE_POLLS}`);
     add('  deltas the client received / polls', `${changed.deltas} / ${LIVE_POLLS}`);
+    // A key of the first user's that only its view lists (Kerberos's tickets in a user's keyring, say), its payload
+    // rewritten before each poll: 2 bytes, 1, 2, ... (made with 1: the first change must change something, since only
+    // a poll that reports a change starts the next).
+    const own = viewOnlyKey(session, users.uids[0] as number);
+    const updated = await pollCost(ROOT, { polls: LIVE_POLLS, clients: 1, changeKey: own, change: (n) => keyctl.update(own, Buffer.from('x'.repeat(2 - (n % 2)))), scope: { kind: 'all' } });
+    add("10k keys, 10 uids: one key only another uid's view lists changed, poll + delta (CPU)", ms(updated.cpu));
+    add('  ÷ idle `all` poll', `${(updated.cpu / idle.cpu).toFixed(2)}×`);
+    add('  polls that applied only the changes', `${updated.changesOnly} of ${LIVE_POLLS}`);
+    add('  deltas the client received / polls', `${updated.deltas} / ${LIVE_POLLS}`);
   } finally {
     users.remove();
   }
