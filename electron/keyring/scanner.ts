@@ -378,6 +378,11 @@ export class Scanner {
     const processAnchors = await this.processAnchors(ctx.hidden);
     const reread = await this.walkKeyrings(ctx, processAnchors);
     trace(`walk (${ctx.unviewable.size} unviewable, ${ctx.possessorOnly.size} possessor-only, re-read: ${reread})`);
+    // Other users' views only now, as a quiet poll asks them: a /proc/keys read as a uid holds the kernel's
+    // key_serial_lock while it fills a page, walking thousands of keys for a uid that sees few, and the walk's
+    // KEYCTL_READs (key_lookup) spun on it: 5.6-6.3 % of a one-shot --all-users's CPU at 40k keys in 20 uids.
+    const viewsRead = views?.read();
+    viewsRead?.catch(() => undefined); // awaited below
     const readerRows = ctx.table.length;
     await this.addPossessorOnlyRows(ctx);
     // Other users' views: their keys join the table, their keyrings' member lists fill the ones this process
@@ -391,7 +396,7 @@ export class Scanner {
     if (views !== null) {
       const from = ctx.table.length;
       ownLists = new Map(ctx.members);
-      const { views: read } = await views.read;
+      const { views: read } = await (viewsRead as Promise<UserViewsRead>);
       viewsWhole = read.every((v) => 'asReader' in v || v.keys.text !== undefined);
       readerLabels = ['process', ...read.filter((v) => 'asReader' in v).map((v) => `uid ${v.uid}`)];
       seenBy = mergeUserViews(ctx.table, ctx.members, read, ctx.hidden, readerRows);
@@ -460,13 +465,25 @@ export class Scanner {
    * For scopes other than 'process': starts reading every uid's view on the user-view thread, which runs while
    * this thread scans the process's own view. Refuses (ScopeRefusedError) without the privileges it needs.
    */
-  private startUserViews(scope: ScanScope, pre?: Promise<UserViewsRead>): { helperKeyIds: Promise<number[]>; read: Promise<UserViewsRead> } | null {
+  private startUserViews(scope: ScanScope, pre?: Promise<UserViewsRead>): { helperKeyIds: Promise<number[]>; read: () => Promise<UserViewsRead> } | null {
     if (scope.kind === 'process') return null;
-    const read = pre ?? this.readUserViews(scope);
-    read.catch(() => undefined); // awaited after the walk
-    // No thread: readUserViews refused before starting one (ScopeRefusedError), which is this scan's answer.
-    const thread = this.userViews;
-    return { helperKeyIds: thread === null ? read.then(() => []) : thread.helperKeyIds(), read };
+    if (pre !== undefined) return { helperKeyIds: this.userViews?.helperKeyIds() ?? pre.then(() => []), read: () => pre };
+    try {
+      // The thread starts now (its start takes no key lock); its reads are asked for once the walk is done.
+      const thread = this.userViewThread(scope);
+      return { helperKeyIds: thread.helperKeyIds(), read: () => this.readUserViews(scope) };
+    } catch (err) {
+      // Refused (ScopeRefusedError) before a thread started: this scan's answer.
+      const refused = Promise.reject(err as Error);
+      refused.catch(() => undefined); // awaited by the scan
+      return { helperKeyIds: refused, read: () => refused };
+    }
+  }
+
+  /** The user-view thread, started on first use; throws ScopeRefusedError without the privileges it needs. */
+  private userViewThread(scope: UserViewRequest): UserViewThread {
+    assertScopeAllowed(scope, this.procRoot);
+    return (this.userViews ??= new UserViewThread());
   }
 
   /**
@@ -474,8 +491,7 @@ export class Scanner {
    * scanner holds whole) come back as that answer's, read again now; `changed` says whether any differs.
    */
   private async readUserViews(scope: UserViewRequest): Promise<UserViewsRead> {
-    assertScopeAllowed(scope, this.procRoot);
-    const thread = (this.userViews ??= new UserViewThread());
+    const thread = this.userViewThread(scope);
     const held = this.heldViews;
     // Until this answer arrives, what is held is no longer the thread's last answer.
     this.heldViews = null;
