@@ -490,7 +490,7 @@ function boundByTime(key: KeyInfo): boolean {
 }
 
 /** The memo's snapshot's keys as rows (shared/keyRows.ts: a quiet poll's are; a full scan's array in id order). */
-function keysOf(memo: QuietMemo): KeyRows {
+export function keysOf(memo: QuietMemo): KeyRows {
   const rows = rowsOf(memo.snapshot);
   if (rows === null) throw new Error('a scan\'s keys are in serial order');
   return rows;

@@ -36,7 +36,6 @@ import { UserViewThread, type ReaderView, type UserView, type UserViewRequest } 
 import { assertScopeAllowed } from './scope';
 import { mergeUserViews, type SeenBy } from './userViews';
 import { agreeingViewChanges, type ChangedView } from './viewChanges';
-import { rowsOf } from '../../shared/keyRows';
 import type { ProcessAnchors } from './anchors';
 import { isVanishedCode } from './keyctl';
 import { KeyTable } from './keyTable';
@@ -46,7 +45,7 @@ import { NameCache } from './nameCache';
 import { readPinEnvironment, readPinEnvironmentAsync } from './pinEnvironment';
 import type * as ProcessWatchModule from './processWatch';
 import { annotateKey, pinContext, type PinEnvironment } from './pins';
-import { changedKeys, keyringsToReadAgain, quietSnapshot, readableUnpossessed, relinkable, sameAnchors, sameKernelSettings, sameMembers, sameObserver, unseenMembersChanged, type QuietMemo } from './quietPoll';
+import { changedKeys, keyringsToReadAgain, keysOf, quietSnapshot, readableUnpossessed, relinkable, sameAnchors, sameKernelSettings, sameMembers, sameObserver, unseenMembersChanged, type QuietMemo } from './quietPoll';
 import { inThreadPossessingSide, type PossessingOps } from './possessingSide';
 import { PossessingProcKeys } from './possessingProc';
 import { descriptionFromRest, nameFromText } from './descriptions';
@@ -304,8 +303,7 @@ export class Scanner {
       const { changed, changedViews } = await also.views;
       if (changed) {
         if (changedViews === null) return full("a user's view changed");
-        const prev = rowsOf(memo.snapshot);
-        if (prev === null) return full("a user's view changed");
+        const prev = keysOf(memo);
         const merged = agreeingViewChanges(changedViews, changes.text, memo.readerLabels ?? [], (id) => prev.get(id), memo.hidden);
         if (typeof merged === 'string') return full(merged);
         agreed = merged.agreed;
@@ -514,8 +512,10 @@ export class Scanner {
         views.push(v);
         changed = true;
         const last = held?.get(v.uid);
-        if (changedViews !== null && last !== undefined && !('asReader' in last) && last.keys.text !== undefined && v.keys.text !== undefined && last.credentials === v.credentials) {
-          changedViews.push({ label: `uid ${v.uid}`, before: last.keys.text, now: v.keys.text, membersBefore: last.members, membersNow: v.members, readAt: v.readAt });
+        // Its changes are against the thread's last read as the uid, which is the view held here but for the records
+        // of hidden keyrings (an `unchanged` answer keeps the older text), which agreeingViewChanges leaves aside.
+        if (changedViews !== null && last !== undefined && !('asReader' in last) && v.changes !== undefined) {
+          changedViews.push({ label: `uid ${v.uid}`, changes: v.changes, membersBefore: last.members, membersNow: v.members, readAt: v.readAt });
         } else changedViews = null;
         continue;
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyInfo } from '../../shared/snapshot';
+import { procKeysChanges } from './procKeysChanges';
 import { agreeingViewChanges, recordsBySerial, type ChangedView } from './viewChanges';
 
 const rec = (id: number, usage: number, perm = '3f3f0b00', description = `key ${id}`) =>
@@ -7,10 +8,10 @@ const rec = (id: number, usage: number, perm = '3f3f0b00', description = `key ${
 const READER = ['process', 'uid 0'];
 const key = (id: number, seenBy: string[]) => ({ id, seenBy }) as unknown as KeyInfo;
 const prevOf = (keys: KeyInfo[]) => (id: number) => keys.find((k) => k.id === id);
+/** A view read as `before` then `now` (bytes one per character), compared as the user-view thread compares them. */
 const view = (label: string, before: string, now: string, members: [number, number[] | string][] = [], membersNow = members): ChangedView => ({
   label,
-  before,
-  now,
+  changes: procKeysChanges(Buffer.from(before, 'latin1'), Buffer.from(now, 'latin1')),
   membersBefore: members,
   membersNow,
   readAt: 5,

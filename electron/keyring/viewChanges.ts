@@ -5,16 +5,18 @@
 // last poll (its `seenBy`) now lists the same new record, the reader's changes included where the reader lists it:
 // the key stays listed by the same views, and its row is that record. Anything else (a key that appeared in or left
 // a view, a view's member lists that changed, two views that disagree, a view that cannot be compared) is for a
-// full scan, which merges every view again. Pure: texts in, an answer out.
+// full scan, which merges every view again. Pure: records in, an answer out.
 import type { KeyInfo } from '../../shared/snapshot';
-import { procKeysChanges } from './procKeysChanges';
+import type { ProcKeysChanges } from './procKeysChanges';
 
-/** One view that changed since the last poll: its uid's label (`uid N`), its last answer and this one. */
+/** One view that changed since the last poll: its uid's label (`uid N`), what changed in it, its lists then and now. */
 export interface ChangedView {
   label: string;
-  /** /proc/keys as read as the uid, its bytes one per character (latin1), last poll and now. */
-  before: string;
-  now: string;
+  /**
+   * The records of /proc/keys as read as the uid that changed since the last poll's read (decoded), as the user-view
+   * thread compared the two reads; null when the comparison could not tell.
+   */
+  changes: ProcKeysChanges | null;
   /** The view's keyrings' member lists (or errno names), last poll and now. */
   membersBefore: ReadonlyArray<readonly [number, readonly number[] | string]>;
   membersNow: ReadonlyArray<readonly [number, readonly number[] | string]>;
@@ -47,7 +49,7 @@ export function agreeingViewChanges(
   const byKey = new Map<number, { record: string; labels: Set<string>; readAt: number }>();
   for (const view of changed) {
     if (!sameMemberLists(view.membersBefore, view.membersNow)) return `the member lists ${view.label} sees changed`;
-    const changes = procKeysChanges(Buffer.from(view.before, 'latin1'), Buffer.from(view.now, 'latin1'));
+    const changes = view.changes;
     if (changes === null) return `what changed in the view of ${view.label} could not be told`;
     if (changes.removed.some((id) => !hidden.has(id))) return `a key left the view of ${view.label}`;
     // procKeysChanges decodes the records it gives (UTF-8), as the reader's are.

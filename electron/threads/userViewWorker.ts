@@ -22,7 +22,7 @@ import { procKeysChanges, type ProcKeysChanges } from '../keyring/procKeysChange
 import { parseProcKeysInto } from '../keyring/procKeys';
 import { parseProcKeysText } from '../keyring/procKeysBytes';
 import { KeyTable } from '../keyring/keyTable';
-import { sameMemberLists } from '../keyring/viewChanges';
+import { recordsBySerial, sameMemberLists } from '../keyring/viewChanges';
 import type { FileText } from '../keyring/sides';
 import { AlternatingReads } from './procFileBytes';
 import { joinReaderSession, readUserDatabase, takeCredentials, threadIds, userCredentialsIn, type UserCredentials, type UserDatabase } from './credentials';
@@ -40,6 +40,12 @@ export interface UserView {
   members: Array<[number, number[] | string]>;
   /** How the thread read as this uid ('passwd': its passwd entry and groups; 'bare': no entry, gid 65534, no groups). */
   credentials: 'passwd' | 'bare';
+  /**
+   * The records that changed since this thread's last read as the uid (procKeysChanges.ts), which the scan applies
+   * as changes where every view agrees (viewChanges.ts); absent when there was no such read with the same
+   * credentials, null when the comparison could not tell.
+   */
+  changes?: ProcKeysChanges | null;
 }
 
 /**
@@ -124,18 +130,15 @@ function readMembers(rings: readonly number[]): Members {
   );
 }
 
-/** Whether every record that differs between two reads is one of `hidden`'s. */
-function onlyHiddenDiffer(before: Buffer, now: Buffer, hidden: ReadonlySet<number>): boolean {
-  if (before.equals(now)) return true;
-  const changes: ProcKeysChanges | null = procKeysChanges(before, now);
+/**
+ * Whether every record that differs between two reads is one of `hidden`'s. Whole records: a line that does not
+ * start with a serial continues a description (a serial-like line there only makes this answer "changed", which is
+ * safe).
+ */
+function onlyHiddenDiffer(changes: ProcKeysChanges | null, hidden: ReadonlySet<number>): boolean {
   if (changes === null || !changes.removed.every((id) => hidden.has(id))) return false;
-  // Whole records: a line that does not start with a serial continues a description (a serial-like line there
-  // only makes this answer "changed", which is safe).
-  for (const line of changes.text.split('\n')) {
-    if (line === '' || !/^[0-9a-f]{8} /.test(line)) continue;
-    if (!hidden.has(parseInt(line.slice(0, 8), 16))) return false;
-  }
-  return true;
+  const records = recordsBySerial(changes.text);
+  return records !== null && [...records.keys()].every((id) => hidden.has(id));
 }
 
 /**
@@ -170,13 +173,14 @@ function viewAs(procRoot: string, uid: number, changesOnly: boolean, hidden: Rea
     }
     const before = last.bytes;
     last.bytes = bytes;
-    if (before !== null && last.credentials === kind && onlyHiddenDiffer(before, bytes, hidden)) {
+    const changes = before !== null && last.credentials === kind ? { changes: procKeysChanges(before, bytes) } : {};
+    if (changes.changes !== undefined && onlyHiddenDiffer(changes.changes, hidden)) {
       // The same records list the same keyrings; are their members the same too?
       const members = readMembers(last.rings);
       const same = sameMemberLists(members, last.members);
       last.members = members;
       if (same && changesOnly) return { uid, readAt, unchanged: true };
-      return { uid, keys: { text: bytes.toString('latin1'), bytes: true }, readAt, members, credentials: kind };
+      return { uid, keys: { text: bytes.toString('latin1'), bytes: true }, readAt, members, credentials: kind, ...changes };
     }
     // The bytes one per character (FileText.bytes): the scan decodes only non-ASCII descriptions, and parses the
     // text with the WebAssembly module (userViews.ts).
@@ -184,7 +188,7 @@ function viewAs(procRoot: string, uid: number, changesOnly: boolean, hidden: Rea
     last.rings = keyringIdsOf(text);
     last.members = readMembers(last.rings);
     last.credentials = kind;
-    return { uid, keys: { text, bytes: true }, readAt, members: last.members, credentials: kind };
+    return { uid, keys: { text, bytes: true }, readAt, members: last.members, credentials: kind, ...changes };
   } finally {
     takeCredentials(own as UserCredentials);
   }
