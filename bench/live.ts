@@ -367,14 +367,11 @@ export async function pollCost(root: string, run: PollRun): Promise<PollCost> {
     if (run.changeKey !== null) {
       const key = run.changeKey;
       const [own, other] = run.changePerms ?? [0x3f010000, 0x3f030000];
-      // Each change sets the permission the key does not have (it was made with `own`).
-      let flip = run.change !== undefined || keyctl.describe(key).perm === own;
+      // By default each change sets the permission the key does not have (it was made with `own`).
+      const startsOwn = keyctl.describe(key).perm === own;
+      const change = run.change ?? ((n: number) => keyctl.setPerm(key, (n % 2 === 0) === startsOwn ? other : own));
       let n = 0;
-      source.afterScan = () => {
-        if (run.change !== undefined) run.change(n++);
-        else keyctl.setPerm(key, flip ? other : own);
-        flip = !flip;
-      };
+      source.afterScan = () => change(n++);
       // The first change, made here: the scan thread reports only a poll that changed something (session 13), so the
       // chain of a change after each reported poll starts only from one. Without it a quiet machine's "changed" runs
       // changed nothing (session 15: 0 and 1 deltas in 30 polls; before, another process's change started it, and

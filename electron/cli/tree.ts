@@ -154,4 +154,3 @@ export function renderTree(snapshot: Snapshot, now: number = snapshot.takenAt): 
   }
   return lines.join('\n') + '\n';
 }
-
